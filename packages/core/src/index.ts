@@ -1,0 +1,60 @@
+export { PhaseflowError, isPhaseflowError } from './errors.js';
+export type { PhaseflowErrorCode, PhaseflowErrorCodes, PhaseflowErrorDetails } from './errors.js';
+export {
+  checkFinite,
+  checkFiniteArray,
+  checkFunction,
+  checkInRange,
+  checkInteger,
+  checkLength,
+  checkNonNegative,
+  checkOneOf,
+  checkOptions,
+  checkPositive,
+  checkSameSize,
+  describeValue,
+  invalid,
+} from './validate.js';
+export type { StateOps, VectorSpace } from './vector-space.js';
+export { float64Space } from './float64-space.js';
+export { phaseSpace } from './phase-space.js';
+export type { PhaseSpace, PhaseState } from './phase-space.js';
+export { asPartitioned, hamiltonianProblem, odeProblem, partitionedProblem, separableHamiltonian } from './problems.js';
+export type {
+  CoreProblem,
+  HamiltonianProblem,
+  OdeProblem,
+  PartitionedProblem,
+  Problem,
+  SeparableHamiltonianProblem,
+} from './problems.js';
+export type {
+  AcceptedStep,
+  AdaptiveOptions,
+  AdaptiveStepper,
+  AnyIntegrator,
+  Integrator,
+  IntegratorProperties,
+} from './integrator.js';
+export { integrate, integrateAsync } from './integrate.js';
+export type { IntegrateOptions, PartialSolution, SaveAt, Solution } from './integrate.js';
+export { createEmitter } from './events.js';
+export type {
+  BatchEvent,
+  Emitter,
+  EpochEvent,
+  Observer,
+  ObserverHandlers,
+  PhaseflowEventKind,
+  PhaseflowEventMap,
+  RunControl,
+  RunEndEvent,
+  RunStartEvent,
+  StepEvent,
+} from './events.js';
+export { isParametric, requireParametric } from './layer.js';
+export type { Layer, ParametricLayer, ParametricView } from './layer.js';
+export type { FitOptions, Trainer, TrainingHistory } from './trainer.js';
+export { createRandom } from './random.js';
+export type { Random } from './random.js';
+export type { Demo, DemoContext, DemoFigure, DemoResult } from './demo.js';

@@ -1,0 +1,429 @@
+/**
+ * The driver: runs an Integrator over [t0, tEnd] with fixed steps or the integrator's own
+ * adaptive control, saves output, feeds Observers, honours an AbortSignal and a step budget,
+ * and stops a numerical blow-up with the step and time where it happened.
+ */
+import { createEmitter, type Emitter, type Observer } from './events.js';
+import { PhaseflowError, type PhaseflowErrorCode, type PhaseflowErrorDetails } from './errors.js';
+import type { AdaptiveOptions, Integrator } from './integrator.js';
+import type { Problem } from './problems.js';
+import {
+  checkFinite,
+  checkInteger,
+  checkOptions,
+  checkPositive,
+  invalid,
+} from './validate.js';
+
+/** Which states a run keeps. */
+export type SaveAt =
+  /** Only the initial and the final state (the default). */
+  | 'endpoints'
+  /** Every accepted step. */
+  | 'steps'
+  /** The initial state, every k-th step, and the final state. */
+  | { readonly every: number }
+  /** Exactly these times, increasing, inside [t0, tEnd] (fixed-step runs split the step that crosses a time; adaptive runs use dense output when the integrator has it). */
+  | { readonly times: ArrayLike<number> };
+
+/** Options of {@link integrate}. */
+export interface IntegrateOptions {
+  /** Start time (default 0). */
+  readonly t0?: number;
+  /** End time; may be below t0 for a backward run. */
+  readonly tEnd: number;
+  /** Fixed step magnitude (> 0), or the first trial step in adaptive runs. */
+  readonly h?: number;
+  /** Number of fixed steps (h = |tEnd − t0| / steps). Give `h` or `steps`, not both. */
+  readonly steps?: number;
+  /** Use the integrator's adaptive control; an object passes tolerances and integrator options. */
+  readonly adaptive?: boolean | AdaptiveOptions;
+  readonly save?: SaveAt;
+  /** Step budget; exceeding it fails with STEP_BUDGET_EXCEEDED (default 1e6 adaptive, unlimited fixed). */
+  readonly maxSteps?: number;
+  readonly signal?: AbortSignal;
+  readonly observers?: readonly Observer[];
+  /** Check the state for NaN/Inf every k steps (default 1). */
+  readonly checkFiniteEvery?: number;
+}
+
+/** What a run computed. */
+export interface Solution<Y> {
+  /** Saved times, in order of the run. */
+  readonly t: number[];
+  /** Saved states (independent copies), parallel to `t`. */
+  readonly y: Y[];
+  readonly status: 'completed' | 'stopped';
+  /** Why an Observer stopped the run. */
+  readonly reason?: string;
+  /** Time and state where the run ended. */
+  readonly tFinal: number;
+  readonly yFinal: Y;
+  readonly stats: { steps: number; rejected: number; evaluations: number };
+}
+
+/** The partial result attached to errors thrown by {@link integrate}. */
+export type PartialSolution<Y> = Omit<Solution<Y>, 'status'> & { status: 'failed' | 'aborted' };
+
+const KNOWN = ['t0', 'tEnd', 'h', 'steps', 'adaptive', 'save', 'maxSteps', 'signal', 'observers', 'checkFiniteEvery'];
+
+interface Plan {
+  t0: number;
+  tEnd: number;
+  dir: 1 | -1;
+  h: number | undefined;
+  steps: number | undefined;
+  adaptive: AdaptiveOptions | undefined;
+  every: number;
+  times: Float64Array | undefined;
+  maxSteps: number;
+  checkEvery: number;
+}
+
+function plan<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: IntegrateOptions): Plan {
+  const o = checkOptions('options', options, KNOWN);
+  const t0 = o.t0 === undefined ? 0 : checkFinite('options.t0', o.t0);
+  const tEnd = checkFinite('options.tEnd', o.tEnd);
+  if (tEnd === t0) invalid('options.tEnd', `a time different from t0 = ${t0}`, tEnd);
+  const dir = tEnd > t0 ? 1 : -1;
+  const span = Math.abs(tEnd - t0);
+  let adaptive: AdaptiveOptions | undefined;
+  if (o.adaptive !== undefined && o.adaptive !== false) {
+    if (o.adaptive !== true && (typeof o.adaptive !== 'object' || o.adaptive === null)) {
+      invalid('options.adaptive', 'a boolean or an options object', o.adaptive);
+    }
+    if (!integrator.adaptive || !integrator.properties.adaptive) {
+      throw new PhaseflowError(
+        'NOT_AVAILABLE',
+        `options.adaptive: integrator ${integrator.name} has no adaptive step control; give options.h or options.steps`,
+        { argument: 'options.adaptive', expected: 'an adaptive integrator', received: integrator.name },
+      );
+    }
+    adaptive = o.adaptive === true ? {} : o.adaptive;
+  }
+  let h: number | undefined;
+  let steps: number | undefined;
+  if (o.h !== undefined && o.steps !== undefined) {
+    invalid('options.steps', 'either options.h or options.steps, not both', o.steps);
+  }
+  if (o.h !== undefined) h = checkPositive('options.h', o.h);
+  if (o.steps !== undefined) {
+    if (adaptive) invalid('options.steps', 'no step count in an adaptive run (use options.h for the first step)', o.steps);
+    steps = checkInteger('options.steps', o.steps, { min: 1 });
+  }
+  if (!adaptive && h === undefined && steps === undefined) {
+    invalid('options.h', 'a fixed step h > 0 (or options.steps, or options.adaptive)', o.h);
+  }
+  let every = 0;
+  let times: Float64Array | undefined;
+  const save = o.save ?? 'endpoints';
+  if (save === 'steps') every = 1;
+  else if (save === 'endpoints') every = 0;
+  else if (typeof save === 'object' && save !== null && 'every' in save) {
+    every = checkInteger('options.save.every', save.every, { min: 1 });
+  } else if (typeof save === 'object' && save !== null && 'times' in save) {
+    const ts = save.times;
+    if (ts === null || typeof ts !== 'object' || typeof ts.length !== 'number' || ts.length === 0) {
+      invalid('options.save.times', 'a non-empty array of times', ts);
+    }
+    times = new Float64Array(ts.length);
+    for (let i = 0; i < ts.length; i++) {
+      const ti = checkFinite(`options.save.times[${i}]`, ts[i]);
+      if ((ti - t0) * dir < 0 || (ti - tEnd) * dir > 0) {
+        invalid(`options.save.times[${i}]`, `a time inside [${Math.min(t0, tEnd)}, ${Math.max(t0, tEnd)}]`, ti);
+      }
+      if (i > 0 && (ti - times[i - 1]!) * dir <= 0) {
+        invalid(`options.save.times[${i}]`, `times strictly ${dir > 0 ? 'increasing' : 'decreasing'} (previous ${times[i - 1]})`, ti);
+      }
+      times[i] = ti;
+    }
+  } else {
+    invalid('options.save', "'endpoints', 'steps', { every: k } or { times: [...] }", save);
+  }
+  const maxSteps =
+    o.maxSteps === undefined ? (adaptive ? 1_000_000 : Infinity) : checkInteger('options.maxSteps', o.maxSteps, { min: 1 });
+  const checkEvery = o.checkFiniteEvery === undefined ? 1 : checkInteger('options.checkFiniteEvery', o.checkFiniteEvery, { min: 1 });
+  if (steps !== undefined) h = span / steps;
+  if (h !== undefined && !adaptive && !(t0 + dir * h !== t0)) invalid('options.h', `a step that changes t0 = ${t0}`, h);
+  return { t0, tEnd, dir, h, steps, adaptive, every, times, maxSteps, checkEvery };
+}
+
+/** Mutable record of a run, shared by the fixed and adaptive loops. */
+class Run<Y> {
+  readonly t: number[] = [];
+  readonly y: Y[] = [];
+  steps = 0;
+  rejected = 0;
+  evaluations = 0;
+  tNow: number;
+  yNow: Y;
+  constructor(
+    readonly problem: Problem<Y>,
+    readonly events: Emitter,
+    readonly p: Plan,
+    readonly signal: AbortSignal | undefined,
+    y0: Y,
+  ) {
+    this.tNow = p.t0;
+    this.yNow = y0;
+  }
+  save(t: number, y: Y) {
+    const last = this.t.length - 1;
+    if (last >= 0 && this.t[last] === t) return;
+    this.t.push(t);
+    this.y.push(this.problem.space.clone(y));
+  }
+  partial(status: 'failed' | 'aborted'): PartialSolution<Y> {
+    return {
+      t: this.t,
+      y: this.y,
+      status,
+      tFinal: this.tNow,
+      yFinal: this.problem.space.clone(this.yNow),
+      stats: { steps: this.steps, rejected: this.rejected, evaluations: this.evaluations },
+    };
+  }
+  fail(code: PhaseflowErrorCode, message: string, details: PhaseflowErrorDetails, status: 'failed' | 'aborted' = 'failed', cause?: unknown): never {
+    const err = new PhaseflowError(code, message, details, { partial: this.partial(status), cause });
+    this.events.emit('run:end', { status, steps: this.steps, t: this.tNow, error: err });
+    throw err;
+  }
+  /** Book-keeping after an accepted step; returns true when the run must stop. */
+  accepted(t: number, y: Y, h: number): boolean {
+    this.steps++;
+    const { p, problem } = this;
+    if (this.steps % p.checkEvery === 0 && !problem.space.isFinite(y)) {
+      this.fail('NON_FINITE_STATE', `state became non-finite at step ${this.steps}, t = ${t} (h = ${h})`, { step: this.steps, t, h });
+    }
+    this.tNow = t;
+    this.yNow = y;
+    if (p.every > 0 && this.steps % p.every === 0) this.save(t, y);
+    if (this.events.has('step')) this.events.emit('step', { step: this.steps, t, h, state: y });
+    if (this.signal?.aborted) {
+      this.fail('ABORTED', `run aborted at step ${this.steps}, t = ${t}`, { step: this.steps, t }, 'aborted', this.signal.reason);
+    }
+    if (this.steps >= p.maxSteps && t !== p.tEnd) {
+      this.fail('STEP_BUDGET_EXCEEDED', `step budget of ${p.maxSteps} steps used up at t = ${t} (h = ${h}) before tEnd = ${p.tEnd}`, { step: this.steps, t, h, maxSteps: p.maxSteps });
+    }
+    return this.events.stopReason !== undefined;
+  }
+}
+
+const YIELD_CHECK = 256;
+
+function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: Run<Y>): Generator<void, void> {
+  const { p } = run;
+  const problem = run.problem as P;
+  const space = problem.space;
+  const h = p.h!;
+  const n = p.steps ?? Math.ceil(Math.abs(p.tEnd - p.t0) / h - 1e-9);
+  // Two buffers used alternately so that `out` never aliases a state the integrator reads.
+  let y = space.clone(run.yNow);
+  let spare = space.clone(y);
+  let saveIdx = 0;
+  const times = p.times;
+  const gridTime = (i: number) => (i >= n ? p.tEnd : p.t0 + p.dir * i * h);
+  let t = p.t0;
+  for (let i = 0; i < n; i++) {
+    const tGrid = gridTime(i + 1);
+    // Save times strictly inside this step split it; the grid itself is kept.
+    while (times && saveIdx < times.length && (times[saveIdx]! - tGrid) * p.dir < 0) {
+      const ts = times[saveIdx++]!;
+      if (ts !== t) {
+        const yNew = integrator.step(problem, t, y, ts - t, spare);
+        spare = y;
+        y = yNew;
+        t = ts;
+      }
+      run.save(t, y);
+    }
+    const yNew = integrator.step(problem, t, y, tGrid - t, spare);
+    const hTaken = tGrid - t;
+    spare = y;
+    y = yNew;
+    t = tGrid;
+    if (times && saveIdx < times.length && times[saveIdx] === t) {
+      run.save(t, y);
+      saveIdx++;
+    }
+    if (run.accepted(t, y, hTaken)) return;
+    if ((i & (YIELD_CHECK - 1)) === YIELD_CHECK - 1) yield;
+  }
+}
+
+function* adaptiveLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: Run<Y>): Generator<void, void> {
+  const { p } = run;
+  const problem = run.problem as P;
+  const opts: AdaptiveOptions = p.h === undefined ? p.adaptive! : { h0: p.h, ...p.adaptive };
+  const stepper = integrator.adaptive!(problem, p.t0, problem.space.clone(run.yNow), p.tEnd, opts);
+  const dense = typeof stepper.interpolate === 'function';
+  const times = p.times;
+  let saveIdx = 0;
+  let t = p.t0;
+  while (times && saveIdx < times.length && times[saveIdx] === t) run.save(times[saveIdx++]!, run.yNow);
+  let k = 0;
+  while ((p.tEnd - t) * p.dir > 0) {
+    const tStop = !dense && times && saveIdx < times.length ? times[saveIdx]! : p.tEnd;
+    let step;
+    try {
+      step = stepper.advance(tStop);
+    } catch (e) {
+      run.rejected = stepper.stats.rejected;
+      run.evaluations = stepper.stats.evaluations;
+      if (e instanceof PhaseflowError && e.partial === undefined) {
+        run.fail(e.code, e.message.replace(/^\[[A-Z_]+\] /, ''), e.details, 'failed', e);
+      }
+      throw e;
+    }
+    run.rejected = stepper.stats.rejected;
+    run.evaluations = stepper.stats.evaluations;
+    while (times && saveIdx < times.length && (times[saveIdx]! - step.t) * p.dir <= 0) {
+      const ts = times[saveIdx++]!;
+      run.save(ts, ts === step.t ? step.y : stepper.interpolate!(ts));
+    }
+    t = step.t;
+    if (run.accepted(t, step.y, step.h)) return;
+    if ((++k & (YIELD_CHECK - 1)) === 0) yield;
+  }
+}
+
+interface Prepared<Y> {
+  run: Run<Y>;
+  loop: Generator<void, void>;
+  finish(): Solution<Y>;
+}
+
+function prepare<P extends Problem<Y>, Y>(
+  integrator: Integrator<P, Y>,
+  problem: P,
+  y0: Y,
+  options: IntegrateOptions,
+): Prepared<Y> {
+  if (integrator === null || typeof integrator !== 'object' || typeof integrator.step !== 'function') {
+    invalid('integrator', 'an Integrator { name, order, step, ... }', integrator);
+  }
+  if (problem === null || typeof problem !== 'object' || typeof problem.kind !== 'string' || !problem.space) {
+    invalid('problem', 'a problem { kind, space, ... } (see odeProblem, separableHamiltonian, ...)', problem);
+  }
+  if (!integrator.problemKinds.includes(problem.kind)) {
+    throw new PhaseflowError(
+      'UNSUPPORTED_PROBLEM',
+      `integrator ${integrator.name} solves ${integrator.problemKinds.join(', ')} problems, not ${problem.kind}`,
+      { argument: 'problem', expected: integrator.problemKinds.join(' | '), received: problem.kind },
+    );
+  }
+  const p = plan(integrator, options);
+  if (y0 === null || y0 === undefined) invalid('y0', 'an initial state', y0);
+  if (!problem.space.isFinite(y0)) {
+    throw new PhaseflowError('NON_FINITE_INPUT', 'y0: expected a finite initial state, received one with NaN or Infinity', {
+      argument: 'y0',
+      expected: 'finite values',
+      received: 'NaN or Infinity',
+    });
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) invalid('options.signal', 'an AbortSignal', options.signal);
+  const events = createEmitter(options.observers);
+  const run = new Run<Y>(problem, events, p, options.signal, y0);
+  if (options.signal?.aborted) {
+    run.fail('ABORTED', 'run aborted before its first step', { step: 0, t: p.t0 }, 'aborted', options.signal.reason);
+  }
+  if (!p.times) run.save(p.t0, y0);
+  const total = p.adaptive ? undefined : (p.steps ?? Math.ceil(Math.abs(p.tEnd - p.t0) / p.h! - 1e-9));
+  events.emit('run:start', { run: 'integration', name: integrator.name, problem, t0: p.t0, tEnd: p.tEnd, state: y0, ...(total !== undefined && { total }) });
+  const loop = p.adaptive ? adaptiveLoop(integrator, run) : fixedLoop(integrator, run);
+  return {
+    run,
+    loop,
+    finish() {
+      const stopped = events.stopReason !== undefined;
+      if (p.every > 0 || !p.times || stopped) run.save(run.tNow, run.yNow);
+      const yFinal = run.y[run.y.length - 1]!;
+      const tFinalSaved = run.t[run.t.length - 1]!;
+      const sol: Solution<Y> = {
+        t: run.t,
+        y: run.y,
+        status: stopped ? 'stopped' : 'completed',
+        ...(stopped && { reason: events.stopReason }),
+        tFinal: run.tNow,
+        yFinal: tFinalSaved === run.tNow ? yFinal : problem.space.clone(run.yNow),
+        stats: { steps: run.steps, rejected: run.rejected, evaluations: run.evaluations },
+      };
+      events.emit('run:end', { status: sol.status, steps: run.steps, t: run.tNow, ...(stopped && { reason: events.stopReason! }) });
+      return sol;
+    },
+  };
+}
+
+/**
+ * Integrate `problem` from (t0, y0) to tEnd with `integrator`.
+ *
+ * Fixed steps when `h` or `steps` is given (the grid t0 + i·h is kept; the last step ends on
+ * tEnd), the integrator's own step control when `adaptive` is set. A NaN/Inf state stops the
+ * run with NON_FINITE_STATE naming the step and time; the error's `partial` keeps what was
+ * computed. Observers see `run:start`, `step` and `run:end` and may stop the run.
+ *
+ * @example
+ * ```ts
+ * const sol = integrate(leapfrog, oscillator, { q: Float64Array.of(1), p: Float64Array.of(0) },
+ *   { tEnd: 10, h: 0.01, save: { every: 10 } });
+ * sol.yFinal; // state at t = 10
+ * ```
+ */
+export function integrate<P extends Problem<Y>, Y>(
+  integrator: Integrator<P, Y>,
+  problem: P,
+  y0: Y,
+  options: IntegrateOptions,
+): Solution<Y> {
+  const { run, loop, finish } = prepare(integrator, problem, y0, options);
+  try {
+    for (;;) if (loop.next().done) break;
+  } catch (e) {
+    throw wrapForeign(e, run);
+  }
+  return finish();
+}
+
+/**
+ * {@link integrate} that yields to the event loop every `yieldEveryMs` milliseconds (default
+ * 20), so timers, I/O and an `AbortSignal` fired from outside can interrupt a long run.
+ */
+export async function integrateAsync<P extends Problem<Y>, Y>(
+  integrator: Integrator<P, Y>,
+  problem: P,
+  y0: Y,
+  options: IntegrateOptions & { yieldEveryMs?: number },
+): Promise<Solution<Y>> {
+  const { yieldEveryMs, ...rest } = options;
+  const every = yieldEveryMs === undefined ? 20 : checkPositive('options.yieldEveryMs', yieldEveryMs);
+  const { run, loop, finish } = prepare(integrator, problem, y0, rest);
+  let last = performance.now();
+  try {
+    for (;;) {
+      if (loop.next().done) break;
+      if (performance.now() - last >= every) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        last = performance.now();
+        if (run.signal?.aborted) {
+          run.fail('ABORTED', `run aborted at step ${run.steps}, t = ${run.tNow}`, { step: run.steps, t: run.tNow }, 'aborted', run.signal.reason);
+        }
+      }
+    }
+  } catch (e) {
+    throw wrapForeign(e, run);
+  }
+  return finish();
+}
+
+/** Errors from user code (a vector field that throws) keep their cause and gain the run's context. */
+function wrapForeign<Y>(e: unknown, run: Run<Y>): unknown {
+  if (e instanceof PhaseflowError) return e;
+  const err = new PhaseflowError(
+    'INVALID_STATE',
+    `run failed at step ${run.steps + 1}, t = ${run.tNow}: ${e instanceof Error ? e.message : String(e)}`,
+    { step: run.steps + 1, t: run.tNow },
+    { partial: run.partial('failed'), cause: e },
+  );
+  run.events.emit('run:end', { status: 'failed', steps: run.steps, t: run.tNow, error: err });
+  return err;
+}

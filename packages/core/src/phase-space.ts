@@ -1,0 +1,79 @@
+import type { VectorSpace } from './vector-space.js';
+
+/** A point (q, p) of phase space: positions and conjugate momenta (or velocities). */
+export interface PhaseState<S> {
+  q: S;
+  p: S;
+}
+
+/** The direct sum V ⊕ V of a component space: the state space of partitioned problems. */
+export interface PhaseSpace<S> extends VectorSpace<PhaseState<S>> {
+  /** The space q and p each live in. */
+  readonly component: VectorSpace<S>;
+}
+
+/**
+ * Build the phase space over a component space; every operation acts on q and p alike.
+ *
+ * @example
+ * ```ts
+ * const phase = phaseSpace(float64Space);
+ * const y = { q: Float64Array.of(1), p: Float64Array.of(0) };
+ * phase.norm(y); // 1
+ * ```
+ */
+export function phaseSpace<S>(component: VectorSpace<S>): PhaseSpace<S> {
+  const c = component;
+  const pair = (q: S, p: S, out?: PhaseState<S>): PhaseState<S> => {
+    if (out) {
+      out.q = q;
+      out.p = p;
+      return out;
+    }
+    return { q, p };
+  };
+  const qs = (xs: readonly PhaseState<S>[]) => xs.map((x) => x.q);
+  const ps = (xs: readonly PhaseState<S>[]) => xs.map((x) => x.p);
+  return {
+    name: `phase(${c.name})`,
+    mutable: c.mutable,
+    component: c,
+    zeros: (like) => ({ q: c.zeros(like.q), p: c.zeros(like.p) }),
+    clone: (y) => ({ q: c.clone(y.q), p: c.clone(y.p) }),
+    copy: (src, out) => pair(c.copy(src.q, out?.q), c.copy(src.p, out?.p), out),
+    size: (y) => c.size(y.q) + c.size(y.p),
+    isFinite: (y) => c.isFinite(y.q) && c.isFinite(y.p),
+    toFloat64(y, out) {
+      const nq = c.size(y.q);
+      const o = out ?? new Float64Array(nq + c.size(y.p));
+      o.set(c.toFloat64(y.q), 0);
+      o.set(c.toFloat64(y.p), nq);
+      return o;
+    },
+    dispose(y) {
+      c.dispose?.(y.q);
+      c.dispose?.(y.p);
+    },
+    axpy: (a, x, y, out) => pair(c.axpy(a, x.q, y.q, out?.q), c.axpy(a, x.p, y.p, out?.p), out),
+    scale: (a, x, out) => pair(c.scale(a, x.q, out?.q), c.scale(a, x.p, out?.p), out),
+    combine: (k, xs, base, out) =>
+      pair(c.combine(k, qs(xs), base?.q, out?.q), c.combine(k, ps(xs), base?.p, out?.p), out),
+    dot: (x, y) => c.dot(x.q, y.q) + c.dot(x.p, y.p),
+    norm: (x) => Math.hypot(c.norm(x.q), c.norm(x.p)),
+    errorNorm(err, a, b, atol, rtol) {
+      const nq = c.size(err.q);
+      const np = c.size(err.p);
+      const part = (s: 'q' | 'p') =>
+        c.errorNorm(
+          err[s],
+          a[s],
+          b[s],
+          typeof atol === 'number' ? atol : atol[s],
+          typeof rtol === 'number' ? rtol : rtol[s],
+        );
+      const eq = part('q');
+      const ep = part('p');
+      return Math.sqrt((eq * eq * nq + ep * ep * np) / Math.max(1, nq + np));
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Argument validation shared by every phaseflow package. Each helper either returns the value
+ * (narrowed) or throws a {@link PhaseflowError} naming the argument, what was expected and what
+ * came. Nothing is clamped or coerced.
+ */
+import { PhaseflowError, type PhaseflowErrorCode, type PhaseflowErrorDetails } from './errors.js';
+
+/** Render any value briefly for an error message. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  switch (typeof value) {
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'string':
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    case 'bigint':
+      return `${value}n`;
+    case 'function':
+      return `function ${value.name || '(anonymous)'}`;
+    case 'boolean':
+    case 'symbol':
+      return String(value);
+  }
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const a = value as unknown as ArrayLike<number>;
+    return `${value.constructor.name}(${a.length})`;
+  }
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  const name = (value as object).constructor?.name;
+  return name && name !== 'Object' ? `a ${name}` : 'an object';
+}
+
+/** Throw a coded error about one argument. */
+export function invalid(
+  argument: string,
+  expected: string,
+  received: unknown,
+  code: PhaseflowErrorCode = 'INVALID_ARGUMENT',
+  extra: PhaseflowErrorDetails = {},
+): never {
+  const got = describeValue(received);
+  throw new PhaseflowError(code, `${argument}: expected ${expected}, received ${got}`, {
+    argument,
+    expected,
+    received: got,
+    ...extra,
+  });
+}
+
+/** A finite number (not NaN, not ±Infinity). */
+export function checkFinite(argument: string, value: unknown): number {
+  if (typeof value !== 'number') invalid(argument, 'a finite number', value);
+  if (!Number.isFinite(value)) invalid(argument, 'a finite number', value, 'NON_FINITE_INPUT');
+  return value;
+}
+
+/** A finite number > 0. */
+export function checkPositive(argument: string, value: unknown): number {
+  const v = checkFinite(argument, value);
+  if (!(v > 0)) invalid(argument, 'a finite number > 0', value);
+  return v;
+}
+
+/** A finite number ≥ 0. */
+export function checkNonNegative(argument: string, value: unknown): number {
+  const v = checkFinite(argument, value);
+  if (!(v >= 0)) invalid(argument, 'a finite number >= 0', value);
+  return v;
+}
+
+/** A finite number in [min, max] (either bound may be omitted). */
+export function checkInRange(argument: string, value: unknown, min: number, max: number): number {
+  const v = checkFinite(argument, value);
+  if (v < min || v > max) invalid(argument, `a number in [${min}, ${max}]`, value);
+  return v;
+}
+
+/** An integer, optionally bounded: `checkInteger('options.steps', n, { min: 1 })`. */
+export function checkInteger(
+  argument: string,
+  value: unknown,
+  bounds: { min?: number; max?: number } = {},
+): number {
+  const { min = -Infinity, max = Infinity } = bounds;
+  const range =
+    min > -Infinity && max < Infinity
+      ? ` in [${min}, ${max}]`
+      : min > -Infinity
+        ? ` >= ${min}`
+        : max < Infinity
+          ? ` <= ${max}`
+          : '';
+  const expected = `an integer${range}`;
+  if (typeof value !== 'number' || !Number.isInteger(value)) invalid(argument, expected, value);
+  if (value < min || value > max) invalid(argument, expected, value);
+  return value;
+}
+
+/** A function. */
+export function checkFunction<F extends (...args: never[]) => unknown>(argument: string, value: unknown): F {
+  if (typeof value !== 'function') invalid(argument, 'a function', value);
+  return value as F;
+}
+
+/** One of a fixed set of values. */
+export function checkOneOf<T extends string | number | boolean>(
+  argument: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
+  if (!allowed.includes(value as T)) {
+    invalid(argument, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, value);
+  }
+  return value as T;
+}
+
+/** A plain object (or undefined, which becomes `{}`), with no keys outside `known`. */
+export function checkOptions<T extends object>(
+  argument: string,
+  value: T | undefined,
+  known: readonly string[],
+): T {
+  if (value === undefined) return {} as T;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    invalid(argument, 'an options object', value);
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new PhaseflowError(
+        'UNKNOWN_OPTION',
+        `${argument}: unknown option ${JSON.stringify(key)}; known options are ${known.join(', ')}`,
+        { argument: `${argument}.${key}`, expected: `one of ${known.join(', ')}`, received: JSON.stringify(key) },
+      );
+    }
+  }
+  return value;
+}
+
+/** An array-like of numbers whose entries are all finite; reports the first bad index. */
+export function checkFiniteArray<A extends ArrayLike<number>>(argument: string, value: unknown): A {
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as ArrayLike<number>).length !== 'number' ||
+    !(Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView)))
+  ) {
+    invalid(argument, 'an array or typed array of finite numbers', value);
+  }
+  const a = value as ArrayLike<number>;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      invalid(`${argument}[${i}]`, 'a finite number', x, typeof x === 'number' ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+    }
+  }
+  return value as unknown as A;
+}
+
+/** An array-like of exactly `length` entries. */
+export function checkLength(argument: string, value: ArrayLike<unknown>, length: number): void {
+  if (value.length !== length) {
+    throw new PhaseflowError(
+      'SHAPE_MISMATCH',
+      `${argument}: expected length ${length}, received length ${value.length}`,
+      { argument, expected: `length ${length}`, received: `length ${value.length}` },
+    );
+  }
+}
+
+/** Two sizes that must agree. */
+export function checkSameSize(argumentA: string, sizeA: number, argumentB: string, sizeB: number): void {
+  if (sizeA !== sizeB) {
+    throw new PhaseflowError(
+      'SHAPE_MISMATCH',
+      `${argumentA} has size ${sizeA} but ${argumentB} has size ${sizeB}; they must agree`,
+      { argument: argumentB, expected: `size ${sizeA} (as ${argumentA})`, received: `size ${sizeB}` },
+    );
+  }
+}
