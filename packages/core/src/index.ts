@@ -12,6 +12,7 @@ export {
   checkOptions,
   checkPositive,
   checkSameSize,
+  checkStep,
   describeValue,
   invalid,
 } from './validate.js';

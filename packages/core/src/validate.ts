@@ -178,3 +178,24 @@ export function checkSameSize(argumentA: string, sizeA: number, argumentB: strin
     );
   }
 }
+
+/**
+ * The checks every `Integrator.step` makes on entry: the problem is of a kind the integrator
+ * solves, and h is finite and non-zero (negative h steps backward).
+ */
+export function checkStep(
+  integrator: { readonly name: string; readonly problemKinds: readonly string[] },
+  problem: { readonly kind: string } | null | undefined,
+  h: number,
+): void {
+  if (problem === null || typeof problem !== 'object' || !integrator.problemKinds.includes(problem.kind)) {
+    const got = problem !== null && typeof problem === 'object' ? String(problem.kind) : describeValue(problem);
+    throw new PhaseflowError(
+      'UNSUPPORTED_PROBLEM',
+      `problem: integrator ${integrator.name} solves ${integrator.problemKinds.join(', ')} problems, received ${got}`,
+      { argument: 'problem', expected: integrator.problemKinds.join(' | '), received: got },
+    );
+  }
+  if (typeof h !== 'number' || !Number.isFinite(h)) invalid('h', 'a finite, non-zero step', h, typeof h === 'number' ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+  if (h === 0) invalid('h', 'a finite, non-zero step', h);
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { type Integrator, type OdeProblem } from '@phaseflow/core';
+import {
+  explicitEuler,
+  explicitMidpoint,
+  keplerExact,
+  keplerSeparable,
+  measureOrder,
+  mislabel,
+  runConformance,
+  stormerVerletControl,
+  symplecticEulerControl,
+} from '@phaseflow/testkit';
+import { integratorConformance } from '@phaseflow/testkit/vitest';
+
+// The suite passes for honest integrators…
+integratorConformance(explicitEuler);
+integratorConformance(explicitMidpoint);
+integratorConformance(stormerVerletControl);
+integratorConformance(symplecticEulerControl);
+
+const failed = (report: ReturnType<typeof runConformance>, check: string) =>
+  report.results.filter((r) => r.check === check && !r.ok);
+
+describe('the suite fails on integrators that lie', () => {
+  it('fails an order-1 method that declares order 2', () => {
+    const report = runConformance(mislabel(explicitEuler, { order: 2 }));
+    expect(report.ok).toBe(false);
+    expect(failed(report, 'order').length).toBeGreaterThan(0);
+    expect(failed(report, 'order')[0]!.message).toMatch(/measured order 1\.0\d*, declared 2/);
+  });
+
+  it('fails a non-symmetric method that claims time-reversibility', () => {
+    const report = runConformance(mislabel(symplecticEulerControl, { properties: { timeReversible: true } }));
+    expect(failed(report, 'reversibility')).toHaveLength(1);
+  });
+
+  it('fails a non-symplectic method that claims symplecticity', () => {
+    const report = runConformance(mislabel(explicitMidpoint, { properties: { symplectic: true } }));
+    const bad = failed(report, 'symplecticity');
+    expect(bad).toHaveLength(1);
+    expect(bad[0]!.measured!.defect as number).toBeGreaterThan(1e-6);
+  });
+
+  it('fails a method that mutates its input', () => {
+    const mutating: Integrator<OdeProblem<Float64Array>, Float64Array> = {
+      ...explicitEuler,
+      name: 'mutating-euler',
+      step(pr, t, y, h) {
+        const k = pr.f(t, y);
+        return pr.space.axpy(h, k, y, y);
+      },
+    };
+    const report = runConformance(mutating, { order: false, badInput: false });
+    expect(failed(report, 'no-mutation').length).toBeGreaterThan(0);
+  });
+
+  it('fails a method that accepts a zero step', () => {
+    const lax: Integrator<OdeProblem<Float64Array>, Float64Array> = {
+      ...explicitEuler,
+      name: 'lax-euler',
+      step: (pr, t, y, h, out) => pr.space.axpy(h, pr.f(t, y), y, out),
+    };
+    const report = runConformance(lax, { order: false });
+    expect(failed(report, 'bad-input')[0]!.message).toMatch(/step\(h = 0\): accepted/);
+  });
+});
+
+describe('reference problems', () => {
+  it('the exact Kepler solution conserves energy and angular momentum', () => {
+    const e = 0.5;
+    const energy = (z: Float64Array) => 0.5 * (z[2]! ** 2 + z[3]! ** 2) - 1 / Math.hypot(z[0]!, z[1]!);
+    const L = (z: Float64Array) => z[0]! * z[3]! - z[1]! * z[2]!;
+    const z0 = keplerExact(0, e);
+    for (const t of [0.3, 1, 2.5, 6]) {
+      const z = keplerExact(t, e);
+      expect(energy(z)).toBeCloseTo(energy(z0), 13);
+      expect(L(z)).toBeCloseTo(L(z0), 13);
+    }
+    expect(energy(z0)).toBeCloseTo(-0.5, 14);
+  });
+
+  it('Verlet converges at order 2 on Kepler with the measured slope table', () => {
+    const m = measureOrder(stormerVerletControl, keplerSeparable());
+    expect(m.order).toBeGreaterThan(1.9);
+    expect(m.order).toBeLessThan(2.1);
+    expect(m.points.length).toBeGreaterThan(3);
+  });
+});

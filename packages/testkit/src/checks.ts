@@ -1,0 +1,299 @@
+/**
+ * The measurements behind the conformance suite. Each returns a verdict with the measured
+ * numbers, so a suite can assert on them and a report can print them.
+ */
+import { integrate, isPhaseflowError, type Integrator, type Problem } from '@phaseflow/core';
+import { referenceProblems, type ReferenceProblem } from './problems.js';
+
+type AnyInt = Integrator<Problem<unknown>, unknown>;
+
+/** One check's outcome. */
+export interface CheckResult {
+  readonly check: string;
+  readonly problem?: string;
+  readonly ok: boolean;
+  readonly message: string;
+  readonly measured?: Readonly<Record<string, unknown>>;
+}
+
+const maxAbsDiff = (a: Float64Array, b: Float64Array) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+};
+
+/** Options of {@link measureOrder}. */
+export interface OrderOptions {
+  /** Step count of the coarsest run (default 8). */
+  readonly startSteps?: number;
+  /** Largest step count tried (default 2¹⁴). */
+  readonly maxSteps?: number;
+  /** Errors below this are considered rounding-dominated and not used (default 1e-10). */
+  readonly floor?: number;
+  /** Errors above this are outside the asymptotic range and not used (default 0.5). */
+  readonly ceiling?: number;
+  /** Time span (default: the problem's). */
+  readonly tEnd?: number;
+  /** Allowed |measured − declared| (default 0.2). */
+  readonly tolerance?: number;
+}
+
+/** Global errors at successively halved steps and the order they show. */
+export interface OrderMeasurement {
+  readonly points: { steps: number; h: number; error: number }[];
+  /** log₂(e(h)/e(h/2)) for consecutive points. */
+  readonly slopes: number[];
+  /** The slope of the finest pair inside [floor, ceiling]; NaN when none. */
+  readonly order: number;
+}
+
+/**
+ * Measure the convergence order of `integrator` on `ref` by step halving: run with N, 2N, 4N …
+ * fixed steps, take the max-norm global error at tEnd against the exact solution, and report
+ * the slope of the finest pair of errors that lie in the asymptotic range.
+ *
+ * @example
+ * ```ts
+ * const m = measureOrder(leapfrog, keplerSeparable());
+ * m.order; // ≈ 2
+ * ```
+ */
+export function measureOrder<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: OrderOptions = {}): OrderMeasurement {
+  const { startSteps = 8, maxSteps = 1 << 15, floor = 1e-10, ceiling = 0.5 } = options;
+  const tEnd = options.tEnd ?? ref.tEnd;
+  const exact = ref.exact(tEnd);
+  const points: OrderMeasurement['points'] = [];
+  for (let n = startSteps; n <= maxSteps; n *= 2) {
+    let error: number;
+    try {
+      const sol = integrate(integrator, ref.problem, ref.y0(), { tEnd, steps: n });
+      error = maxAbsDiff(ref.problem.space.toFloat64(sol.yFinal), exact);
+    } catch (e) {
+      if (isPhaseflowError(e, 'NON_FINITE_STATE')) error = Infinity;
+      else throw e;
+    }
+    points.push({ steps: n, h: tEnd / n, error });
+    if (error < floor) break;
+  }
+  const slopes: number[] = [];
+  for (let i = 1; i < points.length; i++) slopes.push(Math.log2(points[i - 1]!.error / points[i]!.error));
+  let order = NaN;
+  for (let i = points.length - 1; i >= 1; i--) {
+    const a = points[i - 1]!.error;
+    const b = points[i]!.error;
+    if (a <= ceiling && b >= floor && Number.isFinite(a)) {
+      order = slopes[i - 1]!;
+      break;
+    }
+  }
+  return { points, slopes, order };
+}
+
+/** Check that the measured order equals the declared one within `tolerance`. */
+export function checkOrder<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: OrderOptions = {}): CheckResult {
+  const tolerance = options.tolerance ?? 0.2;
+  const m = measureOrder(integrator, ref, options);
+  const ok = Number.isFinite(m.order) && Math.abs(m.order - integrator.order) <= tolerance;
+  const table = m.points.map((p) => `N=${p.steps}: ${p.error.toExponential(2)}`).join(', ');
+  return {
+    check: 'order',
+    problem: ref.name,
+    ok,
+    message: Number.isFinite(m.order)
+      ? `${integrator.name} on ${ref.name}: measured order ${m.order.toFixed(3)}, declared ${integrator.order} (±${tolerance}); errors ${table}`
+      : `${integrator.name} on ${ref.name}: no pair of errors in the asymptotic range; errors ${table}`,
+    measured: { order: m.order, declared: integrator.order, points: m.points, slopes: m.slopes },
+  };
+}
+
+/** Options of {@link checkReversibility}. */
+export interface ReversibilityOptions {
+  readonly h?: number;
+  readonly steps?: number;
+  /** Allowed relative error ‖Φ₋ₕᴺ Φₕᴺ y₀ − y₀‖ / ‖y₀‖ (default 1e-12). */
+  readonly tolerance?: number;
+}
+
+/**
+ * Symmetry Φ₋ₕ ∘ Φₕ = id, measured: N steps forward with h, N back with −h, relative
+ * max-norm distance to the start.
+ */
+export function checkReversibility<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: ReversibilityOptions = {}): CheckResult {
+  const { h = 0.05, steps = 40, tolerance = 1e-12 } = options;
+  const space = ref.problem.space;
+  const y0 = ref.y0();
+  let y = space.clone(y0);
+  let t = 0;
+  for (let i = 0; i < steps; i++, t += h) y = integrator.step(ref.problem, t, y, h);
+  for (let i = 0; i < steps; i++, t -= h) y = integrator.step(ref.problem, t, y, -h);
+  const a = space.toFloat64(y0);
+  const err = maxAbsDiff(space.toFloat64(y), a) / Math.max(...a.map(Math.abs));
+  return {
+    check: 'reversibility',
+    problem: ref.name,
+    ok: err <= tolerance,
+    message: `${integrator.name} on ${ref.name}: ${steps} steps of h=${h} forward and back return to the start within ${err.toExponential(2)} (relative; allowed ${tolerance})`,
+    measured: { error: err, h, steps },
+  };
+}
+
+/** Options of {@link checkSymplecticity}. */
+export interface SymplecticityOptions {
+  readonly h?: number;
+  /** Steps composed into the map whose Jacobian is checked (default 5). */
+  readonly steps?: number;
+  /** Time on the exact orbit where the map is linearised (default 1). */
+  readonly at?: number;
+  /** Allowed max |MᵀJM − J| (default 1e-10). */
+  readonly tolerance?: number;
+}
+
+/** Jacobian of a map ℝⁿ → ℝⁿ by 4th-order central differences. */
+export function jacobian(map: (x: Float64Array) => Float64Array, x: Float64Array, delta = 1e-3): Float64Array[] {
+  const n = x.length;
+  const cols: Float64Array[] = [];
+  for (let j = 0; j < n; j++) {
+    const d = delta * Math.max(1, Math.abs(x[j]!));
+    const at = (k: number) => {
+      const xp = x.slice();
+      xp[j] = x[j]! + k * d;
+      return map(xp);
+    };
+    const p2 = at(2), p1 = at(1), m1 = at(-1), m2 = at(-2);
+    const c = new Float64Array(n);
+    for (let i = 0; i < n; i++) c[i] = (-p2[i]! + 8 * p1[i]! - 8 * m1[i]! + m2[i]!) / (12 * d);
+    cols.push(c);
+  }
+  // rows[i][j] = ∂map_i/∂x_j
+  return Array.from({ length: n }, (_, i) => Float64Array.from(cols, (c) => c[i]!));
+}
+
+/** max |MᵀJM − J| for a Jacobian M in (q, p) ordering, J = [[0, I], [−I, 0]]. */
+export function symplecticDefect(M: Float64Array[]): number {
+  const n = M.length;
+  const d = n / 2;
+  const J = (i: number, j: number) => (j === i + d && i < d ? 1 : i === j + d && j < d ? -1 : 0);
+  let worst = 0;
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += M[i]![a]! * J(i, j) * M[j]![b]!;
+      worst = Math.max(worst, Math.abs(s - J(a, b)));
+    }
+  }
+  return worst;
+}
+
+/** Symplecticity of the step map, MᵀJM = J, with M by finite differences. */
+export function checkSymplecticity<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: SymplecticityOptions = {}): CheckResult {
+  const { h = 0.1, steps = 5, at = 1, tolerance = 1e-10 } = options;
+  const space = ref.problem.space;
+  const map = (x: Float64Array) => {
+    let y = ref.fromFlat(x);
+    for (let i = 0; i < steps; i++) y = integrator.step(ref.problem, at + i * h, y, h);
+    return space.toFloat64(y);
+  };
+  const defect = symplecticDefect(jacobian(map, ref.exact(at)));
+  return {
+    check: 'symplecticity',
+    problem: ref.name,
+    ok: defect <= tolerance,
+    message: `${integrator.name} on ${ref.name}: max |MᵀJM − J| = ${defect.toExponential(2)} for ${steps} steps of h=${h} (allowed ${tolerance})`,
+    measured: { defect, h, steps },
+  };
+}
+
+/** The step leaves its input alone, and writing into `out` (distinct or aliasing y) gives the same result. */
+export function checkNoMutation<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, h = 0.1): CheckResult {
+  const space = ref.problem.space;
+  const y = ref.y0();
+  const before = space.toFloat64(y);
+  const fresh = space.toFloat64(integrator.step(ref.problem, 0, y, h));
+  const untouched = maxAbsDiff(space.toFloat64(y), before) === 0;
+  const out = space.clone(y);
+  const viaOut = space.toFloat64(integrator.step(ref.problem, 0, y, h, out));
+  const untouched2 = maxAbsDiff(space.toFloat64(y), before) === 0;
+  const alias = space.clone(y);
+  const viaAlias = space.toFloat64(integrator.step(ref.problem, 0, alias, h, alias));
+  const same = maxAbsDiff(fresh, viaOut) === 0 && maxAbsDiff(fresh, viaAlias) === 0;
+  const ok = untouched && untouched2 && same;
+  return {
+    check: 'no-mutation',
+    problem: ref.name,
+    ok,
+    message: ok
+      ? `${integrator.name} on ${ref.name}: input untouched; out and aliased out give identical results`
+      : `${integrator.name} on ${ref.name}: ${!untouched || !untouched2 ? 'the step modified its input y' : 'results differ between fresh, out and aliased out'}`,
+  };
+}
+
+/** Zero and non-finite steps, and problems of another kind, are rejected with coded errors. */
+export function checkBadInput<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>): CheckResult {
+  const failures: string[] = [];
+  const expectCode = (label: string, fn: () => unknown, codes: string[]) => {
+    try {
+      fn();
+      failures.push(`${label}: accepted`);
+    } catch (e) {
+      if (!isPhaseflowError(e) || !codes.includes(e.code)) failures.push(`${label}: threw ${String(e)} instead of ${codes.join('/')}`);
+    }
+  };
+  expectCode('step(h = 0)', () => integrator.step(ref.problem, 0, ref.y0(), 0), ['INVALID_ARGUMENT']);
+  expectCode('step(h = NaN)', () => integrator.step(ref.problem, 0, ref.y0(), NaN), ['INVALID_ARGUMENT', 'NON_FINITE_INPUT']);
+  expectCode('step(h = Infinity)', () => integrator.step(ref.problem, 0, ref.y0(), Infinity), ['INVALID_ARGUMENT', 'NON_FINITE_INPUT']);
+  const alien = { ...ref.problem, kind: 'not-a-kind' } as Problem<Y>;
+  expectCode('step(problem of unknown kind)', () => integrator.step(alien, 0, ref.y0(), 0.1), ['UNSUPPORTED_PROBLEM']);
+  return {
+    check: 'bad-input',
+    problem: ref.name,
+    ok: failures.length === 0,
+    message: failures.length === 0 ? `${integrator.name}: bad steps and problems rejected with coded errors` : `${integrator.name}: ${failures.join('; ')}`,
+  };
+}
+
+/** Options of {@link runConformance}. */
+export interface ConformanceOptions {
+  /** Reference problems (default: the testkit's problems for every kind the integrator accepts). */
+  readonly problems?: readonly ReferenceProblem<never>[];
+  readonly order?: OrderOptions | false;
+  readonly reversibility?: ReversibilityOptions | false;
+  readonly symplecticity?: SymplecticityOptions | false;
+  readonly mutation?: boolean;
+  readonly badInput?: boolean;
+}
+
+/** The outcome of a conformance run. */
+export interface ConformanceReport {
+  readonly integrator: string;
+  readonly ok: boolean;
+  readonly results: CheckResult[];
+}
+
+/**
+ * Run every check an integrator's claims call for, on every reference problem it accepts.
+ * Order is always checked; reversibility when `timeReversible`, symplecticity (on Hamiltonian
+ * problems) when `symplectic`.
+ *
+ * @example
+ * ```ts
+ * const report = runConformance(myIntegrator);
+ * if (!report.ok) console.log(report.results.filter((r) => !r.ok));
+ * ```
+ */
+export function runConformance<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: ConformanceOptions = {}): ConformanceReport {
+  const int = integrator as unknown as AnyInt;
+  const refs = (options.problems ?? integrator.problemKinds.flatMap((k) => referenceProblems(k))) as ReferenceProblem<unknown>[];
+  const results: CheckResult[] = [];
+  if (refs.length === 0) {
+    results.push({ check: 'problems', ok: false, message: `no reference problems for kinds ${integrator.problemKinds.join(', ')}: pass options.problems` });
+  }
+  for (const ref of refs) {
+    if (!integrator.problemKinds.includes(ref.problem.kind)) continue;
+    if (options.order !== false) results.push(checkOrder(int, ref, options.order || {}));
+    if (integrator.properties.timeReversible && options.reversibility !== false) results.push(checkReversibility(int, ref, options.reversibility || {}));
+    if (integrator.properties.symplectic && ref.hamiltonian && options.symplecticity !== false) results.push(checkSymplecticity(int, ref, options.symplecticity || {}));
+    if (options.mutation !== false) results.push(checkNoMutation(int, ref));
+    if (options.badInput !== false) results.push(checkBadInput(int, ref));
+  }
+  return { integrator: integrator.name, ok: results.every((r) => r.ok), results };
+}

@@ -1,0 +1,115 @@
+/**
+ * Small, obviously correct integrators the testkit uses as controls (and to prove its checks
+ * can fail), plus `mislabel` to make an integrator lie about itself.
+ */
+import {
+  checkStep,
+  type Integrator,
+  type IntegratorProperties,
+  type OdeProblem,
+  type PhaseState,
+  type Problem,
+  type SeparableHamiltonianProblem,
+} from '@phaseflow/core';
+
+type F = Float64Array;
+const scratch = new WeakMap<object, F>();
+const buf = (key: object, n: number) => {
+  let b = scratch.get(key);
+  if (!b || b.length !== n) scratch.set(key, (b = new Float64Array(n)));
+  return b;
+};
+
+/** Explicit Euler, y₁ = y₀ + h f(t₀, y₀). Order 1. */
+export const explicitEuler: Integrator<OdeProblem<F>, F> = {
+  name: 'explicit-euler',
+  order: 1,
+  problemKinds: ['ode'],
+  properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: false },
+  reference: 'Euler, Institutiones calculi integralis (1768)',
+  step(pr, t, y, h, out) {
+    checkStep(this, pr, h);
+    const k = pr.f(t, y, buf(this, y.length));
+    return pr.space.axpy(h, k, y, out);
+  },
+};
+
+/** Explicit midpoint (Runge 1895), order 2. */
+export const explicitMidpoint: Integrator<OdeProblem<F>, F> = {
+  name: 'explicit-midpoint',
+  order: 2,
+  problemKinds: ['ode'],
+  properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: false },
+  reference: 'Runge, Math. Ann. 46 (1895)',
+  step(pr, t, y, h, out) {
+    checkStep(this, pr, h);
+    const s = pr.space;
+    const k1 = pr.f(t, y, buf(this, y.length));
+    const mid = s.axpy(h / 2, k1, y, buf(k1, y.length));
+    const k2 = pr.f(t + h / 2, mid, k1);
+    return s.axpy(h, k2, y, out);
+  },
+};
+
+/** Störmer–Verlet (kick-drift-kick) for separable Hamiltonians. Order 2, symplectic, symmetric. */
+export const stormerVerletControl: Integrator<SeparableHamiltonianProblem<F>, PhaseState<F>> = {
+  name: 'stormer-verlet-control',
+  order: 2,
+  problemKinds: ['separable-hamiltonian'],
+  properties: { explicit: true, symplectic: true, timeReversible: true, adaptive: false },
+  reference: 'Hairer, Lubich & Wanner, Geometric Numerical Integration, §I.1.4',
+  step(pr, _t, y, h, out) {
+    checkStep(this, pr, h);
+    const c = pr.space.component;
+    const n = y.q.length;
+    const g = buf(this, n);
+    const q = out ? out.q : new Float64Array(n);
+    const p = out ? out.p : new Float64Array(n);
+    c.axpy(-h / 2, pr.dVdq(y.q, g), y.p, p);
+    c.axpy(h, pr.dTdp(p, g), y.q, q);
+    c.axpy(-h / 2, pr.dVdq(q, g), p, p);
+    return out ?? { q, p };
+  },
+};
+
+/** Symplectic Euler (kick then drift) — symplectic, order 1, not symmetric. */
+export const symplecticEulerControl: Integrator<SeparableHamiltonianProblem<F>, PhaseState<F>> = {
+  name: 'symplectic-euler-control',
+  order: 1,
+  problemKinds: ['separable-hamiltonian'],
+  properties: { explicit: true, symplectic: true, timeReversible: false, adaptive: false },
+  step(pr, _t, y, h, out) {
+    checkStep(this, pr, h);
+    const c = pr.space.component;
+    const n = y.q.length;
+    const g = buf(this, n);
+    const q = out ? out.q : new Float64Array(n);
+    const p = out ? out.p : new Float64Array(n);
+    c.axpy(-h, pr.dVdq(y.q, g), y.p, p);
+    c.axpy(h, pr.dTdp(p, g), y.q, q);
+    return out ?? { q, p };
+  },
+};
+
+/**
+ * A copy of `integrator` that claims other things about itself — to prove a suite fails on a
+ * lying integrator.
+ *
+ * @example
+ * ```ts
+ * const liar = mislabel(explicitEuler, { order: 2 });
+ * runConformance(liar).ok; // false
+ * ```
+ */
+export function mislabel<P extends Problem<Y>, Y>(
+  integrator: Integrator<P, Y>,
+  claims: { order?: number; properties?: Partial<IntegratorProperties>; name?: string },
+): Integrator<P, Y> {
+  return {
+    ...integrator,
+    name: claims.name ?? `${integrator.name} (mislabelled)`,
+    order: claims.order ?? integrator.order,
+    properties: { ...integrator.properties, ...claims.properties },
+    step: (pr, t, y, h, out) => integrator.step(pr, t, y, h, out),
+  };
+}
