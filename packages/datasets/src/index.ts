@@ -1,0 +1,1 @@
+export { datasetsVersion } from './version.js';

@@ -1,0 +1,1 @@
+export { enkfVersion } from './version.js';

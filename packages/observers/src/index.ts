@@ -1,0 +1,1 @@
+export { observersVersion } from './version.js';

@@ -1,0 +1,1 @@
+export { reservoirVersion } from './version.js';

@@ -1,0 +1,1 @@
+export { rungeKuttaVersion } from './version.js';

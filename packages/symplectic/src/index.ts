@@ -1,0 +1,1 @@
+export { symplecticVersion } from './version.js';

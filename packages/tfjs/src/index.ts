@@ -1,0 +1,1 @@
+export { tfjsVersion } from './version.js';
