@@ -1,1 +1,8 @@
-export { observersVersion } from './version.js';
+export { createEnergyObserver } from './energy.js';
+export type { EnergyObserver, EnergyReport } from './energy.js';
+export { createRecorder } from './recorder.js';
+export type { Recorder } from './recorder.js';
+export { createCallbackObserver, createEarlyStopping, createStopWhen } from './simple.js';
+export type { EarlyStopping } from './simple.js';
+export { createProgress } from './progress.js';
+export type { ProgressStream } from './progress.js';

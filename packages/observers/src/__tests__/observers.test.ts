@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { createEmitter, integrate, separableHamiltonian, type PhaseState } from '@phaseflow/core';
+import {
+  createCallbackObserver,
+  createEarlyStopping,
+  createEnergyObserver,
+  createProgress,
+  createRecorder,
+  createStopWhen,
+} from '@phaseflow/observers';
+import { explicitEuler, keplerOde, stormerVerletControl } from '@phaseflow/testkit';
+
+type F = Float64Array;
+const oscillator = separableHamiltonian<F>({
+  dTdp: (p, out = new Float64Array(1)) => ((out[0] = p[0]!), out),
+  dVdq: (q, out = new Float64Array(1)) => ((out[0] = q[0]!), out),
+  T: (p) => 0.5 * p[0]! ** 2,
+  V: (q) => 0.5 * q[0]! ** 2,
+});
+const y0 = (): PhaseState<F> => ({ q: Float64Array.of(1), p: Float64Array.of(0) });
+
+describe('createEnergyObserver', () => {
+  it('shows bounded error for Verlet, with the known O(h²/8) amplitude, and no drift', () => {
+    const energy = createEnergyObserver({ every: 5 });
+    const h = 0.1;
+    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 200, h, observers: [energy] });
+    const r = energy.report();
+    expect(r.initialEnergy).toBe(0.5);
+    // Verlet conserves the modified energy; the true energy oscillates with relative amplitude h²/4.
+    expect(r.maxRelativeError).toBeGreaterThan(0.5 * (h * h) / 4);
+    expect(r.maxRelativeError).toBeLessThan(1.1 * (h * h) / 4);
+    expect(Math.abs(r.driftSlope)).toBeLessThan(1e-5);
+  });
+
+  it('shows the secular drift of explicit Euler (energy grows like (1 + h²)^n)', () => {
+    const ref = keplerOde(0);
+    const energy = createEnergyObserver();
+    integrate(explicitEuler, ref.problem, ref.y0(), { tEnd: 10, h: 0.01, observers: [energy] });
+    const r = energy.report();
+    expect(r.driftSlope).toBeGreaterThan(1e-3);
+    expect(r.finalRelativeError).toBeGreaterThan(0.1); // Euler pumps energy in: −½ rises toward 0
+    expect(r.samples.t.length).toBe(1001);
+  });
+
+  it('refuses a problem without energy and validates options', () => {
+    const energy = createEnergyObserver();
+    const events = createEmitter([energy]);
+    expect(() => events.emit('run:start', { run: 'integration', name: 'x', problem: { kind: 'ode' }, state: null })).toThrow(/problem.energy/);
+    expect(() => createEnergyObserver({ every: 0 })).toThrow(/options.every/);
+  });
+
+  it('bounds its memory by halving resolution while keeping the exact maximum', () => {
+    const energy = createEnergyObserver({ maxSamples: 64 });
+    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 100, h: 0.1, observers: [energy] });
+    const r = energy.report();
+    expect(r.samples.t.length).toBeLessThanOrEqual(65);
+    const full = createEnergyObserver();
+    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 100, h: 0.1, observers: [full] });
+    expect(r.maxRelativeError).toBe(full.report().maxRelativeError);
+  });
+});
+
+describe('createRecorder', () => {
+  it('keeps the initial state and every k-th step as independent copies', () => {
+    const rec = createRecorder({ every: 10 });
+    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 10, h: 0.1, observers: [rec] });
+    expect(rec.t).toHaveLength(11);
+    expect(rec.t[10]).toBeCloseTo(10, 12);
+    expect(rec.values[0]).toEqual(Float64Array.of(1, 0));
+    expect(rec.values[3]).not.toBe(rec.values[4]);
+    const q = rec.values.map((v) => v[0]!);
+    expect(Math.max(...q)).toBeCloseTo(1, 2);
+  });
+
+  it('applies map and limit', () => {
+    const rec = createRecorder({ map: (s) => (s as PhaseState<F>).q[0]!, limit: 3 });
+    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 1, h: 0.1, observers: [rec] });
+    expect(rec.values).toHaveLength(3);
+    expect(typeof rec.values[0]).toBe('number');
+  });
+});
+
+describe('stop conditions and callbacks', () => {
+  it('createStopWhen stops at the first step where the predicate holds', () => {
+    const stop = createStopWhen((e) => (e.state as PhaseState<F>).q[0]! < 0, 'crossed zero');
+    const sol = integrate(stormerVerletControl, oscillator, y0(), { tEnd: 10, h: 0.01, observers: [stop] });
+    expect(sol.status).toBe('stopped');
+    expect(sol.reason).toBe('crossed zero');
+    expect(sol.tFinal).toBeGreaterThan(Math.PI / 2);
+    expect(sol.tFinal).toBeLessThan(Math.PI / 2 + 0.011);
+  });
+
+  it('createCallbackObserver forwards events', () => {
+    let steps = 0;
+    const cb = createCallbackObserver({ step: () => void steps++ });
+    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 1, steps: 7, observers: [cb] });
+    expect(steps).toBe(7);
+    expect(() => createCallbackObserver({ step: 1 } as never)).toThrow(/handlers\["step"\]/);
+  });
+
+  it('createEarlyStopping stops after `patience` epochs without improvement', () => {
+    const early = createEarlyStopping({ monitor: 'valLoss', patience: 2, minDelta: 0.01 });
+    const events = createEmitter([early]);
+    const val = [1, 0.5, 0.499, 0.498, 0.3];
+    let stoppedAt = -1;
+    val.forEach((v, epoch) => {
+      if (stoppedAt >= 0) return;
+      events.emit('epoch:end', { epoch, loss: 0, metrics: { valLoss: v } });
+      if (events.stopReason) stoppedAt = epoch;
+    });
+    expect(stoppedAt).toBe(3);
+    expect(early.best).toEqual({ value: 0.5, epoch: 1 });
+    const bad = createEmitter([createEarlyStopping({ monitor: 'accuracy' })]);
+    expect(() => bad.emit('epoch:end', { epoch: 0, loss: 1, metrics: {} })).toThrow(/options.monitor/);
+  });
+});
+
+describe('createProgress', () => {
+  it('stays quiet on a non-TTY stream and draws when forced', () => {
+    const chunks: string[] = [];
+    const stream = { write: (s: string) => void chunks.push(s), isTTY: false };
+    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 1, h: 0.01, observers: [createProgress({ stream })] });
+    expect(chunks).toHaveLength(0);
+    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 1, h: 0.01, observers: [createProgress({ stream, force: true, label: 'osc' })] });
+    expect(chunks.join('')).toMatch(/osc/);
+    expect(chunks.join('')).toMatch(/100%/);
+  });
+});

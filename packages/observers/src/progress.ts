@@ -1,0 +1,84 @@
+import cliProgress from 'cli-progress';
+import { checkOptions, invalid, type Observer } from '@phaseflow/core';
+
+/** Where the bar is drawn: anything with `write` (process.stderr by default). */
+export interface ProgressStream {
+  write(chunk: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+/**
+ * A progress bar for any run: integration (by time or steps) and training (by epochs). It
+ * draws a real bar (cli-progress) when the stream is a TTY and stays quiet otherwise, unless
+ * `force` is set.
+ *
+ * @example
+ * ```ts
+ * integrate(rk4, lorenz, y0, { tEnd: 100, h: 1e-3, observers: [createProgress({ label: 'lorenz' })] });
+ * ```
+ */
+export function createProgress(options: { label?: string; stream?: ProgressStream; force?: boolean } = {}): Observer {
+  const o = checkOptions('options', options, ['label', 'stream', 'force']);
+  const stream = (o.stream ?? (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr) as ProgressStream;
+  if (typeof stream?.write !== 'function') invalid('options.stream', 'a writable stream', stream);
+  const enabled = o.force === true || stream.isTTY === true;
+  const label = o.label ?? 'run';
+  let bar: cliProgress.SingleBar | undefined;
+  let t0 = 0;
+  let span = 0;
+  let total = 0;
+  let mode: 'time' | 'steps' | 'epochs' = 'time';
+  let lastDraw = 0;
+  const start = () => {
+    bar?.stop();
+    bar = new cliProgress.SingleBar(
+      {
+        format: `${label} |{bar}| {percentage}% | {info}`,
+        stream: stream as never,
+        noTTYOutput: o.force === true && stream.isTTY !== true,
+        notTTYSchedule: 1000,
+        hideCursor: false,
+        clearOnComplete: false,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(1000, 0, { info: '' });
+  };
+  const update = (fraction: number, info: string) => {
+    const now = Date.now();
+    if (now - lastDraw < 50 && fraction < 1) return;
+    lastDraw = now;
+    bar?.update(Math.round(1000 * Math.min(1, Math.max(0, fraction))), { info });
+  };
+  return {
+    name: 'progress',
+    on: {
+      'run:start'(e) {
+        if (!enabled) return;
+        if (e.run === 'training') mode = 'epochs';
+        else if (e.t0 !== undefined && e.tEnd !== undefined) mode = 'time';
+        else mode = 'steps';
+        t0 = e.t0 ?? 0;
+        span = (e.tEnd ?? 1) - t0;
+        total = e.total ?? 0;
+        start();
+      },
+      step(e) {
+        if (!bar || mode === 'epochs') return;
+        const f = mode === 'time' ? (e.t - t0) / span : total > 0 ? e.step / total : 0;
+        update(f, `step ${e.step}, t = ${e.t.toPrecision(4)}`);
+      },
+      'epoch:end'(e) {
+        if (!bar) return;
+        const n = e.total ?? total;
+        update(n > 0 ? (e.epoch + 1) / n : 0, `epoch ${e.epoch + 1}${n ? `/${n}` : ''}, loss ${e.loss.toPrecision(4)}`);
+      },
+      'run:end'(e) {
+        if (!bar) return;
+        if (e.status === 'completed') bar.update(1000, { info: `done in ${e.steps} steps` });
+        bar.stop();
+        bar = undefined;
+      },
+    },
+  };
+}
