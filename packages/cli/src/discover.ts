@@ -1,0 +1,116 @@
+/**
+ * Finding demos: every installed package whose package.json names a demos entry,
+ * `"phaseflow": { "demos": "./demos" }`, contributes the `demos` array that entry exports.
+ * Third-party plugins take part the same way.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PhaseflowError, type Demo } from '@phaseflow/core';
+
+/** A package that provides demos. */
+export interface DemoProvider {
+  readonly packageName: string;
+  readonly version: string;
+  /** Absolute path of the package.json. */
+  readonly manifest: string;
+  /** The export subpath holding the demos (e.g. `./demos`). */
+  readonly entry: string;
+}
+
+/** A demo with the package it came from. */
+export interface FoundDemo {
+  readonly demo: Demo;
+  readonly packageName: string;
+}
+
+function nodeModulesDirs(from: string): string[] {
+  const dirs: string[] = [];
+  let dir = resolve(from);
+  for (;;) {
+    const nm = join(dir, 'node_modules');
+    if (existsSync(nm)) dirs.push(nm);
+    const up = dirname(dir);
+    if (up === dir) return dirs;
+    dir = up;
+  }
+}
+
+function readManifest(path: string): { name?: string; version?: string; phaseflow?: { demos?: unknown } } | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * List the packages that provide demos, searching the node_modules folders above `cwd` and
+ * above this CLI's own location. The first copy of a package found wins.
+ */
+export function findDemoProviders(cwd = process.cwd()): DemoProvider[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const seen = new Map<string, DemoProvider>();
+  for (const nm of [...nodeModulesDirs(cwd), ...nodeModulesDirs(here)]) {
+    let entries: string[];
+    try {
+      entries = readdirSync(nm);
+    } catch {
+      continue;
+    }
+    const candidates = entries.flatMap((e) => {
+      if (e.startsWith('.')) return [];
+      if (!e.startsWith('@')) return [join(nm, e)];
+      try {
+        return readdirSync(join(nm, e)).map((s) => join(nm, e, s));
+      } catch {
+        return [];
+      }
+    });
+    for (const dir of candidates) {
+      const manifest = join(dir, 'package.json');
+      const pkg = readManifest(manifest);
+      const entry = pkg?.phaseflow?.demos;
+      if (!pkg?.name || typeof entry !== 'string' || seen.has(pkg.name)) continue;
+      seen.set(pkg.name, { packageName: pkg.name, version: pkg.version ?? '0.0.0', manifest, entry });
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.packageName.localeCompare(b.packageName));
+}
+
+function isDemo(d: unknown): d is Demo {
+  const x = d as Demo;
+  return !!x && typeof x.name === 'string' && typeof x.title === 'string' && typeof x.run === 'function';
+}
+
+/** Import each provider's demos entry and collect its demos; a broken provider is reported, not fatal. */
+export async function loadDemos(providers: readonly DemoProvider[]): Promise<{ demos: FoundDemo[]; problems: string[] }> {
+  const demos: FoundDemo[] = [];
+  const problems: string[] = [];
+  for (const p of providers) {
+    try {
+      const specifier = `${p.packageName}/${p.entry.replace(/^\.\//, '')}`;
+      const file = createRequire(p.manifest).resolve(specifier);
+      const mod = (await import(pathToFileURL(file).href)) as { demos?: unknown };
+      if (!Array.isArray(mod.demos)) throw new Error(`${specifier} does not export a demos array`);
+      for (const d of mod.demos) {
+        if (!isDemo(d)) throw new Error(`${specifier} exports something that is not a Demo`);
+        demos.push({ demo: d, packageName: p.packageName });
+      }
+    } catch (e) {
+      problems.push(`${p.packageName}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const names = new Map<string, string>();
+  for (const d of demos) {
+    const other = names.get(d.demo.name);
+    if (other) {
+      throw new PhaseflowError('INVALID_STATE', `demo name ${JSON.stringify(d.demo.name)} is provided by both ${other} and ${d.packageName}`, {
+        argument: 'demos',
+      });
+    }
+    names.set(d.demo.name, d.packageName);
+  }
+  return { demos, problems };
+}
