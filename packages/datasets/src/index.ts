@@ -1,1 +1,22 @@
-export { datasetsVersion } from './version.js';
+export type { ClassificationSet, LabeledSet, RegressionSet, TimeSeries } from './types.js';
+export { fnv1a } from './checksum.js';
+export { circles, ellipses, moons, peaks, peaksFunction, spirals, swissRoll } from './classification.js';
+export type { ToyOptions } from './classification.js';
+export {
+  doublePendulumSystem,
+  henonHeilesSystem,
+  keplerSystem,
+  massSpringSystem,
+  pendulumSystem,
+} from './hamiltonian-systems.js';
+export type { HamiltonianSystem } from './hamiltonian-systems.js';
+export { hamiltonianSamples, hamiltonianTrajectory } from './trajectories.js';
+export type { HamiltonianSampleOptions, HamiltonianSamples, TrajectoryOptions } from './trajectories.js';
+export { lorenz63, lorenz63Problem, lorenz96, lorenz96Problem } from './lorenz.js';
+export type { Lorenz63Options, Lorenz63Parameters, Lorenz96Options } from './lorenz.js';
+export { mackeyGlass, solveDelay } from './delay.js';
+export type { DelayOptions, MackeyGlassOptions } from './delay.js';
+export { narma, narma10 } from './narma.js';
+export type { NarmaOptions } from './narma.js';
+export { batches, fitStandardizer, oneHot, selectRows, split, standardize, windows } from './helpers.js';
+export type { Batch, BatchOptions, SplitOptions, Splits, Standardizer, WindowOptions } from './helpers.js';

@@ -1,0 +1,38 @@
+/** Sampling an ODE on a regular time grid through core's `integrate` (private helper). */
+import { integrate, type OdeProblem } from '@phaseflow/core';
+import { createRk4 } from './rk4.js';
+
+/**
+ * Integrate `problem` from y0 and return `samples` states spaced `dt` apart (row-major), after
+ * discarding `transient` time units. Each sample interval is split into `substeps` RK4 steps.
+ */
+export function sampleOde(
+  problem: OdeProblem<Float64Array>,
+  y0: Float64Array,
+  samples: number,
+  dt: number,
+  substeps: number,
+  transient = 0,
+): { t: Float64Array; x: Float64Array } {
+  const rk4 = createRk4();
+  let start = y0;
+  if (transient > 0) {
+    const skip = Math.max(1, Math.round((transient / dt) * substeps));
+    start = integrate(rk4, problem, y0, { t0: 0, tEnd: skip * (dt / substeps), steps: skip }).yFinal;
+  }
+  const dim = y0.length;
+  const t = new Float64Array(samples);
+  const x = new Float64Array(samples * dim);
+  x.set(start, 0);
+  for (let i = 0; i < samples; i++) t[i] = i * dt;
+  if (samples > 1) {
+    const sol = integrate(rk4, problem, start, {
+      t0: 0,
+      tEnd: (samples - 1) * dt,
+      steps: (samples - 1) * substeps,
+      save: { every: substeps },
+    });
+    for (let i = 0; i < samples; i++) x.set(sol.y[i]!, i * dim);
+  }
+  return { t, x };
+}
