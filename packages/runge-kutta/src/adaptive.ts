@@ -1,0 +1,339 @@
+/**
+ * Adaptive step control for embedded pairs: weighted RMS error norm, PI step-size controller,
+ * Hairer's first-step selection, FSAL reuse, dense output, minStep/maxSteps limits.
+ */
+import {
+  PhaseflowError,
+  checkFinite,
+  checkInteger,
+  checkOptions,
+  checkPositive,
+  checkSameSize,
+  float64Space,
+  invalid,
+  type AcceptedStep,
+  type AdaptiveOptions,
+  type AdaptiveStepper,
+  type OdeProblem,
+  type VectorSpace,
+} from '@phaseflow/core';
+import { createWork, evaluateStages, loadRow, propagate, putStage, type StageWork } from './engine.js';
+import { stepTooSmall } from './errors.js';
+import type { ButcherTableau } from './tableau.js';
+
+/** Options of a Runge–Kutta adaptive solve (what `integrate(..., { adaptive })` forwards). */
+export interface RungeKuttaAdaptiveOptions extends AdaptiveOptions {
+  /** Relative tolerance, > 0: a scalar, or one per component (default 1e-3, as scipy and DifferentialEquations.jl). */
+  readonly rtol?: number | ArrayLike<number> | unknown;
+  /** Absolute tolerance, > 0: a scalar, or one per component (default 1e-6). */
+  readonly atol?: number | ArrayLike<number> | unknown;
+  /** First trial step magnitude (default: Hairer's estimate, one extra f evaluation). */
+  readonly h0?: number;
+  /** Smallest step magnitude; a smaller step fails with STEP_SIZE_TOO_SMALL (default 0: only the rounding limit). */
+  readonly minStep?: number;
+  /** Largest step magnitude (default: |tEnd − t0|). */
+  readonly maxStep?: number;
+  /** Accepted-step budget; exceeding it fails with STEP_BUDGET_EXCEEDED (default unlimited). */
+  readonly maxSteps?: number;
+  /** PI controller weight β on the previous error (default: the method's, 0.04 for 5(4) pairs, 0 for DOP853). */
+  readonly beta?: number;
+  /** Safety factor (default 0.9). */
+  readonly safety?: number;
+  /** Smallest ratio h_new/h (default 0.2; 0.333 for DOP853). */
+  readonly minFactor?: number;
+  /** Largest ratio h_new/h (default 10; 6 for DOP853). */
+  readonly maxFactor?: number;
+}
+
+const KNOWN = ['rtol', 'atol', 'h0', 'minStep', 'maxStep', 'maxSteps', 'beta', 'safety', 'minFactor', 'maxFactor'];
+
+/** Statistics of an adaptive run. */
+export interface RungeKuttaStats {
+  accepted: number;
+  rejected: number;
+  /** Right-hand-side evaluations, including first-step selection and dense-output stages. */
+  evaluations: number;
+}
+
+/** The adaptive stepper of a Runge–Kutta pair; `interpolate` is present when the method has dense output. */
+export interface RungeKuttaStepper<S> extends AdaptiveStepper<S> {
+  readonly stats: RungeKuttaStats;
+  /** Time of the current (last accepted) state. */
+  readonly t: number;
+  /** Start of the last accepted step (equals `t` before the first step). */
+  readonly tPrevious: number;
+  /** The step size the controller proposes next (signed). */
+  readonly hNext: number;
+}
+
+function tolerance<S>(name: string, value: unknown, fallback: number, space: VectorSpace<S>, like: S): number | S {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number') {
+    checkPositive(name, value);
+    return value;
+  }
+  const n = space.size(like);
+  if (space === (float64Space as unknown) && value !== null && typeof value === 'object' && typeof (value as ArrayLike<number>).length === 'number') {
+    const arr = value as ArrayLike<number>;
+    checkSameSize('y0', n, name, arr.length);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = checkPositive(`${name}[${i}]`, arr[i]);
+    return out as unknown as S;
+  }
+  // Any other space: a state of that space with positive entries.
+  let flat: Float64Array;
+  try {
+    flat = space.toFloat64(value as S);
+  } catch {
+    return invalid(name, `a number > 0 or one value > 0 per component (a ${space.name} state)`, value);
+  }
+  checkSameSize('y0', n, name, flat.length);
+  for (let i = 0; i < n; i++) checkPositive(`${name}[${i}]`, flat[i]);
+  return value as S;
+}
+
+/**
+ * Start an adaptive solve of `problem` with the embedded pair `tab` from (t0, y0) towards tEnd.
+ * Step control follows Hairer, Nørsett & Wanner, Solving ODEs I, §II.4 (error norm (4.11),
+ * first step (Algorithm 4.4 "hinit")) and Hairer & Wanner's PI controller (Solving ODEs II,
+ * §IV.2): h_new = h · clamp(safety · err^(−α) · err_old^β), α = 1/(q+1) − 0.75β.
+ */
+export function createStepper<S>(
+  tab: ButcherTableau,
+  name: string,
+  problem: OdeProblem<S>,
+  t0In: number,
+  y0: S,
+  tEndIn: number,
+  optionsIn: RungeKuttaAdaptiveOptions,
+): RungeKuttaStepper<S> {
+  const emb = tab.embedded;
+  if (!emb) throw new PhaseflowError('NOT_AVAILABLE', `${name} has no embedded error estimate`, { argument: 'integrator' });
+  const o = checkOptions('options', optionsIn, KNOWN);
+  const t0 = checkFinite('t0', t0In);
+  const tEnd = checkFinite('tEnd', tEndIn);
+  if (tEnd === t0) invalid('tEnd', `a time different from t0 = ${t0}`, tEnd);
+  const space = problem.space;
+  if (y0 === null || y0 === undefined) invalid('y0', 'an initial state', y0);
+  if (!space.isFinite(y0)) {
+    throw new PhaseflowError('NON_FINITE_INPUT', 'y0: expected a finite initial state, received one with NaN or Infinity', {
+      argument: 'y0', expected: 'finite values', received: 'NaN or Infinity',
+    });
+  }
+  const rtol = tolerance('options.rtol', o.rtol, 1e-3, space, y0);
+  const atol = tolerance('options.atol', o.atol, 1e-6, space, y0);
+  const span = Math.abs(tEnd - t0);
+  const maxStep = o.maxStep === undefined ? span : checkPositive('options.maxStep', o.maxStep);
+  const minStep = o.minStep === undefined ? 0 : checkPositive('options.minStep', o.minStep);
+  if (minStep > maxStep) invalid('options.minStep', `a value <= options.maxStep = ${maxStep}`, minStep);
+  const maxSteps = o.maxSteps === undefined ? Infinity : checkInteger('options.maxSteps', o.maxSteps, { min: 1 });
+  const ctl = emb.controller;
+  const beta = o.beta === undefined ? ctl.beta : checkFinite('options.beta', o.beta);
+  if (beta < 0 || beta > 0.2) invalid('options.beta', 'a number in [0, 0.2]', beta);
+  const safety = o.safety === undefined ? ctl.safety : checkFinite('options.safety', o.safety);
+  if (!(safety > 0 && safety <= 1)) invalid('options.safety', 'a number in (0, 1]', safety);
+  const minFactor = o.minFactor === undefined ? ctl.minFactor : checkFinite('options.minFactor', o.minFactor);
+  if (!(minFactor > 0 && minFactor < 1)) invalid('options.minFactor', 'a number in (0, 1)', minFactor);
+  const maxFactor = o.maxFactor === undefined ? ctl.maxFactor : checkFinite('options.maxFactor', o.maxFactor);
+  if (!(maxFactor > 1)) invalid('options.maxFactor', 'a number > 1', maxFactor);
+  const alpha = 1 / (emb.errorOrder + 1) - 0.75 * beta;
+  const dir = tEnd > t0 ? 1 : -1;
+
+  const s = tab.b.length;
+  /** Index of f(t + h, y₁): the FSAL stage, or an extra slot evaluated after acceptance. */
+  const last = tab.fsal ? s - 1 : s;
+  const extra = tab.dense?.kind === 'dop853' ? tab.dense.c.length : 0;
+  const w: StageWork<S> = createWork(space, y0, last + 1 + extra);
+  let y = space.clone(y0);
+  let yOld = space.clone(y0);
+  let y1 = space.zeros(y0);
+  let err = space.zeros(y0);
+  let err3 = tab.embedded?.e3 ? space.zeros(y0) : undefined;
+  const stats: RungeKuttaStats = { accepted: 0, rejected: 0, evaluations: 0 };
+  let t = t0;
+  let tOld = t0;
+  let hOld = 0;
+  let errOld = 1e-4;
+  let lastRejected = false;
+  let denseReady = false;
+  let denseF: S[] | undefined;
+
+  // k₀ = f(t0, y0)
+  stats.evaluations += evaluateStages(w, tab.c, tab.a, problem, t0, y, 0, 0, 1);
+
+  const norm = (yA: S, yB: S): number => space.errorNorm(err, yA, yB, atol, rtol);
+
+  // First step: Hairer's hinit (Solving ODEs I, §II.4), or the user's h0.
+  let h: number;
+  if (o.h0 !== undefined) h = Math.min(checkPositive('options.h0', o.h0), maxStep, span);
+  else {
+    const d0 = space.errorNorm(y, y, y, atol, rtol);
+    const d1 = space.errorNorm(w.k[0]!, y, y, atol, rtol);
+    let hh = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
+    hh = Math.min(hh, maxStep, span);
+    const yTrial = space.axpy(dir * hh, w.k[0]!, y, y1);
+    const f1 = problem.f(t0 + dir * hh, yTrial, w.tmp);
+    w.tmp = f1;
+    stats.evaluations++;
+    const diff = space.axpy(-1, w.k[0]!, f1, err);
+    err = diff;
+    const d2 = space.errorNorm(diff, y, y, atol, rtol) / hh;
+    const dm = Math.max(d1, d2);
+    const h1 = dm <= 1e-15 ? Math.max(1e-6, hh * 1e-3) : Math.pow(0.01 / dm, 1 / tab.order);
+    h = Math.min(100 * hh, h1, maxStep, span);
+    if (!(h > 0)) h = Math.min(1e-6, span);
+  }
+  h *= dir;
+
+  const errorNorm = (hh: number): number => {
+    err = space.combine(loadRow(w, emb.e, hh), w.k, undefined, err);
+    if (!emb.e3) return norm(y, y1);
+    err3 = space.combine(loadRow(w, emb.e3, hh), w.k, undefined, err3);
+    const e5 = norm(y, y1);
+    const e3 = space.errorNorm(err3!, y, y1, atol, rtol);
+    const den = e5 * e5 + 0.01 * e3 * e3;
+    return den > 0 ? (e5 * e5) / Math.sqrt(den) : 0;
+  };
+
+  const stepper: RungeKuttaStepper<S> = {
+    stats,
+    get t() {
+      return t;
+    },
+    get tPrevious() {
+      return tOld;
+    },
+    get hNext() {
+      return h;
+    },
+    advance(tStopIn: number): AcceptedStep<S> {
+      const tStop = checkFinite('tStop', tStopIn);
+      if ((tStop - t) * dir <= 0) invalid('tStop', `a time beyond the current t = ${t} in the direction of integration`, tStop);
+      if ((tStop - tEnd) * dir > 0) invalid('tStop', `a time not beyond tEnd = ${tEnd}`, tStop);
+      if (stats.accepted >= maxSteps) {
+        throw new PhaseflowError('STEP_BUDGET_EXCEEDED', `${name}: step budget of ${maxSteps} accepted steps used up at t = ${t} (h = ${h}) before tEnd = ${tEnd}`, { t, h, maxSteps, step: stats.accepted });
+      }
+      // The previous step's f(t + h, y₁) becomes this step's k₀ (FSAL or evaluated at acceptance).
+      if (stats.accepted > 0 && w.k[0] !== w.k[last]) {
+        const k0 = w.k[0]!;
+        w.k[0] = w.k[last]!;
+        w.k[last] = k0;
+      }
+      for (;;) {
+        let hAbs = Math.min(Math.abs(h), maxStep);
+        if (hAbs < minStep) stepTooSmall(name, t, dir * hAbs, `below options.minStep = ${minStep}`);
+        if (hAbs <= 8 * Number.EPSILON * Math.abs(t) || !(hAbs > 0)) stepTooSmall(name, t, dir * hAbs, 'the step no longer changes t in double precision');
+        let hh = dir * hAbs;
+        let landing = false;
+        // Land exactly on tStop; stretch by ≤ 1% rather than leave a sliver (Hairer).
+        if ((t + 1.01 * hh - tStop) * dir >= 0) {
+          hh = tStop - t;
+          hAbs = Math.abs(hh);
+          landing = true;
+        }
+        stats.evaluations += evaluateStages(w, tab.c, tab.a, problem, t, y, hh, 1, s);
+        if (tab.fsal) {
+          // The last stage's argument is y₁ (its row is b): take the buffer instead of copying.
+          const spare = y1;
+          y1 = w.tmp;
+          w.tmp = spare;
+        } else y1 = propagate(w, tab, y, hh, y1);
+        const e = errorNorm(hh);
+        if (e <= 1) {
+          const fac11 = Math.pow(e, alpha);
+          let fac = fac11 / Math.pow(errOld, beta);
+          fac = Math.max(1 / maxFactor, Math.min(1 / minFactor, fac / safety));
+          let hNew = hh / fac;
+          if (lastRejected) hNew = dir * Math.min(Math.abs(hNew), hAbs);
+          errOld = Math.max(e, 1e-4);
+          lastRejected = false;
+          const tNew = landing ? tStop : t + hh;
+          if (!tab.fsal) {
+            putStage(w, last, problem.f(tNew, y1, w.k[last]));
+            stats.evaluations++;
+          }
+          // rotate buffers: yOld ← y, y ← y₁
+          const spare = yOld;
+          yOld = y;
+          y = y1;
+          y1 = spare;
+          tOld = t;
+          hOld = hh;
+          t = tNew;
+          h = hNew;
+          denseReady = false;
+          stats.accepted++;
+          return { t, y, h: hh };
+        }
+        // Rejected (or NaN error): shrink and retry from the same (t, y); k₀ stays valid.
+        const fac11 = Math.pow(e, alpha);
+        const shrink = Number.isFinite(fac11) ? Math.min(1 / minFactor, fac11 / safety) : 1 / minFactor;
+        h = hh / shrink;
+        lastRejected = true;
+        stats.rejected++;
+      }
+    },
+  };
+
+  const dense = tab.dense;
+  if (dense) {
+    const coefs = new Float64Array(w.k.length);
+    const w7 = new Float64Array(7);
+    const c2 = Float64Array.of(1, -1);
+    const c3 = new Float64Array(3);
+    const c = dense.kind === 'dop853' ? [...tab.c, 1, ...dense.c] : [];
+    const a = dense.kind === 'dop853' ? [...tab.a, tab.b, ...dense.a] : [];
+    const pairF: S[] = [];
+    const tripleF: S[] = [];
+    const prepareDop853 = () => {
+      if (dense.kind !== 'dop853' || denseReady) return;
+      stats.evaluations += evaluateStages(w, c, a, problem, tOld, yOld, hOld, last + 1, last + 1 + dense.c.length);
+      if (!denseF) denseF = Array.from({ length: 7 }, () => space.zeros(y0));
+      const F = denseF;
+      const k0 = w.k[0]!;
+      const kNew = w.k[last]!;
+      pairF[0] = y;
+      pairF[1] = yOld;
+      F[0] = space.combine(c2, pairF, undefined, F[0]);
+      // F₁ = h·k₀ − Δy
+      F[1] = space.axpy(hOld, k0, space.scale(-1, F[0]!, F[1]), F[1]);
+      c3[0] = 2;
+      c3[1] = -hOld;
+      c3[2] = -hOld;
+      tripleF[0] = F[0]!;
+      tripleF[1] = kNew;
+      tripleF[2] = k0;
+      F[2] = space.combine(c3, tripleF, undefined, F[2]);
+      for (let r = 0; r < 4; r++) F[3 + r] = space.combine(loadRow(w, dense.d[r]!, hOld), w.k, undefined, F[3 + r]);
+      denseReady = true;
+    };
+    stepper.interpolate = (tq: number, out?: S): S => {
+      checkFinite('t', tq);
+      if (stats.accepted === 0) {
+        throw new PhaseflowError('INVALID_STATE', `interpolate: no accepted step yet (t = ${t})`, { t: tq });
+      }
+      const lo = Math.min(tOld, t);
+      const hi = Math.max(tOld, t);
+      const slack = 1e-12 * Math.max(1, Math.abs(t));
+      if (tq < lo - slack || tq > hi + slack) invalid('t', `a time inside the last accepted step [${lo}, ${hi}]`, tq);
+      const x = (tq - tOld) / hOld;
+      if (dense.kind === 'polynomial') {
+        coefs.fill(0);
+        for (let i = 0; i < dense.p.length; i++) {
+          const row = dense.p[i]!;
+          let v = 0;
+          for (let j = row.length - 1; j >= 0; j--) v = (v + row[j]!) * x;
+          coefs[i] = hOld * v;
+        }
+        // dense.p covers the stages 0 … last
+        return space.combine(coefs, w.k, yOld, out);
+      }
+      prepareDop853();
+      const u = 1 - x;
+      w7[0] = x;
+      for (let i = 1; i < 7; i++) w7[i] = w7[i - 1]! * (i % 2 === 1 ? u : x);
+      return space.combine(w7, denseF!, yOld, out);
+    };
+  }
+  return stepper;
+}

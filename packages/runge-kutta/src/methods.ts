@@ -1,0 +1,172 @@
+/**
+ * Each method is an Integrator made by a factory over its Butcher tableau.
+ */
+import { checkStep, type Integrator, type OdeProblem } from '@phaseflow/core';
+import { createStepper, type RungeKuttaAdaptiveOptions, type RungeKuttaStepper } from './adaptive.js';
+import { createWork, evaluateStages, fixedStageCount, propagate, type StageWork } from './engine.js';
+import type { ButcherTableau } from './tableau.js';
+import { BS3, DOP853, DOPRI5, EULER, HEUN, MIDPOINT, RALSTON, RK38, RK4, TSIT5 } from './tableaus.js';
+
+/** An explicit Runge–Kutta method as a core Integrator of `ode` problems over any VectorSpace. */
+export interface RungeKuttaIntegrator<S = Float64Array> extends Integrator<OdeProblem<S>, S> {
+  /** The coefficients this method runs. */
+  readonly tableau: ButcherTableau;
+  /** Present for embedded pairs: an adaptive solve with error control (and dense output when the pair has one). */
+  adaptive?(problem: OdeProblem<S>, t0: number, y0: S, tEnd: number, options: RungeKuttaAdaptiveOptions): RungeKuttaStepper<S>;
+}
+
+/**
+ * Build an Integrator from any explicit Butcher tableau. `step` advances with the propagated
+ * (higher-order) weights b; embedded pairs also get `adaptive`.
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta } from '@phaseflow/runge-kutta';
+ * const heun = createRungeKutta({ name: 'heun', order: 2, fsal: false, c: [0, 1], a: [[], [1]], b: [0.5, 0.5], reference: 'Heun (1900)' });
+ * ```
+ */
+export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): RungeKuttaIntegrator<S> {
+  const stages = fixedStageCount(tableau);
+  let work: StageWork<S> | undefined;
+  const integrator: RungeKuttaIntegrator<S> = {
+    name: tableau.name,
+    order: tableau.order,
+    problemKinds: ['ode'],
+    properties: {
+      explicit: true,
+      symplectic: false,
+      timeReversible: false,
+      adaptive: tableau.embedded !== undefined,
+      denseOutput: tableau.dense !== undefined,
+    },
+    reference: tableau.reference,
+    tableau,
+    step(problem, t, y, h, out) {
+      checkStep(integrator, problem, h);
+      const space = problem.space;
+      if (!work || work.space !== space || work.size !== space.size(y)) work = createWork(space, y, stages);
+      evaluateStages(work, tableau.c, tableau.a, problem, t, y, h, 0, stages);
+      return propagate(work, tableau, y, h, out);
+    },
+  };
+  if (tableau.embedded) {
+    integrator.adaptive = (problem, t0, y0, tEnd, options) => {
+      checkStep(integrator, problem, 1);
+      return createStepper(tableau, tableau.name, problem, t0, y0, tEnd, options ?? {});
+    };
+  }
+  return integrator;
+}
+
+/**
+ * Explicit Euler: y₁ = y + h f(t, y). Order 1. Euler (1768).
+ *
+ * @example
+ * ```ts
+ * import { integrate, odeProblem } from '@phaseflow/core';
+ * import { euler } from '@phaseflow/runge-kutta';
+ * const decay = odeProblem((t, y, out = new Float64Array(1)) => ((out[0] = -y[0]!), out));
+ * integrate(euler(), decay, Float64Array.of(1), { tEnd: 1, steps: 100 }).yFinal; // ≈ e⁻¹
+ * ```
+ */
+export const euler = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(EULER);
+
+/**
+ * Explicit midpoint: y₁ = y + h f(t + h/2, y + h/2 f(t, y)). Order 2. Runge (1895).
+ *
+ * @example
+ * ```ts
+ * integrate(midpoint(), problem, y0, { tEnd: 1, steps: 100 });
+ * ```
+ */
+export const midpoint = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(MIDPOINT);
+
+/**
+ * Heun's method: y₁ = y + h/2 (k₁ + k₂), k₂ = f(t + h, y + h k₁). Order 2. Heun (1900).
+ *
+ * @example
+ * ```ts
+ * integrate(heun(), problem, y0, { tEnd: 1, steps: 100 });
+ * ```
+ */
+export const heun = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(HEUN);
+
+/**
+ * Ralston's method: k₂ = f(t + 2h/3, y + 2h/3 k₁), y₁ = y + h(k₁/4 + 3k₂/4). Order 2. Ralston (1962).
+ *
+ * @example
+ * ```ts
+ * integrate(ralston(), problem, y0, { tEnd: 1, steps: 100 });
+ * ```
+ */
+export const ralston = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RALSTON);
+
+/**
+ * Classical Runge–Kutta: y₁ = y + h/6 (k₁ + 2k₂ + 2k₃ + k₄). Order 4. Kutta (1901).
+ *
+ * @example
+ * ```ts
+ * integrate(rk4(), problem, y0, { tEnd: 1, steps: 100 });
+ * ```
+ */
+export const rk4 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RK4);
+
+/**
+ * Kutta's 3/8 rule: y₁ = y + h/8 (k₁ + 3k₂ + 3k₃ + k₄). Order 4. Kutta (1901).
+ *
+ * @example
+ * ```ts
+ * integrate(rk38(), problem, y0, { tEnd: 1, steps: 100 });
+ * ```
+ */
+export const rk38 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RK38);
+
+/**
+ * Bogacki–Shampine 3(2): order 3 with an order-2 error estimate, FSAL (3 evaluations per
+ * step), cubic Hermite dense output. Bogacki & Shampine (1989).
+ *
+ * @example
+ * ```ts
+ * integrate(bs3(), problem, y0, { tEnd: 10, adaptive: { rtol: 1e-4, atol: 1e-7 } });
+ * ```
+ */
+export const bs3 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(BS3);
+
+/**
+ * Dormand–Prince 5(4) (DOPRI5, MATLAB's ode45, scipy's RK45): order 5 with an order-4 error
+ * estimate, FSAL (6 evaluations per step), Shampine's 4th-order dense output, PI control.
+ * Dormand & Prince (1980); Shampine (1986).
+ *
+ * @example
+ * ```ts
+ * import { integrate } from '@phaseflow/core';
+ * import { dopri5, arenstorf } from '@phaseflow/runge-kutta';
+ * const { problem, y0, period } = arenstorf();
+ * integrate(dopri5(), problem, y0, { tEnd: period, adaptive: { rtol: 1e-10, atol: 1e-10 } }).yFinal;
+ * ```
+ */
+export const dopri5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(DOPRI5);
+
+/**
+ * Tsitouras 5(4) (Tsit5): order 5, FSAL, free 4th-order interpolant; usually a little more
+ * efficient than DOPRI5. Tsitouras (2011).
+ *
+ * @example
+ * ```ts
+ * integrate(tsit5(), problem, y0, { tEnd: 10, adaptive: { rtol: 1e-8, atol: 1e-8 } });
+ * ```
+ */
+export const tsit5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(TSIT5);
+
+/**
+ * DOP853: Dormand–Prince order 8 with Hairer's 5th/3rd-order combined error estimate
+ * (12 evaluations per step) and 7th-order dense output (3 extra evaluations in steps that
+ * are interpolated). The method of choice for tolerances below ~1e-8. Hairer, Nørsett &
+ * Wanner, Solving ODEs I, §II.10.
+ *
+ * @example
+ * ```ts
+ * integrate(dop853(), problem, y0, { tEnd: 20, adaptive: { rtol: 1e-12, atol: 1e-12 } });
+ * ```
+ */
+export const dop853 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(DOP853);
