@@ -1,1 +1,29 @@
-export { tfjsVersion } from './version.js';
+export { useBestBackend, currentBackend, KNOWN_BACKENDS } from './backend.js';
+export type { BackendInfo, BackendName, BackendOptions } from './backend.js';
+export { tensorSpace, integrateTensors } from './tensor-space.js';
+export { activation, ACTIVATIONS } from './activations.js';
+export type { ActivationName } from './activations.js';
+export { countWeights, ensembleWeights, readWeights, weightsView, writeWeights } from './parameters.js';
+export type { Weight } from './parameters.js';
+export { PhaseflowLayer, CLASS_PREFIX, asLayer, asTensor, checkTensor, registerPhaseflowLayer } from './layer.js';
+export type { CallKwargs, LayerArgs } from './layer.js';
+export { PhaseflowDense } from './dense.js';
+export type { PhaseflowDenseArgs } from './dense.js';
+export { createMlp } from './mlp.js';
+export type { MlpOptions } from './mlp.js';
+export { toTensors } from './data.js';
+export type { DataTensors, TargetKind, TensorData } from './data.js';
+export { cosineDecay, exponentialDecay, stepDecay } from './schedules.js';
+export type { LearningRateSchedule } from './schedules.js';
+export { createGradientTrainer, evaluate } from './trainer.js';
+export type {
+  EvaluateOptions,
+  GradientFitOptions,
+  GradientHistory,
+  GradientTrainerOptions,
+  LossFunction,
+  LossName,
+  OptimizerName,
+  TrainableModel,
+} from './trainer.js';
+export { saveToMemory, loadFromMemory } from './io.js';

@@ -1,0 +1,125 @@
+/**
+ * Checking and converting training data into tensors once, before any epoch runs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { PhaseflowError, invalid } from '@phaseflow/core';
+
+/** Features and targets for the gradient Trainer. */
+export interface TensorData {
+  /** Features: n rows of d numbers, or a tensor [n, …]. */
+  readonly x: readonly ArrayLike<number>[] | tf.Tensor;
+  /**
+   * Targets: n class labels (integers in [0, classes)) for the sparse categorical and binary
+   * losses, n rows for `categorical-crossentropy` (one-hot) and `mse` (a plain number per
+   * sample is accepted for one output), or a tensor [n, …].
+   */
+  readonly y: ArrayLike<number> | readonly ArrayLike<number>[] | tf.Tensor;
+}
+
+/** How targets are read: class labels, or real-valued rows. */
+export type TargetKind = 'labels' | 'binary' | 'rows';
+
+/** Tensors owned by the caller of {@link toTensors} (dispose both). */
+export interface DataTensors {
+  readonly x: tf.Tensor;
+  readonly y: tf.Tensor;
+  readonly n: number;
+}
+
+const isArrayLike = (v: unknown): v is ArrayLike<unknown> =>
+  v !== null && typeof v === 'object' && typeof (v as ArrayLike<unknown>).length === 'number' && (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)));
+
+function rowsToTensor(argument: string, rows: readonly ArrayLike<number>[]): tf.Tensor {
+  const n = rows.length;
+  const first = rows[0];
+  if (!isArrayLike(first)) invalid(`${argument}[0]`, 'an array of numbers', first);
+  const d = first.length;
+  if (d === 0) invalid(`${argument}[0]`, 'a non-empty row', first);
+  const data = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    if (!isArrayLike(row)) invalid(`${argument}[${i}]`, 'an array of numbers', row);
+    if (row.length !== d) {
+      throw new PhaseflowError('SHAPE_MISMATCH', `${argument}[${i}]: expected ${d} numbers (as row 0), received ${row.length}`, {
+        argument: `${argument}[${i}]`,
+        expected: `length ${d}`,
+        received: `length ${row.length}`,
+      });
+    }
+    for (let j = 0; j < d; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') invalid(`${argument}[${i}][${j}]`, 'a finite number', v);
+      if (!Number.isFinite(v)) invalid(`${argument}[${i}][${j}]`, 'a finite number', v, 'NON_FINITE_INPUT');
+      data[i * d + j] = v;
+    }
+  }
+  return tf.tensor2d(data, [n, d]);
+}
+
+function checkTensorFinite(argument: string, t: tf.Tensor): void {
+  if (!(t.dtype === 'float32' || t.dtype === 'int32' || t.dtype === 'bool')) invalid(argument, 'a numeric tensor', `${t.dtype} tensor`);
+  const ok = tf.tidy(() => tf.all(tf.isFinite(tf.cast(t, 'float32'))).dataSync()[0]);
+  if (!ok) invalid(argument, 'finite values', 'a tensor with NaN or Infinity', 'NON_FINITE_INPUT');
+}
+
+function checkLabels(argument: string, labels: ArrayLike<number>, classes: number): void {
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i]!;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= classes) {
+      invalid(`${argument}[${i}]`, `a class label, an integer in [0, ${classes - 1}]`, v, typeof v === 'number' && !Number.isFinite(v) ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+    }
+  }
+}
+
+/**
+ * Validate `data` and convert it to float32 tensors [n, …]. `classesOf(x)` gives the model's
+ * output width once x is checked (labels must lie in [0, classes), binary labels in {0, 1}).
+ */
+export function toTensors(data: TensorData, kind: TargetKind, classesOf: (x: tf.Tensor) => number, argument = 'data'): DataTensors {
+  if (data === null || typeof data !== 'object') invalid(argument, 'an object { x, y }', data);
+  const { x, y } = data;
+  let n: number;
+  if (x instanceof tf.Tensor) {
+    if (x.isDisposed) invalid(`${argument}.x`, 'a live tensor', 'a disposed tensor');
+    if (x.rank < 2) invalid(`${argument}.x`, 'a tensor of rank >= 2 [n, features]', `rank ${x.rank}`);
+    n = x.shape[0]!;
+  } else if (Array.isArray(x)) n = x.length;
+  else invalid(`${argument}.x`, 'an array of rows or a tf.Tensor', x);
+  if (n === 0) invalid(`${argument}.x`, 'at least one sample', 'an empty data set');
+  let ny: number;
+  if (y instanceof tf.Tensor) {
+    if (y.isDisposed) invalid(`${argument}.y`, 'a live tensor', 'a disposed tensor');
+    ny = y.rank === 0 ? 0 : y.shape[0]!;
+  } else if (isArrayLike(y)) ny = y.length;
+  else invalid(`${argument}.y`, 'an array of targets or a tf.Tensor', y);
+  if (ny !== n) {
+    throw new PhaseflowError('SHAPE_MISMATCH', `${argument}.x has ${n} samples but ${argument}.y has ${ny}; they must agree`, {
+      argument: `${argument}.y`,
+      expected: `${n} targets (as ${argument}.x)`,
+      received: `${ny} targets`,
+    });
+  }
+  if (x instanceof tf.Tensor) checkTensorFinite(`${argument}.x`, x);
+  const xt = x instanceof tf.Tensor ? tf.cast(x, 'float32') : rowsToTensor(`${argument}.x`, x);
+  try {
+    const classes = kind === 'labels' ? classesOf(xt) : 2;
+    let yt: tf.Tensor;
+    if (y instanceof tf.Tensor) {
+      checkTensorFinite(`${argument}.y`, y);
+      if (kind !== 'rows') checkLabels(`${argument}.y`, y.dataSync(), kind === 'binary' ? 2 : classes);
+      yt = tf.tidy(() => (kind === 'rows' && y.rank === 1 ? tf.expandDims(tf.cast(y, 'float32'), 1) : tf.cast(y, 'float32')));
+    } else if (kind !== 'rows') {
+      const labels = y as ArrayLike<number>;
+      checkLabels(`${argument}.y`, labels, kind === 'binary' ? 2 : classes);
+      const f = Float32Array.from(labels as ArrayLike<number>);
+      yt = kind === 'binary' ? tf.tensor2d(f, [n, 1]) : tf.tensor1d(f);
+    } else {
+      const rows = y as readonly (ArrayLike<number> | number)[];
+      yt = typeof rows[0] === 'number' ? rowsToTensor(`${argument}.y`, (rows as number[]).map((v) => [v])) : rowsToTensor(`${argument}.y`, rows as ArrayLike<number>[]);
+    }
+    return { x: xt, y: yt, n };
+  } catch (e) {
+    xt.dispose();
+    throw e;
+  }
+}

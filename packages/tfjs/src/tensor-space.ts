@@ -1,0 +1,113 @@
+/**
+ * The vector space of tf.Tensor: core integrators and `integrate` run on tensors unchanged.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  PhaseflowError,
+  integrate,
+  type IntegrateOptions,
+  type Integrator,
+  type PartialSolution,
+  type Problem,
+  type Solution,
+  type VectorSpace,
+} from '@phaseflow/core';
+
+const scalarOf = (t: tf.Tensor): number => {
+  const v = t.dataSync()[0]!;
+  t.dispose();
+  return v;
+};
+
+/**
+ * `VectorSpace<tf.Tensor>`: immutable (every operation ignores `out` and returns a new tensor),
+ * float32 on every backend but cpu/tensorflow, no tensor left behind by `dot`, `norm`,
+ * `isFinite`, `errorNorm`, `toFloat64`. Intermediate states an integrator drops are not
+ * disposed by the integrator: run integrations through {@link integrateTensors} (a `tf.tidy`
+ * around `integrate`) or inside your own `tf.tidy`.
+ *
+ * out ← y + a·x, out ← base + Σᵢ cᵢ·xᵢ, ⟨x, y⟩ = Σ xᵢyᵢ, all elementwise over any shape.
+ *
+ * @example
+ * ```ts
+ * const y = tensorSpace.axpy(0.1, tf.tensor([1, 2]), tf.tensor([0, 0])); // [0.1, 0.2]
+ * tensorSpace.norm(y); // 0.2236…
+ * ```
+ */
+export const tensorSpace: VectorSpace<tf.Tensor> = {
+  name: 'tensor',
+  mutable: false,
+  zeros: (like) => tf.zerosLike(like),
+  clone: (y) => y.clone(),
+  copy: (src) => src.clone(),
+  size: (y) => y.size,
+  isFinite: (y) => (y.size === 0 ? true : scalarOf(tf.tidy(() => tf.all(tf.isFinite(y))))) !== 0,
+  toFloat64(y, out) {
+    const data = y.dataSync();
+    const o = out ?? new Float64Array(data.length);
+    o.set(data);
+    return o;
+  },
+  dispose: (y) => y.dispose(),
+  axpy: (a, x, y) => tf.tidy(() => (a === 0 ? y.clone() : tf.add(y, tf.mul(x, a)))),
+  scale: (a, x) => tf.tidy(() => tf.mul(x, a)),
+  combine(c, xs, base) {
+    return tf.tidy(() => {
+      let acc: tf.Tensor | undefined = base?.clone();
+      for (let j = 0; j < xs.length; j++) {
+        const cj = c[j]!;
+        if (cj === 0) continue;
+        const term = tf.mul(xs[j]!, cj);
+        acc = acc ? tf.add(acc, term) : term;
+      }
+      return acc ?? tf.zerosLike((base ?? xs[0])!);
+    });
+  },
+  dot: (x, y) => scalarOf(tf.tidy(() => tf.sum(tf.mul(x, y)))),
+  norm: (x) => scalarOf(tf.tidy(() => tf.norm(x))),
+  errorNorm(err, a, b, atol, rtol) {
+    if (err.size === 0) return 0;
+    return scalarOf(
+      tf.tidy(() => {
+        const w = tf.add(atol, tf.mul(rtol, tf.maximum(tf.abs(a), tf.abs(b))));
+        return tf.sqrt(tf.mean(tf.square(tf.div(err, w))));
+      }),
+    );
+  },
+};
+
+/**
+ * {@link integrate} for problems whose state is a tensor (or holds tensors, like a phase
+ * state over {@link tensorSpace}): runs the driver inside `tf.tidy`, so every intermediate
+ * stage tensor is released and only the saved states (`y`, `yFinal`) survive. The caller owns
+ * those; dispose them with `tf.dispose(sol.y)` (yFinal is one of them unless saving skipped it).
+ * On failure the error's `partial` keeps its tensors too.
+ *
+ * @example
+ * ```ts
+ * const decay = odeProblem<tf.Tensor>((_t, y) => tf.neg(y), { space: tensorSpace });
+ * const sol = integrateTensors(rk4, decay, tf.ones([3]), { tEnd: 1, steps: 20 });
+ * ```
+ */
+export function integrateTensors<P extends Problem<Y>, Y extends tf.TensorContainer>(
+  integrator: Integrator<P, Y>,
+  problem: P,
+  y0: Y,
+  options: IntegrateOptions,
+): Solution<Y> {
+  let solution: Solution<Y> | undefined;
+  let failure: unknown;
+  tf.tidy(() => {
+    try {
+      solution = integrate(integrator, problem, y0, options);
+      return [solution.y as tf.TensorContainer, solution.yFinal as tf.TensorContainer];
+    } catch (e) {
+      failure = e;
+      const partial = e instanceof PhaseflowError ? (e.partial as PartialSolution<Y> | undefined) : undefined;
+      return partial ? [partial.y as tf.TensorContainer, partial.yFinal as tf.TensorContainer] : [];
+    }
+  });
+  if (failure !== undefined) throw failure;
+  return solution!;
+}
+
