@@ -31,7 +31,10 @@ function assemble(
   point: (rng: Random, k: number, i: number, count: number, out: Float64Array) => void,
   dim = 2,
 ): ClassificationSet {
-  const rng = createRandom(seed);
+  // Separate streams for positions, noise and order: changing the noise level keeps the same
+  // points and the same shuffle, so clean and noisy sets pair up row by row.
+  const root = createRandom(seed);
+  const rng = root.fork('points'), noiseRng = root.fork('noise'), orderRng = root.fork('order');
   const x = new Float64Array(n * dim);
   const y = new Int32Array(n);
   const counts = balancedCounts(n, classes);
@@ -44,8 +47,8 @@ function assemble(
       y[r] = k;
     }
   }
-  if (noise > 0) for (let j = 0; j < x.length; j++) x[j]! += noise * rng.normal();
-  const perm = rng.permutation(n);
+  if (noise > 0) for (let j = 0; j < x.length; j++) x[j]! += noise * noiseRng.normal();
+  const perm = orderRng.permutation(n);
   const xs = new Float64Array(n * dim);
   const ys = new Int32Array(n);
   for (let i = 0; i < n; i++) {
