@@ -46,6 +46,19 @@ export abstract class PhaseflowLayer extends tf.layers.Layer implements Layer<tf
   static className = 'PhaseflowLayer';
 
   /**
+   * Rebuild a layer from its saved config. tfjs hands `fromConfig` loader-internal keys
+   * (`customObjects`, `fastWeightInit`) besides the layer's own; they are dropped here so
+   * subclass constructors can reject unknown options strictly.
+   */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const { customObjects: _objects, fastWeightInit: _fast, ...own } = config;
+    return new cls(own);
+  }
+
+  /**
    * Optional batched forward pass for ensembles: `inputs` is [J, B, …] (member j's batch) and
    * `weights` holds one tensor per trainable weight, in `trainableWeights` order, shaped
    * [J, …weight shape]. Returns [J, B, …]. Implement it to make EnKF-style training fast.
