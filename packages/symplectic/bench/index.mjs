@@ -1,0 +1,177 @@
+// Benchmark of @phaseflow/symplectic (run after a build: `npx nx bench @phaseflow/symplectic`).
+// Prints one JSON document. Each figure is measured against a hand-written tight loop of the
+// same method, calling the same force functions, in the same process; the large system is
+// also measured against a numpy-vectorised Verlet when python3 with numpy is available.
+import { spawnSync } from 'node:child_process';
+import { integrate } from '@phaseflow/core';
+import { createKahanLi8, createStormerVerlet, henonHeiles, KAHAN_LI8_HALF, palindrome, separableChain } from './helpers.mjs';
+
+const now = () => performance.now();
+const best = (reps, fn) => {
+  let b = Infinity;
+  let out;
+  for (let r = 0; r < reps; r++) {
+    const t0 = now();
+    out = fn();
+    b = Math.min(b, now() - t0);
+  }
+  return { ms: b, out };
+};
+
+// ---------------------------------------------------------------- Hénon–Heiles, 1e6 steps
+const hh = henonHeiles();
+const H0 = hh.energy(hh.y0());
+const N = 1_000_000;
+const dt = 0.01;
+
+function runStep(method) {
+  const y = hh.y0();
+  let maxErr = 0;
+  for (let i = 0; i < N; i++) {
+    method.step(hh.problem, i * dt, y, dt, y);
+    if (i % 100 === 99) maxErr = Math.max(maxErr, Math.abs((hh.energy(y) - H0) / H0));
+  }
+  return maxErr;
+}
+
+function handVerlet() {
+  const { dVdq, dTdp } = hh.problem;
+  const y = hh.y0();
+  const q = y.q, p = y.p;
+  const g = new Float64Array(2);
+  let maxErr = 0;
+  for (let i = 0; i < N; i++) {
+    dVdq(q, g);
+    p[0] -= 0.5 * dt * g[0]; p[1] -= 0.5 * dt * g[1];
+    dTdp(p, g);
+    q[0] += dt * g[0]; q[1] += dt * g[1];
+    dVdq(q, g);
+    p[0] -= 0.5 * dt * g[0]; p[1] -= 0.5 * dt * g[1];
+    if (i % 100 === 99) maxErr = Math.max(maxErr, Math.abs((hh.energy(y) - H0) / H0));
+  }
+  return maxErr;
+}
+
+const gamma = Float64Array.from(palindrome(KAHAN_LI8_HALF));
+function handKahanLi8() {
+  // Position-Verlet composition, half-drifts merged: 17 force evaluations per step.
+  const { dVdq, dTdp } = hh.problem;
+  const y = hh.y0();
+  const q = y.q, p = y.p;
+  const g = new Float64Array(2);
+  const s = gamma.length;
+  const drift = new Float64Array(s + 1);
+  for (let i = 0; i <= s; i++) drift[i] = ((i > 0 ? gamma[i - 1] : 0) + (i < s ? gamma[i] : 0)) / 2;
+  let maxErr = 0;
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < s; k++) {
+      const a = drift[k] * dt;
+      dTdp(p, g);
+      q[0] += a * g[0]; q[1] += a * g[1];
+      const b = gamma[k] * dt;
+      dVdq(q, g);
+      p[0] -= b * g[0]; p[1] -= b * g[1];
+    }
+    const a = drift[s] * dt;
+    dTdp(p, g);
+    q[0] += a * g[0]; q[1] += a * g[1];
+    if (n % 100 === 99) maxErr = Math.max(maxErr, Math.abs((hh.energy(y) - H0) / H0));
+  }
+  return maxErr;
+}
+
+function viaIntegrate(method) {
+  const sol = integrate(method, hh.problem, hh.y0(), { tEnd: N * dt, steps: N });
+  return Math.abs((hh.energy(sol.yFinal) - H0) / H0);
+}
+
+const henon = {};
+for (const [name, make, hand, reps] of [
+  ['stormer-verlet-velocity', () => createStormerVerlet(), handVerlet, 5],
+  ['kahan-li8', () => createKahanLi8(), handKahanLi8, 3],
+]) {
+  const m = make();
+  const ours = best(reps, () => runStep(m));
+  const peer = best(reps, hand);
+  const drv = best(Math.min(reps, 3), () => viaIntegrate(m));
+  henon[name] = {
+    steps: N,
+    dt,
+    nsPerStep: +((ours.ms * 1e6) / N).toFixed(1),
+    handWrittenNsPerStep: +((peer.ms * 1e6) / N).toFixed(1),
+    ratioToHandWritten: +(ours.ms / peer.ms).toFixed(3),
+    viaIntegrateNsPerStep: +((drv.ms * 1e6) / N).toFixed(1),
+    maxRelativeEnergyError: ours.out,
+    handWrittenMaxRelativeEnergyError: peer.out,
+  };
+}
+
+// ------------------------------------------------------- 1e5 coupled oscillators, Verlet
+const M = 100_000;
+const chainSteps = 200;
+const chain = separableChain(M);
+function chainOurs() {
+  const m = createStormerVerlet();
+  const y = chain.y0();
+  for (let i = 0; i < chainSteps; i++) m.step(chain.problem, i * 0.01, y, 0.01, y);
+  return chain.energy(y);
+}
+function chainHand() {
+  const y = chain.y0();
+  const q = y.q, p = y.p;
+  const g = new Float64Array(M);
+  const h = 0.01;
+  for (let i = 0; i < chainSteps; i++) {
+    chain.problem.dVdq(q, g);
+    for (let j = 0; j < M; j++) p[j] -= 0.5 * h * g[j];
+    for (let j = 0; j < M; j++) q[j] += h * p[j];
+    chain.problem.dVdq(q, g);
+    for (let j = 0; j < M; j++) p[j] -= 0.5 * h * g[j];
+  }
+  return chain.energy(y);
+}
+const co = best(5, chainOurs);
+const ch = best(5, chainHand);
+const large = {
+  oscillators: M,
+  steps: chainSteps,
+  nsPerStep: +((co.ms * 1e6) / chainSteps).toFixed(0),
+  handWrittenNsPerStep: +((ch.ms * 1e6) / chainSteps).toFixed(0),
+  ratioToHandWritten: +(co.ms / ch.ms).toFixed(3),
+  sameResult: co.out === ch.out,
+};
+const py = `
+import time, numpy as np
+M, steps, h = ${M}, ${chainSteps}, 0.01
+i = np.arange(M)
+def force(q):
+    return q + 2*q - np.roll(q, 1) - np.roll(q, -1)
+best = 1e9
+for r in range(5):
+    q = np.sin(2*np.pi*i/M) * 0.1; p = np.zeros(M)
+    t0 = time.perf_counter()
+    for s in range(steps):
+        p -= 0.5*h*force(q); q += h*p; p -= 0.5*h*force(q)
+    best = min(best, time.perf_counter() - t0)
+print(best * 1e9 / steps)
+`;
+const r = spawnSync('python3', ['-c', py], { encoding: 'utf8' });
+if (r.status === 0) {
+  const ns = Number(r.stdout.trim());
+  large.numpyNsPerStep = +ns.toFixed(0);
+  large.ratioToNumpy = +((co.ms * 1e6) / chainSteps / ns).toFixed(3);
+} else large.numpy = `skipped: python3 with numpy not available (${(r.stderr || r.error?.message || '').split('\n').filter(Boolean).pop()})`;
+
+console.log(
+  JSON.stringify(
+    {
+      package: '@phaseflow/symplectic',
+      node: process.version,
+      goal: 'step loop ≤ 1.15× the hand-written loop of the same method',
+      henonHeiles: henon,
+      coupledOscillators: large,
+    },
+    null,
+    2,
+  ),
+);
