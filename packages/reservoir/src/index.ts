@@ -1,1 +1,9 @@
-export { reservoirVersion } from './version.js';
+export * from './matrix.js';
+export * from './sparse.js';
+export * from './init.js';
+export * from './spectral.js';
+export * from './reservoir.js';
+export * from './readout.js';
+export * from './trainers.js';
+export * from './esn.js';
+export * from './metrics.js';

@@ -1,0 +1,289 @@
+/**
+ * The reservoir: a fixed random recurrent network driven by an input series, a core Layer
+ * mapping an input series to its state series. Leaky-integrator update (Jaeger 2001;
+ * Lukoševičius 2012, eq. 2–3), ReservoirPy's "internal" order:
+ *
+ *   x[t+1] = (1 − lr)·x[t] + lr·(tanh(W·x[t] + Win·u[t+1] + Wfb·y[t] + b) + ξ[t]),  x[0] = 0.
+ *
+ * The loop writes into preallocated buffers: no allocation per time step.
+ */
+import {
+  PhaseflowError,
+  checkInRange,
+  checkInteger,
+  checkNonNegative,
+  checkOneOf,
+  checkOptions,
+  checkPositive,
+  checkFiniteArray,
+  checkLength,
+  invalid,
+  type Layer,
+  type Random,
+} from '@phaseflow/core';
+import { checkCsr, csrScale, matVecUnchecked, type CsrMatrix } from './sparse.js';
+import { randomSparse, randomVector, toRandom, type WeightDistribution } from './init.js';
+import { rescaleSpectralRadius } from './spectral.js';
+import { matrix, toMatrix, type Matrix } from './matrix.js';
+
+/** Options of {@link createReservoir}. */
+export interface ReservoirOptions {
+  /** Number of neurons N. */
+  readonly units: number;
+  /** Input dimension d. */
+  readonly inputDim: number;
+  /** Leak rate lr ∈ (0, 1]. Default 1. */
+  readonly leakRate?: number;
+  /** Rescale W to this spectral radius (> 0). Default 0.9 for a generated W; a given W is used as is unless set. */
+  readonly spectralRadius?: number;
+  /** Probability that an entry of W is non-zero. Default 0.1. */
+  readonly connectivity?: number;
+  /** Law of W's entries. Default `normal`. */
+  readonly distribution?: WeightDistribution;
+  /** Multiplier of Win. Default 1. */
+  readonly inputScaling?: number;
+  /** Probability that an entry of Win is non-zero. Default 0.1. */
+  readonly inputConnectivity?: number;
+  /** Law of Win's entries. Default `bernoulli` (±1, as ReservoirPy). */
+  readonly inputDistribution?: WeightDistribution;
+  /** Scale of the bias b (bernoulli ±biasScaling with probability `inputConnectivity`). Default 0 (no bias). */
+  readonly biasScaling?: number;
+  /** Dimension of the fed-back output y (0: no feedback). Default 0. */
+  readonly feedbackDim?: number;
+  /** Multiplier of Wfb. Default 1. */
+  readonly feedbackScaling?: number;
+  /** Probability that an entry of Wfb is non-zero. Default 0.1. */
+  readonly feedbackConnectivity?: number;
+  /** Standard deviation of the state noise ξ. Default 0. */
+  readonly noise?: number;
+  /** Given recurrent weights (N × N); replaces the generated W. */
+  readonly W?: CsrMatrix;
+  /** Given input weights (N × d); replaces the generated Win. */
+  readonly Win?: CsrMatrix;
+  /** Given feedback weights (N × feedbackDim). */
+  readonly Wfb?: CsrMatrix;
+  /** Given bias (length N). */
+  readonly bias?: ArrayLike<number>;
+  /** Seed for every random choice. Default 0. */
+  readonly seed?: number;
+}
+
+const KNOWN = [
+  'units', 'inputDim', 'leakRate', 'spectralRadius', 'connectivity', 'distribution', 'inputScaling',
+  'inputConnectivity', 'inputDistribution', 'biasScaling', 'feedbackDim', 'feedbackScaling',
+  'feedbackConnectivity', 'noise', 'W', 'Win', 'Wfb', 'bias', 'seed',
+] as const;
+
+/** Options of {@link Reservoir.run}. */
+export interface ReservoirRunOptions {
+  /** The fed-back outputs y[t] (T × feedbackDim): row t is used with input row t. */
+  readonly feedback?: Matrix;
+  /** Write the states here (T × N) instead of allocating. */
+  readonly out?: Matrix;
+  /** `all` (default) returns every state; `last` returns only the final one (1 × N), keeping no history. */
+  readonly keep?: 'all' | 'last';
+}
+
+/** A reservoir: a core Layer from an input series (T × d) to its state series (T × N). */
+export interface Reservoir extends Layer<Matrix, Matrix> {
+  readonly name: 'reservoir';
+  readonly units: number;
+  readonly inputDim: number;
+  readonly feedbackDim: number;
+  readonly leakRate: number;
+  readonly noise: number;
+  readonly seed: number;
+  readonly W: CsrMatrix;
+  readonly Win: CsrMatrix;
+  readonly Wfb: CsrMatrix | undefined;
+  readonly bias: Float64Array;
+  /** The live state x[t] (read-only by contract; use setState to change it). */
+  readonly state: Float64Array;
+  /** A copy of x[t]. */
+  getState(): Float64Array;
+  /** Overwrite x[t]. */
+  setState(x: ArrayLike<number>): void;
+  /** x ← 0. */
+  reset(): void;
+  /** One update with input u (and feedback y); returns the live state buffer. */
+  step(u: ArrayLike<number>, feedback?: ArrayLike<number>): Float64Array;
+  /** Drive the reservoir through a series from its current state. */
+  run(inputs: Matrix | readonly (readonly number[])[] | readonly number[], options?: ReservoirRunOptions): Matrix;
+  /** @internal Unchecked update reading u from `u[uOff…]` and y from `y[yOff…]`. */
+  advance(u: Float64Array, uOff: number, y: Float64Array | undefined, yOff: number): void;
+}
+
+/**
+ * Create a reservoir, generating the weights from a seed (ReservoirPy's defaults: W normal with
+ * connectivity 0.1 rescaled to the spectral radius, Win bernoulli ±inputScaling with
+ * connectivity 0.1) or taking the given W, Win, Wfb and bias.
+ *
+ * @example
+ * ```ts
+ * const res = createReservoir({ units: 500, inputDim: 1, spectralRadius: 1.25, leakRate: 0.3, seed: 0 });
+ * const states = res.run([[0.1], [0.2], [0.3]]); // 3 × 500
+ * ```
+ */
+export function createReservoir(options: ReservoirOptions): Reservoir {
+  const o = checkOptions('options', options, KNOWN);
+  if (o === null || typeof o !== 'object') invalid('options', 'an options object', o);
+  const units = checkInteger('options.units', o.units, { min: 1 });
+  const inputDim = checkInteger('options.inputDim', o.inputDim, { min: 1 });
+  const leakRate = o.leakRate === undefined ? 1 : checkInRange('options.leakRate', o.leakRate, Number.MIN_VALUE, 1);
+  if (o.spectralRadius !== undefined) checkPositive('options.spectralRadius', o.spectralRadius);
+  const feedbackDim = o.feedbackDim === undefined ? 0 : checkInteger('options.feedbackDim', o.feedbackDim, { min: 0 });
+  const noise = o.noise === undefined ? 0 : checkNonNegative('options.noise', o.noise);
+  const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
+  const root = toRandom('options.seed', seed);
+  const rngW = root.fork('W'), rngIn = root.fork('Win'), rngFb = root.fork('Wfb'), rngB = root.fork('bias');
+  const inputConnectivity = o.inputConnectivity ?? 0.1;
+  let W: CsrMatrix;
+  if (o.W !== undefined) {
+    W = checkCsr('options.W', o.W, units, units);
+    if (o.spectralRadius !== undefined) W = rescaleSpectralRadius(W, o.spectralRadius);
+  } else {
+    const raw = randomSparse({
+      rows: units, cols: units, connectivity: o.connectivity ?? 0.1,
+      distribution: checkOneOf('options.distribution', o.distribution ?? 'normal', ['normal', 'uniform', 'bernoulli']),
+      seed: rngW,
+    });
+    W = raw.values.length === 0 ? raw : rescaleSpectralRadius(raw, o.spectralRadius ?? 0.9);
+  }
+  let Win: CsrMatrix;
+  if (o.Win !== undefined) {
+    Win = checkCsr('options.Win', o.Win, units, inputDim);
+    if (o.inputScaling !== undefined) Win = csrScale(Win, o.inputScaling);
+  } else {
+    Win = randomSparse({
+      rows: units, cols: inputDim, connectivity: inputConnectivity,
+      distribution: o.inputDistribution ?? 'bernoulli', scale: o.inputScaling ?? 1, seed: rngIn,
+    });
+  }
+  let Wfb: CsrMatrix | undefined;
+  if (feedbackDim > 0) {
+    Wfb = o.Wfb !== undefined
+      ? checkCsr('options.Wfb', o.Wfb, units, feedbackDim)
+      : randomSparse({
+          rows: units, cols: feedbackDim, connectivity: o.feedbackConnectivity ?? 0.1,
+          distribution: 'bernoulli', scale: o.feedbackScaling ?? 1, seed: rngFb,
+        });
+  } else if (o.Wfb !== undefined) {
+    invalid('options.Wfb', 'no feedback weights when options.feedbackDim is 0', o.Wfb);
+  }
+  let bias: Float64Array;
+  if (o.bias !== undefined) {
+    checkFiniteArray('options.bias', o.bias);
+    checkLength('options.bias', o.bias, units);
+    bias = Float64Array.from(o.bias);
+  } else {
+    const scale = o.biasScaling === undefined ? 0 : checkNonNegative('options.biasScaling', o.biasScaling);
+    bias = scale === 0 ? new Float64Array(units) : randomVector(units, { distribution: 'bernoulli', scale, connectivity: inputConnectivity, seed: rngB });
+  }
+  return buildReservoir({ units, inputDim, feedbackDim, leakRate, noise, seed, W, Win, Wfb, bias, rng: root.fork('noise') });
+}
+
+/** @internal Assemble a reservoir from validated parts (also used by the JSON loader). */
+export function buildReservoir(p: {
+  units: number; inputDim: number; feedbackDim: number; leakRate: number; noise: number; seed: number;
+  W: CsrMatrix; Win: CsrMatrix; Wfb: CsrMatrix | undefined; bias: Float64Array; rng: Random;
+}): Reservoir {
+  const { units, inputDim, feedbackDim, leakRate, noise, W, Win, Wfb, bias, rng } = p;
+  const x = new Float64Array(units);
+  const pre = new Float64Array(units);
+  const keepOld = 1 - leakRate;
+  const uRow = new Float64Array(inputDim);
+  const yRow = new Float64Array(feedbackDim);
+  const { rowPtr: iPtr, colIdx: iCol, values: iVal } = Win;
+
+  const advance = (u: Float64Array, uOff: number, y: Float64Array | undefined, yOff: number): void => {
+    matVecUnchecked(W, x, 0, pre);
+    for (let i = 0; i < units; i++) {
+      let s = pre[i]! + bias[i]!;
+      const end = iPtr[i + 1]!;
+      for (let k = iPtr[i]!; k < end; k++) s += iVal[k]! * u[uOff + iCol[k]!]!;
+      pre[i] = s;
+    }
+    if (Wfb !== undefined && y !== undefined) {
+      const { rowPtr, colIdx, values } = Wfb;
+      for (let i = 0; i < units; i++) {
+        let s = 0;
+        for (let k = rowPtr[i]!; k < rowPtr[i + 1]!; k++) s += values[k]! * y[yOff + colIdx[k]!]!;
+        pre[i]! += s;
+      }
+    }
+    if (noise > 0) {
+      for (let i = 0; i < units; i++) x[i] = keepOld * x[i]! + leakRate * (Math.tanh(pre[i]!) + noise * rng.normal());
+    } else {
+      for (let i = 0; i < units; i++) x[i] = keepOld * x[i]! + leakRate * Math.tanh(pre[i]!);
+    }
+  };
+
+  const checkState = (t: number): void => {
+    for (let i = 0; i < units; i++) {
+      if (!Number.isFinite(x[i]!)) {
+        throw new PhaseflowError('NON_FINITE_STATE', `reservoir state became non-finite at step ${t} (unit ${i})`, { step: t, argument: 'inputs' });
+      }
+    }
+  };
+
+  const reservoir: Reservoir = {
+    name: 'reservoir',
+    units, inputDim, feedbackDim, leakRate, noise, seed: p.seed, W, Win, Wfb, bias,
+    state: x,
+    getState: () => x.slice(),
+    setState(v) {
+      checkFiniteArray('x', v);
+      checkLength('x', v, units);
+      for (let i = 0; i < units; i++) x[i] = v[i]!;
+    },
+    reset() {
+      x.fill(0);
+    },
+    step(u, feedback) {
+      checkFiniteArray('u', u);
+      checkLength('u', u, inputDim);
+      for (let j = 0; j < inputDim; j++) uRow[j] = u[j]!;
+      if (feedbackDim > 0) {
+        if (feedback === undefined) invalid('feedback', `a vector of length ${feedbackDim} (the reservoir has feedback)`, feedback);
+        checkFiniteArray('feedback', feedback);
+        checkLength('feedback', feedback, feedbackDim);
+        for (let j = 0; j < feedbackDim; j++) yRow[j] = feedback[j]!;
+      }
+      advance(uRow, 0, feedbackDim > 0 ? yRow : undefined, 0);
+      checkState(0);
+      return x;
+    },
+    run(inputs, options = {}) {
+      const o = checkOptions('options', options, ['feedback', 'out', 'keep']);
+      const U = toMatrix('inputs', inputs, inputDim);
+      const keep = checkOneOf('options.keep', o.keep ?? 'all', ['all', 'last']);
+      let Y: Matrix | undefined;
+      if (feedbackDim > 0) {
+        if (o.feedback === undefined) invalid('options.feedback', `a T × ${feedbackDim} series (the reservoir has feedback)`, o.feedback);
+        Y = toMatrix('options.feedback', o.feedback, feedbackDim);
+        if (Y.rows !== U.rows) invalid('options.feedback', `${U.rows} rows (as inputs)`, `${Y.rows} rows`, 'SHAPE_MISMATCH');
+      }
+      const rows = keep === 'all' ? U.rows : 1;
+      let out: Matrix;
+      if (o.out !== undefined) {
+        out = o.out;
+        if (!(out.data instanceof Float64Array) || out.rows !== rows || out.cols !== units || out.data.length !== rows * units) {
+          invalid('options.out', `a ${rows} × ${units} Matrix`, out, 'SHAPE_MISMATCH');
+        }
+      } else out = matrix(rows, units);
+      const od = out.data;
+      for (let t = 0; t < U.rows; t++) {
+        advance(U.data, t * inputDim, Y?.data, t * feedbackDim);
+        if (keep === 'all') od.set(x, t * units);
+      }
+      if (keep === 'last') od.set(x);
+      checkState(U.rows - 1);
+      return out;
+    },
+    forward(inputs) {
+      return reservoir.run(inputs);
+    },
+    advance,
+  };
+  return reservoir;
+}

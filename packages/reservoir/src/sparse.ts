@@ -1,0 +1,191 @@
+/**
+ * Compressed sparse row (CSR) matrices: the storage of reservoir weights. A matrix–vector
+ * product costs one multiply–add per stored entry and allocates nothing.
+ */
+import { PhaseflowError, checkInteger, invalid } from '@phaseflow/core';
+
+/** A `rows × cols` sparse matrix in CSR form: row r holds entries `rowPtr[r] … rowPtr[r+1]−1`. */
+export interface CsrMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly rowPtr: Int32Array;
+  readonly colIdx: Int32Array;
+  readonly values: Float64Array;
+}
+
+/**
+ * Build a CSR matrix from coordinate triplets (COO, as scipy's `coo_matrix(row, col, val)`).
+ * Duplicate coordinates are summed, as scipy does.
+ *
+ * @example
+ * ```ts
+ * const A = csrFromTriplets(2, 2, [0, 1], [1, 0], [2, -2]); // [[0, 2], [-2, 0]]
+ * ```
+ */
+export function csrFromTriplets(
+  rows: number,
+  cols: number,
+  row: ArrayLike<number>,
+  col: ArrayLike<number>,
+  val: ArrayLike<number>,
+): CsrMatrix {
+  checkInteger('rows', rows, { min: 0 });
+  checkInteger('cols', cols, { min: 0 });
+  if (row.length !== col.length || row.length !== val.length) {
+    throw new PhaseflowError('SHAPE_MISMATCH', `row, col and val must have one length; received ${row.length}, ${col.length}, ${val.length}`, {
+      argument: 'val',
+      expected: `length ${row.length}`,
+      received: `length ${val.length}`,
+    });
+  }
+  const n = row.length;
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const r = row[k]!, c = col[k]!, v = val[k]!;
+    if (!Number.isInteger(r) || r < 0 || r >= rows) invalid(`row[${k}]`, `an integer in [0, ${rows - 1}]`, r);
+    if (!Number.isInteger(c) || c < 0 || c >= cols) invalid(`col[${k}]`, `an integer in [0, ${cols - 1}]`, c);
+    if (typeof v !== 'number' || !Number.isFinite(v)) invalid(`val[${k}]`, 'a finite number', v, 'NON_FINITE_INPUT');
+    order[k] = k;
+  }
+  order.sort((a, b) => row[a]! - row[b]! || col[a]! - col[b]!);
+  const rowPtr = new Int32Array(rows + 1);
+  const colIdx: number[] = [];
+  const values: number[] = [];
+  let lastR = -1, lastC = -1;
+  for (let q = 0; q < n; q++) {
+    const k = order[q]!;
+    const r = row[k]!, c = col[k]!;
+    if (r === lastR && c === lastC) {
+      values[values.length - 1] += val[k]!;
+      continue;
+    }
+    colIdx.push(c);
+    values.push(val[k]!);
+    rowPtr[r + 1]!++;
+    lastR = r;
+    lastC = c;
+  }
+  for (let r = 0; r < rows; r++) rowPtr[r + 1]! += rowPtr[r]!;
+  return { rows, cols, rowPtr, colIdx: Int32Array.from(colIdx), values: Float64Array.from(values) };
+}
+
+/**
+ * Build a CSR matrix from a dense row-major array, keeping the non-zero entries.
+ *
+ * @example
+ * ```ts
+ * const A = csrFromDense(2, 2, [1, 0, 0, 3]);
+ * ```
+ */
+export function csrFromDense(rows: number, cols: number, data: ArrayLike<number>): CsrMatrix {
+  checkInteger('rows', rows, { min: 0 });
+  checkInteger('cols', cols, { min: 0 });
+  if (data.length !== rows * cols) {
+    throw new PhaseflowError('SHAPE_MISMATCH', `data: expected length ${rows * cols}, received length ${data.length}`, {
+      argument: 'data',
+      expected: `length ${rows * cols}`,
+      received: `length ${data.length}`,
+    });
+  }
+  const r: number[] = [], c: number[] = [], v: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const x = data[i * cols + j]!;
+      if (x !== 0) {
+        r.push(i);
+        c.push(j);
+        v.push(x);
+      }
+    }
+  }
+  return csrFromTriplets(rows, cols, r, c, v);
+}
+
+/**
+ * The dense row-major copy of a CSR matrix (for small sizes and tests).
+ *
+ * @example
+ * ```ts
+ * const d = csrToDense(A); // Float64Array(rows * cols)
+ * ```
+ */
+export function csrToDense(A: CsrMatrix): Float64Array {
+  checkCsr('A', A);
+  const out = new Float64Array(A.rows * A.cols);
+  for (let i = 0; i < A.rows; i++) {
+    for (let k = A.rowPtr[i]!; k < A.rowPtr[i + 1]!; k++) out[i * A.cols + A.colIdx[k]!]! += A.values[k]!;
+  }
+  return out;
+}
+
+/**
+ * `out = A·x`, allocation-free (the hot loop of a reservoir).
+ *
+ * @example
+ * ```ts
+ * csrMatVec(A, x, out);
+ * ```
+ */
+export function csrMatVec(A: CsrMatrix, x: Float64Array, out: Float64Array): Float64Array {
+  if (x.length !== A.cols) invalid('x', `a vector of length ${A.cols}`, x, 'SHAPE_MISMATCH');
+  if (out.length !== A.rows) invalid('out', `a vector of length ${A.rows}`, out, 'SHAPE_MISMATCH');
+  matVecUnchecked(A, x, 0, out);
+  return out;
+}
+
+/** out[i] = Σ_k A[i,k]·x[xOff + k]; no checks (internal hot path). */
+export function matVecUnchecked(A: CsrMatrix, x: Float64Array, xOff: number, out: Float64Array): void {
+  const { rowPtr, colIdx, values, rows } = A;
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    const end = rowPtr[i + 1]!;
+    for (let k = rowPtr[i]!; k < end; k++) s += values[k]! * x[xOff + colIdx[k]!]!;
+    out[i] = s;
+  }
+}
+
+/**
+ * A copy of `A` with every entry multiplied by `s`.
+ *
+ * @example
+ * ```ts
+ * const B = csrScale(A, 0.5);
+ * ```
+ */
+export function csrScale(A: CsrMatrix, s: number): CsrMatrix {
+  checkCsr('A', A);
+  if (typeof s !== 'number' || !Number.isFinite(s)) invalid('s', 'a finite number', s, typeof s === 'number' ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+  const values = new Float64Array(A.values.length);
+  for (let k = 0; k < values.length; k++) values[k] = A.values[k]! * s;
+  return { rows: A.rows, cols: A.cols, rowPtr: A.rowPtr.slice(), colIdx: A.colIdx.slice(), values };
+}
+
+/** Check the structure of a CSR matrix (shapes, sorted in-range columns, finite values). */
+export function checkCsr(argument: string, A: unknown, rows?: number, cols?: number): CsrMatrix {
+  const m = A as CsrMatrix;
+  if (
+    m === null ||
+    typeof m !== 'object' ||
+    !(m.rowPtr instanceof Int32Array) ||
+    !(m.colIdx instanceof Int32Array) ||
+    !(m.values instanceof Float64Array) ||
+    !Number.isInteger(m.rows) ||
+    !Number.isInteger(m.cols)
+  ) {
+    return invalid(argument, 'a CsrMatrix { rows, cols, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array }', A);
+  }
+  if (rows !== undefined && m.rows !== rows) invalid(`${argument}.rows`, `${rows}`, m.rows, 'SHAPE_MISMATCH');
+  if (cols !== undefined && m.cols !== cols) invalid(`${argument}.cols`, `${cols}`, m.cols, 'SHAPE_MISMATCH');
+  if (m.rowPtr.length !== m.rows + 1 || m.rowPtr[0] !== 0 || m.rowPtr[m.rows] !== m.values.length || m.colIdx.length !== m.values.length) {
+    invalid(`${argument}.rowPtr`, `rows + 1 offsets from 0 to ${m.values.length}`, m.rowPtr, 'SHAPE_MISMATCH');
+  }
+  for (let i = 0; i < m.rows; i++) {
+    if (m.rowPtr[i + 1]! < m.rowPtr[i]!) invalid(`${argument}.rowPtr[${i + 1}]`, 'non-decreasing offsets', m.rowPtr[i + 1]);
+  }
+  for (let k = 0; k < m.colIdx.length; k++) {
+    const c = m.colIdx[k]!;
+    if (c < 0 || c >= m.cols) invalid(`${argument}.colIdx[${k}]`, `a column in [0, ${m.cols - 1}]`, c);
+    if (!Number.isFinite(m.values[k]!)) invalid(`${argument}.values[${k}]`, 'a finite number', m.values[k], 'NON_FINITE_INPUT');
+  }
+  return m;
+}

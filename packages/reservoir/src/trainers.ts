@@ -1,0 +1,328 @@
+/**
+ * Readout trainers — core Trainers that fit the linear readout of a model (an ESN, an NVAR,
+ * or a bare readout over given features): ridge regression (offline), recursive least squares
+ * (FORCE learning) and least mean squares (online). They stream (features, target) pairs from
+ * the model, so no state history is stored, and emit core Observer events.
+ */
+import {
+  PhaseflowError,
+  checkInteger,
+  checkNonNegative,
+  checkOptions,
+  checkPositive,
+  checkInRange,
+  createEmitter,
+  invalid,
+  type Emitter,
+  type FitOptions,
+  type Trainer,
+  type TrainingHistory,
+} from '@phaseflow/core';
+import { toMatrixList, type Matrix, type SeriesLike } from './matrix.js';
+import { createRidgeAccumulator, type Readout } from './readout.js';
+
+/** Called once per time step with the features and the target the readout must map them to. */
+export type FeatureVisitor = (features: Float64Array, fOff: number, target: Float64Array, tOff: number, t: number) => void;
+
+/** What a readout trainer fits: a model with a readout that can stream its features. */
+export interface ReadoutModel {
+  readonly readout: Readout;
+  /** Columns of the input series the model takes. */
+  readonly inputDim: number;
+  /**
+   * Drive the model through one training sequence (teacher-forced) and call `visit` at every
+   * step. `sequence` is the index of the sequence in a multi-sequence fit.
+   */
+  stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor): void;
+}
+
+/** Training data: one sequence or several (inputs[i] pairs with targets[i], row by row). */
+export interface ReadoutData {
+  readonly inputs: SeriesLike | readonly SeriesLike[];
+  readonly targets: SeriesLike | readonly SeriesLike[];
+}
+
+/** History of a readout fit. */
+export interface ReadoutHistory extends TrainingHistory {
+  /** Samples used (after warm-up). */
+  readonly samples: number;
+}
+
+/** A trainer of readouts. */
+export type ReadoutTrainer = Trainer<ReadoutModel | Readout, ReadoutData, FitOptions, ReadoutHistory>;
+
+/** Wrap a bare readout as a model whose features are the inputs themselves. */
+function asModel(model: ReadoutModel | Readout): ReadoutModel {
+  if (model === null || typeof model !== 'object') return invalid('model', 'an ESN, an NVAR model or a Readout', model);
+  if ((model as Readout).name === 'readout' && typeof (model as Readout).apply === 'function') {
+    const r = model as Readout;
+    return {
+      readout: r,
+      inputDim: r.inputDim,
+      stream(inputs, targets, _s, visit) {
+        for (let t = 0; t < inputs.rows; t++) visit(inputs.data, t * inputs.cols, targets.data, t * targets.cols, t);
+      },
+    };
+  }
+  const m = model as ReadoutModel;
+  if (typeof m.stream !== 'function' || m.readout === undefined) return invalid('model', 'an ESN, an NVAR model or a Readout', model);
+  return m;
+}
+
+/** Validate data against the model; returns aligned sequences. */
+function sequences(model: ReadoutModel, data: ReadoutData): { inputs: Matrix[]; targets: Matrix[] } {
+  if (data === null || typeof data !== 'object') invalid('data', 'an object { inputs, targets }', data);
+  checkOptions('data', data, ['inputs', 'targets']);
+  const inputs = toMatrixList('data.inputs', data.inputs, model.inputDim);
+  const targets = toMatrixList('data.targets', data.targets, model.readout.outputDim);
+  if (inputs.length !== targets.length) {
+    throw new PhaseflowError('SHAPE_MISMATCH', `data: ${inputs.length} input sequence(s) but ${targets.length} target sequence(s)`, {
+      argument: 'data.targets', expected: `${inputs.length} sequences`, received: `${targets.length} sequences`,
+    });
+  }
+  inputs.forEach((u, i) => {
+    if (u.rows !== targets[i]!.rows) {
+      invalid(`data.targets${inputs.length > 1 ? `[${i}]` : ''}`, `${u.rows} rows (as the inputs)`, `${targets[i]!.rows} rows`, 'SHAPE_MISMATCH');
+    }
+  });
+  return { inputs, targets };
+}
+
+function checkAbort(signal: AbortSignal | undefined, events: Emitter, steps: number): void {
+  if (signal?.aborted) {
+    const error = new PhaseflowError('ABORTED', 'readout fit aborted through its AbortSignal', { step: steps });
+    events.emit('run:end', { status: 'aborted', steps, error });
+    throw error;
+  }
+}
+
+function fitOptions(options: FitOptions | undefined): { events: Emitter; signal: AbortSignal | undefined } {
+  const o = checkOptions('options', options, ['observers', 'signal']);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) invalid('options.signal', 'an AbortSignal', o.signal);
+  return { events: createEmitter(o.observers), signal: o.signal };
+}
+
+/** Options of {@link createRidge}. */
+export interface RidgeOptions {
+  /** λ ≥ 0, the penalty on ‖Wout‖² (the bias is not penalised). Default 1e-6. */
+  readonly ridge?: number;
+  /** Time steps discarded at the start of every sequence. Default 0. */
+  readonly warmup?: number;
+}
+
+/**
+ * Ridge regression readout (Tikhonov), ReservoirPy 0.4's convention: centred normal equations
+ * with an unpenalised bias, solved by Cholesky,
+ * `Wout = (X̃ᵀX̃ + λI)⁻¹X̃ᵀỸ, b = ȳ − Wout·x̄` (Lukoševičius 2012, §4.1).
+ *
+ * @example
+ * ```ts
+ * const history = await createRidge({ ridge: 1e-6, warmup: 100 }).fit(esn, { inputs: u, targets: y });
+ * ```
+ */
+export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { readonly ridge: number; readonly warmup: number } {
+  const o = checkOptions('options', options, ['ridge', 'warmup']);
+  const ridge = o.ridge === undefined ? 1e-6 : checkNonNegative('options.ridge', o.ridge);
+  const warmup = o.warmup === undefined ? 0 : checkInteger('options.warmup', o.warmup, { min: 0 });
+  return {
+    name: 'ridge',
+    ridge,
+    warmup,
+    async fit(model, data, fitOpts) {
+      const m = asModel(model);
+      const { inputs, targets } = sequences(m, data);
+      const { events, signal } = fitOptions(fitOpts);
+      const acc = createRidgeAccumulator(m.readout.inputDim, m.readout.outputDim);
+      events.emit('run:start', { run: 'training', name: 'ridge', total: inputs.length });
+      let stopped: string | undefined;
+      for (let s = 0; s < inputs.length; s++) {
+        checkAbort(signal, events, s);
+        m.stream(inputs[s]!, targets[s]!, s, (f, fo, y, yo, t) => {
+          if (t >= warmup) acc.add(f, fo, y, yo);
+        });
+        if (events.has('step')) events.emit('step', { step: s + 1, t: acc.count, h: 0, state: undefined });
+        stopped = events.stopReason;
+        if (stopped !== undefined) break;
+      }
+      const loss = acc.solve(ridge, m.readout);
+      events.emit('epoch:end', { epoch: 1, total: 1, loss, metrics: { samples: acc.count } });
+      events.emit('run:end', stopped === undefined ? { status: 'completed', steps: inputs.length } : { status: 'stopped', steps: inputs.length, reason: stopped });
+      return {
+        status: stopped === undefined ? 'completed' : 'stopped',
+        ...(stopped === undefined ? {} : { reason: stopped }),
+        epochs: 1,
+        loss: [loss],
+        metrics: { samples: [acc.count] },
+        samples: acc.count,
+      };
+    },
+  };
+}
+
+/** Options of {@link createRls}. */
+export interface RlsOptions {
+  /** P₀ = I/alpha, the inverse of the initial regularisation. Default 1. */
+  readonly alpha?: number;
+  /** Forgetting factor in (0, 1]. Default 1 (no forgetting). */
+  readonly forgetting?: number;
+  /** Time steps discarded at the start of every sequence. Default 0. */
+  readonly warmup?: number;
+}
+
+/** Streaming online update shared by RLS and LMS. */
+function onlineFit(
+  name: string,
+  warmup: number,
+  update: (readout: Readout, x: Float64Array, xOff: number, err: Float64Array) => void,
+  init: (readout: Readout) => void,
+): ReadoutTrainer {
+  return {
+    name,
+    async fit(model, data, fitOpts) {
+      const m = asModel(model);
+      const { inputs, targets } = sequences(m, data);
+      const { events, signal } = fitOptions(fitOpts);
+      const r = m.readout;
+      const out = new Float64Array(r.outputDim);
+      const err = new Float64Array(r.outputDim);
+      init(r);
+      const total = inputs.reduce((a, u) => a + Math.max(0, u.rows - warmup), 0);
+      events.emit('run:start', { run: 'training', name, total });
+      let steps = 0, sse = 0;
+      let stopped: string | undefined;
+      const wantStep = events.has('step');
+      for (let s = 0; s < inputs.length && stopped === undefined; s++) {
+        checkAbort(signal, events, steps);
+        m.stream(inputs[s]!, targets[s]!, s, (f, fo, y, yo, t) => {
+          if (t < warmup || stopped !== undefined) return;
+          r.apply(f, fo, out, 0);
+          let e2 = 0;
+          for (let k = 0; k < r.outputDim; k++) {
+            err[k] = out[k]! - y[yo + k]!;
+            e2 += err[k]! * err[k]!;
+          }
+          if (!Number.isFinite(e2)) {
+            const error = new PhaseflowError('NON_FINITE_STATE', `${name}: the readout diverged at step ${steps} (error ${e2}); lower the learning rate`, { step: steps });
+            events.emit('run:end', { status: 'failed', steps, error });
+            throw error;
+          }
+          update(r, f, fo, err);
+          sse += e2 / r.outputDim;
+          steps++;
+          if (wantStep) {
+            events.emit('step', { step: steps, t: steps, h: 1, state: undefined, loss: e2 / r.outputDim });
+            stopped = events.stopReason;
+          }
+        });
+      }
+      if (steps === 0) {
+        throw new PhaseflowError('INVALID_STATE', `${name}: no training samples (empty sequences, or all inside the warm-up)`, {
+          argument: 'data', expected: 'at least one sample after warm-up', received: '0 samples',
+        });
+      }
+      r.fitted = true;
+      const loss = sse / steps;
+      events.emit('epoch:end', { epoch: 1, total: 1, loss, metrics: { samples: steps } });
+      events.emit('run:end', stopped === undefined ? { status: 'completed', steps } : { status: 'stopped', steps, reason: stopped });
+      return {
+        status: stopped === undefined ? 'completed' : 'stopped',
+        ...(stopped === undefined ? {} : { reason: stopped }),
+        epochs: 1,
+        loss: [loss],
+        metrics: { samples: [steps] },
+        samples: steps,
+      };
+    },
+  };
+}
+
+/**
+ * Recursive least squares readout — FORCE learning (Sussillo & Abbott, 2009): with the
+ * a-priori error e = Wout·x + b − y and P ≈ (XᵀX + αI)⁻¹ over the augmented x̂ = [x; 1],
+ * `k = P x̂ / (λ + x̂ᵀP x̂)`, `P ← (P − k x̂ᵀP)/λ`, `[Wout b] ← [Wout b] − e kᵀ`.
+ * Allocation-free per step; O(N²) per step. `loss` is the mean a-priori squared error.
+ *
+ * @example
+ * ```ts
+ * await createRls({ alpha: 1e-6 }).fit(esn, { inputs: u, targets: y });
+ * ```
+ */
+export function createRls(options: RlsOptions = {}): ReadoutTrainer {
+  const o = checkOptions('options', options, ['alpha', 'forgetting', 'warmup']);
+  const alpha = o.alpha === undefined ? 1 : checkPositive('options.alpha', o.alpha);
+  const lambda = o.forgetting === undefined ? 1 : checkInRange('options.forgetting', o.forgetting, Number.MIN_VALUE, 1);
+  const warmup = o.warmup === undefined ? 0 : checkInteger('options.warmup', o.warmup, { min: 0 });
+  let P = new Float64Array(0), Px = new Float64Array(0);
+  let n1 = 0;
+  return onlineFit(
+    'rls',
+    warmup,
+    (r, x, xOff, err) => {
+      const n = r.inputDim;
+      // Px = P x̂ (P symmetric), x̂ = [x; 1].
+      let xPx = 0;
+      for (let i = 0; i < n1; i++) {
+        const row = i * n1;
+        let s = P[row + n]!;
+        for (let j = 0; j < n; j++) s += P[row + j]! * x[xOff + j]!;
+        Px[i] = s;
+        xPx += s * (i < n ? x[xOff + i]! : 1);
+      }
+      const c = 1 / (lambda + xPx);
+      for (let i = 0; i < n1; i++) {
+        const row = i * n1;
+        const pi = Px[i]! * c;
+        for (let j = 0; j < n1; j++) P[row + j] = (P[row + j]! - pi * Px[j]!) / lambda;
+      }
+      for (let k = 0; k < r.outputDim; k++) {
+        const e = err[k]! * c;
+        const off = k * n;
+        for (let i = 0; i < n; i++) r.weights[off + i]! -= e * Px[i]!;
+        r.bias[k]! -= e * Px[n]!;
+      }
+    },
+    (r) => {
+      n1 = r.inputDim + 1;
+      P = new Float64Array(n1 * n1);
+      Px = new Float64Array(n1);
+      for (let i = 0; i < n1; i++) P[i * n1 + i] = 1 / alpha;
+    },
+  );
+}
+
+/** Options of {@link createLms}. */
+export interface LmsOptions {
+  /** Step size μ > 0. Default 1e-3. */
+  readonly learningRate?: number;
+  /** Time steps discarded at the start of every sequence. Default 0. */
+  readonly warmup?: number;
+}
+
+/**
+ * Least mean squares readout (Widrow–Hoff): `Wout ← Wout − μ e xᵀ`, `b ← b − μ e`, with the
+ * a-priori error e = Wout·x + b − y. O(N) per step. Stable for μ < 2/‖x‖².
+ *
+ * @example
+ * ```ts
+ * await createLms({ learningRate: 1e-3 }).fit(readout, { inputs: features, targets: y });
+ * ```
+ */
+export function createLms(options: LmsOptions = {}): ReadoutTrainer {
+  const o = checkOptions('options', options, ['learningRate', 'warmup']);
+  const mu = o.learningRate === undefined ? 1e-3 : checkPositive('options.learningRate', o.learningRate);
+  const warmup = o.warmup === undefined ? 0 : checkInteger('options.warmup', o.warmup, { min: 0 });
+  return onlineFit(
+    'lms',
+    warmup,
+    (r, x, xOff, err) => {
+      const n = r.inputDim;
+      for (let k = 0; k < r.outputDim; k++) {
+        const e = mu * err[k]!;
+        const off = k * n;
+        for (let i = 0; i < n; i++) r.weights[off + i]! -= e * x[xOff + i]!;
+        r.bias[k]! -= e;
+      }
+    },
+    () => undefined,
+  );
+}
