@@ -1,11 +1,17 @@
 /**
- * Hamiltonian reference systems as plain descriptions: the Hamiltonian, its exact vector field
+ * Hamiltonian systems as data sources: the Hamiltonian, its exact vector field
  * (dq/dt, dp/dt) = (∂H/∂p, −∂H/∂q) on the flat state y = (q, p) ∈ ℝ^{2d}, an ODE problem for
  * core's `integrate`, a default initial state and the initial-condition distribution used when
  * drawing samples for Hamiltonian neural networks (Greydanus, Dzamba & Yosinski 2019).
+ *
+ * The physics of the separable systems lives in @phaseflow/symplectic (harmonic oscillator,
+ * pendulum, Kepler, Hénon–Heiles, outer solar system); {@link fromSymplectic} adapts any of
+ * them, and this file adds only the sampling distributions and the non-separable double
+ * pendulum, which has no home there.
  */
-import { checkOptions, invalid, odeProblem, type OdeProblem, type Random } from '@phaseflow/core';
-import { positiveArg } from './internal/args.js';
+import { checkOptions, invalid, odeProblem, type OdeProblem, type PhaseState, type Random, type SeparableHamiltonianProblem } from '@phaseflow/core';
+import { harmonicOscillator, henonHeiles, kepler, pendulum } from '@phaseflow/symplectic';
+import { positiveArg, vectorArg } from './internal/args.js';
 
 /**
  * A Hamiltonian system with d degrees of freedom on the flat state y = (q₁…q_d, p₁…p_d).
@@ -13,10 +19,10 @@ import { positiveArg } from './internal/args.js';
  * @example
  * ```ts
  * const sys = pendulumSystem();
- * sys.energy(Float64Array.of(0.5, 0)); // 1 − cos 0.5
+ * sys.energy(Float64Array.of(0.5, 0)); // −cos 0.5
  * ```
  */
-export interface HamiltonianSystem {
+export interface FlatHamiltonianSystem {
   readonly name: string;
   /** Degrees of freedom d (the state has 2d entries). */
   readonly degrees: number;
@@ -34,38 +40,85 @@ export interface HamiltonianSystem {
   sampleInitial(rng: Random): Float64Array;
 }
 
-function build(spec: Omit<HamiltonianSystem, 'problem'>): HamiltonianSystem {
+function build(spec: Omit<FlatHamiltonianSystem, 'problem'>): FlatHamiltonianSystem {
   const problem = odeProblem((_t, y, out) => spec.vectorField(y, out), { name: spec.name, energy: (y) => spec.energy(y) });
   return { ...spec, problem };
 }
 
+/** What {@link fromSymplectic} accepts: a @phaseflow/symplectic system (or anything shaped so). */
+export interface SeparableSource {
+  readonly name: string;
+  readonly problem: SeparableHamiltonianProblem<Float64Array>;
+  y0(): PhaseState<Float64Array>;
+}
+
 /**
- * Mass–spring oscillator, H = p²/(2m) + k q²/2; period 2π√(m/k).
- * Sampling (as Greydanus et al.'s spring data): (q, p) = r (cos φ, sin φ), r ~ U[0.1, 1],
- * φ ~ U[0, 2π).
+ * Adapt a separable Hamiltonian system of @phaseflow/symplectic (`harmonicOscillator()`,
+ * `pendulum()`, `kepler()`, `henonHeiles()`, `outerSolarSystem()`, or your own
+ * `{ name, problem, y0 }`) to the flat state y = (q, p): q' = ∂T/∂p, p' = −∂V/∂q.
+ * Without `sampleInitial`, samples are the system's initial state with each component scaled
+ * by (1 + 0.05·N(0, 1)) — relative noise, so systems with very different scales (the outer
+ * solar system's momenta are ~1e-6) stay physical.
  *
  * @example
  * ```ts
- * const spring = massSpringSystem({ mass: 1, stiffness: 4 }); // period π
+ * import { outerSolarSystem } from '@phaseflow/symplectic';
+ * const sys = fromSymplectic(outerSolarSystem());
+ * const orbit = hamiltonianTrajectory(sys, { n: 500, dt: 50, substeps: 50 });
  * ```
  */
-export function massSpringSystem(options: { readonly mass?: number; readonly stiffness?: number } = {}): HamiltonianSystem {
-  const o = checkOptions('options', options, ['mass', 'stiffness']);
-  const m = positiveArg('options.mass', o.mass, 1);
-  const k = positiveArg('options.stiffness', o.stiffness, 1);
+export function fromSymplectic(
+  source: SeparableSource,
+  options: { readonly labels?: readonly string[]; readonly initial?: ArrayLike<number>; readonly sampleInitial?: (rng: Random) => Float64Array } = {},
+): FlatHamiltonianSystem {
+  if (source === null || typeof source !== 'object' || typeof source.y0 !== 'function' || !source.problem || source.problem.kind !== 'separable-hamiltonian') {
+    invalid('source', 'a separable Hamiltonian system { name, problem, y0() } (e.g. pendulum() from @phaseflow/symplectic)', source);
+  }
+  const o = checkOptions('options', options, ['labels', 'initial', 'sampleInitial']);
+  const pr = source.problem;
+  const y0 = source.y0();
+  const d = y0.q.length;
+  const labels = o.labels ?? [
+    ...Array.from({ length: d }, (_, i) => (d === 1 ? 'q' : `q${i + 1}`)),
+    ...Array.from({ length: d }, (_, i) => (d === 1 ? 'p' : `p${i + 1}`)),
+  ];
+  if (!Array.isArray(labels) || labels.length !== 2 * d) invalid('options.labels', `${2 * d} names`, labels, 'SHAPE_MISMATCH');
+  const initial = o.initial === undefined ? Float64Array.from([...y0.q, ...y0.p]) : vectorArg('options.initial', o.initial, 2 * d);
+  const q = new Float64Array(d), p = new Float64Array(d), dq = new Float64Array(d), dv = new Float64Array(d);
+  const split = (y: ArrayLike<number>) => {
+    for (let i = 0; i < d; i++) {
+      q[i] = y[i]!;
+      p[i] = y[d + i]!;
+    }
+  };
+  const energy = pr.energy ?? (pr.T && pr.V ? (s: PhaseState<Float64Array>) => pr.T!(s.p) + pr.V!(s.q) : undefined);
+  if (!energy) invalid('source.problem', 'a problem with T and V (or energy)', pr);
   return build({
-    name: 'mass-spring',
-    degrees: 1,
-    labels: ['q', 'p'],
-    energy: (y) => (y[1]! * y[1]!) / (2 * m) + 0.5 * k * y[0]! * y[0]!,
-    vectorField(y, out = new Float64Array(2)) {
-      const q = y[0]!, p = y[1]!;
-      out[0] = p / m;
-      out[1] = -k * q;
+    name: source.name,
+    degrees: d,
+    labels,
+    energy(y) {
+      split(y);
+      return energy({ q, p });
+    },
+    vectorField(y, out = new Float64Array(2 * d)) {
+      split(y);
+      pr.dTdp(p, dq);
+      pr.dVdq(q, dv);
+      for (let i = 0; i < d; i++) {
+        out[i] = dq[i]!;
+        out[d + i] = -dv[i]!;
+      }
       return out;
     },
-    initial: Float64Array.of(1, 0),
-    sampleInitial: (rng) => circleSample(rng, 0.1, 1),
+    initial,
+    sampleInitial:
+      o.sampleInitial ??
+      ((rng) => {
+        const y = Float64Array.from(initial);
+        for (let i = 0; i < y.length; i++) y[i]! *= 1 + 0.05 * rng.normal();
+        return y;
+      }),
   });
 }
 
@@ -76,40 +129,37 @@ function circleSample(rng: Random, rMin: number, rMax: number): Float64Array {
 }
 
 /**
- * Ideal pendulum, H = p²/(2 m l²) + m g l (1 − cos q) (q the angle from the bottom).
- * Small-amplitude period 2π√(l/g); at amplitude θ₀ the period is 4K(sin(θ₀/2))√(l/g).
- * Sampling: (q, p) = r (cos φ, sin φ), r ~ U[0.5, 1.8], φ ~ U[0, 2π) — librations only for the
- * default m = l = g = 1 (the separatrix is at H = 2). Greydanus et al. use H = 3(1 − cos q) + p²
- * (m l² = ½, m g l = 3), i.e. `{ mass: 0.5, length: 1, gravity: 6 }`, with r ~ U[1.3, 2.6]; pass
- * those parameters and your own initial states to `hamiltonianSamples` to mimic it exactly.
+ * Mass–spring (harmonic) oscillator H = p²/2 + ω²q²/2 (@phaseflow/symplectic's
+ * `harmonicOscillator`), period 2π/ω. A spring of mass m and stiffness k is ω = √(k/m) after
+ * scaling p by 1/√m.
+ * Sampling (as Greydanus et al.'s spring data): (q, p) = r (cos φ, sin φ), r ~ U[0.1, 1],
+ * φ ~ U[0, 2π). Their H = q² + p² is ω = 1 with time scaled by 2.
  *
  * @example
  * ```ts
- * const pend = pendulumSystem({ gravity: 9.81, length: 1 });
+ * const spring = massSpringSystem({ omega: 2 }); // period π
  * ```
  */
-export function pendulumSystem(
-  options: { readonly mass?: number; readonly length?: number; readonly gravity?: number } = {},
-): HamiltonianSystem {
-  const o = checkOptions('options', options, ['mass', 'length', 'gravity']);
-  const m = positiveArg('options.mass', o.mass, 1);
-  const l = positiveArg('options.length', o.length, 1);
-  const g = positiveArg('options.gravity', o.gravity, 1);
-  const inertia = m * l * l, mgl = m * g * l;
-  return build({
-    name: 'pendulum',
-    degrees: 1,
-    labels: ['q', 'p'],
-    energy: (y) => (y[1]! * y[1]!) / (2 * inertia) + mgl * (1 - Math.cos(y[0]!)),
-    vectorField(y, out = new Float64Array(2)) {
-      const q = y[0]!, p = y[1]!;
-      out[0] = p / inertia;
-      out[1] = -mgl * Math.sin(q);
-      return out;
-    },
-    initial: Float64Array.of(1, 0),
-    sampleInitial: (rng) => circleSample(rng, 0.5, 1.8),
-  });
+export function massSpringSystem(options: { readonly omega?: number } = {}): FlatHamiltonianSystem {
+  const o = checkOptions('options', options, ['omega']);
+  const omega = positiveArg('options.omega', o.omega, 1);
+  return fromSymplectic({ ...harmonicOscillator({ omega }), name: 'mass-spring' }, { sampleInitial: (rng) => circleSample(rng, 0.1, 1) });
+}
+
+/**
+ * Mathematical pendulum H = p²/2 − cos q (@phaseflow/symplectic's `pendulum`); at amplitude
+ * θ₀ the period is 4K(sin(θ₀/2)), 2π for small swings; the separatrix is at H = 1.
+ * Sampling: (q, p) = r (cos φ, sin φ), r ~ U[0.5, 1.8], φ ~ U[0, 2π) — librations only
+ * (Greydanus et al. use H = 3(1 − cos q) + p² with r ~ U[1.3, 2.6]).
+ *
+ * @example
+ * ```ts
+ * const pend = pendulumSystem();
+ * const data = hamiltonianSamples(pend, { points: 45, seed: 1 });
+ * ```
+ */
+export function pendulumSystem(): FlatHamiltonianSystem {
+  return fromSymplectic(pendulum(), { sampleInitial: (rng) => circleSample(rng, 0.5, 1.8) });
 }
 
 /**
@@ -132,7 +182,7 @@ export function doublePendulumSystem(
     readonly lengths?: readonly [number, number];
     readonly gravity?: number;
   } = {},
-): HamiltonianSystem {
+): FlatHamiltonianSystem {
   const o = checkOptions('options', options, ['masses', 'lengths', 'gravity']);
   const pair = (arg: string, v: unknown): [number, number] => {
     if (v === undefined) return [1, 1];
@@ -172,48 +222,32 @@ export function doublePendulumSystem(
 }
 
 /**
- * Kepler problem (the two-body problem in relative coordinates), q, p ∈ ℝ²,
- * H = |p|²/2 − μ/|q|. The default initial state is Hairer, Lubich & Wanner's (GNI §I.2):
- * eccentricity e = 0.6, q = (1 − e, 0), p = (0, √((1+e)/(1−e))), period 2π.
- * Sampling: semi-major axis 1, e ~ U[0, 0.5], periapsis direction φ ~ U[0, 2π), starting at
- * periapsis.
+ * Kepler problem (the two-body problem in relative coordinates), H = |p|²/2 − 1/|q|, from
+ * @phaseflow/symplectic's `kepler({ e })`: semi-major axis 1, period 2π, start at periapsis
+ * (default e = 0.6, Hairer, Lubich & Wanner's GNI §I.2 example).
+ * Sampling: e ~ U[0, 0.5] and periapsis direction φ ~ U[0, 2π), starting at periapsis.
  *
  * @example
  * ```ts
  * const orbit = hamiltonianTrajectory(keplerSystem(), { n: 629, dt: 0.01 }); // one period
  * ```
  */
-export function keplerSystem(options: { readonly mu?: number } = {}): HamiltonianSystem {
-  const o = checkOptions('options', options, ['mu']);
-  const mu = positiveArg('options.mu', o.mu, 1);
+export function keplerSystem(options: { readonly e?: number } = {}): FlatHamiltonianSystem {
+  const o = checkOptions('options', options, ['e']);
   const atPeriapsis = (e: number, phi: number) => {
-    const v = Math.sqrt((mu * (1 + e)) / (1 - e));
+    const v = Math.sqrt((1 + e) / (1 - e));
     const c = Math.cos(phi), s = Math.sin(phi);
     return Float64Array.of((1 - e) * c, (1 - e) * s, -v * s, v * c);
   };
-  return build({
-    name: 'kepler',
-    degrees: 2,
-    labels: ['q1', 'q2', 'p1', 'p2'],
-    energy: (y) => 0.5 * (y[2]! * y[2]! + y[3]! * y[3]!) - mu / Math.hypot(y[0]!, y[1]!),
-    vectorField(y, out = new Float64Array(4)) {
-      const q1 = y[0]!, q2 = y[1]!;
-      const r2 = q1 * q1 + q2 * q2, r3 = r2 * Math.sqrt(r2);
-      out[0] = y[2]!;
-      out[1] = y[3]!;
-      out[2] = (-mu * q1) / r3;
-      out[3] = (-mu * q2) / r3;
-      return out;
-    },
-    initial: atPeriapsis(0.6, 0),
+  return fromSymplectic({ ...kepler({ e: o.e ?? 0.6 }), name: 'kepler' }, {
     sampleInitial: (rng) => atPeriapsis(0.5 * rng.uniform(), 2 * Math.PI * rng.uniform()),
   });
 }
 
 /**
- * Hénon–Heiles system (Hénon & Heiles 1964), q = (x, y),
- * H = ½(p_x² + p_y²) + ½(x² + y²) + x²y − y³/3. Bounded motion for H < 1/6; chaos grows
- * from H ≈ 1/8. Default initial state: q = (0, 0.1), p_y = 0, p_x from H = 1/8.
+ * Hénon–Heiles system (Hénon & Heiles 1964; @phaseflow/symplectic's `henonHeiles`), q = (x, y),
+ * H = ½(p_x² + p_y²) + ½(x² + y²) + x²y − y³/3. Bounded motion for H < 1/6; chaos grows from
+ * H ≈ 1/8. Default start q = (0.1, 0), p = (0, 0.5), H = 0.13.
  * Sampling: H ~ U[1/50, 1/8], q uniform in the disc |q| < 0.4 with V(q) < H (rejection),
  * |p| = √(2(H − V(q))) in a uniform direction.
  *
@@ -222,22 +256,10 @@ export function keplerSystem(options: { readonly mu?: number } = {}): Hamiltonia
  * const hh = hamiltonianTrajectory(henonHeilesSystem(), { n: 4000, dt: 0.05 });
  * ```
  */
-export function henonHeilesSystem(): HamiltonianSystem {
+export function henonHeilesSystem(): FlatHamiltonianSystem {
   const V = (x: number, y: number) => 0.5 * (x * x + y * y) + x * x * y - (y * y * y) / 3;
-  return build({
-    name: 'henon-heiles',
-    degrees: 2,
+  return fromSymplectic(henonHeiles(), {
     labels: ['x', 'y', 'px', 'py'],
-    energy: (s) => 0.5 * (s[2]! * s[2]! + s[3]! * s[3]!) + V(s[0]!, s[1]!),
-    vectorField(s, out = new Float64Array(4)) {
-      const x = s[0]!, y = s[1]!;
-      out[0] = s[2]!;
-      out[1] = s[3]!;
-      out[2] = -x - 2 * x * y;
-      out[3] = -y - x * x + y * y;
-      return out;
-    },
-    initial: Float64Array.of(0, 0.1, Math.sqrt(2 * (1 / 8 - V(0, 0.1))), 0),
     sampleInitial(rng) {
       const E = 1 / 50 + (1 / 8 - 1 / 50) * rng.uniform();
       let x: number, y: number;

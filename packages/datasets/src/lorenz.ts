@@ -1,8 +1,10 @@
 /**
  * Lorenz-63 and Lorenz-96: the chaotic benchmarks of reservoir computing and data
- * assimilation. Problems are core ODE problems; the generators sample them after a transient.
+ * assimilation. Lorenz-63's problem is @phaseflow/runge-kutta's; Lorenz-96's is defined here
+ * (it has no other home). The generators sample them after a transient.
  */
 import { checkFinite, checkOptions, createRandom, odeProblem, type OdeProblem } from '@phaseflow/core';
+import { lorenz63 as lorenz63Reference } from '@phaseflow/runge-kutta';
 import { nonNegativeArg, positiveArg, seedArg, sizeArg, vectorArg } from './internal/args.js';
 import { sampleOde } from './internal/sample.js';
 import type { TimeSeries } from './types.js';
@@ -12,31 +14,6 @@ export interface Lorenz63Parameters {
   readonly sigma?: number;
   readonly rho?: number;
   readonly beta?: number;
-}
-
-/**
- * The Lorenz-63 system (Lorenz 1963): x' = σ(y − x), y' = x(ρ − z) − y, z' = xy − βz.
- *
- * @example
- * ```ts
- * const sol = integrate(rk4, lorenz63Problem(), Float64Array.of(1, 1, 1), { tEnd: 10, h: 0.01 });
- * ```
- */
-export function lorenz63Problem(parameters: Lorenz63Parameters = {}): OdeProblem<Float64Array> {
-  const o = checkOptions('parameters', parameters, ['sigma', 'rho', 'beta']);
-  const sigma = o.sigma === undefined ? 10 : checkFinite('parameters.sigma', o.sigma);
-  const rho = o.rho === undefined ? 28 : checkFinite('parameters.rho', o.rho);
-  const beta = o.beta === undefined ? 8 / 3 : checkFinite('parameters.beta', o.beta);
-  return odeProblem(
-    (_t, s, out = new Float64Array(3)) => {
-      const x = s[0]!, y = s[1]!, z = s[2]!;
-      out[0] = sigma * (y - x);
-      out[1] = x * (rho - z) - y;
-      out[2] = x * y - beta * z;
-      return out;
-    },
-    { name: 'lorenz63' },
-  );
 }
 
 /** Options of {@link lorenz63}. */
@@ -66,7 +43,8 @@ export interface Lorenz63Options extends Lorenz63Parameters {
 export function lorenz63(options: Lorenz63Options = {}): TimeSeries {
   const o = checkOptions('options', options, ['sigma', 'rho', 'beta', 'n', 'dt', 'substeps', 'transient', 'initial', 'seed']);
   const { sigma, rho, beta } = o;
-  const problem = lorenz63Problem({
+  // The problem itself is @phaseflow/runge-kutta's reference Lorenz-63.
+  const { problem } = lorenz63Reference({
     ...(sigma !== undefined && { sigma }),
     ...(rho !== undefined && { rho }),
     ...(beta !== undefined && { beta }),

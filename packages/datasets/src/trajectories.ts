@@ -6,13 +6,13 @@
 import { checkOptions, createRandom, invalid, type Random } from '@phaseflow/core';
 import { noiseArg, positiveArg, seedArg, sizeArg, vectorArg } from './internal/args.js';
 import { sampleOde } from './internal/sample.js';
-import type { HamiltonianSystem } from './hamiltonian-systems.js';
+import type { FlatHamiltonianSystem } from './hamiltonian-systems.js';
 import type { RegressionSet, TimeSeries } from './types.js';
 
-function checkSystem(system: unknown): HamiltonianSystem {
-  const s = system as HamiltonianSystem;
+function checkSystem(system: unknown): FlatHamiltonianSystem {
+  const s = system as FlatHamiltonianSystem;
   if (s === null || typeof s !== 'object' || typeof s.vectorField !== 'function' || typeof s.energy !== 'function' || !s.problem) {
-    invalid('system', 'a HamiltonianSystem (massSpringSystem(), pendulumSystem(), …)', system);
+    invalid('system', 'a FlatHamiltonianSystem (massSpringSystem(), pendulumSystem(), fromSymplectic(…), …)', system);
   }
   return s;
 }
@@ -39,7 +39,7 @@ export interface TrajectoryOptions {
  * s.labels; // ['q1', 'q2', 'p1', 'p2']
  * ```
  */
-export function hamiltonianTrajectory(system: HamiltonianSystem, options: TrajectoryOptions = {}): TimeSeries {
+export function hamiltonianTrajectory(system: FlatHamiltonianSystem, options: TrajectoryOptions = {}): TimeSeries {
   const sys = checkSystem(system);
   const o = checkOptions('options', options, ['n', 'dt', 'substeps', 'initial']);
   const n = sizeArg('options.n', o.n, 1000);
@@ -94,7 +94,7 @@ export interface HamiltonianSampleOptions {
  * data.x; // n × 2 noisy (q, p);  data.y; // n × 2 exact (dq/dt, dp/dt)
  * ```
  */
-export function hamiltonianSamples(system: HamiltonianSystem, options: HamiltonianSampleOptions = {}): HamiltonianSamples {
+export function hamiltonianSamples(system: FlatHamiltonianSystem, options: HamiltonianSampleOptions = {}): HamiltonianSamples {
   const sys = checkSystem(system);
   const o = checkOptions('options', options, ['trajectories', 'points', 'tEnd', 'noise', 'substeps', 'seed', 'sampleInitial']);
   const trajectories = sizeArg('options.trajectories', o.trajectories, 50);

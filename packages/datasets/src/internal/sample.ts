@@ -1,10 +1,11 @@
 /** Sampling an ODE on a regular time grid through core's `integrate` (private helper). */
 import { integrate, type OdeProblem } from '@phaseflow/core';
-import { createRk4 } from './rk4.js';
+import { rk4 } from '@phaseflow/runge-kutta';
 
 /**
- * Integrate `problem` from y0 and return `samples` states spaced `dt` apart (row-major), after
- * discarding `transient` time units. Each sample interval is split into `substeps` RK4 steps.
+ * Integrate `problem` from y0 with @phaseflow/runge-kutta's classical RK4 and return `samples`
+ * states spaced `dt` apart (row-major), after discarding `transient` time units. Each sample
+ * interval is split into `substeps` fixed steps.
  */
 export function sampleOde(
   problem: OdeProblem<Float64Array>,
@@ -14,11 +15,11 @@ export function sampleOde(
   substeps: number,
   transient = 0,
 ): { t: Float64Array; x: Float64Array } {
-  const rk4 = createRk4();
+  const method = rk4<Float64Array>();
   let start = y0;
   if (transient > 0) {
     const skip = Math.max(1, Math.round((transient / dt) * substeps));
-    start = integrate(rk4, problem, y0, { t0: 0, tEnd: skip * (dt / substeps), steps: skip }).yFinal;
+    start = integrate(method, problem, y0, { t0: 0, tEnd: skip * (dt / substeps), steps: skip }).yFinal;
   }
   const dim = y0.length;
   const t = new Float64Array(samples);
@@ -26,7 +27,7 @@ export function sampleOde(
   x.set(start, 0);
   for (let i = 0; i < samples; i++) t[i] = i * dt;
   if (samples > 1) {
-    const sol = integrate(rk4, problem, start, {
+    const sol = integrate(method, problem, start, {
       t0: 0,
       tEnd: (samples - 1) * dt,
       steps: (samples - 1) * substeps,
