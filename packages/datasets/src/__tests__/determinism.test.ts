@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+  batches,
+  circles,
+  doublePendulumSystem,
+  ellipses,
+  fnv1a,
+  hamiltonianSamples,
+  hamiltonianTrajectory,
+  henonHeilesSystem,
+  keplerSystem,
+  lorenz63,
+  lorenz96,
+  mackeyGlass,
+  massSpringSystem,
+  moons,
+  narma10,
+  peaks,
+  pendulumSystem,
+  spirals,
+  split,
+  swissRoll,
+} from '@phaseflow/datasets';
+
+/**
+ * Every generator, hashed (FNV-1a over the little-endian bytes). The pinned values were
+ * computed once; a change means the same seed no longer gives the same data, which breaks
+ * every stored experiment downstream, so it must be a deliberate, documented change.
+ */
+function fingerprints(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const toy = { n: 200, noise: 0.05, seed: 7 };
+  for (const [name, make] of [
+    ['swissRoll', swissRoll],
+    ['peaks', peaks],
+    ['ellipses', ellipses],
+    ['moons', moons],
+    ['spirals', spirals],
+    ['circles', circles],
+  ] as const) {
+    const s = make(toy);
+    out[name] = `${fnv1a(s.x)}:${fnv1a(s.y)}`;
+  }
+  out.lorenz63 = fnv1a(lorenz63({ n: 200, seed: 7 }).x);
+  out.lorenz96 = fnv1a(lorenz96({ dim: 8, n: 100, seed: 7 }).x);
+  out.mackeyGlass = fnv1a(mackeyGlass({ n: 300, transient: 100 }).x);
+  const na = narma10({ n: 300, seed: 7 });
+  out.narma10 = `${fnv1a(na.x)}:${fnv1a(na.y)}`;
+  for (const [name, sys] of [
+    ['massSpring', massSpringSystem()],
+    ['pendulum', pendulumSystem()],
+    ['doublePendulum', doublePendulumSystem()],
+    ['kepler', keplerSystem()],
+    ['henonHeiles', henonHeilesSystem()],
+  ] as const) {
+    const hs = hamiltonianSamples(sys, { trajectories: 3, points: 10, seed: 7 });
+    out[`${name}Samples`] = `${fnv1a(hs.x)}:${fnv1a(hs.y)}`;
+    out[`${name}Trajectory`] = fnv1a(hamiltonianTrajectory(sys, { n: 50 }).x);
+  }
+  const s = split(moons({ n: 50, seed: 1 }), { seed: 2 });
+  out.split = `${fnv1a(s.train.x)}:${fnv1a(s.test.y)}`;
+  out.batches = fnv1a(Uint32Array.from([...batches(moons({ n: 50, seed: 1 }), { size: 8, seed: 3 })].flatMap((b) => [...b.index])));
+  return out;
+}
+
+describe('determinism', () => {
+  it('fnv1a is the standard 32-bit FNV-1a', () => {
+    // Published test vectors: FNV-1a("") = 811c9dc5, FNV-1a("a") = e40c292c, ("foobar") = bf9cf968.
+    expect(fnv1a(new Uint8Array(0))).toBe('811c9dc5');
+    expect(fnv1a(Uint8Array.of(0x61))).toBe('e40c292c');
+    expect(fnv1a(new TextEncoder().encode('foobar'))).toBe('bf9cf968');
+  });
+
+  it('the same seed gives the same bytes on every machine (pinned checksums)', () => {
+    expect(fingerprints()).toEqual(PINNED);
+  });
+
+  it('a generator run twice in one process gives the same arrays', () => {
+    expect(fingerprints()).toEqual(fingerprints());
+  });
+});
+
+// Pinned on Node 20 (V8); the generators use only IEEE-754 arithmetic and V8's fdlibm-derived
+// sin/cos/exp, so these hold across machines. The trajectories also pin @phaseflow/runge-kutta's rk4.
+const PINNED: Record<string, string> = {
+  swissRoll: '46f83210:e7061695',
+  peaks: 'ba00b9c0:36a155b5',
+  ellipses: 'addbe8ec:47b9b524',
+  moons: 'e681835c:e7061695',
+  spirals: '3c52038b:e7061695',
+  circles: '9f82f385:e7061695',
+  lorenz63: 'e4a3be71',
+  lorenz96: 'd9cb9555',
+  mackeyGlass: '2624c8f0',
+  narma10: '50bd4ea7:67eff1a7',
+  massSpringSamples: '69020a15:0343faa8',
+  massSpringTrajectory: '515bdd7f',
+  pendulumSamples: '96d8b6e2:be8d4e08',
+  pendulumTrajectory: '1aa25146',
+  doublePendulumSamples: '602f9289:15f4edc0',
+  doublePendulumTrajectory: '4836874c',
+  keplerSamples: 'bb08a4aa:dc248a58',
+  keplerTrajectory: '8d420cac',
+  henonHeilesSamples: 'd5316aaf:2a849c1d',
+  henonHeilesTrajectory: '50135f71',
+  split: 'e2de0268:6a411a15',
+  batches: '2851d6e4',
+};
