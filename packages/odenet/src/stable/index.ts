@@ -1,1 +1,25 @@
-export {};
+export {
+  AntisymmetricBlock,
+  HamiltonianBlock,
+  IntegratorBlock,
+  LeapfrogBlock,
+  ParabolicBlock,
+  ResNetBlock,
+  STABLE_BLOCKS,
+  StableBlock,
+  registerBlockIntegrator,
+} from './layers.js';
+export type {
+  AntisymmetricBlockArgs,
+  BlockIntegrator,
+  IntegratorBlockArgs,
+  ParabolicBlockArgs,
+  StableBlockArgs,
+  StableBlockKind,
+} from './layers.js';
+export { createStableNetwork, findBlock, isStableBlock } from './network.js';
+export type { StableNetworkOptions } from './network.js';
+export { prolongBlock, prolongModel, restrictBlock, restrictModel, trainMultilevel } from './multilevel.js';
+export type { MultilevelOptions, MultilevelResult } from './multilevel.js';
+export { measureStability } from './stability.js';
+export type { StabilityOptions, StabilityRow } from './stability.js';
