@@ -124,7 +124,8 @@ function chainHand() {
   for (let i = 0; i < chainSteps; i++) {
     chain.problem.dVdq(q, g);
     for (let j = 0; j < M; j++) p[j] -= 0.5 * h * g[j];
-    for (let j = 0; j < M; j++) q[j] += h * p[j];
+    chain.problem.dTdp(p, g); // the same T'(p) call the integrator makes
+    for (let j = 0; j < M; j++) q[j] += h * g[j];
     chain.problem.dVdq(q, g);
     for (let j = 0; j < M; j++) p[j] -= 0.5 * h * g[j];
   }
@@ -155,7 +156,12 @@ for r in range(5):
     best = min(best, time.perf_counter() - t0)
 print(best * 1e9 / steps)
 `;
-const r = spawnSync('python3', ['-c', py], { encoding: 'utf8' });
+// pyenv shims may resolve to an interpreter without numpy: try the system one too.
+let r;
+for (const exe of ['python3', '/usr/bin/python3']) {
+  r = spawnSync(exe, ['-c', py], { encoding: 'utf8' });
+  if (r.status === 0) break;
+}
 if (r.status === 0) {
   const ns = Number(r.stdout.trim());
   large.numpyNsPerStep = +ns.toFixed(0);

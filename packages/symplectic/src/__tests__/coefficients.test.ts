@@ -36,7 +36,7 @@ describe('composition weights satisfy their order conditions (symmetric composit
     });
   }
   it('the splitting tables are consistent: Σa = Σb = 1', () => {
-    for (const t of [MCLACHLAN_ATELA4, MCLACHLAN_ATELA5, CALVO_SANZ_SERNA4]) {
+    for (const t of [MCLACHLAN_ATELA4, MCLACHLAN_ATELA5, CALVO_SANZ_SERNA4] as { a: readonly number[]; b: readonly number[] }[]) {
       expect(Math.abs(t.a.reduce((s, x) => s + x, 0) - 1)).toBeLessThan(4e-15);
       expect(Math.abs(t.b.reduce((s, x) => s + x, 0) - 1)).toBeLessThan(4e-15);
     }
