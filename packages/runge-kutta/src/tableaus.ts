@@ -6,40 +6,94 @@
  */
 import type { ButcherTableau, ControllerDefaults } from './tableau.js';
 
-/** Hairer's DOPRI5 defaults: PI controller with β = 0.04, safety 0.9, h ratio in [0.2, 10]. */
+/**
+ * Hairer's DOPRI5 defaults: PI controller with β = 0.04, safety 0.9, h ratio in [0.2, 10].
+ *
+ * @example
+ * ```ts
+ * createRungeKutta({ ...DOPRI5, embedded: { ...DOPRI5.embedded!, controller: { ...PI_DEFAULTS_5, beta: 0 } } });
+ * ```
+ */
 export const PI_DEFAULTS_5: ControllerDefaults = { beta: 0.04, safety: 0.9, minFactor: 0.2, maxFactor: 10 };
-/** Hairer's DOP853 defaults: β = 0, safety 0.9, h ratio in [0.333, 6]. */
+/**
+ * Hairer's DOP853 defaults: β = 0, safety 0.9, h ratio in [0.333, 6].
+ *
+ * @example
+ * ```ts
+ * createRungeKutta({ ...DOPRI5, embedded: { ...DOPRI5.embedded!, controller: { ...PI_DEFAULTS_8, beta: 0 } } });
+ * ```
+ */
 export const PI_DEFAULTS_8: ControllerDefaults = { beta: 0, safety: 0.9, minFactor: 0.333, maxFactor: 6 };
 
-/** Explicit (forward) Euler, order 1. */
+/**
+ * Explicit (forward) Euler, order 1.
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta, EULER } from '@phaseflow/runge-kutta';
+ * const method = createRungeKutta(EULER); // the same integrator as the named factory
+ * ```
+ */
 export const EULER: ButcherTableau = {
   name: 'euler', order: 1, fsal: false,
   c: [0], a: [[]], b: [1],
   reference: 'L. Euler, Institutiones calculi integralis (1768)',
 };
 
-/** Explicit midpoint rule, order 2. */
+/**
+ * Explicit midpoint rule, order 2.
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta, MIDPOINT } from '@phaseflow/runge-kutta';
+ * const method = createRungeKutta(MIDPOINT); // the same integrator as the named factory
+ * ```
+ */
 export const MIDPOINT: ButcherTableau = {
   name: 'midpoint', order: 2, fsal: false,
   c: [0, 1 / 2], a: [[], [1 / 2]], b: [0, 1],
   reference: 'C. Runge, Über die numerische Auflösung von Differentialgleichungen, Math. Ann. 46 (1895)',
 };
 
-/** Heun's method (explicit trapezoidal rule), order 2. */
+/**
+ * Heun's method (explicit trapezoidal rule), order 2.
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta, HEUN } from '@phaseflow/runge-kutta';
+ * const method = createRungeKutta(HEUN); // the same integrator as the named factory
+ * ```
+ */
 export const HEUN: ButcherTableau = {
   name: 'heun', order: 2, fsal: false,
   c: [0, 1], a: [[], [1]], b: [1 / 2, 1 / 2],
   reference: 'K. Heun, Neue Methode zur approximativen Integration, Z. Math. Phys. 45 (1900)',
 };
 
-/** Ralston's second-order method (minimum error bound among 2-stage order-2 methods). */
+/**
+ * Ralston's second-order method (minimum error bound among 2-stage order-2 methods).
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta, RALSTON } from '@phaseflow/runge-kutta';
+ * const method = createRungeKutta(RALSTON); // the same integrator as the named factory
+ * ```
+ */
 export const RALSTON: ButcherTableau = {
   name: 'ralston', order: 2, fsal: false,
   c: [0, 2 / 3], a: [[], [2 / 3]], b: [1 / 4, 3 / 4],
   reference: 'A. Ralston, Runge–Kutta methods with minimum error bounds, Math. Comp. 16 (1962)',
 };
 
-/** The classical fourth-order Runge–Kutta method. */
+/**
+ * The classical fourth-order Runge–Kutta method.
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta, RK4 } from '@phaseflow/runge-kutta';
+ * const method = createRungeKutta(RK4); // the same integrator as the named factory
+ * ```
+ */
 export const RK4: ButcherTableau = {
   name: 'rk4', order: 4, fsal: false,
   c: [0, 1 / 2, 1 / 2, 1],
@@ -48,7 +102,15 @@ export const RK4: ButcherTableau = {
   reference: 'W. Kutta, Beitrag zur näherungsweisen Integration totaler Differentialgleichungen, Z. Math. Phys. 46 (1901)',
 };
 
-/** Kutta's 3/8 rule, order 4. */
+/**
+ * Kutta's 3/8 rule, order 4.
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta, RK38 } from '@phaseflow/runge-kutta';
+ * const method = createRungeKutta(RK38); // the same integrator as the named factory
+ * ```
+ */
 export const RK38: ButcherTableau = {
   name: 'rk38', order: 4, fsal: false,
   c: [0, 1 / 3, 2 / 3, 1],
@@ -57,7 +119,15 @@ export const RK38: ButcherTableau = {
   reference: 'W. Kutta, Z. Math. Phys. 46 (1901); Hairer, Nørsett & Wanner, Solving ODEs I, Table II.1.2',
 };
 
-/** Bogacki–Shampine 3(2) pair, FSAL, with the cubic Hermite interpolant. */
+/**
+ * Bogacki–Shampine 3(2) pair, FSAL, with the cubic Hermite interpolant.
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta, BS3 } from '@phaseflow/runge-kutta';
+ * const method = createRungeKutta(BS3); // the same integrator as the named factory
+ * ```
+ */
 export const BS3: ButcherTableau = {
   name: 'bs3', order: 3, fsal: true,
   c: [0, 1 / 2, 3 / 4, 1],
@@ -68,7 +138,15 @@ export const BS3: ButcherTableau = {
   reference: 'P. Bogacki, L. F. Shampine, A 3(2) pair of Runge–Kutta formulas, Appl. Math. Lett. 2 (1989)',
 };
 
-/** Dormand–Prince 5(4) pair (DOPRI5), FSAL, with Shampine's 4th-order continuous extension. */
+/**
+ * Dormand–Prince 5(4) pair (DOPRI5), FSAL, with Shampine's 4th-order continuous extension.
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta, DOPRI5 } from '@phaseflow/runge-kutta';
+ * const method = createRungeKutta(DOPRI5); // the same integrator as the named factory
+ * ```
+ */
 export const DOPRI5: ButcherTableau = {
   name: 'dopri5', order: 5, fsal: true,
   c: [0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1, 1],
@@ -104,7 +182,15 @@ export const DOPRI5: ButcherTableau = {
     'J. R. Dormand, P. J. Prince, A family of embedded Runge–Kutta formulae, J. Comput. Appl. Math. 6 (1980); dense output: L. F. Shampine, Some practical Runge–Kutta formulas, Math. Comp. 46 (1986)',
 };
 
-/** Tsitouras 5(4) pair (Tsit5), FSAL, with its free 4th-order interpolant. */
+/**
+ * Tsitouras 5(4) pair (Tsit5), FSAL, with its free 4th-order interpolant.
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta, TSIT5 } from '@phaseflow/runge-kutta';
+ * const method = createRungeKutta(TSIT5); // the same integrator as the named factory
+ * ```
+ */
 export const TSIT5: ButcherTableau = {
   name: 'tsit5', order: 5, fsal: true,
   c: [0, 0.161, 0.327, 0.9, 0.9800255409045097, 1, 1],
@@ -176,7 +262,15 @@ const E3_853 = B853.map((b, i) =>
   i === 0 ? b - 0.244094488188976377952755905512 : i === 8 ? b - 0.733846688281611857341361741547 : i === 11 ? b - 0.220588235294117647058823529412e-1 : b,
 );
 
-/** Dormand–Prince 8(5,3) (DOP853) with Hairer's 7th-order dense output (3 extra stages). */
+/**
+ * Dormand–Prince 8(5,3) (DOP853) with Hairer's 7th-order dense output (3 extra stages).
+ *
+ * @example
+ * ```ts
+ * import { createRungeKutta, DOP853 } from '@phaseflow/runge-kutta';
+ * const method = createRungeKutta(DOP853); // the same integrator as the named factory
+ * ```
+ */
 export const DOP853: ButcherTableau = {
   name: 'dop853', order: 8, fsal: false,
   c: C853.slice(0, 12),
