@@ -1,0 +1,102 @@
+// Bench of @phaseflow/tfjs: accuracy of the gradient Trainer on two moons and spirals, and
+// its epoch time against an equivalent plain `model.fit`, on the wasm and cpu backends, in
+// one run. Prints one JSON document. Run after a build: `npx nx bench @phaseflow/tfjs`.
+import * as tf from '@tensorflow/tfjs';
+import { createGradientTrainer, createMlp, evaluate, useBestBackend } from '@phaseflow/tfjs';
+import { spirals, twoMoons } from './toys.mjs';
+
+const quick = process.argv.includes('--quick');
+const median = (a) => {
+  const s = [...a].sort((p, q) => p - q);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const round = (v, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
+
+const tasks = {
+  moons: { data: (seed) => twoMoons(1000, 0.1, seed), hidden: [16, 16], epochs: 30, learningRate: 0.02 },
+  spirals: { data: (seed) => spirals(1000, 0.05, seed), hidden: [32, 32], epochs: 40, learningRate: 0.02 },
+  // Timing only: a wide MLP where kernels, not dispatch, dominate (wasm vs cpu shows here).
+  wideMoons: { data: (seed) => twoMoons(1000, 0.1, seed), hidden: [256, 256], epochs: 4, learningRate: 0.005, batchSize: 128 },
+};
+
+async function ours(task, epochs) {
+  const model = createMlp({ inputs: 2, hidden: task.hidden, outputs: 2, seed: 3 });
+  const h = await createGradientTrainer({ learningRate: task.learningRate, epochs, batchSize: task.batchSize ?? 32, seed: 1 }).fit(model, task.data(1));
+  const acc = evaluate(model, task.data(2)).accuracy;
+  model.dispose();
+  return { accuracy: acc, epochMs: h.epochMs };
+}
+
+async function plainFit(task, epochs) {
+  const model = createMlp({ inputs: 2, hidden: task.hidden, outputs: 2, seed: 3 });
+  model.compile({ optimizer: tf.train.adam(task.learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const train = task.data(1);
+  const x = tf.tensor2d(train.x);
+  const y = tf.tensor2d(train.y, [train.y.length, 1]);
+  const epochMs = [];
+  let t0 = 0;
+  await model.fit(x, y, {
+    epochs,
+    batchSize: task.batchSize ?? 32,
+    shuffle: true,
+    verbose: 0,
+    callbacks: { onEpochBegin: async () => void (t0 = performance.now()), onEpochEnd: async () => void epochMs.push(performance.now() - t0) },
+  });
+  tf.dispose([x, y]);
+  const acc = evaluate(model, task.data(2)).accuracy;
+  model.optimizer.dispose();
+  model.dispose();
+  return { accuracy: acc, epochMs };
+}
+
+const results = {};
+for (const backend of ['wasm', 'cpu']) {
+  const info = await useBestBackend({ prefer: backend });
+  results[backend] = { backend: info.name };
+  for (const [name, task] of Object.entries(tasks)) {
+    const epochs = quick || backend === 'cpu' ? Math.min(task.epochs, quick ? 3 : 10) : task.epochs;
+    process.stderr.write(`${backend} ${name} (${epochs} epochs)\n`);
+    const before = tf.memory().numTensors;
+    // Alternate the two so machine noise hits both alike.
+    const a = await ours(task, epochs);
+    const b = await plainFit(task, epochs);
+    const a2 = await ours(task, epochs);
+    const b2 = await plainFit(task, epochs);
+    const oursMs = median([...a.epochMs.slice(1), ...a2.epochMs.slice(1)]);
+    const fitMs = median([...b.epochMs.slice(1), ...b2.epochMs.slice(1)]);
+    results[backend][name] = {
+      samples: { train: 1000, test: 1000 },
+      model: `mlp 2-${task.hidden.join('-')}-2 tanh/softmax, adam lr ${task.learningRate}, batch ${task.batchSize ?? 32}`,
+      epochs,
+      trainerAccuracy: round(a.accuracy),
+      modelFitAccuracy: round(b.accuracy),
+      trainerEpochMs: round(oursMs, 2),
+      modelFitEpochMs: round(fitMs, 2),
+      overhead: round(oursMs / fitMs, 3),
+      tensorsLeaked: tf.memory().numTensors - before,
+    };
+  }
+}
+const wasm = results.wasm;
+const cpu = results.cpu;
+console.log(
+  JSON.stringify(
+    {
+      package: '@phaseflow/tfjs',
+      node: process.version,
+      tfjs: tf.version.tfjs,
+      goals: {
+        moonsAccuracyAtLeast97: wasm.moons.trainerAccuracy >= 0.97,
+        spiralsAccuracyAtLeast95: wasm.spirals.trainerAccuracy >= 0.95,
+        trainerOverheadAtMost1_1: Math.max(wasm.moons.overhead, wasm.spirals.overhead, wasm.wideMoons.overhead) <= 1.1,
+        wasmOverCpuEpochSpeedup: {
+          moons: round(cpu.moons.trainerEpochMs / wasm.moons.trainerEpochMs, 2),
+          wideMoons: round(cpu.wideMoons.trainerEpochMs / wasm.wideMoons.trainerEpochMs, 2),
+        },
+      },
+      results,
+    },
+    null,
+    2,
+  ),
+);
