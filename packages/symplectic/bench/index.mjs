@@ -158,7 +158,7 @@ print(best * 1e9 / steps)
 `;
 // pyenv shims may resolve to an interpreter without numpy: try the system one too.
 let r;
-for (const exe of ['python3', '/usr/bin/python3']) {
+for (const exe of [process.env.PYTHON, 'python3', 'python'].filter(Boolean)) {
   r = spawnSync(exe, ['-c', py], { encoding: 'utf8' });
   if (r.status === 0) break;
 }
