@@ -32,8 +32,17 @@ export function phaseSpace<S>(component: VectorSpace<S>): PhaseSpace<S> {
     }
     return { q, p };
   };
-  const qs = (xs: readonly PhaseState<S>[]) => xs.map((x) => x.q);
-  const ps = (xs: readonly PhaseState<S>[]) => xs.map((x) => x.p);
+  // Reused component lists: combine is the Runge–Kutta hot path and must not allocate per call.
+  const qList: S[] = [];
+  const pList: S[] = [];
+  const split = (xs: readonly PhaseState<S>[]) => {
+    qList.length = xs.length;
+    pList.length = xs.length;
+    for (let i = 0; i < xs.length; i++) {
+      qList[i] = xs[i]!.q;
+      pList[i] = xs[i]!.p;
+    }
+  };
   return {
     name: `phase(${c.name})`,
     mutable: c.mutable,
@@ -56,8 +65,10 @@ export function phaseSpace<S>(component: VectorSpace<S>): PhaseSpace<S> {
     },
     axpy: (a, x, y, out) => pair(c.axpy(a, x.q, y.q, out?.q), c.axpy(a, x.p, y.p, out?.p), out),
     scale: (a, x, out) => pair(c.scale(a, x.q, out?.q), c.scale(a, x.p, out?.p), out),
-    combine: (k, xs, base, out) =>
-      pair(c.combine(k, qs(xs), base?.q, out?.q), c.combine(k, ps(xs), base?.p, out?.p), out),
+    combine(k, xs, base, out) {
+      split(xs);
+      return pair(c.combine(k, qList, base?.q, out?.q), c.combine(k, pList, base?.p, out?.p), out);
+    },
     dot: (x, y) => c.dot(x.q, y.q) + c.dot(x.p, y.p),
     norm: (x) => Math.hypot(c.norm(x.q), c.norm(x.p)),
     errorNorm(err, a, b, atol, rtol) {

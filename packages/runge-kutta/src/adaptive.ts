@@ -155,6 +155,8 @@ export function createStepper<S>(
   let hOld = 0;
   let errOld = 1e-4;
   let lastRejected = false;
+  let retries = 0;
+  let nonFiniteRetries = 0;
   let denseReady = false;
   let denseF: S[] | undefined;
 
@@ -221,8 +223,14 @@ export function createStepper<S>(
       }
       for (;;) {
         let hAbs = Math.min(Math.abs(h), maxStep);
-        if (hAbs < minStep) stepTooSmall(name, t, dir * hAbs, `below options.minStep = ${minStep}`);
-        if (hAbs <= 8 * Number.EPSILON * Math.abs(t) || !(hAbs > 0)) stepTooSmall(name, t, dir * hAbs, 'the step no longer changes t in double precision');
+        if (hAbs < minStep || hAbs <= 8 * Number.EPSILON * Math.abs(t) || !(hAbs > 0)) {
+          // Shrinking did not help: if every retry produced NaN/Inf the solution itself blew up.
+          if (nonFiniteRetries > 0 && nonFiniteRetries === retries) {
+            throw new PhaseflowError('NON_FINITE_STATE', `${name}: the solution became non-finite at t = ${t}: every trial step down to h = ${dir * hAbs} produced NaN or Infinity`, { t, h: dir * hAbs, step: stats.accepted + 1 });
+          }
+          if (hAbs < minStep) stepTooSmall(name, t, dir * hAbs, `below options.minStep = ${minStep}`);
+          stepTooSmall(name, t, dir * hAbs, 'the step no longer changes t in double precision');
+        }
         let hh = dir * hAbs;
         let landing = false;
         // Land exactly on tStop; stretch by ≤ 1% rather than leave a sliver (Hairer).
@@ -239,7 +247,11 @@ export function createStepper<S>(
           w.tmp = spare;
         } else y1 = propagate(w, tab, y, hh, y1);
         const e = errorNorm(hh);
+        retries++;
+        if (!Number.isFinite(e)) nonFiniteRetries++;
         if (e <= 1) {
+          retries = 0;
+          nonFiniteRetries = 0;
           const fac11 = Math.pow(e, alpha);
           let fac = fac11 / Math.pow(errOld, beta);
           fac = Math.max(1 / maxFactor, Math.min(1 / minFactor, fac / safety));
