@@ -290,6 +290,7 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
     let next = new Float64Array(J * P);
     const prev = nesterov && method !== 'hlr' ? new Float64Array(J * P) : undefined;
     const mean = Float64Array.from(m0);
+    let initialSpread = NaN;
     const meanPrev = nesterov && method === 'hlr' ? Float64Array.from(m0) : undefined;
     if (init.ensemble !== undefined) {
       if (init.ensemble.length !== J * P) {
@@ -310,6 +311,10 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       prev?.set(theta);
     }
     const ebar = new Float64Array(P);
+    if (method !== 'hlr') {
+      ensembleMean(theta, Array.from({ length: J }, (_, j) => j), mean);
+      initialSpread = spreadOf(theta, Array.from({ length: J }, (_, j) => j), mean);
+    }
 
     const history = {
       loss: [] as number[],
@@ -321,7 +326,6 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
     let forwardEvaluations = 0;
     let dropped = 0;
     let t = 0;
-    let initialSpread = NaN;
     let collapseWarned = false;
     let status: 'completed' | 'stopped' = 'completed';
     let reason: string | undefined;

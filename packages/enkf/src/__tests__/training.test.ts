@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { createRandom, isPhaseflowError, PhaseflowError, type Layer } from '@phaseflow/core';
+import { classificationAccuracy, createEnKFTrainer, createMLP, type Batch, type EnKFData } from '@phaseflow/enkf';
+
+function moons(n: number, noise: number, seed: number): EnKFData {
+  const rng = createRandom(seed);
+  const x = new Float64Array(2 * n);
+  const y = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 2;
+    const a = Math.PI * rng.uniform();
+    x[2 * i] = (c ? 1 - Math.cos(a) : Math.cos(a)) + noise * rng.normal();
+    x[2 * i + 1] = (c ? 0.5 - Math.sin(a) : Math.sin(a)) + noise * rng.normal();
+    y[2 * i + c] = 1;
+  }
+  return { x, y, samples: n };
+}
+const train = moons(400, 0.1, 1);
+const test = moons(1000, 0.1, 2);
+const accuracyOf = (net: { forward(b: Batch): Float64Array }) =>
+  classificationAccuracy(net.forward({ x: Float64Array.from(test.x), rows: test.samples, cols: 2 }), test.y, test.samples);
+
+describe('two moons without gradients', () => {
+  it('an MLP (tanh) trained by EKI reaches ≥ 97 % test accuracy', async () => {
+    const net = createMLP({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3 });
+    const before = accuracyOf(net);
+    const trainer = createEnKFTrainer({ ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: 1 });
+    const h = await trainer.fit(net, train, { validation: test });
+    expect(before).toBeLessThan(0.9);
+    expect(accuracyOf(net)).toBeGreaterThanOrEqual(0.97);
+    expect(h.metrics.validationAccuracy!.at(-1)).toBe(accuracyOf(net));
+    expect(h.loss.at(-1)!).toBeLessThan(h.loss[0]!);
+    expect(h.forwardEvaluations).toBe(50 * 400 * 30);
+  });
+
+  it('a Heaviside (step) network — zero gradient almost everywhere — reaches ≥ 90 %', async () => {
+    const net = createMLP({ sizes: [2, 32, 2], activation: 'heaviside', output: 'softmax', seed: 3 });
+    const trainer = createEnKFTrainer({ method: 'hlr', ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: 1 });
+    await trainer.fit(net, train);
+    expect(accuracyOf(net)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('forwardEnsemble and the set + forward fallback give the same training run', async () => {
+    const a = createMLP({ sizes: [2, 8, 2], output: 'softmax', seed: 5 });
+    const b = createMLP({ sizes: [2, 8, 2], output: 'softmax', seed: 5 });
+    const plain: Layer<Batch, Float64Array> = {
+      name: 'no-batched-forward',
+      forward: (x) => b.forward(x),
+      parameters: { size: b.parameters.size, get: (o) => b.parameters.get(o), set: (v) => b.parameters.set(v) },
+    };
+    const opts = { ensembleSize: 10, epochs: 3, batchSize: 50, seed: 4 };
+    const ha = await createEnKFTrainer(opts).fit(a, train);
+    const hb = await createEnKFTrainer(opts).fit(plain, train);
+    expect(Array.from(hb.mean)).toEqual(Array.from(ha.mean));
+    expect(hb.loss).toEqual(ha.loss);
+  });
+
+  it('is reproducible: the same seed gives the same weights', async () => {
+    const run = async () => {
+      const net = createMLP({ sizes: [2, 6, 2], output: 'softmax', seed: 1 });
+      return (await createEnKFTrainer({ ensembleSize: 8, epochs: 2, batchSize: 64, seed: 9, inflation: 1.01, additiveNoise: 1e-3 }).fit(net, train)).mean;
+    };
+    expect(Array.from(await run())).toEqual(Array.from(await run()));
+  });
+});
+
+describe('failure handling', () => {
+  // A wrapper that returns NaN for members whose first parameter is above a threshold.
+  function fragile(threshold: number): Layer<Batch, Float64Array> {
+    const net = createMLP({ sizes: [2, 4, 2], output: 'softmax', seed: 2 });
+    return {
+      name: 'fragile',
+      forward: (x) => net.forward(x),
+      parameters: {
+        size: net.parameters.size,
+        get: (o) => net.parameters.get(o),
+        set: (v) => net.parameters.set(v),
+        forwardEnsemble(thetas, members, input) {
+          const outs = net.parameters.forwardEnsemble!(thetas, members, input);
+          return outs.map((o, j) => (thetas[j * net.parameters.size]! > threshold ? o.fill(NaN) : o));
+        },
+      },
+    };
+  }
+
+  it('drops members whose forward pass is not finite, with an event, and goes on', async () => {
+    const dropped: number[][] = [];
+    const h = await createEnKFTrainer({ ensembleSize: 12, epochs: 2, batchSize: 100, seed: 1, init: { mean: 0, std: 1 } }).fit(fragile(0.5), train, {
+      observers: [{ name: 'd', on: { 'enkf:dropped': (e) => void dropped.push([...e.members]) } }],
+    });
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(h.dropped).toBe(dropped.reduce((s, d) => s + d.length, 0));
+    expect(h.mean.every(Number.isFinite)).toBe(true);
+    expect(h.status).toBe('completed');
+  });
+
+  it('throws ENSEMBLE_FAILURE with the partial history when fewer than two members succeed', async () => {
+    const err = await createEnKFTrainer({ ensembleSize: 6, epochs: 2, seed: 1, init: { mean: 10, std: 0.1 } })
+      .fit(fragile(0.5), train)
+      .catch((e: unknown) => e);
+    expect(isPhaseflowError(err, 'ENSEMBLE_FAILURE')).toBe(true);
+    expect((err as PhaseflowError).partial).toMatchObject({ iterations: 1 });
+  });
+});
+
+describe('bad input gets coded errors', () => {
+  const net = createMLP({ sizes: [2, 4, 2], seed: 1 });
+  const code = async (f: () => unknown) => {
+    try {
+      await f();
+    } catch (e) {
+      return e instanceof PhaseflowError ? e.code : String(e);
+    }
+    return 'no error';
+  };
+
+  it('ensemble size < 2', async () => {
+    expect(await code(() => createEnKFTrainer({ ensembleSize: 1 }))).toBe('INVALID_ARGUMENT');
+    expect(await code(() => createEnKFTrainer({ ensembleSize: 2.5 }))).toBe('INVALID_ARGUMENT');
+  });
+
+  it('non-finite data', async () => {
+    const x = Float64Array.from(train.x);
+    x[7] = NaN;
+    expect(await code(() => createEnKFTrainer().fit(net, { ...train, x }))).toBe('NON_FINITE_INPUT');
+    const y = Float64Array.from(train.y);
+    y[3] = Infinity;
+    expect(await code(() => createEnKFTrainer().fit(net, { ...train, y }))).toBe('NON_FINITE_INPUT');
+  });
+
+  it('a model without the parametric view', async () => {
+    const opaque: Layer<Batch, Float64Array> = { name: 'opaque', forward: (b) => net.forward(b) };
+    expect(await code(() => createEnKFTrainer().fit(opaque, train))).toBe('NOT_PARAMETRIC');
+    expect(await code(() => createEnKFTrainer().fit(null as never, train))).toBe('NOT_PARAMETRIC');
+  });
+
+  it('unknown options, wrong shapes, bad numbers', async () => {
+    expect(await code(() => createEnKFTrainer({ ensembleSze: 4 } as never))).toBe('UNKNOWN_OPTION');
+    expect(await code(() => createEnKFTrainer({ noise: 0 }))).toBe('INVALID_ARGUMENT');
+    expect(await code(() => createEnKFTrainer({ inflation: 0.5 }))).toBe('INVALID_ARGUMENT');
+    expect(await code(() => createEnKFTrainer({ method: 'sgd' as never }))).toBe('INVALID_ARGUMENT');
+    expect(await code(() => createEnKFTrainer().fit(net, { x: train.x, y: train.y, samples: 3 }))).toBe('SHAPE_MISMATCH');
+    expect(await code(() => createEnKFTrainer().fit(net, { x: [1, 2, 3], y: [1, 0, 0, 1, 1, 0], samples: 3 }))).toBe('SHAPE_MISMATCH');
+    expect(await code(() => createEnKFTrainer({ init: { mean: [1, 2] } }).fit(net, train))).toBe('SHAPE_MISMATCH');
+    expect(await code(() => createEnKFTrainer({ method: 'hlr', inflation: 1.1 }))).toBe('INVALID_ARGUMENT');
+    expect(await code(() => createMLP({ sizes: [2] }))).toBe('INVALID_ARGUMENT');
+    expect(await code(() => createMLP({ sizes: [2, 3], activation: 'gelu' as never }))).toBe('INVALID_ARGUMENT');
+    expect(await code(() => net.forward({ x: new Float64Array(3), rows: 1, cols: 3 }))).toBe('SHAPE_MISMATCH');
+  });
+
+  it('an aborted run ends with ABORTED and keeps what it computed', async () => {
+    const controller = new AbortController();
+    const err = await createEnKFTrainer({ ensembleSize: 4, epochs: 5, batchSize: 50 })
+      .fit(net, train, { signal: controller.signal, observers: [{ name: 'a', on: { 'batch:end': (e) => void (e.batch === 3 && controller.abort()) } }] })
+      .catch((e: unknown) => e);
+    expect(isPhaseflowError(err, 'ABORTED')).toBe(true);
+    expect((err as PhaseflowError).partial).toMatchObject({ iterations: 3 });
+  });
+
+  it('an observer can stop the run', async () => {
+    const h = await createEnKFTrainer({ ensembleSize: 4, epochs: 5, batchSize: 50 }).fit(net, train, {
+      observers: [{ name: 's', on: { 'enkf:iteration': (e, c) => void (e.iteration === 2 && c.stop('enough')) } }],
+    });
+    expect(h).toMatchObject({ status: 'stopped', reason: 'enough', iterations: 2 });
+  });
+});
+
+describe('createMLP', () => {
+  it('forwardEnsemble equals set + forward member by member; softmax rows sum to 1', () => {
+    for (const activation of ['tanh', 'relu', 'sigmoid', 'heaviside', 'sign', 'identity'] as const) {
+      const net = createMLP({ sizes: [3, 5, 4, 3], activation, output: 'softmax', seed: 1 });
+      const rng = createRandom(2);
+      const x = rng.fillNormal(new Float64Array(6 * 3));
+      x[4] = 0; // exercise the sparse first layer
+      const thetas = rng.fillNormal(new Float64Array(3 * net.parameters.size));
+      const outs = net.parameters.forwardEnsemble!(thetas, 3, { x, rows: 6, cols: 3 });
+      for (let j = 0; j < 3; j++) {
+        net.parameters.set(thetas.subarray(j * net.parameters.size, (j + 1) * net.parameters.size));
+        const o = net.forward({ x, rows: 6, cols: 3 });
+        expect(Array.from(outs[j]!)).toEqual(Array.from(o));
+        for (let r = 0; r < 6; r++) expect(o[3 * r]! + o[3 * r + 1]! + o[3 * r + 2]!).toBeCloseTo(1, 12);
+      }
+    }
+  });
+  it('heaviside hidden units are 0/1: a one-hidden-layer identity-output net is piecewise constant', () => {
+    const net = createMLP({ sizes: [1, 3, 1], activation: 'heaviside', seed: 4 });
+    const xs = Float64Array.from({ length: 200 }, (_, i) => -3 + (6 * i) / 199);
+    const out = net.forward({ x: xs, rows: 200, cols: 1 });
+    expect(new Set(Array.from(out, (v) => v.toFixed(12))).size).toBeLessThanOrEqual(4);
+  });
+});
