@@ -18,7 +18,15 @@ function checkSet<S extends LabeledSet>(argument: string, data: S): S {
   return data;
 }
 
-/** Rows `index` of a labelled set, as a new set of the same kind. */
+/**
+ * Rows `index` of a labelled set, copied into a new set of the same kind (features and
+ * labels stay paired).
+ *
+ * @example
+ * ```ts
+ * const firstTen = selectRows(moons({ n: 100 }), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+ * ```
+ */
 export function selectRows<S extends LabeledSet>(data: S, index: ArrayLike<number>): S {
   const d = checkSet('data', data);
   const m = index.length, dim = d.dim;
@@ -281,7 +289,15 @@ export function batches<S extends LabeledSet>(data: S, options: BatchOptions): I
   };
 }
 
-/** One-hot encode class labels: an n × classes Float64Array (for softmax/cross-entropy heads). */
+/**
+ * One-hot encode class labels: an n × classes Float64Array, row i has a 1 in column y_i (for
+ * softmax / cross-entropy heads).
+ *
+ * @example
+ * ```ts
+ * const targets = oneHot(spirals({ classes: 3 })); // n × 3
+ * ```
+ */
 export function oneHot(data: ClassificationSet): Float64Array {
   if (data === null || typeof data !== 'object' || data.kind !== 'classification') invalid('data', 'a ClassificationSet', data);
   const out = new Float64Array(data.n * data.classes);
