@@ -71,10 +71,11 @@ async function runEnKF(name, train, test, sizes, activation, opts, wallLimitS) {
   const mem = memoryProbe();
   const curve = [];
   const t0 = performance.now();
-  const trainer = createEnKFTrainer({ seed: 1, ...opts });
+  const { validateEvery, ...trainerOptions } = opts;
+  const trainer = createEnKFTrainer({ seed: 1, ...trainerOptions });
   const history = await trainer.fit(net, train, {
     validation: test,
-    validateEvery: opts.validateEvery,
+    ...(validateEvery ? { validateEvery } : {}),
     observers: [{ name: 'bench', on: {
       'enkf:iteration': (e, control) => {
         mem.sample();
