@@ -6,4 +6,8 @@ export * from './reservoir.js';
 export * from './readout.js';
 export * from './trainers.js';
 export * from './esn.js';
+export * from './nvar.js';
 export * from './metrics.js';
+export * from './sweep.js';
+export * from './search.js';
+export * from './serialize.js';

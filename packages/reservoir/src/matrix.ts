@@ -114,16 +114,16 @@ export function toMatrix(argument: string, value: unknown, cols?: number, minRow
       invalid(`${argument}[${r}][${i - r * m.cols}]`, 'a finite number', d[i], 'NON_FINITE_INPUT', { step: r });
     }
   }
+  if (m.rows < minRows) {
+    invalid(argument, `a series of at least ${minRows} time step(s)`, value, 'INVALID_ARGUMENT', {
+      received: `${m.rows} rows`,
+    });
+  }
   if (cols !== undefined && m.cols !== cols) {
     throw new PhaseflowError('SHAPE_MISMATCH', `${argument}: expected ${cols} column(s) (the input dimension), received ${m.cols}`, {
       argument,
       expected: `${cols} columns`,
       received: `${m.cols} columns`,
-    });
-  }
-  if (m.rows < minRows) {
-    invalid(argument, `a series of at least ${minRows} time step(s)`, value, minRows === 1 && m.rows === 0 ? 'INVALID_ARGUMENT' : 'INVALID_ARGUMENT', {
-      received: `${m.rows} rows`,
     });
   }
   return m;

@@ -144,7 +144,7 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
   } else {
     const raw = randomSparse({
       rows: units, cols: units, connectivity: o.connectivity ?? 0.1,
-      distribution: checkOneOf('options.distribution', o.distribution ?? 'normal', ['normal', 'uniform', 'bernoulli']),
+      distribution: checkOneOf<WeightDistribution>('options.distribution', o.distribution ?? 'normal', ['normal', 'uniform', 'bernoulli']),
       seed: rngW,
     });
     W = raw.values.length === 0 ? raw : rescaleSpectralRadius(raw, o.spectralRadius ?? 0.9);
@@ -156,7 +156,7 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
   } else {
     Win = randomSparse({
       rows: units, cols: inputDim, connectivity: inputConnectivity,
-      distribution: o.inputDistribution ?? 'bernoulli', scale: o.inputScaling ?? 1, seed: rngIn,
+      distribution: checkOneOf<WeightDistribution>('options.inputDistribution', o.inputDistribution ?? 'bernoulli', ['normal', 'uniform', 'bernoulli']), scale: o.inputScaling ?? 1, seed: rngIn,
     });
   }
   let Wfb: CsrMatrix | undefined;

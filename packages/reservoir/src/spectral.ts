@@ -19,7 +19,7 @@ import { toRandom } from './init.js';
 export interface SpectralRadiusOptions {
   /** Krylov dimension per restart. Default min(n, 60). */
   readonly krylov?: number;
-  /** Relative residual tolerance on the leading Ritz pair. Default 1e-10. */
+  /** Relative residual tolerance ‖Wy − λy‖ ≤ tol·|λ|·‖y‖ on the leading Ritz pair. Default 1e-9. */
   readonly tol?: number;
   /** Restarts before giving up with CONVERGENCE_FAILURE. Default 300. */
   readonly maxRestarts?: number;
@@ -50,94 +50,136 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
   const o = checkOptions('options', options, ['krylov', 'tol', 'maxRestarts', 'seed']);
   const n = A.rows;
   const m = o.krylov === undefined ? Math.min(n, 60) : checkInteger('options.krylov', o.krylov, { min: 1, max: n });
-  const tol = o.tol === undefined ? 1e-10 : checkPositive('options.tol', o.tol);
+  const tol = o.tol === undefined ? 1e-9 : checkPositive('options.tol', o.tol);
   const maxRestarts = o.maxRestarts === undefined ? 300 : checkInteger('options.maxRestarts', o.maxRestarts, { min: 0 });
   if (A.values.length === 0) return 0;
   const rng = toRandom('options.seed', o.seed);
-  const V = new Float64Array((m + 1) * n);
-  const H = new Float64Array((m + 1) * m);
-  const w = new Float64Array(n);
-  const start = new Float64Array(n);
-  rng.fillNormal(start);
+  // V: basis vectors (rows), AV: their images. Thick restart (Morgan 2002; Stewart's
+  // Krylov–Schur in spirit): the kept Ritz vectors plus the next Arnoldi direction span a
+  // Krylov subspace again, so the outer eigenvalues keep converging across restarts.
+  const V = new Float64Array(m * n);
+  const AV = new Float64Array(m * n);
+  const f = new Float64Array(n);
+  const tmp = new Float64Array(n);
+  rng.fillNormal(f);
+  let q = orthonormalInto(V, 0, f, n) ? 1 : 0;
   let best = NaN;
   let bestResidual = Infinity;
   for (let restart = 0; restart <= maxRestarts; restart++) {
-    // Arnoldi with twice-repeated modified Gram–Schmidt (numerically orthogonal basis).
-    let nrm = norm(start, 0, n);
-    if (nrm === 0) {
-      rng.fillNormal(start);
-      nrm = norm(start, 0, n);
-    }
-    for (let i = 0; i < n; i++) V[i] = start[i]! / nrm;
-    H.fill(0);
     let k = m;
     let invariant = false;
     for (let j = 0; j < m; j++) {
-      matVecUnchecked(A, V, j * n, w);
-      const wn0 = norm(w, 0, n);
-      for (let pass = 0; pass < 2; pass++) {
-        for (let i = 0; i <= j; i++) {
-          let d = 0;
-          const off = i * n;
-          for (let q = 0; q < n; q++) d += V[off + q]! * w[q]!;
-          H[i * m + j]! += d;
-          for (let q = 0; q < n; q++) w[q]! -= d * V[off + q]!;
-        }
-      }
-      const h = norm(w, 0, n);
-      H[(j + 1) * m + j] = h;
-      if (h <= 1e-13 * Math.max(wn0, 1e-300)) {
+      matVecUnchecked(A, V.subarray(j * n, (j + 1) * n), 0, tmp);
+      AV.set(tmp, j * n);
+      if (j + 1 < q) continue; // the next basis vector is already there (kept Ritz vectors)
+      if (j + 1 === m) break;
+      if (!orthonormalInto(V, j + 1, tmp, n)) {
         k = j + 1;
         invariant = true;
         break;
       }
-      const off = (j + 1) * n;
-      for (let q = 0; q < n; q++) V[off + q] = w[q]! / h;
     }
+    // H = Vᵀ A V on the k basis vectors.
     const Hk = new MlMatrix(k, k);
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) Hk.set(i, j, H[i * m + j]!);
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        let d = 0;
+        const vi = i * n, aj = j * n;
+        for (let r = 0; r < n; r++) d += V[vi + r]! * AV[aj + r]!;
+        Hk.set(i, j, d);
+      }
+    }
     const evd = new EigenvalueDecomposition(Hk, { assumeSymmetric: false });
     const re = evd.realEigenvalues;
     const im = evd.imaginaryEigenvalues;
-    const vecs = evd.eigenvectorMatrix;
-    // Rank Ritz values by modulus.
+    const S = evd.eigenvectorMatrix;
     const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => Math.hypot(re[b]!, im[b]!) - Math.hypot(re[a]!, im[a]!));
     const lead = idx[0]!;
-    const rho = Math.hypot(re[lead]!, im[lead]!);
-    const hNext = invariant ? 0 : H[k * m + (k - 1)]!;
-    const residualOf = (i: number): number => {
-      const [cr, ci] = ritzColumns(i, im);
-      const last = Math.hypot(vecs.get(k - 1, cr), ci < 0 ? 0 : vecs.get(k - 1, ci));
-      let s = 0;
-      for (let r = 0; r < k; r++) s += vecs.get(r, cr) ** 2 + (ci < 0 ? 0 : vecs.get(r, ci) ** 2);
-      return (Math.abs(hNext) * last) / Math.sqrt(s);
-    };
-    const res = residualOf(lead);
+    const lr = re[lead]!, li = im[lead]!;
+    const rho = Math.hypot(lr, li);
+    // Residual ‖A y − λ y‖ / ‖y‖ of the leading Ritz pair, y = V s (complex).
+    const [cr, ci] = ritzColumns(lead, im);
+    let rr = 0, yy = 0;
+    for (let r = 0; r < n; r++) {
+      let yr = 0, yi = 0, ar = 0, ai = 0;
+      for (let j = 0; j < k; j++) {
+        const sr = S.get(j, cr), si = ci < 0 ? 0 : li >= 0 ? S.get(j, ci) : -S.get(j, ci);
+        yr += V[j * n + r]! * sr;
+        yi += V[j * n + r]! * si;
+        ar += AV[j * n + r]! * sr;
+        ai += AV[j * n + r]! * si;
+      }
+      const er = ar - (lr * yr - li * yi);
+      const ei = ai - (lr * yi + li * yr);
+      rr += er * er + ei * ei;
+      yy += yr * yr + yi * yi;
+    }
+    const res = Math.sqrt(rr / yy);
     if (res < bestResidual) {
       bestResidual = res;
       best = rho;
     }
     if (invariant || res <= tol * Math.max(rho, 1e-300)) return rho;
-    // Explicit restart from a combination of the leading Ritz vectors (real and imaginary parts).
-    start.fill(0);
-    const keep = Math.min(k, Math.max(2, Math.floor(k / 6)));
-    for (let t = 0; t < keep; t++) {
-      const [cr, ci] = ritzColumns(idx[t]!, im);
-      const weight = 1 / (1 + t);
-      for (let r = 0; r < k; r++) {
-        const c = weight * (vecs.get(r, cr) + (ci < 0 ? 0 : vecs.get(r, ci)));
-        if (c === 0) continue;
-        const off = r * n;
-        for (let q = 0; q < n; q++) start[q]! += c * V[off + q]!;
+    // The next Arnoldi direction (collinear with every Ritz residual).
+    matVecUnchecked(A, V.subarray((k - 1) * n, k * n), 0, f);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < k; i++) {
+        let d = 0;
+        for (let r = 0; r < n; r++) d += V[i * n + r]! * f[r]!;
+        for (let r = 0; r < n; r++) f[r]! -= d * V[i * n + r]!;
       }
     }
+    // Keep the leading Ritz vectors (real and imaginary parts, pairs kept whole), then f.
+    const want = Math.max(1, Math.floor(k / 3));
+    const cols: number[] = [];
+    for (const i of idx) {
+      if (cols.length >= want) break;
+      const [a, b] = ritzColumns(i, im);
+      if (!cols.includes(a)) cols.push(a);
+      if (b >= 0 && !cols.includes(b)) cols.push(b);
+    }
+    const Y = new Float64Array(cols.length * n);
+    cols.forEach((c, t) => {
+      for (let j = 0; j < k; j++) {
+        const sc = S.get(j, c);
+        if (sc === 0) continue;
+        const vj = j * n, yt = t * n;
+        for (let r = 0; r < n; r++) Y[yt + r]! += sc * V[vj + r]!;
+      }
+    });
+    q = 0;
+    for (let t = 0; t < cols.length; t++) if (orthonormalInto(V, q, Y.subarray(t * n, (t + 1) * n), n)) q++;
+    if (orthonormalInto(V, q, f, n)) q++;
   }
   throw new PhaseflowError(
     'CONVERGENCE_FAILURE',
-    `spectralRadius: Arnoldi did not reach relative residual ${tol} in ${maxRestarts} restarts (best estimate ${best}, residual ${bestResidual}); raise options.krylov or options.tol`,
+    `spectralRadius: restarted Arnoldi did not reach relative residual ${tol} in ${maxRestarts} restarts (best estimate ${best}, residual ${bestResidual}); raise options.krylov or options.tol`,
     { argument: 'A', estimate: best, residual: bestResidual },
     { partial: best },
   );
+}
+
+/**
+ * Orthogonalise `w` (copied) against rows 0…row−1 of V (modified Gram–Schmidt, twice) and
+ * store it normalised as row `row`; false when w lies in their span.
+ */
+function orthonormalInto(V: Float64Array, row: number, w: Float64Array, n: number): boolean {
+  const off = row * n;
+  const nrm0 = norm(w, 0, n);
+  if (nrm0 === 0) return false;
+  for (let r = 0; r < n; r++) V[off + r] = w[r]!;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < row; i++) {
+      let d = 0;
+      const vi = i * n;
+      for (let r = 0; r < n; r++) d += V[vi + r]! * V[off + r]!;
+      for (let r = 0; r < n; r++) V[off + r]! -= d * V[vi + r]!;
+    }
+  }
+  const nrm = norm(V, off, n);
+  if (nrm <= 1e-12 * nrm0) return false;
+  for (let r = 0; r < n; r++) V[off + r]! /= nrm;
+  return true;
 }
 
 /** The eigenvector columns (real part, imaginary part or −1) of eigenvalue i in JAMA's real form. */

@@ -1,0 +1,137 @@
+// Bench of @phaseflow/reservoir against ReservoirPy 0.4.2 on identical data (the shared
+// comparison files). Prints one JSON document. Run after a build: `npx nx bench @phaseflow/reservoir`.
+// BENCH_QUICK=1 runs fewer seeds and windows.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import {
+  createEsn, createNvar, createReservoir, createRidge, matrix, nrmse, ridgeSweep, validPredictionTime,
+} from '@phaseflow/reservoir';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shared = process.env.PHASEFLOW_SHARED_DATA ?? path.resolve(here, '../../../../shared/data');
+const quick = process.env.BENCH_QUICK === '1';
+const reference = {
+  source: 'issue #8, ReservoirPy 0.4.2 on a 2-core machine',
+  mackeyGlass500: { nrmse: 3.78e-4, fitSeconds: 0.58, runSeconds: 0.10 },
+  mackeyGlass2000: { nrmse: 2.33e-4, fitSeconds: 5.26, buildSeconds: 1.07, runSeconds: 0.82 },
+  lorenzEsn500: { vptLyapunovTimes: 9.83, vptStd: 1.43 },
+  lorenzNvar: { vptLyapunovTimes: 4.4 },
+};
+if (!existsSync(path.join(shared, 'reservoir', 'mackey_glass_tau17.json'))) {
+  console.log(JSON.stringify({ error: `shared data not found at ${shared}; set PHASEFLOW_SHARED_DATA`, reference }, null, 2));
+  process.exit(0);
+}
+const load = (n) => JSON.parse(readFileSync(path.join(shared, 'reservoir', n), 'utf8'));
+const now = () => performance.now() / 1000;
+const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+const std = (a) => Math.sqrt(mean(a.map((x) => (x - mean(a)) ** 2)));
+const r4 = (x) => Number(x.toPrecision(4));
+
+// ---- Mackey–Glass, one step ahead ---------------------------------------------------------
+const mg = Float64Array.from(load('mackey_glass_tau17.json').series);
+const col = (a, b) => matrix(b - a, 1, mg.slice(a, b));
+async function mackeyGlass(units, seed) {
+  let t = now();
+  const reservoir = createReservoir({ units, inputDim: 1, spectralRadius: 1.25, leakRate: 0.3, inputScaling: 1, connectivity: 0.1, inputConnectivity: 0.1, seed });
+  const esn = createEsn({ reservoir });
+  const build = now() - t;
+  t = now();
+  await esn.fit(col(0, 10000), col(1, 10001), { trainer: createRidge({ ridge: 1e-6, warmup: 100 }) });
+  const fit = now() - t;
+  t = now();
+  const pred = esn.run(col(10000, 12000));
+  const run = now() - t;
+  return { seed, nrmse: nrmse(col(10001, 12001), pred), buildSeconds: build, fitSeconds: fit, runSeconds: run };
+}
+function summarise(rows) {
+  return {
+    seeds: rows.map((r) => r.seed),
+    nrmseMean: r4(mean(rows.map((r) => r.nrmse))),
+    nrmsePerSeed: rows.map((r) => r4(r.nrmse)),
+    buildSeconds: r4(mean(rows.map((r) => r.buildSeconds))),
+    fitSeconds: r4(mean(rows.map((r) => r.fitSeconds))),
+    runSeconds: r4(mean(rows.map((r) => r.runSeconds))),
+  };
+}
+const mg500 = [];
+for (const seed of quick ? [0, 1] : [0, 1, 2, 3, 4]) mg500.push(await mackeyGlass(500, seed));
+const mg2000 = [];
+for (const seed of quick ? [0] : [0, 1]) mg2000.push(await mackeyGlass(2000, seed));
+
+// ---- Lorenz-63, closed loop ---------------------------------------------------------------
+const lorenz = load('lorenz63_dop853_dt0.025.json');
+const L = Float64Array.from(lorenz.data.flat());
+const dt = lorenz.params.dt, lyap = lorenz.lyapunov_exponent;
+const rows = (a, b) => matrix(b - a, 3, L.slice(3 * a, 3 * b));
+const TRAIN = 10000, WARM = 100, SYNC = 200, HORIZON = 1200;
+const windows = Array.from({ length: quick ? 6 : 20 }, (_, k) => 10500 + 850 * k);
+const sigma = [0, 1, 2].map((j) => {
+  const v = []; for (let t = 0; t < TRAIN; t++) v.push(L[3 * t + j]); return std(v);
+});
+function windowVpts(model) {
+  return windows.map((s) => {
+    model.reset();
+    const sync = model.run(rows(s - SYNC, s + 1)); // last row predicts s+1
+    const first = sync.data.slice(3 * (sync.rows - 1));
+    const rest = model.generate(HORIZON - 1);
+    const forecast = new Float64Array(3 * HORIZON);
+    forecast.set(first); forecast.set(rest.data, 3);
+    return validPredictionTime(rows(s + 1, s + 1 + HORIZON), matrix(HORIZON, 3, forecast), { dt, lyapunovExponent: lyap, threshold: 0.4, scale: sigma });
+  });
+}
+const esnVpt = [];
+const esnTimes = [];
+for (const seed of quick ? [0, 1] : [0, 1, 2, 3, 4]) {
+  const t = now();
+  const esn = createEsn({ reservoir: { units: 500, inputDim: 3, spectralRadius: 0.9, leakRate: 1, inputScaling: 0.1, inputConnectivity: 1, biasScaling: 0.5, connectivity: 0.1, seed } });
+  await esn.fit(rows(0, TRAIN), rows(1, TRAIN + 1), { trainer: createRidge({ ridge: 1e-8, warmup: WARM }) });
+  esnTimes.push(now() - t);
+  const v = windowVpts(esn);
+  esnVpt.push({ seed, mean: r4(mean(v)), std: r4(std(v)) });
+}
+// NVAR (delay 2, order 2), Gauthier's Δ form; ridge chosen on a validation stretch before the test windows.
+const nvar = createNvar({ inputDim: 3, delay: 2, order: 2, residual: true });
+const sweep = ridgeSweep(nvar, {
+  train: { inputs: rows(0, TRAIN - 400), targets: rows(1, TRAIN - 399) },
+  validation: { inputs: rows(TRAIN - 400, TRAIN), targets: rows(TRAIN - 399, TRAIN + 1) },
+  warmup: 2,
+});
+const nvarV = windowVpts(nvar);
+const nvarPlain = createNvar({ inputDim: 3, delay: 2, order: 2 });
+const sweepPlain = ridgeSweep(nvarPlain, {
+  train: { inputs: rows(0, TRAIN - 400), targets: rows(1, TRAIN - 399) },
+  validation: { inputs: rows(TRAIN - 400, TRAIN), targets: rows(TRAIN - 399, TRAIN + 1) },
+  warmup: 2,
+});
+const nvarPlainV = windowVpts(nvarPlain);
+
+// ---- ReservoirPy in the same run, when importable -----------------------------------------
+let reservoirpy = { measured: false, note: 'python3 with reservoirpy 0.4.2 not importable here; reference figures from the issue shown instead' };
+try {
+  execFileSync(process.env.RESERVOIRPY_PYTHON ?? 'python3', ['-c', 'import reservoirpy'], { stdio: 'ignore' });
+  const out = execFileSync(process.env.RESERVOIRPY_PYTHON ?? 'python3', [path.join(here, 'reservoirpy_bench.py'), shared], { encoding: 'utf8', timeout: 600_000 });
+  reservoirpy = { measured: true, ...JSON.parse(out) };
+} catch { /* keep the note */ }
+
+const m500 = summarise(mg500), m2000 = summarise(mg2000);
+const allEsn = esnVpt.map((r) => r.mean);
+console.log(JSON.stringify({
+  package: '@phaseflow/reservoir',
+  node: process.version,
+  quick,
+  mackeyGlass500: { ...m500, vsReference: { nrmse: r4(m500.nrmseMean / reference.mackeyGlass500.nrmse), fit: r4(m500.fitSeconds / reference.mackeyGlass500.fitSeconds), run: r4(m500.runSeconds / reference.mackeyGlass500.runSeconds) } },
+  mackeyGlass2000: { ...m2000, vsReference: { nrmse: r4(m2000.nrmseMean / reference.mackeyGlass2000.nrmse), fit: r4(m2000.fitSeconds / reference.mackeyGlass2000.fitSeconds), build: r4(m2000.buildSeconds / reference.mackeyGlass2000.buildSeconds), run: r4(m2000.runSeconds / reference.mackeyGlass2000.runSeconds) } },
+  lorenzEsn500: {
+    protocol: `train rows 0..${TRAIN - 1} (warm-up ${WARM}, ridge 1e-8); ${windows.length} windows starting ${windows[0]}+850k: reset, teacher-force ${SYNC + 1} steps, then closed loop ${HORIZON} steps; e(t)=sqrt(mean_i((ŷi−yi)/σi)²), σ = training std per component, threshold 0.4, λ=${lyap}`,
+    vptMean: r4(mean(allEsn)), vptStdOverSeeds: r4(std(allEsn)), perSeed: esnVpt, buildFitSeconds: r4(mean(esnTimes)),
+  },
+  lorenzNvar: {
+    delay: 2, order: 2,
+    residual: { ridge: sweep.best.ridge, vptMean: r4(mean(nvarV)), vptStd: r4(std(nvarV)) },
+    direct: { ridge: sweepPlain.best.ridge, vptMean: r4(mean(nvarPlainV)), vptStd: r4(std(nvarPlainV)) },
+  },
+  reference,
+  reservoirpy,
+}, null, 2));

@@ -1,0 +1,103 @@
+/**
+ * Choosing the ridge λ on held-out data. One pass over the training data accumulates the
+ * normal equations; every λ is then a Cholesky solve, scored on the validation features.
+ * On accurate (noise-free) data the best λ moves over orders of magnitude with the model, so
+ * a fixed default is not enough (Gauthier et al. 2021 tune it per task).
+ */
+import { PhaseflowError, checkInteger, checkNonNegative, checkOptions, invalid } from '@phaseflow/core';
+import { matrix, toMatrixList, type Matrix, type SeriesLike } from './matrix.js';
+import { createRidgeAccumulator } from './readout.js';
+import type { ReadoutModel } from './trainers.js';
+
+/** Options of {@link ridgeSweep}. */
+export interface RidgeSweepOptions {
+  readonly train: { readonly inputs: SeriesLike | readonly SeriesLike[]; readonly targets: SeriesLike | readonly SeriesLike[] };
+  /** Held-out sequence, run right after the training data (the model's state carries on). */
+  readonly validation: { readonly inputs: SeriesLike; readonly targets: SeriesLike };
+  /** λ values to try. Default 10^−12 … 10^0, one per decade. */
+  readonly ridges?: readonly number[];
+  /** Warm-up steps discarded at the start of each training sequence. Default 0. */
+  readonly warmup?: number;
+}
+
+/** One row of a sweep. */
+export interface RidgeSweepRow {
+  readonly ridge: number;
+  /** RMSE of the readout's target on the validation data. */
+  readonly rmse: number;
+  /** RMSE / ptp of the validation targets. */
+  readonly nrmse: number;
+}
+
+/**
+ * Fit the readout for every λ and keep the best on the validation data (the readout is left
+ * with the best λ's weights).
+ *
+ * @example
+ * ```ts
+ * const { best, table } = ridgeSweep(nvar, { train: { inputs, targets }, validation: { inputs: vu, targets: vy }, warmup: 2 });
+ * ```
+ */
+export function ridgeSweep(model: ReadoutModel, options: RidgeSweepOptions): { best: RidgeSweepRow; table: RidgeSweepRow[] } {
+  if (model === null || typeof model !== 'object' || typeof model.stream !== 'function') invalid('model', 'an ESN or NVAR model', model);
+  const o = checkOptions('options', options, ['train', 'validation', 'ridges', 'warmup']);
+  const ridges = o.ridges ?? Array.from({ length: 13 }, (_, i) => 10 ** (i - 12));
+  if (!Array.isArray(ridges) || ridges.length === 0) invalid('options.ridges', 'a non-empty array of ridges >= 0', ridges);
+  ridges.forEach((r, i) => checkNonNegative(`options.ridges[${i}]`, r));
+  const warmup = o.warmup === undefined ? 0 : checkInteger('options.warmup', o.warmup, { min: 0 });
+  if (o.train === undefined || o.validation === undefined) invalid('options.train', 'train and validation data', undefined);
+  const ui = toMatrixList('options.train.inputs', o.train.inputs, model.inputDim);
+  const yi = toMatrixList('options.train.targets', o.train.targets, model.readout.outputDim);
+  if (ui.length !== yi.length) invalid('options.train.targets', `${ui.length} sequences`, yi.length, 'SHAPE_MISMATCH');
+  const [vu] = toMatrixList('options.validation.inputs', o.validation.inputs, model.inputDim);
+  const [vy] = toMatrixList('options.validation.targets', o.validation.targets, model.readout.outputDim);
+  if (vu!.rows !== vy!.rows) invalid('options.validation.targets', `${vu!.rows} rows`, vy!.rows, 'SHAPE_MISMATCH');
+  const r = model.readout;
+  const acc = createRidgeAccumulator(r.inputDim, r.outputDim);
+  ui.forEach((u, s) => {
+    if (u.rows !== yi[s]!.rows) invalid(`options.train.targets[${s}]`, `${u.rows} rows`, yi[s]!.rows, 'SHAPE_MISMATCH');
+    model.stream(u, yi[s]!, s, (f, fo, y, yo, t) => {
+      if (t >= warmup) acc.add(f, fo, y, yo);
+    });
+  });
+  // Validation features and (model-transformed) targets, kept once.
+  const F: Matrix = matrix(vu!.rows, r.inputDim);
+  const Y: Matrix = matrix(vu!.rows, r.outputDim);
+  model.stream(vu!, vy!, 0, (f, fo, y, yo, t) => {
+    F.data.set(f.subarray(fo, fo + r.inputDim), t * r.inputDim);
+    Y.data.set(y.subarray(yo, yo + r.outputDim), t * r.outputDim);
+  });
+  let lo = Infinity, hi = -Infinity;
+  for (const v of vy!.data) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const out = new Float64Array(r.outputDim);
+  const table: RidgeSweepRow[] = [];
+  let best: { row: RidgeSweepRow; theta: Float64Array } | undefined;
+  for (const ridge of ridges) {
+    try {
+      acc.solve(ridge, r);
+    } catch (e) {
+      if (e instanceof PhaseflowError && e.code === 'NOT_POSITIVE_DEFINITE') {
+        table.push({ ridge, rmse: NaN, nrmse: NaN });
+        continue;
+      }
+      throw e;
+    }
+    let s = 0;
+    for (let t = 0; t < F.rows; t++) {
+      r.apply(F.data, t * r.inputDim, out, 0);
+      for (let k = 0; k < r.outputDim; k++) s += (out[k]! - Y.data[t * r.outputDim + k]!) ** 2;
+    }
+    const e = Math.sqrt(s / Y.data.length);
+    const row = { ridge, rmse: e, nrmse: e / (hi - lo) };
+    table.push(row);
+    if (Number.isFinite(e) && (best === undefined || e < best.row.rmse)) best = { row, theta: r.parameters.get() };
+  }
+  if (best === undefined) {
+    throw new PhaseflowError('NOT_POSITIVE_DEFINITE', 'ridgeSweep: no ridge gave a solvable system; include larger ridges', { argument: 'options.ridges' });
+  }
+  r.parameters.set(best.theta);
+  return { best: best.row, table };
+}
