@@ -89,7 +89,7 @@ export const tensorSpace: VectorSpace<tf.Tensor> = {
  * const sol = integrateTensors(rk4, decay, tf.ones([3]), { tEnd: 1, steps: 20 });
  * ```
  */
-export function integrateTensors<P extends Problem<Y>, Y extends tf.TensorContainer>(
+export function integrateTensors<P extends Problem<Y>, Y>(
   integrator: Integrator<P, Y>,
   problem: P,
   y0: Y,
@@ -100,11 +100,11 @@ export function integrateTensors<P extends Problem<Y>, Y extends tf.TensorContai
   tf.tidy(() => {
     try {
       solution = integrate(integrator, problem, y0, options);
-      return [solution.y as tf.TensorContainer, solution.yFinal as tf.TensorContainer];
+      return [solution.y, solution.yFinal] as unknown as tf.TensorContainer;
     } catch (e) {
       failure = e;
       const partial = e instanceof PhaseflowError ? (e.partial as PartialSolution<Y> | undefined) : undefined;
-      return partial ? [partial.y as tf.TensorContainer, partial.yFinal as tf.TensorContainer] : [];
+      return (partial ? [partial.y, partial.yFinal] : []) as unknown as tf.TensorContainer;
     }
   });
   if (failure !== undefined) throw failure;

@@ -10,7 +10,7 @@ import {
   stepDecay,
   useBestBackend,
 } from '@phaseflow/tfjs';
-import { spirals, twoMoons } from './toys';
+import { spirals, twoMoons } from './toys.js';
 
 beforeAll(async () => {
   await useBestBackend();
