@@ -55,9 +55,11 @@ export interface StableBlockArgs extends LayerArgs {
   seed?: number;
   /** Standard deviation of K's entries times √w (default 1). */
   weightScale?: number;
+  /** T under the name saved configs use (tfjs lower-cases a lone `T`); give `T` or this, not both. */
+  finalTime?: number;
 }
 
-const COMMON_KEYS = ['depth', 'T', 'width', 'activation', 'sharedWeights', 'seed', 'weightScale', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
+const COMMON_KEYS = ['depth', 'T', 'finalTime', 'width', 'activation', 'sharedWeights', 'seed', 'weightScale', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
 
 /** The shape a tf `build`/`computeOutputShape` call receives, as one shape. */
 function singleShape(inputShape: tf.Shape | tf.Shape[]): (number | null)[] {
@@ -94,7 +96,8 @@ export abstract class StableBlock extends PhaseflowLayer {
     const o = checkOptions('args', args, [...COMMON_KEYS, ...extraKeys]);
     // Check before super(): tf would otherwise fail on our option names first.
     const depth = checkInteger('args.depth', o.depth, { min: 1 });
-    const T = o.T === undefined ? 1 : checkPositive('args.T', o.T);
+    if (o.T !== undefined && o.finalTime !== undefined) invalid('args.finalTime', 'nothing when args.T is given', o.finalTime);
+    const T = o.T !== undefined ? checkPositive('args.T', o.T) : o.finalTime !== undefined ? checkPositive('args.finalTime', o.finalTime) : 1;
     const width = o.width === undefined ? undefined : checkInteger('args.width', o.width, { min: 1 });
     const act = (o.activation ?? 'tanh') as ActivationName;
     checkOneOf('args.activation', act, ACTIVATIONS.filter((a) => a !== 'softmax'));
@@ -209,7 +212,7 @@ export abstract class StableBlock extends PhaseflowLayer {
     return {
       ...super.getConfig(),
       depth: this.depth,
-      T: this.T,
+      finalTime: this.T,
       ...(this.width !== undefined && { width: this.width }),
       activation: this.activationName,
       sharedWeights: this.sharedWeights,
@@ -297,8 +300,9 @@ export class AntisymmetricBlock extends StableBlock {
 
 /**
  * Hamiltonian two-stream network: the Verlet (leapfrog) discretisation of
- * Y' = σ(K Z + b), Z' = −σ(Kᵀ Y + b), with Z_{−½} = 0:
- * Z_{j+½} = Z_{j−½} − h σ(K_jᵀ Y_j + b_j),  Y_{j+1} = Y_j + h σ(K_j Z_{j+½} + b_j).
+ * Y' = σ(K Z + b), Z' = −σ(Kᵀ Y + b), Z(0) = 0:
+ * Z_{j+½} = Z_{j−½} − h σ(K_jᵀ Y_j + b_j),  Y_{j+1} = Y_j + h σ(K_j Z_{j+½} + b_j),
+ * started with Z_{−½} = (h/2) σ(K_0ᵀ Y_0 + b_0) (so Z_{½} = −(h/2)σ(…), second order).
  * Symplectic and time-reversible; outputs Y_N.
  *
  * Source: Haber & Ruthotto, Inverse Problems 34 (2018), §3.2, eq. (3.6) (Meganet `DoubleHamiltonianNN`).
@@ -320,8 +324,10 @@ export class HamiltonianBlock extends StableBlock {
     for (let j = 0; j < this.depth; j++) {
       const k = this.at(ks, j);
       const b = this.at(bs, j);
-      const kick = tf.mul(this.sigma(affine(y, k, b, false)), this.h);
-      z = z === undefined ? tf.neg(kick) : tf.sub(z, kick);
+      // Z_{−½} = (h/2) σ(K_0ᵀ Y_0 + b_0) is the staggered start consistent with Z(0) = 0, so
+      // the first kick is a half kick and the scheme is second order (velocity Verlet).
+      const kick = this.sigma(affine(y, k, b, false));
+      z = z === undefined ? tf.mul(kick, -0.5 * this.h) : tf.sub(z, tf.mul(kick, this.h));
       y = tf.add(y, tf.mul(this.sigma(affine(z, k, b, true)), this.h));
       record?.push(y);
     }

@@ -18,11 +18,14 @@ function checkBlock(argument: string, block: unknown): StableBlock {
 }
 
 /** A block of the same class and options with `depth` steps, its weights from `weights(K, b)`. */
-function resample(block: StableBlock, depth: number, weights: (k: tf.Tensor, b: tf.Tensor) => [tf.Tensor, tf.Tensor]): StableBlock {
+function resample(block: StableBlock, depth: number, weights: (k: tf.Tensor, b: tf.Tensor) => [tf.Tensor, tf.Tensor], standalone: boolean): StableBlock {
   const { name: _name, ...config } = block.getConfig();
   const cls = block.constructor as BlockClass;
   const copy = new cls({ ...config, depth });
-  copy.build([null, block.width!]);
+  // A standalone block is built by a first (eager) call, as tfjs counts it "used" then and
+  // lets it be disposed; a block headed for a model is built directly, its model owns it.
+  if (standalone) tf.tidy(() => void copy.apply(tf.zeros([1, block.width!])));
+  else copy.build([null, block.width!]);
   tf.tidy(() => {
     const [k, b] = block.getWeights(true);
     copy.setWeights(block.sharedWeights ? [k!, b!] : weights(k!, b!));
@@ -45,14 +48,17 @@ function resample(block: StableBlock, depth: number, weights: (k: tf.Tensor, b: 
  * ```
  */
 export function prolongBlock(block: StableBlock): StableBlock {
-  const b0 = checkBlock('block', block);
+  return prolong(checkBlock('block', block), true);
+}
+
+function prolong(b0: StableBlock, standalone: boolean): StableBlock {
   const n = b0.depth;
   return resample(b0, 2 * n, (k, b) => {
     const w = b0.width!;
     const k2 = tf.reshape(tf.tile(tf.expandDims(k, 1), [1, 2, 1, 1]), [2 * n, w, w]);
     const bb = tf.reshape(tf.tile(tf.expandDims(b, 1), [1, 2, 1]), [2 * n, w]);
     return [k2, bb];
-  });
+  }, standalone);
 }
 
 /**
@@ -67,7 +73,10 @@ export function prolongBlock(block: StableBlock): StableBlock {
  * ```
  */
 export function restrictBlock(block: StableBlock): StableBlock {
-  const b0 = checkBlock('block', block);
+  return restrict(checkBlock('block', block), true);
+}
+
+function restrict(b0: StableBlock, standalone: boolean): StableBlock {
   const n = b0.depth;
   if (n % 2 !== 0) invalid('block.depth', 'an even number of steps to restrict', n);
   return resample(b0, n / 2, (k, b) => {
@@ -75,7 +84,7 @@ export function restrictBlock(block: StableBlock): StableBlock {
     const kk = tf.mean(tf.reshape(k, [n / 2, 2, w, w]), 1);
     const bb = tf.mean(tf.reshape(b, [n / 2, 2, w]), 1);
     return [kk, bb];
-  });
+  }, standalone);
 }
 
 /**
@@ -112,7 +121,7 @@ function mapBlocks(model: tf.Sequential, resampleBlock: (b: StableBlock) => Stab
  * ```
  */
 export function prolongModel(model: tf.Sequential): tf.Sequential {
-  return mapBlocks(model, prolongBlock);
+  return mapBlocks(model, (b) => prolong(checkBlock('model block', b), false));
 }
 
 /**
@@ -124,7 +133,7 @@ export function prolongModel(model: tf.Sequential): tf.Sequential {
  * ```
  */
 export function restrictModel(model: tf.Sequential): tf.Sequential {
-  return mapBlocks(model, restrictBlock);
+  return mapBlocks(model, (b) => restrict(checkBlock('model block', b), false));
 }
 
 /** Options of {@link trainMultilevel}. */
