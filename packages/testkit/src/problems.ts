@@ -8,16 +8,20 @@ import {
   odeProblem,
   partitionedProblem,
   separableHamiltonian,
+  type HamiltonianProblem,
+  type OdeProblem,
+  type PartitionedProblem,
   type PhaseState,
   type Problem,
+  type SeparableHamiltonianProblem,
 } from '@phaseflow/core';
 
 type F = Float64Array;
 
 /** A problem with its initial value and exact solution. */
-export interface ReferenceProblem<Y = unknown> {
+export interface ReferenceProblem<Y = unknown, P extends Problem<Y> = Problem<Y>> {
   readonly name: string;
-  readonly problem: Problem<Y>;
+  readonly problem: P;
   readonly y0: () => Y;
   /** Build a state from its flattened numbers (inverse of `problem.space.toFloat64`). */
   fromFlat(v: Float64Array): Y;
@@ -67,7 +71,7 @@ const copyInto = (x: F, out: F = new Float64Array(x.length)) => (out === x ? out
 const phase = (v: F): PhaseState<F> => ({ q: v.slice(0, v.length / 2), p: v.slice(v.length / 2) });
 
 /** Kepler problem H = |p|²/2 − 1/|q| as a separable Hamiltonian. */
-export function keplerSeparable(e = 0.5): ReferenceProblem<PhaseState<F>> {
+export function keplerSeparable(e = 0.5): ReferenceProblem<PhaseState<F>, SeparableHamiltonianProblem<F>> {
   const problem = separableHamiltonian<F>({
     name: `kepler(e=${e})`,
     dTdp: (p, out) => copyInto(p, out),
@@ -79,7 +83,7 @@ export function keplerSeparable(e = 0.5): ReferenceProblem<PhaseState<F>> {
 }
 
 /** Kepler problem as a partitioned (dynamical) system q' = p, p' = −q/|q|³. */
-export function keplerPartitioned(e = 0.5): ReferenceProblem<PhaseState<F>> {
+export function keplerPartitioned(e = 0.5): ReferenceProblem<PhaseState<F>, PartitionedProblem<F>> {
   const problem = partitionedProblem<F>({
     name: `kepler-partitioned(e=${e})`,
     separable: true,
@@ -96,7 +100,7 @@ export function keplerPartitioned(e = 0.5): ReferenceProblem<PhaseState<F>> {
 }
 
 /** Kepler problem as a general Hamiltonian (for implicit symplectic methods). */
-export function keplerHamiltonian(e = 0.5): ReferenceProblem<PhaseState<F>> {
+export function keplerHamiltonian(e = 0.5): ReferenceProblem<PhaseState<F>, HamiltonianProblem<F>> {
   const problem = hamiltonianProblem<F>({
     name: `kepler-hamiltonian(e=${e})`,
     dHdq: (q, _p, out = new Float64Array(2)) => keplerForceInto(q, out),
@@ -107,7 +111,7 @@ export function keplerHamiltonian(e = 0.5): ReferenceProblem<PhaseState<F>> {
 }
 
 /** Kepler problem as a first-order ODE in z = (q1, q2, p1, p2). */
-export function keplerOde(e = 0.5): ReferenceProblem<F> {
+export function keplerOde(e = 0.5): ReferenceProblem<F, OdeProblem<F>> {
   const problem = odeProblem<F>(
     (_t, z, out = new Float64Array(4)) => {
       const r2 = z[0]! * z[0]! + z[1]! * z[1]!;
@@ -126,7 +130,7 @@ export function keplerOde(e = 0.5): ReferenceProblem<F> {
 }
 
 /** Non-autonomous scalar ODE y' = y·cos t, y(0) = 1, exact y = exp(sin t). */
-export function expSin(): ReferenceProblem<F> {
+export function expSin(): ReferenceProblem<F, OdeProblem<F>> {
   const problem = odeProblem<F>(
     (t, y, out = new Float64Array(1)) => {
       out[0] = y[0]! * Math.cos(t);
