@@ -96,7 +96,10 @@ export interface EnKFTrainerOptions<I = Batch, O = unknown> {
   readonly collapseRatio?: number;
   /** Seed of every random draw (default 0). */
   readonly seed?: number;
-  /** Turn a batch of rows into the model's input type (default: the {@link Batch} itself). */
+  /**
+   * Turn a batch of rows into the model's input type (default: the {@link Batch} itself). An
+   * input with a `dispose()` method (a tensor) is disposed by the trainer once used.
+   */
   readonly input?: (batch: Batch) => I;
   /** Read a model output as numbers (default: array-likes as is; tensors via dataSync + dispose). */
   readonly output?: (output: O) => ArrayLike<number>;
@@ -376,10 +379,19 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       });
     };
 
+    const release = (input: I): void => {
+      if (o.input !== undefined && input !== null && typeof input === 'object') (input as { dispose?: () => void }).dispose?.();
+    };
     const validate = (): number => {
       if (!val) return NaN;
       view.set(mean);
-      const pred = readOutput(layer.forward(toInput({ x: val.x, rows: val.samples, cols: val.cols })));
+      const vin = toInput({ x: val.x, rows: val.samples, cols: val.cols });
+      let pred: ArrayLike<number>;
+      try {
+        pred = readOutput(layer.forward(vin));
+      } finally {
+        release(vin);
+      }
       const acc = classificationAccuracy(pred, val.y, val.samples);
       history.trace.validation.push({ iteration, accuracy: acc });
       return acc;
@@ -462,7 +474,12 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
           prev.set(theta);
         } else E.set(theta);
 
-        const outs = evaluateMembers(E, input, rows);
+        let outs: (ArrayLike<number> | undefined)[];
+        try {
+          outs = evaluateMembers(E, input, rows);
+        } finally {
+          release(input);
+        }
         const ok: number[] = [];
         const failed: number[] = [];
         outs.forEach((g, j) => (g ? ok : failed).push(j));
