@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observer } from '@phaseflow/core';
 import {
+  PhaseflowDense,
   cosineDecay,
   createGradientTrainer,
   createMlp,
@@ -187,6 +188,21 @@ describe('createGradientTrainer: the run', () => {
     expect(err.partial.epochs).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
     reg.dispose();
+  });
+});
+
+describe('createGradientTrainer: models that are layers', () => {
+  it('trains a bare PhaseflowLayer (not a LayersModel): logistic regression on separable data', async () => {
+    const layer = new PhaseflowDense({ units: 2, activation: 'softmax', seed: 4 });
+    const x = Array.from({ length: 64 }, (_, i) => [Math.cos(i), Math.sin(3 * i)]);
+    const y = x.map(([a, b]) => (a! + 0.5 * b! > 0 ? 1 : 0));
+    const before = tf.memory().numTensors;
+    const h = await createGradientTrainer({ learningRate: 0.1, epochs: 40, batchSize: 16 }).fit(layer, { x, y });
+    // the layer built itself on the probe: + kernel + bias
+    expect(tf.memory().numTensors).toBe(before + 2);
+    expect(h.metrics.accuracy!.at(-1)!).toBeGreaterThanOrEqual(0.95);
+    expect(evaluate(layer, { x, y }).accuracy).toBeGreaterThanOrEqual(0.95);
+    layer.dispose();
   });
 });
 
