@@ -20,7 +20,14 @@ const table = {
 /** The activation names phaseflow layers accept (the same names tf.layers uses). */
 export type ActivationName = keyof typeof table;
 
-/** All accepted activation names. */
+/**
+ * All accepted activation names.
+ *
+ * @example
+ * ```ts
+ * ACTIVATIONS.includes('tanh'); // true
+ * ```
+ */
 export const ACTIVATIONS = Object.keys(table) as ActivationName[];
 
 /**

@@ -6,7 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkOptions, describeValue, invalid } from '@phaseflow/core';
 
-/** The backend names phaseflow knows how to choose between. */
+/**
+ * The backend names phaseflow knows how to choose between.
+ *
+ * @example
+ * ```ts
+ * await useBestBackend({ prefer: KNOWN_BACKENDS.filter((b) => b !== 'webgl') });
+ * ```
+ */
 export const KNOWN_BACKENDS = ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
 /** A backend name: one of {@link KNOWN_BACKENDS}. */

@@ -74,6 +74,13 @@ function checkLabels(argument: string, labels: ArrayLike<number>, classes: numbe
 /**
  * Validate `data` and convert it to float32 tensors [n, …]. `classesOf(x)` gives the model's
  * output width once x is checked (labels must lie in [0, classes), binary labels in {0, 1}).
+ * Errors: SHAPE_MISMATCH (x/y lengths, ragged rows), INVALID_ARGUMENT (empty, label range),
+ * NON_FINITE_INPUT (NaN/Inf, naming `data.x[i][j]`). The caller disposes `x` and `y`.
+ *
+ * @example
+ * ```ts
+ * const { x, y, n } = toTensors({ x: rows, y: labels }, 'labels', () => 3);
+ * ```
  */
 export function toTensors(data: TensorData, kind: TargetKind, classesOf: (x: tf.Tensor) => number, argument = 'data'): DataTensors {
   if (data === null || typeof data !== 'object') invalid(argument, 'an object { x, y }', data);

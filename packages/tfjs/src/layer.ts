@@ -13,7 +13,14 @@ export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer
 /** Keyword arguments tfjs passes to `call` (e.g. `{ training: true }`). */
 export type CallKwargs = Record<string, unknown>;
 
-/** The prefix every registered phaseflow layer class name carries. */
+/**
+ * The prefix every registered phaseflow layer class name carries (`PhaseflowDense`, …).
+ *
+ * @example
+ * ```ts
+ * PhaseflowDense.className.startsWith(CLASS_PREFIX); // true
+ * ```
+ */
 export const CLASS_PREFIX = 'Phaseflow';
 
 /**
@@ -68,7 +75,7 @@ export abstract class PhaseflowLayer extends tf.layers.Layer implements Layer<tf
   /** y = layer(x), inference mode, no intermediate tensors left behind. */
   forward(input: tf.Tensor): tf.Tensor {
     checkTensor('input', input);
-    return tf.tidy(() => asTensor(this.apply(input, { training: false }) as tf.Tensor | tf.Tensor[]));
+    return guarded(input, () => tf.tidy(() => asTensor(this.apply(input, { training: false }) as tf.Tensor | tf.Tensor[])));
   }
 
   /** The parametric view θ over `trainableWeights` (available once the layer is built). */
@@ -88,7 +95,30 @@ export abstract class PhaseflowLayer extends tf.layers.Layer implements Layer<tf
   }
 }
 
-/** The single tensor of a `call` argument or result (tfjs passes arrays for multi-input layers). */
+/** Run a forward pass; tfjs' own errors (shape mismatches) become coded errors about `input`. */
+function guarded(input: tf.Tensor, run: () => tf.Tensor): tf.Tensor {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof PhaseflowError) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    throw new PhaseflowError('SHAPE_MISMATCH', `input: a tensor of shape [${input.shape.join(', ')}] does not fit this layer: ${message}`, {
+      argument: 'input',
+      expected: 'a tensor shaped like the layer input',
+      received: `shape [${input.shape.join(', ')}]`,
+    }, { cause: e });
+  }
+}
+
+/**
+ * The single tensor of a `call` argument or result (tfjs passes arrays for multi-input layers);
+ * SHAPE_MISMATCH when there is more than one.
+ *
+ * @example
+ * ```ts
+ * override call(inputs: tf.Tensor | tf.Tensor[]) { const x = asTensor(inputs); … }
+ * ```
+ */
 export function asTensor(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
   if (Array.isArray(x)) {
     if (x.length !== 1) {
@@ -103,7 +133,14 @@ export function asTensor(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
   return x;
 }
 
-/** Throw INVALID_ARGUMENT unless `value` is a live tf.Tensor. */
+/**
+ * Throw INVALID_ARGUMENT unless `value` is a live (not disposed) tf.Tensor; returns it.
+ *
+ * @example
+ * ```ts
+ * const x = checkTensor('input', input);
+ * ```
+ */
 export function checkTensor(argument: string, value: unknown): tf.Tensor {
   if (!(value instanceof tf.Tensor)) {
     throw new PhaseflowError('INVALID_ARGUMENT', `${argument}: expected a tf.Tensor, received ${describeValue(value)}`, {
@@ -182,8 +219,10 @@ export function asLayer(model: tf.LayersModel | tf.layers.Layer, name?: string):
     name: label,
     forward(input: tf.Tensor) {
       checkTensor('input', input);
-      return tf.tidy(() =>
-        model instanceof tf.LayersModel ? asTensor(model.predict(input) as tf.Tensor) : asTensor(model.apply(input, { training: false }) as tf.Tensor),
+      return guarded(input, () =>
+        tf.tidy(() =>
+          model instanceof tf.LayersModel ? asTensor(model.predict(input) as tf.Tensor) : asTensor(model.apply(input, { training: false }) as tf.Tensor),
+        ),
       );
     },
     parameters: weightsView(() => model.trainableWeights, `model ${JSON.stringify(label)}`, ensemble),

@@ -10,7 +10,14 @@ export type Weight = tf.layers.Layer['trainableWeights'][number];
 
 const sizeOf = (shape: readonly (number | null)[]): number => shape.reduce<number>((n, d) => n * (d ?? 0), 1);
 
-/** Total number of scalars in `weights`. */
+/**
+ * Total number of scalars P in `weights` (the length of θ).
+ *
+ * @example
+ * ```ts
+ * countWeights(model.trainableWeights); // 354
+ * ```
+ */
 export function countWeights(weights: readonly Weight[]): number {
   let n = 0;
   for (const w of weights) n += sizeOf(w.shape);
@@ -63,7 +70,12 @@ export function writeWeights(weights: readonly Weight[], theta: ArrayLike<number
 
 /**
  * Slice J parameter rows into one tensor per weight with a leading member axis:
- * weight i becomes shape [J, …shapeᵢ].
+ * weight i becomes shape [J, …shapeᵢ]. The caller owns (disposes) the tensors.
+ *
+ * @example
+ * ```ts
+ * const [kernels, biases] = ensembleWeights(layer.trainableWeights, thetas, 8); // [8, in, out], [8, out]
+ * ```
  */
 export function ensembleWeights(weights: readonly Weight[], thetas: Float64Array, members: number): tf.Tensor[] {
   const p = countWeights(weights);

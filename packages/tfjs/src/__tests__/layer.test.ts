@@ -149,5 +149,10 @@ describe('PhaseflowLayer / PhaseflowDense', () => {
     expect(() => new PhaseflowDense({ units: 2, colour: 'red' } as never)).toThrow(expect.objectContaining({ code: 'UNKNOWN_OPTION' }));
     expect(() => asLayer({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => asLayer(phaseflowModel()).forward([1, 2] as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const before = tf.memory().numTensors;
+    const wrong = tf.ones([3, 5]);
+    expect(() => asLayer(phaseflowModel()).forward(wrong)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', details: expect.objectContaining({ argument: 'input' }) }));
+    wrong.dispose();
+    expect(tf.memory().numTensors).toBe(before + 6); // the model's own weights only
   });
 });
