@@ -136,6 +136,9 @@ export function restrictModel(model: tf.Sequential): tf.Sequential {
   return mapBlocks(model, (b) => restrict(checkBlock('model block', b), false));
 }
 
+/** The trainer {@link trainMultilevel} uses: @phaseflow/tfjs's gradient Trainer or any with its signature. */
+export type MultilevelTrainer = Trainer<TrainableModel, TensorData, GradientFitOptions, GradientHistory>;
+
 /** Options of {@link trainMultilevel}. */
 export interface MultilevelOptions {
   /** Number of levels L ≥ 1: depths N, 2N, …, 2^{L−1} N (default 3). */
@@ -160,7 +163,9 @@ export interface MultilevelResult {
 
 /**
  * Multilevel training: train the coarse network, prolong it (N → 2N steps), train the finer
- * one starting from the prolonged weights, and so on for L levels. Intermediate models are
+ * one starting from the prolonged weights, and so on for L levels. `trainer` is one Trainer,
+ * or a function making one per level (for a loss that closes over the level's model, such as
+ * `regularizedCrossEntropy`). Intermediate models are
  * disposed; the input model is trained in place as level 0 and disposed unless it is the result.
  *
  * Source: Haber, Ruthotto, Holtham & Jun (AAAI 2018), multiscale training; Chang et al. (ICLR 2018).
@@ -174,12 +179,13 @@ export interface MultilevelResult {
  */
 export async function trainMultilevel(
   model: tf.Sequential,
-  trainer: Trainer<TrainableModel, TensorData, GradientFitOptions, GradientHistory>,
+  trainer: MultilevelTrainer | ((model: tf.Sequential, level: number) => MultilevelTrainer),
   data: TensorData,
   options: MultilevelOptions,
 ): Promise<MultilevelResult> {
   if (!(model instanceof tf.Sequential)) invalid('model', 'a tf.Sequential holding a stable block', model);
-  if (trainer === null || typeof trainer !== 'object' || typeof trainer.fit !== 'function') invalid('trainer', 'a Trainer { fit }', trainer);
+  const isTrainer = (t: unknown): t is MultilevelTrainer => t !== null && typeof t === 'object' && typeof (t as MultilevelTrainer).fit === 'function';
+  if (!isTrainer(trainer) && typeof trainer !== 'function') invalid('trainer', 'a Trainer { fit } or a function (model, level) => Trainer', trainer);
   const o = checkOptions('options', options, ['levels', 'epochs', 'fit', 'onLevel']);
   const levels = o.levels === undefined ? 3 : checkInteger('options.levels', o.levels, { min: 1, max: 12 });
   const epochs: number[] = [];
@@ -200,7 +206,9 @@ export async function trainMultilevel(
       current.dispose();
       current = next;
     }
-    const history = await trainer.fit(current, data, { ...(o.fit ?? {}), epochs: epochs[level]! });
+    const t = isTrainer(trainer) ? trainer : trainer(current, level);
+    if (!isTrainer(t)) invalid(`trainer(model, ${level})`, 'a Trainer { fit }', t);
+    const history = await t.fit(current, data, { ...(o.fit ?? {}), epochs: epochs[level]! });
     const depth = current.layers.find((l): l is StableBlock => l instanceof StableBlock)!.depth;
     depths.push(depth);
     histories.push(history);
