@@ -9,4 +9,5 @@ export type { HamiltonianComparison, HamiltonianComparisonOptions } from './hnn-
 export { SympNet } from './sympnet.js';
 export type { SympNetArgs, SympNetKind } from './sympnet.js';
 export { spiralData, spiralField } from './spiral.js';
-export type { SpiralData, SpiralOptions } from './spiral.js';
+export { fitSpiral } from './spiral.js';
+export type { SpiralData, SpiralFit, SpiralFitOptions, SpiralOptions } from './spiral.js';
