@@ -4,7 +4,7 @@
  * On accurate (noise-free) data the best λ moves over orders of magnitude with the model, so
  * a fixed default is not enough (Gauthier et al. 2021 tune it per task).
  */
-import { PhaseflowError, checkInteger, checkNonNegative, checkOptions, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkFunction, checkInteger, checkNonNegative, checkOptions, invalid } from '@phaseflow/core';
 import { matrix, toMatrixList, type Matrix, type SeriesLike } from './matrix.js';
 import { createRidgeAccumulator } from './readout.js';
 import type { ReadoutModel } from './trainers.js';
@@ -18,6 +18,12 @@ export interface RidgeSweepOptions {
   readonly ridges?: readonly number[];
   /** Warm-up steps discarded at the start of each training sequence. Default 0. */
   readonly warmup?: number;
+  /**
+   * Custom criterion, lower is better, called with the model after each λ's weights are set
+   * (e.g. minus the closed-loop valid prediction time on held-out windows: one-step error
+   * often prefers a λ whose closed loop is unstable). Default: validation RMSE.
+   */
+  readonly score?: (model: ReadoutModel, ridge: number) => number;
 }
 
 /** One row of a sweep. */
@@ -27,6 +33,8 @@ export interface RidgeSweepRow {
   readonly rmse: number;
   /** RMSE / ptp of the validation targets. */
   readonly nrmse: number;
+  /** The custom criterion, when `options.score` is given. */
+  readonly score?: number;
 }
 
 /**
@@ -40,10 +48,11 @@ export interface RidgeSweepRow {
  */
 export function ridgeSweep(model: ReadoutModel, options: RidgeSweepOptions): { best: RidgeSweepRow; table: RidgeSweepRow[] } {
   if (model === null || typeof model !== 'object' || typeof model.stream !== 'function') invalid('model', 'an ESN or NVAR model', model);
-  const o = checkOptions('options', options, ['train', 'validation', 'ridges', 'warmup']);
+  const o = checkOptions('options', options, ['train', 'validation', 'ridges', 'warmup', 'score']);
   const ridges = o.ridges ?? Array.from({ length: 13 }, (_, i) => 10 ** (i - 12));
   if (!Array.isArray(ridges) || ridges.length === 0) invalid('options.ridges', 'a non-empty array of ridges >= 0', ridges);
   ridges.forEach((r, i) => checkNonNegative(`options.ridges[${i}]`, r));
+  if (o.score !== undefined) checkFunction('options.score', o.score);
   const warmup = o.warmup === undefined ? 0 : checkInteger('options.warmup', o.warmup, { min: 0 });
   if (o.train === undefined || o.validation === undefined) invalid('options.train', 'train and validation data', undefined);
   const ui = toMatrixList('options.train.inputs', o.train.inputs, model.inputDim);
@@ -74,7 +83,7 @@ export function ridgeSweep(model: ReadoutModel, options: RidgeSweepOptions): { b
   }
   const out = new Float64Array(r.outputDim);
   const table: RidgeSweepRow[] = [];
-  let best: { row: RidgeSweepRow; theta: Float64Array } | undefined;
+  let best: { row: RidgeSweepRow; crit: number; theta: Float64Array } | undefined;
   for (const ridge of ridges) {
     try {
       acc.solve(ridge, r);
@@ -91,9 +100,20 @@ export function ridgeSweep(model: ReadoutModel, options: RidgeSweepOptions): { b
       for (let k = 0; k < r.outputDim; k++) s += (out[k]! - Y.data[t * r.outputDim + k]!) ** 2;
     }
     const e = Math.sqrt(s / Y.data.length);
-    const row = { ridge, rmse: e, nrmse: e / (hi - lo) };
+    let crit = e;
+    let row: RidgeSweepRow = { ridge, rmse: e, nrmse: e / (hi - lo) };
+    if (o.score !== undefined) {
+      const theta = r.parameters.get();
+      try {
+        crit = o.score(model, ridge);
+      } catch {
+        crit = NaN;
+      }
+      r.parameters.set(theta);
+      row = { ...row, score: crit };
+    }
     table.push(row);
-    if (Number.isFinite(e) && (best === undefined || e < best.row.rmse)) best = { row, theta: r.parameters.get() };
+    if (Number.isFinite(crit) && (best === undefined || crit < best.crit)) best = { row, crit, theta: r.parameters.get() };
   }
   if (best === undefined) {
     throw new PhaseflowError('NOT_POSITIVE_DEFINITE', 'ridgeSweep: no ridge gave a solvable system; include larger ridges', { argument: 'options.ridges' });
