@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import {
   createEsn, createNvar, createReservoir, createRidge, matrix, nrmse, ridgeSweep, validPredictionTime,
 } from '@phaseflow/reservoir';
@@ -12,6 +13,7 @@ import {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shared = process.env.PHASEFLOW_SHARED_DATA ?? path.resolve(here, '../../../../shared/data');
 const quick = process.env.BENCH_QUICK === '1';
+const loadAtStart = os.loadavg().map((x) => Number(x.toFixed(2)));
 const reference = {
   source: 'issue #8, ReservoirPy 0.4.2 on a 2-core machine',
   mackeyGlass500: { nrmse: 3.78e-4, fitSeconds: 0.58, runSeconds: 0.10 },
@@ -53,6 +55,7 @@ function summarise(rows) {
     buildSeconds: r4(mean(rows.map((r) => r.buildSeconds))),
     fitSeconds: r4(mean(rows.map((r) => r.fitSeconds))),
     runSeconds: r4(mean(rows.map((r) => r.runSeconds))),
+    fastest: { buildSeconds: r4(Math.min(...rows.map((r) => r.buildSeconds))), fitSeconds: r4(Math.min(...rows.map((r) => r.fitSeconds))), runSeconds: r4(Math.min(...rows.map((r) => r.runSeconds))) },
   };
 }
 const mg500 = [];
@@ -138,6 +141,7 @@ const allEsn = esnVpt.map((r) => r.mean);
 console.log(JSON.stringify({
   package: '@phaseflow/reservoir',
   node: process.version,
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavgAtStart: loadAtStart, loadavgAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))), note: 'load average > cpus means the timings are inflated by other processes' },
   quick,
   mackeyGlass500: { ...m500, vsReference: { nrmse: r4(m500.nrmseMean / reference.mackeyGlass500.nrmse), fit: r4(m500.fitSeconds / reference.mackeyGlass500.fitSeconds), run: r4(m500.runSeconds / reference.mackeyGlass500.runSeconds) } },
   mackeyGlass2000: { ...m2000, vsReference: { nrmse: r4(m2000.nrmseMean / reference.mackeyGlass2000.nrmse), fit: r4(m2000.fitSeconds / reference.mackeyGlass2000.fitSeconds), build: r4(m2000.buildSeconds / reference.mackeyGlass2000.buildSeconds), run: r4(m2000.runSeconds / reference.mackeyGlass2000.runSeconds) } },

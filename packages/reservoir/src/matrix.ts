@@ -44,7 +44,14 @@ export function matrix(rows: number, cols: number, data?: Float64Array): Matrix 
   return { rows, cols, data };
 }
 
-/** True when `v` looks like a {@link Matrix}. */
+/**
+ * True when `v` looks like a {@link Matrix}.
+ *
+ * @example
+ * ```ts
+ * isMatrix(matrix(2, 2)); // true
+ * ```
+ */
 export function isMatrix(v: unknown): v is Matrix {
   return (
     v !== null &&
@@ -130,7 +137,12 @@ export function toMatrix(argument: string, value: unknown, cols?: number, minRow
 }
 
 /**
- * Accept one series or a list of them (several sequences).
+ * Validate one series or a list of them (several sequences), each with {@link toMatrix}.
+ *
+ * @example
+ * ```ts
+ * const seqs = toMatrixList('inputs', [[[1], [2]], [[3], [4], [5]]]); // two sequences
+ * ```
  */
 export function toMatrixList(argument: string, value: unknown, cols?: number, minRows = 1): Matrix[] {
   if (Array.isArray(value) && value.length > 0 && (isMatrix(value[0]) || (Array.isArray(value[0]) && Array.isArray(value[0][0])))) {
@@ -139,7 +151,14 @@ export function toMatrixList(argument: string, value: unknown, cols?: number, mi
   return [toMatrix(argument, value, cols, minRows)];
 }
 
-/** Rows of a matrix as plain arrays (for JSON and plotting). */
+/**
+ * Rows of a matrix as plain arrays (for JSON and plotting).
+ *
+ * @example
+ * ```ts
+ * toRows(matrix(1, 2, Float64Array.of(1, 2))); // [[1, 2]]
+ * ```
+ */
 export function toRows(m: Matrix): number[][] {
   const out: number[][] = [];
   for (let r = 0; r < m.rows; r++) out.push(Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));

@@ -136,18 +136,28 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
   const flush = (): void => {
     const B = inBlock;
     if (B === 0) return;
-    // Gb = XbᵀXb (upper triangle), four samples per pass over a row, then Sxx += Gb with
+    // Gb = XbᵀXb (upper triangle), four samples × two rows per pass, then Sxx += Gb with
     // Kahan compensation: the Gram is then summed almost exactly, whatever the length.
     Gb.fill(0);
     let s = 0;
     for (; s + 4 <= B; s += 4) {
       const o0 = s * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-      for (let i = 0; i < n; i++) {
+      let i = 0;
+      // Two rows of Gb per pass share the loads of the four samples' entries j.
+      for (; i + 1 < n; i += 2) {
         const a0 = bx[o0 + i]!, a1 = bx[o1 + i]!, a2 = bx[o2 + i]!, a3 = bx[o3 + i]!;
-        const gi = i * n;
-        for (let j = i; j < n; j++) {
-          Gb[gi + j]! += a0 * bx[o0 + j]! + a1 * bx[o1 + j]! + a2 * bx[o2 + j]! + a3 * bx[o3 + j]!;
+        const b0 = bx[o0 + i + 1]!, b1 = bx[o1 + i + 1]!, b2 = bx[o2 + i + 1]!, b3 = bx[o3 + i + 1]!;
+        const gi = i * n, gk = gi + n;
+        Gb[gi + i]! += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
+        for (let j = i + 1; j < n; j++) {
+          const x0 = bx[o0 + j]!, x1 = bx[o1 + j]!, x2 = bx[o2 + j]!, x3 = bx[o3 + j]!;
+          Gb[gi + j]! += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
+          Gb[gk + j]! += b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3;
         }
+      }
+      for (; i < n; i++) {
+        const a0 = bx[o0 + i]!, a1 = bx[o1 + i]!, a2 = bx[o2 + i]!, a3 = bx[o3 + i]!;
+        Gb[i * n + i]! += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
       }
     }
     for (; s < B; s++) {

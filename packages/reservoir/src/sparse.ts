@@ -133,7 +133,15 @@ export function csrMatVec(A: CsrMatrix, x: Float64Array, out: Float64Array): Flo
   return out;
 }
 
-/** out[i] = Σ_k A[i,k]·x[xOff + k]; no checks (internal hot path). */
+/**
+ * `out[i] = Σ_k A[i,k]·x[xOff + k]` without checks — the reservoir's hot path; use
+ * {@link csrMatVec} unless the shapes are already known to agree.
+ *
+ * @example
+ * ```ts
+ * matVecUnchecked(W, states, t * W.cols, out); // row t of a state matrix
+ * ```
+ */
 export function matVecUnchecked(A: CsrMatrix, x: Float64Array, xOff: number, out: Float64Array): void {
   const { rowPtr, colIdx, values, rows } = A;
   for (let i = 0; i < rows; i++) {
@@ -160,7 +168,15 @@ export function csrScale(A: CsrMatrix, s: number): CsrMatrix {
   return { rows: A.rows, cols: A.cols, rowPtr: A.rowPtr.slice(), colIdx: A.colIdx.slice(), values };
 }
 
-/** Check the structure of a CSR matrix (shapes, sorted in-range columns, finite values). */
+/**
+ * Check the structure of a CSR matrix (offsets, in-range columns, finite values, optional
+ * shape); throws coded errors naming `argument`.
+ *
+ * @example
+ * ```ts
+ * const W = checkCsr('options.W', given, 500, 500);
+ * ```
+ */
 export function checkCsr(argument: string, A: unknown, rows?: number, cols?: number): CsrMatrix {
   const m = A as CsrMatrix;
   if (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEsn, createReservoir, createRidge, csrFromTriplets, matrix, nrmse, rmse, rsquare } from '@phaseflow/reservoir';
+import { createEsn, createReservoir, createRidge, csrFromTriplets, matrix, nrmse, rmse, rsquare, validPredictionTime } from '@phaseflow/reservoir';
 import { hasSharedData, loadShared } from './shared-data.js';
 
 interface Coo { shape: [number, number]; row: number[]; col: number[]; val: number[] }
@@ -46,5 +46,30 @@ describe.skipIf(!hasSharedData)('ReservoirPy 0.4.2 fixture (mg_esn500_seed0)', (
       worst = Math.max(worst, Math.abs(y - fx.test_predictions[t]!));
     }
     expect(worst).toBeLessThan(1e-11);
+  });
+});
+
+describe.skipIf(!hasSharedData)('Lorenz-63 closed loop (cheap version of the bench)', () => {
+  it('a 300-unit ESN with the issue hyper-parameters stays valid for > 6 Lyapunov times on average', async () => {
+    const lz = loadShared<{ data: number[][]; lyapunov_exponent: number; params: { dt: number } }>('lorenz63_dop853_dt0.025.json');
+    const raw = Float64Array.from(lz.data.slice(0, 9000).flat());
+    const TR = 5000;
+    // Standardise each component with the training rows' statistics (see bench/index.mjs).
+    const L = raw.slice();
+    for (let j = 0; j < 3; j++) {
+      let m = 0, v = 0;
+      for (let t = 0; t < TR; t++) m += raw[3 * t + j]! / TR;
+      for (let t = 0; t < TR; t++) v += (raw[3 * t + j]! - m) ** 2 / TR;
+      for (let t = 0; t < raw.length / 3; t++) L[3 * t + j] = (raw[3 * t + j]! - m) / Math.sqrt(v);
+    }
+    const rows = (a: number, b: number) => matrix(b - a, 3, L.slice(3 * a, 3 * b));
+    const esn = createEsn({ reservoir: { units: 300, inputDim: 3, spectralRadius: 0.9, leakRate: 1, inputScaling: 0.1, inputConnectivity: 1, biasScaling: 0.5, seed: 0 } });
+    await esn.fit(rows(0, TR), rows(1, TR + 1), { trainer: createRidge({ ridge: 1e-8, warmup: 100 }) });
+    const vpts = [6000, 7000, 8000].map((s) => {
+      esn.reset();
+      esn.run(rows(s - 100, s + 1));
+      return validPredictionTime(rows(s + 2, s + 802), esn.generate(800), { dt: lz.params.dt, lyapunovExponent: lz.lyapunov_exponent, scale: [1, 1, 1] });
+    });
+    expect(vpts.reduce((a, b) => a + b) / 3).toBeGreaterThan(6);
   });
 });
