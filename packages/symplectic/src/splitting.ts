@@ -122,9 +122,13 @@ export function checkSeparable(name: string, problem: SplittingProblem<unknown>)
  * Each stage i applies, in the order `first` says, the drift q ← q + aᵢh·∂T/∂p and the kick
  * p ← p − bᵢh·∂V/∂q. Time is carried by the drift (t advances with Σaᵢ), so a time-dependent
  * force of a partitioned problem is evaluated at the right stage time. Symmetry is read off
- * the coefficients (the merged sequence is a palindrome), not asserted. Float64Array states
- * take an inlined loop; any other VectorSpace goes through `axpy`. Scratch buffers live in
- * the integrator, so a step on Float64Array with `out` allocates nothing.
+ * the coefficients (the merged sequence is a palindrome), not asserted. When the component
+ * space is core's `float64Space` and q, p are Float64Arrays, a specialised step runs the
+ * alternating drift/kick sequence in plain loops with τₖ = cₖh precomputed, reading y and
+ * writing `out` directly (no copy, whether `out` is y or a separate buffer); any other
+ * VectorSpace, mutable or immutable, goes through `copy` and `axpy`. Both give bitwise the same
+ * states. Every step calls core's `checkStep`. Scratch buffers live in the integrator, so a
+ * step on Float64Array with `out` allocates nothing.
  *
  * Source: McLachlan & Quispel, "Splitting methods", Acta Numerica 11 (2002).
  *
@@ -148,9 +152,83 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
   let forceEvaluations = 0;
   for (let k = 0; k < nOps; k++) if (kinds[k] === KICK) forceEvaluations++;
 
-  // Scratch for the gradient, reused by every step of this integrator.
+  // Scratch for the gradient, reused by every step of this integrator (generic path).
   let scratch: unknown;
   let scratchSize = -1;
+
+  // Float64Array fast path. The merged sequence alternates drift and kick (compile merges
+  // equal neighbours), so it is run as pairs without a per-sub-flow dispatch; the step
+  // fractions τₖ = cₖ·h are recomputed only when h changes, and the gradient scratch lives
+  // here. The first drift and the first kick read y and write the output buffers, so a step
+  // into a separate `out` (the alternating buffers of core's fixed-step loop) copies nothing;
+  // later sub-flows update the output in place. The arithmetic is that of the generic path.
+  const kickFirst = kinds[0] === KICK;
+  let g64 = new Float64Array(0);
+  const tau = new Float64Array(nOps);
+  let tauH = NaN;
+  const setTau = (h: number): void => {
+    for (let k = 0; k < nOps; k++) tau[k] = cs[k]! * h;
+    tauH = h;
+  };
+  const gradient = (n: number): Float64Array => (g64.length === n ? g64 : (g64 = new Float64Array(n)));
+
+  function stepHamiltonian(problem: SeparableHamiltonianProblem<Float64Array>, yq: Float64Array, yp: Float64Array, q: Float64Array, p: Float64Array): void {
+    const n = yq.length;
+    const g = gradient(n);
+    const t0 = tau[0]!;
+    const t1 = tau[1]!;
+    if (kickFirst) {
+      const f = problem.dVdq(yq, g);
+      for (let i = 0; i < n; i++) p[i] = yp[i]! - t0 * f[i]!;
+      const d = problem.dTdp(p, g);
+      for (let i = 0; i < n; i++) q[i] = yq[i]! + t1 * d[i]!;
+      for (let k = 2; k < nOps; k += 2) {
+        const tk = tau[k]!;
+        const fk = problem.dVdq(q, g);
+        for (let i = 0; i < n; i++) p[i] -= tk * fk[i]!;
+        if (k + 1 === nOps) break;
+        const tj = tau[k + 1]!;
+        const dk = problem.dTdp(p, g);
+        for (let i = 0; i < n; i++) q[i] += tj * dk[i]!;
+      }
+    } else {
+      const d = problem.dTdp(yp, g);
+      for (let i = 0; i < n; i++) q[i] = yq[i]! + t0 * d[i]!;
+      const f = problem.dVdq(q, g);
+      for (let i = 0; i < n; i++) p[i] = yp[i]! - t1 * f[i]!;
+      for (let k = 2; k < nOps; k += 2) {
+        const tk = tau[k]!;
+        const dk = problem.dTdp(p, g);
+        for (let i = 0; i < n; i++) q[i] += tk * dk[i]!;
+        if (k + 1 === nOps) break;
+        const tj = tau[k + 1]!;
+        const fk = problem.dVdq(q, g);
+        for (let i = 0; i < n; i++) p[i] -= tj * fk[i]!;
+      }
+    }
+  }
+
+  /** The same for a separable partitioned problem: p ← p + τ·force, time carried by the drifts. */
+  function stepPartitioned(problem: PartitionedProblem<Float64Array>, t: number, yq: Float64Array, yp: Float64Array, q: Float64Array, p: Float64Array): void {
+    const n = yq.length;
+    const g = gradient(n);
+    let tq = t;
+    let qs = yq;
+    let ps = yp;
+    for (let k = 0; k < nOps; k++) {
+      const tk = tau[k]!;
+      if (kinds[k] === DRIFT) {
+        const v = problem.velocity(tq, qs, ps, g);
+        for (let i = 0; i < n; i++) q[i] = qs[i]! + tk * v[i]!;
+        qs = q;
+        tq += tk;
+      } else {
+        const f = problem.force(tq, qs, ps, g);
+        for (let i = 0; i < n; i++) p[i] = ps[i]! + tk * f[i]!;
+        ps = p;
+      }
+    }
+  }
 
   const integrator: SplittingIntegrator<S> = {
     name: s.name,
@@ -163,59 +241,76 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     step(problem, t, y, h, out) {
       checkStep(integrator, problem, h);
       checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
-      const c = problem.space.component;
-      checkPhaseState(y, c);
-      const n = c.size(y.q);
-      if (n !== scratchSize) {
-        scratch = c.zeros(y.q);
-        scratchSize = n;
-      }
-      const g0 = scratch as S;
-      const ham = problem.kind === 'separable-hamiltonian';
-      const sh = problem as SeparableHamiltonianProblem<S>;
-      const pp = problem as PartitionedProblem<S>;
-      let q = c.copy(y.q, out?.q);
-      let p = c.copy(y.p, out?.p);
-      let tq = t;
-      if (c === (float64Space as unknown) && q instanceof Float64Array && p instanceof Float64Array) {
-        const qf = q;
-        const pf = p;
-        for (let k = 0; k < nOps; k++) {
-          const tau = cs[k]! * h;
-          if (kinds[k] === DRIFT) {
-            const g = (ham ? sh.dTdp(pf as S, g0) : pp.velocity(tq, qf as S, pf as S, g0)) as unknown as Float64Array;
-            for (let i = 0; i < n; i++) qf[i] += tau * g[i]!;
-            tq += tau;
-          } else if (ham) {
-            const g = sh.dVdq(qf as S, g0) as unknown as Float64Array;
-            for (let i = 0; i < n; i++) pf[i] -= tau * g[i]!;
-          } else {
-            const g = pp.force(tq, qf as S, pf as S, g0) as unknown as Float64Array;
-            for (let i = 0; i < n; i++) pf[i] += tau * g[i]!;
-          }
+      // Fast path: Float64Array components in core's float64Space, q and p of equal size.
+      const yq = (y as PhaseState<unknown> | null | undefined)?.q;
+      const yp = (y as PhaseState<unknown> | null | undefined)?.p;
+      if (
+        problem.space.component === (float64Space as unknown) &&
+        yq instanceof Float64Array &&
+        yp instanceof Float64Array &&
+        yq.length === yp.length
+      ) {
+        const n = yq.length;
+        let q = yq;
+        let p = yp;
+        if (out !== y) {
+          const oq = out?.q;
+          const op = out?.p;
+          q = oq instanceof Float64Array && oq.length === n ? oq : new Float64Array(n);
+          p = op instanceof Float64Array && op.length === n ? op : new Float64Array(n);
         }
-      } else {
-        for (let k = 0; k < nOps; k++) {
-          const tau = cs[k]! * h;
-          if (kinds[k] === DRIFT) {
-            const g = ham ? sh.dTdp(p, g0) : pp.velocity(tq, q, p, g0);
-            q = c.axpy(tau, g, q, q);
-            tq += tau;
-          } else if (ham) {
-            p = c.axpy(-tau, sh.dVdq(q, g0), p, p);
-          } else {
-            p = c.axpy(tau, pp.force(tq, q, p, g0), p, p);
-          }
+        if (h !== tauH) setTau(h);
+        if (problem.kind === 'separable-hamiltonian') {
+          stepHamiltonian(problem as unknown as SeparableHamiltonianProblem<Float64Array>, yq, yp, q, p);
+        } else {
+          stepPartitioned(problem as unknown as PartitionedProblem<Float64Array>, t, yq, yp, q, p);
         }
+        if (out) {
+          out.q = q as S;
+          out.p = p as S;
+          return out;
+        }
+        return { q: q as S, p: p as S };
       }
-      if (out) {
-        out.q = q;
-        out.p = p;
-        return out;
-      }
-      return { q, p };
+      return genericStep(problem, t, y, h, out);
     },
   };
+
+  /** Any VectorSpace (mutable or immutable), through `copy` and `axpy`. */
+  function genericStep(problem: SplittingProblem<S>, t: number, y: PhaseState<S>, h: number, out: PhaseState<S> | undefined): PhaseState<S> {
+    const c = problem.space.component;
+    checkPhaseState(y, c);
+    const n = c.size(y.q);
+    if (n !== scratchSize) {
+      scratch = c.zeros(y.q);
+      scratchSize = n;
+    }
+    const g0 = scratch as S;
+    const ham = problem.kind === 'separable-hamiltonian';
+    const sh = problem as SeparableHamiltonianProblem<S>;
+    const pp = problem as PartitionedProblem<S>;
+    let q = c.copy(y.q, out?.q);
+    let p = c.copy(y.p, out?.p);
+    let tq = t;
+    for (let k = 0; k < nOps; k++) {
+      const tk = cs[k]! * h;
+      if (kinds[k] === DRIFT) {
+        const g = ham ? sh.dTdp(p, g0) : pp.velocity(tq, q, p, g0);
+        q = c.axpy(tk, g, q, q);
+        tq += tk;
+      } else if (ham) {
+        p = c.axpy(-tk, sh.dVdq(q, g0), p, p);
+      } else {
+        p = c.axpy(tk, pp.force(tq, q, p, g0), p, p);
+      }
+    }
+    if (out) {
+      out.q = q;
+      out.p = p;
+      return out;
+    }
+    return { q, p };
+  }
   return integrator;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integrate, isPhaseflowError, type PhaseState, type VectorSpace } from '@phaseflow/core';
+import { float64Space, integrate, isPhaseflowError, partitionedProblem, separableHamiltonian, type PhaseState, type VectorSpace } from '@phaseflow/core';
 import { createEnergyObserver } from '@phaseflow/observers';
 import {
   createGaussLegendre4,
@@ -13,6 +13,7 @@ import {
   kepler,
   outerSolarSystem,
   pendulum,
+  splittingMethods,
 } from '@phaseflow/symplectic';
 
 const code = (fn: () => unknown): string => {
@@ -187,6 +188,72 @@ describe('generic over the VectorSpace', () => {
         expect(Math.abs(a.p[i]! - b.p[i]!)).toBeLessThan(1e-13);
       }
     }
+  });
+});
+
+describe('Float64Array fast path', () => {
+  // A copy of float64Space is not core's float64Space, so it takes the generic axpy path:
+  // the same arithmetic, hence bitwise the same states.
+  const genericF64: VectorSpace<Float64Array> = { ...float64Space, name: 'float64-generic' };
+  const hh = henonHeiles();
+  const slow = separableHamiltonian<Float64Array>({ space: genericF64, dTdp: hh.problem.dTdp, dVdq: hh.problem.dVdq });
+  const bits = (a: PhaseState<Float64Array>) => [...a.q, ...a.p];
+  const methods = Object.entries(splittingMethods);
+
+  it('every method gives bitwise the states of the generic path, into y, into a separate out, and without out', () => {
+    for (const [name, make] of methods) {
+      const m = make();
+      const ref = make();
+      let y = hh.y0();
+      let z = hh.y0();
+      let spare = hh.y0();
+      let r = hh.y0();
+      for (let i = 0; i < 20; i++) {
+        const h = i % 3 === 0 ? 0.05 : -0.03 + 1e-3 * i; // h changes, including sign
+        const a = m.step(hh.problem, 0, y, h); // fresh output
+        const b = m.step(hh.problem, 0, y, h, y); // in place
+        const zNew = m.step(hh.problem, 0, z, h, spare); // alternating buffers, as integrate does
+        spare = z;
+        z = zNew;
+        r = ref.step(slow, 0, r, h);
+        expect(bits(a), name).toEqual(bits(b));
+        expect(bits(b), name).toEqual(bits(r));
+        expect(bits(z), name).toEqual(bits(r));
+        expect(b).toBe(y);
+        expect(zNew).not.toBe(spare);
+        y = b;
+      }
+    }
+  });
+
+  it('separable partitioned problems with a time-dependent force match the generic path', () => {
+    const force = (t: number, q: Float64Array, _p: Float64Array, out: Float64Array = new Float64Array(q.length)): Float64Array => {
+      for (let i = 0; i < q.length; i++) out[i] = -q[i]! + Math.cos(t + i);
+      return out;
+    };
+    const velocity = (_t: number, _q: Float64Array, p: Float64Array, out: Float64Array = new Float64Array(p.length)): Float64Array => (out.set(p), out);
+    const fast = partitionedProblem<Float64Array>({ velocity, force, separable: true });
+    const gen = partitionedProblem<Float64Array>({ velocity, force, separable: true, space: genericF64 });
+    for (const [name, make] of methods) {
+      const a = integrate(make(), fast, { q: Float64Array.of(1, 0, -1), p: Float64Array.of(0, 0.5, 0) }, { t0: 0.3, tEnd: 2, steps: 17 });
+      const b = integrate(make(), gen, { q: Float64Array.of(1, 0, -1), p: Float64Array.of(0, 0.5, 0) }, { t0: 0.3, tEnd: 2, steps: 17 });
+      expect(bits(a.yFinal), name).toEqual(bits(b.yFinal));
+    }
+  });
+
+  it('reuses out buffers of the right size and replaces wrong ones; q and p sizes still checked', () => {
+    const verlet = createStormerVerlet();
+    const y = hh.y0();
+    const out = { q: new Float64Array(2), p: new Float64Array(2) };
+    const keepQ = out.q;
+    expect(verlet.step(hh.problem, 0, y, 0.1, out).q).toBe(keepQ);
+    const odd = { q: new Float64Array(5), p: [0, 0] as unknown as Float64Array };
+    const r = verlet.step(hh.problem, 0, y, 0.1, odd);
+    expect(r.q.length).toBe(2);
+    expect(r.p).toBeInstanceOf(Float64Array);
+    expect(bits(r)).toEqual(bits(verlet.step(hh.problem, 0, y, 0.1)));
+    expect(bits(y)).toEqual(bits(hh.y0())); // input untouched
+    expect(code(() => verlet.step(hh.problem, 0, { q: new Float64Array(2), p: new Float64Array(3) }, 0.1))).toBe('SHAPE_MISMATCH');
   });
 });
 
