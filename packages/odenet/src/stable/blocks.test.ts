@@ -106,6 +106,32 @@ describe('stable blocks', () => {
     });
   }
 
+  it('forwardEnsemble evaluates J parameter sets at once, as set + forward would', () => {
+    const x = tf.tensor2d(x0, [BATCH, W]);
+    for (const make of [...Object.values(makers), (o: { depth: number; T: number }) => new IntegratorBlock({ ...o, integrator: rk4(), seed: 3 })]) {
+      const block = make({ depth: 3, T: 1 });
+      block.forward(x).dispose();
+      const view = block.parameters;
+      const p = view.size;
+      const thetas = createRandom(11).fillNormal(new Float64Array(2 * p), 0, 0.5);
+      const before = tf.memory().numTensors;
+      const outs = view.forwardEnsemble!(thetas, 2, x);
+      expect(outs.length).toBe(2);
+      const batched = outs.map((o) => Array.from(o.dataSync()));
+      tf.dispose(outs);
+      expect(tf.memory().numTensors).toBe(before);
+      for (let j = 0; j < 2; j++) {
+        view.set(thetas.subarray(j * p, (j + 1) * p));
+        const y = block.forward(x);
+        const single = y.dataSync();
+        for (let i = 0; i < single.length; i++) expect(batched[j]![i]!).toBeCloseTo(single[i]!, 5);
+        y.dispose();
+      }
+      block.dispose();
+    }
+    x.dispose();
+  });
+
   it('gradients reach every kernel and bias, without leaks', () => {
     const block = new HamiltonianBlock({ depth: 4, T: 1, seed: 1 });
     const x = tf.tensor2d(x0, [BATCH, W]);

@@ -151,9 +151,27 @@ export abstract class StableBlock extends PhaseflowLayer {
     return singleShape(inputShape) as tf.Shape;
   }
 
-  /** The step kernels as one tensor per step (K_j, possibly transformed, e.g. antisymmetrised). */
-  protected kernels(): tf.Tensor2D[] {
-    return tf.unstack(this.kernel!.read()) as tf.Tensor2D[];
+  /**
+   * The kernels the steps use, from the stored ones (identity here; the antisymmetric block
+   * maps K ↦ ½(K − Kᵀ) − γI). Acts on the last two axes, so ensembles [J, m, w, w] work too.
+   */
+  protected transformKernel(k: tf.Tensor): tf.Tensor {
+    return k;
+  }
+
+  private kernels(): tf.Tensor2D[] {
+    return tf.unstack(this.transformKernel(this.kernel!.read())) as tf.Tensor2D[];
+  }
+
+  /**
+   * J parameter sets at once (the batched evaluation derivative-free trainers use):
+   * `inputs` [J, B, w], `weights` [K: [J, m, w, w], b: [J, m, w]]; returns [J, B, w].
+   */
+  override callEnsemble(inputs: tf.Tensor, weights: readonly tf.Tensor[]): tf.Tensor {
+    this.checkInput(inputs);
+    const ks = tf.unstack(this.transformKernel(weights[0]!), 1) as unknown as tf.Tensor2D[];
+    const bs = tf.unstack(weights[1]!, 1).map((b) => tf.expandDims(b, 1));
+    return this.steps(inputs, ks, bs);
   }
 
   /**
@@ -162,7 +180,7 @@ export abstract class StableBlock extends PhaseflowLayer {
    */
   protected abstract steps(x: tf.Tensor, ks: readonly tf.Tensor2D[], bs: readonly tf.Tensor[], record?: tf.Tensor[]): tf.Tensor;
 
-  private checkInput(x: tf.Tensor): void {
+  protected checkInput(x: tf.Tensor): void {
     if (this.width !== undefined && x.shape[x.shape.length - 1] !== this.width) {
       throw new PhaseflowError('SHAPE_MISMATCH', `input: expected width ${this.width}, received ${x.shape[x.shape.length - 1]}`, {
         argument: 'input',
@@ -278,11 +296,10 @@ export class AntisymmetricBlock extends StableBlock {
     super(args, ['gamma']);
     this.gamma = args.gamma === undefined ? 0.1 : checkNonNegative('args.gamma', args.gamma);
   }
-  protected override kernels(): tf.Tensor2D[] {
-    const k = this.kernel!.read();
-    const w = this.width!;
-    const a = tf.sub(tf.mul(tf.sub(k, tf.transpose(k, [0, 2, 1])), 0.5), tf.mul(tf.eye(w), this.gamma));
-    return tf.unstack(a) as tf.Tensor2D[];
+  protected override transformKernel(k: tf.Tensor): tf.Tensor {
+    const r = k.rank;
+    const perm = [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2];
+    return tf.sub(tf.mul(tf.sub(k, tf.transpose(k, perm)), 0.5), tf.mul(tf.eye(this.width!), this.gamma));
   }
   protected steps(x: tf.Tensor, ks: readonly tf.Tensor2D[], bs: readonly tf.Tensor[], record?: tf.Tensor[]): tf.Tensor {
     let y = x;
