@@ -134,10 +134,10 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
     }
   };
 
-  const checkFinite = (out: Float64Array, off: number, step: number, partial: Matrix): void => {
+  const checkFinite = (out: Float64Array, off: number, step: number, partial: () => Matrix): void => {
     for (let k = 0; k < outputDim; k++) {
       if (!Number.isFinite(out[off + k]!)) {
-        throw new PhaseflowError('NON_FINITE_STATE', `esn output became non-finite at step ${step}`, { step }, { partial });
+        throw new PhaseflowError('NON_FINITE_STATE', `esn output became non-finite at step ${step}`, { step }, { partial: partial() });
       }
     }
   };
@@ -185,7 +185,7 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
         readout.apply(features, 0, od, t * outputDim);
         for (let k = 0; k < outputDim; k++) last[k] = od[t * outputDim + k]!;
       }
-      if (U.rows > 0) checkFinite(od, (U.rows - 1) * outputDim, U.rows - 1, out);
+      if (U.rows > 0) checkFinite(od, (U.rows - 1) * outputDim, U.rows - 1, () => out);
       return out;
     },
     generate(steps, options = {}) {
@@ -205,7 +205,7 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
         advance(last, 0, last, 0);
         readout.apply(features, 0, od, t * outputDim);
         for (let k = 0; k < outputDim; k++) last[k] = od[t * outputDim + k]!;
-        if ((t & 63) === 63 || t === steps - 1) checkFinite(od, t * outputDim, t, matrix(t, outputDim, od.slice(0, t * outputDim)));
+        if ((t & 63) === 63 || t === steps - 1) checkFinite(od, t * outputDim, t, () => matrix(t, outputDim, od.slice(0, t * outputDim)));
       }
       return out;
     },

@@ -284,7 +284,20 @@ function cholesky(A: Float64Array, n: number): void {
     const ljj = Math.sqrt(d);
     A[rj + j] = ljj;
     const inv = 1 / ljj;
-    for (let i = j + 1; i < n; i++) {
+    let i = j + 1;
+    // Two rows per pass share the loads of row j.
+    for (; i + 1 < n; i += 2) {
+      const ri = i * n, rk = ri + n;
+      let s = A[ri + j]!, t = A[rk + j]!;
+      for (let k = 0; k < j; k++) {
+        const l = A[rj + k]!;
+        s -= A[ri + k]! * l;
+        t -= A[rk + k]! * l;
+      }
+      A[ri + j] = s * inv;
+      A[rk + j] = t * inv;
+    }
+    for (; i < n; i++) {
       const ri = i * n;
       let s = A[ri + j]!;
       for (let k = 0; k < j; k++) s -= A[ri + k]! * A[rj + k]!;
