@@ -126,7 +126,7 @@ describe('neural ODE layers', () => {
     const loss = () => tf.mean(tf.square(tf.sub(ode.apply(x0) as tf.Tensor, target))) as tf.Scalar;
     const first = tf.tidy(() => loss().dataSync()[0]!);
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 60; i++) tf.dispose(opt.minimize(loss, true));
+    for (let i = 0; i < 60; i++) tf.dispose(opt.minimize(loss, true)!);
     const after = tf.memory().numTensors;
     const last = tf.tidy(() => loss().dataSync()[0]!);
     expect(last).toBeLessThan(0.2 * first);
