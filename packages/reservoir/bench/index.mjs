@@ -136,6 +136,13 @@ try {
   reservoirpy = { measured: true, ...JSON.parse(out) };
 } catch { /* keep the note */ }
 
+// ---- numpy/scipy peer doing ReservoirPy's arithmetic, same run, same load --------------
+let numpyPeer = { measured: false, note: 'python3 with numpy and scipy not available' };
+try {
+  const py = (units, seed) => JSON.parse(execFileSync('python3', [path.join(here, 'numpy_esn.py'), shared, String(units), String(seed)], { encoding: 'utf8', timeout: 600_000 }));
+  numpyPeer = { measured: true, what: 'bench/numpy_esn.py: scipy.sparse reservoir loop + BLAS Gram + LAPACK solve (ReservoirPy 0.4.2 arithmetic without its framework overhead)', mackeyGlass500: py(500, 0), mackeyGlass2000: py(2000, 0) };
+} catch (e) { numpyPeer.note += `: ${String(e.message ?? e).slice(0, 200)}`; }
+
 const m500 = summarise(mg500), m2000 = summarise(mg2000);
 const allEsn = esnVpt.map((r) => r.mean);
 console.log(JSON.stringify({
@@ -155,5 +162,6 @@ console.log(JSON.stringify({
     direct: nvarDirect,
   },
   reference,
+  numpyPeer,
   reservoirpy,
 }, null, 2));
