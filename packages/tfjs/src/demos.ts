@@ -89,12 +89,12 @@ export const demos: readonly Demo[] = [
       const numbers: Record<string, unknown> = { backend: backend.name };
       const curves: { epoch: number; loss: number; task: string }[] = [];
       const tasks = [
-        { key: 'moons', data: moons, hidden: [16, 16], epochs: 30, lr: 0.02 },
-        { key: 'spirals', data: spirals, hidden: [32, 32], epochs: 40, lr: 0.05 },
+        { key: 'moons', data: moons, n: 400, hidden: [16, 16], epochs: 30, lr: 0.02 },
+        { key: 'spirals', data: spirals, n: 800, hidden: [32, 32], epochs: 60, lr: 0.01 },
       ];
       for (const [i, task] of tasks.entries()) {
         context.progress(i / tasks.length, `training on ${task.key}`);
-        const train = task.data(400, context.seed);
+        const train = task.data(task.n, context.seed);
         const test = task.data(400, context.seed + 1);
         const model = createMlp({ inputs: 2, hidden: task.hidden, outputs: 2, seed: context.seed });
         const history = await createGradientTrainer({ learningRate: task.lr, epochs: task.epochs, batchSize: 32, seed: context.seed }).fit(model, train, {
