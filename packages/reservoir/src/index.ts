@@ -1,13 +1,33 @@
-export * from './matrix.js';
-export * from './sparse.js';
-export * from './init.js';
-export * from './spectral.js';
-export * from './reservoir.js';
-export * from './readout.js';
-export * from './trainers.js';
-export * from './esn.js';
-export * from './nvar.js';
-export * from './metrics.js';
-export * from './sweep.js';
-export * from './search.js';
-export * from './serialize.js';
+/**
+ * @phaseflow/reservoir — reservoir computing: echo state networks (shallow and deep), ridge,
+ * RLS (FORCE) and LMS readouts as core Trainers, next-generation RC (NVAR), metrics,
+ * hyper-parameter search and exact JSON save/load.
+ */
+export { matrix, isMatrix, toMatrix, toMatrixList, toRows } from './matrix.js';
+export type { Matrix, SeriesLike } from './matrix.js';
+export { csrFromTriplets, csrFromDense, csrToDense, csrMatVec, csrScale, checkCsr, matVecUnchecked } from './sparse.js';
+export type { CsrMatrix } from './sparse.js';
+export { randomSparse, randomVector, toRandom } from './init.js';
+export type { RandomSparseOptions, WeightDistribution } from './init.js';
+export { spectralRadius, rescaleSpectralRadius } from './spectral.js';
+export type { SpectralRadiusOptions } from './spectral.js';
+export { createReservoir } from './reservoir.js';
+export type { Reservoir, ReservoirOptions, ReservoirRunOptions } from './reservoir.js';
+export { createReadout, createRidgeAccumulator } from './readout.js';
+export type { Readout, RidgeAccumulator } from './readout.js';
+export { createRidge, createRls, createLms } from './trainers.js';
+export type {
+  FeatureVisitor, LmsOptions, ReadoutData, ReadoutHistory, ReadoutModel, ReadoutTrainer, RidgeOptions, RlsOptions,
+} from './trainers.js';
+export { createEsn } from './esn.js';
+export type { Esn, EsnFitOptions, EsnOptions } from './esn.js';
+export { createNvar } from './nvar.js';
+export type { NvarModel, NvarOptions } from './nvar.js';
+export { rmse, nrmse, rsquare, validPredictionTime } from './metrics.js';
+export type { VptOptions } from './metrics.js';
+export { ridgeSweep } from './sweep.js';
+export type { RidgeSweepOptions, RidgeSweepRow } from './sweep.js';
+export { randomSearch } from './search.js';
+export type { RandomSearchOptions, SearchDimension, TrialParams, TrialResult } from './search.js';
+export { saveModel, loadModel } from './serialize.js';
+export type { SavedModel } from './serialize.js';

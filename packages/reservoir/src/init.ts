@@ -102,7 +102,14 @@ export function randomVector(
   return out;
 }
 
-/** A Random from a seed or the Random itself. */
+/**
+ * A Random from a seed (validated as an integer in [0, 2³²)) or the Random itself.
+ *
+ * @example
+ * ```ts
+ * const rng = toRandom('options.seed', 42);
+ * ```
+ */
 export function toRandom(argument: string, seed: number | Random | undefined): Random {
   if (seed === undefined) return createRandom(0);
   if (typeof seed === 'object' && seed !== null && typeof (seed as Random).uniform === 'function') return seed as Random;

@@ -8,7 +8,7 @@ let count = 0;
 function counting<T>(f: () => T): T {
   count = 0;
   class Counted extends Original {
-    static [Symbol.hasInstance](v: unknown): boolean {
+    static override [Symbol.hasInstance](v: unknown): boolean {
       return v instanceof Original;
     }
     constructor(...args: unknown[]) {
