@@ -201,10 +201,10 @@ describe('IntegratorBlock', () => {
     const h = 1.2 / 3;
     for (let s = 0; s < BATCH; s++) {
       // K(t) piecewise constant: one Float64 problem per step, driven by core's integrate.
-      let state = Float64Array.from(x0.subarray(s * W, (s + 1) * W));
+      let state: Float64Array = Float64Array.from(x0.subarray(s * W, (s + 1) * W));
       for (let j = 0; j < 3; j++) {
         const problem = odeProblem((_t, yy: Float64Array) => tanh(add(matVec(ks[j]!, W, yy, false), bs[j]!)));
-        state = integrate(rk4(), problem, state, { t0: j * h, tEnd: (j + 1) * h, steps: 1 }).yFinal;
+        state = integrate(rk4<Float64Array>(), problem, state, { t0: j * h, tEnd: (j + 1) * h, steps: 1 }).yFinal;
       }
       for (let i = 0; i < W; i++) expect(got[s * W + i]!).toBeCloseTo(state[i]!, 5);
     }

@@ -11,6 +11,7 @@ export {
 } from './layers.js';
 export type {
   AntisymmetricBlockArgs,
+  AnyBlockIntegrator,
   BlockIntegrator,
   IntegratorBlockArgs,
   ParabolicBlockArgs,

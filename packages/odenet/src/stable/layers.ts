@@ -477,6 +477,13 @@ export class ParabolicBlock extends StableBlock {
 /** An integrator an {@link IntegratorBlock} can run: explicit RK (`ode`) or splitting (`partitioned`) methods over tensors. */
 export type BlockIntegrator = Integrator<OdeProblem<tf.Tensor>, tf.Tensor> | Integrator<PartitionedProblem<tf.Tensor>, PhaseState<tf.Tensor>>;
 
+/**
+ * What an {@link IntegratorBlock} accepts at the type level: any core Integrator, whatever
+ * state type it was created for (`createYoshida6()` defaults to Float64Array; the block runs
+ * it on tensors, which generic integrators support at run time).
+ */
+export type AnyBlockIntegrator = Integrator<never, unknown>;
+
 const integratorFactories = new Map<string, () => BlockIntegrator>();
 
 /**
@@ -490,11 +497,11 @@ const integratorFactories = new Map<string, () => BlockIntegrator>();
  * registerBlockIntegrator(() => createMyIntegrator());
  * ```
  */
-export function registerBlockIntegrator(factory: () => BlockIntegrator): string {
+export function registerBlockIntegrator(factory: () => AnyBlockIntegrator): string {
   if (typeof factory !== 'function') invalid('factory', 'a function returning an Integrator', factory);
   const integrator = factory();
   checkIntegrator('factory()', integrator);
-  integratorFactories.set(integrator.name, factory);
+  integratorFactories.set(integrator.name, factory as () => BlockIntegrator);
   return integrator.name;
 }
 
@@ -519,7 +526,7 @@ export interface IntegratorBlockArgs extends StableBlockArgs {
    * The integrator, or the name of one registered with {@link registerBlockIntegrator}
    * (built in: the explicit Runge–Kutta methods and the splitting methods by their names).
    */
-  integrator: BlockIntegrator | string;
+  integrator: AnyBlockIntegrator | string;
 }
 
 /**

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkInteger, checkOneOf, checkOptions, checkPositive, invalid } from '@phaseflow/core';
 import { ACTIVATIONS, PhaseflowDense, type ActivationName } from '@phaseflow/tfjs';
-import { IntegratorBlock, STABLE_BLOCKS, StableBlock, type BlockIntegrator, type StableBlockKind } from './layers.js';
+import { IntegratorBlock, STABLE_BLOCKS, StableBlock, type AnyBlockIntegrator, type StableBlockKind } from './layers.js';
 
 /** Options of {@link createStableNetwork}. */
 export interface StableNetworkOptions {
@@ -17,7 +17,7 @@ export interface StableNetworkOptions {
   /** Block kind, or `integrator` with {@link StableNetworkOptions.integrator}. */
   readonly block: StableBlockKind | 'integrator';
   /** The integrator of an `integrator` block. */
-  readonly integrator?: BlockIntegrator | string;
+  readonly integrator?: AnyBlockIntegrator | string;
   /** Feature width w of the flow. */
   readonly width: number;
   /** Steps N. */
