@@ -63,12 +63,16 @@ export const stormerVerletControl: Integrator<SeparableHamiltonianProblem<F>, Ph
     const c = pr.space.component;
     const n = y.q.length;
     const g = buf(this, n);
-    const q = out ? out.q : new Float64Array(n);
-    const p = out ? out.p : new Float64Array(n);
-    c.axpy(-h / 2, pr.dVdq(y.q, g), y.p, p);
-    c.axpy(h, pr.dTdp(p, g), y.q, q);
-    c.axpy(-h / 2, pr.dVdq(q, g), p, p);
-    return out ?? { q, p };
+    // Use every return value: immutable spaces (tensors) ignore `out`.
+    let p = c.axpy(-h / 2, pr.dVdq(y.q, g), y.p, out?.p ?? new Float64Array(n));
+    const q = c.axpy(h, pr.dTdp(p, g), y.q, out?.q ?? new Float64Array(n));
+    p = c.axpy(-h / 2, pr.dVdq(q, g), p, p);
+    if (out) {
+      out.q = q;
+      out.p = p;
+      return out;
+    }
+    return { q, p };
   },
 };
 
@@ -83,11 +87,14 @@ export const symplecticEulerControl: Integrator<SeparableHamiltonianProblem<F>, 
     const c = pr.space.component;
     const n = y.q.length;
     const g = buf(this, n);
-    const q = out ? out.q : new Float64Array(n);
-    const p = out ? out.p : new Float64Array(n);
-    c.axpy(-h, pr.dVdq(y.q, g), y.p, p);
-    c.axpy(h, pr.dTdp(p, g), y.q, q);
-    return out ?? { q, p };
+    const p = c.axpy(-h, pr.dVdq(y.q, g), y.p, out?.p ?? new Float64Array(n));
+    const q = c.axpy(h, pr.dTdp(p, g), y.q, out?.q ?? new Float64Array(n));
+    if (out) {
+      out.q = q;
+      out.p = p;
+      return out;
+    }
+    return { q, p };
   },
 };
 
