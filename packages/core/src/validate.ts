@@ -188,14 +188,22 @@ export function checkStep(
   problem: { readonly kind: string } | null | undefined,
   h: number,
 ): void {
-  if (problem === null || typeof problem !== 'object' || !integrator.problemKinds.includes(problem.kind)) {
-    const got = problem !== null && typeof problem === 'object' ? String(problem.kind) : describeValue(problem);
+  const kinds = integrator.problemKinds;
+  // A plain loop: this runs on every step and Array.prototype.includes costs several ns here.
+  let known = false;
+  if (problem !== null && typeof problem === 'object') {
+    for (let i = 0; i < kinds.length; i++) if (kinds[i] === problem.kind) known = true;
+  }
+  if (!known) {
+    const got = problem !== null && typeof problem === 'object' ? String((problem as { kind: unknown }).kind) : describeValue(problem);
     throw new PhaseflowError(
       'UNSUPPORTED_PROBLEM',
       `problem: integrator ${integrator.name} solves ${integrator.problemKinds.join(', ')} problems, received ${got}`,
       { argument: 'problem', expected: integrator.problemKinds.join(' | '), received: got },
     );
   }
-  if (typeof h !== 'number' || !Number.isFinite(h)) invalid('h', 'a finite, non-zero step', h, typeof h === 'number' ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
-  if (h === 0) invalid('h', 'a finite, non-zero step', h);
+  // h − h is 0 for finite numbers and NaN for ±Infinity/NaN: one comparison on the hot path.
+  if (typeof h !== 'number' || h - h !== 0 || h === 0) {
+    invalid('h', 'a finite, non-zero step', h, typeof h === 'number' && !Number.isFinite(h) ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+  }
 }
