@@ -76,6 +76,7 @@ out.speed = speed;
 const kinds = {
   resnet: (depth, T) => new ResNetBlock({ depth, T, seed: 1 }),
   antisymmetric: (depth, T) => new AntisymmetricBlock({ depth, T, seed: 1 }),
+  'antisymmetric(gamma=0.01)': (depth, T) => new AntisymmetricBlock({ depth, T, seed: 1, gamma: 0.01 }),
   hamiltonian: (depth, T) => new HamiltonianBlock({ depth, T, seed: 1 }),
   leapfrog: (depth, T) => new LeapfrogBlock({ depth, T, seed: 1 }),
   parabolic: (depth, T) => new ParabolicBlock({ depth, T, seed: 1 }),
@@ -96,9 +97,13 @@ if (!quick) {
   ];
   out.classification = [];
   for (const r of runs) {
-    const res = await runToyClassification({ ...r, learningRate: 0.02, batchSize: 64, seed: 1, prolong: true });
+    const res = await runToyClassification({ ...r, learningRate: 0.02, batchSize: 64, seed: 1, prolong: true, fineTuneEpochs: 2 });
     const { history: _h, ...rest } = res;
-    out.classification.push({ ...rest, prolongationDropPoints: 100 * (res.testAccuracy - res.prolongedTestAccuracy) });
+    out.classification.push({
+      ...rest,
+      prolongationDropPoints: 100 * (res.testAccuracy - res.prolongedTestAccuracy),
+      dropAfterFineTuningPoints: res.fineTunedTestAccuracy.map((a) => 100 * (res.testAccuracy - a)),
+    });
   }
 
   // ---- multilevel schedule: 4 → 8 → 16 steps on the Swiss roll ----

@@ -31,6 +31,8 @@ export interface ToyClassificationOptions {
   readonly seed?: number;
   /** Also measure test accuracy right after prolonging the trained net to 2N steps (default false). */
   readonly prolong?: boolean;
+  /** With `prolong`: train the prolonged net this many more epochs (η/4), measuring test accuracy after each (default 0). */
+  readonly fineTuneEpochs?: number;
   /** Time regularisation of the block's weights (default none); see {@link regularizedCrossEntropy}. */
   readonly regularization?: TimeRegularizerOptions;
   /** Keep the trained model and the standardised test set in the result (the caller disposes the model). */
@@ -55,6 +57,8 @@ export interface ToyClassificationResult {
   readonly testAccuracy: number;
   /** Test accuracy of the prolonged (2N-step) network, before any further training. */
   readonly prolongedTestAccuracy?: number;
+  /** Test accuracy of the prolonged network after each fine-tuning epoch. */
+  readonly fineTunedTestAccuracy?: number[];
   /** Wall time of the training in ms, and the mean epoch time. */
   readonly trainMs: number;
   readonly meanEpochMs: number;
@@ -76,7 +80,7 @@ export interface ToyClassificationResult {
  */
 export async function runToyClassification(options: ToyClassificationOptions): Promise<ToyClassificationResult> {
   if (options === null || typeof options !== 'object') invalid('options', 'an options object', options);
-  const o = checkOptions('options', options, ['data', 'block', 'n', 'width', 'depth', 'T', 'learningRate', 'epochs', 'batchSize', 'seed', 'prolong', 'keepModel', 'regularization']);
+  const o = checkOptions('options', options, ['data', 'block', 'n', 'width', 'depth', 'T', 'learningRate', 'epochs', 'batchSize', 'seed', 'prolong', 'fineTuneEpochs', 'keepModel', 'regularization']);
   const data = checkOneOf('options.data', o.data, ['swiss-roll', 'peaks'] as const);
   const block = (o.block ?? 'hamiltonian') as StableBlockKind;
   const n = o.n === undefined ? 1024 : checkInteger('options.n', o.n, { min: 20 });
@@ -87,6 +91,8 @@ export async function runToyClassification(options: ToyClassificationOptions): P
   const epochs = o.epochs === undefined ? 60 : checkInteger('options.epochs', o.epochs, { min: 1 });
   const batchSize = o.batchSize === undefined ? 64 : checkInteger('options.batchSize', o.batchSize, { min: 1 });
   const seed = o.seed === undefined ? 1 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 31 });
+  const fineTuneEpochs = o.fineTuneEpochs === undefined ? 0 : checkInteger('options.fineTuneEpochs', o.fineTuneEpochs, { min: 0 });
+  if (fineTuneEpochs > 0 && o.prolong !== true) invalid('options.fineTuneEpochs', 'nothing unless options.prolong is true', o.fineTuneEpochs);
   const set = data === 'swiss-roll' ? swissRoll({ n, seed }) : peaks({ n, seed });
   const { train, test } = standardize(split(set, { train: 0.8, validation: 0, seed: seed + 1 }));
   const toX = (s: ClassificationSet) => tf.tensor2d(Float32Array.from(s.x), [s.n, s.dim]);
@@ -104,10 +110,20 @@ export async function runToyClassification(options: ToyClassificationOptions): P
     const testAccuracy = evaluate(model, { x: xTest, y: test.y }).accuracy!;
     const trainAccuracy = evaluate(model, { x: xTrain, y: train.y }).accuracy!;
     let prolongedTestAccuracy: number | undefined;
+    const fineTunedTestAccuracy: number[] = [];
     if (o.prolong === true) {
       const fine = prolongModel(model);
-      prolongedTestAccuracy = evaluate(fine, { x: xTest, y: test.y }).accuracy!;
-      fine.dispose();
+      try {
+        prolongedTestAccuracy = evaluate(fine, { x: xTest, y: test.y }).accuracy!;
+        for (let e = 0; e < fineTuneEpochs; e++) {
+          const fineLoss = o.regularization === undefined ? 'sparse-categorical-crossentropy' : regularizedCrossEntropy(fine, o.regularization);
+          const tuner = createGradientTrainer({ optimizer: 'adam', learningRate: learningRate / 4, epochs: 1, batchSize, seed: seed + 100 + e, loss: fineLoss });
+          await tuner.fit(fine, { x: xTrain, y: Array.from(train.y) });
+          fineTunedTestAccuracy.push(evaluate(fine, { x: xTest, y: test.y }).accuracy!);
+        }
+      } finally {
+        fine.dispose();
+      }
     }
     findBlock(model);
     return {
@@ -126,6 +142,7 @@ export async function runToyClassification(options: ToyClassificationOptions): P
       trainAccuracy,
       testAccuracy,
       ...(prolongedTestAccuracy !== undefined && { prolongedTestAccuracy }),
+      ...(fineTuneEpochs > 0 && { fineTunedTestAccuracy }),
       trainMs,
       meanEpochMs: history.epochMs.reduce((a, b) => a + b, 0) / history.epochMs.length,
       backend: history.backend,
