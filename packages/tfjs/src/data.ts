@@ -122,7 +122,8 @@ export function toTensors(data: TensorData, kind: TargetKind, classesOf: (x: tf.
       yt = kind === 'binary' ? tf.tensor2d(f, [n, 1]) : tf.tensor1d(f);
     } else {
       const rows = y as readonly (ArrayLike<number> | number)[];
-      yt = typeof rows[0] === 'number' ? rowsToTensor(`${argument}.y`, (rows as number[]).map((v) => [v])) : rowsToTensor(`${argument}.y`, rows as ArrayLike<number>[]);
+      // Array.from, not .map: a typed array's map would coerce each [v] back to a number.
+      yt = typeof rows[0] === 'number' ? rowsToTensor(`${argument}.y`, Array.from(rows as ArrayLike<number>, (v) => [v])) : rowsToTensor(`${argument}.y`, rows as ArrayLike<number>[]);
     }
     return { x: xt, y: yt, n };
   } catch (e) {

@@ -43,6 +43,12 @@ export interface GradientTrainerOptions {
   readonly momentum?: number;
   /** Loss (default `sparse-categorical-crossentropy`). */
   readonly loss?: LossName | LossFunction;
+  /**
+   * How targets are read: class `labels` (a 1-D tensor of class indices), `binary` labels
+   * (n × 1), or real-valued `rows` (n × k). Follows from a named loss; a custom loss function
+   * reads `rows` unless this says otherwise.
+   */
+  readonly targets?: TargetKind;
   /** Epochs (default 10); `fit` options may override. */
   readonly epochs?: number;
   /** Minibatch size (default 32). */
@@ -82,7 +88,7 @@ export interface GradientHistory extends TrainingHistory {
   readonly backend: string;
 }
 
-const TRAINER_KEYS = ['optimizer', 'learningRate', 'momentum', 'loss', 'epochs', 'batchSize', 'seed', 'shuffle', 'schedule', 'clipNorm', 'clipValue', 'validationSplit'];
+const TRAINER_KEYS = ['optimizer', 'learningRate', 'momentum', 'loss', 'targets', 'epochs', 'batchSize', 'seed', 'shuffle', 'schedule', 'clipNorm', 'clipValue', 'validationSplit'];
 const FIT_KEYS = ['observers', 'signal', 'epochs', 'validationData'];
 const LOSSES: readonly LossName[] = ['sparse-categorical-crossentropy', 'categorical-crossentropy', 'binary-crossentropy', 'mse'];
 
@@ -239,7 +245,10 @@ export function createGradientTrainer(
   const validationSplit = o.validationSplit === undefined ? 0 : checkInRange('options.validationSplit', o.validationSplit, 0, 1);
   if (validationSplit >= 1) invalid('options.validationSplit', 'a fraction in [0, 1)', validationSplit);
   const lossFn = lossFunction(loss);
-  const kind = targetKind(loss);
+  const kind = o.targets === undefined ? targetKind(loss) : checkOneOf<TargetKind>('options.targets', o.targets, ['labels', 'binary', 'rows']);
+  if (o.targets !== undefined && typeof loss === 'string' && o.targets !== targetKind(loss)) {
+    invalid('options.targets', `${JSON.stringify(targetKind(loss))} (what loss ${JSON.stringify(loss)} reads)`, o.targets);
+  }
   const name = `gradient(${optimizerName})`;
 
   async function fit(modelArg: TrainableModel, data: TensorData, fitOptions?: GradientFitOptions): Promise<GradientHistory> {
