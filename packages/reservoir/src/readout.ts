@@ -103,7 +103,6 @@ export interface RidgeAccumulator {
   solve(ridge: number, readout: Readout): number;
 }
 
-const BLOCK = 64;
 
 /**
  * The streaming normal equations behind {@link createRidge} (exposed for custom trainers and
@@ -128,6 +127,8 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
   // Shifts are kept at zero (ReservoirPy's raw-sum centring); see the file comment.
   const kx = new Float64Array(n);
   const ky = new Float64Array(m);
+  // Samples per block: larger blocks amortise the Kahan sweep over the n × n sums.
+  const BLOCK = n > 1000 ? 128 : 64;
   const bx = new Float64Array(BLOCK * n);
   const by = new Float64Array(BLOCK * m);
   let inBlock = 0;
@@ -139,15 +140,16 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
     // Gb = XbᵀXb (upper triangle), four samples × two rows per pass, then Sxx += Gb with
     // Kahan compensation: the Gram is then summed almost exactly, whatever the length.
     Gb.fill(0);
-    let s = 0;
-    for (; s + 4 <= B; s += 4) {
-      const o0 = s * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-      let i = 0;
-      // Two rows of Gb per pass share the loads of the four samples' entries j.
-      for (; i + 1 < n; i += 2) {
+    const full = B - (B % 4);
+    // Row pairs outermost: the two rows of Gb stay in cache while every sample of the block
+    // streams past (for N = 2000, Gb is 32 MB and a sample-outer loop is memory-bound).
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const gi = i * n, gk = gi + n;
+      for (let s = 0; s < full; s += 4) {
+        const o0 = s * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
         const a0 = bx[o0 + i]!, a1 = bx[o1 + i]!, a2 = bx[o2 + i]!, a3 = bx[o3 + i]!;
         const b0 = bx[o0 + i + 1]!, b1 = bx[o1 + i + 1]!, b2 = bx[o2 + i + 1]!, b3 = bx[o3 + i + 1]!;
-        const gi = i * n, gk = gi + n;
         Gb[gi + i]! += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
         for (let j = i + 1; j < n; j++) {
           const x0 = bx[o0 + j]!, x1 = bx[o1 + j]!, x2 = bx[o2 + j]!, x3 = bx[o3 + j]!;
@@ -155,17 +157,20 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
           Gb[gk + j]! += b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3;
         }
       }
-      for (; i < n; i++) {
+    }
+    if (i < n) {
+      for (let s = 0; s < full; s += 4) {
+        const o0 = s * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
         const a0 = bx[o0 + i]!, a1 = bx[o1 + i]!, a2 = bx[o2 + i]!, a3 = bx[o3 + i]!;
         Gb[i * n + i]! += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
       }
     }
-    for (; s < B; s++) {
+    for (let s = full; s < B; s++) {
       const o0 = s * n;
-      for (let i = 0; i < n; i++) {
-        const a0 = bx[o0 + i]!;
-        const gi = i * n;
-        for (let j = i; j < n; j++) Gb[gi + j]! += a0 * bx[o0 + j]!;
+      for (let r = 0; r < n; r++) {
+        const a0 = bx[o0 + r]!;
+        const gr = r * n;
+        for (let j = r; j < n; j++) Gb[gr + j]! += a0 * bx[o0 + j]!;
       }
     }
     for (let i = 0; i < n; i++) {
