@@ -137,13 +137,38 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
   const flush = (): void => {
     const B = inBlock;
     if (B === 0) return;
-    // Gb = XbᵀXb (upper triangle), four samples × two rows per pass, then Sxx += Gb with
+    // Gb = XbᵀXb (upper triangle), four samples × four rows per pass, then Sxx += Gb with
     // Kahan compensation: the Gram is then summed almost exactly, whatever the length.
     Gb.fill(0);
     const full = B - (B % 4);
     // Row pairs outermost: the two rows of Gb stay in cache while every sample of the block
     // streams past (for N = 2000, Gb is 32 MB and a sample-outer loop is memory-bound).
     let i = 0;
+    // Four rows at a time: 16 register-held entries against each 4-sample column of j.
+    for (; i + 3 < n; i += 4) {
+      const g0 = i * n, g1 = g0 + n, g2 = g1 + n, g3 = g2 + n;
+      for (let s = 0; s < full; s += 4) {
+        const o0 = s * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+        const a0 = bx[o0 + i]!, a1 = bx[o1 + i]!, a2 = bx[o2 + i]!, a3 = bx[o3 + i]!;
+        const b0 = bx[o0 + i + 1]!, b1 = bx[o1 + i + 1]!, b2 = bx[o2 + i + 1]!, b3 = bx[o3 + i + 1]!;
+        const c0 = bx[o0 + i + 2]!, c1 = bx[o1 + i + 2]!, c2 = bx[o2 + i + 2]!, c3 = bx[o3 + i + 2]!;
+        const d0 = bx[o0 + i + 3]!, d1 = bx[o1 + i + 3]!, d2 = bx[o2 + i + 3]!, d3 = bx[o3 + i + 3]!;
+        // The upper triangle of the 4 × 4 diagonal block left of column i+3.
+        Gb[g0 + i]! += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
+        Gb[g0 + i + 1]! += a0 * b0 + a1 * b1 + a2 * b2 + a3 * b3;
+        Gb[g0 + i + 2]! += a0 * c0 + a1 * c1 + a2 * c2 + a3 * c3;
+        Gb[g1 + i + 1]! += b0 * b0 + b1 * b1 + b2 * b2 + b3 * b3;
+        Gb[g1 + i + 2]! += b0 * c0 + b1 * c1 + b2 * c2 + b3 * c3;
+        Gb[g2 + i + 2]! += c0 * c0 + c1 * c1 + c2 * c2 + c3 * c3;
+        for (let j = i + 3; j < n; j++) {
+          const x0 = bx[o0 + j]!, x1 = bx[o1 + j]!, x2 = bx[o2 + j]!, x3 = bx[o3 + j]!;
+          Gb[g0 + j]! += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
+          Gb[g1 + j]! += b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3;
+          Gb[g2 + j]! += c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3;
+          Gb[g3 + j]! += d0 * x0 + d1 * x1 + d2 * x2 + d3 * x3;
+        }
+      }
+    }
     for (; i + 1 < n; i += 2) {
       const gi = i * n, gk = gi + n;
       for (let s = 0; s < full; s += 4) {

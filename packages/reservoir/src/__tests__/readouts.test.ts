@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix as MlMatrix, solve } from 'ml-matrix';
+import fc from 'fast-check';
 import { isPhaseflowError, type Observer, type PhaseflowErrorCode } from '@phaseflow/core';
 import { createEsn, createLms, createReadout, createRidge, createRls, matrix, nrmse } from '@phaseflow/reservoir';
 
@@ -63,6 +64,26 @@ describe('ridge', () => {
       for (let k = 0; k < 2; k++) sse += (y[k]! - Y.data[t * 2 + k]!) ** 2;
     }
     expect(h.loss[0]).toBeCloseTo(sse / (290 * 2), 9);
+  });
+
+  it('matches the dense solve for every feature count and sample count (all kernel remainders)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 11 }), fc.integer({ min: 13, max: 150 }), fc.integer({ min: 1, max: 1e6 }), async (n, T, seed) => {
+        const { X, Y } = problem(T, n, 1, seed);
+        const r = createReadout(n, 1);
+        await createRidge({ ridge: 0.1 }).fit(r, { inputs: X, targets: Y });
+        const Xm = new MlMatrix(T, n), Ym = new MlMatrix(T, 1);
+        for (let t = 0; t < T; t++) {
+          for (let i = 0; i < n; i++) Xm.set(t, i, X.data[t * n + i]!);
+          Ym.set(t, 0, Y.data[t]!);
+        }
+        const xm = Xm.mean('column'), ym = Ym.mean('column');
+        const Xc = Xm.clone().subRowVector(xm), Yc = Ym.clone().subRowVector(ym);
+        const W = solve(Xc.transpose().mmul(Xc).add(MlMatrix.eye(n).mul(0.1)), Xc.transpose().mmul(Yc));
+        for (let i = 0; i < n; i++) expect(r.weights[i]).toBeCloseTo(W.get(i, 0), 8);
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('fits several sequences as one data set and emits observer events', async () => {
