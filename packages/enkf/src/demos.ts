@@ -1,11 +1,17 @@
 import { createRandom, type Demo, type DemoContext } from '@phaseflow/core';
+import { moons, oneHot } from '@phaseflow/datasets';
 import { classificationAccuracy } from './accuracy.js';
 import type { EnKFData } from './batch.js';
 import { createMLP, type MLP } from './mlp.js';
-import { twoMoons } from './toy-data.js';
 import { createEnKFTrainer } from './trainer.js';
 
 const GRID = 50;
+
+/** Two moons (noise 0.1) from @phaseflow/datasets with one-hot targets. */
+function twoMoons(samples: number, seed: number): EnKFData {
+  const set = moons({ n: samples, noise: 0.1, seed });
+  return { x: set.x, y: oneHot(set), samples };
+}
 
 function decisionGrid(net: MLP): { x: number; y: number; p: number }[] {
   const xs = new Float64Array(GRID * GRID * 2);
@@ -101,8 +107,8 @@ function mse(net: MLP, data: EnKFData): number {
 }
 
 async function moonsRegions(context: DemoContext) {
-  const train = twoMoons(400, 0.1, context.seed);
-  const test = twoMoons(1000, 0.1, context.seed + 1);
+  const train = twoMoons(400, context.seed);
+  const test = twoMoons(1000, context.seed + 1);
   const testBatch = { x: Float64Array.from(test.x), rows: test.samples, cols: 2 };
   const smooth = createMLP({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3 });
   await createEnKFTrainer({ ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: context.seed }).fit(smooth, train, context.signal ? { signal: context.signal } : {});
@@ -123,8 +129,8 @@ async function moonsRegions(context: DemoContext) {
 }
 
 async function enkfVsAdam(context: DemoContext) {
-  const train = twoMoons(400, 0.1, context.seed);
-  const test = twoMoons(1000, 0.1, context.seed + 1);
+  const train = twoMoons(400, context.seed);
+  const test = twoMoons(1000, context.seed + 1);
   const testBatch = { x: Float64Array.from(test.x), rows: test.samples, cols: 2 };
   const rows: { method: string; evaluations: number; metric: string; value: number }[] = [];
   const record = (method: string, evaluations: number, net: MLP) => {

@@ -1,36 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRandom, type Demo, type DemoFigure } from '@phaseflow/core';
+import type { Demo, DemoFigure } from '@phaseflow/core';
+import { fitStandardizer, moons, spirals, type ClassificationSet } from '@phaseflow/datasets';
 import { useBestBackend } from './backend.js';
 import { createMlp } from './mlp.js';
 import { createGradientTrainer, evaluate } from './trainer.js';
 
 type Toy = { x: number[][]; y: number[] };
 
-function moons(n: number, seed: number): Toy {
-  const rng = createRandom(seed);
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = i % 2;
-    const t = Math.PI * rng.uniform();
-    x.push([(c === 0 ? Math.cos(t) : 1 - Math.cos(t)) + 0.1 * rng.normal(), (c === 0 ? Math.sin(t) : 0.5 - Math.sin(t)) + 0.1 * rng.normal()]);
-    y.push(c);
-  }
-  return { x, y };
+/** A @phaseflow/datasets set as rows and labels (features optionally transformed). */
+function toRows(set: ClassificationSet, x: Float64Array = set.x): Toy {
+  return { x: Array.from({ length: set.n }, (_, i) => Array.from(x.subarray(i * set.dim, (i + 1) * set.dim))), y: Array.from(set.y) };
 }
 
-function spirals(n: number, seed: number): Toy {
-  const rng = createRandom(seed);
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = i % 2;
-    const t = 0.1 + 0.9 * rng.uniform();
-    const th = 3 * Math.PI * t + c * Math.PI;
-    x.push([2 * t * Math.cos(th) + 0.05 * rng.normal(), 2 * t * Math.sin(th) + 0.05 * rng.normal()]);
-    y.push(c);
-  }
-  return { x, y };
+/** Train and test sets; spirals are standardised with the training statistics (radius 1 is too small a scale for the tanh MLP at Glorot init). */
+function moonsTask(n: number, seed: number): { train: Toy; test: Toy } {
+  return { train: toRows(moons({ n, noise: 0.1, seed })), test: toRows(moons({ n: 400, noise: 0.1, seed: seed + 1 })) };
+}
+function spiralsTask(n: number, seed: number): { train: Toy; test: Toy } {
+  const train = spirals({ n, classes: 2, turns: 1.5, noise: 0.025, seed });
+  const test = spirals({ n: 400, classes: 2, turns: 1.5, noise: 0.025, seed: seed + 1 });
+  const scaler = fitStandardizer(train.x, 2);
+  return { train: toRows(train, scaler.transform(train.x)), test: toRows(test, scaler.transform(test.x)) };
 }
 
 function regionFigure(name: string, title: string, model: tf.LayersModel, test: Toy): DemoFigure {
@@ -89,13 +79,12 @@ export const demos: readonly Demo[] = [
       const numbers: Record<string, unknown> = { backend: backend.name };
       const curves: { epoch: number; loss: number; task: string }[] = [];
       const tasks = [
-        { key: 'moons', data: moons, n: 400, hidden: [16, 16], epochs: 30, lr: 0.02 },
-        { key: 'spirals', data: spirals, n: 800, hidden: [32, 32], epochs: 60, lr: 0.01 },
+        { key: 'moons', data: moonsTask, n: 400, hidden: [16, 16], epochs: 30, lr: 0.02 },
+        { key: 'spirals', data: spiralsTask, n: 800, hidden: [32, 32], epochs: 60, lr: 0.02 },
       ];
       for (const [i, task] of tasks.entries()) {
         context.progress(i / tasks.length, `training on ${task.key}`);
-        const train = task.data(task.n, context.seed);
-        const test = task.data(400, context.seed + 1);
+        const { train, test } = task.data(task.n, context.seed);
         const model = createMlp({ inputs: 2, hidden: task.hidden, outputs: 2, seed: context.seed });
         const history = await createGradientTrainer({ learningRate: task.lr, epochs: task.epochs, batchSize: 32, seed: context.seed }).fit(model, train, {
           ...(context.signal && { signal: context.signal }),

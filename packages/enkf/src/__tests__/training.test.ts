@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom, isPhaseflowError, PhaseflowError, type Layer } from '@phaseflow/core';
+import { moons as moonsSet, oneHot } from '@phaseflow/datasets';
 import { classificationAccuracy, createEnKFTrainer, createMLP, type Batch, type EnKFData } from '@phaseflow/enkf';
 
-function moons(n: number, noise: number, seed: number): EnKFData {
-  const rng = createRandom(seed);
-  const x = new Float64Array(2 * n);
-  const y = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const c = i % 2;
-    const a = Math.PI * rng.uniform();
-    x[2 * i] = (c ? 1 - Math.cos(a) : Math.cos(a)) + noise * rng.normal();
-    x[2 * i + 1] = (c ? 0.5 - Math.sin(a) : Math.sin(a)) + noise * rng.normal();
-    y[2 * i + c] = 1;
-  }
-  return { x, y, samples: n };
-}
+// Two moons from @phaseflow/datasets, targets one-hot.
+const moons = (n: number, noise: number, seed: number): EnKFData => {
+  const set = moonsSet({ n, noise, seed });
+  return { x: set.x, y: oneHot(set), samples: set.n };
+};
 const train = moons(400, 0.1, 1);
 const test = moons(1000, 0.1, 2);
 const accuracyOf = (net: { forward(b: Batch): Float64Array }) =>

@@ -11,13 +11,20 @@ import {
   stepDecay,
   useBestBackend,
 } from '@phaseflow/tfjs';
-import { spirals, twoMoons } from './toys.js';
+import { fitStandardizer, moons as moonsSet, spirals as spiralsSet, type ClassificationSet } from '@phaseflow/datasets';
 
 beforeAll(async () => {
   await useBestBackend();
 });
 
-const moons = (n: number, seed: number) => twoMoons(n, 0.1, seed);
+// @phaseflow/datasets gives row-major typed arrays; the Trainer takes rows and labels.
+const rows = (s: ClassificationSet, x = s.x) => ({
+  x: Array.from({ length: s.n }, (_, i) => Array.from(x.subarray(i * s.dim, (i + 1) * s.dim))),
+  y: Array.from(s.y),
+});
+const moons = (n: number, seed: number) => rows(moonsSet({ n, noise: 0.1, seed }));
+// Two arms (classes: 2), 1.5 turns, radius ≤ 1 from the origin, noise 0.025.
+const spirals = (n: number, seed: number) => spiralsSet({ n, classes: 2, turns: 1.5, noise: 0.025, seed });
 
 describe('createGradientTrainer: accuracy (small sizes; the full figures are in the bench)', () => {
   it('an MLP reaches ≥ 97% test accuracy on two moons, and fit leaks no tensor', async () => {
@@ -35,8 +42,13 @@ describe('createGradientTrainer: accuracy (small sizes; the full figures are in 
 
   it('an MLP reaches ≥ 95% test accuracy on spirals', async () => {
     const model = createMlp({ inputs: 2, hidden: [32, 32], outputs: 2, seed: 3 });
-    await createGradientTrainer({ learningRate: 0.05, epochs: 40, batchSize: 32, seed: 1 }).fit(model, spirals(300, 0.05, 1));
-    expect(evaluate(model, spirals(400, 0.05, 2)).accuracy).toBeGreaterThanOrEqual(0.95);
+    // Standardised with the training set's statistics (std ≈ 0.4): on the raw unit-radius
+    // coordinates this Glorot-initialised tanh MLP sits on a ~60 % plateau at every rate tried.
+    const train = spirals(300, 1);
+    const test = spirals(400, 2);
+    const scaler = fitStandardizer(train.x, 2);
+    await createGradientTrainer({ learningRate: 0.05, epochs: 80, batchSize: 32, seed: 1 }).fit(model, rows(train, scaler.transform(train.x)));
+    expect(evaluate(model, rows(test, scaler.transform(test.x))).accuracy).toBeGreaterThanOrEqual(0.95);
     model.dispose();
   });
 
