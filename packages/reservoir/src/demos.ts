@@ -182,11 +182,11 @@ const lorenzDemo: Demo = {
             facet: { column: { field: 'series', type: 'nominal', title: null, sort: ['true Lorenz-63', 'ESN, closed loop'] } },
             spec: {
               width: 330, height: 330,
-              mark: { type: 'line', strokeWidth: 0.7 },
+              // Points, not a line: a line whose colour varies is split into one-point segments.
+              mark: { type: 'circle', size: 6, opacity: 0.85 },
               encoding: {
                 x: { field: 'x', type: 'quantitative', title: 'x' },
                 y: { field: 'z', type: 'quantitative', title: 'z' },
-                order: { field: 't', type: 'quantitative' },
                 color: { field: 't', type: 'quantitative', title: 'step', scale: { scheme: 'viridis' } },
               },
             },
