@@ -166,7 +166,10 @@ class Run<Y> {
   ) {
     this.tNow = p.t0;
     this.yNow = y0;
+    this.wantsSteps = events.has('step');
   }
+  /** Looked up once: `accepted` runs on every step. */
+  private readonly wantsSteps: boolean;
   save(t: number, y: Y) {
     const last = this.t.length - 1;
     if (last >= 0 && this.t[last] === t) return;
@@ -198,7 +201,7 @@ class Run<Y> {
     this.tNow = t;
     this.yNow = y;
     if (p.every > 0 && this.steps % p.every === 0) this.save(t, y);
-    if (this.events.has('step')) this.events.emit('step', { step: this.steps, t, h, state: y });
+    if (this.wantsSteps) this.events.emit('step', { step: this.steps, t, h, state: y });
     if (this.signal?.aborted) {
       this.fail('ABORTED', `run aborted at step ${this.steps}, t = ${t}`, { step: this.steps, t }, 'aborted', this.signal.reason);
     }
