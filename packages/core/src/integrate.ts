@@ -169,7 +169,22 @@ class Run<Y> {
     this.wantsSteps = events.has('step');
   }
   /** Looked up once: `accepted` runs on every step. */
-  private readonly wantsSteps: boolean;
+  readonly wantsSteps: boolean;
+  /** Book-keeping after `m` steps taken in one `advance` call (state already checked finite). */
+  acceptedChunk(t: number, y: Y, h: number, m: number): boolean {
+    this.steps += m;
+    const { p } = this;
+    this.tNow = t;
+    this.yNow = y;
+    if (p.every > 0 && this.steps % p.every === 0) this.save(t, y);
+    if (this.signal?.aborted) {
+      this.fail('ABORTED', `run aborted at step ${this.steps}, t = ${t}`, { step: this.steps, t }, 'aborted', this.signal.reason);
+    }
+    if (this.steps >= p.maxSteps && t !== p.tEnd) {
+      this.fail('STEP_BUDGET_EXCEEDED', `step budget of ${p.maxSteps} steps used up at t = ${t} (h = ${h}) before tEnd = ${p.tEnd}`, { step: this.steps, t, h, maxSteps: p.maxSteps });
+    }
+    return this.events.stopReason !== undefined;
+  }
   save(t: number, y: Y) {
     const last = this.t.length - 1;
     if (last >= 0 && this.t[last] === t) return;
@@ -213,6 +228,8 @@ class Run<Y> {
 }
 
 const YIELD_CHECK = 256;
+/** Steps per `advance` call in chunked fixed-step runs. */
+const CHUNK = 1024;
 
 function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: Run<Y>): Generator<void, void> {
   const { p } = run;
@@ -227,7 +244,47 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
   const times = p.times;
   const gridTime = (i: number) => (i >= n ? p.tEnd : p.t0 + p.dir * i * h);
   let t = p.t0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Chunks of steps through `integrator.advance` when nothing needs to see single steps: no
+  // step observers, no save times inside steps. Saves every k steps, the step budget and the
+  // last (shortened) step keep their exact positions; a non-finite chunk is replayed step by
+  // step from its start so the error still names the first bad step.
+  if (typeof integrator.advance === 'function' && !times && !run.wantsSteps && n > 1) {
+    const start = space.clone(y);
+    const hd = p.dir * h;
+    while (i < n - 1) {
+      let m = Math.min(n - 1 - i, CHUNK);
+      if (p.every > 0) m = Math.min(m, p.every - (run.steps % p.every));
+      if (Number.isFinite(p.maxSteps)) m = Math.min(m, p.maxSteps - run.steps);
+      const t0 = t;
+      const y0 = space.copy(y, start);
+      const yNew = integrator.advance(problem, t0, y, hd, m, spare);
+      spare = y;
+      y = yNew;
+      if (!space.isFinite(y)) {
+        // Replay to the first non-finite state; `advance` promises the same states as `step`.
+        let z = space.clone(y0);
+        let tz = t0;
+        let j = 0;
+        for (; j < m; j++) {
+          const zNew = integrator.step(problem, tz, z, hd);
+          if (!space.isFinite(zNew)) break;
+          z = zNew;
+          tz = t0 + (j + 1) * hd;
+        }
+        run.steps += Math.min(j, m - 1) + 1;
+        run.tNow = tz;
+        run.yNow = z;
+        const tBad = t0 + (Math.min(j, m - 1) + 1) * hd;
+        run.fail('NON_FINITE_STATE', `state became non-finite at step ${run.steps}, t = ${tBad} (h = ${hd})`, { step: run.steps, t: tBad, h: hd });
+      }
+      i += m;
+      t = gridTime(i);
+      if (run.acceptedChunk(t, y, hd, m)) return;
+      yield;
+    }
+  }
+  for (; i < n; i++) {
     const tGrid = gridTime(i + 1);
     // Save times strictly inside this step split it; the grid itself is kept.
     while (times && saveIdx < times.length && (times[saveIdx]! - tGrid) * p.dir < 0) {

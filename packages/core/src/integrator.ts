@@ -82,6 +82,12 @@ export interface Integrator<P extends Problem<Y>, Y> {
   /** Where the method comes from (paper, book), for documentation and reports. */
   readonly reference?: string;
   step(problem: P, t: number, y: Y, h: number, out?: Y): Y;
+  /**
+   * Optional: `n` fixed steps of size h from (t, y), at times t + j·h, checking its arguments
+   * once. Must give the same states as `n` calls of `step`; `integrate` uses it for runs no
+   * observer watches step by step, so per-step overhead vanishes on small systems.
+   */
+  advance?(problem: P, t: number, y: Y, h: number, n: number, out?: Y): Y;
   /** Present when `properties.adaptive`: start an adaptive solve from (t0, y0) towards tEnd. */
   adaptive?(problem: P, t0: number, y0: Y, tEnd: number, options: AdaptiveOptions): AdaptiveStepper<Y>;
 }

@@ -10,6 +10,7 @@
  * (Hairer, Lubich & Wanner, Geometric Numerical Integration, §II.5 and §VI.3).
  */
 import {
+  checkInteger,
   checkOneOf,
   checkOptions,
   checkStep,
@@ -273,6 +274,51 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
         return { q: q as S, p: p as S };
       }
       return genericStep(problem, t, y, h, out);
+    },
+    advance(problem, t, y, h, n, out) {
+      checkStep(integrator, problem, h);
+      checkInteger('n', n, { min: 0 });
+      checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
+      const yq = (y as PhaseState<unknown> | null | undefined)?.q;
+      const yp = (y as PhaseState<unknown> | null | undefined)?.p;
+      if (
+        n > 0 &&
+        problem.space.component === (float64Space as unknown) &&
+        yq instanceof Float64Array &&
+        yp instanceof Float64Array &&
+        yq.length === yp.length
+      ) {
+        // The fast step in a loop, arguments checked once: the first step reads y and writes
+        // the output buffers, the others update them in place (as `step` does for out === y).
+        const m = yq.length;
+        let q = yq;
+        let p = yp;
+        if (out !== y) {
+          const oq = out?.q;
+          const op = out?.p;
+          q = oq instanceof Float64Array && oq.length === m && oq !== yq ? oq : new Float64Array(m);
+          p = op instanceof Float64Array && op.length === m && op !== yp ? op : new Float64Array(m);
+        }
+        if (h !== tauH) setTau(h);
+        if (problem.kind === 'separable-hamiltonian') {
+          const pr = problem as unknown as SeparableHamiltonianProblem<Float64Array>;
+          stepHamiltonian(pr, yq, yp, q, p);
+          for (let j = 1; j < n; j++) stepHamiltonian(pr, q, p, q, p);
+        } else {
+          const pr = problem as unknown as PartitionedProblem<Float64Array>;
+          stepPartitioned(pr, t, yq, yp, q, p);
+          for (let j = 1; j < n; j++) stepPartitioned(pr, t + j * h, q, p, q, p);
+        }
+        if (out) {
+          out.q = q as S;
+          out.p = p as S;
+          return out;
+        }
+        return { q: q as S, p: p as S };
+      }
+      let z = n === 0 ? problem.space.copy(y, out) : integrator.step(problem, t, y, h, out);
+      for (let j = 1; j < n; j++) z = integrator.step(problem, t + j * h, z, h, z);
+      return z;
     },
   };
 
