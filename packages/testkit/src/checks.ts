@@ -251,6 +251,26 @@ export function checkBadInput<Y>(integrator: Integrator<Problem<Y>, Y>, ref: Ref
   };
 }
 
+/** When an integrator has `advance`, it must give bitwise the states of repeated `step` calls. */
+export function checkAdvance<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, h = 0.05, n = 7): CheckResult {
+  const space = ref.problem.space;
+  let z = ref.y0();
+  for (let j = 0; j < n; j++) z = integrator.step(ref.problem, 0.5 + j * h, z, h);
+  const y = ref.y0();
+  const before = space.toFloat64(y);
+  const a = integrator.advance!(ref.problem, 0.5, y, h, n);
+  const same = maxAbsDiff(space.toFloat64(a), space.toFloat64(z)) === 0;
+  const untouched = maxAbsDiff(space.toFloat64(y), before) === 0;
+  return {
+    check: 'advance',
+    problem: ref.name,
+    ok: same && untouched,
+    message: same && untouched
+      ? `${integrator.name} on ${ref.name}: advance(n = ${n}) gives bitwise the states of ${n} steps`
+      : `${integrator.name} on ${ref.name}: ${untouched ? `advance(n = ${n}) differs from ${n} steps by ${maxAbsDiff(space.toFloat64(a), space.toFloat64(z)).toExponential(2)}` : 'advance modified its input y'}`,
+  };
+}
+
 /** Options of {@link runConformance}. */
 export interface ConformanceOptions {
   /** Reference problems (default: the testkit's problems for every kind the integrator accepts). */
@@ -272,7 +292,7 @@ export interface ConformanceReport {
 /**
  * Run every check an integrator's claims call for, on every reference problem it accepts.
  * Order is always checked; reversibility when `timeReversible`, symplecticity (on Hamiltonian
- * problems) when `symplectic`.
+ * problems) when `symplectic`, and `advance` against repeated steps when it is present.
  *
  * @example
  * ```ts
@@ -293,6 +313,7 @@ export function runConformance<P extends Problem<Y>, Y>(integrator: Integrator<P
     if (integrator.properties.timeReversible && options.reversibility !== false) results.push(checkReversibility(int, ref, options.reversibility || {}));
     if (integrator.properties.symplectic && ref.hamiltonian && options.symplecticity !== false) results.push(checkSymplecticity(int, ref, options.symplecticity || {}));
     if (options.mutation !== false) results.push(checkNoMutation(int, ref));
+    if (typeof integrator.advance === 'function') results.push(checkAdvance(int, ref));
     if (options.badInput !== false) results.push(checkBadInput(int, ref));
   }
   return { integrator: integrator.name, ok: results.every((r) => r.ok), results };

@@ -1,4 +1,5 @@
 export {
+  checkAdvance,
   checkBadInput,
   checkNoMutation,
   checkOrder,

@@ -87,3 +87,16 @@ describe('reference problems', () => {
     expect(m.points.length).toBeGreaterThan(3);
   });
 });
+
+describe('the advance check', () => {
+  it('fails an advance that drifts from repeated steps', () => {
+    const sloppy = {
+      ...explicitEuler,
+      name: 'sloppy-advance',
+      advance: (pr: OdeProblem<Float64Array>, t: number, y: Float64Array, h: number, n: number) =>
+        explicitEuler.step(pr, t, y, h * n), // one big step instead of n small ones
+    };
+    const report = runConformance(sloppy, { order: false });
+    expect(failed(report, 'advance').length).toBeGreaterThan(0);
+  });
+});
