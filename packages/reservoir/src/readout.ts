@@ -10,6 +10,7 @@
  * Mackey–Glass), and a differently-rounded but equally valid centring moves the predictions
  * by ~3e-8, while this one reproduces ReservoirPy's to ~1e-10.
  */
+import { createGramKernel } from './gram.js';
 import { PhaseflowError, checkFiniteArray, checkInteger, checkLength, checkNonNegative, type Layer, type ParametricView } from '@phaseflow/core';
 
 /** A linear readout: a core Layer from a feature vector (length N) to an output (length m). */
@@ -117,9 +118,11 @@ export interface RidgeAccumulator {
 export function createRidgeAccumulator(inputDim: number, outputDim: number): RidgeAccumulator {
   const n = checkInteger('inputDim', inputDim, { min: 1 });
   const m = checkInteger('outputDim', outputDim, { min: 1 });
-  const Sxx = new Float64Array(n * n); // upper triangle used
-  const Cxx = new Float64Array(n * n); // Kahan compensation of Sxx
-  const Gb = new Float64Array(n * n); // one block's Gram
+  // XᵀX: 4 × 4 tiles summed over blocks of samples (WebAssembly SIMD where available), each
+  // block's sum added with Kahan compensation, so the Gram is summed almost exactly.
+  const gram = createGramKernel(n, n > 1000 ? 128 : 256);
+  const { stride, panels } = gram;
+  const BLOCK = gram.block;
   const Sx = new Float64Array(n);
   const Sxy = new Float64Array(n * m);
   const Sy = new Float64Array(m);
@@ -127,98 +130,12 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
   // Shifts are kept at zero (ReservoirPy's raw-sum centring); see the file comment.
   const kx = new Float64Array(n);
   const ky = new Float64Array(m);
-  // Samples per block: larger blocks amortise the Kahan sweep over the n × n sums.
-  const BLOCK = n > 1000 ? 128 : 64;
-  const bx = new Float64Array(BLOCK * n);
-  const by = new Float64Array(BLOCK * m);
   let inBlock = 0;
   let count = 0;
 
   const flush = (): void => {
-    const B = inBlock;
-    if (B === 0) return;
-    // Gb = XbᵀXb (upper triangle), four samples × four rows per pass, then Sxx += Gb with
-    // Kahan compensation: the Gram is then summed almost exactly, whatever the length.
-    Gb.fill(0);
-    const full = B - (B % 4);
-    // Row pairs outermost: the two rows of Gb stay in cache while every sample of the block
-    // streams past (for N = 2000, Gb is 32 MB and a sample-outer loop is memory-bound).
-    let i = 0;
-    // Four rows at a time: 16 register-held entries against each 4-sample column of j.
-    for (; i + 3 < n; i += 4) {
-      const g0 = i * n, g1 = g0 + n, g2 = g1 + n, g3 = g2 + n;
-      for (let s = 0; s < full; s += 4) {
-        const o0 = s * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-        const a0 = bx[o0 + i]!, a1 = bx[o1 + i]!, a2 = bx[o2 + i]!, a3 = bx[o3 + i]!;
-        const b0 = bx[o0 + i + 1]!, b1 = bx[o1 + i + 1]!, b2 = bx[o2 + i + 1]!, b3 = bx[o3 + i + 1]!;
-        const c0 = bx[o0 + i + 2]!, c1 = bx[o1 + i + 2]!, c2 = bx[o2 + i + 2]!, c3 = bx[o3 + i + 2]!;
-        const d0 = bx[o0 + i + 3]!, d1 = bx[o1 + i + 3]!, d2 = bx[o2 + i + 3]!, d3 = bx[o3 + i + 3]!;
-        // The upper triangle of the 4 × 4 diagonal block left of column i+3.
-        Gb[g0 + i]! += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
-        Gb[g0 + i + 1]! += a0 * b0 + a1 * b1 + a2 * b2 + a3 * b3;
-        Gb[g0 + i + 2]! += a0 * c0 + a1 * c1 + a2 * c2 + a3 * c3;
-        Gb[g1 + i + 1]! += b0 * b0 + b1 * b1 + b2 * b2 + b3 * b3;
-        Gb[g1 + i + 2]! += b0 * c0 + b1 * c1 + b2 * c2 + b3 * c3;
-        Gb[g2 + i + 2]! += c0 * c0 + c1 * c1 + c2 * c2 + c3 * c3;
-        for (let j = i + 3; j < n; j++) {
-          const x0 = bx[o0 + j]!, x1 = bx[o1 + j]!, x2 = bx[o2 + j]!, x3 = bx[o3 + j]!;
-          Gb[g0 + j]! += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
-          Gb[g1 + j]! += b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3;
-          Gb[g2 + j]! += c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3;
-          Gb[g3 + j]! += d0 * x0 + d1 * x1 + d2 * x2 + d3 * x3;
-        }
-      }
-    }
-    for (; i + 1 < n; i += 2) {
-      const gi = i * n, gk = gi + n;
-      for (let s = 0; s < full; s += 4) {
-        const o0 = s * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-        const a0 = bx[o0 + i]!, a1 = bx[o1 + i]!, a2 = bx[o2 + i]!, a3 = bx[o3 + i]!;
-        const b0 = bx[o0 + i + 1]!, b1 = bx[o1 + i + 1]!, b2 = bx[o2 + i + 1]!, b3 = bx[o3 + i + 1]!;
-        Gb[gi + i]! += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
-        for (let j = i + 1; j < n; j++) {
-          const x0 = bx[o0 + j]!, x1 = bx[o1 + j]!, x2 = bx[o2 + j]!, x3 = bx[o3 + j]!;
-          Gb[gi + j]! += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
-          Gb[gk + j]! += b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3;
-        }
-      }
-    }
-    if (i < n) {
-      for (let s = 0; s < full; s += 4) {
-        const o0 = s * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-        const a0 = bx[o0 + i]!, a1 = bx[o1 + i]!, a2 = bx[o2 + i]!, a3 = bx[o3 + i]!;
-        Gb[i * n + i]! += a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3;
-      }
-    }
-    for (let s = full; s < B; s++) {
-      const o0 = s * n;
-      for (let r = 0; r < n; r++) {
-        const a0 = bx[o0 + r]!;
-        const gr = r * n;
-        for (let j = r; j < n; j++) Gb[gr + j]! += a0 * bx[o0 + j]!;
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const gi = i * n;
-      for (let j = i; j < n; j++) {
-        const y = Gb[gi + j]! - Cxx[gi + j]!;
-        const t = Sxx[gi + j]! + y;
-        Cxx[gi + j] = t - Sxx[gi + j]! - y;
-        Sxx[gi + j] = t;
-      }
-    }
-    for (let s2 = 0; s2 < B; s2++) {
-      const ox = s2 * n, oy = s2 * m;
-      for (let i = 0; i < n; i++) {
-        const a = bx[ox + i]!;
-        Sx[i]! += a;
-        for (let k = 0; k < m; k++) Sxy[i * m + k]! += a * by[oy + k]!;
-      }
-      for (let k = 0; k < m; k++) {
-        Sy[k]! += by[oy + k]!;
-        Syy[k]! += by[oy + k]! * by[oy + k]!;
-      }
-    }
+    if (inBlock === 0) return;
+    gram.accumulate(inBlock);
     inBlock = 0;
   };
 
@@ -229,9 +146,21 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
       return count;
     },
     add(x, xOff, y, yOff) {
-      const ox = inBlock * n, oy = inBlock * m;
-      for (let i = 0; i < n; i++) bx[ox + i] = x[xOff + i]! - kx[i]!;
-      for (let k = 0; k < m; k++) by[oy + k] = y[yOff + k]! - ky[k]!;
+      // Column panels of four features: panels[q·4B + 4s + r] = x[4q + r].
+      const pb = 4 * BLOCK;
+      let p = 4 * inBlock;
+      for (let k = 0; k < m; k++) {
+        const v = y[yOff + k]! - ky[k]!;
+        Sy[k]! += v;
+        Syy[k]! += v * v;
+      }
+      for (let i = 0; i < n; i++, p++) {
+        if (i > 0 && (i & 3) === 0) p += pb - 4;
+        const a = x[xOff + i]! - kx[i]!;
+        panels[p] = a;
+        Sx[i]! += a;
+        for (let k = 0; k < m; k++) Sxy[i * m + k]! += a * (y[yOff + k]! - ky[k]!);
+      }
       inBlock++;
       count++;
       if (inBlock === BLOCK) flush();
@@ -249,6 +178,7 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
         });
       }
       flush();
+      const sums = gram.sums;
       const T = count;
       const mx = new Float64Array(n), my = new Float64Array(m);
       for (let i = 0; i < n; i++) mx[i] = Sx[i]! / T;
@@ -257,7 +187,7 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
       const G = new Float64Array(n * n);
       for (let i = 0; i < n; i++) {
         for (let j = i; j < n; j++) {
-          const v = Sxx[i * n + j]! - T * mx[i]! * mx[j]!;
+          const v = sums[i * stride + j]! - T * mx[i]! * mx[j]!;
           G[j * n + i] = v;
           G[i * n + j] = v;
         }
@@ -315,7 +245,23 @@ function cholesky(A: Float64Array, n: number): void {
     A[rj + j] = ljj;
     const inv = 1 / ljj;
     let i = j + 1;
-    // Two rows per pass share the loads of row j.
+    // Four rows per pass share the loads of row j (four independent sums; each entry is
+    // still summed in the order k = 0, 1, …).
+    for (; i + 3 < n; i += 4) {
+      const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      let s0 = A[r0 + j]!, s1 = A[r1 + j]!, s2 = A[r2 + j]!, s3 = A[r3 + j]!;
+      for (let k = 0; k < j; k++) {
+        const l = A[rj + k]!;
+        s0 -= A[r0 + k]! * l;
+        s1 -= A[r1 + k]! * l;
+        s2 -= A[r2 + k]! * l;
+        s3 -= A[r3 + k]! * l;
+      }
+      A[r0 + j] = s0 * inv;
+      A[r1 + j] = s1 * inv;
+      A[r2 + j] = s2 * inv;
+      A[r3 + j] = s3 * inv;
+    }
     for (; i + 1 < n; i += 2) {
       const ri = i * n, rk = ri + n;
       let s = A[ri + j]!, t = A[rk + j]!;

@@ -21,7 +21,7 @@ import {
   type Layer,
   type Random,
 } from '@phaseflow/core';
-import { checkCsr, csrScale, matVecUnchecked, type CsrMatrix } from './sparse.js';
+import { checkCsr, csrScale, spmv, type CsrMatrix } from './sparse.js';
 import { randomSparse, randomVector, toRandom, type WeightDistribution } from './init.js';
 import { rescaleSpectralRadius } from './spectral.js';
 import { matrix, toMatrix, type Matrix } from './matrix.js';
@@ -194,9 +194,23 @@ export function buildReservoir(p: {
   const uRow = new Float64Array(inputDim);
   const yRow = new Float64Array(feedbackDim);
   const { rowPtr: iPtr, colIdx: iCol, values: iVal } = Win;
+  const { rowPtr: wPtr, colIdx: wCol, values: wVal } = W;
+  const plain = Wfb === undefined && noise === 0;
 
+  // Arithmetic order (kept bit for bit): pre = W·x; s = pre + b; s += Win·u (entry order);
+  // s += Wfb·y; x ← (1 − lr)·x + lr·(tanh(s) + ξ).
   const advance = (u: Float64Array, uOff: number, y: Float64Array | undefined, yOff: number): void => {
-    matVecUnchecked(W, x, 0, pre);
+    spmv(wPtr, wCol, wVal, units, x, 0, pre);
+    if (plain) {
+      // No feedback and no noise: Win·u, bias, tanh and the leak in one pass.
+      for (let i = 0; i < units; i++) {
+        let s = pre[i]! + bias[i]!;
+        const end = iPtr[i + 1]!;
+        for (let k = iPtr[i]!; k < end; k++) s += iVal[k]! * u[uOff + iCol[k]!]!;
+        x[i] = keepOld * x[i]! + leakRate * Math.tanh(s);
+      }
+      return;
+    }
     for (let i = 0; i < units; i++) {
       let s = pre[i]! + bias[i]!;
       const end = iPtr[i + 1]!;

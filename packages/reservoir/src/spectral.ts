@@ -12,7 +12,7 @@
  */
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { PhaseflowError, checkInteger, checkOptions, checkPositive, checkFinite } from '@phaseflow/core';
-import { checkCsr, csrScale, matVecUnchecked, type CsrMatrix } from './sparse.js';
+import { checkCsr, csrScale, matVecUnchecked, spmv, type CsrMatrix } from './sparse.js';
 import { toRandom } from './init.js';
 
 /** Options of {@link spectralRadius}. */
@@ -69,7 +69,7 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
     let k = m;
     let invariant = false;
     for (let j = 0; j < m; j++) {
-      matVecUnchecked(A, V.subarray(j * n, (j + 1) * n), 0, tmp);
+      spmv(A.rowPtr, A.colIdx, A.values, n, V, j * n, tmp);
       AV.set(tmp, j * n);
       if (j + 1 < q) continue; // the next basis vector is already there (kept Ritz vectors)
       if (j + 1 === m) break;
@@ -80,11 +80,29 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       }
     }
     // H = Vᵀ A V on the k basis vectors.
+    // Four columns per pass share the loads of V's row i (each entry summed over r in order).
     const Hk = new MlMatrix(k, k);
     for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) {
+      const vi = i * n;
+      let j = 0;
+      for (; j + 3 < k; j += 4) {
+        const a0 = j * n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n;
+        let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        for (let r = 0; r < n; r++) {
+          const v = V[vi + r]!;
+          d0 += v * AV[a0 + r]!;
+          d1 += v * AV[a1 + r]!;
+          d2 += v * AV[a2 + r]!;
+          d3 += v * AV[a3 + r]!;
+        }
+        Hk.set(i, j, d0);
+        Hk.set(i, j + 1, d1);
+        Hk.set(i, j + 2, d2);
+        Hk.set(i, j + 3, d3);
+      }
+      for (; j < k; j++) {
         let d = 0;
-        const vi = i * n, aj = j * n;
+        const aj = j * n;
         for (let r = 0; r < n; r++) d += V[vi + r]! * AV[aj + r]!;
         Hk.set(i, j, d);
       }

@@ -1,0 +1,239 @@
+/**
+ * The Gram kernel of the streaming ridge accumulator: S += XbᵀXb (upper triangle, 4 × 4 tiles)
+ * for a block of samples Xb, with the block's sum added to S by Kahan compensation.
+ *
+ * The block is stored in column panels of four features: `P[q·4B + 4s + r] = x_s[4q + r]`
+ * (B samples per block, rows padded to a multiple of four with zeros). A tile
+ * `S[4I…4I+3, 4J…4J+3]` is summed in registers over the block's samples — each entry
+ * sequentially, sample by sample — then `y = g − C; t = S + y; C = (t − S) − y; S = t`.
+ *
+ * Two implementations with the same arithmetic, entry by entry (so the same bits): a
+ * WebAssembly SIMD (f64x2) module, assembled below from its opcodes (about 400 bytes, no
+ * toolchain and no native code), used where the engine validates it; and a plain JavaScript
+ * kernel otherwise. WebAssembly f64x2 add/mul are IEEE binary64 lane by lane, without
+ * contraction into fused multiply–adds, exactly as JavaScript's `+` and `*`.
+ */
+
+/** A Gram accumulator's storage and kernel. */
+export interface GramKernel {
+  /** Which implementation runs. */
+  readonly kind: 'wasm-simd' | 'js';
+  /** Features rounded up to a multiple of four (row stride of `sums`). */
+  readonly stride: number;
+  /** Samples per block. */
+  readonly block: number;
+  /** The packed block (column panels), written by the caller. */
+  readonly panels: Float64Array;
+  /** Running sums S (stride × stride, upper triangle of 4 × 4 tiles meaningful). */
+  readonly sums: Float64Array;
+  /** Add the first `count` samples of the packed block into the sums. */
+  accumulate(count: number): void;
+}
+
+/** @internal Force the JavaScript kernel (tests compare both). */
+export interface GramOptions {
+  readonly kernel?: 'auto' | 'js';
+}
+
+/**
+ * @internal Create a Gram kernel for `n` features and blocks of `block` samples.
+ */
+export function createGramKernel(n: number, block: number, options: GramOptions = {}): GramKernel {
+  const stride = (n + 3) & ~3;
+  const nq = stride >> 2;
+  if (options.kernel !== 'js') {
+    const k = wasmKernel(stride, nq, block);
+    if (k !== undefined) return k;
+  }
+  const panels = new Float64Array(stride * block);
+  const sums = new Float64Array(stride * stride);
+  const comp = new Float64Array(stride * stride);
+  return { kind: 'js', stride, block, panels, sums, accumulate: (count) => gramJs(panels, sums, comp, nq, stride, block, count) };
+}
+
+/** The JavaScript kernel: a 4 × 4 register tile per pair of panels. */
+function gramJs(P: Float64Array, S: Float64Array, C: Float64Array, nq: number, stride: number, block: number, count: number): void {
+  const pb = 4 * block, end = 4 * count;
+  for (let I = 0; I < nq; I++) {
+    const ai = I * pb;
+    for (let J = I; J < nq; J++) {
+      const bj = J * pb;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let s = 0; s < end; s += 4) {
+        const a0 = P[ai + s]!, a1 = P[ai + s + 1]!, a2 = P[ai + s + 2]!, a3 = P[ai + s + 3]!;
+        const b0 = P[bj + s]!, b1 = P[bj + s + 1]!, b2 = P[bj + s + 2]!, b3 = P[bj + s + 3]!;
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      }
+      const g = 4 * I * stride + 4 * J;
+      kahan4(S, C, g, c00, c01, c02, c03);
+      kahan4(S, C, g + stride, c10, c11, c12, c13);
+      kahan4(S, C, g + 2 * stride, c20, c21, c22, c23);
+      kahan4(S, C, g + 3 * stride, c30, c31, c32, c33);
+    }
+  }
+}
+
+function kahan4(S: Float64Array, C: Float64Array, g: number, v0: number, v1: number, v2: number, v3: number): void {
+  let y = v0 - C[g]!, t = S[g]! + y;
+  C[g] = t - S[g]! - y; S[g] = t;
+  y = v1 - C[g + 1]!; t = S[g + 1]! + y;
+  C[g + 1] = t - S[g + 1]! - y; S[g + 1] = t;
+  y = v2 - C[g + 2]!; t = S[g + 2]! + y;
+  C[g + 2] = t - S[g + 2]! - y; S[g + 2] = t;
+  y = v3 - C[g + 3]!; t = S[g + 3]! + y;
+  C[g + 3] = t - S[g + 3]! - y; S[g + 3] = t;
+}
+
+// ---- WebAssembly SIMD kernel ----------------------------------------------------------------
+
+let cachedModule: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where WebAssembly SIMD is unavailable. */
+function gramModule(): WebAssembly.Module | null {
+  if (cachedModule !== undefined) return cachedModule;
+  cachedModule = null;
+  try {
+    const bytes = gramWasmBytes();
+    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) cachedModule = new WebAssembly.Module(bytes);
+  } catch {
+    cachedModule = null;
+  }
+  return cachedModule;
+}
+
+function wasmKernel(stride: number, nq: number, block: number): GramKernel | undefined {
+  const module = gramModule();
+  if (module === null) return undefined;
+  const align = (b: number): number => Math.ceil(b / 64) * 64;
+  const pBytes = align(stride * block * 8), sBytes = align(stride * stride * 8);
+  const total = pBytes + 2 * sBytes;
+  const pages = Math.ceil(total / 65536);
+  if (pages > 65536) return undefined; // beyond 4 GiB: the JavaScript kernel
+  let memory: WebAssembly.Memory;
+  let gram: (pP: number, pS: number, pC: number, nq: number, rowBytes: number, panelBytes: number, countBytes: number) => void;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const instance = new WebAssembly.Instance(module, { m: { m: memory } });
+    gram = instance.exports['gram'] as typeof gram;
+  } catch {
+    return undefined; // out of memory for a wasm heap: fall back
+  }
+  const buf = memory.buffer;
+  const panels = new Float64Array(buf, 0, stride * block);
+  const sums = new Float64Array(buf, pBytes, stride * stride);
+  return {
+    kind: 'wasm-simd', stride, block, panels, sums,
+    accumulate: (count) => {
+      if (count > 0) gram(0, pBytes, pBytes + sBytes, nq, stride * 8, block * 32, count * 32);
+    },
+  };
+}
+
+const uleb = (v: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+};
+const sleb = (v: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+};
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+/**
+ * @internal The module: imports memory `m.m`, exports
+ * `gram(pP, pS, pC, nq, rowBytes, panelBytes, countBytes)` (byte offsets and sizes).
+ */
+export function gramWasmBytes(): Uint8Array<ArrayBuffer> {
+  const I32 = 0x7f, V128 = 0x7b;
+  // Locals: params 0–6; i32 7–12; v128 13–27.
+  const [pP, pS, pC, nq, rowBytes, panelBytes, countBytes] = [0, 1, 2, 3, 4, 5, 6];
+  const [I, J, a, b, end, g] = [7, 8, 9, 10, 11, 12];
+  const acc = [13, 14, 15, 16, 17, 18, 19, 20];
+  const [b01, b23, x, sv, cv, y, t] = [21, 22, 23, 24, 25, 26, 27];
+  const get = (i: number) => [0x20, ...uleb(i)];
+  const set = (i: number) => [0x21, ...uleb(i)];
+  const i32 = (v: number) => [0x41, ...sleb(v)];
+  const ADD = 0x6a, MUL = 0x6c, GE_U = 0x4f;
+  const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
+  const v128load = (off: number) => simd(0x00, 4, ...uleb(off));
+  const v128store = (off: number) => simd(0x0b, 4, ...uleb(off));
+  const load64splat = (off: number) => simd(0x0a, 3, ...uleb(off));
+  const fadd = simd(0xf0), fsub = simd(0xf1), fmul = simd(0xf2);
+  const zero = simd(0x0c, ...new Array<number>(16).fill(0));
+  const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], END = 0x0b;
+  const br = (d: number) => [0x0c, d], brIf = (d: number) => [0x0d, d];
+
+  // Kahan update of S[g + off…+16) by accumulator `v` (C at the same offset from pC).
+  const kahan = (v: number, off: number): number[] => [
+    ...get(pS), ...get(g), ADD, ...v128load(off), ...set(sv),
+    ...get(pC), ...get(g), ADD, ...v128load(off), ...set(cv),
+    ...get(v), ...get(cv), ...fsub, ...set(y), // y = v − C
+    ...get(sv), ...get(y), ...fadd, ...set(t), // t = S + y
+    ...get(pC), ...get(g), ADD, ...get(t), ...get(sv), ...fsub, ...get(y), ...fsub, ...v128store(off), // C = (t − S) − y
+    ...get(pS), ...get(g), ADD, ...get(t), ...v128store(off), // S = t
+  ];
+  const fmaRow = (r: number): number[] => [
+    ...get(a), ...load64splat(8 * r), ...set(x),
+    ...get(acc[2 * r]!), ...get(x), ...get(b01), ...fmul, ...fadd, ...set(acc[2 * r]!),
+    ...get(acc[2 * r + 1]!), ...get(x), ...get(b23), ...fmul, ...fadd, ...set(acc[2 * r + 1]!),
+  ];
+  const code: number[] = [
+    ...i32(0), ...set(I),
+    ...BLOCK, ...LOOP, // I loop
+    ...get(I), ...get(nq), GE_U, ...brIf(1),
+    ...get(I), ...set(J),
+    ...BLOCK, ...LOOP, // J loop
+    ...get(J), ...get(nq), GE_U, ...brIf(1),
+    ...get(pP), ...get(I), ...get(panelBytes), MUL, ADD, ...set(a),
+    ...get(pP), ...get(J), ...get(panelBytes), MUL, ADD, ...set(b),
+    ...get(a), ...get(countBytes), ADD, ...set(end),
+    ...acc.flatMap((k) => [...zero, ...set(k)]),
+    ...BLOCK, ...LOOP, // sample loop
+    ...get(a), ...get(end), GE_U, ...brIf(1),
+    ...get(b), ...v128load(0), ...set(b01),
+    ...get(b), ...v128load(16), ...set(b23),
+    ...fmaRow(0), ...fmaRow(1), ...fmaRow(2), ...fmaRow(3),
+    ...get(a), ...i32(32), ADD, ...set(a),
+    ...get(b), ...i32(32), ADD, ...set(b),
+    ...br(0), END, END,
+    // g = 4·I·rowBytes + 32·J
+    ...get(I), ...i32(4), MUL, ...get(rowBytes), MUL, ...get(J), ...i32(32), MUL, ADD, ...set(g),
+    ...[0, 1, 2, 3].flatMap((r) => [
+      ...kahan(acc[2 * r]!, 0), ...kahan(acc[2 * r + 1]!, 16),
+      ...get(g), ...get(rowBytes), ADD, ...set(g),
+    ]),
+    ...get(J), ...i32(1), ADD, ...set(J),
+    ...br(0), END, END,
+    ...get(I), ...i32(1), ADD, ...set(I),
+    ...br(0), END, END,
+    END,
+  ];
+  const locals = vec([[6, I32], [15, V128]].map(([c, ty]) => [...uleb(c!), ty!]));
+  const body = [...locals, ...code];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(new Array<number[]>(7).fill([I32])), 0x00]])), // type: (i32 ×7) → ()
+    ...section(2, vec([[...name('m'), ...name('m'), 0x02, 0x00, 0x00]])), // import memory m.m (min 0)
+    ...section(3, vec([[0x00]])), // function 0 has type 0
+    ...section(7, vec([[...name('gram'), 0x00, 0x00]])), // export func 0
+    ...section(10, vec([[...uleb(body.length), ...body]])),
+  ];
+  return Uint8Array.from(bytes);
+}
