@@ -29,6 +29,8 @@ export interface FieldSpec {
   /** `general`: y' = f_θ(t, y). `partitioned`: y = (q, p), q' = f_θ¹(t, p), p' = f_θ²(t, q). */
   readonly structure: 'general' | 'partitioned';
   readonly timeDependent: boolean;
+  /** The MLPs read y³ (elementwise) instead of y. */
+  readonly cube?: boolean;
   readonly activation: MlpActivation;
   /** Hidden widths of each MLP. */
   readonly hidden: readonly number[];
@@ -59,15 +61,16 @@ export function usesPartitioned(spec: FieldSpec, integrator: AnyIntegrator): boo
 // ---------------------------------------------------------------- tensors
 
 const withTimeT = (x: tf.Tensor, t: number, on: boolean) => (on ? tf.concat([x, tf.fill([x.shape[0]!, 1], t)], 1) : x);
+const cubeT = (x: tf.Tensor, on: boolean | undefined) => (on ? tf.mul(x, tf.mul(x, x)) : x);
 
 /** @internal The tensor field with explicit weights. */
 export function tensorField(spec: FieldSpec, ws: readonly tf.Tensor[]) {
   const nQ = ws.length / (spec.structure === 'partitioned' ? 2 : 1);
   const wq = ws.slice(0, nQ), wp = ws.slice(nQ);
-  const velocity = (t: number, p: tf.Tensor) => mlpTensor(withTimeT(p, t, spec.timeDependent), wq, spec.activation);
-  const force = (t: number, q: tf.Tensor) => mlpTensor(withTimeT(q, t, spec.timeDependent), wp, spec.activation);
+  const velocity = (t: number, p: tf.Tensor) => mlpTensor(withTimeT(cubeT(p, spec.cube), t, spec.timeDependent), wq, spec.activation);
+  const force = (t: number, q: tf.Tensor) => mlpTensor(withTimeT(cubeT(q, spec.cube), t, spec.timeDependent), wp, spec.activation);
   const f = (t: number, y: tf.Tensor): tf.Tensor => {
-    if (spec.structure === 'general') return mlpTensor(withTimeT(y, t, spec.timeDependent), ws, spec.activation);
+    if (spec.structure === 'general') return mlpTensor(withTimeT(cubeT(y, spec.cube), t, spec.timeDependent), ws, spec.activation);
     const [q, p] = tf.split(y, 2, 1) as [tf.Tensor, tf.Tensor];
     return tf.concat([velocity(t, p), force(t, q)], 1);
   };
@@ -142,8 +145,9 @@ export function float64Field(spec: FieldSpec, weights: Float64Array[], rows: num
   const P = weights.reduce((n, w) => n + w.length, 0);
   const PQ = mlps[0]!.size;
   const td = spec.timeDependent ? 1 : 0;
-  /** Input rows [x_r, t] from x of width w. */
-  const input = (x: Float64Array, w: number, t: number) => {
+  /** Input rows [x_r (or x_r³), t] from x of width w. */
+  const input = (x0: Float64Array, w: number, t: number) => {
+    const x = spec.cube ? x0.map((v) => v * v * v) : x0;
     if (!td) return x;
     const out = new Float64Array(rows * (w + 1));
     for (let r = 0; r < rows; r++) {
@@ -152,11 +156,15 @@ export function float64Field(spec: FieldSpec, weights: Float64Array[], rows: num
     }
     return out;
   };
-  const dropTime = (g: Float64Array, w: number) => {
-    if (!td) return g;
-    const out = new Float64Array(rows * w);
-    for (let r = 0; r < rows; r++) out.set(g.subarray(r * (w + 1), r * (w + 1) + w), r * w);
-    return out;
+  /** ∂/∂x from ∂/∂(input): drop the time column, and chain through the cube (3x²). */
+  const dropTime = (g0: Float64Array, w: number, x: Float64Array) => {
+    let g = g0;
+    if (td) {
+      g = new Float64Array(rows * w);
+      for (let r = 0; r < rows; r++) g.set(g0.subarray(r * (w + 1), r * (w + 1) + w), r * w);
+    }
+    if (spec.cube) for (let k = 0; k < g.length; k++) g[k] *= 3 * x[k]! * x[k]!;
+    return g;
   };
   const h = spec.D / 2;
   const split = (y: Float64Array): [Float64Array, Float64Array] => {
@@ -179,16 +187,16 @@ export function float64Field(spec: FieldSpec, weights: Float64Array[], rows: num
   const force = (t: number, q: Float64Array) => mlps[1]!.forward(input(q, h, t), rows);
   /** ∂L/∂p and ∂L/∂θ (added into gTheta) of velocity(t, p) with cotangent g. */
   const velocityVjp = (t: number, p: Float64Array, g: Float64Array, gTheta: Float64Array) =>
-    dropTime(mlps[0]!.vjp(input(p, h, t), rows, g, gTheta.subarray(0, PQ)), h);
+    dropTime(mlps[0]!.vjp(input(p, h, t), rows, g, gTheta.subarray(0, PQ)), h, p);
   const forceVjp = (t: number, q: Float64Array, g: Float64Array, gTheta: Float64Array) =>
-    dropTime(mlps[1]!.vjp(input(q, h, t), rows, g, gTheta.subarray(PQ)), h);
+    dropTime(mlps[1]!.vjp(input(q, h, t), rows, g, gTheta.subarray(PQ)), h, q);
   const f = (t: number, y: Float64Array): Float64Array => {
     if (spec.structure === 'general') return mlps[0]!.forward(input(y, spec.D, t), rows);
     const [q, p] = split(y);
     return join(velocity(t, p), force(t, q));
   };
   const vjp = (t: number, y: Float64Array, a: Float64Array, gTheta: Float64Array): Float64Array => {
-    if (spec.structure === 'general') return dropTime(mlps[0]!.vjp(input(y, spec.D, t), rows, a, gTheta), spec.D);
+    if (spec.structure === 'general') return dropTime(mlps[0]!.vjp(input(y, spec.D, t), rows, a, gTheta), spec.D, y);
     const [q, p] = split(y);
     const [aq, ap] = split(a);
     // f = (v(p), F(q)): ∂/∂q gets F's pullback of a_p, ∂/∂p gets v's pullback of a_q.

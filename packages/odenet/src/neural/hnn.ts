@@ -22,7 +22,7 @@ import {
 import { PhaseflowLayer, asTensor, registerPhaseflowLayer, type LayerArgs, type Weight } from '@phaseflow/tfjs';
 import { createGaussLegendre4 } from '@phaseflow/symplectic';
 import { rk4 } from '@phaseflow/runge-kutta';
-import { checkWidths, createMlp64, mlpInitialValues, mlpInputGradientTensor, mlpTensor, mlpWeightShapes, type MlpActivation } from './mlp.js';
+import { checkWidths, createMlp64, mlpInitialValues, mlpInputGradientTensor, mlpTensor, mlpWeightShapes, type Mlp64, type MlpActivation } from './mlp.js';
 
 /** Options of {@link HamiltonianNN} (also what `getConfig` returns). */
 export interface HamiltonianNNArgs extends LayerArgs {
@@ -249,6 +249,81 @@ export function rolloutVectorField(f: (y: Float64Array) => Float64Array, y0: Arr
   const out = new Float64Array((o.steps + 1) * n);
   (sol.y as unknown as Float64Array[]).forEach((s, i) => out.set(s, i * n));
   return out;
+}
+
+/**
+ * @internal Roll out B states at once under a learned scalar H (an MLP of width 2d → … → 1):
+ * the flow of Σ_b H(q_b, p_b) moves every state independently, so one Gauss–Legendre 4 run on
+ * the stacked state (all q's, then all p's) gives the B symplectic rollouts with one batched
+ * gradient per stage evaluation (∂H/∂q and ∂H/∂p share it). Returns B paths of (steps + 1) × 2d.
+ */
+export function rolloutHamiltonianBatch(mlp: Mlp64, y0s: readonly ArrayLike<number>[], options: RolloutOptions): Float64Array[] {
+  const o = rolloutOptions(options);
+  const dim = mlp.widths[0]!;
+  const d = dim / 2;
+  const B = y0s.length;
+  const x = new Float64Array(B * dim);
+  const lastQ = new Float64Array(B * d).fill(NaN), lastP = new Float64Array(B * d).fill(NaN);
+  let grad: Float64Array = new Float64Array(B * dim);
+  const gradientAt = (q: Float64Array, p: Float64Array): Float64Array => {
+    let same = true;
+    for (let i = 0; same && i < B * d; i++) same = q[i] === lastQ[i] && p[i] === lastP[i];
+    if (same) return grad;
+    lastQ.set(q);
+    lastP.set(p);
+    for (let b = 0; b < B; b++) {
+      x.set(q.subarray(b * d, (b + 1) * d), b * dim);
+      x.set(p.subarray(b * d, (b + 1) * d), b * dim + d);
+    }
+    grad = mlp.inputGradient(x, B);
+    return grad;
+  };
+  const part = (g: Float64Array, offset: number, out: Float64Array) => {
+    for (let b = 0; b < B; b++) for (let i = 0; i < d; i++) out[b * d + i] = g[b * dim + offset + i]!;
+    return out;
+  };
+  const problem = hamiltonianProblem({
+    dHdq: (q, p, out = new Float64Array(B * d)) => part(gradientAt(q, p), 0, out),
+    dHdp: (q, p, out = new Float64Array(B * d)) => part(gradientAt(q, p), d, out),
+  });
+  const start: PhaseState<Float64Array> = { q: new Float64Array(B * d), p: new Float64Array(B * d) };
+  y0s.forEach((y0, b) => {
+    if (y0.length !== dim) invalid(`y0s[${b}]`, `a state of ${dim} numbers`, y0, 'SHAPE_MISMATCH');
+    for (let i = 0; i < d; i++) {
+      start.q[b * d + i] = y0[i]!;
+      start.p[b * d + i] = y0[d + i]!;
+    }
+  });
+  const integrator = (o.integrator ?? createGaussLegendre4({ tolerance: 1e-10 })) as never;
+  const sol = integrate(integrator, problem as never, start as never, { tEnd: o.dt * o.steps, steps: o.steps * o.substeps, save: { every: o.substeps } });
+  const paths = y0s.map(() => new Float64Array((o.steps + 1) * dim));
+  (sol.y as unknown as PhaseState<Float64Array>[]).forEach((s, k) => {
+    for (let b = 0; b < B; b++) {
+      paths[b]!.set(s.q.subarray(b * d, (b + 1) * d), k * dim);
+      paths[b]!.set(s.p.subarray(b * d, (b + 1) * d), k * dim + d);
+    }
+  });
+  return paths;
+}
+
+/** @internal Roll out B states at once under a learned vector field MLP (width n → … → n), rk4 by default. */
+export function rolloutVectorFieldBatch(mlp: Mlp64, y0s: readonly ArrayLike<number>[], options: RolloutOptions): Float64Array[] {
+  const o = rolloutOptions(options);
+  const n = mlp.widths[0]!;
+  const B = y0s.length;
+  const y = new Float64Array(B * n);
+  y0s.forEach((y0, b) => {
+    if (y0.length !== n) invalid(`y0s[${b}]`, `a state of ${n} numbers`, y0, 'SHAPE_MISMATCH');
+    for (let i = 0; i < n; i++) y[b * n + i] = y0[i]!;
+  });
+  const problem = odeProblem((_t, s, out = new Float64Array(B * n)) => (out.set(mlp.forward(s, B)), out));
+  const integrator = (o.integrator ?? rk4()) as never;
+  const sol = integrate(integrator, problem as never, y as never, { tEnd: o.dt * o.steps, steps: o.steps * o.substeps, save: { every: o.substeps } });
+  const paths = y0s.map(() => new Float64Array((o.steps + 1) * n));
+  (sol.y as unknown as Float64Array[]).forEach((s, k) => {
+    for (let b = 0; b < B; b++) paths[b]!.set(s.subarray(b * n, (b + 1) * n), k * n);
+  });
+  return paths;
 }
 
 /**

@@ -55,12 +55,29 @@ export function actTensor(name: MlpActivation, x: tf.Tensor): tf.Tensor {
   return name === 'tanh' ? tf.tanh(x) : name === 'softplus' ? tf.softplus(x) : tf.sigmoid(x);
 }
 
+/**
+ * @internal a·b for 2-D tensors, differentiated with explicit transposes: dA = dy·transpose(b),
+ * dB = transpose(a)·dy. tfjs' own gradient calls matMul with its transpose flags, and the wasm
+ * backend's transposed kernels run about ten times slower than a transpose followed by a plain
+ * matMul (measured on [750, 200] × [200, 200]), which dominated HNN training.
+ */
+export const matMul2d = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1]!) as tf.Tensor2D),
+      tf.matMul(tf.transpose(saved[0]!) as tf.Tensor2D, dy as tf.Tensor2D),
+    ],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
 /** @internal y = MLP(x) for x [B, in] with weights [W₁, b₁, …] (tanh-like hidden, linear output). */
 export function mlpTensor(x: tf.Tensor, ws: readonly tf.Tensor[], act: MlpActivation): tf.Tensor {
   let h = x;
   const layers = ws.length / 2;
   for (let i = 0; i < layers; i++) {
-    h = tf.add(tf.matMul(h, ws[2 * i] as tf.Tensor2D), ws[2 * i + 1]!);
+    h = tf.add(matMul2d(h, ws[2 * i]!), ws[2 * i + 1]!);
     if (i + 1 < layers) h = actTensor(act, h);
   }
   return h;
@@ -76,18 +93,20 @@ export function mlpInputGradientTensor(x: tf.Tensor, ws: readonly tf.Tensor[], a
   let h = x;
   const dact: tf.Tensor[] = [];
   for (let i = 0; i < layers; i++) {
-    const z = tf.add(tf.matMul(h, ws[2 * i] as tf.Tensor2D), ws[2 * i + 1]!);
+    const z = tf.add(matMul2d(h, ws[2 * i]!), ws[2 * i + 1]!);
     if (i + 1 < layers) {
       h = actTensor(act, z);
       dact.push(act === 'tanh' ? tf.sub(1, tf.square(h)) : act === 'sigmoid' ? tf.mul(h, tf.sub(1, h)) : tf.sigmoid(z));
     } else h = z;
   }
-  // g has shape [B, width]; start from the output layer's kernel column.
-  let g: tf.Tensor = tf.tile(tf.transpose(ws[2 * (layers - 1)]!), [x.shape[0]!, 1]);
+  // Start from the output layer's kernel column as a [1, width] row that broadcasts over the
+  // batch (tf.tile's gradient is one slice per row, which dominated HNN training).
+  let g: tf.Tensor = tf.reshape(ws[2 * (layers - 1)]!, [1, -1]);
   for (let i = layers - 2; i >= 0; i--) {
     g = tf.mul(g, dact[i]!);
-    g = tf.matMul(g, ws[2 * i] as tf.Tensor2D, false, true);
+    g = matMul2d(g, tf.transpose(ws[2 * i]!));
   }
+  if (layers === 1) g = tf.mul(tf.ones([x.shape[0]!, 1]), g);
   return { value: h, grad: g };
 }
 
@@ -118,6 +137,7 @@ export function createMlp64(widths: MlpShape, weights: Float64Array[], activatio
     offsets.push(o);
     o += w.length;
   }
+  // Row-major loops over contiguous kernel rows (W is in × out): z_r += h_ri · W_i,:.
   const run = (x: Float64Array, rows: number) => {
     const zs: Float64Array[] = [];
     const hs: Float64Array[] = [x];
@@ -127,14 +147,21 @@ export function createMlp64(widths: MlpShape, weights: Float64Array[], activatio
       const W = weights[2 * l]!, b = weights[2 * l + 1]!;
       const z = new Float64Array(rows * nout);
       for (let r = 0; r < rows; r++) {
-        for (let j = 0; j < nout; j++) {
-          let s = b[j]!;
-          for (let i = 0; i < nin; i++) s += h[r * nin + i]! * W[i * nout + j]!;
-          z[r * nout + j] = s;
+        const zo = r * nout;
+        for (let j = 0; j < nout; j++) z[zo + j] = b[j]!;
+        for (let i = 0; i < nin; i++) {
+          const v = h[r * nin + i]!;
+          if (v === 0) continue;
+          const wo = i * nout;
+          for (let j = 0; j < nout; j++) z[zo + j] += v * W[wo + j]!;
         }
       }
       zs.push(z);
-      h = l + 1 < L ? z.map(a.f) : z;
+      if (l + 1 < L) {
+        const hn = new Float64Array(z.length);
+        for (let k = 0; k < z.length; k++) hn[k] = a.f(z[k]!);
+        h = hn;
+      } else h = z;
       hs.push(h);
     }
     return { zs, hs };
@@ -152,25 +179,32 @@ export function createMlp64(widths: MlpShape, weights: Float64Array[], activatio
         const nin = widths[l]!, nout = widths[l + 1]!;
         if (l + 1 < L) {
           const z = zs[l]!, h = hs[l + 1]!;
-          g = g.map((v, k) => v * a.df(z[k]!, h[k]!));
+          const gd = new Float64Array(g.length);
+          for (let k = 0; k < g.length; k++) gd[k] = g[k]! * a.df(z[k]!, h[k]!);
+          g = gd;
         }
         const W = weights[2 * l]!;
         const hin = hs[l]!;
         if (gTheta) {
           const oW = offsets[2 * l]!, ob = offsets[2 * l + 1]!;
           for (let r = 0; r < rows; r++) {
-            for (let j = 0; j < nout; j++) {
-              const gj = g[r * nout + j]!;
-              gTheta[ob + j] += gj;
-              for (let i = 0; i < nin; i++) gTheta[oW + i * nout + j] += hin[r * nin + i]! * gj;
+            const go = r * nout;
+            for (let j = 0; j < nout; j++) gTheta[ob + j] += g[go + j]!;
+            for (let i = 0; i < nin; i++) {
+              const v = hin[r * nin + i]!;
+              if (v === 0) continue;
+              const wo = oW + i * nout;
+              for (let j = 0; j < nout; j++) gTheta[wo + j] += v * g[go + j]!;
             }
           }
         }
         const gin = new Float64Array(rows * nin);
         for (let r = 0; r < rows; r++) {
+          const go = r * nout;
           for (let i = 0; i < nin; i++) {
+            const wo = i * nout;
             let s = 0;
-            for (let j = 0; j < nout; j++) s += W[i * nout + j]! * g[r * nout + j]!;
+            for (let j = 0; j < nout; j++) s += W[wo + j]! * g[go + j]!;
             gin[r * nin + i] = s;
           }
         }

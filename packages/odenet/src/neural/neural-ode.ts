@@ -72,13 +72,18 @@ export interface NeuralODEArgs extends LayerArgs {
   augment?: number;
   /** Feed t to the field (default false). */
   timeDependent?: boolean;
+  /**
+   * What the field's MLP reads: `state` (default) f_θ(y), or `cube` f_θ(y³) with the cube taken
+   * elementwise — torchdiffeq's spiral demo (`net(y**3)`), a polynomial feature map.
+   */
+  features?: 'state' | 'cube';
   /** Seed of the field's Glorot-uniform initialisation (default 0). */
   seed?: number;
   /** Stop with NON_FINITE_STATE when the state becomes NaN/Inf (default true; one device read per step). */
   checkFinite?: boolean;
 }
 
-const KEYS = ['hidden', 'activation', 'structure', 'integrator', 'adjointIntegrator', 'h', 'adaptive', 't0', 'times', 'gradient', 'augment', 'timeDependent', 'seed', 'checkFinite', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
+const KEYS = ['hidden', 'activation', 'structure', 'integrator', 'adjointIntegrator', 'h', 'adaptive', 't0', 'times', 'gradient', 'augment', 'timeDependent', 'features', 'seed', 'checkFinite', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
 
 /** @internal Validate output times: finite, strictly increasing, after t0. */
 export function checkTimes(argument: string, times: unknown, t0: number): number[] {
@@ -145,6 +150,7 @@ export class NeuralODE extends PhaseflowLayer {
   readonly gradient: GradientMode;
   readonly augment: number;
   readonly timeDependent: boolean;
+  readonly features: 'state' | 'cube';
   readonly seed: number;
   readonly checkFiniteStates: boolean;
   private readonly integratorName: string;
@@ -185,6 +191,7 @@ export class NeuralODE extends PhaseflowLayer {
     this.augment = o.augment === undefined ? 0 : checkInteger('args.augment', o.augment, { min: 0 });
     if (o.timeDependent !== undefined && typeof o.timeDependent !== 'boolean') invalid('args.timeDependent', 'a boolean', o.timeDependent);
     this.timeDependent = o.timeDependent ?? false;
+    this.features = o.features === undefined ? 'state' : checkOneOf('args.features', o.features, ['state', 'cube'] as const);
     if (o.checkFinite !== undefined && typeof o.checkFinite !== 'boolean') invalid('args.checkFinite', 'a boolean', o.checkFinite);
     this.checkFiniteStates = o.checkFinite ?? true;
     this.seed = o.seed === undefined ? 0 : checkInteger('args.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
@@ -192,7 +199,7 @@ export class NeuralODE extends PhaseflowLayer {
 
   /** @internal */
   spec(): FieldSpec {
-    return { D: this.dim + this.augment, structure: this.structure, timeDependent: this.timeDependent, activation: this.activationName, hidden: this.hidden };
+    return { D: this.dim + this.augment, structure: this.structure, timeDependent: this.timeDependent, cube: this.features === 'cube', activation: this.activationName, hidden: this.hidden };
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -394,6 +401,7 @@ export class NeuralODE extends PhaseflowLayer {
       gradient: this.gradient,
       augment: this.augment,
       timeDependent: this.timeDependent,
+      features: this.features,
       seed: this.seed,
       checkFinite: this.checkFiniteStates,
     };

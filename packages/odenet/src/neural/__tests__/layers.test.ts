@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isPhaseflowError } from '@phaseflow/core';
 import { loadFromMemory, saveToMemory, useBestBackend } from '@phaseflow/tfjs';
 import { jacobian, symplecticDefect } from '@phaseflow/testkit';
-import { HamiltonianNN, NeuralODE, SympNet, energyMse, rolloutHamiltonian, spiralData } from '@phaseflow/odenet';
+import { HamiltonianNN, NeuralODE, SympNet, compareHamiltonianModels, energyMse, fitSpiral, rolloutHamiltonian, spiralData } from '@phaseflow/odenet';
+import { massSpringSystem } from '@phaseflow/datasets';
 
 const code = (fn: () => unknown) => {
   try {
@@ -134,5 +135,24 @@ describe('neural ODE layers', () => {
     opt.dispose();
     tf.dispose([x0, target]);
     ode.dispose();
+  });
+
+  it('fitSpiral (torchdiffeq recipe, cube features, Float64 engine) lowers the window loss and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const fit = await fitSpiral({ iterations: 150, n: 200, trainFraction: 0.5, seed: 1 });
+    expect(fit.finalLoss).toBeLessThan(0.5 * fit.losses[0]!);
+    expect(Number.isFinite(fit.extrapolationMse)).toBe(true);
+    fit.ode.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('compareHamiltonianModels runs the paper protocol end to end (small) and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const r = await compareHamiltonianModels(massSpringSystem(), { hidden: [16, 16], iterations: 40, checkpoints: [20, 40], tests: 2, horizon: 4, dt: 0.2, trajectories: 5, seed: 2 });
+    expect(r.checkpoints.map((c) => c.iteration)).toEqual([20, 40]);
+    expect(r.checkpoints[1]!.hnnPerTest.length).toBe(2);
+    for (const v of [r.hnnEnergyMse, r.baselineEnergyMse, r.hnnLoss, r.baselineLoss]) expect(Number.isFinite(v)).toBe(true);
+    expect(r.hnn.length).toBe(r.truth.length);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
