@@ -242,85 +242,60 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     step(problem, t, y, h, out) {
       checkStep(integrator, problem, h);
       checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
-      // Fast path: Float64Array components in core's float64Space, q and p of equal size.
-      const yq = (y as PhaseState<unknown> | null | undefined)?.q;
-      const yp = (y as PhaseState<unknown> | null | undefined)?.p;
-      if (
-        problem.space.component === (float64Space as unknown) &&
-        yq instanceof Float64Array &&
-        yp instanceof Float64Array &&
-        yq.length === yp.length
-      ) {
-        const n = yq.length;
-        let q = yq;
-        let p = yp;
-        if (out !== y) {
-          const oq = out?.q;
-          const op = out?.p;
-          q = oq instanceof Float64Array && oq.length === n ? oq : new Float64Array(n);
-          p = op instanceof Float64Array && op.length === n ? op : new Float64Array(n);
-        }
-        if (h !== tauH) setTau(h);
-        if (problem.kind === 'separable-hamiltonian') {
-          stepHamiltonian(problem as unknown as SeparableHamiltonianProblem<Float64Array>, yq, yp, q, p);
-        } else {
-          stepPartitioned(problem as unknown as PartitionedProblem<Float64Array>, t, yq, yp, q, p);
-        }
-        if (out) {
-          out.q = q as S;
-          out.p = p as S;
-          return out;
-        }
-        return { q: q as S, p: p as S };
-      }
-      return genericStep(problem, t, y, h, out);
+      return fastSteps(problem, t, y, h, 1, out) ?? genericStep(problem, t, y, h, out);
     },
     advance(problem, t, y, h, n, out) {
       checkStep(integrator, problem, h);
       checkInteger('n', n, { min: 0 });
       checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
-      const yq = (y as PhaseState<unknown> | null | undefined)?.q;
-      const yp = (y as PhaseState<unknown> | null | undefined)?.p;
-      if (
-        n > 0 &&
-        problem.space.component === (float64Space as unknown) &&
-        yq instanceof Float64Array &&
-        yp instanceof Float64Array &&
-        yq.length === yp.length
-      ) {
-        // The fast step in a loop, arguments checked once: the first step reads y and writes
-        // the output buffers, the others update them in place (as `step` does for out === y).
-        const m = yq.length;
-        let q = yq;
-        let p = yp;
-        if (out !== y) {
-          const oq = out?.q;
-          const op = out?.p;
-          q = oq instanceof Float64Array && oq.length === m && oq !== yq ? oq : new Float64Array(m);
-          p = op instanceof Float64Array && op.length === m && op !== yp ? op : new Float64Array(m);
-        }
-        if (h !== tauH) setTau(h);
-        if (problem.kind === 'separable-hamiltonian') {
-          const pr = problem as unknown as SeparableHamiltonianProblem<Float64Array>;
-          stepHamiltonian(pr, yq, yp, q, p);
-          for (let j = 1; j < n; j++) stepHamiltonian(pr, q, p, q, p);
-        } else {
-          const pr = problem as unknown as PartitionedProblem<Float64Array>;
-          stepPartitioned(pr, t, yq, yp, q, p);
-          for (let j = 1; j < n; j++) stepPartitioned(pr, t + j * h, q, p, q, p);
-        }
-        if (out) {
-          out.q = q as S;
-          out.p = p as S;
-          return out;
-        }
-        return { q: q as S, p: p as S };
+      if (n > 0) {
+        const fast = fastSteps(problem, t, y, h, n, out);
+        if (fast) return fast;
       }
-      let z = n === 0 ? problem.space.copy(y, out) : integrator.step(problem, t, y, h, out);
-      for (let j = 1; j < n; j++) z = integrator.step(problem, t + j * h, z, h, z);
+      let z = n === 0 ? problem.space.copy(y, out) : genericStep(problem, t, y, h, out);
+      for (let j = 1; j < n; j++) z = genericStep(problem, t + j * h, z, h, z);
       return z;
     },
   };
+
+  /**
+   * n ≥ 1 steps on the Float64Array fast path — Float64Array components in core's
+   * float64Space, q and p of equal size — or undefined when the state does not qualify. The
+   * first step reads y and writes the output buffers (a separate `out`, or y itself when
+   * out === y); the others update them in place.
+   */
+  function fastSteps(problem: SplittingProblem<S>, t: number, y: PhaseState<S>, h: number, n: number, out: PhaseState<S> | undefined): PhaseState<S> | undefined {
+    const yq = (y as PhaseState<unknown> | null | undefined)?.q;
+    const yp = (y as PhaseState<unknown> | null | undefined)?.p;
+    if (problem.space.component !== (float64Space as unknown) || !(yq instanceof Float64Array) || !(yp instanceof Float64Array) || yq.length !== yp.length) {
+      return undefined;
+    }
+    const m = yq.length;
+    let q = yq;
+    let p = yp;
+    if (out !== y) {
+      const oq = out?.q;
+      const op = out?.p;
+      q = oq instanceof Float64Array && oq.length === m ? oq : new Float64Array(m);
+      p = op instanceof Float64Array && op.length === m ? op : new Float64Array(m);
+    }
+    if (h !== tauH) setTau(h);
+    if (problem.kind === 'separable-hamiltonian') {
+      const pr = problem as unknown as SeparableHamiltonianProblem<Float64Array>;
+      stepHamiltonian(pr, yq, yp, q, p);
+      for (let j = 1; j < n; j++) stepHamiltonian(pr, q, p, q, p);
+    } else {
+      const pr = problem as unknown as PartitionedProblem<Float64Array>;
+      stepPartitioned(pr, t, yq, yp, q, p);
+      for (let j = 1; j < n; j++) stepPartitioned(pr, t + j * h, q, p, q, p);
+    }
+    if (out) {
+      out.q = q as S;
+      out.p = p as S;
+      return out;
+    }
+    return { q: q as S, p: p as S };
+  }
 
   /** Any VectorSpace (mutable or immutable), through `copy` and `axpy`. */
   function genericStep(problem: SplittingProblem<S>, t: number, y: PhaseState<S>, h: number, out: PhaseState<S> | undefined): PhaseState<S> {
