@@ -135,15 +135,7 @@ export function adjointBackward<S>(
   for (let k = s.times.length - 1; k >= 0; k--) {
     const t1 = s.times[k]!;
     const t0 = k === 0 ? s.t0 : s.times[k - 1]!;
-    const ck = cotangents[k];
-    if (ck !== undefined) {
-      if (a === undefined) a = be.tidy(() => be.space.clone(ck));
-      else {
-        const old: S = a;
-        a = be.tidy(() => be.space.axpy(1, ck, old));
-        be.release(old);
-      }
-    }
+    a = addCotangent(be, a, cotangents[k]);
     if (a === undefined) continue; // nothing flows back yet
     let z: AugmentedState<S> = { y: states[k]!, a, g };
     const owned = new Set<S>([a, g]);
@@ -185,6 +177,16 @@ export function adjointBackward<S>(
   return { dy0: a, dtheta: g };
 }
 
+/** a ← a + cₖ at an output time (the first cotangent is copied); the old a is released. */
+function addCotangent<S>(be: FieldBackend<S>, a: S | undefined, ck: S | undefined): S | undefined {
+  if (ck === undefined) return a;
+  if (a === undefined) return be.tidy(() => be.space.clone(ck));
+  const old: S = a;
+  const sum = be.tidy(() => be.space.axpy(1, ck, old));
+  be.release(old);
+  return sum;
+}
+
 /**
  * @internal Exact gradients of the discrete solution without storing it: walk the grid
  * backwards, reconstruct y_n = Φ₋ₕ(y_{n+1}) with the (time-reversible) integrator itself,
@@ -202,15 +204,7 @@ export function reversibleBackward<S>(
   for (let k = s.times.length - 1; k >= 0; k--) {
     const t1 = s.times[k]!;
     const t0 = k === 0 ? s.t0 : s.times[k - 1]!;
-    const ck = cotangents[k];
-    if (ck !== undefined) {
-      if (a === undefined) a = be.tidy(() => be.space.clone(ck));
-      else {
-        const old: S = a;
-        a = be.tidy(() => be.space.axpy(1, ck, old));
-        be.release(old);
-      }
-    }
+    a = addCotangent(be, a, cotangents[k]);
     if (a === undefined) continue;
     let acur: S = a;
     const n = s.steps![k]!;
