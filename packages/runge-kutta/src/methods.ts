@@ -1,7 +1,7 @@
 /**
  * Each method is an Integrator made by a factory over its Butcher tableau.
  */
-import { checkStep, type Integrator, type OdeProblem } from '@phaseflow/core';
+import { checkInteger, checkStep, type Integrator, type OdeProblem } from '@phaseflow/core';
 import { createStepper, type RungeKuttaAdaptiveOptions, type RungeKuttaStepper } from './adaptive.js';
 import { createWork, evaluateStages, fixedStageCount, propagate, type StageWork } from './engine.js';
 import type { ButcherTableau } from './tableau.js';
@@ -47,6 +47,20 @@ export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): Run
       if (!work || work.space !== space || work.size !== space.size(y)) work = createWork(space, y, stages);
       evaluateStages(work, tableau.c, tableau.a, problem, t, y, h, 0, stages);
       return propagate(work, tableau, y, h, out);
+    },
+    advance(problem, t, y, h, n, out) {
+      checkStep(integrator, problem, h);
+      checkInteger('n', n, { min: 0 });
+      const space = problem.space;
+      if (n === 0) return space.copy(y, out);
+      if (!work || work.space !== space || work.size !== space.size(y)) work = createWork(space, y, stages);
+      // The first step reads y and writes `out`; the others update the result in place.
+      let z = y;
+      for (let j = 0; j < n; j++) {
+        evaluateStages(work, tableau.c, tableau.a, problem, t + j * h, z, h, 0, stages);
+        z = propagate(work, tableau, z, h, j === 0 ? out : z);
+      }
+      return z;
     },
   };
   if (tableau.embedded) {
