@@ -297,8 +297,10 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
       }
       run.save(t, y);
     }
-    const yNew = integrator.step(problem, t, y, tGrid - t, spare);
-    const hTaken = tGrid - t;
+    // On the grid the step is h itself (as in the chunked path); after a split, or for the
+    // last step, it is whatever reaches the next grid time.
+    const hTaken = t === gridTime(i) && i < n - 1 ? p.dir * h : tGrid - t;
+    const yNew = integrator.step(problem, t, y, hTaken, spare);
     spare = y;
     y = yNew;
     t = tGrid;

@@ -36,6 +36,15 @@ describe('integrate with Integrator.advance', () => {
     expect(a.stats.steps).toBe(2050);
   });
 
+  it('gives bit-identical states with and without a step observer on an autonomous problem', () => {
+    const rot = odeProblem((_t, y: F, out = new Float64Array(2)) => ((out[0] = y[1]!), (out[1] = -y[0]!), out));
+    const quiet = integrate(euler, rot, Float64Array.of(1, 0), { tEnd: 7.3, h: 0.001, save: { every: 1000 } });
+    const watch: Observer = { name: 'w', on: { step: () => undefined } };
+    const watched = integrate(euler, rot, Float64Array.of(1, 0), { tEnd: 7.3, h: 0.001, save: { every: 1000 }, observers: [watch] });
+    expect(quiet.t).toEqual(watched.t);
+    expect(quiet.y).toEqual(watched.y);
+  });
+
   it('is not used when an observer watches steps', () => {
     advanceCalls = 0;
     let seen = 0;

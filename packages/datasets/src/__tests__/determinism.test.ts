@@ -81,7 +81,8 @@ describe('determinism', () => {
 });
 
 // Pinned on Node 20 (V8); the generators use only IEEE-754 arithmetic and V8's fdlibm-derived
-// sin/cos/exp, so these hold across machines. The trajectories also pin @phaseflow/runge-kutta's rk4.
+// sin/cos/exp, so these hold across machines. The trajectories also pin @phaseflow/runge-kutta's rk4
+// and core's fixed-step grid (every step but the last is exactly h).
 const PINNED: Record<string, string> = {
   swissRoll: '46f83210:e7061695',
   peaks: 'ba00b9c0:36a155b5',
@@ -89,20 +90,20 @@ const PINNED: Record<string, string> = {
   moons: 'e681835c:e7061695',
   spirals: '3c52038b:e7061695',
   circles: '9f82f385:e7061695',
-  lorenz63: 'e4a3be71',
-  lorenz96: 'd9cb9555',
+  lorenz63: '223fad70',
+  lorenz96: '655a914f',
   mackeyGlass: '2624c8f0',
   narma10: '50bd4ea7:67eff1a7',
-  massSpringSamples: '69020a15:0343faa8',
-  massSpringTrajectory: '515bdd7f',
-  pendulumSamples: '96d8b6e2:be8d4e08',
-  pendulumTrajectory: '1aa25146',
-  doublePendulumSamples: '602f9289:15f4edc0',
-  doublePendulumTrajectory: '4836874c',
-  keplerSamples: 'bb08a4aa:dc248a58',
-  keplerTrajectory: '8d420cac',
-  henonHeilesSamples: 'd5316aaf:2a849c1d',
-  henonHeilesTrajectory: '50135f71',
+  massSpringSamples: '90bc7828:9f8e0fc7',
+  massSpringTrajectory: '9d658e42',
+  pendulumSamples: 'e6cff1d3:869e53c5',
+  pendulumTrajectory: '56ebc984',
+  doublePendulumSamples: 'e947dd82:49047f9b',
+  doublePendulumTrajectory: 'e6da14c5',
+  keplerSamples: '216fa093:66bf3e83',
+  keplerTrajectory: 'e8224e80',
+  henonHeilesSamples: '0ac24267:06c3d133',
+  henonHeilesTrajectory: '4af2772d',
   split: 'e2de0268:6a411a15',
   batches: '2851d6e4',
 };
