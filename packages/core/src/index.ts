@@ -13,6 +13,7 @@ export {
   checkPositive,
   checkSameSize,
   checkStep,
+  checkTimes,
   describeValue,
   invalid,
 } from './validate.js';

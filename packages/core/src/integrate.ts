@@ -12,6 +12,7 @@ import {
   checkInteger,
   checkOptions,
   checkPositive,
+  checkTimes,
   invalid,
 } from './validate.js';
 
@@ -122,21 +123,7 @@ function plan<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: In
   else if (typeof save === 'object' && save !== null && 'every' in save) {
     every = checkInteger('options.save.every', save.every, { min: 1 });
   } else if (typeof save === 'object' && save !== null && 'times' in save) {
-    const ts = save.times;
-    if (ts === null || typeof ts !== 'object' || typeof ts.length !== 'number' || ts.length === 0) {
-      invalid('options.save.times', 'a non-empty array of times', ts);
-    }
-    times = new Float64Array(ts.length);
-    for (let i = 0; i < ts.length; i++) {
-      const ti = checkFinite(`options.save.times[${i}]`, ts[i]);
-      if ((ti - t0) * dir < 0 || (ti - tEnd) * dir > 0) {
-        invalid(`options.save.times[${i}]`, `a time inside [${Math.min(t0, tEnd)}, ${Math.max(t0, tEnd)}]`, ti);
-      }
-      if (i > 0 && (ti - times[i - 1]!) * dir <= 0) {
-        invalid(`options.save.times[${i}]`, `times strictly ${dir > 0 ? 'increasing' : 'decreasing'} (previous ${times[i - 1]})`, ti);
-      }
-      times[i] = ti;
-    }
+    times = checkTimes('options.save.times', save.times, t0, tEnd);
   } else {
     invalid('options.save', "'endpoints', 'steps', { every: k } or { times: [...] }", save);
   }

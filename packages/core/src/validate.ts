@@ -207,3 +207,32 @@ export function checkStep(
     invalid('h', 'a finite, non-zero step', h, typeof h === 'number' && !Number.isFinite(h) ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
   }
 }
+
+/**
+ * Output times: a non-empty array-like of finite times inside [t0, tEnd], strictly monotone in
+ * the direction of integration. Returns them as a Float64Array.
+ *
+ * @example
+ * ```ts
+ * const times = checkTimes('options.save.times', [0.5, 1, 2], 0, 2);
+ * ```
+ */
+export function checkTimes(argument: string, value: unknown, t0: number, tEnd: number): Float64Array {
+  const ts = value as ArrayLike<number> | null;
+  if (ts === null || typeof ts !== 'object' || typeof ts.length !== 'number' || ts.length === 0) {
+    invalid(argument, 'a non-empty array of times', value);
+  }
+  const dir = tEnd >= t0 ? 1 : -1;
+  const times = new Float64Array(ts.length);
+  for (let i = 0; i < ts.length; i++) {
+    const ti = checkFinite(`${argument}[${i}]`, ts[i]);
+    if ((ti - t0) * dir < 0 || (ti - tEnd) * dir > 0) {
+      invalid(`${argument}[${i}]`, `a time inside [${Math.min(t0, tEnd)}, ${Math.max(t0, tEnd)}]`, ti);
+    }
+    if (i > 0 && (ti - times[i - 1]!) * dir <= 0) {
+      invalid(`${argument}[${i}]`, `times strictly ${dir > 0 ? 'increasing' : 'decreasing'} (previous ${times[i - 1]})`, ti);
+    }
+    times[i] = ti;
+  }
+  return times;
+}

@@ -45,7 +45,8 @@ export interface RungeKuttaAdaptiveOptions extends AdaptiveOptions {
   readonly maxFactor?: number;
 }
 
-const KNOWN = ['rtol', 'atol', 'h0', 'minStep', 'maxStep', 'maxSteps', 'beta', 'safety', 'minFactor', 'maxFactor'];
+/** The option names of an adaptive Runge–Kutta solve (solveIvp accepts these and its own). */
+export const ADAPTIVE_OPTIONS = ['rtol', 'atol', 'h0', 'minStep', 'maxStep', 'maxSteps', 'beta', 'safety', 'minFactor', 'maxFactor'];
 
 /** Statistics of an adaptive run. */
 export interface RungeKuttaStats {
@@ -109,7 +110,7 @@ export function createStepper<S>(
 ): RungeKuttaStepper<S> {
   const emb = tab.embedded;
   if (!emb) throw new PhaseflowError('NOT_AVAILABLE', `${name} has no embedded error estimate`, { argument: 'integrator' });
-  const o = checkOptions('options', optionsIn, KNOWN);
+  const o = checkOptions('options', optionsIn, ADAPTIVE_OPTIONS);
   const t0 = checkFinite('t0', t0In);
   const tEnd = checkFinite('tEnd', tEndIn);
   if (tEnd === t0) invalid('tEnd', `a time different from t0 = ${t0}`, tEnd);

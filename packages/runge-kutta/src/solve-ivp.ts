@@ -11,13 +11,14 @@ import {
   checkOneOf,
   checkOptions,
   checkPositive,
+  checkTimes,
   createEmitter,
   describeValue,
   invalid,
   type Observer,
   type OdeProblem,
 } from '@phaseflow/core';
-import type { RungeKuttaAdaptiveOptions, RungeKuttaStats, RungeKuttaStepper } from './adaptive.js';
+import { ADAPTIVE_OPTIONS, type RungeKuttaAdaptiveOptions, type RungeKuttaStats, type RungeKuttaStepper } from './adaptive.js';
 import './errors.js';
 import type { RungeKuttaIntegrator } from './methods.js';
 
@@ -86,10 +87,7 @@ export interface IvpSolution<S = Float64Array> {
   readonly stats: RungeKuttaStats;
 }
 
-const KNOWN = [
-  't0', 'tEnd', 'rtol', 'atol', 'h0', 'minStep', 'maxStep', 'maxSteps', 'beta', 'safety', 'minFactor', 'maxFactor',
-  'saveAt', 'events', 'eventTolerance', 'observers', 'signal',
-];
+const KNOWN = [...ADAPTIVE_OPTIONS, 't0', 'tEnd', 'saveAt', 'events', 'eventTolerance', 'observers', 'signal'];
 
 /**
  * Brent's method on a bracket [a, b] with f(a)·f(b) < 0 (R. P. Brent, Algorithms for
@@ -203,15 +201,7 @@ export function solveIvp<S = Float64Array>(
   if (saveAt === 'steps') saveSteps = true;
   else if (saveAt === 'endpoints') saveSteps = false;
   else if (saveAt !== null && typeof saveAt === 'object' && typeof (saveAt as ArrayLike<number>).length === 'number') {
-    const ts = saveAt as ArrayLike<number>;
-    if (ts.length === 0) invalid('options.saveAt', 'a non-empty list of times', ts);
-    times = new Float64Array(ts.length);
-    for (let i = 0; i < ts.length; i++) {
-      const ti = checkFinite(`options.saveAt[${i}]`, ts[i]);
-      if ((ti - t0) * dir < 0 || (ti - tEnd) * dir > 0) invalid(`options.saveAt[${i}]`, `a time inside [${Math.min(t0, tEnd)}, ${Math.max(t0, tEnd)}]`, ti);
-      if (i > 0 && (ti - times[i - 1]!) * dir <= 0) invalid(`options.saveAt[${i}]`, `times strictly ${dir > 0 ? 'increasing' : 'decreasing'} (previous ${times[i - 1]})`, ti);
-      times[i] = ti;
-    }
+    times = checkTimes('options.saveAt', saveAt, t0, tEnd);
     saveSteps = false;
   } else invalid('options.saveAt', "'steps', 'endpoints' or an array of times", saveAt);
 
