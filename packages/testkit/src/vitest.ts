@@ -7,7 +7,7 @@
  * integratorConformance(createMyIntegrator());
  * ```
  */
-import type { Integrator, Problem } from '@phaseflow/core';
+import { isPhaseflowError, type Integrator, type PhaseflowError, type PhaseflowErrorCode, type Problem } from '@phaseflow/core';
 import { describe, expect, it } from 'vitest';
 import { runConformance, type ConformanceOptions } from './checks.js';
 
@@ -21,4 +21,25 @@ export function integratorConformance<P extends Problem<Y>, Y>(integrator: Integ
       });
     }
   });
+}
+
+/**
+ * Assert that `call` throws a PhaseflowError with `code` (and, when given, naming `argument`).
+ *
+ * @example
+ * ```ts
+ * expectPhaseflowError(() => integrate(m, p, y0, { tEnd: 1, h: 0 }), 'INVALID_ARGUMENT', 'options.h');
+ * ```
+ */
+export function expectPhaseflowError(call: () => unknown, code: PhaseflowErrorCode, argument?: string): PhaseflowError {
+  let caught: unknown;
+  try {
+    call();
+  } catch (e) {
+    caught = e;
+  }
+  expect(isPhaseflowError(caught, code), `expected a PhaseflowError ${code}, got ${String(caught)}`).toBe(true);
+  const err = caught as PhaseflowError;
+  if (argument !== undefined) expect(err.details.argument, err.message).toBe(argument);
+  return err;
 }

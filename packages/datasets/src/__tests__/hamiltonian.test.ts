@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, isPhaseflowError } from '@phaseflow/core';
+import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
+import { createRandom } from '@phaseflow/core';
 import {
   doublePendulumSystem,
   hamiltonianSamples,
@@ -130,16 +131,7 @@ describe('Hamiltonian systems', () => {
   });
 
   it('rejects bad input with coded errors', () => {
-    const expectCode = (call: () => unknown, code: string, argument: string) => {
-      let caught: unknown;
-      try {
-        call();
-      } catch (e) {
-        caught = e;
-      }
-      expect(isPhaseflowError(caught, code as never), String(caught)).toBe(true);
-      expect((caught as { details: { argument: string } }).details.argument).toBe(argument);
-    };
+    const expectCode = (call: () => unknown, code: string, argument: string) => expectPhaseflowError(call, code as never, argument);
     expectCode(() => massSpringSystem({ omega: 0 }), 'INVALID_ARGUMENT', 'options.omega');
     expectCode(() => fromSymplectic({} as never), 'INVALID_ARGUMENT', 'source');
     expectCode(() => doublePendulumSystem({ masses: 1 as never }), 'INVALID_ARGUMENT', 'options.masses');

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isPhaseflowError } from '@phaseflow/core';
+import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { batches, fitStandardizer, lorenz63, moons, narma10, oneHot, selectRows, split, standardize, windows } from '@phaseflow/datasets';
 
-function expectCode(call: () => unknown, code: string, argument?: string) {
-  let caught: unknown;
-  try {
-    call();
-  } catch (e) {
-    caught = e;
-  }
-  expect(isPhaseflowError(caught, code as never), String(caught)).toBe(true);
-  if (argument !== undefined) expect((caught as { details: { argument: string } }).details.argument).toBe(argument);
-}
+const expectCode = (call: () => unknown, code: string, argument?: string) => expectPhaseflowError(call, code as never, argument);
 
 /** Rows as strings, to compare sets of rows. */
 function rows(x: Float64Array, dim: number): string[] {
