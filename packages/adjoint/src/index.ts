@@ -1,0 +1,1 @@
+export { adjointVersion } from './version.js';

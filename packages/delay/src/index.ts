@@ -1,0 +1,1 @@
+export { delayVersion } from './version.js';

@@ -1,0 +1,1 @@
+export { hamiltonianNetsVersion } from './version.js';

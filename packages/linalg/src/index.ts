@@ -1,0 +1,1 @@
+export { linalgVersion } from './version.js';

@@ -1,0 +1,1 @@
+export { neuralOdeVersion } from './version.js';

@@ -1,0 +1,1 @@
+export { nn64Version } from './version.js';

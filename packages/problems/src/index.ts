@@ -1,0 +1,1 @@
+export { problemsVersion } from './version.js';

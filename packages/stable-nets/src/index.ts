@@ -1,0 +1,1 @@
+export { stableNetsVersion } from './version.js';
