@@ -39,6 +39,8 @@ export type {
   IntegratorProperties,
 } from './integrator.js';
 export { integrate, integrateAsync } from './integrate.js';
+export { integratorNames, resolveIntegrator } from './registry.js';
+export type { MethodRecord } from './registry.js';
 export type { IntegrateOptions, PartialSolution, SaveAt, Solution } from './integrate.js';
 export { createEmitter } from './events.js';
 export type {

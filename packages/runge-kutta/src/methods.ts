@@ -184,3 +184,26 @@ export const tsit5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRung
  * ```
  */
 export const dop853 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(DOP853);
+
+/**
+ * Every explicit Runge–Kutta method of this package by name, as factories — the record
+ * `resolveIntegrator` in @phaseflow/core resolves names against.
+ *
+ * @example
+ * ```ts
+ * import { resolveIntegrator } from '@phaseflow/core';
+ * resolveIntegrator('integrator', 'dopri5', rungeKuttaMethods).order; // 5
+ * ```
+ */
+export const rungeKuttaMethods = {
+  euler: () => euler(),
+  midpoint: () => midpoint(),
+  heun: () => heun(),
+  ralston: () => ralston(),
+  rk4: () => rk4(),
+  rk38: () => rk38(),
+  bs3: () => bs3(),
+  dopri5: () => dopri5(),
+  tsit5: () => tsit5(),
+  dop853: () => dop853(),
+} as const satisfies Record<string, () => RungeKuttaIntegrator>;
