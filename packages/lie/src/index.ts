@@ -1,0 +1,1 @@
+export { lieVersion } from './version.js';
