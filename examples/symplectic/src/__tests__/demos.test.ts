@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demos } from '@phaseflow/symplectic/demos';
+import { demos } from '@phaseflow/example-symplectic/demos';
 
 describe('demo kepler', () => {
   it('shows RK4 drifting and the symplectic methods bounded', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demos } from '@phaseflow/datasets/demos';
+import { demos } from '@phaseflow/example-datasets/demos';
 
 describe('dataset gallery demo', () => {
   it('returns Vega-Lite v5 figures with inline data and reports progress', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demos } from '@phaseflow/runge-kutta/demos';
+import { demos } from '@phaseflow/example-runge-kutta/demos';
 
 describe('demos', () => {
   it('arenstorf returns two Vega-Lite v5 figures with inline data and measured numbers', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demos } from '@phaseflow/reservoir/demos';
+import { demos } from '@phaseflow/example-reservoir/demos';
 
 describe('demos', () => {
   it('produce Vega-Lite v5 specs with inline data and the numbers they promise', async () => {
