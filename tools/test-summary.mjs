@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Sum vitest's own counts from every JSON report (packages/*/reports/vitest.json and the
-// reports/ folder: the example plugin, the generated package) into one line:
+// Sum vitest's own counts from every JSON report (packages/*/reports/vitest.json,
+// examples/*/reports/vitest.json and the reports/ folder: the example plugin, the generated
+// package) into one line:
 //   N passed, M failed
 // A package with tests but no report (its run crashed before reporting) counts one failure.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -17,12 +18,15 @@ const add = (label, file) => {
   failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
   lines.push(`${label.padEnd(34)} ${String(r.numPassedTests).padStart(5)} passed ${String(r.numFailedTests).padStart(4)} failed${r.numFailedTestSuites ? ` (${r.numFailedTestSuites} suites failed to run)` : ''}`);
 };
-for (const pkg of readdirSync(join(root, 'packages')).sort()) {
-  const report = join(root, 'packages', pkg, 'reports', 'vitest.json');
-  if (existsSync(report)) add(`@phaseflow/${pkg}`, report);
-  else if (existsSync(join(root, 'packages', pkg, 'vitest.config.ts'))) {
-    failed += 1;
-    lines.push(`@phaseflow/${pkg}`.padEnd(34) + ' no test report (the run did not complete)');
+for (const [dir, prefix] of [['packages', '@phaseflow/'], ['examples', '@phaseflow/example-']]) {
+  if (!existsSync(join(root, dir))) continue;
+  for (const pkg of readdirSync(join(root, dir)).sort()) {
+    const report = join(root, dir, pkg, 'reports', 'vitest.json');
+    if (existsSync(report)) add(`${prefix}${pkg}`, report);
+    else if (existsSync(join(root, dir, pkg, 'vitest.config.ts'))) {
+      failed += 1;
+      lines.push(`${prefix}${pkg}`.padEnd(34) + ' no test report (the run did not complete)');
+    }
   }
 }
 for (const [label, file] of [['example plugin (docs/examples)', 'reports/example-plugin.json'], ['generated package (tools)', 'reports/generated-plugin.json']]) {
