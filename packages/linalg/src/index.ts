@@ -1,1 +1,15 @@
-export { linalgVersion } from './version.js';
+/**
+ * @phaseflow/linalg — Float64 linear algebra every phaseflow package shares: dense kernels on
+ * row-major Float64Array (LU, Cholesky, expm, logm, logdet, …).
+ */
+import './errors.js';
+
+export { expm, createExpm } from './expm.js';
+export type { ExpmDiagnostics, ExpmEvaluator } from './expm.js';
+export { logm, createLogm } from './logm.js';
+export type { LogmEvaluator } from './logm.js';
+export { logdet } from './logdet.js';
+export type { LogDet, LogDetOptions } from './logdet.js';
+export { luFactor, luSolve } from './lu.js';
+export type { LuFactorization } from './lu.js';
+export { choleskyFactor, choleskySolve } from './cholesky.js';
