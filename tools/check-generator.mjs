@@ -15,7 +15,8 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: work, stdio: 'inherit'
 try {
   const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
   // Only core is carried over from packages/: the generated package must stand on core alone.
-  for (const f of tracked.filter((f) => !f.startsWith('packages/') || f.startsWith('packages/core/'))) {
+  // examples/ go too: they depend on every package.
+  for (const f of tracked.filter((f) => (!f.startsWith('packages/') || f.startsWith('packages/core/')) && !f.startsWith('examples/'))) {
     mkdirSync(dirname(join(work, f)), { recursive: true });
     cpSync(join(root, f), join(work, f));
   }
@@ -32,7 +33,7 @@ try {
   execFileSync('node', ['-e', `require('fs').writeFileSync('tsconfig.json', ${JSON.stringify(JSON.stringify(solution, null, 2))})`], { cwd: work });
   run('node', ['tools/new-plugin.mjs', 'generated-check', '--description', 'A package made by the generator in CI.']);
   symlinkSync(join(work, 'packages/generated-check'), join(nm, '@phaseflow/generated-check'));
-  run('npx', ['nx', 'run-many', '-t', 'build', 'typecheck', 'test', 'lint:package', '-p', '@phaseflow/generated-check', '--skip-nx-cache', '--outputStyle=static']);
+  run('npx', ['nx', 'run-many', '-t', 'build', 'typecheck', 'test', 'lint', 'format', 'lint:package', '-p', '@phaseflow/generated-check', '--skip-nx-cache', '--outputStyle=static']);
   mkdirSync(join(root, 'reports'), { recursive: true });
   copyFileSync(join(work, 'packages/generated-check/reports/vitest.json'), join(root, 'reports/generated-plugin.json'));
 } finally {

@@ -2,8 +2,8 @@
 // Create a phaseflow package with the workspace's conventions:
 //   npm run new-plugin -- <name> [--description "..."] [--dir packages]
 // Writes package.json (ESM, exports map types-first, source condition, peer dependency on
-// core), tsconfigs, vitest config, README skeleton, one passing test, a demos entry and a
-// changeset. Refuses to overwrite an existing package.
+// core), tsconfigs, vitest config, README skeleton, one passing test and a changeset.
+// Demos belong in examples/<name>/ (a private workspace package), never in the library. Refuses to overwrite an existing package.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,10 +52,8 @@ const files = {
       engines: { node: '>=20.19' },
       exports: {
         '.': { '@phaseflow/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' },
-        './demos': { '@phaseflow/source': './src/demos.ts', types: './dist/demos.d.ts', default: './dist/demos.js' },
         './package.json': './package.json',
       },
-      phaseflow: { demos: './demos' },
       files: ['dist', 'src', '!src/**/*.test.ts', '!src/**/__tests__', '!dist/**/__tests__', '!dist/tsconfig*.tsbuildinfo'],
       peerDependencies: { '@phaseflow/core': `^${coreVersion}` },
       publishConfig: { access: 'public' },
@@ -93,7 +91,6 @@ const files = {
   'vitest.config.ts': `import { phaseflowVitestConfig } from '${toRoot}/vitest.shared.ts';\n\nexport default phaseflowVitestConfig();\n`,
   'src/index.ts': `export { ${camel}Version } from './version.js';\n`,
   'src/version.ts': `/**\n * The version of ${pkgName} this build came from.\n *\n * @example\n * \`\`\`ts\n * import { ${camel}Version } from '${pkgName}';\n * console.log(${camel}Version);\n * \`\`\`\n */\nexport const ${camel}Version = '0.0.0';\n`,
-  'src/demos.ts': `import type { Demo } from '@phaseflow/core';\n\n/** Demos provided by ${pkgName} (none yet). */\nexport const demos: readonly Demo[] = [];\n`,
   'src/__tests__/version.test.ts': `import { describe, expect, it } from 'vitest';\nimport { ${camel}Version } from '${pkgName}';\n\ndescribe('${pkgName}', () => {\n  it('is importable by its public name', () => {\n    expect(${camel}Version).toMatch(/^\\d+\\.\\d+\\.\\d+/);\n  });\n});\n`,
   'README.md': `# ${pkgName}\n\n\`\`\`sh\nnpm install ${pkgName} @phaseflow/core\n\`\`\`\n\n\`\`\`ts\nimport { ${camel}Version } from '${pkgName}';\n\nconsole.log(${camel}Version);\n\`\`\`\n\n${description}\n\n## What is in it\n\n| export | what it is |\n| --- | --- |\n| \`${camel}Version\` | the package version |\n\n## Dependencies\n\nPeer: \`@phaseflow/core\`. No runtime dependencies.\n\n## References\n`,
 };
