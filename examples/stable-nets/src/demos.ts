@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Demo, DemoContext, DemoFigure, DemoResult } from '@phaseflow/core';
 import { useBestBackend } from '@phaseflow/tfjs';
-import { runToyClassification } from './experiments.js';
-import { AntisymmetricBlock, HamiltonianBlock, LeapfrogBlock, ParabolicBlock, ResNetBlock, type StableBlock } from './layers.js';
-import { findBlock } from './network.js';
-import { measureStability } from './stability.js';
+import { AntisymmetricBlock, HamiltonianBlock, LeapfrogBlock, ParabolicBlock, ResNetBlock, findBlock, measureStability, type StableBlock } from '@phaseflow/stable-nets';
+import { runToyClassification } from './toy-classification.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
@@ -43,7 +41,7 @@ async function toyDemo(data: 'swiss-roll' | 'peaks', context: DemoContext): Prom
   context.progress(0, `training a Hamiltonian network on ${data}`);
   // The bench's configuration (README table), with fewer peaks epochs to stay near 20 s.
   const config = data === 'swiss-roll' ? { n: 1024, epochs: 60 } : { n: 2000, epochs: 60 };
-  const r = await runToyClassification({ data, block: 'hamiltonian', seed: context.seed, keepModel: true, ...config, width: 8, depth: 16, T: 4, learningRate: 0.02, batchSize: 64 });
+  const r = await runToyClassification({ data, block: 'hamiltonian', seed: context.seed, keepModel: true, ...config, width: 8, depth: 16, finalTime: 4, learningRate: 0.02, batchSize: 64 });
   const model = r.model!;
   const test = r.test!;
   try {
@@ -146,7 +144,7 @@ async function toyDemo(data: 'swiss-roll' | 'peaks', context: DemoContext): Prom
       {
         name: `${data}-decision-regions`,
         title: `${data}: decision regions of a Hamiltonian network`,
-        caption: `Width ${r.width}, ${r.depth} Verlet steps, T = ${r.T}; test accuracy ${(100 * r.testAccuracy).toFixed(1)}%.`,
+        caption: `Width ${r.width}, ${r.depth} Verlet steps, T = ${r.finalTime}; test accuracy ${(100 * r.testAccuracy).toFixed(1)}%.`,
         spec: regionsSpec,
       },
       {
@@ -158,13 +156,13 @@ async function toyDemo(data: 'swiss-roll' | 'peaks', context: DemoContext): Prom
     ];
     context.progress(1);
     return {
-      summary: `Hamiltonian network (width ${r.width}, depth ${r.depth}, T = ${r.T}) on ${data}: ${(100 * r.testAccuracy).toFixed(1)}% test accuracy after ${r.epochs} epochs (${(r.trainMs / 1000).toFixed(1)} s, ${r.backend}).`,
+      summary: `Hamiltonian network (width ${r.width}, depth ${r.depth}, T = ${r.finalTime}) on ${data}: ${(100 * r.testAccuracy).toFixed(1)}% test accuracy after ${r.epochs} epochs (${(r.trainMs / 1000).toFixed(1)} s, ${r.backend}).`,
       figures,
       numbers: {
         data,
         width: r.width,
         depth: r.depth,
-        T: r.T,
+        finalTime: r.finalTime,
         epochs: r.epochs,
         optimizer: r.optimizer,
         learningRate: r.learningRate,
@@ -181,12 +179,12 @@ async function toyDemo(data: 'swiss-roll' | 'peaks', context: DemoContext): Prom
 
 async function stabilityDemo(context: DemoContext): Promise<DemoResult> {
   await useBestBackend();
-  const kinds: [string, (depth: number, T: number) => StableBlock][] = [
-    ['resnet', (depth, T) => new ResNetBlock({ depth, T, seed: context.seed })],
-    ['antisymmetric', (depth, T) => new AntisymmetricBlock({ depth, T, seed: context.seed })],
-    ['hamiltonian', (depth, T) => new HamiltonianBlock({ depth, T, seed: context.seed })],
-    ['leapfrog', (depth, T) => new LeapfrogBlock({ depth, T, seed: context.seed })],
-    ['parabolic', (depth, T) => new ParabolicBlock({ depth, T, seed: context.seed })],
+  const kinds: [string, (depth: number, finalTime: number) => StableBlock][] = [
+    ['resnet', (depth, finalTime) => new ResNetBlock({ depth, finalTime, seed: context.seed })],
+    ['antisymmetric', (depth, finalTime) => new AntisymmetricBlock({ depth, finalTime, seed: context.seed })],
+    ['hamiltonian', (depth, finalTime) => new HamiltonianBlock({ depth, finalTime, seed: context.seed })],
+    ['leapfrog', (depth, finalTime) => new LeapfrogBlock({ depth, finalTime, seed: context.seed })],
+    ['parabolic', (depth, finalTime) => new ParabolicBlock({ depth, finalTime, seed: context.seed })],
   ];
   const rows: { block: string; depth: number; quantity: string; value: number }[] = [];
   const numbers: Record<string, unknown> = {};
@@ -223,8 +221,8 @@ async function stabilityDemo(context: DemoContext): Promise<DemoResult> {
   };
 }
 
-/** Demos of the stable architectures: Swiss roll and peaks (decision regions and feature trajectories), stability vs depth. */
-export const stableDemos: readonly Demo[] = [
+/** Demos of @phaseflow/stable-nets: Swiss roll and peaks (decision regions and feature trajectories), stability vs depth. */
+export const demos: readonly Demo[] = [
   {
     name: 'stable-swiss-roll',
     title: 'Hamiltonian network on the Swiss roll',

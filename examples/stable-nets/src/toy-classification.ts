@@ -1,16 +1,13 @@
 /**
  * The papers' toy experiments in one call: a seeded data set from @phaseflow/datasets, a
- * stable network, the gradient Trainer, test accuracy and timings — what the bench, the demos
- * and the README numbers run.
+ * stable network, the gradient Trainer, test accuracy and timings — what the stable-nets bench,
+ * the demos and the README numbers run.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkInteger, checkOneOf, checkOptions, checkPositive, invalid } from '@phaseflow/core';
 import { peaks, split, standardize, swissRoll, type ClassificationSet } from '@phaseflow/datasets';
 import { createGradientTrainer, evaluate, type GradientHistory } from '@phaseflow/tfjs';
-import { findBlock, createStableNetwork } from './network.js';
-import { prolongModel } from './multilevel.js';
-import type { StableBlockKind } from './layers.js';
-import { regularizedCrossEntropy, type TimeRegularizerOptions } from './regularization.js';
+import { createStableNetwork, prolongModel, regularizedCrossEntropy, type StableBlockKind, type TimeRegularizerOptions } from '@phaseflow/stable-nets';
 
 /** Options of {@link runToyClassification}. */
 export interface ToyClassificationOptions {
@@ -22,7 +19,8 @@ export interface ToyClassificationOptions {
   readonly n?: number;
   readonly width?: number;
   readonly depth?: number;
-  readonly T?: number;
+  /** Final time of the block's flow (default 4). */
+  readonly finalTime?: number;
   /** Adam learning rate (default 0.02). */
   readonly learningRate?: number;
   readonly epochs?: number;
@@ -45,7 +43,7 @@ export interface ToyClassificationResult {
   readonly block: StableBlockKind;
   readonly width: number;
   readonly depth: number;
-  readonly T: number;
+  readonly finalTime: number;
   readonly optimizer: string;
   readonly learningRate: number;
   readonly regularization?: TimeRegularizerOptions;
@@ -74,19 +72,19 @@ export interface ToyClassificationResult {
  *
  * @example
  * ```ts
- * const r = await runToyClassification({ data: 'swiss-roll', block: 'hamiltonian', width: 8, depth: 16, T: 4, epochs: 60 });
+ * const r = await runToyClassification({ data: 'swiss-roll', block: 'hamiltonian', width: 8, depth: 16, finalTime: 4, epochs: 60 });
  * r.testAccuracy; // ≥ 0.98
  * ```
  */
 export async function runToyClassification(options: ToyClassificationOptions): Promise<ToyClassificationResult> {
   if (options === null || typeof options !== 'object') invalid('options', 'an options object', options);
-  const o = checkOptions('options', options, ['data', 'block', 'n', 'width', 'depth', 'T', 'learningRate', 'epochs', 'batchSize', 'seed', 'prolong', 'fineTuneEpochs', 'keepModel', 'regularization']);
+  const o = checkOptions('options', options, ['data', 'block', 'n', 'width', 'depth', 'finalTime', 'learningRate', 'epochs', 'batchSize', 'seed', 'prolong', 'fineTuneEpochs', 'keepModel', 'regularization']);
   const data = checkOneOf('options.data', o.data, ['swiss-roll', 'peaks'] as const);
   const block = (o.block ?? 'hamiltonian') as StableBlockKind;
   const n = o.n === undefined ? 1024 : checkInteger('options.n', o.n, { min: 20 });
   const width = o.width === undefined ? 8 : checkInteger('options.width', o.width, { min: 1 });
   const depth = o.depth === undefined ? 16 : checkInteger('options.depth', o.depth, { min: 1 });
-  const T = o.T === undefined ? 4 : checkPositive('options.T', o.T);
+  const finalTime = o.finalTime === undefined ? 4 : checkPositive('options.finalTime', o.finalTime);
   const learningRate = o.learningRate === undefined ? 0.02 : checkPositive('options.learningRate', o.learningRate);
   const epochs = o.epochs === undefined ? 60 : checkInteger('options.epochs', o.epochs, { min: 1 });
   const batchSize = o.batchSize === undefined ? 64 : checkInteger('options.batchSize', o.batchSize, { min: 1 });
@@ -96,16 +94,14 @@ export async function runToyClassification(options: ToyClassificationOptions): P
   const set = data === 'swiss-roll' ? swissRoll({ n, seed }) : peaks({ n, seed });
   const { train, test } = standardize(split(set, { train: 0.8, validation: 0, seed: seed + 1 }));
   const toX = (s: ClassificationSet) => tf.tensor2d(Float32Array.from(s.x), [s.n, s.dim]);
-  const model = createStableNetwork({ inputs: set.dim, classes: set.classes, block, width, depth, T, seed });
+  const model = createStableNetwork({ inputs: set.dim, classes: set.classes, block, width, depth, finalTime, seed });
   const xTrain = toX(train);
   const xTest = toX(test);
   try {
     const loss = o.regularization === undefined ? 'sparse-categorical-crossentropy' : regularizedCrossEntropy(model, o.regularization);
     const trainer = createGradientTrainer({ optimizer: 'adam', learningRate, epochs, batchSize, seed, loss });
     const started = performance.now();
-    // A plain array: @phaseflow/tfjs reads an Int32Array of labels wrongly for a custom loss
-    // (Int32Array.map cannot hold the [label] rows it builds).
-    const history = await trainer.fit(model, { x: xTrain, y: Array.from(train.y) });
+    const history = await trainer.fit(model, { x: xTrain, y: train.y });
     const trainMs = performance.now() - started;
     const testAccuracy = evaluate(model, { x: xTest, y: test.y }).accuracy!;
     const trainAccuracy = evaluate(model, { x: xTrain, y: train.y }).accuracy!;
@@ -118,20 +114,19 @@ export async function runToyClassification(options: ToyClassificationOptions): P
         for (let e = 0; e < fineTuneEpochs; e++) {
           const fineLoss = o.regularization === undefined ? 'sparse-categorical-crossentropy' : regularizedCrossEntropy(fine, o.regularization);
           const tuner = createGradientTrainer({ optimizer: 'adam', learningRate: learningRate / 4, epochs: 1, batchSize, seed: seed + 100 + e, loss: fineLoss });
-          await tuner.fit(fine, { x: xTrain, y: Array.from(train.y) });
+          await tuner.fit(fine, { x: xTrain, y: train.y });
           fineTunedTestAccuracy.push(evaluate(fine, { x: xTest, y: test.y }).accuracy!);
         }
       } finally {
         fine.dispose();
       }
     }
-    findBlock(model);
     return {
       data,
       block,
       width,
       depth,
-      T,
+      finalTime,
       optimizer: 'adam',
       learningRate,
       ...(o.regularization !== undefined && { regularization: o.regularization }),

@@ -1,6 +1,8 @@
 // Stable architectures: speed vs a plain tf.layers ResNet (same run), stability at depth,
-// toy-set accuracy, prolongation. Prints one JSON document. Needs a build:
-//   npx nx build @phaseflow/odenet && node bench/stable.mjs
+// toy-set accuracy, prolongation. Prints one JSON document. Runs on the builds of this package
+// and of examples/stable-nets (for runToyClassification, imported by path: a library does not
+// depend on its examples); `npx nx bench @phaseflow/stable-nets` builds both first, or:
+//   npx nx run-many -t build -p @phaseflow/stable-nets @phaseflow/example-stable-nets && node bench/stable.mjs
 // `--quick` runs the speed and stability parts only.
 import * as tf from '@tensorflow/tfjs';
 import { createGradientTrainer, evaluate, useBestBackend } from '@phaseflow/tfjs';
@@ -15,10 +17,13 @@ import {
   createStableNetwork,
   measureStability,
   prolongModel,
-  runToyClassification,
   trainMultilevel,
-} from '@phaseflow/odenet';
+} from '@phaseflow/stable-nets';
 import { createYoshida6 } from '@phaseflow/symplectic';
+// By path, not by name and not as a static import: a library does not depend on its examples,
+// and a static import would make nx see stable-nets → example-stable-nets, a cycle. The bench
+// target's dependsOn builds the example first.
+const { runToyClassification } = await import(new URL('../../../examples/stable-nets/dist/toy-classification.js', import.meta.url).href);
 
 const quick = process.argv.includes('--quick');
 const backend = await useBestBackend();
@@ -49,8 +54,8 @@ for (const [width, depth] of [[8, 16], [32, 32]]) {
   const data = { x: xs, y: roll.y };
   const epochs = 4;
   const peer = tfLayersResNet({ inputs: 2, classes: 2, width, depth, seed: 1 });
-  const ham = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width, depth, T: 4, seed: 1 });
-  const res = createStableNetwork({ inputs: 2, classes: 2, block: 'resnet', width, depth, T: 4, seed: 1 });
+  const ham = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width, depth, finalTime: 4, seed: 1 });
+  const res = createStableNetwork({ inputs: 2, classes: 2, block: 'resnet', width, depth, finalTime: 4, seed: 1 });
   // Interleave the runs so machine load hits all three alike.
   const t = { peer: [], ham: [], res: [] };
   for (let rep = 0; rep < 2; rep++) {
@@ -74,13 +79,13 @@ out.speed = speed;
 
 // ---- stability at depth, random weights ----
 const kinds = {
-  resnet: (depth, T) => new ResNetBlock({ depth, T, seed: 1 }),
-  antisymmetric: (depth, T) => new AntisymmetricBlock({ depth, T, seed: 1 }),
-  'antisymmetric(gamma=0.01)': (depth, T) => new AntisymmetricBlock({ depth, T, seed: 1, gamma: 0.01 }),
-  hamiltonian: (depth, T) => new HamiltonianBlock({ depth, T, seed: 1 }),
-  leapfrog: (depth, T) => new LeapfrogBlock({ depth, T, seed: 1 }),
-  parabolic: (depth, T) => new ParabolicBlock({ depth, T, seed: 1 }),
-  'integrator(yoshida6)': (depth, T) => new IntegratorBlock({ integrator: createYoshida6(), depth, T, seed: 1 }),
+  resnet: (depth, finalTime) => new ResNetBlock({ depth, finalTime, seed: 1 }),
+  antisymmetric: (depth, finalTime) => new AntisymmetricBlock({ depth, finalTime, seed: 1 }),
+  'antisymmetric(gamma=0.01)': (depth, finalTime) => new AntisymmetricBlock({ depth, finalTime, seed: 1, gamma: 0.01 }),
+  hamiltonian: (depth, finalTime) => new HamiltonianBlock({ depth, finalTime, seed: 1 }),
+  leapfrog: (depth, finalTime) => new LeapfrogBlock({ depth, finalTime, seed: 1 }),
+  parabolic: (depth, finalTime) => new ParabolicBlock({ depth, finalTime, seed: 1 }),
+  'integrator(yoshida6)': (depth, finalTime) => new IntegratorBlock({ integrator: createYoshida6(), depth, finalTime, seed: 1 }),
 };
 out.stability = { width: 8, batch: 16, h: 0.1, init: 'K ~ N(0, 1/w), b = 0, tanh', blocks: {} };
 for (const [name, make] of Object.entries(kinds)) {
@@ -90,10 +95,10 @@ for (const [name, make] of Object.entries(kinds)) {
 if (!quick) {
   // ---- toy classification (the issue's accuracy goals) ----
   const runs = [
-    { data: 'swiss-roll', block: 'hamiltonian', n: 1024, width: 8, depth: 16, T: 4, epochs: 60 },
-    { data: 'swiss-roll', block: 'antisymmetric', n: 1024, width: 8, depth: 16, T: 4, epochs: 60 },
-    { data: 'peaks', block: 'hamiltonian', n: 2000, width: 8, depth: 16, T: 4, epochs: 80 },
-    { data: 'peaks', block: 'antisymmetric', n: 2000, width: 8, depth: 16, T: 4, epochs: 80 },
+    { data: 'swiss-roll', block: 'hamiltonian', n: 1024, width: 8, depth: 16, finalTime: 4, epochs: 60 },
+    { data: 'swiss-roll', block: 'antisymmetric', n: 1024, width: 8, depth: 16, finalTime: 4, epochs: 60 },
+    { data: 'peaks', block: 'hamiltonian', n: 2000, width: 8, depth: 16, finalTime: 4, epochs: 80 },
+    { data: 'peaks', block: 'antisymmetric', n: 2000, width: 8, depth: 16, finalTime: 4, epochs: 80 },
   ];
   out.classification = [];
   for (const r of runs) {
@@ -110,7 +115,7 @@ if (!quick) {
   const { train, test } = standardize(split(roll, { train: 0.8, validation: 0, seed: 2 }));
   const xTrain = tf.tensor2d(Float32Array.from(train.x), [train.n, 2]);
   const xTest = tf.tensor2d(Float32Array.from(test.x), [test.n, 2]);
-  const model = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width: 8, depth: 4, T: 4, seed: 1 });
+  const model = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width: 8, depth: 4, finalTime: 4, seed: 1 });
   const levels = [];
   const started = performance.now();
   const result = await trainMultilevel(
@@ -129,7 +134,7 @@ if (!quick) {
       },
     },
   );
-  out.multilevel = { data: 'swiss-roll', block: 'hamiltonian', width: 8, T: 4, epochs: [40, 15, 10], optimizer: 'adam', learningRate: [0.02, 0.01, 0.01], levels, totalMs: performance.now() - started };
+  out.multilevel = { data: 'swiss-roll', block: 'hamiltonian', width: 8, finalTime: 4, epochs: [40, 15, 10], optimizer: 'adam', learningRate: [0.02, 0.01, 0.01], levels, totalMs: performance.now() - started };
   result.model.dispose();
   tf.dispose([xTrain, xTest]);
 }

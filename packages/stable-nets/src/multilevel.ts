@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkInteger, checkOptions, invalid, type Trainer } from '@phaseflow/core';
 import type { GradientFitOptions, GradientHistory, TensorData, TrainableModel } from '@phaseflow/tfjs';
-import { StableBlock } from './layers.js';
+import { StableBlock } from './blocks/stable-block.js';
 
 type BlockClass = new (args: Record<string, unknown>) => StableBlock;
 
@@ -44,7 +44,7 @@ function resample(block: StableBlock, depth: number, weights: (k: tf.Tensor, b: 
  *
  * @example
  * ```ts
- * const fine = prolongBlock(coarse); // fine.depth === 2 * coarse.depth, fine.T === coarse.T
+ * const fine = prolongBlock(coarse); // fine.depth === 2 * coarse.depth, fine.finalTime === coarse.finalTime
  * ```
  */
 export function prolongBlock(block: StableBlock): StableBlock {
@@ -172,7 +172,7 @@ export interface MultilevelResult {
  *
  * @example
  * ```ts
- * const model = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width: 8, depth: 4, T: 4 });
+ * const model = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width: 8, depth: 4, finalTime: 4 });
  * const { model: fine, depths } = await trainMultilevel(model, createGradientTrainer({ learningRate: 0.02 }), data, { levels: 3, epochs: 20 });
  * // depths = [4, 8, 16]
  * ```

@@ -6,7 +6,32 @@
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkInteger, checkOneOf, checkOptions, checkPositive, invalid } from '@phaseflow/core';
 import { ACTIVATIONS, PhaseflowDense, type ActivationName } from '@phaseflow/tfjs';
-import { IntegratorBlock, STABLE_BLOCKS, StableBlock, type AnyBlockIntegrator, type StableBlockKind } from './layers.js';
+import { AntisymmetricBlock } from './blocks/antisymmetric.js';
+import { HamiltonianBlock } from './blocks/hamiltonian.js';
+import { IntegratorBlock, type AnyBlockIntegrator } from './blocks/integrator-block.js';
+import { LeapfrogBlock } from './blocks/leapfrog.js';
+import { ParabolicBlock } from './blocks/parabolic.js';
+import { ResNetBlock } from './blocks/resnet.js';
+import { StableBlock } from './blocks/stable-block.js';
+
+/**
+ * The block classes by short name, as {@link createStableNetwork} takes them.
+ *
+ * @example
+ * ```ts
+ * const block = new STABLE_BLOCKS.hamiltonian({ depth: 16, finalTime: 4 });
+ * ```
+ */
+export const STABLE_BLOCKS = {
+  resnet: ResNetBlock,
+  antisymmetric: AntisymmetricBlock,
+  hamiltonian: HamiltonianBlock,
+  leapfrog: LeapfrogBlock,
+  parabolic: ParabolicBlock,
+} as const;
+
+/** A block kind by short name: `resnet`, `antisymmetric`, `hamiltonian`, `leapfrog`, `parabolic`. */
+export type StableBlockKind = keyof typeof STABLE_BLOCKS;
 
 /** Options of {@link createStableNetwork}. */
 export interface StableNetworkOptions {
@@ -22,8 +47,8 @@ export interface StableNetworkOptions {
   readonly width: number;
   /** Steps N. */
   readonly depth: number;
-  /** Final time T (h = T/N; default 1). */
-  readonly T?: number;
+  /** Final time T of the block's flow (h = T/N; default 1), as the blocks' `finalTime`. */
+  readonly finalTime?: number;
   /** σ of the block (default `tanh`). */
   readonly activation?: ActivationName;
   /** Opening layer: `dense` (default, x ↦ σ_o(x W + b) to width w) or `none` (requires inputs = width). */
@@ -40,7 +65,7 @@ export interface StableNetworkOptions {
   readonly seed?: number;
 }
 
-const KEYS = ['inputs', 'classes', 'block', 'integrator', 'width', 'depth', 'T', 'activation', 'opening', 'openingActivation', 'gamma', 'sharedWeights', 'weightScale', 'seed'];
+const KEYS = ['inputs', 'classes', 'block', 'integrator', 'width', 'depth', 'finalTime', 'activation', 'opening', 'openingActivation', 'gamma', 'sharedWeights', 'weightScale', 'seed'];
 
 /**
  * Build opening → stable block → softmax closing as a `tf.Sequential`:
@@ -52,7 +77,7 @@ const KEYS = ['inputs', 'classes', 'block', 'integrator', 'width', 'depth', 'T',
  *
  * @example
  * ```ts
- * const model = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width: 8, depth: 16, T: 4, seed: 1 });
+ * const model = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width: 8, depth: 16, finalTime: 4, seed: 1 });
  * await createGradientTrainer({ learningRate: 0.02, epochs: 60 }).fit(model, { x, y });
  * ```
  */
@@ -64,7 +89,7 @@ export function createStableNetwork(options: StableNetworkOptions): tf.Sequentia
   const kind = checkOneOf('options.block', o.block, [...(Object.keys(STABLE_BLOCKS) as StableBlockKind[]), 'integrator' as const]);
   const width = checkInteger('options.width', o.width, { min: 1 });
   const depth = checkInteger('options.depth', o.depth, { min: 1 });
-  const T = o.T === undefined ? 1 : checkPositive('options.T', o.T);
+  const finalTime = o.finalTime === undefined ? 1 : checkPositive('options.finalTime', o.finalTime);
   const opening = o.opening === undefined ? 'dense' : checkOneOf('options.opening', o.opening, ['dense', 'none'] as const);
   const openingActivation = o.openingActivation === undefined ? 'tanh' : checkOneOf('options.openingActivation', o.openingActivation, ACTIVATIONS);
   const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 4 });
@@ -81,7 +106,7 @@ export function createStableNetwork(options: StableNetworkOptions): tf.Sequentia
 
   const blockArgs = {
     depth,
-    T,
+    finalTime,
     width,
     seed: seed + 1,
     ...(o.activation !== undefined && { activation: o.activation }),

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkNonNegative, checkOptions, invalid } from '@phaseflow/core';
 import type { LossFunction } from '@phaseflow/tfjs';
-import { StableBlock } from './layers.js';
+import { StableBlock } from './blocks/stable-block.js';
 
 /** Options of {@link timeRegularizer} and {@link regularizedCrossEntropy}. */
 export interface TimeRegularizerOptions {

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkInteger, checkOptions, checkPositive, createRandom, invalid } from '@phaseflow/core';
-import { StableBlock } from './layers.js';
+import { StableBlock } from './blocks/stable-block.js';
 
 /** Options of {@link measureStability}. */
 export interface StabilityOptions {
@@ -14,7 +14,7 @@ export interface StabilityOptions {
   readonly width?: number;
   /** Samples in the probe batch (default 16). */
   readonly batch?: number;
-  /** Step size h; each block gets T = N·h (default 0.1). */
+  /** Step size h; each block gets the final time T = N·h (default 0.1). */
   readonly h?: number;
   /** Seed of the probe input and of the backward direction (default 0). */
   readonly seed?: number;
@@ -23,8 +23,8 @@ export interface StabilityOptions {
 /** One measured depth. */
 export interface StabilityRow {
   readonly depth: number;
-  /** T = N·h. */
-  readonly T: number;
+  /** The block's final time T = N·h. */
+  readonly finalTime: number;
   /** Forward growth ‖Y_N‖ / ‖Y_0‖ (Frobenius norms over the batch). */
   readonly growth: number;
   /** Backward ratio ‖∂L/∂Y_0‖ / ‖∂L/∂Y_N‖ for L = ⟨R, Y_N⟩ with a random R. */
@@ -33,7 +33,7 @@ export interface StabilityRow {
 
 /**
  * Measure forward growth ‖Y_N‖/‖Y_0‖ and backward gradient ratio ‖∂L/∂Y_0‖/‖∂L/∂Y_N‖ of the
- * blocks `create(depth, T)` returns, for each depth N with a fixed step h (T = N h), on a
+ * blocks `create(depth, finalTime)` returns, for each depth N with a fixed step h (T = N h), on a
  * seeded Gaussian batch Y_0 and loss L = ⟨R, Y_N⟩ (so ∂L/∂Y_N = R). A stable architecture keeps
  * both near 1 at every depth; forward Euler on an unstable field grows with depth. Each block
  * is disposed after its measurement; no tensor is left behind.
@@ -43,11 +43,11 @@ export interface StabilityRow {
  *
  * @example
  * ```ts
- * const rows = measureStability((depth, T) => new HamiltonianBlock({ depth, T, seed: 1 }), { depths: [8, 64, 512] });
+ * const rows = measureStability((depth, finalTime) => new HamiltonianBlock({ depth, finalTime, seed: 1 }), { depths: [8, 64, 512] });
  * ```
  */
-export function measureStability(create: (depth: number, T: number) => StableBlock, options?: StabilityOptions): StabilityRow[] {
-  if (typeof create !== 'function') invalid('create', 'a function (depth, T) => stable block', create);
+export function measureStability(create: (depth: number, finalTime: number) => StableBlock, options?: StabilityOptions): StabilityRow[] {
+  if (typeof create !== 'function') invalid('create', 'a function (depth, finalTime) => stable block', create);
   const o = checkOptions('options', options, ['depths', 'width', 'batch', 'h', 'seed']);
   const depths = o.depths === undefined ? [8, 16, 32, 64, 128, 256, 512] : o.depths;
   if (!Array.isArray(depths) || depths.length === 0) invalid('options.depths', 'a non-empty array of depths', depths);
@@ -61,9 +61,9 @@ export function measureStability(create: (depth: number, T: number) => StableBlo
   const rdata = Float32Array.from(rng.fillNormal(new Float64Array(batch * width)));
   const rows: StabilityRow[] = [];
   for (const depth of depths) {
-    const T = depth * h;
-    const block = create(depth, T);
-    if (!(block instanceof StableBlock)) invalid('create(depth, T)', 'a stable block', block);
+    const finalTime = depth * h;
+    const block = create(depth, finalTime);
+    if (!(block instanceof StableBlock)) invalid('create(depth, finalTime)', 'a stable block', block);
     try {
       const [growth, ratio] = tf.tidy(() => {
         const y0 = tf.tensor2d(y0data, [batch, width]);
@@ -73,7 +73,7 @@ export function measureStability(create: (depth: number, T: number) => StableBlo
         const { grad: g } = grad(y0);
         return [tf.div(tf.norm(yN), tf.norm(y0)).dataSync()[0]!, tf.div(tf.norm(g), tf.norm(r)).dataSync()[0]!];
       });
-      rows.push({ depth, T, growth: growth!, gradientRatio: ratio! });
+      rows.push({ depth, finalTime, growth: growth!, gradientRatio: ratio! });
     } finally {
       block.dispose();
     }

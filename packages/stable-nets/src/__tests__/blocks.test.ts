@@ -14,7 +14,7 @@ import {
   StableBlock,
   measureStability,
   registerBlockIntegrator,
-} from '@phaseflow/odenet';
+} from '@phaseflow/stable-nets';
 
 beforeAll(async () => {
   await useBestBackend();
@@ -71,18 +71,18 @@ function weights(block: StableBlock): { ks: Vec[]; bs: Vec[] } {
 }
 
 const makers = {
-  resnet: (o: { depth: number; T: number; sharedWeights?: boolean }) => new ResNetBlock({ ...o, seed: 3 }),
-  antisymmetric: (o: { depth: number; T: number; sharedWeights?: boolean }) => new AntisymmetricBlock({ ...o, seed: 3, gamma: 0.05 }),
-  hamiltonian: (o: { depth: number; T: number; sharedWeights?: boolean }) => new HamiltonianBlock({ ...o, seed: 3 }),
-  leapfrog: (o: { depth: number; T: number; sharedWeights?: boolean }) => new LeapfrogBlock({ ...o, seed: 3 }),
-  parabolic: (o: { depth: number; T: number; sharedWeights?: boolean }) => new ParabolicBlock({ ...o, seed: 3 }),
+  resnet: (o: { depth: number; finalTime: number; sharedWeights?: boolean }) => new ResNetBlock({ ...o, seed: 3 }),
+  antisymmetric: (o: { depth: number; finalTime: number; sharedWeights?: boolean }) => new AntisymmetricBlock({ ...o, seed: 3, gamma: 0.05 }),
+  hamiltonian: (o: { depth: number; finalTime: number; sharedWeights?: boolean }) => new HamiltonianBlock({ ...o, seed: 3 }),
+  leapfrog: (o: { depth: number; finalTime: number; sharedWeights?: boolean }) => new LeapfrogBlock({ ...o, seed: 3 }),
+  parabolic: (o: { depth: number; finalTime: number; sharedWeights?: boolean }) => new ParabolicBlock({ ...o, seed: 3 }),
 };
 
 describe('stable blocks', () => {
   for (const [kind, make] of Object.entries(makers)) {
     it(`${kind}: float32 forward pass matches the Float64 reference, leaves no tensor behind`, () => {
       for (const sharedWeights of [false, true]) {
-        const block = make({ depth: DEPTH, T: 1.5, sharedWeights });
+        const block = make({ depth: DEPTH, finalTime: 1.5, sharedWeights });
         const x = tf.tensor2d(x0, [BATCH, W]);
         block.forward(x).dispose();
         randomizeBias(block);
@@ -108,8 +108,8 @@ describe('stable blocks', () => {
 
   it('forwardEnsemble evaluates J parameter sets at once, as set + forward would', () => {
     const x = tf.tensor2d(x0, [BATCH, W]);
-    for (const make of [...Object.values(makers), (o: { depth: number; T: number }) => new IntegratorBlock({ ...o, integrator: rk4(), seed: 3 })]) {
-      const block = make({ depth: 3, T: 1 });
+    for (const make of [...Object.values(makers), (o: { depth: number; finalTime: number }) => new IntegratorBlock({ ...o, integrator: rk4(), seed: 3 })]) {
+      const block = make({ depth: 3, finalTime: 1 });
       block.forward(x).dispose();
       const view = block.parameters;
       const p = view.size;
@@ -133,7 +133,7 @@ describe('stable blocks', () => {
   });
 
   it('gradients reach every kernel and bias, without leaks', () => {
-    const block = new HamiltonianBlock({ depth: 4, T: 1, seed: 1 });
+    const block = new HamiltonianBlock({ depth: 4, finalTime: 1, seed: 1 });
     const x = tf.tensor2d(x0, [BATCH, W]);
     block.forward(x).dispose();
     const before = tf.memory().numTensors;
@@ -150,7 +150,7 @@ describe('stable blocks', () => {
   });
 
   it('the parametric view reads and writes θ', () => {
-    const block = new ResNetBlock({ depth: 2, T: 1, width: W });
+    const block = new ResNetBlock({ depth: 2, finalTime: 1, width: W });
     const x = tf.tensor2d(x0, [BATCH, W]);
     block.forward(x).dispose();
     const theta = block.parameters.get();
@@ -164,10 +164,11 @@ describe('stable blocks', () => {
   it('rejects bad options with coded errors', () => {
     expect(() => new ResNetBlock({ depth: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'args.depth' }) }));
     expect(() => new HamiltonianBlock({ depth: 2.5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => new HamiltonianBlock({ depth: 4, T: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'args.T' }) }));
-    expect(() => new HamiltonianBlock({ depth: 4, T: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => new HamiltonianBlock({ depth: 4, T: Number.NaN })).toThrow(expect.objectContaining({ code: 'NON_FINITE_INPUT' }));
+    expect(() => new HamiltonianBlock({ depth: 4, finalTime: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'args.finalTime' }) }));
+    expect(() => new HamiltonianBlock({ depth: 4, finalTime: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new HamiltonianBlock({ depth: 4, finalTime: Number.NaN })).toThrow(expect.objectContaining({ code: 'NON_FINITE_INPUT' }));
     expect(() => new ResNetBlock({ depth: 4, steps: 3 } as never)).toThrow(expect.objectContaining({ code: 'UNKNOWN_OPTION' }));
+    expect(() => new ResNetBlock({ depth: 4, T: 1 } as never)).toThrow(expect.objectContaining({ code: 'UNKNOWN_OPTION', details: expect.objectContaining({ argument: 'args.T' }) }));
     expect(() => new ResNetBlock({ depth: 4, activation: 'softmax' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => new AntisymmetricBlock({ depth: 4, gamma: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => new ParabolicBlock({ depth: 4, normalization: 'batch' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
@@ -188,7 +189,7 @@ describe('stable blocks', () => {
 
 describe('IntegratorBlock', () => {
   it('rk4 on tensors matches rk4 on Float64Array with the same field (float32 tolerance)', () => {
-    const block = new IntegratorBlock({ integrator: rk4(), depth: 3, T: 1.2, seed: 4 });
+    const block = new IntegratorBlock({ integrator: rk4(), depth: 3, finalTime: 1.2, seed: 4 });
     const x = tf.tensor2d(x0, [BATCH, W]);
     block.forward(x).dispose();
     randomizeBias(block);
@@ -215,7 +216,7 @@ describe('IntegratorBlock', () => {
   it('Yoshida-6 steps with shared weights converge at high order as depth grows', () => {
     const x = tf.tensor2d(x0, [BATCH, W]);
     const outs = [1, 2, 8].map((depth) => {
-      const block = new IntegratorBlock({ integrator: createYoshida6(), depth, T: 2, sharedWeights: true, seed: 5 });
+      const block = new IntegratorBlock({ integrator: createYoshida6(), depth, finalTime: 2, sharedWeights: true, seed: 5 });
       const y = block.forward(x);
       const v = Float64Array.from(y.dataSync());
       y.dispose();
@@ -248,8 +249,8 @@ describe('stability at depth', () => {
   it('Hamiltonian and antisymmetric blocks stay within bounded factors up to 128 steps', () => {
     const before = tf.memory().numTensors;
     const opts = { depths: [8, 128], width: 4, batch: 4, h: 0.1, seed: 1 };
-    const ham = measureStability((depth, T) => new HamiltonianBlock({ depth, T, seed: 2 }), opts);
-    const anti = measureStability((depth, T) => new AntisymmetricBlock({ depth, T, seed: 2, gamma: 0.01 }), opts);
+    const ham = measureStability((depth, finalTime) => new HamiltonianBlock({ depth, finalTime, seed: 2 }), opts);
+    const anti = measureStability((depth, finalTime) => new AntisymmetricBlock({ depth, finalTime, seed: 2, gamma: 0.01 }), opts);
     for (const r of [...ham, ...anti]) {
       expect(r.growth).toBeGreaterThan(0.2);
       expect(r.growth).toBeLessThan(5);
@@ -257,7 +258,7 @@ describe('stability at depth', () => {
       expect(r.gradientRatio).toBeLessThan(5);
     }
     // Parabolic blocks are dissipative: the flow contracts (smoothing).
-    const para = measureStability((depth, T) => new ParabolicBlock({ depth, T, seed: 2, weightScale: 2 }), { ...opts, depths: [128] });
+    const para = measureStability((depth, finalTime) => new ParabolicBlock({ depth, finalTime, seed: 2, weightScale: 2 }), { ...opts, depths: [128] });
     expect(para[0]!.growth).toBeLessThan(0.5);
     expect(tf.memory().numTensors).toBe(before);
     expect(() => measureStability((() => 1) as never, { depths: [2] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));

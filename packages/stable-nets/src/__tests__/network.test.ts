@@ -14,7 +14,7 @@ import {
   restrictModel,
   trainMultilevel,
   type StableBlockKind,
-} from '@phaseflow/odenet';
+} from '@phaseflow/stable-nets';
 
 beforeAll(async () => {
   await useBestBackend();
@@ -32,7 +32,7 @@ describe('createStableNetwork', () => {
   const kinds: (StableBlockKind | 'integrator')[] = ['resnet', 'antisymmetric', 'hamiltonian', 'leapfrog', 'parabolic', 'integrator'];
   for (const block of kinds) {
     it(`${block}: save/load round trip gives the same predictions`, async () => {
-      const model = createStableNetwork({ inputs: 2, classes: 3, block, width: 4, depth: 3, T: 1, seed: 2, ...(block === 'integrator' && { integrator: 'rk4' }) });
+      const model = createStableNetwork({ inputs: 2, classes: 3, block, width: 4, depth: 3, finalTime: 1, seed: 2, ...(block === 'integrator' && { integrator: 'rk4' }) });
       randomizeBiases(findBlock(model), 5);
       const before = tf.memory().numTensors;
       const artifacts = await saveToMemory(model);
@@ -53,8 +53,8 @@ describe('createStableNetwork', () => {
   it('rejects bad options with coded errors', () => {
     const base = { inputs: 2, classes: 2, block: 'hamiltonian' as const, width: 4, depth: 4 };
     expect(() => createStableNetwork({ ...base, depth: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.depth' }) }));
-    expect(() => createStableNetwork({ ...base, T: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.T' }) }));
-    expect(() => createStableNetwork({ ...base, T: -2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => createStableNetwork({ ...base, finalTime: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.finalTime' }) }));
+    expect(() => createStableNetwork({ ...base, finalTime: -2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => createStableNetwork({ ...base, opening: 'none' })).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', details: expect.objectContaining({ argument: 'options.width' }) }));
     expect(() => createStableNetwork({ ...base, block: 'dense' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => createStableNetwork({ ...base, block: 'integrator' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.integrator' }) }));
@@ -69,7 +69,7 @@ describe('createStableNetwork', () => {
 
   it('works inside a hand-built tf.sequential and trains with model.fit', async () => {
     const model = tf.sequential({
-      layers: [tf.layers.dense({ units: 4, inputShape: [2], activation: 'tanh' }), new HamiltonianBlock({ depth: 3, T: 1 }), tf.layers.dense({ units: 2, activation: 'softmax' })],
+      layers: [tf.layers.dense({ units: 4, inputShape: [2], activation: 'tanh' }), new HamiltonianBlock({ depth: 3, finalTime: 1 }), tf.layers.dense({ units: 2, activation: 'softmax' })],
     });
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
     const y = tf.tensor1d([0, 1, 0, 1, 1, 0, 1, 0, 0, 1]);
@@ -83,7 +83,7 @@ describe('createStableNetwork', () => {
 describe('multilevel depth', () => {
   for (const [block, order] of [['resnet', 1], ['antisymmetric', 1], ['hamiltonian', 1]] as const) {
     it(`${block}: prolonged outputs differ by O(h^${order}) (measured slope) and restriction inverts prolongation`, () => {
-      const model = createStableNetwork({ inputs: 2, block, width: 4, depth: 4, T: 2, seed: 1 });
+      const model = createStableNetwork({ inputs: 2, block, width: 4, depth: 4, finalTime: 2, seed: 1 });
       randomizeBiases(findBlock(model), 2);
       const before = tf.memory().numTensors;
       const outs: Float64Array[] = [];
@@ -109,7 +109,7 @@ describe('multilevel depth', () => {
       const coarse = findBlock(model);
       const fine = prolongBlock(coarse);
       expect(fine.depth).toBe(8);
-      expect(fine.T).toBe(2);
+      expect(fine.finalTime).toBe(2);
       const back = restrictBlock(fine);
       expect(back.depth).toBe(4);
       const [k0, b0] = coarse.getWeights();
@@ -144,7 +144,7 @@ describe('multilevel depth', () => {
     const tr = toData(train);
     const te = toData(test);
     const before = tf.memory().numTensors;
-    const model = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width: 8, depth: 8, T: 2, seed: 1 });
+    const model = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width: 8, depth: 8, finalTime: 2, seed: 1 });
     const trainer = createGradientTrainer({ optimizer: 'adam', learningRate: 0.02, batchSize: 16, seed: 1 });
     const accuracies: number[] = [];
     const afterProlong: number[] = [];

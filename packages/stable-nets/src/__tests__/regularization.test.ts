@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBestBackend } from '@phaseflow/tfjs';
-import { ResNetBlock, createStableNetwork, findBlock, regularizedCrossEntropy, runToyClassification, timeRegularizer } from '@phaseflow/odenet';
-import { stableDemos } from './demos.js';
+import { ResNetBlock, createStableNetwork, findBlock, regularizedCrossEntropy, timeRegularizer } from '@phaseflow/stable-nets';
 
 beforeAll(async () => {
   await useBestBackend();
@@ -10,7 +9,7 @@ beforeAll(async () => {
 
 describe('time regularisation', () => {
   it('R = α/2 Σ‖θ_{j+1} − θ_j‖²/h + β/2 Σ h‖θ_j‖², checked against a Float64 sum', () => {
-    const block = new ResNetBlock({ depth: 3, T: 1.5, seed: 2 });
+    const block = new ResNetBlock({ depth: 3, finalTime: 1.5, seed: 2 });
     tf.tidy(() => void block.forward(tf.ones([1, 2])));
     tf.tidy(() => block.setWeights([block.getWeights()[0]!, tf.tensor2d([1, 2, 0, -1, 3, 3], [3, 2])]));
     const before = tf.memory().numTensors;
@@ -56,31 +55,5 @@ describe('time regularisation', () => {
     expect(() => regularizedCrossEntropy(tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] }))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     tf.dispose([x, y]);
     model.dispose();
-  });
-});
-
-describe('toy classification runner and demos', () => {
-  it('validates its options', async () => {
-    await expect(runToyClassification({ data: 'moons' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(runToyClassification({ data: 'peaks', depth: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(runToyClassification({ data: 'peaks', T: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(runToyClassification({ data: 'peaks', lr: 1 } as never)).rejects.toMatchObject({ code: 'UNKNOWN_OPTION' });
-    await expect(runToyClassification({ data: 'peaks', fineTuneEpochs: 2 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'options.fineTuneEpochs' } });
-  });
-
-  it('runs a tiny Swiss roll training with every number it reports, leaving no tensor', async () => {
-    const before = tf.memory().numTensors;
-    const r = await runToyClassification({ data: 'swiss-roll', n: 100, width: 4, depth: 2, T: 1, epochs: 2, batchSize: 32, prolong: true, fineTuneEpochs: 1, regularization: { smoothness: 0.01 } });
-    expect(tf.memory().numTensors).toBe(before);
-    expect(r.nTrain + r.nTest).toBe(100);
-    expect(r.history.epochs).toBe(2);
-    expect(r.testAccuracy).toBeGreaterThanOrEqual(0);
-    expect(r.prolongedTestAccuracy).toBeDefined();
-    expect(r.fineTunedTestAccuracy?.length).toBe(1);
-    expect(r.meanEpochMs).toBeGreaterThan(0);
-  });
-
-  it('lists the three stable demos', () => {
-    expect(stableDemos.map((d) => d.name)).toEqual(['stable-swiss-roll', 'stable-peaks', 'stable-stability']);
   });
 });
