@@ -4,5 +4,3 @@ export { createRecorder } from './recorder.js';
 export type { Recorder } from './recorder.js';
 export { createCallbackObserver, createEarlyStopping, createStopWhen } from './simple.js';
 export type { EarlyStopping } from './simple.js';
-export { createProgress } from './progress.js';
-export type { ProgressStream } from './progress.js';

@@ -44,7 +44,7 @@ describe('phaseflow list', () => {
     expect(await main(['list'], handle)).toBe(0);
     const text = out.join('\n');
     expect(text).toMatch(/acme-line\s+A line\s+\(acme-phaseflow-plugin\)/);
-    expect(text).toMatch(/convergence .*@phaseflow\/testkit/);
+    expect(text).toMatch(/convergence .*@phaseflow\/example-testkit/);
   });
 });
 

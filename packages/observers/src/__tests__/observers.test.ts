@@ -4,7 +4,6 @@ import {
   createCallbackObserver,
   createEarlyStopping,
   createEnergyObserver,
-  createProgress,
   createRecorder,
   createStopWhen,
 } from '@phaseflow/observers';
@@ -112,17 +111,5 @@ describe('stop conditions and callbacks', () => {
     expect(early.best).toEqual({ value: 0.5, epoch: 1 });
     const bad = createEmitter([createEarlyStopping({ monitor: 'accuracy' })]);
     expect(() => bad.emit('epoch:end', { epoch: 0, loss: 1, metrics: {} })).toThrow(/options.monitor/);
-  });
-});
-
-describe('createProgress', () => {
-  it('stays quiet on a non-TTY stream and draws when forced', () => {
-    const chunks: string[] = [];
-    const stream = { write: (s: string) => void chunks.push(s), isTTY: false };
-    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 1, h: 0.01, observers: [createProgress({ stream })] });
-    expect(chunks).toHaveLength(0);
-    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 1, h: 0.01, observers: [createProgress({ stream, force: true, label: 'osc' })] });
-    expect(chunks.join('')).toMatch(/osc/);
-    expect(chunks.join('')).toMatch(/100%/);
   });
 });

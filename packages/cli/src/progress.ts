@@ -10,10 +10,13 @@ export interface ProgressStream {
 /**
  * A progress bar for any run: integration (by time or steps) and training (by epochs). It
  * draws a real bar (cli-progress) when the stream is a TTY and stays quiet otherwise, unless
- * `force` is set.
+ * `force` is set. It lives in the CLI package, beside the `phaseflow` command's own bars, so the
+ * library packages stay free of terminal dependencies.
  *
  * @example
  * ```ts
+ * import { createProgress } from '@phaseflow/cli';
+ *
  * integrate(rk4, lorenz, y0, { tEnd: 100, h: 1e-3, observers: [createProgress({ label: 'lorenz' })] });
  * ```
  */
