@@ -1,1 +1,6 @@
-export { nn64Version } from './version.js';
+export { createMlp64 } from './mlp.js';
+export type { InputBatch, Mlp64, Mlp64Options } from './mlp.js';
+export { glorot } from './init.js';
+export type { GlorotDistribution, GlorotOptions } from './init.js';
+export { ACTIVATIONS, OUTPUT_ACTIVATIONS, activations } from './activations.js';
+export type { Activation, ActivationFunction, OutputActivation } from './activations.js';
