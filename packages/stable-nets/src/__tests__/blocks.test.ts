@@ -11,7 +11,7 @@ import {
   LeapfrogBlock,
   ParabolicBlock,
   ResNetBlock,
-  StableBlock,
+  type StableBlock,
   measureStability,
   registerBlockIntegrator,
 } from '@phaseflow/stable-nets';
