@@ -55,6 +55,7 @@ const isNode = (): boolean => {
   return typeof proc?.versions?.node === 'string';
 };
 
+const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 let wasmSetUp: string | undefined;
 
 async function locateWasmPaths(): Promise<string> {
@@ -63,13 +64,37 @@ async function locateWasmPaths(): Promise<string> {
   const { createRequire } = (await import(/* @vite-ignore */ nodeModule)) as {
     createRequire(url: string): { resolve(id: string): string };
   };
-  const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+  const main = createRequire(import.meta.url).resolve(WASM_PACKAGE);
   // The package's main file sits in dist/, next to the .wasm binaries.
   return main.slice(0, Math.max(main.lastIndexOf('/'), main.lastIndexOf('\\')) + 1);
 }
 
+/**
+ * The wasm backend is an optional peer: load it on demand and, when it is not installed, say
+ * so in words the user can act on (the reason lands in `BackendInfo.skipped.wasm`).
+ */
+async function loadWasm(): Promise<typeof import('@tensorflow/tfjs-backend-wasm')> {
+  try {
+    return await import('@tensorflow/tfjs-backend-wasm');
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    // Loaders and bundlers may wrap the resolution error; look along the cause chain.
+    let missing = false;
+    for (let c: unknown = e, depth = 0; c && depth < 5 && !missing; c = (c as { cause?: unknown }).cause, depth++) {
+      const { code, message: m } = c as { code?: unknown; message?: unknown };
+      missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /cannot find (package|module)/i.test(String(m));
+    }
+    throw new Error(
+      missing
+        ? `not installed: ${WASM_PACKAGE} is an optional peer of @phaseflow/tfjs (npm install ${WASM_PACKAGE})`
+        : `${WASM_PACKAGE} could not be loaded: ${message}`,
+      { cause: e },
+    );
+  }
+}
+
 async function registerWasm(wasmPaths: string | undefined): Promise<string> {
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const wasm = await loadWasm();
   const where = wasmPaths ?? wasmSetUp ?? (isNode() ? await locateWasmPaths() : undefined);
   if (where !== undefined && where !== wasmSetUp) {
     wasm.setWasmPaths(where);
@@ -95,6 +120,8 @@ function checkName(argument: string, name: unknown): BackendName {
  * Order in Node: `tensorflow` (only if `@tensorflow/tfjs-node` was imported by the caller),
  * `wasm` (binaries located automatically), `cpu`. In browsers: `webgpu` (if registered),
  * `webgl`, `wasm`, `cpu`. `prefer` puts names first; a single name must succeed.
+ * `wasm` needs the optional peer `@tensorflow/tfjs-backend-wasm`; when it is not installed the
+ * call moves on and `skipped.wasm` says `not installed: …` with the install command.
  * Measured here: wasm runs a 256×256 matmul about 25× faster than cpu.
  *
  * @example
