@@ -1,1 +1,12 @@
-export { adjointVersion } from './version.js';
+export type { FieldBackend } from './backend.js';
+export { stepsFor } from './schedule.js';
+export type { Schedule } from './schedule.js';
+export { GRADIENT_MODES } from './gradient-mode.js';
+export type { GradientMode } from './gradient-mode.js';
+export { solveForward } from './forward.js';
+export { adjointBackward } from './adjoint.js';
+export { reversibleBackward } from './reversible.js';
+export { accumulate, createTape, tracedSpace } from './tape.js';
+export type { Tape, Traced } from './tape.js';
+export { augmentedSpace } from './augmented-space.js';
+export type { AugmentedState } from './augmented-space.js';

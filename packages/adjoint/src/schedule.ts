@@ -1,0 +1,47 @@
+/**
+ * The time grid of a solve: output times, and either fixed steps per output interval or
+ * adaptive step control, plus what the backward passes need.
+ */
+import type { AdaptiveOptions, AnyIntegrator } from '@phaseflow/core';
+
+/**
+ * How the engine solves: from `t0` to each output time in turn, with `steps[k]` equal steps
+ * on the k-th interval (fixed steps) or the integrator's own control (`adaptive`).
+ *
+ * @example
+ * ```ts
+ * const schedule: Schedule = { t0: 0, times: [0.5, 1], steps: stepsFor(0, [0.5, 1], 0.05), adjointIntegrator: rk4(), checkFinite: true };
+ * ```
+ */
+export interface Schedule {
+  readonly t0: number;
+  /** Output times, strictly increasing, > t0. */
+  readonly times: readonly number[];
+  /** Fixed steps per output interval (absent for adaptive runs). */
+  readonly steps?: readonly number[];
+  /** Adaptive tolerances, when `steps` is absent. */
+  readonly adaptive?: AdaptiveOptions;
+  /** Integrator of the continuous adjoint's backward solve; it must solve `ode` problems. */
+  readonly adjointIntegrator: AnyIntegrator;
+  /** Stop with NON_FINITE_STATE when a state or adjoint state becomes NaN/Inf. */
+  readonly checkFinite: boolean;
+}
+
+/**
+ * Fixed steps per output interval for a step size of at most h: ⌈Δtₖ/h⌉ steps on the k-th
+ * interval, so the grid lands on every output time.
+ *
+ * @example
+ * ```ts
+ * stepsFor(0, [0.5, 1.25], 0.25); // [2, 3]
+ * ```
+ */
+export function stepsFor(t0: number, times: readonly number[], h: number): number[] {
+  const out: number[] = [];
+  let prev = t0;
+  for (const t of times) {
+    out.push(Math.max(1, Math.ceil((t - prev) / h - 1e-9)));
+    prev = t;
+  }
+  return out;
+}
