@@ -19,15 +19,6 @@ export type {
   ReversibilityOptions,
   SymplecticityOptions,
 } from './checks.js';
-export {
-  eccentricAnomaly,
-  expSin,
-  keplerExact,
-  keplerHamiltonian,
-  keplerOde,
-  keplerPartitioned,
-  keplerSeparable,
-  referenceProblems,
-} from './problems.js';
-export type { ReferenceProblem } from './problems.js';
+export { referenceProblems } from './references.js';
+export { fnv1a } from './checksum.js';
 export { explicitEuler, explicitMidpoint, mislabel, stormerVerletControl, symplecticEulerControl } from './controls.js';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type Integrator, type OdeProblem } from '@phaseflow/core';
+import { kepler } from '@phaseflow/problems';
 import {
   explicitEuler,
   explicitMidpoint,
-  keplerExact,
-  keplerSeparable,
+  fnv1a,
   measureOrder,
+  referenceProblems,
   mislabel,
   runConformance,
   stormerVerletControl,
@@ -71,9 +72,10 @@ describe('reference problems', () => {
     const e = 0.5;
     const energy = (z: Float64Array) => 0.5 * (z[2]! ** 2 + z[3]! ** 2) - 1 / Math.hypot(z[0]!, z[1]!);
     const L = (z: Float64Array) => z[0]! * z[3]! - z[1]! * z[2]!;
-    const z0 = keplerExact(0, e);
+    const k = kepler({ e });
+    const z0 = k.exact(0);
     for (const t of [0.3, 1, 2.5, 6]) {
-      const z = keplerExact(t, e);
+      const z = k.exact(t);
       expect(energy(z)).toBeCloseTo(energy(z0), 13);
       expect(L(z)).toBeCloseTo(L(z0), 13);
     }
@@ -81,7 +83,7 @@ describe('reference problems', () => {
   });
 
   it('Verlet converges at order 2 on Kepler with the measured slope table', () => {
-    const m = measureOrder(stormerVerletControl, keplerSeparable());
+    const m = measureOrder(stormerVerletControl, { ...kepler({ e: 0.5 }), tEnd: 2 });
     expect(m.order).toBeGreaterThan(1.9);
     expect(m.order).toBeLessThan(2.1);
     expect(m.points.length).toBeGreaterThan(3);
@@ -98,5 +100,53 @@ describe('the advance check', () => {
     };
     const report = runConformance(sloppy, { order: false });
     expect(failed(report, 'advance').length).toBeGreaterThan(0);
+  });
+});
+
+describe('default reference problems', () => {
+  it('are @phaseflow/problems\' Kepler e = 0.5 over t = 2 in each kind, plus exp-sin for ode', () => {
+    expect(referenceProblems('ode').map((r) => [r.name, r.tEnd])).toEqual([
+      ['exp-sin', 3],
+      ['kepler-ode(e=0.5)', 2],
+    ]);
+    for (const kind of ['separable-hamiltonian', 'partitioned', 'hamiltonian']) {
+      const [ref, ...rest] = referenceProblems(kind);
+      expect(rest).toHaveLength(0);
+      expect(ref!.problem.kind).toBe(kind);
+      expect(ref!.tEnd).toBe(2);
+      expect(Array.from(ref!.exact!(1.5))).toEqual(Array.from(kepler({ e: 0.5 }).exact(1.5)));
+    }
+    expect(referenceProblems('lie-group')).toEqual([]);
+  });
+
+  it('a problem without an exact solution gets no order check; measureOrder on it is a coded error', async () => {
+    const { lorenz63 } = await import('@phaseflow/problems');
+    const report = runConformance(explicitEuler, { problems: [lorenz63() as never] });
+    expect(report.results.map((r) => r.check)).not.toContain('order');
+    expect(report.results.filter((r) => r.check === 'no-mutation')).toHaveLength(1);
+    const err = (() => {
+      try {
+        measureOrder(explicitEuler, lorenz63());
+      } catch (e) {
+        return e as { code: string; details: { argument: string } };
+      }
+    })();
+    expect(err?.code).toBe('INVALID_ARGUMENT');
+    expect(err?.details.argument).toBe('ref.exact');
+  });
+});
+
+describe('fnv1a', () => {
+  it('is the standard 32-bit FNV-1a', () => {
+    // Published test vectors: FNV-1a("") = 811c9dc5, FNV-1a("a") = e40c292c, ("foobar") = bf9cf968.
+    expect(fnv1a(new Uint8Array(0))).toBe('811c9dc5');
+    expect(fnv1a(Uint8Array.of(0x61))).toBe('e40c292c');
+    expect(fnv1a(new TextEncoder().encode('foobar'))).toBe('bf9cf968');
+  });
+
+  it('hashes the little-endian bytes of each element, and rejects what is not a typed array', () => {
+    expect(fnv1a(Uint32Array.of(0x64636261))).toBe(fnv1a(new TextEncoder().encode('abcd')));
+    expect(fnv1a(Float64Array.of(1, 2))).toBe(fnv1a(new Uint8Array(Float64Array.of(1, 2).buffer)));
+    expect(() => fnv1a([1, 2] as never)).toThrow(/array: expected a Float64Array/);
   });
 });
