@@ -4,9 +4,10 @@
  * This file registers the class with tf.serialization when loaded (listed in `sideEffects`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInteger, checkOptions, createRandom, invalid } from '@phaseflow/core';
+import { checkInteger, checkOptions, invalid } from '@phaseflow/core';
 import { activation, type ActivationName } from './activations.js';
 import { PhaseflowLayer, asTensor, registerPhaseflowLayer, type LayerArgs } from './layer.js';
+import { mlpInitialWeights } from './mlp.js';
 import type { Weight } from './parameters.js';
 
 /** Configuration of {@link PhaseflowDense} (also what `getConfig` returns). */
@@ -63,9 +64,7 @@ export class PhaseflowDense extends PhaseflowLayer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
     const fanIn = shape[shape.length - 1];
     if (typeof fanIn !== 'number') invalid('inputShape', 'a known last dimension', fanIn);
-    const limit = Math.sqrt(6 / (fanIn + this.units));
-    const w = createRandom(this.seed).fillUniform(new Float64Array(fanIn * this.units), -limit, limit);
-    const values = Float32Array.from(w);
+    const values = mlpInitialWeights([fanIn, this.units], this.seed)[0]!.values;
     this.kernel = this.addWeight('kernel', [fanIn, this.units], 'float32', tf.initializers.zeros());
     tf.tidy(() => {
       this.kernel!.write(tf.tensor2d(values, [fanIn, this.units]));

@@ -9,8 +9,8 @@ export { PhaseflowLayer, CLASS_PREFIX, asLayer, asTensor, checkTensor, registerP
 export type { CallKwargs, LayerArgs } from './layer.js';
 export { PhaseflowDense } from './dense.js';
 export type { PhaseflowDenseArgs } from './dense.js';
-export { createMlp } from './mlp.js';
-export type { MlpOptions } from './mlp.js';
+export { SMOOTH_ACTIVATIONS, createMlp, mlpForward, mlpInputGradient, mlpWeightShapes } from './mlp.js';
+export type { MlpOptions, SmoothActivation } from './mlp.js';
 export { toTensors } from './data.js';
 export type { DataTensors, TargetKind, TensorData } from './data.js';
 export { cosineDecay, exponentialDecay, stepDecay } from './schedules.js';
