@@ -1,7 +1,8 @@
-// Re-exports of the built package plus the bench's large system (a periodic chain of unit
-// masses, H = Σ p²/2 + Σ q²/2 + Σ (q_{i+1} − q_i)²/2).
+// Re-exports of the built package and the reference problem it is timed on, plus the bench's
+// large system (a periodic chain of unit masses, H = Σ p²/2 + Σ q²/2 + Σ (q_{i+1} − q_i)²/2).
 import { separableHamiltonian } from '@phaseflow/core';
 export * from '@phaseflow/symplectic';
+export { henonHeiles } from '@phaseflow/problems';
 
 export function separableChain(M) {
   const problem = separableHamiltonian({

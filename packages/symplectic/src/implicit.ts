@@ -94,6 +94,7 @@ const TABLEAUS: Record<number, { A: number[][]; b: number[]; c: number[] }> = {
  *
  * @example
  * ```ts
+ * import { kepler } from '@phaseflow/problems';
  * const gl6 = createGaussLegendre({ stages: 3, tolerance: 1e-14 });
  * const { problem, y0 } = kepler({ e: 0.5 });
  * integrate(gl6, problem, y0(), { tEnd: 100, h: 0.05 });

@@ -21,17 +21,6 @@ export type { ComposeOptions } from './composition.js';
 export { createGaussLegendre, createGaussLegendre4, createGaussLegendre6, createImplicitMidpoint } from './implicit.js';
 export type { GaussLegendreIntegrator, GaussLegendreOptions, ImplicitProblem, ImplicitState } from './implicit.js';
 export {
-  eccentricAnomaly,
-  GRAVITATIONAL_CONSTANT_AU_DAY,
-  harmonicOscillator,
-  henonHeiles,
-  kepler,
-  pendulum,
-  outerSolarSystem,
-  OUTER_SOLAR_SYSTEM_DATA,
-} from './problems.js';
-export type { HamiltonianSystem, KeplerSystem, NBodySystem } from './problems.js';
-export {
   CALVO_SANZ_SERNA4,
   KAHAN_LI6_HALF,
   KAHAN_LI8_HALF,

@@ -30,6 +30,7 @@ const HLW = 'Hairer, Lubich & Wanner, Geometric Numerical Integration, 2nd ed., 
  *
  * @example
  * ```ts
+ * import { pendulum } from '@phaseflow/problems';
  * const euler = createSymplecticEuler({ variant: 'drift-kick' });
  * const sol = integrate(euler, pendulum().problem, pendulum().y0(), { tEnd: 10, h: 0.01 });
  * ```
@@ -61,6 +62,7 @@ export function createSymplecticEuler<S = Float64Array>(options: { variant?: 'ki
  *
  * @example
  * ```ts
+ * import { kepler } from '@phaseflow/problems';
  * const verlet = createStormerVerlet(); // velocity Verlet
  * const { problem, y0 } = kepler({ e: 0.5 });
  * const sol = integrate(verlet, problem, y0(), { tEnd: 100, h: 0.01 });
@@ -218,6 +220,7 @@ export function createKahanLi6<S = Float64Array>(): SplittingIntegrator<S> {
  *
  * @example
  * ```ts
+ * import { henonHeiles } from '@phaseflow/problems';
  * const kl8 = createKahanLi8();
  * const { problem, y0 } = henonHeiles();
  * integrate(kl8, problem, y0(), { tEnd: 1e3, h: 0.01 });

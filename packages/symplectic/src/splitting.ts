@@ -135,8 +135,10 @@ export function checkSeparable(name: string, problem: SplittingProblem<unknown>)
  *
  * @example
  * ```ts
+ * import { kepler } from '@phaseflow/problems';
  * const leapfrog = createSplittingMethod({ name: 'my-leapfrog', order: 2, a: [0.5, 0.5], b: [1, 0] });
- * const y1 = leapfrog.step(kepler().problem, 0, kepler().y0(), 0.01);
+ * const k = kepler();
+ * const y1 = leapfrog.step(k.problem, 0, k.y0(), 0.01);
  * ```
  */
 export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): SplittingIntegrator<S> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { integrate, partitionedProblem, type PhaseState } from '@phaseflow/core';
-import { henonHeiles, splittingMethods } from '@phaseflow/symplectic';
+import { splittingMethods } from '@phaseflow/symplectic';
+import { henonHeiles } from '@phaseflow/problems';
 
 type F = Float64Array;
 const flat = (y: PhaseState<F>) => [...y.q, ...y.p];

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { integratorConformance } from '@phaseflow/testkit/vitest';
-import { measureOrder, type ConformanceOptions, type ReferenceProblem } from '@phaseflow/testkit';
+import { measureOrder, type ConformanceOptions } from '@phaseflow/testkit';
+import { harmonicOscillator, kepler, type ReferenceProblem } from '@phaseflow/problems';
 import {
   compose,
   createGaussLegendre4,
   createGaussLegendre6,
   createImplicitMidpoint,
   createStormerVerlet,
-  harmonicOscillator,
-  kepler,
   splittingMethods,
   suzukiFractal,
   tripleJump,
