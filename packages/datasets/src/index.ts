@@ -19,6 +19,7 @@ export { mackeyGlass, solveDelay } from './delay.js';
 export type { DelayOptions, MackeyGlassOptions } from './delay.js';
 export { narma, narma10 } from './narma.js';
 export type { NarmaOptions } from './narma.js';
+export { spiralOdeData, spiralOdeField, type SpiralOdeData, type SpiralOdeOptions } from './spiral-ode.js';
 export { batches, fitStandardizer, oneHot, selectRows, split, standardize, windows } from './helpers.js';
 export type { Batch, BatchOptions, SplitOptions, Splits, Standardizer, WindowOptions } from './helpers.js';
 // The reference problems live in the integrator packages; they are re-exported here so that
