@@ -4,5 +4,4 @@ export type { EnKFCollapseEvent, EnKFDroppedEvent, EnKFIterationEvent } from './
 export { createMLP } from './mlp.js';
 export type { Activation, MLP, MLPOptions, OutputActivation } from './mlp.js';
 export type { Batch, EnKFData } from './batch.js';
-export { choleskyFactor, choleskySolve } from './cholesky.js';
 export { classificationAccuracy } from './accuracy.js';

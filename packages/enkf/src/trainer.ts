@@ -27,7 +27,7 @@ import {
 import './events.js';
 import { classificationAccuracy } from './accuracy.js';
 import type { Batch, EnKFData } from './batch.js';
-import { choleskyFactor, choleskySolve } from './cholesky.js';
+import { choleskyFactor, choleskySolve } from '@phaseflow/linalg';
 
 /**
  * `eki`: ensemble Kalman inversion with perturbed observations (Kovachki & Stuart 2019);

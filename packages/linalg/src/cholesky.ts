@@ -103,7 +103,7 @@ export function choleskyFactor(a: Float64Array, n: number): Float64Array {
  * @example
  * ```ts
  * const l = choleskyFactor(Float64Array.of(4, 2, 2, 3), 2);
- * choleskySolve(l, 2, Float64Array.of(6, 5)); // Float64Array [1, 1]
+ * choleskySolve(l, 2, Float64Array.of(6, 5)); // ≈ [1, 1]
  * ```
  */
 export function choleskySolve(l: Float64Array, n: number, b: Float64Array, columns = 1): Float64Array {

@@ -15,7 +15,8 @@ import {
   type Layer,
   type ParametricView,
 } from '@phaseflow/core';
-import { matrix, toMatrix, type Matrix, type SeriesLike } from './matrix.js';
+import { matrix, type Matrix } from '@phaseflow/linalg';
+import { toMatrix, type SeriesLike } from './series.js';
 import { createReadout, type Readout } from './readout.js';
 import { createReservoir, type Reservoir, type ReservoirOptions } from './reservoir.js';
 import { createRidge, type FeatureVisitor, type ReadoutHistory, type ReadoutModel, type ReadoutTrainer } from './trainers.js';

@@ -3,14 +3,14 @@
  * RLS (FORCE) and LMS readouts as core Trainers, next-generation RC (NVAR), metrics,
  * hyper-parameter search and exact JSON save/load.
  */
-export { matrix, isMatrix, toMatrix, toMatrixList, toRows } from './matrix.js';
-export type { Matrix, SeriesLike } from './matrix.js';
-export { csrFromTriplets, csrFromDense, csrToDense, csrMatVec, csrScale, checkCsr, matVecUnchecked } from './sparse.js';
-export type { CsrMatrix } from './sparse.js';
+// The Matrix of @phaseflow/linalg, re-exported because the reservoir entry points take it
+// (and examples/reservoir builds its series with it); CSR and the spectral radius live there.
+export { matrix } from '@phaseflow/linalg';
+export type { Matrix } from '@phaseflow/linalg';
+export { toMatrix, toMatrixList } from './series.js';
+export type { SeriesLike } from './series.js';
 export { randomSparse, randomVector, toRandom } from './init.js';
 export type { RandomSparseOptions, WeightDistribution } from './init.js';
-export { spectralRadius, rescaleSpectralRadius } from './spectral.js';
-export type { SpectralRadiusOptions } from './spectral.js';
 export { createReservoir } from './reservoir.js';
 export type { Reservoir, ReservoirOptions, ReservoirRunOptions } from './reservoir.js';
 export { createReadout, createRidgeAccumulator } from './readout.js';

@@ -4,7 +4,7 @@
  * bernoulli (±1) law times `scale` — ReservoirPy's `normal`, `uniform` and `bernoulli`.
  */
 import { checkInRange, checkInteger, checkOneOf, checkOptions, checkFinite, createRandom, type Random } from '@phaseflow/core';
-import type { CsrMatrix } from './sparse.js';
+import type { CsrMatrix } from '@phaseflow/linalg';
 
 /** The laws an initialiser draws entries from. */
 export type WeightDistribution = 'normal' | 'uniform' | 'bernoulli';

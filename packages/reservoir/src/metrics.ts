@@ -5,7 +5,8 @@
  * prediction time of a closed-loop forecast in Lyapunov times.
  */
 import { PhaseflowError, checkOneOf, checkOptions, checkPositive, checkFiniteArray, checkLength } from '@phaseflow/core';
-import { toMatrix, type SeriesLike, type Matrix } from './matrix.js';
+import type { Matrix } from '@phaseflow/linalg';
+import { toMatrix, type SeriesLike } from './series.js';
 
 function pair(truth: SeriesLike, prediction: SeriesLike): [Matrix, Matrix] {
   const a = toMatrix('truth', truth);

@@ -10,7 +10,8 @@
  * model outputs u + readout(feat).
  */
 import { PhaseflowError, checkFiniteArray, checkInteger, checkLength, checkOptions, invalid, type FitOptions, type Layer, type ParametricView } from '@phaseflow/core';
-import { matrix, toMatrix, type Matrix, type SeriesLike } from './matrix.js';
+import { matrix, type Matrix } from '@phaseflow/linalg';
+import { toMatrix, type SeriesLike } from './series.js';
 import { createReadout, type Readout } from './readout.js';
 import { createRidge, type FeatureVisitor, type ReadoutHistory, type ReadoutModel, type ReadoutTrainer } from './trainers.js';
 

@@ -10,8 +10,8 @@
  * Mackey–Glass), and a differently-rounded but equally valid centring moves the predictions
  * by ~3e-8, while this one reproduces ReservoirPy's to ~1e-10.
  */
-import { createGramKernel } from './gram.js';
-import { PhaseflowError, checkFiniteArray, checkInteger, checkLength, checkNonNegative, type Layer, type ParametricView } from '@phaseflow/core';
+import { PhaseflowError, checkFiniteArray, checkInteger, checkLength, checkNonNegative, isPhaseflowError, type Layer, type ParametricView } from '@phaseflow/core';
+import { choleskyFactor, choleskySolve, createGramKernel } from '@phaseflow/linalg';
 
 /** A linear readout: a core Layer from a feature vector (length N) to an output (length m). */
 export interface Readout extends Layer<ArrayLike<number>, Float64Array> {
@@ -120,7 +120,7 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
   const m = checkInteger('outputDim', outputDim, { min: 1 });
   // XᵀX: 4 × 4 tiles summed over blocks of samples (WebAssembly SIMD where available), each
   // block's sum added with Kahan compensation, so the Gram is summed almost exactly.
-  const gram = createGramKernel(n, n > 1000 ? 128 : 256);
+  const gram = createGramKernel({ features: n, block: n > 1000 ? 128 : 256 });
   const { stride, panels } = gram;
   const BLOCK = gram.block;
   const Sx = new Float64Array(n);
@@ -196,7 +196,18 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
       for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) C[i * m + k] = Sxy[i * m + k]! - T * mx[i]! * my[k]!;
       const L = G.slice();
       for (let i = 0; i < n; i++) L[i * n + i]! += ridge;
-      cholesky(L, n);
+      try {
+        choleskyFactor(L, n);
+      } catch (e) {
+        if (!isPhaseflowError(e, 'NOT_POSITIVE_DEFINITE')) throw e;
+        const d = e.details['received'];
+        throw new PhaseflowError(
+          'NOT_POSITIVE_DEFINITE',
+          `ridge: the normal equations are not positive definite (${String(d)}); the features are collinear — use a ridge > 0`,
+          { argument: 'ridge', expected: 'a ridge large enough to make XᵀX + λI positive definite', received: String(d) },
+          { cause: e },
+        );
+      }
       const Wt = C.slice(); // n × m, solved in place
       choleskySolve(L, n, Wt, m);
       // Training MSE from the statistics: SSE = ỹᵀỹ − 2wᵀc + wᵀG̃w per output.
@@ -226,77 +237,4 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
       return Math.max(0, sse) / (T * m);
     },
   };
-}
-
-/** In-place Cholesky A = LLᵀ of a symmetric row-major n × n matrix (lower triangle written). */
-function cholesky(A: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) {
-    const rj = j * n;
-    let d = A[rj + j]!;
-    for (let k = 0; k < j; k++) d -= A[rj + k]! * A[rj + k]!;
-    if (!(d > 0)) {
-      throw new PhaseflowError(
-        'NOT_POSITIVE_DEFINITE',
-        `ridge: the normal equations are not positive definite (pivot ${j} is ${d}); the features are collinear — use a ridge > 0`,
-        { argument: 'ridge', expected: 'a ridge large enough to make XᵀX + λI positive definite', received: `pivot ${d}` },
-      );
-    }
-    const ljj = Math.sqrt(d);
-    A[rj + j] = ljj;
-    const inv = 1 / ljj;
-    let i = j + 1;
-    // Four rows per pass share the loads of row j (four independent sums; each entry is
-    // still summed in the order k = 0, 1, …).
-    for (; i + 3 < n; i += 4) {
-      const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-      let s0 = A[r0 + j]!, s1 = A[r1 + j]!, s2 = A[r2 + j]!, s3 = A[r3 + j]!;
-      for (let k = 0; k < j; k++) {
-        const l = A[rj + k]!;
-        s0 -= A[r0 + k]! * l;
-        s1 -= A[r1 + k]! * l;
-        s2 -= A[r2 + k]! * l;
-        s3 -= A[r3 + k]! * l;
-      }
-      A[r0 + j] = s0 * inv;
-      A[r1 + j] = s1 * inv;
-      A[r2 + j] = s2 * inv;
-      A[r3 + j] = s3 * inv;
-    }
-    for (; i + 1 < n; i += 2) {
-      const ri = i * n, rk = ri + n;
-      let s = A[ri + j]!, t = A[rk + j]!;
-      for (let k = 0; k < j; k++) {
-        const l = A[rj + k]!;
-        s -= A[ri + k]! * l;
-        t -= A[rk + k]! * l;
-      }
-      A[ri + j] = s * inv;
-      A[rk + j] = t * inv;
-    }
-    for (; i < n; i++) {
-      const ri = i * n;
-      let s = A[ri + j]!;
-      for (let k = 0; k < j; k++) s -= A[ri + k]! * A[rj + k]!;
-      A[ri + j] = s * inv;
-    }
-  }
-}
-
-/** Solve (LLᵀ) X = B in place for B (n × m row-major). */
-function choleskySolve(L: Float64Array, n: number, B: Float64Array, m: number): void {
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    for (let k = 0; k < m; k++) {
-      let s = B[i * m + k]!;
-      for (let j = 0; j < i; j++) s -= L[ri + j]! * B[j * m + k]!;
-      B[i * m + k] = s / L[ri + i]!;
-    }
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    for (let k = 0; k < m; k++) {
-      let s = B[i * m + k]!;
-      for (let j = i + 1; j < n; j++) s -= L[j * n + i]! * B[j * m + k]!;
-      B[i * m + k] = s / L[i * n + i]!;
-    }
-  }
 }

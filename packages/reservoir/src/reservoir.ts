@@ -21,10 +21,9 @@ import {
   type Layer,
   type Random,
 } from '@phaseflow/core';
-import { checkCsr, csrScale, spmv, type CsrMatrix } from './sparse.js';
+import { checkCsr, csrScale, matVecUnchecked, matrix, rescaleSpectralRadius, type CsrMatrix, type Matrix } from '@phaseflow/linalg';
 import { randomSparse, randomVector, toRandom, type WeightDistribution } from './init.js';
-import { rescaleSpectralRadius } from './spectral.js';
-import { matrix, toMatrix, type Matrix } from './matrix.js';
+import { toMatrix } from './series.js';
 
 /** Options of {@link createReservoir}. */
 export interface ReservoirOptions {
@@ -194,13 +193,12 @@ export function buildReservoir(p: {
   const uRow = new Float64Array(inputDim);
   const yRow = new Float64Array(feedbackDim);
   const { rowPtr: iPtr, colIdx: iCol, values: iVal } = Win;
-  const { rowPtr: wPtr, colIdx: wCol, values: wVal } = W;
   const plain = Wfb === undefined && noise === 0;
 
   // Arithmetic order (kept bit for bit): pre = W·x; s = pre + b; s += Win·u (entry order);
   // s += Wfb·y; x ← (1 − lr)·x + lr·(tanh(s) + ξ).
   const advance = (u: Float64Array, uOff: number, y: Float64Array | undefined, yOff: number): void => {
-    spmv(wPtr, wCol, wVal, units, x, 0, pre);
+    matVecUnchecked(W, x, 0, pre);
     if (plain) {
       // No feedback and no noise: Win·u, bias, tanh and the leak in one pass.
       for (let i = 0; i < units; i++) {

@@ -7,7 +7,7 @@ import { buildEsn, type Esn } from './esn.js';
 import { buildNvar, type NvarModel } from './nvar.js';
 import { createReadout, type Readout } from './readout.js';
 import { buildReservoir, type Reservoir } from './reservoir.js';
-import { checkCsr, type CsrMatrix } from './sparse.js';
+import { checkCsr, type CsrMatrix } from '@phaseflow/linalg';
 
 const FORMAT = 'phaseflow-reservoir';
 const VERSION = 1;

@@ -5,7 +5,8 @@
  * a fixed default is not enough (Gauthier et al. 2021 tune it per task).
  */
 import { PhaseflowError, checkFunction, checkInteger, checkNonNegative, checkOptions, invalid } from '@phaseflow/core';
-import { matrix, toMatrixList, type Matrix, type SeriesLike } from './matrix.js';
+import { matrix, type Matrix } from '@phaseflow/linalg';
+import { toMatrixList, type SeriesLike } from './series.js';
 import { createRidgeAccumulator } from './readout.js';
 import type { ReadoutModel } from './trainers.js';
 

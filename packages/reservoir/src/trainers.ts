@@ -18,7 +18,8 @@ import {
   type Trainer,
   type TrainingHistory,
 } from '@phaseflow/core';
-import { toMatrixList, type Matrix, type SeriesLike } from './matrix.js';
+import type { Matrix } from '@phaseflow/linalg';
+import { toMatrixList, type SeriesLike } from './series.js';
 import { createRidgeAccumulator, type Readout } from './readout.js';
 
 /** Called once per time step with the features and the target the readout must map them to. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom, type Layer } from '@phaseflow/core';
-import { choleskyFactor, choleskySolve, createEnKFTrainer } from '@phaseflow/enkf';
+import { choleskyFactor, choleskySolve } from '@phaseflow/linalg';
+import { createEnKFTrainer } from '@phaseflow/enkf';
 
 // A linear forward map G(θ) = Aθ: the setting where EKI's exact properties hold.
 const P = 12;
@@ -132,25 +133,5 @@ describe('EKI on a linear inverse problem', () => {
     const teki = (await run(200, { method: 'tikhonov', tikhonov: 50, init: { ensemble: initial, mean: prior, std: 1 } })).history.mean;
     const dist = (v: Float64Array) => Math.hypot(...v.map((x, i) => x - prior[i]!));
     expect(dist(teki)).toBeLessThan(0.8 * dist(eki));
-  });
-});
-
-describe('choleskyFactor / choleskySolve', () => {
-  it('solves random SPD systems to round-off', () => {
-    const r = createRandom(3);
-    for (const n of [1, 2, 7, 30]) {
-      const B = r.fillNormal(new Float64Array(n * n));
-      const S = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) S[i * n + j] += B[i * n + k]! * B[j * n + k]!;
-      for (let i = 0; i < n; i++) S[i * n + i] += 0.1;
-      const x = r.fillNormal(new Float64Array(n));
-      const b = Float64Array.from({ length: n }, (_, i) => x.reduce((s, xv, j) => s + S[i * n + j]! * xv, 0));
-      const sol = choleskySolve(choleskyFactor(Float64Array.from(S), n), n, b);
-      expect(relErr(sol, x)).toBeLessThan(1e-9);
-    }
-  });
-  it('rejects a matrix that is not positive definite with a coded error', () => {
-    expect(() => choleskyFactor(Float64Array.of(1, 2, 2, 1), 2)).toThrow(expect.objectContaining({ code: 'CONVERGENCE_FAILURE' }));
-    expect(() => choleskyFactor(new Float64Array(3), 2)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
   });
 });

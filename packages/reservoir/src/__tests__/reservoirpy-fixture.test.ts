@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEsn, createReservoir, createRidge, csrFromTriplets, matrix, nrmse, rmse, rsquare, validPredictionTime } from '@phaseflow/reservoir';
+import { csrFromTriplets } from '@phaseflow/linalg';
+import { createEsn, createReservoir, createRidge, matrix, nrmse, rmse, rsquare, validPredictionTime } from '@phaseflow/reservoir';
 import { hasSharedData, loadShared } from './shared-data.js';
 
 interface Coo { shape: [number, number]; row: number[]; col: number[]; val: number[] }

@@ -12,10 +12,18 @@
  * toolchain and no native code), used where the engine validates it; and a plain JavaScript
  * kernel otherwise. WebAssembly f64x2 add/mul are IEEE binary64 lane by lane, without
  * contraction into fused multiply–adds, exactly as JavaScript's `+` and `*`.
+ *
+ * Process-global state: the compiled `WebAssembly.Module` (or the finding that SIMD is not
+ * available) is cached in this module the first time a kernel is created, once per JavaScript
+ * realm (process, worker or page), and shared by every kernel made after. Each kernel still
+ * has its own `WebAssembly.Memory` and instance, so kernels never share sums or panels. The
+ * cache holds only the validated bytes' compilation; nothing in it depends on the caller.
  */
+import { checkInteger, checkOneOf, checkOptions } from '@phaseflow/core';
 
-/** A Gram accumulator's storage and kernel. */
+/** A Gram accumulator's storage and kernel, from {@link createGramKernel}. */
 export interface GramKernel {
+  readonly name: 'gram';
   /** Which implementation runs. */
   readonly kind: 'wasm-simd' | 'js';
   /** Features rounded up to a multiple of four (row stride of `sums`). */
@@ -30,25 +38,46 @@ export interface GramKernel {
   accumulate(count: number): void;
 }
 
-/** @internal Force the JavaScript kernel (tests compare both). */
-export interface GramOptions {
+/** Options of {@link createGramKernel}. */
+export interface GramKernelOptions {
+  /** Number of features n (columns of a sample), ≥ 1. */
+  readonly features: number;
+  /** Samples per block B, ≥ 1. */
+  readonly block: number;
+  /** `'auto'` (default): WebAssembly SIMD where the engine validates it, else JavaScript. `'js'`: always JavaScript. */
   readonly kernel?: 'auto' | 'js';
 }
 
 /**
- * @internal Create a Gram kernel for `n` features and blocks of `block` samples.
+ * A Gram accumulator for `features` features and blocks of `block` samples: write a block
+ * into `panels` (column panels of four features, `panels[q·4B + 4s + r] = x_s[4q + r]`), call
+ * `accumulate(count)`, read the upper triangle of `sums`. Equation: S += Σ_s x_s x_sᵀ over the
+ * block, added to S with Kahan compensation (Kahan 1965). The WebAssembly SIMD and JavaScript
+ * kernels give the same bits.
+ *
+ * @example
+ * ```ts
+ * const g = createGramKernel({ features: 2, block: 4 });
+ * g.panels.set([1, 2, 0, 0, 3, 4, 0, 0]); // x₀ = (1, 2), x₁ = (3, 4)
+ * g.accumulate(2);
+ * [g.sums[0], g.sums[1], g.sums[g.stride + 1]]; // [10, 14, 20]
+ * ```
  */
-export function createGramKernel(n: number, block: number, options: GramOptions = {}): GramKernel {
+export function createGramKernel(options: GramKernelOptions): GramKernel {
+  const o = checkOptions('options', options, ['features', 'block', 'kernel']);
+  const n = checkInteger('options.features', o.features, { min: 1 });
+  const block = checkInteger('options.block', o.block, { min: 1 });
+  const kernel = checkOneOf('options.kernel', o.kernel ?? 'auto', ['auto', 'js'] as const);
   const stride = (n + 3) & ~3;
   const nq = stride >> 2;
-  if (options.kernel !== 'js') {
+  if (kernel !== 'js') {
     const k = wasmKernel(stride, nq, block);
     if (k !== undefined) return k;
   }
   const panels = new Float64Array(stride * block);
   const sums = new Float64Array(stride * stride);
   const comp = new Float64Array(stride * stride);
-  return { kind: 'js', stride, block, panels, sums, accumulate: (count) => gramJs(panels, sums, comp, nq, stride, block, count) };
+  return { name: 'gram', kind: 'js', stride, block, panels, sums, accumulate: (count) => gramJs(panels, sums, comp, nq, stride, block, count) };
 }
 
 /** The JavaScript kernel: a 4 × 4 register tile per pair of panels. */
@@ -90,6 +119,7 @@ function kahan4(S: Float64Array, C: Float64Array, g: number, v0: number, v1: num
 
 // ---- WebAssembly SIMD kernel ----------------------------------------------------------------
 
+/** Process-global (see the file comment): compiled once per realm, null where SIMD is unavailable. */
 let cachedModule: WebAssembly.Module | null | undefined;
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable. */
@@ -126,7 +156,7 @@ function wasmKernel(stride: number, nq: number, block: number): GramKernel | und
   const panels = new Float64Array(buf, 0, stride * block);
   const sums = new Float64Array(buf, pBytes, stride * stride);
   return {
-    kind: 'wasm-simd', stride, block, panels, sums,
+    name: 'gram', kind: 'wasm-simd', stride, block, panels, sums,
     accumulate: (count) => {
       if (count > 0) gram(0, pBytes, pBytes + sBytes, nq, stride * 8, block * 32, count * 32);
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
-import { csrToDense, randomSparse, rescaleSpectralRadius, spectralRadius, csrFromDense } from '@phaseflow/reservoir';
+import { csrToDense, rescaleSpectralRadius, spectralRadius, csrFromDense } from '@phaseflow/linalg';
+import { randomCsr } from './helpers.js';
 import { isPhaseflowError } from '@phaseflow/core';
 
 function denseRadius(n: number, d: Float64Array): number {
@@ -19,7 +20,7 @@ describe('spectralRadius', () => {
     [200, 0.05, 'uniform', 3],
     [300, 0.1, 'bernoulli', 4],
   ] as const)('matches a dense eigen-solve (n=%i, p=%f, %s)', (n, p, distribution, seed) => {
-    const W = randomSparse({ rows: n, cols: n, connectivity: p, distribution, seed });
+    const W = randomCsr(n, n, p, distribution, seed);
     const exact = denseRadius(n, csrToDense(W));
     const rho = spectralRadius(W, { tol: 1e-10 });
     expect(Math.abs(rho - exact) / exact).toBeLessThan(1e-8);
@@ -34,18 +35,18 @@ describe('spectralRadius', () => {
   });
 
   it('rescales to the requested radius', () => {
-    const W = rescaleSpectralRadius(randomSparse({ rows: 150, cols: 150, connectivity: 0.1, seed: 9 }), 1.25, { tol: 1e-10 });
+    const W = rescaleSpectralRadius(randomCsr(150, 150, 0.1, 'normal', 9), 1.25, { tol: 1e-10 });
     expect(denseRadius(150, csrToDense(W))).toBeCloseTo(1.25, 8);
   });
 
   it('rejects non-positive targets and non-square matrices with coded errors', () => {
-    const W = randomSparse({ rows: 10, cols: 10, seed: 1, connectivity: 0.5 });
+    const W = randomCsr(10, 10, 0.5, 'normal', 1);
     expect(() => rescaleSpectralRadius(W, 0)).toThrow(/target/);
     try {
       rescaleSpectralRadius(W, -1);
     } catch (e) {
       expect(isPhaseflowError(e, 'INVALID_ARGUMENT')).toBe(true);
     }
-    expect(() => spectralRadius(randomSparse({ rows: 3, cols: 4, seed: 1, connectivity: 1 }))).toThrow(/square/);
+    expect(() => spectralRadius(randomCsr(3, 4, 1, 'normal', 1))).toThrow(/square/);
   });
 });

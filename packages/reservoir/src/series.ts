@@ -1,66 +1,13 @@
 /**
- * Error codes this package adds to core's vocabulary (declaration merging), and the small
- * validation helpers the package shares.
+ * Series conversion: what the reservoir entry points accept where they want a time series (a
+ * {@link Matrix}, rows of numbers, or one column), validated into the one `Matrix` of
+ * `@phaseflow/linalg`.
  */
 import { PhaseflowError, invalid } from '@phaseflow/core';
-
-declare module '@phaseflow/core' {
-  interface PhaseflowErrorCodes {
-    /** A normal-equation matrix was not positive definite (singular states with ridge 0). */
-    NOT_POSITIVE_DEFINITE: true;
-  }
-}
-
-/** A plain matrix: `rows × cols` numbers, row-major in `data`. */
-export interface Matrix {
-  readonly rows: number;
-  readonly cols: number;
-  readonly data: Float64Array;
-}
+import { isMatrix, type Matrix } from '@phaseflow/linalg';
 
 /** What the package accepts where it wants a series: a {@link Matrix}, rows of numbers, or one column. */
 export type SeriesLike = Matrix | readonly (readonly number[])[] | readonly number[] | Float64Array;
-
-/**
- * Make a `rows × cols` matrix, zero-filled or wrapping `data` (not copied).
- *
- * @example
- * ```ts
- * const m = matrix(2, 3); m.data[1 * 3 + 2] = 1; // row 1, column 2
- * ```
- */
-export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
-  if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0) invalid('rows', 'an integer >= 0', rows);
-  if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 0) invalid('cols', 'an integer >= 0', cols);
-  if (data === undefined) return { rows, cols, data: new Float64Array(rows * cols) };
-  if (!(data instanceof Float64Array)) invalid('data', 'a Float64Array', data);
-  if (data.length !== rows * cols) {
-    throw new PhaseflowError('SHAPE_MISMATCH', `data: expected length ${rows * cols} (${rows} × ${cols}), received length ${data.length}`, {
-      argument: 'data',
-      expected: `length ${rows * cols}`,
-      received: `length ${data.length}`,
-    });
-  }
-  return { rows, cols, data };
-}
-
-/**
- * True when `v` looks like a {@link Matrix}.
- *
- * @example
- * ```ts
- * isMatrix(matrix(2, 2)); // true
- * ```
- */
-export function isMatrix(v: unknown): v is Matrix {
-  return (
-    v !== null &&
-    typeof v === 'object' &&
-    (v as Matrix).data instanceof Float64Array &&
-    typeof (v as Matrix).rows === 'number' &&
-    typeof (v as Matrix).cols === 'number'
-  );
-}
 
 /**
  * Validate and convert a series to a {@link Matrix}: every entry finite, `cols` as expected,
@@ -149,18 +96,4 @@ export function toMatrixList(argument: string, value: unknown, cols?: number, mi
     return value.map((v, i) => toMatrix(`${argument}[${i}]`, v, cols, minRows));
   }
   return [toMatrix(argument, value, cols, minRows)];
-}
-
-/**
- * Rows of a matrix as plain arrays (for JSON and plotting).
- *
- * @example
- * ```ts
- * toRows(matrix(1, 2, Float64Array.of(1, 2))); // [[1, 2]]
- * ```
- */
-export function toRows(m: Matrix): number[][] {
-  const out: number[][] = [];
-  for (let r = 0; r < m.rows; r++) out.push(Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
-  return out;
 }

@@ -1,6 +1,8 @@
 /**
- * Compressed sparse row (CSR) matrices: the storage of reservoir weights. A matrix–vector
- * product costs one multiply–add per stored entry and allocates nothing.
+ * Compressed sparse row (CSR) matrices (Saad, *Iterative Methods for Sparse Linear Systems*,
+ * 2nd ed., 2003, §3.4): the storage of reservoir weights and of any sparse operator a package
+ * applies in a hot loop. A matrix–vector product costs one multiply–add per stored entry and
+ * allocates nothing.
  */
 import { PhaseflowError, checkInteger, invalid } from '@phaseflow/core';
 

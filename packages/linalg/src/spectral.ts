@@ -1,5 +1,7 @@
 /**
- * Spectral radius of a sparse, non-symmetric matrix by restarted Arnoldi iteration.
+ * Spectral radius of a sparse, non-symmetric matrix by restarted Arnoldi iteration. The only
+ * file of the workspace that uses ml-matrix: its real Schur / eigenvalue decomposition of the
+ * small dense Hessenberg projection is the better tool than a second hand-written one.
  *
  * Power iteration is wrong for reservoir matrices: a random non-symmetric W has its
  * largest-modulus eigenvalues in complex-conjugate pairs (and many of nearly equal modulus,
@@ -11,9 +13,8 @@
  * residual ‖W y − λ y‖ = h_{m+1,m}·|e_mᵀ s| is below `tol·|λ|`.
  */
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
-import { PhaseflowError, checkInteger, checkOptions, checkPositive, checkFinite } from '@phaseflow/core';
-import { checkCsr, csrScale, matVecUnchecked, spmv, type CsrMatrix } from './sparse.js';
-import { toRandom } from './init.js';
+import { PhaseflowError, checkInteger, checkOptions, checkPositive, checkFinite, createRandom } from '@phaseflow/core';
+import { checkCsr, csrScale, matVecUnchecked, spmv, type CsrMatrix } from './csr.js';
 
 /** Options of {@link spectralRadius}. */
 export interface SpectralRadiusOptions {
@@ -23,7 +24,7 @@ export interface SpectralRadiusOptions {
   readonly tol?: number;
   /** Restarts before giving up with CONVERGENCE_FAILURE. Default 300. */
   readonly maxRestarts?: number;
-  /** Seed of the start vector. Default 0. */
+  /** Seed of the start vector (integer in [0, 2³²)). Default 0. */
   readonly seed?: number;
 }
 
@@ -34,8 +35,9 @@ export interface SpectralRadiusOptions {
  *
  * @example
  * ```ts
- * const W = randomSparse({ rows: 500, cols: 500, connectivity: 0.1, seed: 1 });
- * const rho = spectralRadius(W); // ≈ sqrt(500 · 0.1) ≈ 7.07 by the circular law
+ * // Eigenvalues ±2i and 1: power iteration oscillates, Arnoldi finds ρ = 2.
+ * const A = csrFromDense(3, 3, [0, -2, 0, 2, 0, 0, 0, 0, 1]);
+ * spectralRadius(A); // 2
  * ```
  */
 export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}): number {
@@ -53,7 +55,7 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
   const tol = o.tol === undefined ? 1e-6 : checkPositive('options.tol', o.tol);
   const maxRestarts = o.maxRestarts === undefined ? 300 : checkInteger('options.maxRestarts', o.maxRestarts, { min: 0 });
   if (A.values.length === 0) return 0;
-  const rng = toRandom('options.seed', o.seed);
+  const rng = createRandom(o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 }));
   // V: basis vectors (rows), AV: their images. Thick restart (Morgan 2002; Stewart's
   // Krylov–Schur in spirit): the kept Ritz vectors plus the next Arnoldi direction span a
   // Krylov subspace again, so the outer eigenvalues keep converging across restarts.
@@ -230,7 +232,7 @@ function norm(x: Float64Array, off: number, n: number): number {
  *
  * @example
  * ```ts
- * const W = rescaleSpectralRadius(randomSparse({ rows: 100, cols: 100, seed: 2 }), 1.25);
+ * const W = rescaleSpectralRadius(csrFromDense(2, 2, [0, -2, 2, 0]), 1.25); // [[0, −1.25], [1.25, 0]]
  * ```
  */
 export function rescaleSpectralRadius(A: CsrMatrix, target: number, options: SpectralRadiusOptions = {}): CsrMatrix {

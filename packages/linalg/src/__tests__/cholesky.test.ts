@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createRandom } from '@phaseflow/core';
+import { choleskyFactor, choleskySolve } from '@phaseflow/linalg';
+import { matMul, maxAbsDiff, randomMatrix } from './helpers.js';
+
+const relErr = (a: Float64Array, b: Float64Array) => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0) / b.reduce((s, v) => s + v * v, 0));
+
+// Moved from @phaseflow/enkf (linear.test.ts), where this Cholesky came from.
+describe('choleskyFactor / choleskySolve', () => {
+  it('solves random SPD systems to round-off', () => {
+    const r = createRandom(3);
+    for (const n of [1, 2, 7, 30]) {
+      const B = r.fillNormal(new Float64Array(n * n));
+      const S = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) S[i * n + j] += B[i * n + k]! * B[j * n + k]!;
+      for (let i = 0; i < n; i++) S[i * n + i] += 0.1;
+      const x = r.fillNormal(new Float64Array(n));
+      const b = Float64Array.from({ length: n }, (_, i) => x.reduce((s, xv, j) => s + S[i * n + j]! * xv, 0));
+      const sol = choleskySolve(choleskyFactor(Float64Array.from(S), n), n, b);
+      expect(relErr(sol, x)).toBeLessThan(1e-9);
+    }
+  });
+  it('rejects a matrix that is not positive definite with a coded error', () => {
+    // One code for the workspace (enkf used CONVERGENCE_FAILURE, reservoir NOT_POSITIVE_DEFINITE).
+    expect(() => choleskyFactor(Float64Array.of(1, 2, 2, 1), 2)).toThrow(expect.objectContaining({ code: 'NOT_POSITIVE_DEFINITE' }));
+    expect(() => choleskyFactor(new Float64Array(3), 2)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => choleskySolve(Float64Array.of(1, 0, 0, 1), 2, new Float64Array(3), 2)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+  });
+
+  it('the factor is lower triangular with L·Lᵀ = A; the example holds', () => {
+    const a = choleskyFactor(Float64Array.of(4, 2, 2, 3), 2);
+    expect(maxAbsDiff(a, [2, 0, 1, Math.SQRT2])).toBeLessThan(1e-15);
+    expect(maxAbsDiff(choleskySolve(a, 2, Float64Array.of(6, 5)), [1, 1])).toBeLessThan(1e-15);
+  });
+
+  it('property: several right-hand sides at once equal one at a time, bit for bit (n up to 13, unrolled rows)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 4 }), (seed, n, m) => {
+        const M = randomMatrix(n, seed, 1);
+        const Mt = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Mt[j * n + i] = M[i * n + j]!;
+        const S = matMul(M, Mt, n);
+        for (let i = 0; i < n; i++) S[i * n + i]! += 0.5;
+        const L = choleskyFactor(S.slice(), n);
+        const LLt = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) LLt[i * n + j]! += L[i * n + k]! * L[j * n + k]!;
+        expect(maxAbsDiff(LLt, S)).toBeLessThan(1e-13 * n);
+        const B = randomMatrix(Math.max(n, m), seed + 7, 1).subarray(0, n * m).slice();
+        const X = choleskySolve(L, n, B.slice(), m);
+        for (let c = 0; c < m; c++) {
+          const b = Float64Array.from({ length: n }, (_, i) => B[i * m + c]!);
+          choleskySolve(L, n, b);
+          for (let i = 0; i < n; i++) expect(X[i * m + c]).toBe(b[i]);
+        }
+      }),
+      { seed: 2026, numRuns: 50 },
+    );
+  });
+});
