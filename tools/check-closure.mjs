@@ -36,7 +36,11 @@ function readTable() {
   if (!m) throw new Error('README.md has no table between <!-- install-closure:start --> and <!-- install-closure:end -->');
   const rows = new Map();
   for (const line of m[1].split('\n')) {
-    const cells = line.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+    const cells = line
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split('|')
+      .map((c) => c.trim());
     if (cells.length < 2 || /^-+$/.test(cells[0]) || !cells[0].includes('@phaseflow/')) continue;
     const names = (cell) => [...cell.matchAll(/@phaseflow\/[a-z0-9-]+/g)].map((x) => x[0]);
     const [pkg] = names(cells[0]);

@@ -115,7 +115,8 @@ function entries(pkg) {
 // Specifiers of one file, with the TypeScript compiler API.
 
 function unwrap(node) {
-  while (node && (ts.isAsExpression(node) || ts.isParenthesizedExpression(node) || ts.isTypeAssertionExpression?.(node) || ts.isSatisfiesExpression?.(node))) node = node.expression;
+  while (node && (ts.isAsExpression(node) || ts.isParenthesizedExpression(node) || ts.isTypeAssertionExpression?.(node) || ts.isSatisfiesExpression?.(node)))
+    node = node.expression;
   return node;
 }
 const literal = (node) => (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined);
@@ -239,13 +240,21 @@ for (const pkg of packages) {
     if (dep === manifest.name) continue;
     if (declared.has(dep)) continue;
     const dev = manifest.devDependencies?.[dep] !== undefined ? ' (it is only a devDependency)' : '';
-    fail(name, 'dependencies', `imports "${dep}"${u.runtime ? '' : ' (types only)'} at ${u.where} but declares it in neither dependencies nor peerDependencies${dev}`);
+    fail(
+      name,
+      'dependencies',
+      `imports "${dep}"${u.runtime ? '' : ' (types only)'} at ${u.where} but declares it in neither dependencies nor peerDependencies${dev}`,
+    );
   }
   for (const [dep, field] of declared) {
     const u = usedAs(dep);
     if (!u) fail(name, field, `declares "${dep}" but the closure of its exports never imports it`);
     else if (!u.runtime && field !== 'peerDependencies' && !manifest.private) {
-      fail(name, field, `declares "${dep}" but only imports its types (${u.where}); a ${field.replace(/ies$/, 'y')} must be used at run time: make it a peer or a devDependency`);
+      fail(
+        name,
+        field,
+        `declares "${dep}" but only imports its types (${u.where}); a ${field.replace(/ies$/, 'y')} must be used at run time: make it a peer or a devDependency`,
+      );
     }
   }
 }
@@ -257,7 +266,10 @@ function typesTarget(dep) {
 
 // 2a. one range per external dependency
 const ranges = new Map(); // dep → Map(range → [where])
-const manifests = [{ name: rootManifest.name ?? '(root)', manifest: rootManifest, isRoot: true }, ...packages.map((p) => ({ name: p.manifest.name, manifest: p.manifest }))];
+const manifests = [
+  { name: rootManifest.name ?? '(root)', manifest: rootManifest, isRoot: true },
+  ...packages.map((p) => ({ name: p.manifest.name, manifest: p.manifest })),
+];
 for (const { name, manifest } of manifests) {
   for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
     for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
@@ -311,7 +323,8 @@ for (const pkg of packages) {
   if (!manifest.license) fail(name, 'license', 'missing');
   if (!manifest.engines?.node) fail(name, 'engines', 'missing engines.node');
   if (manifest.repository?.directory !== path) fail(name, 'repository.directory', `must be "${path}" (got ${JSON.stringify(manifest.repository?.directory)})`);
-  if (manifest.publishConfig?.access !== 'public') fail(name, 'publishConfig.access', `must be "public" (got ${JSON.stringify(manifest.publishConfig?.access)})`);
+  if (manifest.publishConfig?.access !== 'public')
+    fail(name, 'publishConfig.access', `must be "public" (got ${JSON.stringify(manifest.publishConfig?.access)})`);
 }
 
 // ---------------------------------------------------------------------------------------------

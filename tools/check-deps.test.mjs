@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const check = (fixture) => {
   const r = spawnSync(process.execPath, [join(here, 'check-deps.mjs'), '--root', join(here, 'fixtures', 'check-deps', fixture)], { encoding: 'utf8' });
-  const violations = r.stdout.split('\n').filter((l) => l.startsWith('✗ ')).map((l) => l.slice(2).replace(/\s+/, ' '));
+  const violations = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('✗ '))
+    .map((l) => l.slice(2).replace(/\s+/, ' '));
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, violations };
 };
 const expectViolations = (fixture, expected) => {
