@@ -1,0 +1,1 @@
+export { analysisVersion } from './version.js';

@@ -1,0 +1,1 @@
+export { gpuVersion } from './version.js';
