@@ -2,7 +2,8 @@
 // measured in the same run on the Arenstorf orbit and Lorenz-63. Prints one JSON document.
 // Run after a build: npx nx bench @phaseflow/runge-kutta
 import { spawnSync } from 'node:child_process';
-import { arenstorf, dop853, dopri5, lorenz63, solveIvp, tsit5 } from '@phaseflow/runge-kutta';
+import { arenstorf, lorenz63 } from '@phaseflow/problems';
+import { dop853, dopri5, solveIvp, tsit5 } from '@phaseflow/runge-kutta';
 
 const LORENZ_X0 = [17.67715816276679, 12.931379185960404, 43.91404334248268];
 const problems = {
@@ -32,12 +33,12 @@ const results = { ours: {}, scipy: {} };
 for (const [name, spec] of Object.entries(problems)) {
   const ref = name === 'arenstorf' ? arenstorf() : lorenz63({ y0: LORENZ_X0 });
   // Arenstorf: exact return to y0 after one period. Lorenz: our DOP853 at rtol = atol = 1e-13.
-  const yRef = name === 'arenstorf' ? ref.y0 : solveIvp(dop853(), ref.problem, ref.y0, { tEnd: 20, rtol: 1e-13, atol: 1e-13, saveAt: 'endpoints' }).yFinal;
+  const yRef = name === 'arenstorf' ? ref.y0() : solveIvp(dop853(), ref.problem, ref.y0(), { tEnd: 20, rtol: 1e-13, atol: 1e-13, saveAt: 'endpoints' }).yFinal;
   reference[name] = Array.from(yRef);
   for (const [m, make] of Object.entries(ours)) {
     const rows = [];
     for (const tol of spec.tols) {
-      const { out, ms } = timeIt(() => solveIvp(make(), ref.problem, ref.y0, { tEnd: spec.tEnd, rtol: tol, atol: tol, saveAt: 'endpoints', maxSteps: 1e6 }));
+      const { out, ms } = timeIt(() => solveIvp(make(), ref.problem, ref.y0(), { tEnd: spec.tEnd, rtol: tol, atol: tol, saveAt: 'endpoints', maxSteps: 1e6 }));
       rows.push({ tol, nfev: out.stats.evaluations, accepted: out.stats.accepted, rejected: out.stats.rejected, error: maxDiff(out.yFinal, yRef), ms });
     }
     (results.ours[name] ??= {})[m] = rows;
@@ -84,7 +85,7 @@ print(json.dumps(out))
 
 let scipyNote;
 const py = spawnSync('python3', ['-c', PY], {
-  input: JSON.stringify({ problems, reference, y0: { arenstorf: Array.from(arenstorf().y0), lorenz63: LORENZ_X0 } }),
+  input: JSON.stringify({ problems, reference, y0: { arenstorf: Array.from(arenstorf().y0()), lorenz63: LORENZ_X0 } }),
   encoding: 'utf8',
   maxBuffer: 1 << 24,
 });

@@ -5,5 +5,3 @@ export type { RungeKuttaIntegrator } from './methods.js';
 export type { RungeKuttaAdaptiveOptions, RungeKuttaStats, RungeKuttaStepper } from './adaptive.js';
 export { solveIvp } from './solve-ivp.js';
 export type { EventRecord, EventSpec, IvpSolution, SolveIvpOptions } from './solve-ivp.js';
-export { ARENSTORF_PERIOD, arenstorf, bouncingBall, lorenz63 } from './problems.js';
-export type { IvpReference } from './problems.js';

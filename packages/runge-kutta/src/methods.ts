@@ -154,9 +154,10 @@ export const bs3 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeK
  * @example
  * ```ts
  * import { integrate } from '@phaseflow/core';
- * import { dopri5, arenstorf } from '@phaseflow/runge-kutta';
+ * import { arenstorf } from '@phaseflow/problems';
+ * import { dopri5 } from '@phaseflow/runge-kutta';
  * const { problem, y0, period } = arenstorf();
- * integrate(dopri5(), problem, y0, { tEnd: period, adaptive: { rtol: 1e-10, atol: 1e-10 } }).yFinal;
+ * integrate(dopri5(), problem, y0(), { tEnd: period, adaptive: { rtol: 1e-10, atol: 1e-10 } }).yFinal;
  * ```
  */
 export const dopri5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(DOPRI5);

@@ -159,9 +159,10 @@ function brent(f: (x: number) => number, a: number, b: number, fa: number, fb: n
  *
  * @example
  * ```ts
- * import { dop853, solveIvp, bouncingBall } from '@phaseflow/runge-kutta';
+ * import { bouncingBall } from '@phaseflow/problems';
+ * import { dop853, solveIvp } from '@phaseflow/runge-kutta';
  * const ball = bouncingBall();
- * const sol = solveIvp(dop853(), ball.problem, ball.y0, { tEnd: 10, events: [ball.impact] });
+ * const sol = solveIvp(dop853(), ball.problem, ball.y0(), { tEnd: 10, events: [ball.impact] });
  * sol.status;       // 'terminated'
  * sol.events[0]!.t; // √(2·h/g) ≈ 0.4515
  * ```

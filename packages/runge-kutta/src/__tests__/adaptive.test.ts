@@ -1,14 +1,11 @@
 import { float64Space, integrate, isPhaseflowError, odeProblem, phaseSpace, type PhaseState } from '@phaseflow/core';
-import type { OdeProblem } from '@phaseflow/core';
-import { keplerExact, keplerOde as keplerRef } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
-import { arenstorf, bs3, dop853, dopri5, rk4, solveIvp, tsit5, type RungeKuttaIntegrator } from '@phaseflow/runge-kutta';
+import { bs3, dop853, dopri5, rk4, solveIvp, tsit5, type RungeKuttaIntegrator } from '@phaseflow/runge-kutta';
+import { arenstorf, kepler } from '@phaseflow/problems';
 
-/** The testkit's Kepler problem, typed as the ODE problem it is. */
-const keplerOde = () => {
-  const k = keplerRef();
-  return { ...k, problem: k.problem as OdeProblem<Float64Array> };
-};
+/** Kepler e = 0.5 as the first-order ODE z' = (p, −q/|q|³), and its exact solution. */
+const keplerOde = () => kepler({ e: 0.5, kind: 'ode' });
+const keplerExact = (t: number) => keplerOde().exact(t);
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let m = 0;
@@ -35,15 +32,15 @@ describe('Arenstorf orbit (closed orbit of period 17.065216560157962558891720624
     ['dop853', dop853(), 5e-6],
   ] as const)('%s with rtol 1e-10 returns to its start after one period', (_, method, bound) => {
     const ar = arenstorf();
-    const sol = solveIvp(method, ar.problem, ar.y0, { tEnd: ar.period, rtol: 1e-10, atol: 1e-10, saveAt: 'endpoints' });
+    const sol = solveIvp(method, ar.problem, ar.y0(), { tEnd: ar.period, rtol: 1e-10, atol: 1e-10, saveAt: 'endpoints' });
     expect(sol.status).toBe('completed');
     expect(sol.tFinal).toBe(ar.period);
-    expect(maxDiff(sol.yFinal, ar.y0)).toBeLessThan(bound);
+    expect(maxDiff(sol.yFinal, ar.y0())).toBeLessThan(bound);
   });
   it('the return error falls in proportion to the tolerance (dop853: ×100 tighter gives ≥ ×30 smaller)', () => {
     const ar = arenstorf();
     const err = (tol: number) =>
-      maxDiff(solveIvp(dop853(), ar.problem, ar.y0, { tEnd: ar.period, rtol: tol, atol: tol, saveAt: 'endpoints' }).yFinal, ar.y0);
+      maxDiff(solveIvp(dop853(), ar.problem, ar.y0(), { tEnd: ar.period, rtol: tol, atol: tol, saveAt: 'endpoints' }).yFinal, ar.y0());
     const e8 = err(1e-8);
     const e10 = err(1e-10);
     const e12 = err(1e-12);
@@ -59,7 +56,7 @@ describe('adaptive stepper through core integrate()', () => {
     for (const m of [dopri5(), tsit5(), dop853()]) {
       const sol = integrate(m, k.problem, k.y0(), { tEnd: 6, adaptive: { rtol: 1e-10, atol: 1e-10 }, save: { times } });
       expect(sol.t).toEqual(times);
-      const worst = Math.max(...sol.y.map((y, i) => maxDiff(y, keplerExact(times[i]!, 0.5))));
+      const worst = Math.max(...sol.y.map((y, i) => maxDiff(y, keplerExact(times[i]!))));
       expect(worst).toBeLessThan(5e-8);
       // output at requested times does not shorten steps: same step count as an endpoints-only run
       const plain = integrate(m, k.problem, k.y0(), { tEnd: 6, adaptive: { rtol: 1e-10, atol: 1e-10 } });
@@ -73,7 +70,7 @@ describe('adaptive stepper through core integrate()', () => {
       const errs = [0.4, 0.2, 0.1].map((h) => {
         const st = m.adaptive!(k.problem, 0, k.y0(), h, { h0: h, rtol: 1, atol: 1 });
         st.advance(h);
-        return maxDiff(st.interpolate!(0.37 * h), keplerExact(0.37 * h, 0.5));
+        return maxDiff(st.interpolate!(0.37 * h), keplerExact(0.37 * h));
       });
       // local interpolation error is O(h^(q+1))
       expect(Math.log2(errs[1]! / errs[2]!)).toBeGreaterThan(q + 1 - 0.5);
@@ -81,9 +78,9 @@ describe('adaptive stepper through core integrate()', () => {
   });
   it('FSAL: dopri5 costs 6 evaluations per attempt plus 2 at the start; dop853 12 per accepted and 11 per rejected step', () => {
     const ar = arenstorf();
-    const a = solveIvp(dopri5(), ar.problem, ar.y0, { tEnd: ar.period, rtol: 1e-6, atol: 1e-6, saveAt: 'endpoints' }).stats;
+    const a = solveIvp(dopri5(), ar.problem, ar.y0(), { tEnd: ar.period, rtol: 1e-6, atol: 1e-6, saveAt: 'endpoints' }).stats;
     expect(a.evaluations).toBe(2 + 6 * (a.accepted + a.rejected));
-    const b = solveIvp(dop853(), ar.problem, ar.y0, { tEnd: ar.period, rtol: 1e-8, atol: 1e-8, saveAt: 'endpoints' }).stats;
+    const b = solveIvp(dop853(), ar.problem, ar.y0(), { tEnd: ar.period, rtol: 1e-8, atol: 1e-8, saveAt: 'endpoints' }).stats;
     expect(b.rejected).toBeGreaterThan(0);
     expect(b.evaluations).toBe(2 + 12 * b.accepted + 11 * b.rejected);
   });
@@ -109,7 +106,7 @@ describe('adaptive stepper through core integrate()', () => {
       },
       { space },
     );
-    const z0 = keplerExact(0, 0.5);
+    const z0 = keplerExact(0);
     const y0 = { q: z0.slice(0, 2), p: z0.slice(2) };
     const sol = solveIvp(tsit5<PhaseState<Float64Array>>(), problem, y0, { tEnd: 6, rtol: 1e-9, atol: 1e-9, saveAt: [3, 6] });
     const flat = solveIvp(tsit5(), keplerOde().problem, z0, { tEnd: 6, rtol: 1e-9, atol: 1e-9, saveAt: [3, 6] });
@@ -120,9 +117,9 @@ describe('adaptive stepper through core integrate()', () => {
   });
   it('integrates backward in time (tEnd < t0) to the exact solution', () => {
     const k = keplerOde();
-    const sol = solveIvp(dop853(), k.problem, keplerExact(5, 0.5), { t0: 5, tEnd: 0, rtol: 1e-11, atol: 1e-11, saveAt: [4, 2, 0] });
+    const sol = solveIvp(dop853(), k.problem, keplerExact(5), { t0: 5, tEnd: 0, rtol: 1e-11, atol: 1e-11, saveAt: [4, 2, 0] });
     expect(sol.t).toEqual([4, 2, 0]);
-    expect(maxDiff(sol.yFinal, keplerExact(0, 0.5))).toBeLessThan(1e-8);
+    expect(maxDiff(sol.yFinal, keplerExact(0))).toBeLessThan(1e-8);
   });
   it('step() with out aliasing y gives the fresh result and allocates no new state', () => {
     const k = keplerOde();
