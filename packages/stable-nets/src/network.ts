@@ -142,7 +142,14 @@ export function findBlock(model: tf.Sequential): StableBlock {
   return blocks[0] as StableBlock;
 }
 
-/** True when `layer` is one of this package's stable blocks. */
+/**
+ * True when `layer` is one of this package's stable blocks (any {@link StableBlock} subclass).
+ *
+ * @example
+ * ```ts
+ * model.layers.filter(isStableBlock); // the blocks of a model
+ * ```
+ */
 export function isStableBlock(layer: unknown): layer is StableBlock {
   return layer instanceof StableBlock;
 }

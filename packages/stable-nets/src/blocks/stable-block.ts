@@ -42,6 +42,15 @@ function singleShape(inputShape: tf.Shape | tf.Shape[]): (number | null)[] {
  * `tf.layers.Layer` (inside `tf.sequential`, saved/loaded by class name), a core `Layer`
  * (`forward`) with a parametric view (`parameters`), and can report the features after each
  * step ({@link StableBlock.trajectory}).
+ *
+ * Source: Haber & Ruthotto, "Stable architectures for deep neural networks", Inverse Problems 34
+ * (2018), §2: Y' = F(Y, θ(t)), Y(0) = Y_0 on [0, T], discretised in N steps of h = T/N.
+ *
+ * @example
+ * ```ts
+ * const block: StableBlock = new HamiltonianBlock({ depth: 16, finalTime: 4, width: 8 });
+ * block.h; // 0.25
+ * ```
  */
 export abstract class StableBlock extends PhaseflowLayer {
   static override className = 'PhaseflowStableBlock';
