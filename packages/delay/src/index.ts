@@ -1,1 +1,2 @@
-export { delayVersion } from './version.js';
+export { solveDelay } from './solve-delay.js';
+export type { DelayOptions, DelayRightHandSide, DelaySolution } from './solve-delay.js';
