@@ -4,13 +4,21 @@
  * core's `integrate`, a default initial state and the initial-condition distribution used when
  * drawing samples for Hamiltonian neural networks (Greydanus, Dzamba & Yosinski 2019).
  *
- * The physics of the separable systems lives in @phaseflow/symplectic (harmonic oscillator,
- * pendulum, Kepler, Hénon–Heiles, outer solar system); {@link fromSymplectic} adapts any of
- * them, and this file adds only the sampling distributions and the non-separable double
- * pendulum, which has no home there.
+ * The physics lives in @phaseflow/problems (harmonic oscillator, pendulum, double pendulum,
+ * Kepler, Hénon–Heiles, outer solar system); {@link fromReferenceProblem} adapts any of them to
+ * the flat state, and this file adds only the sampling distributions.
  */
-import { checkOptions, invalid, odeProblem, type OdeProblem, type PhaseState, type Random, type SeparableHamiltonianProblem } from '@phaseflow/core';
-import { harmonicOscillator, henonHeiles, kepler, pendulum } from '@phaseflow/symplectic';
+import {
+  checkOptions,
+  invalid,
+  odeProblem,
+  type HamiltonianProblem,
+  type OdeProblem,
+  type PhaseState,
+  type Random,
+  type SeparableHamiltonianProblem,
+} from '@phaseflow/core';
+import { doublePendulum, harmonicOscillator, henonHeiles, kepler, pendulum } from '@phaseflow/problems';
 import { positiveArg, vectorArg } from './internal/args.js';
 
 /**
@@ -45,34 +53,39 @@ function build(spec: Omit<FlatHamiltonianSystem, 'problem'>): FlatHamiltonianSys
   return { ...spec, problem };
 }
 
-/** What {@link fromSymplectic} accepts: a @phaseflow/symplectic system (or anything shaped so). */
-export interface SeparableSource {
+/**
+ * What {@link fromReferenceProblem} accepts: a Hamiltonian reference problem of
+ * @phaseflow/problems (separable or not), or anything shaped so.
+ */
+export interface HamiltonianSource {
   readonly name: string;
-  readonly problem: SeparableHamiltonianProblem<Float64Array>;
+  readonly problem: SeparableHamiltonianProblem<Float64Array> | HamiltonianProblem<Float64Array>;
   y0(): PhaseState<Float64Array>;
 }
 
 /**
- * Adapt a separable Hamiltonian system of @phaseflow/symplectic (`harmonicOscillator()`,
- * `pendulum()`, `kepler()`, `henonHeiles()`, `outerSolarSystem()`, or your own
- * `{ name, problem, y0 }`) to the flat state y = (q, p): q' = ∂T/∂p, p' = −∂V/∂q.
+ * Adapt a Hamiltonian reference problem of @phaseflow/problems (`harmonicOscillator()`,
+ * `pendulum()`, `kepler()`, `henonHeiles()`, `outerSolarSystem()`, `doublePendulum()`, or your
+ * own `{ name, problem, y0 }`) to the flat state y = (q, p): q' = ∂H/∂p, p' = −∂H/∂q (for a
+ * separable H = T(p) + V(q): q' = ∂T/∂p, p' = −∂V/∂q).
  * Without `sampleInitial`, samples are the system's initial state with each component scaled
  * by (1 + 0.05·N(0, 1)) — relative noise, so systems with very different scales (the outer
  * solar system's momenta are ~1e-6) stay physical.
  *
  * @example
  * ```ts
- * import { outerSolarSystem } from '@phaseflow/symplectic';
- * const sys = fromSymplectic(outerSolarSystem());
+ * import { outerSolarSystem } from '@phaseflow/problems';
+ * const sys = fromReferenceProblem(outerSolarSystem());
  * const orbit = hamiltonianTrajectory(sys, { n: 500, dt: 50, substeps: 50 });
  * ```
  */
-export function fromSymplectic(
-  source: SeparableSource,
+export function fromReferenceProblem(
+  source: HamiltonianSource,
   options: { readonly labels?: readonly string[]; readonly initial?: ArrayLike<number>; readonly sampleInitial?: (rng: Random) => Float64Array } = {},
 ): FlatHamiltonianSystem {
-  if (source === null || typeof source !== 'object' || typeof source.y0 !== 'function' || !source.problem || source.problem.kind !== 'separable-hamiltonian') {
-    invalid('source', 'a separable Hamiltonian system { name, problem, y0() } (e.g. pendulum() from @phaseflow/symplectic)', source);
+  const kind = source?.problem?.kind;
+  if (source === null || typeof source !== 'object' || typeof source.y0 !== 'function' || (kind !== 'separable-hamiltonian' && kind !== 'hamiltonian')) {
+    invalid('source', 'a Hamiltonian reference problem { name, problem, y0() } (e.g. pendulum() from @phaseflow/problems)', source);
   }
   const o = checkOptions('options', options, ['labels', 'initial', 'sampleInitial']);
   const pr = source.problem;
@@ -84,15 +97,29 @@ export function fromSymplectic(
   ];
   if (!Array.isArray(labels) || labels.length !== 2 * d) invalid('options.labels', `${2 * d} names`, labels, 'SHAPE_MISMATCH');
   const initial = o.initial === undefined ? Float64Array.from([...y0.q, ...y0.p]) : vectorArg('options.initial', o.initial, 2 * d);
-  const q = new Float64Array(d), p = new Float64Array(d), dq = new Float64Array(d), dv = new Float64Array(d);
+  const q = new Float64Array(d),
+    p = new Float64Array(d),
+    dq = new Float64Array(d),
+    dv = new Float64Array(d);
   const split = (y: ArrayLike<number>) => {
     for (let i = 0; i < d; i++) {
       q[i] = y[i]!;
       p[i] = y[d + i]!;
     }
   };
-  const energy = pr.energy ?? (pr.T && pr.V ? (s: PhaseState<Float64Array>) => pr.T!(s.p) + pr.V!(s.q) : undefined);
-  if (!energy) invalid('source.problem', 'a problem with T and V (or energy)', pr);
+  // dq = ∂H/∂p, dv = ∂H/∂q at (q, p)
+  const gradients =
+    pr.kind === 'hamiltonian'
+      ? () => {
+          pr.dHdp(q, p, dq);
+          pr.dHdq(q, p, dv);
+        }
+      : () => {
+          pr.dTdp(p, dq);
+          pr.dVdq(q, dv);
+        };
+  const energy = pr.energy ?? (pr.kind === 'separable-hamiltonian' && pr.T && pr.V ? (s: PhaseState<Float64Array>) => pr.T!(s.p) + pr.V!(s.q) : undefined);
+  if (!energy) invalid('source.problem', 'a problem with an energy (H, or T and V)', pr);
   return build({
     name: source.name,
     degrees: d,
@@ -103,8 +130,7 @@ export function fromSymplectic(
     },
     vectorField(y, out = new Float64Array(2 * d)) {
       split(y);
-      pr.dTdp(p, dq);
-      pr.dVdq(q, dv);
+      gradients();
       for (let i = 0; i < d; i++) {
         out[i] = dq[i]!;
         out[d + i] = -dv[i]!;
@@ -129,7 +155,7 @@ function circleSample(rng: Random, rMin: number, rMax: number): Float64Array {
 }
 
 /**
- * Mass–spring (harmonic) oscillator H = p²/2 + ω²q²/2 (@phaseflow/symplectic's
+ * Mass–spring (harmonic) oscillator H = p²/2 + ω²q²/2 (@phaseflow/problems'
  * `harmonicOscillator`), period 2π/ω. A spring of mass m and stiffness k is ω = √(k/m) after
  * scaling p by 1/√m.
  * Sampling (as Greydanus et al.'s spring data): (q, p) = r (cos φ, sin φ), r ~ U[0.1, 1],
@@ -143,11 +169,11 @@ function circleSample(rng: Random, rMin: number, rMax: number): Float64Array {
 export function massSpringSystem(options: { readonly omega?: number } = {}): FlatHamiltonianSystem {
   const o = checkOptions('options', options, ['omega']);
   const omega = positiveArg('options.omega', o.omega, 1);
-  return fromSymplectic({ ...harmonicOscillator({ omega }), name: 'mass-spring' }, { sampleInitial: (rng) => circleSample(rng, 0.1, 1) });
+  return fromReferenceProblem({ ...harmonicOscillator({ omega }), name: 'mass-spring' }, { sampleInitial: (rng) => circleSample(rng, 0.1, 1) });
 }
 
 /**
- * Mathematical pendulum H = p²/2 − cos q (@phaseflow/symplectic's `pendulum`); at amplitude
+ * Mathematical pendulum H = p²/2 − cos q (@phaseflow/problems' `pendulum`); at amplitude
  * θ₀ the period is 4K(sin(θ₀/2)), 2π for small swings; the separatrix is at H = 1.
  * Sampling: (q, p) = r (cos φ, sin φ), r ~ U[0.5, 1.8], φ ~ U[0, 2π) — librations only
  * (Greydanus et al. use H = 3(1 − cos q) + p² with r ~ U[1.3, 2.6]).
@@ -159,16 +185,14 @@ export function massSpringSystem(options: { readonly omega?: number } = {}): Fla
  * ```
  */
 export function pendulumSystem(): FlatHamiltonianSystem {
-  return fromSymplectic(pendulum(), { sampleInitial: (rng) => circleSample(rng, 0.5, 1.8) });
+  return fromReferenceProblem(pendulum(), { sampleInitial: (rng) => circleSample(rng, 0.5, 1.8) });
 }
 
 /**
- * Planar double pendulum (point masses m₁, m₂ on massless rods l₁, l₂; angles from the
- * vertical; canonical momenta p₁, p₂). With Δ = θ₁ − θ₂ and D = m₁ + m₂ sin²Δ,
- * H = [m₂ l₂² p₁² + (m₁+m₂) l₁² p₂² − 2 m₂ l₁ l₂ p₁ p₂ cos Δ] / [2 m₂ l₁² l₂² D]
- *     − (m₁+m₂) g l₁ cos θ₁ − m₂ g l₂ cos θ₂.
- * Not separable. Sampling: θ₁, θ₂ ~ U[−π/2, π/2], p = 0 (released from rest).
- * Source: Goldstein, Classical Mechanics; the equations as in Hairer, Lubich & Wanner's examples.
+ * Planar double pendulum (@phaseflow/problems' `doublePendulum`: point masses m₁, m₂ on
+ * massless rods l₁, l₂, angles from the vertical, canonical momenta p₁, p₂), not separable.
+ * Default start θ = (π/2, π/2), p = 0.
+ * Sampling: θ₁, θ₂ ~ U[−π/2, π/2], p = 0 (released from rest).
  *
  * @example
  * ```ts
@@ -184,46 +208,15 @@ export function doublePendulumSystem(
   } = {},
 ): FlatHamiltonianSystem {
   const o = checkOptions('options', options, ['masses', 'lengths', 'gravity']);
-  const pair = (arg: string, v: unknown): [number, number] => {
-    if (v === undefined) return [1, 1];
-    if (!Array.isArray(v) || v.length !== 2) invalid(arg, 'two positive numbers [a, b]', v);
-    return [positiveArg(`${arg}[0]`, v[0], 1), positiveArg(`${arg}[1]`, v[1], 1)];
-  };
-  const [m1, m2] = pair('options.masses', o.masses);
-  const [l1, l2] = pair('options.lengths', o.lengths);
-  const g = positiveArg('options.gravity', o.gravity, 1);
-  const M = m1 + m2;
-  return build({
-    name: 'double-pendulum',
-    degrees: 2,
+  return fromReferenceProblem(doublePendulum({ masses: o.masses, lengths: o.lengths, gravity: o.gravity }), {
     labels: ['θ1', 'θ2', 'p1', 'p2'],
-    energy(y) {
-      const [t1, t2, p1, p2] = [y[0]!, y[1]!, y[2]!, y[3]!];
-      const d = t1 - t2, c = Math.cos(d), D = m1 + m2 * Math.sin(d) ** 2;
-      const T = (m2 * l2 * l2 * p1 * p1 + M * l1 * l1 * p2 * p2 - 2 * m2 * l1 * l2 * p1 * p2 * c) / (2 * m2 * l1 * l1 * l2 * l2 * D);
-      return T - M * g * l1 * Math.cos(t1) - m2 * g * l2 * Math.cos(t2);
-    },
-    vectorField(y, out = new Float64Array(4)) {
-      const t1 = y[0]!, t2 = y[1]!, p1 = y[2]!, p2 = y[3]!;
-      const d = t1 - t2, c = Math.cos(d), s = Math.sin(d), D = m1 + m2 * s * s;
-      const c1 = (p1 * p2 * s) / (l1 * l2 * D);
-      const c2 =
-        ((m2 * l2 * l2 * p1 * p1 + M * l1 * l1 * p2 * p2 - 2 * m2 * l1 * l2 * p1 * p2 * c) * Math.sin(2 * d)) /
-        (2 * l1 * l1 * l2 * l2 * D * D);
-      out[0] = (l2 * p1 - l1 * p2 * c) / (l1 * l1 * l2 * D);
-      out[1] = (M * l1 * p2 - m2 * l2 * p1 * c) / (m2 * l1 * l2 * l2 * D);
-      out[2] = -M * g * l1 * Math.sin(t1) - c1 + c2;
-      out[3] = -m2 * g * l2 * Math.sin(t2) + c1 - c2;
-      return out;
-    },
-    initial: Float64Array.of(Math.PI / 2, Math.PI / 2, 0, 0),
     sampleInitial: (rng) => Float64Array.of(rng.uniformIn(-Math.PI / 2, Math.PI / 2), rng.uniformIn(-Math.PI / 2, Math.PI / 2), 0, 0),
   });
 }
 
 /**
  * Kepler problem (the two-body problem in relative coordinates), H = |p|²/2 − 1/|q|, from
- * @phaseflow/symplectic's `kepler({ e })`: semi-major axis 1, period 2π, start at periapsis
+ * @phaseflow/problems' `kepler({ e })`: semi-major axis 1, period 2π, start at periapsis
  * (default e = 0.6, Hairer, Lubich & Wanner's GNI §I.2 example).
  * Sampling: e ~ U[0, 0.5] and periapsis direction φ ~ U[0, 2π), starting at periapsis.
  *
@@ -239,13 +232,13 @@ export function keplerSystem(options: { readonly e?: number } = {}): FlatHamilto
     const c = Math.cos(phi), s = Math.sin(phi);
     return Float64Array.of((1 - e) * c, (1 - e) * s, -v * s, v * c);
   };
-  return fromSymplectic({ ...kepler({ e: o.e ?? 0.6 }), name: 'kepler' }, {
+  return fromReferenceProblem({ ...kepler({ e: o.e ?? 0.6 }), name: 'kepler' }, {
     sampleInitial: (rng) => atPeriapsis(0.5 * rng.uniform(), 2 * Math.PI * rng.uniform()),
   });
 }
 
 /**
- * Hénon–Heiles system (Hénon & Heiles 1964; @phaseflow/symplectic's `henonHeiles`), q = (x, y),
+ * Hénon–Heiles system (Hénon & Heiles 1964; @phaseflow/problems' `henonHeiles`), q = (x, y),
  * H = ½(p_x² + p_y²) + ½(x² + y²) + x²y − y³/3. Bounded motion for H < 1/6; chaos grows from
  * H ≈ 1/8. Default start q = (0.1, 0), p = (0, 0.5), H = 0.13.
  * Sampling: H ~ U[1/50, 1/8], q uniform in the disc |q| < 0.4 with V(q) < H (rejection),
@@ -257,8 +250,9 @@ export function keplerSystem(options: { readonly e?: number } = {}): FlatHamilto
  * ```
  */
 export function henonHeilesSystem(): FlatHamiltonianSystem {
-  const V = (x: number, y: number) => 0.5 * (x * x + y * y) + x * x * y - (y * y * y) / 3;
-  return fromSymplectic(henonHeiles(), {
+  const hh = henonHeiles();
+  const V = (x: number, y: number) => hh.problem.V!(Float64Array.of(x, y));
+  return fromReferenceProblem(hh, {
     labels: ['x', 'y', 'px', 'py'],
     sampleInitial(rng) {
       const E = 1 / 50 + (1 / 8 - 1 / 50) * rng.uniform();

@@ -215,7 +215,7 @@ export interface WindowOptions {
  *
  * @example
  * ```ts
- * const w = windows(mackeyGlass({ n: 1000 }), { input: 8, horizon: 1 }); // w.dim = 8
+ * const w = windows(mackeyGlassSeries({ n: 1000 }), { input: 8, horizon: 1 }); // w.dim = 8
  * ```
  */
 export function windows(series: TimeSeries, options: WindowOptions = {}): RegressionSet {

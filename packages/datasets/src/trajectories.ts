@@ -12,7 +12,7 @@ import type { RegressionSet, TimeSeries } from './types.js';
 function checkSystem(system: unknown): FlatHamiltonianSystem {
   const s = system as FlatHamiltonianSystem;
   if (s === null || typeof s !== 'object' || typeof s.vectorField !== 'function' || typeof s.energy !== 'function' || !s.problem) {
-    invalid('system', 'a FlatHamiltonianSystem (massSpringSystem(), pendulumSystem(), fromSymplectic(…), …)', system);
+    invalid('system', 'a FlatHamiltonianSystem (massSpringSystem(), pendulumSystem(), fromReferenceProblem(…), …)', system);
   }
   return s;
 }

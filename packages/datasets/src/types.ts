@@ -56,7 +56,7 @@ export type LabeledSet = ClassificationSet | RegressionSet;
  *
  * @example
  * ```ts
- * const s = lorenz63({ n: 1000 });
+ * const s = lorenz63Series({ n: 1000 });
  * const z = Float64Array.from({ length: s.n }, (_, i) => s.x[i * s.dim + 2]!);
  * ```
  */

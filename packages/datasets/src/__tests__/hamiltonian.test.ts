@@ -9,10 +9,10 @@ import {
   keplerSystem,
   massSpringSystem,
   pendulumSystem,
-  fromSymplectic,
-  outerSolarSystem,
+  fromReferenceProblem,
   type FlatHamiltonianSystem,
 } from '@phaseflow/datasets';
+import { outerSolarSystem } from '@phaseflow/problems';
 
 const systems: Array<[string, FlatHamiltonianSystem]> = [
   ['mass-spring', massSpringSystem({ omega: 1.7 })],
@@ -20,7 +20,7 @@ const systems: Array<[string, FlatHamiltonianSystem]> = [
   ['double pendulum', doublePendulumSystem({ masses: [1, 2], lengths: [1.5, 0.7], gravity: 9.81 })],
   ['kepler', keplerSystem({ e: 0.3 })],
   ['Hénon–Heiles', henonHeilesSystem()],
-  ['outer solar system (adapted from @phaseflow/symplectic)', fromSymplectic(outerSolarSystem())],
+  ['outer solar system (adapted from @phaseflow/problems)', fromReferenceProblem(outerSolarSystem())],
 ];
 
 /** Complete elliptic integral of the first kind by the arithmetic–geometric mean. */
@@ -133,7 +133,7 @@ describe('Hamiltonian systems', () => {
   it('rejects bad input with coded errors', () => {
     const expectCode = (call: () => unknown, code: string, argument: string) => expectPhaseflowError(call, code as never, argument);
     expectCode(() => massSpringSystem({ omega: 0 }), 'INVALID_ARGUMENT', 'options.omega');
-    expectCode(() => fromSymplectic({} as never), 'INVALID_ARGUMENT', 'source');
+    expectCode(() => fromReferenceProblem({} as never), 'INVALID_ARGUMENT', 'source');
     expectCode(() => doublePendulumSystem({ masses: 1 as never }), 'INVALID_ARGUMENT', 'options.masses');
     expectCode(() => keplerSystem({ e: 1.5 }), 'INVALID_ARGUMENT', 'options.e');
     expectCode(() => massSpringSystem({ spring: 1 } as never), 'UNKNOWN_OPTION', 'options.spring');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
-import { batches, fitStandardizer, lorenz63, moons, narma10, oneHot, selectRows, split, standardize, windows } from '@phaseflow/datasets';
+import { batches, fitStandardizer, lorenz63Series, moons, narma10, oneHot, selectRows, split, standardize, windows } from '@phaseflow/datasets';
 
 const expectCode = (call: () => unknown, code: string, argument?: string) => expectPhaseflowError(call, code as never, argument);
 
@@ -71,7 +71,7 @@ describe('standardisation', () => {
 
 describe('windows', () => {
   it('row r holds states r…r+input−1 as input and the next horizon states as target', () => {
-    const s = lorenz63({ n: 50, seed: 1 });
+    const s = lorenz63Series({ n: 50, seed: 1 });
     const w = windows(s, { input: 4, horizon: 2, stride: 3 });
     expect(w.dim).toBe(12);
     expect(w.outDim).toBe(6);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
-import { lorenz63, lorenz96, mackeyGlass, narma, narma10, solveDelay } from '@phaseflow/datasets';
+import { lorenz63Series, lorenz96Series, mackeyGlassSeries, narma, narma10 } from '@phaseflow/datasets';
 
 const expectCode = (call: () => unknown, code: string, argument?: string) => expectPhaseflowError(call, code as never, argument);
 
 describe('Lorenz-63', () => {
   it('RK4 sampling converges at fourth order (Richardson ratio ≈ 16)', () => {
     const end = (substeps: number) =>
-      lorenz63({ initial: [1, 1, 1], transient: 0, n: 51, dt: 0.02, substeps }).x.subarray(150);
+      lorenz63Series({ initial: [1, 1, 1], transient: 0, n: 51, dt: 0.02, substeps }).x.subarray(150);
     const [a, b, c] = [end(4), end(8), end(16)];
     let num = 0, den = 0;
     for (let j = 0; j < 3; j++) {
@@ -20,7 +20,7 @@ describe('Lorenz-63', () => {
   });
 
   it('lies on the attractor: symmetric in x, mean z near 23.5 for ρ = 28', () => {
-    const s = lorenz63({ n: 10000, dt: 0.02, seed: 1 });
+    const s = lorenz63Series({ n: 10000, dt: 0.02, seed: 1 });
     let mx = 0, mz = 0;
     for (let i = 0; i < s.n; i++) {
       mx += s.x[i * 3]!;
@@ -35,15 +35,15 @@ describe('Lorenz-63', () => {
 describe('Lorenz-96', () => {
   it('with F = 0 the energy ½Σx² decays exactly as e^{−2t} (the advection term conserves it)', () => {
     const x0 = [1, -0.5, 0.3, 2, -1, 0.7, 0.1, -0.2];
-    const s = lorenz96({ dim: 8, forcing: 0, initial: x0, transient: 0, n: 41, dt: 0.05, substeps: 5 });
+    const s = lorenz96Series({ dim: 8, forcing: 0, initial: x0, transient: 0, n: 41, dt: 0.05, substeps: 5 });
     const energy = (i: number) => 0.5 * s.x.subarray(i * 8, i * 8 + 8).reduce((a, v) => a + v * v, 0);
     for (const i of [10, 20, 40]) expect(Math.abs(energy(i) / (energy(0) * Math.exp(-2 * s.t[i]!)) - 1)).toBeLessThan(1e-8);
   });
 
   it('x_i = F is an equilibrium; perturbed, F = 8 is chaotic and stays bounded', () => {
-    const eq = lorenz96({ dim: 6, initial: new Array(6).fill(8), transient: 0, n: 20 });
+    const eq = lorenz96Series({ dim: 6, initial: new Array(6).fill(8), transient: 0, n: 20 });
     expect(eq.x.every((v) => Math.abs(v - 8) < 1e-12)).toBe(true);
-    const s = lorenz96({ dim: 10, n: 400, seed: 3 });
+    const s = lorenz96Series({ dim: 10, n: 400, seed: 3 });
     expect(s.x.every((v) => Math.abs(v) < 20)).toBe(true);
     let sd = 0;
     for (const v of s.x) sd += v * v;
@@ -51,31 +51,14 @@ describe('Lorenz-96', () => {
   });
 });
 
-describe('solveDelay and Mackey–Glass', () => {
-  it('x\' = −x(t−1), x ≡ 1 before 0: matches the method-of-steps polynomials', () => {
-    const { t, x } = solveDelay((_t, _x, xd) => -xd, { tau: 1, history: 1, h: 0.05, tEnd: 3 });
-    const exact = (s: number) => (s <= 1 ? 1 - s : s <= 2 ? 1 - s + (s - 1) ** 2 / 2 : 1 - s + (s - 1) ** 2 / 2 - (s - 2) ** 3 / 6);
-    for (let k = 0; k < t.length; k++) expect(x[k]).toBeCloseTo(exact(t[k]!), 12);
-  });
-
-  it('is fourth order where the history interpolation matters (x = e^{−t} solves x\' = −e^{−1} x(t−1))', () => {
-    const err = (h: number) => {
-      const r = solveDelay((_t, _x, xd) => -Math.exp(-1) * xd, { tau: 1, history: (s) => Math.exp(-s), h, tEnd: 4 });
-      return Math.abs(r.x[r.x.length - 1]! - Math.exp(-4));
-    };
-    const [e1, e2, e3] = [err(0.1), err(0.05), err(0.025)];
-    expect(Math.log2(e1 / e2)).toBeGreaterThan(3.7);
-    expect(Math.log2(e2 / e3)).toBeGreaterThan(3.7);
-    expect(e3).toBeLessThan(1e-8);
-  });
-
+describe('Mackey–Glass (solved by @phaseflow/delay)', () => {
   it('Mackey–Glass τ = 17: converges under step refinement and stays in (0.2, 1.4)', () => {
-    const at = (substeps: number) => mackeyGlass({ n: 101, transient: 0, dt: 1, substeps }).x;
+    const at = (substeps: number) => mackeyGlassSeries({ n: 101, transient: 0, dt: 1, substeps }).x;
     const [a, b, c] = [at(5), at(10), at(20)];
     const last = 100;
     const ratio = Math.abs(a[last]! - b[last]!) / Math.abs(b[last]! - c[last]!);
     expect(ratio).toBeGreaterThan(10); // fourth order: 16
-    const s = mackeyGlass({ n: 1500 });
+    const s = mackeyGlassSeries({ n: 1500 });
     expect(s.dim).toBe(1);
     expect(Math.min(...s.x)).toBeGreaterThan(0.2);
     expect(Math.max(...s.x)).toBeLessThan(1.4);
@@ -83,22 +66,17 @@ describe('solveDelay and Mackey–Glass', () => {
     expect(Math.max(...s.x) - Math.min(...s.x)).toBeGreaterThan(0.6);
     // τ is honoured: τ = 3 < 4.71 (the Hopf delay of the linearisation) gives the stable
     // equilibrium x* = (β/γ − 1)^{1/n} = 1
-    const calm = mackeyGlass({ tau: 3, n: 50, transient: 2000 });
+    const calm = mackeyGlassSeries({ tau: 3, n: 50, transient: 2000 });
     expect(Math.abs(calm.x[49]! - 1)).toBeLessThan(1e-3);
   });
 
   it('rejects bad input', () => {
-    expectCode(() => solveDelay((_t, x) => x, { tau: 1, history: 1, h: 2, tEnd: 3 }), 'INVALID_ARGUMENT', 'options.h');
-    expectCode(() => solveDelay((_t, x) => x, { tau: 0, history: 1, h: 0.1, tEnd: 3 }), 'INVALID_ARGUMENT', 'options.tau');
-    expectCode(() => solveDelay((_t, x) => x, { history: 1, h: 0.1, tEnd: 3 } as never), 'INVALID_ARGUMENT', 'options.tau');
-    expectCode(() => solveDelay((_t, x) => x, { tau: 1, history: 'x' as never, h: 0.1, tEnd: 3 }), 'INVALID_ARGUMENT', 'options.history');
-    expectCode(() => solveDelay((_t, x) => x * x, { tau: 1, history: 10, h: 0.1, tEnd: 30 }), 'NON_FINITE_STATE');
-    expectCode(() => mackeyGlass({ tau: -17 }), 'INVALID_ARGUMENT', 'options.tau');
-    expectCode(() => mackeyGlass({ n: 0 }), 'INVALID_ARGUMENT', 'options.n');
-    expectCode(() => mackeyGlass({ tau: 0.5, dt: 1, substeps: 1 }), 'INVALID_ARGUMENT', 'options.substeps');
-    expectCode(() => lorenz63({ rho: Number.NaN }), 'NON_FINITE_INPUT', 'options.rho');
-    expectCode(() => lorenz96({ dim: 3 }), 'INVALID_ARGUMENT', 'options.dim');
-    expectCode(() => lorenz96({ transient: -1 }), 'INVALID_ARGUMENT', 'options.transient');
+    expectCode(() => mackeyGlassSeries({ tau: -17 }), 'INVALID_ARGUMENT', 'options.tau');
+    expectCode(() => mackeyGlassSeries({ n: 0 }), 'INVALID_ARGUMENT', 'options.n');
+    expectCode(() => mackeyGlassSeries({ tau: 0.5, dt: 1, substeps: 1 }), 'INVALID_ARGUMENT', 'options.substeps');
+    expectCode(() => lorenz63Series({ rho: Number.NaN }), 'NON_FINITE_INPUT', 'options.rho');
+    expectCode(() => lorenz96Series({ dim: 3 }), 'INVALID_ARGUMENT', 'options.dim');
+    expectCode(() => lorenz96Series({ transient: -1 }), 'INVALID_ARGUMENT', 'options.transient');
     expectCode(() => narma10({ order: 5 } as never), 'UNKNOWN_OPTION', 'options.order');
   });
 });
