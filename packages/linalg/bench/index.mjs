@@ -112,7 +112,7 @@ console.log(
       cpus: os.cpus().length,
       loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
       quick,
-      expm: { peer: scipy, rows: expmRows.map(({ out, ...row }) => row) },
+      expm: { peer: scipy, rows: expmRows.map(({ out: _out, ...row }) => row) },
       gram: gramRows,
     },
     null,
