@@ -22,6 +22,11 @@ export interface HomogeneousSpace {
   readonly size: number;
   /** The action g·y. `out` may alias `y`. */
   act(g: F, y: F, out?: F): F;
+  /**
+   * exp(ξ)·y, the step every Lie-group integrator takes: the group's `expCompose`/`expAct`
+   * when it has one (rounded once per entry), else `act(exp(ξ), y)`. `out` may alias `y`.
+   */
+  expAct(xi: F, y: F, out?: F): F;
   /** Geodesic (or group) distance between two points. */
   distance(a: F, b: F): number;
   /** How far `y` is from the manifold (0 up to rounding on it), in {@link HomogeneousSpace.defectMeasure}. */
@@ -45,11 +50,13 @@ export interface HomogeneousSpace {
  * ```
  */
 export function leftTranslations(group: LieGroup): HomogeneousSpace {
+  const e = new Float64Array(group.size);
   return {
     name: group.name,
     group,
     size: group.size,
     act: (g, y, out) => group.compose(g, y, out),
+    expAct: group.expCompose ? (xi, y, out) => group.expCompose!(xi, y, out) : (xi, y, out) => group.compose(group.exp(xi, e), y, out),
     distance(a, b) {
       const w = group.log(group.compose(group.inverse(a), b));
       let s = 0;
@@ -107,6 +114,7 @@ export function createSphere(n: number, group?: LieGroup): Sphere {
   const G = group ?? (n === 1 ? SO2 : n === 2 ? SO3 : createSO(size));
   if (G === null || typeof G !== 'object' || G.pointDim !== size) invalid('group', `a Lie group acting on R^${size} (SO(${size}))`, G);
   const alloc = (out?: F) => out ?? new Float64Array(size);
+  const e = new Float64Array(G.size);
   const defect = (y: ArrayLike<number>) => Math.abs(norm(y, size) - 1);
   const point = `a point of ${name}`;
   const sphere: Sphere = {
@@ -115,6 +123,7 @@ export function createSphere(n: number, group?: LieGroup): Sphere {
     group: G,
     size,
     act: (g, y, out) => G.act(g, y, out),
+    expAct: G.expAct ? (xi, y, out) => G.expAct!(xi, y, out) : (xi, y, out) => G.act(G.exp(xi, e), y, out),
     distance(a, b) {
       need('a', point, size, a);
       need('b', point, size, b);

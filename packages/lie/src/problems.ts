@@ -14,19 +14,27 @@ import { lieProblem, type LieProblem } from './problem.js';
 
 type F = Float64Array;
 
-/** A `lie` problem with its initial value and (exact or reference) solution. */
+/**
+ * A `lie` problem with its initial value and solution, in the shape of @phaseflow/problems'
+ * `ReferenceProblem` (so the testkit's conformance checks take it as it is).
+ */
 export interface LieReference {
   readonly name: string;
   readonly problem: LieProblem;
-  readonly y0: () => F;
-  /** The solution at t, flattened (as `problem.space.toFloat64`). */
-  exact(t: number): F;
-  /** Default time span. */
-  readonly tEnd: number;
+  y0(): F;
   /** A state from its numbers (a copy). */
   fromFlat(v: F): F;
+  readonly t0: number;
+  /** Default time span. */
+  readonly tEnd: number;
+  readonly parameters: Readonly<Record<string, number>>;
+  /** The solution at t, flattened (as `problem.space.toFloat64`). */
+  exact(t: number): F;
+  /** The energy, when the system has one. */
+  energy?(y: F): number;
   /** Lie problems are not canonical Hamiltonian systems in (q, p). */
   readonly hamiltonian: false;
+  readonly citation: string;
 }
 
 const copyOf = (v: F) => Float64Array.from(v);
@@ -189,7 +197,19 @@ export function freeRigidBody(
     const lambda = u0[2]! * (c - a);
     return SO3.act(SO3.exp(Float64Array.of(0, 0, -lambda * t)), u0);
   };
-  return { name: 'free-rigid-body', problem, y0: () => u0.slice(), exact, tEnd, fromFlat: copyOf, hamiltonian: false, energy: problem.energy! };
+  return {
+    name: `free-rigid-body(I=${I.map((x) => +x.toFixed(4)).join(',')})`,
+    problem,
+    y0: () => u0.slice(),
+    fromFlat: copyOf,
+    t0: 0,
+    tEnd,
+    parameters: { I1: I[0]!, I2: I[1]!, I3: I[2]! },
+    exact,
+    energy: problem.energy!,
+    hamiltonian: false,
+    citation: 'E. Hairer, C. Lubich, G. Wanner, Geometric Numerical Integration, 2nd ed., Springer (2006), §IV.1.4 and §VII.5',
+  };
 }
 
 /**
@@ -222,10 +242,13 @@ export function rotationAboutAxis(options: { u0?: ArrayLike<number>; tEnd?: numb
     name: 'u × e1',
     problem,
     y0: () => u0.slice(),
-    exact: (t) => SO3.act(SO3.exp(Float64Array.of(-t, 0, 0)), u0),
-    tEnd,
     fromFlat: copyOf,
+    t0: 0,
+    tEnd,
+    parameters: {},
+    exact: (t) => SO3.act(SO3.exp(Float64Array.of(-t, 0, 0)), u0),
     hamiltonian: false,
+    citation: 'A rotation about a fixed axis: u(t) = exp(−t·ê₁)·u₀',
   };
 }
 
@@ -264,12 +287,15 @@ export function precessingRotation(options: { a?: ArrayLike<number>; alpha?: num
   });
   const Y0 = SO3.identity();
   return {
-    name: 'precessing-rotation',
+    name: `precessing-rotation(alpha=${alpha})`,
     problem,
     y0: () => Y0.slice(),
-    exact: (t) => SO3.compose(SO3.exp(Float64Array.of(0, 0, alpha * t)), SO3.compose(SO3.exp(Float64Array.of(t * ax, t * ay, t * (az - alpha))), Y0)),
-    tEnd,
     fromFlat: copyOf,
+    t0: 0,
+    tEnd,
+    parameters: { a1: ax, a2: ay, a3: az, alpha },
+    citation: 'Y(t) = exp(αt·ê₃)·exp(t(a − αe₃)^)·Y₀ solves Y′ = (R_z(αt)a)^·Y (a rotating-frame change of variables)',
+    exact: (t) => SO3.compose(SO3.exp(Float64Array.of(0, 0, alpha * t)), SO3.compose(SO3.exp(Float64Array.of(t * ax, t * ay, t * (az - alpha))), Y0)),
     hamiltonian: false,
   };
 }

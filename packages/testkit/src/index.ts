@@ -20,5 +20,6 @@ export type {
   SymplecticityOptions,
 } from './checks.js';
 export { referenceProblems } from './references.js';
+export { checkStaysOnManifold, lieIntegratorConformance, type LieConformanceOptions, type ManifoldOptions } from './lie.js';
 export { fnv1a } from './checksum.js';
 export { explicitEuler, explicitMidpoint, mislabel, stormerVerletControl, symplecticEulerControl } from './controls.js';

@@ -133,6 +133,16 @@ describe.each(matrixGroups.map((g) => [g.name, g] as const))('%s group laws', (_
       expect(relErr(lhs, rhs)).toBeLessThan(1e-12);
     }
   });
+  it('expCompose and expAct (where present) agree with compose(exp ξ, g) and act(exp ξ, p)', () => {
+    for (let i = 0; i < 20; i++) {
+      const xi = randomXi(G, r, i < 10 ? 0.01 : 3), g = G.sample(r);
+      const p = Float64Array.from({ length: G.pointDim }, () => r.normal());
+      if (G.expCompose) expect(diff(G.expCompose(xi, g), G.compose(G.exp(xi), g))).toBeLessThan(1e-15 * 4);
+      if (G.expAct) expect(relErr(G.expAct(xi, p), G.act(G.exp(xi), p))).toBeLessThan(1e-15);
+      const g2 = g.slice();
+      if (G.expCompose) expect(diff(G.expCompose(xi, g2, g2), G.expCompose(xi, g))).toBe(0);
+    }
+  });
   it('interpolate runs along the geodesic from a (s = 0) to b (s = 1)', () => {
     const a = G.sample(r);
     const b = G.compose(a, G.exp(randomXi(G, r, 2)));

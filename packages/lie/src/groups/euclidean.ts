@@ -63,7 +63,9 @@ export function createEuclideanGroup(n: number): LieGroup {
     bracket(u, v, out) {
       need('u', what, n, u);
       need('v', what, n, v);
-      return alloc(out).fill(0);
+      const o = alloc(out);
+      for (let i = 0; i < n; i++) o[i] = 0;
+      return o;
     },
     adjoint: (g, out) => eye(g, out),
     act(g, p, out) {
@@ -82,6 +84,20 @@ export function createEuclideanGroup(n: number): LieGroup {
       need('b', what, n, b);
       const o = alloc(out);
       for (let i = 0; i < n; i++) o[i] = a[i]! + s * (b[i]! - a[i]!);
+      return o;
+    },
+    expCompose(xi, g, out) {
+      need('xi', what, n, xi);
+      need('g', what, n, g);
+      const o = alloc(out);
+      for (let i = 0; i < n; i++) o[i] = g[i]! + xi[i]!;
+      return o;
+    },
+    expAct(xi, p, out) {
+      need('xi', what, n, xi);
+      need('p', what, n, p);
+      const o = alloc(out);
+      for (let i = 0; i < n; i++) o[i] = p[i]! + xi[i]!;
       return o;
     },
     defect: () => 0,

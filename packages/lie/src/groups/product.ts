@@ -17,6 +17,28 @@ export interface ProductGroup extends LieGroup {
   readonly algebraOffsets: readonly number[];
 }
 
+type ViewCache = (x: F) => F[];
+
+/**
+ * The factor views of a buffer, cached for the last few buffers seen: integrators call the
+ * verbs on the same scratch buffers every step, and `subarray` allocates.
+ */
+function viewCache(offsets: readonly number[]): ViewCache {
+  const SLOTS = 16;
+  const keys: (F | undefined)[] = new Array(SLOTS).fill(undefined);
+  const vals: F[][] = new Array(SLOTS);
+  let next = 0;
+  return (x) => {
+    for (let i = 0; i < SLOTS; i++) if (keys[i] === x) return vals[i]!;
+    const v: F[] = [];
+    for (let i = 0; i + 1 < offsets.length; i++) v.push(x.subarray(offsets[i]!, offsets[i + 1]!));
+    keys[next] = x;
+    vals[next] = v;
+    next = (next + 1) % SLOTS;
+    return v;
+  };
+}
+
 function offsets(groups: readonly LieGroup[], key: 'size' | 'dim' | 'pointDim'): number[] {
   const o = [0];
   for (const g of groups) o.push(o[o.length - 1]! + g[key]);
@@ -49,32 +71,37 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
   const size = eo[fs.length]!, dim = ao[fs.length]!, pointDim = po[fs.length]!;
   const name = fs.map((g) => g.name).join('×');
   const k = fs.length;
-  const part = (x: F, o: readonly number[], i: number) => x.subarray(o[i]!, o[i + 1]!);
+  const scratch = fs.map((g) => new Float64Array(g.size));
+  const views = { element: viewCache(eo), algebra: viewCache(ao), point: viewCache(po) };
+  const whatElement = `an element of ${name}`, whatAlgebra = `an algebra vector of ${name}`, whatPoint = `a point of ${name}`;
 
   /** Apply a unary verb factor by factor. */
   const unary =
-    (argument: string, inLen: number, inOff: readonly number[], outLen: number, outOff: readonly number[], verb: (g: LieGroup, x: F, out: F) => F) =>
+    (argument: string, what: string, inLen: number, inViews: ViewCache, outLen: number, outViews: ViewCache, verb: (g: LieGroup, x: F, out: F) => F) =>
     (x: F, out?: F): F => {
-      need(argument, `a ${inLen}-vector of ${name}`, inLen, x);
+      need(argument, what, inLen, x);
       const o = out ?? new Float64Array(outLen);
-      for (let i = 0; i < k; i++) verb(fs[i]!, part(x, inOff, i), part(o, outOff, i));
+      const xs = inViews(x), os = outViews(o);
+      for (let i = 0; i < k; i++) verb(fs[i]!, xs[i]!, os[i]!);
       return o;
     };
-  const blockDiagonal = (verb: (g: LieGroup, xi: F, out: F) => F, argument: string, inOff: readonly number[], inLen: number) => (x: F, out?: F): F => {
-    need(argument, `a ${inLen}-vector of ${name}`, inLen, x);
+  const blockDiagonal = (verb: (g: LieGroup, xi: F, out: F) => F, argument: string, what: string, inViews: ViewCache, inLen: number) => (x: F, out?: F): F => {
+    need(argument, what, inLen, x);
     const o = out ?? new Float64Array(dim * dim);
     o.fill(0);
+    const xs = inViews(x);
     for (let i = 0; i < k; i++) {
       const g = fs[i]!;
-      const block = verb(g, part(x, inOff, i), new Float64Array(g.dim * g.dim));
+      const block = verb(g, xs[i]!, new Float64Array(g.dim * g.dim));
       const a = ao[i]!;
       for (let r = 0; r < g.dim; r++) for (let c = 0; c < g.dim; c++) o[(a + r) * dim + a + c] = block[r * g.dim + c]!;
     }
     return o;
   };
   const defect = (m: ArrayLike<number>) => {
+    const ms = m instanceof Float64Array ? views.element(m) : eo.slice(0, k).map((a, i) => Float64Array.from({ length: eo[i + 1]! - a }, (_, j) => m[a + j]!));
     let d = 0;
-    for (let i = 0; i < k; i++) d += fs[i]!.defect((m as F).subarray(eo[i]!, eo[i + 1]!));
+    for (let i = 0; i < k; i++) d += fs[i]!.defect(ms[i]!);
     return d;
   };
 
@@ -89,50 +116,80 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     defectMeasure: `the sum of the factors' defects (${fs.map((g) => g.defectMeasure).join('; ')})`,
     identity(out) {
       const o = out ?? new Float64Array(size);
-      for (let i = 0; i < k; i++) fs[i]!.identity(part(o, eo, i));
+      const os = views.element(o);
+      for (let i = 0; i < k; i++) fs[i]!.identity(os[i]!);
       return o;
     },
     compose(a, b, out) {
-      need('a', `an element of ${name}`, size, a);
-      need('b', `an element of ${name}`, size, b);
+      need('a', whatElement, size, a);
+      need('b', whatElement, size, b);
       const o = out ?? new Float64Array(size);
-      for (let i = 0; i < k; i++) fs[i]!.compose(part(a, eo, i), part(b, eo, i), part(o, eo, i));
+      const as = views.element(a), bs = views.element(b), os = views.element(o);
+      for (let i = 0; i < k; i++) fs[i]!.compose(as[i]!, bs[i]!, os[i]!);
       return o;
     },
-    inverse: unary('g', size, eo, size, eo, (g, x, o) => g.inverse(x, o)),
-    exp: unary('xi', dim, ao, size, eo, (g, x, o) => g.exp(x, o)),
-    log: unary('g', size, eo, dim, ao, (g, x, o) => g.log(x, o)),
+    inverse: unary('g', whatElement, size, views.element, size, views.element, (g, x, o) => g.inverse(x, o)),
+    exp: unary('xi', whatAlgebra, dim, views.algebra, size, views.element, (g, x, o) => g.exp(x, o)),
+    log: unary('g', whatElement, size, views.element, dim, views.algebra, (g, x, o) => g.log(x, o)),
     bracket(u, v, out) {
-      need('u', `an algebra vector of ${name}`, dim, u);
-      need('v', `an algebra vector of ${name}`, dim, v);
+      need('u', whatAlgebra, dim, u);
+      need('v', whatAlgebra, dim, v);
       const o = out ?? new Float64Array(dim);
-      for (let i = 0; i < k; i++) fs[i]!.bracket(part(u, ao, i), part(v, ao, i), part(o, ao, i));
+      const us = views.algebra(u), vs = views.algebra(v), os = views.algebra(o);
+      for (let i = 0; i < k; i++) fs[i]!.bracket(us[i]!, vs[i]!, os[i]!);
       return o;
     },
-    adjoint: blockDiagonal((g, x, o) => g.adjoint(x, o), 'g', eo, size),
+    adjoint: blockDiagonal((g, x, o) => g.adjoint(x, o), 'g', whatElement, views.element, size),
     act(g, p, out) {
-      need('g', `an element of ${name}`, size, g);
-      need('p', `a point of ${name}`, pointDim, p);
+      need('g', whatElement, size, g);
+      need('p', whatPoint, pointDim, p);
       const o = out ?? new Float64Array(pointDim);
-      for (let i = 0; i < k; i++) fs[i]!.act(part(g, eo, i), part(p, po, i), part(o, po, i));
+      const gs = views.element(g), ps = views.point(p), os = views.point(o);
+      for (let i = 0; i < k; i++) fs[i]!.act(gs[i]!, ps[i]!, os[i]!);
       return o;
     },
-    rightJacobian: blockDiagonal((g, x, o) => g.rightJacobian(x, o), 'xi', ao, dim),
-    leftJacobian: blockDiagonal((g, x, o) => g.leftJacobian(x, o), 'xi', ao, dim),
-    rightJacobianInverse: blockDiagonal((g, x, o) => g.rightJacobianInverse(x, o), 'xi', ao, dim),
-    leftJacobianInverse: blockDiagonal((g, x, o) => g.leftJacobianInverse(x, o), 'xi', ao, dim),
+    rightJacobian: blockDiagonal((g, x, o) => g.rightJacobian(x, o), 'xi', whatAlgebra, views.algebra, dim),
+    leftJacobian: blockDiagonal((g, x, o) => g.leftJacobian(x, o), 'xi', whatAlgebra, views.algebra, dim),
+    rightJacobianInverse: blockDiagonal((g, x, o) => g.rightJacobianInverse(x, o), 'xi', whatAlgebra, views.algebra, dim),
+    leftJacobianInverse: blockDiagonal((g, x, o) => g.leftJacobianInverse(x, o), 'xi', whatAlgebra, views.algebra, dim),
     interpolate(a, b, s, out) {
-      need('a', `an element of ${name}`, size, a);
-      need('b', `an element of ${name}`, size, b);
+      need('a', whatElement, size, a);
+      need('b', whatElement, size, b);
       const o = out ?? new Float64Array(size);
-      for (let i = 0; i < k; i++) fs[i]!.interpolate(part(a, eo, i), part(b, eo, i), s, part(o, eo, i));
+      const as = views.element(a), bs = views.element(b), os = views.element(o);
+      for (let i = 0; i < k; i++) fs[i]!.interpolate(as[i]!, bs[i]!, s, os[i]!);
+      return o;
+    },
+    expCompose(xi, g, out) {
+      need('xi', whatAlgebra, dim, xi);
+      need('g', whatElement, size, g);
+      const o = out ?? new Float64Array(size);
+      const xs = views.algebra(xi), gs = views.element(g), os = views.element(o);
+      for (let i = 0; i < k; i++) {
+        const f = fs[i]!;
+        if (f.expCompose) f.expCompose(xs[i]!, gs[i]!, os[i]!);
+        else f.compose(f.exp(xs[i]!, scratch[i]!), gs[i]!, os[i]!);
+      }
+      return o;
+    },
+    expAct(xi, p, out) {
+      need('xi', whatAlgebra, dim, xi);
+      need('p', whatPoint, pointDim, p);
+      const o = out ?? new Float64Array(pointDim);
+      const xs = views.algebra(xi), ps = views.point(p), os = views.point(o);
+      for (let i = 0; i < k; i++) {
+        const f = fs[i]!;
+        if (f.expAct) f.expAct(xs[i]!, ps[i]!, os[i]!);
+        else f.act(f.exp(xs[i]!, scratch[i]!), ps[i]!, os[i]!);
+      }
       return o;
     },
     defect,
     check: (argument, m, tolerance) => checkMember(argument, m, size, name, defect, group.defectMeasure, tolerance),
     sample(random: Random, out?: F) {
       const o = out ?? new Float64Array(size);
-      for (let i = 0; i < k; i++) fs[i]!.sample(random, part(o, eo, i));
+      const os = views.element(o);
+      for (let i = 0; i < k; i++) fs[i]!.sample(random, os[i]!);
       return o;
     },
   };

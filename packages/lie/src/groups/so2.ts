@@ -127,6 +127,32 @@ export const SO2: MatrixLieGroup = {
     const d = Math.atan2(a[0]! * b[2]! - a[2]! * b[0]!, a[0]! * b[0]! + a[2]! * b[2]!);
     return rotation(ta + s * d, out);
   },
+  expCompose(xi, g, out) {
+    need('xi', 'an so(2) vector', 1, xi);
+    need('g', 'an SO(2) element', 4, g);
+    const t = xi[0]!;
+    const h = Math.sin(t / 2);
+    const c = -2 * h * h, s = Math.sin(t); // cos t − 1 without cancellation
+    const g0 = g[0]!, g1 = g[1]!, g2 = g[2]!, g3 = g[3]!;
+    const o = alloc(4, out);
+    o[0] = g0 + (c * g0 - s * g2);
+    o[1] = g1 + (c * g1 - s * g3);
+    o[2] = g2 + (s * g0 + c * g2);
+    o[3] = g3 + (s * g1 + c * g3);
+    return o;
+  },
+  expAct(xi, p, out) {
+    need('xi', 'an so(2) vector', 1, xi);
+    need('p', 'a point of R^2', 2, p);
+    const t = xi[0]!;
+    const h = Math.sin(t / 2);
+    const c = -2 * h * h, s = Math.sin(t);
+    const p0 = p[0]!, p1 = p[1]!;
+    const o = alloc(2, out);
+    o[0] = p0 + (c * p0 - s * p1);
+    o[1] = p1 + (s * p0 + c * p1);
+    return o;
+  },
   defect,
   check: (argument, m, tolerance) => checkMember(argument, m, 4, 'SO(2)', defect, SO2.defectMeasure, tolerance),
   sample: (random: Random, out?: F) => rotation(Math.PI * (2 * random.uniform() - 1), out),

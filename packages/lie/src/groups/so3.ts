@@ -40,6 +40,26 @@ function jac(xi: F, a: (t: number) => number, sign: number, b: (t: number) => nu
 
 const half = () => 0.5;
 
+/** exp(ω) − I = sinc θ·ω̂ + ((1 − cos θ)/θ²)·ω̂², with ω̂²'s diagonal as −(ω_j² + ω_k²) (no cancellation). */
+const M = new Float64Array(9);
+function expMinusIdentity(xi: F): F {
+  need('xi', 'an so(3) vector', 3, xi);
+  const w0 = xi[0]!, w1 = xi[1]!, w2 = xi[2]!;
+  const s0 = w0 * w0, s1 = w1 * w1, s2 = w2 * w2;
+  const t = Math.sqrt(s0 + s1 + s2);
+  const a = sinc(t), b = versinc(t);
+  M[0] = -b * (s1 + s2);
+  M[1] = -a * w2 + b * w0 * w1;
+  M[2] = a * w1 + b * w0 * w2;
+  M[3] = a * w2 + b * w1 * w0;
+  M[4] = -b * (s0 + s2);
+  M[5] = -a * w0 + b * w1 * w2;
+  M[6] = -a * w1 + b * w2 * w0;
+  M[7] = a * w0 + b * w2 * w1;
+  M[8] = -b * (s0 + s1);
+  return M;
+}
+
 function orthogonalityDefect(m: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < 3; i++) {
@@ -66,7 +86,8 @@ function orthogonalityDefect(m: ArrayLike<number>): number {
  *   (the skew part alone loses ε/sin θ there).
  * - J_r = I − ((1 − cos θ)/θ²)·ω̂ + ((θ − sin θ)/θ³)·ω̂², J_r⁻¹ = I + ½ω̂ + (1/θ² − (1 + cos θ)/(2θ sin θ))·ω̂²
  *   (finite at θ = π), J_l(ω) = J_r(−ω).
- * - bracket [u, v] = u × v, Ad_R = R, act(R, p) = R·p.
+ * - bracket [u, v] = u × v, Ad_R = R, act(R, p) = R·p; `expCompose`/`expAct` apply exp(ω) as
+ *   I + (sinc θ·ω̂ + ((1 − cos θ)/θ²)·ω̂²), rounding once per entry.
  *
  * @example
  * ```ts
@@ -213,6 +234,28 @@ export const SO3: MatrixLieGroup = {
     w[1] *= s;
     w[2] *= s;
     return SO3.compose(a, SO3.exp(w, d), out);
+  },
+  expCompose(xi, g, out) {
+    const m = expMinusIdentity(xi);
+    need('g', 'an SO(3) element', 9, g);
+    const o = alloc(9, out);
+    for (let j = 0; j < 3; j++) {
+      const g0 = g[j]!, g1 = g[3 + j]!, g2 = g[6 + j]!;
+      o[j] = g0 + (m[0]! * g0 + m[1]! * g1 + m[2]! * g2);
+      o[3 + j] = g1 + (m[3]! * g0 + m[4]! * g1 + m[5]! * g2);
+      o[6 + j] = g2 + (m[6]! * g0 + m[7]! * g1 + m[8]! * g2);
+    }
+    return o;
+  },
+  expAct(xi, p, out) {
+    const m = expMinusIdentity(xi);
+    need('p', 'a point of R^3', 3, p);
+    const p0 = p[0]!, p1 = p[1]!, p2 = p[2]!;
+    const o = alloc(3, out);
+    o[0] = p0 + (m[0]! * p0 + m[1]! * p1 + m[2]! * p2);
+    o[1] = p1 + (m[3]! * p0 + m[4]! * p1 + m[5]! * p2);
+    o[2] = p2 + (m[6]! * p0 + m[7]! * p1 + m[8]! * p2);
+    return o;
   },
   defect: orthogonalityDefect,
   check: (argument, m, tolerance) => checkMember(argument, m, 9, 'SO(3)', orthogonalityDefect, SO3.defectMeasure, tolerance),

@@ -27,7 +27,6 @@ export interface Work {
   readonly u: F;
   readonly v: F;
   readonly term: F;
-  readonly g: F;
 }
 
 export function workFor(work: Work | undefined, manifold: HomogeneousSpace, stages: number): Work {
@@ -43,7 +42,6 @@ export function workFor(work: Work | undefined, manifold: HomogeneousSpace, stag
     u: vec(),
     v: vec(),
     term: vec(),
-    g: new Float64Array(manifold.group.size),
   };
 }
 
@@ -83,9 +81,7 @@ export function combine(h: number, c: ArrayLike<number>, xs: readonly F[], count
   return out;
 }
 
-/** y ← exp(u)·y through the scratch group element. */
+/** y ← exp(u)·y. */
 export function expAct(work: Work, u: F, y: F, out: F): F {
-  const m = work.manifold;
-  m.group.exp(u, work.g);
-  return m.act(work.g, y, out);
+  return work.manifold.expAct(u, y, out);
 }
