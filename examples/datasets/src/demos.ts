@@ -5,21 +5,21 @@
  * phase portraits and HNN samples).
  */
 import type { Demo, DemoFigure } from '@phaseflow/core';
+import { fnv1a } from '@phaseflow/testkit';
 import {
-  fnv1a,
   circles,
   ellipses,
   moons,
   peaks,
   spirals,
   swissRoll,
-  mackeyGlass,
+  mackeyGlassSeries,
   doublePendulumSystem,
   henonHeilesSystem,
   keplerSystem,
   pendulumSystem,
-  lorenz63,
-  lorenz96,
+  lorenz63Series,
+  lorenz96Series,
   narma10,
   hamiltonianSamples,
   hamiltonianTrajectory,
@@ -76,10 +76,10 @@ const gallery: Demo = {
     });
 
     ctx.progress(0.3, 'Lorenz-63 and Lorenz-96');
-    const l63 = lorenz63({ n: 3000, dt: 0.01, seed });
+    const l63 = lorenz63Series({ n: 3000, dt: 0.01, seed });
     const butterfly = Array.from({ length: l63.n }, (_, i) => ({ t: r4(l63.t[i]!), x: r4(l63.x[3 * i]!), z: r4(l63.x[3 * i + 2]!) }));
     numbers.lorenz63 = { n: l63.n, dt: 0.01, checksum: fnv1a(l63.x) };
-    const l96 = lorenz96({ dim: 40, n: 120, dt: 0.05, seed });
+    const l96 = lorenz96Series({ dim: 40, n: 120, dt: 0.05, seed });
     const hov: { t: number; site: number; x: number }[] = [];
     for (let i = 0; i < l96.n; i++) for (let j = 0; j < 40; j++) hov.push({ t: r4(l96.t[i]!), site: j + 1, x: r4(l96.x[i * 40 + j]!) });
     numbers.lorenz96 = { n: l96.n, dim: 40, forcing: 8, checksum: fnv1a(l96.x) };
@@ -118,7 +118,7 @@ const gallery: Demo = {
     });
 
     ctx.progress(0.55, 'Mackey–Glass and NARMA-10');
-    const mg = mackeyGlass({ n: 1200 });
+    const mg = mackeyGlassSeries({ n: 1200 });
     numbers.mackeyGlass = { n: mg.n, tau: 17, min: Math.min(...mg.x), max: Math.max(...mg.x), checksum: fnv1a(mg.x) };
     const mgSeries = Array.from({ length: 500 }, (_, i) => ({ t: mg.t[i]!, x: r4(mg.x[i]!) }));
     const mgEmbed = Array.from({ length: mg.n - 17 }, (_, i) => ({ delayed: r4(mg.x[i]!), x: r4(mg.x[i + 17]!), t: i }));

@@ -1,5 +1,6 @@
 import type { Demo, DemoResult } from '@phaseflow/core';
-import { bs3, dop853, dopri5, tsit5, arenstorf, solveIvp } from '@phaseflow/runge-kutta';
+import { arenstorf } from '@phaseflow/problems';
+import { bs3, dop853, dopri5, tsit5, solveIvp } from '@phaseflow/runge-kutta';
 
 const maxDiff = (a: Float64Array, b: Float64Array) => Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i]!)));
 
@@ -11,7 +12,7 @@ const arenstorfDemo: Demo = {
     'Dormand–Prince 5(4) follows the closed Earth–Moon orbit with steps that shrink near the Moon; work–precision of bs3, dopri5, tsit5 and dop853 on one period.',
   async run(ctx): Promise<DemoResult> {
     const ar = arenstorf();
-    const steps = solveIvp(dopri5(), ar.problem, ar.y0, { tEnd: ar.period, rtol: 1e-6, atol: 1e-6, saveAt: 'steps' });
+    const steps = solveIvp(dopri5(), ar.problem, ar.y0(), { tEnd: ar.period, rtol: 1e-6, atol: 1e-6, saveAt: 'steps' });
     const stepPoints = steps.t.map((t, i) => ({
       t,
       x: steps.y[i]![0]!,
@@ -19,7 +20,7 @@ const arenstorfDemo: Demo = {
       h: i === 0 ? null : t - steps.t[i - 1]!,
     }));
     const n = 800;
-    const dense = solveIvp(dopri5(), ar.problem, ar.y0, {
+    const dense = solveIvp(dopri5(), ar.problem, ar.y0(), {
       tEnd: ar.period, rtol: 1e-6, atol: 1e-6,
       saveAt: Array.from({ length: n + 1 }, (_, i) => (i * ar.period) / n),
     });
@@ -32,8 +33,8 @@ const arenstorfDemo: Demo = {
       for (const tol of tols) {
         if (name === 'bs3' && tol < 1e-8) continue;
         ctx.signal?.throwIfAborted();
-        const sol = solveIvp(make(), ar.problem, ar.y0, { tEnd: ar.period, rtol: tol, atol: tol, saveAt: 'endpoints', maxSteps: 1e6 });
-        wp.push({ method: name, tol, evaluations: sol.stats.evaluations, error: maxDiff(sol.yFinal, ar.y0) });
+        const sol = solveIvp(make(), ar.problem, ar.y0(), { tEnd: ar.period, rtol: tol, atol: tol, saveAt: 'endpoints', maxSteps: 1e6 });
+        wp.push({ method: name, tol, evaluations: sol.stats.evaluations, error: maxDiff(sol.yFinal, ar.y0()) });
       }
       ctx.progress(0.2 + (0.8 * Object.keys(methods).indexOf(name) + 0.8) / 4, name);
     }

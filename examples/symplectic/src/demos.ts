@@ -5,14 +5,14 @@
  */
 import {
   integrate,
-  odeProblem,
   type Demo,
   type Integrator,
   type PhaseState,
   type Problem,
 } from '@phaseflow/core';
 import { rk4 } from '@phaseflow/runge-kutta';
-import { createForestRuth4, createKahanLi8, createStormerVerlet, kepler } from '@phaseflow/symplectic';
+import { kepler } from '@phaseflow/problems';
+import { createForestRuth4, createKahanLi8, createStormerVerlet } from '@phaseflow/symplectic';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
@@ -27,18 +27,7 @@ const keplerDemo: Demo = {
     const perPeriod = 200;
     const h = k.tEnd / perPeriod;
     const H0 = k.energy(k.y0());
-    const flat = odeProblem(
-      (_t, z: Float64Array, out = new Float64Array(4)) => {
-        const r2 = z[0]! * z[0]! + z[1]! * z[1]!;
-        const r3 = r2 * Math.sqrt(r2);
-        out[0] = z[2]!;
-        out[1] = z[3]!;
-        out[2] = -z[0]! / r3;
-        out[3] = -z[1]! / r3;
-        return out;
-      },
-      { name: 'kepler-ode(e=0.5)' },
-    );
+    const flat = kepler({ e: 0.5, kind: 'ode' }).problem;
     const toPhase = (z: Float64Array): PhaseState<Float64Array> => ({ q: z.subarray(0, 2), p: z.subarray(2, 4) });
     const runs: { label: string; method: Integrator<Problem<unknown>, unknown>; problem: Problem<unknown>; y0: unknown; flatState: boolean }[] = [
       { label: 'Störmer–Verlet (2, symplectic)', method: createStormerVerlet() as never, problem: k.problem as never, y0: k.y0(), flatState: false },
@@ -53,7 +42,7 @@ const keplerDemo: Demo = {
       ctx.progress(idx / runs.length, r.label);
       const sol = integrate(r.method, r.problem, r.y0, { tEnd: periods * k.tEnd, steps: periods * perPeriod, save: { every: perPeriod / 4 } });
       let maxErr = 0;
-      const L0 = k.angularMomentum(k.y0());
+      const L0 = k.invariants.angularMomentum(k.y0());
       let lastL = 0;
       let lastE = 0;
       sol.y.forEach((state, i) => {
@@ -61,7 +50,7 @@ const keplerDemo: Demo = {
         const err = Math.abs((k.energy(y) - H0) / H0);
         maxErr = Math.max(maxErr, err);
         lastE = err;
-        lastL = Math.abs(k.angularMomentum(y) - L0);
+        lastL = Math.abs(k.invariants.angularMomentum(y) - L0);
         // Every 5th sample (every 1.25 periods) keeps the plot light; log scale needs > 0.
         if (i > 0 && i % 5 === 0) energyRows.push({ method: r.label, t: +(sol.t[i]! / k.tEnd).toFixed(2), error: Math.max(err, 1e-17) });
       });

@@ -9,9 +9,12 @@ import {
   explicitMidpoint,
   stormerVerletControl,
   symplecticEulerControl,
-  keplerOde,
-  keplerSeparable,
 } from '@phaseflow/testkit';
+import { kepler } from '@phaseflow/problems';
+
+/** Kepler e = 0.5 over t = 2, as a first-order ODE or as a separable Hamiltonian. */
+const keplerOde = () => ({ ...kepler({ e: 0.5, kind: 'ode' }), tEnd: 2 });
+const keplerSeparable = () => ({ ...kepler({ e: 0.5 }), tEnd: 2 });
 
 const convergence: Demo = {
   name: 'convergence',
