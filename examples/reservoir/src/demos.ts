@@ -3,8 +3,8 @@
  * against the truth, and the Lorenz attractor generated in closed loop next to the true one,
  * with the valid prediction time marked. The series come from the shared comparison files
  * when they are found ($PHASEFLOW_SHARED_DATA, `shared/data` inside or beside the checkout, or
- * `../shared/data` from the working directory), else from a local integration (documented
- * recurrence for Mackey–Glass, RK4 for Lorenz).
+ * `../shared/data` from the working directory), else from @phaseflow/datasets' generators
+ * (Mackey–Glass τ = 17 by its delay solver, Lorenz-63 by RK4 at h = 0.005 sampled every 0.025).
  */
 import type { Demo, DemoContext } from '@phaseflow/core';
 import {
@@ -15,6 +15,7 @@ import {
   validPredictionTime,
   createRidge,
 } from '@phaseflow/reservoir';
+import { lorenz63Series, mackeyGlassSeries } from '@phaseflow/datasets';
 
 /**
  * Where the shared comparison files may be: `$PHASEFLOW_SHARED_DATA`, then `shared/data` beside
@@ -45,41 +46,9 @@ async function sharedSeries(name: string): Promise<Record<string, unknown> | und
       if (fs.existsSync(f)) return JSON.parse(fs.readFileSync(f, 'utf8')) as Record<string, unknown>;
     }
   } catch {
-    /* not in Node, or no file: fall back to local integration */
+    /* not in Node, or no file: fall back to the generated series */
   }
   return undefined;
-}
-
-/** Mackey–Glass τ=17 with ReservoirPy's discretisation (h = 1), constant history. */
-function mackeyGlassLocal(n: number): Float64Array {
-  const tau = 17, a = 0.2, b = 0.1, p = 10;
-  const buf = new Float64Array(n + tau).fill(1.2);
-  for (let i = tau; i < n + tau - 1; i++) {
-    const x = buf[i]!, xt = buf[i - tau]!;
-    const k1 = -b * x + (a * xt) / (1 + xt ** p);
-    const k2 = 2 * k1 - b * k1, k3 = 2 * k1 - b * k2, k4 = k1 - b * k3;
-    buf[i + 1] = x + (k1 + k2 + k3 + k4) / 6;
-  }
-  return buf.slice(tau);
-}
-
-/** Lorenz-63 sampled every 0.025 (RK4 with 5 substeps), started on the attractor. */
-function lorenzLocal(n: number): Float64Array {
-  const out = new Float64Array(3 * n);
-  let x = 17.677, y = 12.931, z = 43.914;
-  const f = (x: number, y: number, z: number) => [10 * (y - x), x * (28 - z) - y, x * y - (8 / 3) * z] as const;
-  const h = 0.005;
-  for (let t = 0; t < n; t++) {
-    out[3 * t] = x; out[3 * t + 1] = y; out[3 * t + 2] = z;
-    for (let s = 0; s < 5; s++) {
-      const a = f(x, y, z), b = f(x + (h / 2) * a[0], y + (h / 2) * a[1], z + (h / 2) * a[2]);
-      const c = f(x + (h / 2) * b[0], y + (h / 2) * b[1], z + (h / 2) * b[2]), d = f(x + h * c[0], y + h * c[1], z + h * c[2]);
-      x += (h / 6) * (a[0] + 2 * b[0] + 2 * c[0] + d[0]);
-      y += (h / 6) * (a[1] + 2 * b[1] + 2 * c[1] + d[1]);
-      z += (h / 6) * (a[2] + 2 * b[2] + 2 * c[2] + d[2]);
-    }
-  }
-  return out;
 }
 
 const r4 = (v: number) => Number(v.toPrecision(4));
@@ -90,7 +59,7 @@ const mackeyGlassDemo: Demo = {
   description: 'A 500-unit ESN (ρ 1.25, leak 0.3, ridge 1e-6) trained on 10 000 steps predicts the next value of the Mackey–Glass series.',
   async run(ctx: DemoContext) {
     const file = await sharedSeries('mackey_glass_tau17.json');
-    const s = file ? Float64Array.from(file['series'] as number[]) : mackeyGlassLocal(12001);
+    const s = file ? Float64Array.from(file['series'] as number[]) : mackeyGlassSeries({ n: 12001, transient: 0 }).x;
     ctx.progress(0.1, 'building the reservoir');
     const esn = createEsn({ reservoir: { units: 500, inputDim: 1, spectralRadius: 1.25, leakRate: 0.3, seed: ctx.seed } });
     const col = (a: number, b: number): Matrix => matrix(b - a, 1, s.slice(a, b));
@@ -153,7 +122,9 @@ const lorenzDemo: Demo = {
   async run(ctx: DemoContext) {
     const file = await sharedSeries('lorenz63_dop853_dt0.025.json');
     const n = 14000;
-    const L = file ? Float64Array.from((file['data'] as number[][]).slice(0, n).flat()) : lorenzLocal(n);
+    const L = file
+      ? Float64Array.from((file['data'] as number[][]).slice(0, n).flat())
+      : lorenz63Series({ n, dt: 0.025, substeps: 5, transient: 0, initial: [17.677, 12.931, 43.914] }).x;
     const dt = 0.025, lyap = 0.9056;
     // Standardise each component with the training rows' mean and std (raw Lorenz saturates the
     // tanh units at input scaling 0.1 and the closed loop leaves the attractor at once).
