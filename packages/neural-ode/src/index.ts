@@ -1,1 +1,3 @@
-export { neuralOdeVersion } from './version.js';
+export { NEURAL_ODE_INTEGRATORS, NeuralODE } from './neural-ode.js';
+export type { GradientMode, NeuralODEArgs } from './neural-ode.js';
+export type { NeuralODE64 } from './neural-ode64.js';
