@@ -1,5 +1,4 @@
 import type { Demo } from '@phaseflow/core';
-import { neuralDemos } from './neural/demos.js';
 
-/** Demos provided by @phaseflow/odenet. */
-export const demos: readonly Demo[] = [...neuralDemos];
+/** Demos provided by @phaseflow/odenet: none left (they live in examples/). */
+export const demos: readonly Demo[] = [];

@@ -1,2 +1,4 @@
-// Part 2 — neural ODEs, HNNs, SympNets: src/neural/
-export * from './neural/index.js';
+// Both halves have moved out: stable architectures to @phaseflow/stable-nets; neural ODEs to
+// @phaseflow/neural-ode (gradient engine: @phaseflow/adjoint), HNNs and SympNets to
+// @phaseflow/hamiltonian-nets. This package is about to be removed.
+export {};
