@@ -7,7 +7,8 @@ import {
   createRecorder,
   createStopWhen,
 } from '@phaseflow/observers';
-import { explicitEuler, keplerOde, stormerVerletControl } from '@phaseflow/testkit';
+import { kepler } from '@phaseflow/problems';
+import { explicitEuler, stormerVerletControl } from '@phaseflow/testkit';
 
 type F = Float64Array;
 const oscillator = separableHamiltonian<F>({
@@ -32,7 +33,7 @@ describe('createEnergyObserver', () => {
   });
 
   it('shows the secular drift of explicit Euler (energy grows like (1 + h²)^n)', () => {
-    const ref = keplerOde(0);
+    const ref = kepler({ e: 0, kind: 'ode' });
     const energy = createEnergyObserver();
     integrate(explicitEuler, ref.problem, ref.y0(), { tEnd: 10, h: 0.01, observers: [energy] });
     const r = energy.report();
