@@ -1,1 +1,15 @@
-export { analysisVersion } from './version.js';
+/**
+ * @phaseflow/analysis — dynamical-systems analysis of networks and training: Lyapunov spectra
+ * of flows, maps and recurrent networks (Benettin / QR on the tangent bundle of any core
+ * Integrator), Kuramoto oscillators and their order parameter, and the sharpness of a loss
+ * (top Hessian eigenvalues by Lanczos) as an Observer of training.
+ */
+import './errors.js';
+
+export { mapIterator, mapProblem } from './map.js';
+export type { JacobianMatrix, JacobianVectorProduct, MapIterator, MapProblem } from './map.js';
+export { tangentProblem } from './tangent.js';
+export type { JacobianFields, JacobianSource, TangentBaseProblem, TangentOptions, TangentProblem } from './tangent.js';
+export { lyapunovSpectrum } from './lyapunov.js';
+export type { LocalExponents, LyapunovOptions, LyapunovRenormaliseEvent, LyapunovSpectrum, ZeroExponentCheck } from './lyapunov.js';
+export { kaplanYorkeDimension } from './kaplan-yorke.js';
