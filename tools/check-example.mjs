@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Build and test docs/examples/plugin-midpoint the way a third party would: against packed
-// tarballs of @phaseflow/core and @phaseflow/testkit (built first), in a temporary folder
+// tarballs of @phaseflow/core, @phaseflow/problems and @phaseflow/testkit (built first; the
+// testkit's default reference problems are @phaseflow/problems'), in a temporary folder
 // outside the workspace. Leaves its vitest JSON report in reports/example-plugin.json.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'phaseflow-example-'));
 const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 try {
-  const tarballs = ['core', 'testkit'].map((p) => {
+  const tarballs = ['core', 'problems', 'testkit'].map((p) => {
     const name = sh('npm', ['pack', '--silent', '--pack-destination', work], join(root, 'packages', p)).trim().split('\n').pop();
     return join(work, name);
   });
