@@ -15,7 +15,7 @@ const heavyTopDemo: Demo = {
   name: 'heavy-top',
   title: 'Heavy top on SO(3) × ℝ³: a Lie-group integrator stays on the manifold, RK4 on the embedding drifts off',
   description:
-    'Heavy top with Mgl = 20, I = diag(1, 1, 0.2), R₀ = exp(π/10·ê_y), ω₀ = (0, 0, 100), integrated over t ∈ [0, 20] with h = 2e-3 (10⁴ steps, hω = 0.2) by RKMK4 (Munthe-Kaas, order 4) and by classical RK4 on the embedding ℝ¹². Shows the orbit of the top\'s axis R·e₃ on the sphere and the orthogonality defect ‖RᵀR − I‖_F over time.',
+    "Heavy top with Mgl = 20, I = diag(1, 1, 0.2), R₀ = exp(π/10·ê_y), ω₀ = (0, 0, 100), integrated over t ∈ [0, 20] with h = 2e-3 (10⁴ steps, hω = 0.2) by RKMK4 (Munthe-Kaas, order 4) and by classical RK4 on the embedding ℝ¹². Shows the orbit of the top's axis R·e₃ on the sphere and the orthogonality defect ‖RᵀR − I‖_F over time.",
   async run(ctx) {
     const top = heavyTop();
     const tEnd = 20;
@@ -60,7 +60,8 @@ const heavyTopDemo: Demo = {
         {
           name: 'axis-orbit',
           title: "The top's axis R·e₃ seen from above (x, y)",
-          caption: 'The axis precesses around the vertical while it nutates; both methods draw the same orbit at this step size. Its length stays 1 for RKMK4 and shrinks for RK4 (see the numbers).',
+          caption:
+            'The axis precesses around the vertical while it nutates; both methods draw the same orbit at this step size. Its length stays 1 for RKMK4 and shrinks for RK4 (see the numbers).',
           spec: {
             $schema: SCHEMA,
             data: { values: orbitRows },

@@ -39,60 +39,85 @@ const rv = Array.from({ length: N }, (_, i) => Rs.subarray(9 * i, 9 * i + 9));
 const ov = Array.from({ length: N }, (_, i) => outR.subarray(9 * i, 9 * i + 9));
 const owv = Array.from({ length: N }, (_, i) => outW.subarray(3 * i, 3 * i + 3));
 const ours = {
-  exp: () => { for (let i = 0; i < N; i++) SO3.exp(wv[i], ov[i]); },
-  log: () => { for (let i = 0; i < N; i++) SO3.log(rv[i], owv[i]); },
-  compose: () => { for (let i = 0; i < N; i++) SO3.compose(rv[i], rv[(i + 1) % N], ov[i]); },
+  exp: () => {
+    for (let i = 0; i < N; i++) SO3.exp(wv[i], ov[i]);
+  },
+  log: () => {
+    for (let i = 0; i < N; i++) SO3.log(rv[i], owv[i]);
+  },
+  compose: () => {
+    for (let i = 0; i < N; i++) SO3.compose(rv[i], rv[(i + 1) % N], ov[i]);
+  },
 };
 
 // --- hand-written loops: the same formulas inline over flat arrays ---
 const hand = {
   exp: () => {
     for (let i = 0; i < N; i++) {
-      const a = 3 * i, o = 9 * i;
-      const x = W[a], y = W[a + 1], z = W[a + 2];
+      const a = 3 * i,
+        o = 9 * i;
+      const x = W[a],
+        y = W[a + 1],
+        z = W[a + 2];
       const t = Math.sqrt(x * x + y * y + z * z);
       const c = Math.cos(t);
       const s = t < 1e-4 ? 1 - (t * t) / 6 : Math.sin(t) / t;
       const hs = t < 1e-4 ? 1 - (t * t) / 24 : Math.sin(t / 2) / (t / 2);
       const v = 0.5 * hs * hs;
-      outR[o] = c + v * x * x; outR[o + 1] = -s * z + v * x * y; outR[o + 2] = s * y + v * x * z;
-      outR[o + 3] = s * z + v * x * y; outR[o + 4] = c + v * y * y; outR[o + 5] = -s * x + v * y * z;
-      outR[o + 6] = -s * y + v * x * z; outR[o + 7] = s * x + v * y * z; outR[o + 8] = c + v * z * z;
+      outR[o] = c + v * x * x;
+      outR[o + 1] = -s * z + v * x * y;
+      outR[o + 2] = s * y + v * x * z;
+      outR[o + 3] = s * z + v * x * y;
+      outR[o + 4] = c + v * y * y;
+      outR[o + 5] = -s * x + v * y * z;
+      outR[o + 6] = -s * y + v * x * z;
+      outR[o + 7] = s * x + v * y * z;
+      outR[o + 8] = c + v * z * z;
     }
   },
   // the textbook log (acos of the trace, skew part); no near-π branch
   log: () => {
     for (let i = 0; i < N; i++) {
-      const r = 9 * i, o = 3 * i;
+      const r = 9 * i,
+        o = 3 * i;
       const c = Math.min(1, Math.max(-1, 0.5 * (Rs[r] + Rs[r + 4] + Rs[r + 8] - 1)));
       const t = Math.acos(c);
       const k = t < 1e-8 ? 0.5 : (0.5 * t) / Math.sin(t);
-      outW[o] = k * (Rs[r + 7] - Rs[r + 5]); outW[o + 1] = k * (Rs[r + 2] - Rs[r + 6]); outW[o + 2] = k * (Rs[r + 3] - Rs[r + 1]);
+      outW[o] = k * (Rs[r + 7] - Rs[r + 5]);
+      outW[o + 1] = k * (Rs[r + 2] - Rs[r + 6]);
+      outW[o + 2] = k * (Rs[r + 3] - Rs[r + 1]);
     }
   },
   compose: () => {
     for (let i = 0; i < N; i++) {
-      const a = 9 * i, b = 9 * ((i + 1) % N);
-      for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
-        outR[a + 3 * r + c] = Rs[a + 3 * r] * Rs[b + c] + Rs[a + 3 * r + 1] * Rs[b + 3 + c] + Rs[a + 3 * r + 2] * Rs[b + 6 + c];
-      }
+      const a = 9 * i,
+        b = 9 * ((i + 1) % N);
+      for (let r = 0; r < 3; r++)
+        for (let c = 0; c < 3; c++) {
+          outR[a + 3 * r + c] = Rs[a + 3 * r] * Rs[b + c] + Rs[a + 3 * r + 1] * Rs[b + 3 + c] + Rs[a + 3 * r + 2] * Rs[b + 6 + c];
+        }
     }
   },
 };
 const so3 = {};
 for (const verb of Object.keys(ours)) {
-  const a = timeIt(ours[verb]).ms, b = timeIt(hand[verb]).ms;
+  const a = timeIt(ours[verb]).ms,
+    b = timeIt(hand[verb]).ms;
   so3[verb] = { oursNsPerOp: (a * 1e6) / N, handWrittenNsPerOp: (b * 1e6) / N, oursMillionOpsPerS: N / a / 1e3, ratio: a / b };
 }
 
 // --- one step: RKMK4 on SO(3) vs RK4 on the same ODE in ℝ⁹ ---
 const pr = precessingRotation();
-const aBuf = new Float64Array(3), A = new Float64Array(9);
-const flat = odeProblem((t, Y, out = new Float64Array(9)) => {
-  SO3.hat(pr.problem.generator(t, Y, aBuf), A);
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out[3 * r + c] = A[3 * r] * Y[c] + A[3 * r + 1] * Y[3 + c] + A[3 * r + 2] * Y[6 + c];
-  return out;
-}, { name: 'precessing rotation in R^9' });
+const aBuf = new Float64Array(3),
+  A = new Float64Array(9);
+const flat = odeProblem(
+  (t, Y, out = new Float64Array(9)) => {
+    SO3.hat(pr.problem.generator(t, Y, aBuf), A);
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out[3 * r + c] = A[3 * r] * Y[c] + A[3 * r + 1] * Y[3 + c] + A[3 * r + 2] * Y[6 + c];
+    return out;
+  },
+  { name: 'precessing rotation in R^9' },
+);
 const STEPS = 20_000;
 const h = pr.tEnd / STEPS;
 const stepCost = (label, method, problem, y0) => {

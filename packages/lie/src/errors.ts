@@ -22,11 +22,13 @@ declare module '@phaseflow/core' {
 /** Throw NOT_ON_MANIFOLD for `argument`, naming the manifold, the distance and the tolerance. */
 export function notOnManifold(argument: string, manifold: string, distance: number, tolerance: number, measure: string): never {
   const d = Number.isNaN(distance) ? 'NaN' : distance.toExponential(3);
-  throw new PhaseflowError(
-    'NOT_ON_MANIFOLD',
-    `${argument}: expected an element of ${manifold} (${measure} ≤ ${tolerance}), received one at distance ${d}`,
-    { argument, expected: `an element of ${manifold} within ${tolerance}`, received: `${measure} = ${d}`, distance, tolerance },
-  );
+  throw new PhaseflowError('NOT_ON_MANIFOLD', `${argument}: expected an element of ${manifold} (${measure} ≤ ${tolerance}), received one at distance ${d}`, {
+    argument,
+    expected: `an element of ${manifold} within ${tolerance}`,
+    received: `${measure} = ${d}`,
+    distance,
+    tolerance,
+  });
 }
 
 /** Throw SHAPE_MISMATCH for `argument` when its length differs from `length`. */

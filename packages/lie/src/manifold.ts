@@ -127,7 +127,8 @@ export function createSphere(n: number, group?: LieGroup): Sphere {
     distance(a, b) {
       need('a', point, size, a);
       need('b', point, size, b);
-      let dm = 0, dp = 0;
+      let dm = 0,
+        dp = 0;
       for (let i = 0; i < size; i++) {
         dm += (a[i]! - b[i]!) ** 2;
         dp += (a[i]! + b[i]!) ** 2;
@@ -148,7 +149,8 @@ export function createSphere(n: number, group?: LieGroup): Sphere {
       need('u', point, size, u);
       need('v', 'a tangent vector', size, v);
       const t = norm(v, size);
-      const c = Math.cos(t), s = t < 1e-8 ? 1 - (t * t) / 6 : Math.sin(t) / t;
+      const c = Math.cos(t),
+        s = t < 1e-8 ? 1 - (t * t) / 6 : Math.sin(t) / t;
       const o = alloc(out);
       for (let i = 0; i < size; i++) o[i] = c * u[i]! + s * v[i]!;
       return o;

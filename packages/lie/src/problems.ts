@@ -4,7 +4,17 @@
  * body on S², a rotation about a fixed axis on S², and a precessing rotation on SO(3) (a
  * time-dependent linear problem with a closed-form solution).
  */
-import { checkFinite, checkFiniteArray, checkFunction, checkLength, checkOptions, checkPositive, odeProblem, PhaseflowError, type OdeProblem } from '@phaseflow/core';
+import {
+  checkFinite,
+  checkFiniteArray,
+  checkFunction,
+  checkLength,
+  checkOptions,
+  checkPositive,
+  odeProblem,
+  PhaseflowError,
+  type OdeProblem,
+} from '@phaseflow/core';
 import type { LieGroup } from './group.js';
 import { createEuclideanGroup } from './groups/euclidean.js';
 import { createProductGroup } from './groups/product.js';
@@ -84,12 +94,18 @@ export function heavyTop(options: { Mgl?: number; inertia?: ArrayLike<number>; t
   checkLength('options.omega0', w0, 3);
   const tilt = o.tilt === undefined ? Math.PI / 10 : checkFinite('options.tilt', o.tilt);
   const tEnd = o.tEnd === undefined ? 0.4 : checkPositive('options.tEnd', o.tEnd);
-  const I0 = I[0]!, I1 = I[1]!, I2 = I[2]!;
+  const I0 = I[0]!,
+    I1 = I[1]!,
+    I2 = I[2]!;
   const group = createProductGroup([SO3, createEuclideanGroup(3)]);
   /** ω' = I⁻¹((Iω) × ω + Mgl·γ × e₃) with γ = Rᵀe₃ the third row of R. */
   const omegaDot = (y: F, out: F, at: number) => {
-    const w0 = y[9]!, w1 = y[10]!, w2 = y[11]!;
-    const m0 = I0 * w0, m1 = I1 * w1, m2 = I2 * w2;
+    const w0 = y[9]!,
+      w1 = y[10]!,
+      w2 = y[11]!;
+    const m0 = I0 * w0,
+      m1 = I1 * w1,
+      m2 = I2 * w2;
     out[at] = (m1 * w2 - m2 * w1 + Mgl * y[7]!) / I0;
     out[at + 1] = (m2 * w0 - m0 * w2 - Mgl * y[6]!) / I1;
     out[at + 2] = (m0 * w1 - m1 * w0) / I2;
@@ -98,7 +114,9 @@ export function heavyTop(options: { Mgl?: number; inertia?: ArrayLike<number>; t
     manifold: group,
     name: 'heavy-top',
     generator(_t, y, out = new Float64Array(6)) {
-      const w0 = y[9]!, w1 = y[10]!, w2 = y[11]!;
+      const w0 = y[9]!,
+        w1 = y[10]!,
+        w2 = y[11]!;
       out[0] = y[0]! * w0 + y[1]! * w1 + y[2]! * w2;
       out[1] = y[3]! * w0 + y[4]! * w1 + y[5]! * w2;
       out[2] = y[6]! * w0 + y[7]! * w1 + y[8]! * w2;
@@ -109,10 +127,14 @@ export function heavyTop(options: { Mgl?: number; inertia?: ArrayLike<number>; t
   });
   const embedded = odeProblem(
     (_t, y: F, out = new Float64Array(12)) => {
-      const w0 = y[9]!, w1 = y[10]!, w2 = y[11]!;
+      const w0 = y[9]!,
+        w1 = y[10]!,
+        w2 = y[11]!;
       // R' = R·ω̂, row by row: (r × … ) written out.
       for (let r = 0; r < 3; r++) {
-        const a = y[3 * r]!, b = y[3 * r + 1]!, c = y[3 * r + 2]!;
+        const a = y[3 * r]!,
+          b = y[3 * r + 1]!,
+          c = y[3 * r + 2]!;
         out[3 * r] = b * w2 - c * w1;
         out[3 * r + 1] = c * w0 - a * w2;
         out[3 * r + 2] = a * w1 - b * w0;
@@ -278,7 +300,8 @@ export function precessingRotation(options: { a?: ArrayLike<number>; alpha?: num
     name: 'precessing-rotation',
     linear: true,
     generator(t, _Y, out = new Float64Array(3)) {
-      const c = Math.cos(alpha * t), s = Math.sin(alpha * t);
+      const c = Math.cos(alpha * t),
+        s = Math.sin(alpha * t);
       out[0] = c * ax - s * ay;
       out[1] = s * ax + c * ay;
       out[2] = az;

@@ -41,7 +41,9 @@ describe.each(closedForms.map((g) => [g.name, g] as const))('%s closed forms', (
     expect(worst).toBeLessThan(1e-12);
   });
   it('log(exp(ξ)) = ξ to 1e-12 relative (generic, exp(1e-7·ξ), rotations within 1e-6 of π)', () => {
-    let generic = 0, small = 0, pi = 0;
+    let generic = 0,
+      small = 0,
+      pi = 0;
     for (let i = 0; i < 200; i++) {
       const xi = randomXi(G, r);
       generic = Math.max(generic, relErr(G.log(G.exp(xi)), xi));
@@ -93,7 +95,8 @@ describe.each(matrixGroups.map((g) => [g.name, g] as const))('%s group laws', (_
   const n = G.matrixSize;
   it('compose is the matrix product, inverse the matrix inverse, identity the unit', () => {
     for (let i = 0; i < 20; i++) {
-      const a = G.sample(r), b = G.sample(r);
+      const a = G.sample(r),
+        b = G.sample(r);
       expect(relErr(G.compose(a, b), matMul(a, b, n))).toBeLessThan(1e-14);
       expect(diff(G.compose(a, G.inverse(a)), G.identity())).toBeLessThan(1e-13);
       expect(diff(G.compose(G.identity(), a), a)).toBe(0);
@@ -101,7 +104,8 @@ describe.each(matrixGroups.map((g) => [g.name, g] as const))('%s group laws', (_
     }
   });
   it('out may alias the inputs', () => {
-    const a = G.sample(r), b = G.sample(r);
+    const a = G.sample(r),
+      b = G.sample(r);
     const ab = G.compose(a, b);
     const a2 = a.slice();
     expect(diff(G.compose(a2, b, a2), ab)).toBe(0);
@@ -120,8 +124,10 @@ describe.each(matrixGroups.map((g) => [g.name, g] as const))('%s group laws', (_
   });
   it('bracket is the matrix commutator; Ad_g ξ = vee(g·hat ξ·g⁻¹); exp(Ad_g ξ) = g·exp ξ·g⁻¹', () => {
     for (let i = 0; i < 10; i++) {
-      const u = randomXi(G, r), v = randomXi(G, r);
-      const U = G.hat(u), V = G.hat(v);
+      const u = randomXi(G, r),
+        v = randomXi(G, r);
+      const U = G.hat(u),
+        V = G.hat(v);
       const C = added(matMul(U, V, n), matMul(V, U, n), -1);
       expect(relErr(G.bracket(u, v), G.vee(C))).toBeLessThan(1e-13);
       expect(relErr(G.vee(G.hat(u)), u)).toBe(0);
@@ -135,7 +141,8 @@ describe.each(matrixGroups.map((g) => [g.name, g] as const))('%s group laws', (_
   });
   it('expCompose and expAct (where present) agree with compose(exp ξ, g) and act(exp ξ, p)', () => {
     for (let i = 0; i < 20; i++) {
-      const xi = randomXi(G, r, i < 10 ? 0.01 : 3), g = G.sample(r);
+      const xi = randomXi(G, r, i < 10 ? 0.01 : 3),
+        g = G.sample(r);
       const p = Float64Array.from({ length: G.pointDim }, () => r.normal());
       if (G.expCompose) expect(diff(G.expCompose(xi, g), G.compose(G.exp(xi), g))).toBeLessThan(1e-15 * 4);
       if (G.expAct) expect(relErr(G.expAct(xi, p), G.act(G.exp(xi), p))).toBeLessThan(1e-15);
@@ -156,8 +163,11 @@ describe.each(matrixGroups.map((g) => [g.name, g] as const))('%s group laws', (_
     for (let trial = 0; trial < 5; trial++) {
       const xi = randomXi(G, r, trial === 0 ? 1e-3 : 2.5);
       const delta = randomXi(G, r, 1);
-      const Jr = G.rightJacobian(xi), Jl = G.leftJacobian(xi);
-      const eps: number[] = [], remR: number[] = [], remL: number[] = [];
+      const Jr = G.rightJacobian(xi),
+        Jl = G.leftJacobian(xi);
+      const eps: number[] = [],
+        remR: number[] = [],
+        remL: number[] = [];
       for (let k = 0; k < 6; k++) {
         const e = 1e-2 * 2 ** -k;
         const moved = G.exp(added(xi, delta, e));
@@ -269,7 +279,8 @@ describe('ℝⁿ and product groups', () => {
   });
   it('act factor by factor', () => {
     for (let i = 0; i < 10; i++) {
-      const a = G.sample(r), b = G.sample(r);
+      const a = G.sample(r),
+        b = G.sample(r);
       const ab = G.compose(a, b);
       expect(diff(ab.subarray(0, 9), SO3.compose(a.subarray(0, 9), b.subarray(0, 9)))).toBe(0);
       expect(diff(ab.subarray(9, 12), R3.compose(a.subarray(9, 12), b.subarray(9, 12)))).toBe(0);

@@ -37,10 +37,13 @@ export const added = (a: ArrayLike<number>, b: ArrayLike<number>, s = 1) => Floa
 
 /** Least-squares slope of log y against log x. */
 export function logSlope(x: readonly number[], y: readonly number[]): number {
-  const lx = x.map(Math.log), ly = y.map(Math.log);
+  const lx = x.map(Math.log),
+    ly = y.map(Math.log);
   const n = x.length;
-  const mx = lx.reduce((a, b) => a + b, 0) / n, my = ly.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0;
+  const mx = lx.reduce((a, b) => a + b, 0) / n,
+    my = ly.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0,
+    sxx = 0;
   for (let i = 0; i < n; i++) {
     sxy += (lx[i]! - mx) * (ly[i]! - my);
     sxx += (lx[i]! - mx) ** 2;

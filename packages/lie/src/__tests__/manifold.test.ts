@@ -10,7 +10,8 @@ describe('the sphere Sⁿ as a homogeneous space', () => {
     const S = createSphere(n);
     expect(S.group.name).toBe(n === 1 ? 'SO(2)' : n === 2 ? 'SO(3)' : `SO(${n + 1})`);
     for (let i = 0; i < 20; i++) {
-      const u = S.sample(r), w = S.sample(r);
+      const u = S.sample(r),
+        w = S.sample(r);
       expect(S.defect(u)).toBeLessThan(1e-15);
       const g = S.group.sample(r);
       expect(S.defect(S.act(g, u))).toBeLessThan(1e-14);
@@ -19,7 +20,10 @@ describe('the sphere Sⁿ as a homogeneous space', () => {
       const v = S.logAt(u, w);
       expect(Math.abs(norm(v) - S.distance(u, w))).toBeLessThan(1e-14);
       expect(relErr(S.expAt(u, v), w)).toBeLessThan(1e-12);
-      const t = S.project(u, Float64Array.from({ length: n + 1 }, () => r.normal()));
+      const t = S.project(
+        u,
+        Float64Array.from({ length: n + 1 }, () => r.normal()),
+      );
       let dot = 0;
       for (let k = 0; k <= n; k++) dot += t[k]! * u[k]!;
       expect(Math.abs(dot)).toBeLessThan(1e-14);
@@ -59,7 +63,10 @@ describe('StateOps over group elements', () => {
     c[3] = Infinity;
     expect(space.isFinite(c)).toBe(false);
     expect(space.defect(g)).toBeLessThan(1e-13);
-    const xi = scaled(Float64Array.from({ length: G.dim }, () => r.normal()), 0.1);
+    const xi = scaled(
+      Float64Array.from({ length: G.dim }, () => r.normal()),
+      0.1,
+    );
     expect(Math.abs(space.distance(g, G.compose(g, G.exp(xi))) - norm(xi))).toBeLessThan(1e-13);
   });
   it('integrate saves group states as independent copies and observers see them', () => {

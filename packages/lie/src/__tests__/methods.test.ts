@@ -98,7 +98,10 @@ describe('free rigid body on S² (I = (1.6, 1, 2/3), u₀ = (0, √0.9, √0.1),
   ] as const)('%s: slope within 0.15 of the order; the solution stays on the sphere', (_, make, Ns) => {
     const m = make();
     const ends = Ns.map((n) => integrate(m, body.problem, body.y0(), { tEnd: body.tEnd, steps: n }).yFinal);
-    const slope = logSlope(Ns.map((n) => body.tEnd / n), ends.map((y) => diff(y, ref)));
+    const slope = logSlope(
+      Ns.map((n) => body.tEnd / n),
+      ends.map((y) => diff(y, ref)),
+    );
     expect(Math.abs(slope - m.order)).toBeLessThanOrEqual(0.15);
     for (const y of ends) expect(body.problem.space.defect(y)).toBeLessThan(1e-14);
   });
@@ -162,7 +165,11 @@ describe('bad input', () => {
     expect(createRkmk(RK4, { truncation: 4 }).truncation).toBe(4);
     expectPhaseflowError(() => createRkmk({ ...RK4, a: [[], [0.5], [0, 0.5, 1], [0, 0, 1]] }), 'INVALID_ARGUMENT', 'tableau.a[2]');
     expectPhaseflowError(() => createRkmk(RK4, { commutators: 2 } as never), 'UNKNOWN_OPTION', 'options.commutators');
-    expectPhaseflowError(() => createCommutatorFree({ name: 'x', order: 2, family: 'commutator-free', c: [0, 1], stages: [], update: { exps: [] }, reference: '' }), 'INVALID_ARGUMENT', 'scheme.stages');
+    expectPhaseflowError(
+      () => createCommutatorFree({ name: 'x', order: 2, family: 'commutator-free', c: [0, 1], stages: [], update: { exps: [] }, reference: '' }),
+      'INVALID_ARGUMENT',
+      'scheme.stages',
+    );
   });
   it('a state off the manifold names y and its distance', () => {
     const bad = SO3.identity();

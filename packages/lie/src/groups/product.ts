@@ -68,12 +68,16 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
   const eo = offsets(fs, 'size');
   const ao = offsets(fs, 'dim');
   const po = offsets(fs, 'pointDim');
-  const size = eo[fs.length]!, dim = ao[fs.length]!, pointDim = po[fs.length]!;
+  const size = eo[fs.length]!,
+    dim = ao[fs.length]!,
+    pointDim = po[fs.length]!;
   const name = fs.map((g) => g.name).join('×');
   const k = fs.length;
   const scratch = fs.map((g) => new Float64Array(g.size));
   const views = { element: viewCache(eo), algebra: viewCache(ao), point: viewCache(po) };
-  const whatElement = `an element of ${name}`, whatAlgebra = `an algebra vector of ${name}`, whatPoint = `a point of ${name}`;
+  const whatElement = `an element of ${name}`,
+    whatAlgebra = `an algebra vector of ${name}`,
+    whatPoint = `a point of ${name}`;
 
   /** Apply a unary verb factor by factor. */
   const unary =
@@ -81,23 +85,26 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     (x: F, out?: F): F => {
       need(argument, what, inLen, x);
       const o = out ?? new Float64Array(outLen);
-      const xs = inViews(x), os = outViews(o);
+      const xs = inViews(x),
+        os = outViews(o);
       for (let i = 0; i < k; i++) verb(fs[i]!, xs[i]!, os[i]!);
       return o;
     };
-  const blockDiagonal = (verb: (g: LieGroup, xi: F, out: F) => F, argument: string, what: string, inViews: ViewCache, inLen: number) => (x: F, out?: F): F => {
-    need(argument, what, inLen, x);
-    const o = out ?? new Float64Array(dim * dim);
-    o.fill(0);
-    const xs = inViews(x);
-    for (let i = 0; i < k; i++) {
-      const g = fs[i]!;
-      const block = verb(g, xs[i]!, new Float64Array(g.dim * g.dim));
-      const a = ao[i]!;
-      for (let r = 0; r < g.dim; r++) for (let c = 0; c < g.dim; c++) o[(a + r) * dim + a + c] = block[r * g.dim + c]!;
-    }
-    return o;
-  };
+  const blockDiagonal =
+    (verb: (g: LieGroup, xi: F, out: F) => F, argument: string, what: string, inViews: ViewCache, inLen: number) =>
+    (x: F, out?: F): F => {
+      need(argument, what, inLen, x);
+      const o = out ?? new Float64Array(dim * dim);
+      o.fill(0);
+      const xs = inViews(x);
+      for (let i = 0; i < k; i++) {
+        const g = fs[i]!;
+        const block = verb(g, xs[i]!, new Float64Array(g.dim * g.dim));
+        const a = ao[i]!;
+        for (let r = 0; r < g.dim; r++) for (let c = 0; c < g.dim; c++) o[(a + r) * dim + a + c] = block[r * g.dim + c]!;
+      }
+      return o;
+    };
   const defect = (m: ArrayLike<number>) => {
     const ms = m instanceof Float64Array ? views.element(m) : eo.slice(0, k).map((a, i) => Float64Array.from({ length: eo[i + 1]! - a }, (_, j) => m[a + j]!));
     let d = 0;
@@ -124,7 +131,9 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
       need('a', whatElement, size, a);
       need('b', whatElement, size, b);
       const o = out ?? new Float64Array(size);
-      const as = views.element(a), bs = views.element(b), os = views.element(o);
+      const as = views.element(a),
+        bs = views.element(b),
+        os = views.element(o);
       for (let i = 0; i < k; i++) fs[i]!.compose(as[i]!, bs[i]!, os[i]!);
       return o;
     },
@@ -135,7 +144,9 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
       need('u', whatAlgebra, dim, u);
       need('v', whatAlgebra, dim, v);
       const o = out ?? new Float64Array(dim);
-      const us = views.algebra(u), vs = views.algebra(v), os = views.algebra(o);
+      const us = views.algebra(u),
+        vs = views.algebra(v),
+        os = views.algebra(o);
       for (let i = 0; i < k; i++) fs[i]!.bracket(us[i]!, vs[i]!, os[i]!);
       return o;
     },
@@ -144,7 +155,9 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
       need('g', whatElement, size, g);
       need('p', whatPoint, pointDim, p);
       const o = out ?? new Float64Array(pointDim);
-      const gs = views.element(g), ps = views.point(p), os = views.point(o);
+      const gs = views.element(g),
+        ps = views.point(p),
+        os = views.point(o);
       for (let i = 0; i < k; i++) fs[i]!.act(gs[i]!, ps[i]!, os[i]!);
       return o;
     },
@@ -156,7 +169,9 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
       need('a', whatElement, size, a);
       need('b', whatElement, size, b);
       const o = out ?? new Float64Array(size);
-      const as = views.element(a), bs = views.element(b), os = views.element(o);
+      const as = views.element(a),
+        bs = views.element(b),
+        os = views.element(o);
       for (let i = 0; i < k; i++) fs[i]!.interpolate(as[i]!, bs[i]!, s, os[i]!);
       return o;
     },
@@ -164,7 +179,9 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
       need('xi', whatAlgebra, dim, xi);
       need('g', whatElement, size, g);
       const o = out ?? new Float64Array(size);
-      const xs = views.algebra(xi), gs = views.element(g), os = views.element(o);
+      const xs = views.algebra(xi),
+        gs = views.element(g),
+        os = views.element(o);
       for (let i = 0; i < k; i++) {
         const f = fs[i]!;
         if (f.expCompose) f.expCompose(xs[i]!, gs[i]!, os[i]!);
@@ -176,7 +193,9 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
       need('xi', whatAlgebra, dim, xi);
       need('p', whatPoint, pointDim, p);
       const o = out ?? new Float64Array(pointDim);
-      const xs = views.algebra(xi), ps = views.point(p), os = views.point(o);
+      const xs = views.algebra(xi),
+        ps = views.point(p),
+        os = views.point(o);
       for (let i = 0; i < k; i++) {
         const f = fs[i]!;
         if (f.expAct) f.expAct(xs[i]!, ps[i]!, os[i]!);

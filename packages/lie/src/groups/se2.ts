@@ -11,8 +11,13 @@ type F = Float64Array;
 const alloc = (n: number, out?: F) => out ?? new Float64Array(n);
 
 function defect(m: ArrayLike<number>): number {
-  const a = m[0]!, b = m[1]!, c = m[3]!, d = m[4]!;
-  const e00 = a * a + c * c - 1, e01 = a * b + c * d, e11 = b * b + d * d - 1;
+  const a = m[0]!,
+    b = m[1]!,
+    c = m[3]!,
+    d = m[4]!;
+  const e00 = a * a + c * c - 1,
+    e01 = a * b + c * d,
+    e11 = b * b + d * d - 1;
   const bottom = Math.abs(m[6]!) + Math.abs(m[7]!) + Math.abs(m[8]! - 1);
   return Math.sqrt(e00 * e00 + 2 * e01 * e01 + e11 * e11) + bottom + (a * d - b * c > 0 ? 0 : 2);
 }
@@ -38,16 +43,34 @@ function element(c: number, s: number, x: number, y: number, out?: F): F {
  */
 function jacobian(xi: F, sign: 1 | -1, inverse: boolean, out?: F): F {
   need('xi', 'an se(2) vector', 3, xi);
-  const r1 = sign * xi[0]!, r2 = sign * xi[1]!, t = sign * xi[2]!;
-  const A = sinc(t), D = versinc(t), B = t * D, C = t * cubicSinc(t);
-  let m00 = A, m01 = B, m10 = -B, m11 = A;
-  let v0 = r1 * C - r2 * D, v1 = r1 * D + r2 * C;
+  const r1 = sign * xi[0]!,
+    r2 = sign * xi[1]!,
+    t = sign * xi[2]!;
+  const A = sinc(t),
+    D = versinc(t),
+    B = t * D,
+    C = t * cubicSinc(t);
+  let m00 = A,
+    m01 = B,
+    m10 = -B,
+    m11 = A;
+  let v0 = r1 * C - r2 * D,
+    v1 = r1 * D + r2 * C;
   if (inverse) {
     // [[M, v], [0, 1]]⁻¹ = [[M⁻¹, −M⁻¹v], [0, 1]] with det M = A² + B² = 2D > 0 for |θ| < 2π.
     const k = 1 / (A * A + B * B);
-    const i00 = k * A, i01 = -k * B, i10 = k * B, i11 = k * A;
-    const w0 = -(i00 * v0 + i01 * v1), w1 = -(i10 * v0 + i11 * v1);
-    m00 = i00; m01 = i01; m10 = i10; m11 = i11; v0 = w0; v1 = w1;
+    const i00 = k * A,
+      i01 = -k * B,
+      i10 = k * B,
+      i11 = k * A;
+    const w0 = -(i00 * v0 + i01 * v1),
+      w1 = -(i10 * v0 + i11 * v1);
+    m00 = i00;
+    m01 = i01;
+    m10 = i10;
+    m11 = i11;
+    v0 = w0;
+    v1 = w1;
   }
   const o = alloc(9, out);
   o[0] = m00;
@@ -86,8 +109,18 @@ export const SE2: MatrixLieGroup = {
   compose(a, b, out) {
     need('a', 'an SE(2) element', 9, a);
     need('b', 'an SE(2) element', 9, b);
-    const a0 = a[0]!, a1 = a[1]!, a2 = a[2]!, a3 = a[3]!, a4 = a[4]!, a5 = a[5]!;
-    const b0 = b[0]!, b1 = b[1]!, b2 = b[2]!, b3 = b[3]!, b4 = b[4]!, b5 = b[5]!;
+    const a0 = a[0]!,
+      a1 = a[1]!,
+      a2 = a[2]!,
+      a3 = a[3]!,
+      a4 = a[4]!,
+      a5 = a[5]!;
+    const b0 = b[0]!,
+      b1 = b[1]!,
+      b2 = b[2]!,
+      b3 = b[3]!,
+      b4 = b[4]!,
+      b5 = b[5]!;
     const o = alloc(9, out);
     o[0] = a0 * b0 + a1 * b3;
     o[1] = a0 * b1 + a1 * b4;
@@ -102,7 +135,12 @@ export const SE2: MatrixLieGroup = {
   },
   inverse(g, out) {
     need('g', 'an SE(2) element', 9, g);
-    const c = g[0]!, s = g[3]!, x = g[2]!, y = g[5]!, m1 = g[1]!, m4 = g[4]!;
+    const c = g[0]!,
+      s = g[3]!,
+      x = g[2]!,
+      y = g[5]!,
+      m1 = g[1]!,
+      m4 = g[4]!;
     // Rᵀ and −Rᵀt, read from all four rotation entries so slightly non-orthogonal input is transposed exactly.
     const o = alloc(9, out);
     o[0] = c;
@@ -118,15 +156,20 @@ export const SE2: MatrixLieGroup = {
   },
   exp(xi, out) {
     need('xi', 'an se(2) vector', 3, xi);
-    const r1 = xi[0]!, r2 = xi[1]!, t = xi[2]!;
-    const A = sinc(t), B = t * versinc(t);
+    const r1 = xi[0]!,
+      r2 = xi[1]!,
+      t = xi[2]!;
+    const A = sinc(t),
+      B = t * versinc(t);
     return element(Math.cos(t), Math.sin(t), A * r1 - B * r2, B * r1 + A * r2, out);
   },
   log(g, out) {
     need('g', 'an SE(2) element', 9, g);
     const t = Math.atan2(g[3]! - g[1]!, g[0]! + g[4]!);
-    const x = g[2]!, y = g[5]!;
-    const A = sinc(t), B = t * versinc(t);
+    const x = g[2]!,
+      y = g[5]!;
+    const A = sinc(t),
+      B = t * versinc(t);
     const k = 1 / (A * A + B * B);
     const o = alloc(3, out);
     o[0] = k * (A * x + B * y);
@@ -146,7 +189,9 @@ export const SE2: MatrixLieGroup = {
   },
   vee(X, out) {
     need('X', 'a 3×3 matrix', 9, X);
-    const x = X[2]!, y = X[5]!, t = 0.5 * (X[3]! - X[1]!);
+    const x = X[2]!,
+      y = X[5]!,
+      t = 0.5 * (X[3]! - X[1]!);
     const o = alloc(3, out);
     o[0] = x;
     o[1] = y;
@@ -156,8 +201,10 @@ export const SE2: MatrixLieGroup = {
   bracket(u, v, out) {
     need('u', 'an se(2) vector', 3, u);
     need('v', 'an se(2) vector', 3, v);
-    const t = u[2]!, p = v[2]!;
-    const x = -t * v[1]! + p * u[1]!, y = t * v[0]! - p * u[0]!;
+    const t = u[2]!,
+      p = v[2]!;
+    const x = -t * v[1]! + p * u[1]!,
+      y = t * v[0]! - p * u[0]!;
     const o = alloc(3, out);
     o[0] = x;
     o[1] = y;
@@ -166,7 +213,12 @@ export const SE2: MatrixLieGroup = {
   },
   adjoint(g, out) {
     need('g', 'an SE(2) element', 9, g);
-    const c = g[0]!, m1 = g[1]!, s = g[3]!, m4 = g[4]!, x = g[2]!, y = g[5]!;
+    const c = g[0]!,
+      m1 = g[1]!,
+      s = g[3]!,
+      m4 = g[4]!,
+      x = g[2]!,
+      y = g[5]!;
     const o = alloc(9, out);
     o[0] = c;
     o[1] = m1;
@@ -182,7 +234,8 @@ export const SE2: MatrixLieGroup = {
   act(g, p, out) {
     need('g', 'an SE(2) element', 9, g);
     need('p', 'a point of R^2', 2, p);
-    const p0 = p[0]!, p1 = p[1]!;
+    const p0 = p[0]!,
+      p1 = p[1]!;
     const o = alloc(2, out);
     o[0] = g[0]! * p0 + g[1]! * p1 + g[2]!;
     o[1] = g[3]! * p0 + g[4]! * p1 + g[5]!;

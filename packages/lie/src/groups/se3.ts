@@ -20,24 +20,58 @@ const Q = new Float64Array(9);
 const T = new Float64Array(9);
 
 function rotationOf(g: F, out: F): F {
-  out[0] = g[0]!; out[1] = g[1]!; out[2] = g[2]!;
-  out[3] = g[4]!; out[4] = g[5]!; out[5] = g[6]!;
-  out[6] = g[8]!; out[7] = g[9]!; out[8] = g[10]!;
+  out[0] = g[0]!;
+  out[1] = g[1]!;
+  out[2] = g[2]!;
+  out[3] = g[4]!;
+  out[4] = g[5]!;
+  out[5] = g[6]!;
+  out[6] = g[8]!;
+  out[7] = g[9]!;
+  out[8] = g[10]!;
   return out;
 }
 
 function assemble(rot: F, x: number, y: number, z: number, out?: F): F {
   const o = alloc(16, out);
-  o[0] = rot[0]!; o[1] = rot[1]!; o[2] = rot[2]!; o[3] = x;
-  o[4] = rot[3]!; o[5] = rot[4]!; o[6] = rot[5]!; o[7] = y;
-  o[8] = rot[6]!; o[9] = rot[7]!; o[10] = rot[8]!; o[11] = z;
-  o[12] = 0; o[13] = 0; o[14] = 0; o[15] = 1;
+  o[0] = rot[0]!;
+  o[1] = rot[1]!;
+  o[2] = rot[2]!;
+  o[3] = x;
+  o[4] = rot[3]!;
+  o[5] = rot[4]!;
+  o[6] = rot[5]!;
+  o[7] = y;
+  o[8] = rot[6]!;
+  o[9] = rot[7]!;
+  o[10] = rot[8]!;
+  o[11] = z;
+  o[12] = 0;
+  o[13] = 0;
+  o[14] = 0;
+  o[15] = 1;
   return o;
 }
 
 function mul3(a: ArrayLike<number>, b: ArrayLike<number>, out: F): F {
-  const a0 = a[0]!, a1 = a[1]!, a2 = a[2]!, a3 = a[3]!, a4 = a[4]!, a5 = a[5]!, a6 = a[6]!, a7 = a[7]!, a8 = a[8]!;
-  const b0 = b[0]!, b1 = b[1]!, b2 = b[2]!, b3 = b[3]!, b4 = b[4]!, b5 = b[5]!, b6 = b[6]!, b7 = b[7]!, b8 = b[8]!;
+  const a0 = a[0]!,
+    a1 = a[1]!,
+    a2 = a[2]!,
+    a3 = a[3]!,
+    a4 = a[4]!,
+    a5 = a[5]!,
+    a6 = a[6]!,
+    a7 = a[7]!,
+    a8 = a[8]!;
+  const b0 = b[0]!,
+    b1 = b[1]!,
+    b2 = b[2]!,
+    b3 = b[3]!,
+    b4 = b[4]!,
+    b5 = b[5]!,
+    b6 = b[6]!,
+    b7 = b[7]!,
+    b8 = b[8]!;
   out[0] = a0 * b0 + a1 * b3 + a2 * b6;
   out[1] = a0 * b1 + a1 * b4 + a2 * b7;
   out[2] = a0 * b2 + a1 * b5 + a2 * b8;
@@ -60,8 +94,11 @@ const skew = (x: number, y: number, z: number) => [0, -z, y, z, 0, -x, -y, x, 0]
  */
 function barfootQ(r0: number, r1: number, r2: number, p0: number, p1: number, p2: number, out: F): F {
   const t = Math.sqrt(p0 * p0 + p1 * p1 + p2 * p2);
-  const a = cubicSinc(t), b = quarticCos(t), c = quinticSin(t);
-  const P = skew(p0, p1, p2), Rh = skew(r0, r1, r2);
+  const a = cubicSinc(t),
+    b = quarticCos(t),
+    c = quinticSin(t);
+  const P = skew(p0, p1, p2),
+    Rh = skew(r0, r1, r2);
   const PR = mul3(P, Rh, new Float64Array(9));
   const RP = mul3(Rh, P, new Float64Array(9));
   const PRP = mul3(PR, P, new Float64Array(9));
@@ -70,11 +107,7 @@ function barfootQ(r0: number, r1: number, r2: number, p0: number, p1: number, p2
   const PRPP = mul3(PRP, P, new Float64Array(9));
   const PPRP = mul3(P, PRP, new Float64Array(9));
   for (let i = 0; i < 9; i++) {
-    out[i] =
-      0.5 * Rh[i]! +
-      a * (PR[i]! + RP[i]! + PRP[i]!) +
-      b * (PPR[i]! + RPP[i]! - 3 * PRP[i]!) +
-      c * (PRPP[i]! + PPRP[i]!);
+    out[i] = 0.5 * Rh[i]! + a * (PR[i]! + RP[i]! + PRP[i]!) + b * (PPR[i]! + RPP[i]! - 3 * PRP[i]!) + c * (PRPP[i]! + PPRP[i]!);
   }
   return out;
 }
@@ -82,7 +115,9 @@ function barfootQ(r0: number, r1: number, r2: number, p0: number, p1: number, p2
 /** J_l(ξ) (sign 1) or J_r(ξ) = J_l(−ξ) (sign −1), or their inverses, as 6×6 row-major. */
 function jacobian(xi: F, sign: 1 | -1, inverse: boolean, out?: F): F {
   need('xi', 'an se(3) vector', 6, xi);
-  const r0 = sign * xi[0]!, r1 = sign * xi[1]!, r2 = sign * xi[2]!;
+  const r0 = sign * xi[0]!,
+    r1 = sign * xi[1]!,
+    r2 = sign * xi[2]!;
   W[0] = sign * xi[3]!;
   W[1] = sign * xi[4]!;
   W[2] = sign * xi[5]!;
@@ -144,13 +179,17 @@ export const SE3: MatrixLieGroup = {
   },
   inverse(g, out) {
     need('g', 'an SE(3) element', 16, g);
-    const x = g[3]!, y = g[7]!, z = g[11]!;
+    const x = g[3]!,
+      y = g[7]!,
+      z = g[11]!;
     SO3.inverse(rotationOf(g, R), R);
     return assemble(R, -(R[0]! * x + R[1]! * y + R[2]! * z), -(R[3]! * x + R[4]! * y + R[5]! * z), -(R[6]! * x + R[7]! * y + R[8]! * z), out);
   },
   exp(xi, out) {
     need('xi', 'an se(3) vector', 6, xi);
-    const r0 = xi[0]!, r1 = xi[1]!, r2 = xi[2]!;
+    const r0 = xi[0]!,
+      r1 = xi[1]!,
+      r2 = xi[2]!;
     W[0] = xi[3]!;
     W[1] = xi[4]!;
     W[2] = xi[5]!;
@@ -160,7 +199,9 @@ export const SE3: MatrixLieGroup = {
   },
   log(g, out) {
     need('g', 'an SE(3) element', 16, g);
-    const x = g[3]!, y = g[7]!, z = g[11]!;
+    const x = g[3]!,
+      y = g[7]!,
+      z = g[11]!;
     SO3.log(rotationOf(g, R), W);
     SO3.leftJacobianInverse(W, J);
     const o = alloc(6, out);
@@ -183,7 +224,9 @@ export const SE3: MatrixLieGroup = {
   },
   vee(X, out) {
     need('X', 'a 4×4 matrix', 16, X);
-    const x = X[3]!, y = X[7]!, z = X[11]!;
+    const x = X[3]!,
+      y = X[7]!,
+      z = X[11]!;
     SO3.vee(rotationOf(X, R), W);
     const o = alloc(6, out);
     o[0] = x;
@@ -197,8 +240,18 @@ export const SE3: MatrixLieGroup = {
   bracket(u, v, out) {
     need('u', 'an se(3) vector', 6, u);
     need('v', 'an se(3) vector', 6, v);
-    const r0 = u[0]!, r1 = u[1]!, r2 = u[2]!, p0 = u[3]!, p1 = u[4]!, p2 = u[5]!;
-    const s0 = v[0]!, s1 = v[1]!, s2 = v[2]!, q0 = v[3]!, q1 = v[4]!, q2 = v[5]!;
+    const r0 = u[0]!,
+      r1 = u[1]!,
+      r2 = u[2]!,
+      p0 = u[3]!,
+      p1 = u[4]!,
+      p2 = u[5]!;
+    const s0 = v[0]!,
+      s1 = v[1]!,
+      s2 = v[2]!,
+      q0 = v[3]!,
+      q1 = v[4]!,
+      q2 = v[5]!;
     const o = alloc(6, out);
     o[0] = p1 * s2 - p2 * s1 - (q1 * r2 - q2 * r1);
     o[1] = p2 * s0 - p0 * s2 - (q2 * r0 - q0 * r2);
@@ -226,7 +279,9 @@ export const SE3: MatrixLieGroup = {
   act(g, p, out) {
     need('g', 'an SE(3) element', 16, g);
     need('p', 'a point of R^3', 3, p);
-    const p0 = p[0]!, p1 = p[1]!, p2 = p[2]!;
+    const p0 = p[0]!,
+      p1 = p[1]!,
+      p2 = p[2]!;
     const o = alloc(3, out);
     o[0] = g[0]! * p0 + g[1]! * p1 + g[2]! * p2 + g[3]!;
     o[1] = g[4]! * p0 + g[5]! * p1 + g[6]! * p2 + g[7]!;

@@ -61,9 +61,13 @@ export function createSO(n: number): SpecialOrthogonalGroup {
   const expN = createExpm({ n });
   const logN = createLogm({ n });
   const expBlock = createExpm({ n: 2 * d });
-  const X = new Float64Array(nn), Y = new Float64Array(nn), Z = new Float64Array(nn);
-  const block = new Float64Array(4 * d * d), blockExp = new Float64Array(4 * d * d);
-  const elem = `an ${name} element`, alg = `an so(${n}) vector`;
+  const X = new Float64Array(nn),
+    Y = new Float64Array(nn),
+    Z = new Float64Array(nn);
+  const block = new Float64Array(4 * d * d),
+    blockExp = new Float64Array(4 * d * d);
+  const elem = `an ${name} element`,
+    alg = `an so(${n}) vector`;
   const alloc = (len: number, out?: F) => out ?? new Float64Array(len);
 
   const hat = (xi: F, out?: F): F => {
@@ -87,11 +91,13 @@ export function createSO(n: number): SpecialOrthogonalGroup {
     return o;
   };
   const transposeInto = (a: F, out: F) => {
-    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-      const x = a[i * n + j]!, y = a[j * n + i]!;
-      out[i * n + j] = y;
-      out[j * n + i] = x;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = i; j < n; j++) {
+        const x = a[i * n + j]!,
+          y = a[j * n + i]!;
+        out[i * n + j] = y;
+        out[j * n + i] = x;
+      }
     return out;
   };
   const frob = (a: F) => Math.sqrt(a.reduce((s, x) => s + x * x, 0));
@@ -155,11 +161,12 @@ export function createSO(n: number): SpecialOrthogonalGroup {
   const defect = (m: ArrayLike<number>): number => {
     const a = Float64Array.from({ length: nn }, (_, i) => m[i]!);
     let s = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let e = i === j ? -1 : 0;
-      for (let k = 0; k < n; k++) e += a[k * n + i]! * a[k * n + j]!;
-      s += e * e;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let e = i === j ? -1 : 0;
+        for (let k = 0; k < n; k++) e += a[k * n + i]! * a[k * n + j]!;
+        s += e * e;
+      }
     const lu = luFactor(a, n);
     let det: number = lu.sign;
     for (let i = 0; i < n; i++) det *= lu.lu[i * n + i]!;
@@ -179,11 +186,13 @@ export function createSO(n: number): SpecialOrthogonalGroup {
       return worst;
     };
     while (dist(y) > 0.5) {
-      if (roots >= 60) throw new PhaseflowError('CONVERGENCE_FAILURE', `${name}.log: no principal logarithm (an eigenvalue at −1: a rotation by π)`, { argument: 'g' });
+      if (roots >= 60)
+        throw new PhaseflowError('CONVERGENCE_FAILURE', `${name}.log: no principal logarithm (an eigenvalue at −1: a rotation by π)`, { argument: 'g' });
       const sum = y.slice();
       for (let i = 0; i < n; i++) sum[i * n + i] += 1;
       y = polar(sum);
-      if (!y.every(Number.isFinite)) throw new PhaseflowError('CONVERGENCE_FAILURE', `${name}.log: no principal logarithm (an eigenvalue at −1: a rotation by π)`, { argument: 'g' });
+      if (!y.every(Number.isFinite))
+        throw new PhaseflowError('CONVERGENCE_FAILURE', `${name}.log: no principal logarithm (an eigenvalue at −1: a rotation by π)`, { argument: 'g' });
       roots++;
     }
     logN.apply(y, Z);

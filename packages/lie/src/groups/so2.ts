@@ -11,7 +11,8 @@ const alloc = (n: number, out?: F) => out ?? new Float64Array(n);
 
 function rotation(t: number, out?: F): F {
   const o = alloc(4, out);
-  const c = Math.cos(t), s = Math.sin(t);
+  const c = Math.cos(t),
+    s = Math.sin(t);
   o[0] = c;
   o[1] = -s;
   o[2] = s;
@@ -20,8 +21,13 @@ function rotation(t: number, out?: F): F {
 }
 
 function defect(m: ArrayLike<number>): number {
-  const a = m[0]!, b = m[1]!, c = m[2]!, d = m[3]!;
-  const e00 = a * a + c * c - 1, e01 = a * b + c * d, e11 = b * b + d * d - 1;
+  const a = m[0]!,
+    b = m[1]!,
+    c = m[2]!,
+    d = m[3]!;
+  const e00 = a * a + c * c - 1,
+    e01 = a * b + c * d,
+    e11 = b * b + d * d - 1;
   return Math.sqrt(e00 * e00 + 2 * e01 * e01 + e11 * e11) + (a * d - b * c > 0 ? 0 : 2);
 }
 
@@ -54,7 +60,14 @@ export const SO2: MatrixLieGroup = {
   compose(a, b, out) {
     need('a', 'an SO(2) element', 4, a);
     need('b', 'an SO(2) element', 4, b);
-    const a0 = a[0]!, a1 = a[1]!, a2 = a[2]!, a3 = a[3]!, b0 = b[0]!, b1 = b[1]!, b2 = b[2]!, b3 = b[3]!;
+    const a0 = a[0]!,
+      a1 = a[1]!,
+      a2 = a[2]!,
+      a3 = a[3]!,
+      b0 = b[0]!,
+      b1 = b[1]!,
+      b2 = b[2]!,
+      b3 = b[3]!;
     const o = alloc(4, out);
     o[0] = a0 * b0 + a1 * b2;
     o[1] = a0 * b1 + a1 * b3;
@@ -64,7 +77,8 @@ export const SO2: MatrixLieGroup = {
   },
   inverse(g, out) {
     need('g', 'an SO(2) element', 4, g);
-    const g1 = g[1]!, g2 = g[2]!;
+    const g1 = g[1]!,
+      g2 = g[2]!;
     const o = alloc(4, out);
     o[0] = g[0]!;
     o[3] = g[3]!;
@@ -110,7 +124,8 @@ export const SO2: MatrixLieGroup = {
   act(g, p, out) {
     need('g', 'an SO(2) element', 4, g);
     need('p', 'a point of R^2', 2, p);
-    const p0 = p[0]!, p1 = p[1]!;
+    const p0 = p[0]!,
+      p1 = p[1]!;
     const o = alloc(2, out);
     o[0] = g[0]! * p0 + g[1]! * p1;
     o[1] = g[2]! * p0 + g[3]! * p1;
@@ -132,8 +147,12 @@ export const SO2: MatrixLieGroup = {
     need('g', 'an SO(2) element', 4, g);
     const t = xi[0]!;
     const h = Math.sin(t / 2);
-    const c = -2 * h * h, s = Math.sin(t); // cos t − 1 without cancellation
-    const g0 = g[0]!, g1 = g[1]!, g2 = g[2]!, g3 = g[3]!;
+    const c = -2 * h * h,
+      s = Math.sin(t); // cos t − 1 without cancellation
+    const g0 = g[0]!,
+      g1 = g[1]!,
+      g2 = g[2]!,
+      g3 = g[3]!;
     const o = alloc(4, out);
     o[0] = g0 + (c * g0 - s * g2);
     o[1] = g1 + (c * g1 - s * g3);
@@ -146,8 +165,10 @@ export const SO2: MatrixLieGroup = {
     need('p', 'a point of R^2', 2, p);
     const t = xi[0]!;
     const h = Math.sin(t / 2);
-    const c = -2 * h * h, s = Math.sin(t);
-    const p0 = p[0]!, p1 = p[1]!;
+    const c = -2 * h * h,
+      s = Math.sin(t);
+    const p0 = p[0]!,
+      p1 = p[1]!;
     const o = alloc(2, out);
     o[0] = p0 + (c * p0 - s * p1);
     o[1] = p1 + (s * p0 + c * p1);

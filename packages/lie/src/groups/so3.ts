@@ -31,7 +31,9 @@ function fill(o: F, w0: number, w1: number, w2: number, c0: number, c1: number, 
  */
 function jac(xi: F, a: (t: number) => number, sign: number, b: (t: number) => number, out?: F): F {
   need('xi', 'an so(3) vector', 3, xi);
-  const w0 = xi[0]!, w1 = xi[1]!, w2 = xi[2]!;
+  const w0 = xi[0]!,
+    w1 = xi[1]!,
+    w2 = xi[2]!;
   const t2 = w0 * w0 + w1 * w1 + w2 * w2;
   const t = Math.sqrt(t2);
   const bb = b(t);
@@ -44,10 +46,15 @@ const half = () => 0.5;
 const M = new Float64Array(9);
 function expMinusIdentity(xi: F): F {
   need('xi', 'an so(3) vector', 3, xi);
-  const w0 = xi[0]!, w1 = xi[1]!, w2 = xi[2]!;
-  const s0 = w0 * w0, s1 = w1 * w1, s2 = w2 * w2;
+  const w0 = xi[0]!,
+    w1 = xi[1]!,
+    w2 = xi[2]!;
+  const s0 = w0 * w0,
+    s1 = w1 * w1,
+    s2 = w2 * w2;
   const t = Math.sqrt(s0 + s1 + s2);
-  const a = sinc(t), b = versinc(t);
+  const a = sinc(t),
+    b = versinc(t);
   M[0] = -b * (s1 + s2);
   M[1] = -a * w2 + b * w0 * w1;
   M[2] = a * w1 + b * w0 * w2;
@@ -69,8 +76,7 @@ function orthogonalityDefect(m: ArrayLike<number>): number {
       s += d * d;
     }
   }
-  const det =
-    m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
+  const det = m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
   // A reflection (det < 0) is at Frobenius distance ≥ 2 from every rotation.
   return Math.sqrt(s) + (det > 0 ? 0 : 2);
 }
@@ -113,8 +119,24 @@ export const SO3: MatrixLieGroup = {
   compose(a, b, out) {
     need('a', 'an SO(3) element', 9, a);
     need('b', 'an SO(3) element', 9, b);
-    const a0 = a[0]!, a1 = a[1]!, a2 = a[2]!, a3 = a[3]!, a4 = a[4]!, a5 = a[5]!, a6 = a[6]!, a7 = a[7]!, a8 = a[8]!;
-    const b0 = b[0]!, b1 = b[1]!, b2 = b[2]!, b3 = b[3]!, b4 = b[4]!, b5 = b[5]!, b6 = b[6]!, b7 = b[7]!, b8 = b[8]!;
+    const a0 = a[0]!,
+      a1 = a[1]!,
+      a2 = a[2]!,
+      a3 = a[3]!,
+      a4 = a[4]!,
+      a5 = a[5]!,
+      a6 = a[6]!,
+      a7 = a[7]!,
+      a8 = a[8]!;
+    const b0 = b[0]!,
+      b1 = b[1]!,
+      b2 = b[2]!,
+      b3 = b[3]!,
+      b4 = b[4]!,
+      b5 = b[5]!,
+      b6 = b[6]!,
+      b7 = b[7]!,
+      b8 = b[8]!;
     const o = alloc(9, out);
     o[0] = a0 * b0 + a1 * b3 + a2 * b6;
     o[1] = a0 * b1 + a1 * b4 + a2 * b7;
@@ -129,7 +151,12 @@ export const SO3: MatrixLieGroup = {
   },
   inverse(g, out) {
     need('g', 'an SO(3) element', 9, g);
-    const g1 = g[1]!, g2 = g[2]!, g3 = g[3]!, g5 = g[5]!, g6 = g[6]!, g7 = g[7]!;
+    const g1 = g[1]!,
+      g2 = g[2]!,
+      g3 = g[3]!,
+      g5 = g[5]!,
+      g6 = g[6]!,
+      g7 = g[7]!;
     const o = alloc(9, out);
     o[0] = g[0]!;
     o[4] = g[4]!;
@@ -144,15 +171,27 @@ export const SO3: MatrixLieGroup = {
   },
   exp(xi, out) {
     need('xi', 'an so(3) vector', 3, xi);
-    const w0 = xi[0]!, w1 = xi[1]!, w2 = xi[2]!;
+    const w0 = xi[0]!,
+      w1 = xi[1]!,
+      w2 = xi[2]!;
     const t = Math.sqrt(w0 * w0 + w1 * w1 + w2 * w2);
     return fill(alloc(9, out), w0, w1, w2, Math.cos(t), sinc(t), versinc(t));
   },
   log(g, out) {
     need('g', 'an SO(3) element', 9, g);
-    const r0 = g[0]!, r1 = g[1]!, r2 = g[2]!, r3 = g[3]!, r4 = g[4]!, r5 = g[5]!, r6 = g[6]!, r7 = g[7]!, r8 = g[8]!;
+    const r0 = g[0]!,
+      r1 = g[1]!,
+      r2 = g[2]!,
+      r3 = g[3]!,
+      r4 = g[4]!,
+      r5 = g[5]!,
+      r6 = g[6]!,
+      r7 = g[7]!,
+      r8 = g[8]!;
     // sin θ · n from the skew part, cos θ from the trace.
-    const a0 = 0.5 * (r7 - r5), a1 = 0.5 * (r2 - r6), a2 = 0.5 * (r3 - r1);
+    const a0 = 0.5 * (r7 - r5),
+      a1 = 0.5 * (r2 - r6),
+      a2 = 0.5 * (r3 - r1);
     const s = Math.sqrt(a0 * a0 + a1 * a1 + a2 * a2);
     const c = 0.5 * (r0 + r4 + r8 - 1);
     const t = Math.atan2(s, c);
@@ -167,14 +206,25 @@ export const SO3: MatrixLieGroup = {
     }
     // Near-π branch: the column of S = (R + Rᵀ)/2 − cos θ·I = (1 − cos θ)nnᵀ with the
     // largest diagonal entry gives ±n; the skew part fixes the sign.
-    const d0 = r0 - c, d1 = r4 - c, d2 = r8 - c;
+    const d0 = r0 - c,
+      d1 = r4 - c,
+      d2 = r8 - c;
     let n0: number, n1: number, n2: number, dk: number;
     if (d0 >= d1 && d0 >= d2) {
-      n0 = d0; n1 = 0.5 * (r1 + r3); n2 = 0.5 * (r2 + r6); dk = d0;
+      n0 = d0;
+      n1 = 0.5 * (r1 + r3);
+      n2 = 0.5 * (r2 + r6);
+      dk = d0;
     } else if (d1 >= d2) {
-      n0 = 0.5 * (r1 + r3); n1 = d1; n2 = 0.5 * (r5 + r7); dk = d1;
+      n0 = 0.5 * (r1 + r3);
+      n1 = d1;
+      n2 = 0.5 * (r5 + r7);
+      dk = d1;
     } else {
-      n0 = 0.5 * (r2 + r6); n1 = 0.5 * (r5 + r7); n2 = d2; dk = d2;
+      n0 = 0.5 * (r2 + r6);
+      n1 = 0.5 * (r5 + r7);
+      n2 = d2;
+      dk = d2;
     }
     let scale = t / Math.sqrt(dk * (1 - c));
     if (n0 * a0 + n1 * a1 + n2 * a2 < 0) scale = -scale;
@@ -185,13 +235,17 @@ export const SO3: MatrixLieGroup = {
   },
   hat(xi, out) {
     need('xi', 'an so(3) vector', 3, xi);
-    const w0 = xi[0]!, w1 = xi[1]!, w2 = xi[2]!;
+    const w0 = xi[0]!,
+      w1 = xi[1]!,
+      w2 = xi[2]!;
     return fill(alloc(9, out), w0, w1, w2, 0, 1, 0);
   },
   vee(X, out) {
     need('X', 'a 3×3 matrix', 9, X);
     const o = alloc(3, out);
-    const x0 = 0.5 * (X[7]! - X[5]!), x1 = 0.5 * (X[2]! - X[6]!), x2 = 0.5 * (X[3]! - X[1]!);
+    const x0 = 0.5 * (X[7]! - X[5]!),
+      x1 = 0.5 * (X[2]! - X[6]!),
+      x2 = 0.5 * (X[3]! - X[1]!);
     o[0] = x0;
     o[1] = x1;
     o[2] = x2;
@@ -200,7 +254,12 @@ export const SO3: MatrixLieGroup = {
   bracket(u, v, out) {
     need('u', 'an so(3) vector', 3, u);
     need('v', 'an so(3) vector', 3, v);
-    const u0 = u[0]!, u1 = u[1]!, u2 = u[2]!, v0 = v[0]!, v1 = v[1]!, v2 = v[2]!;
+    const u0 = u[0]!,
+      u1 = u[1]!,
+      u2 = u[2]!,
+      v0 = v[0]!,
+      v1 = v[1]!,
+      v2 = v[2]!;
     const o = alloc(3, out);
     o[0] = u1 * v2 - u2 * v1;
     o[1] = u2 * v0 - u0 * v2;
@@ -216,7 +275,9 @@ export const SO3: MatrixLieGroup = {
   act(g, p, out) {
     need('g', 'an SO(3) element', 9, g);
     need('p', 'a point of R^3', 3, p);
-    const p0 = p[0]!, p1 = p[1]!, p2 = p[2]!;
+    const p0 = p[0]!,
+      p1 = p[1]!,
+      p2 = p[2]!;
     const o = alloc(3, out);
     o[0] = g[0]! * p0 + g[1]! * p1 + g[2]! * p2;
     o[1] = g[3]! * p0 + g[4]! * p1 + g[5]! * p2;
@@ -240,7 +301,9 @@ export const SO3: MatrixLieGroup = {
     need('g', 'an SO(3) element', 9, g);
     const o = alloc(9, out);
     for (let j = 0; j < 3; j++) {
-      const g0 = g[j]!, g1 = g[3 + j]!, g2 = g[6 + j]!;
+      const g0 = g[j]!,
+        g1 = g[3 + j]!,
+        g2 = g[6 + j]!;
       o[j] = g0 + (m[0]! * g0 + m[1]! * g1 + m[2]! * g2);
       o[3 + j] = g1 + (m[3]! * g0 + m[4]! * g1 + m[5]! * g2);
       o[6 + j] = g2 + (m[6]! * g0 + m[7]! * g1 + m[8]! * g2);
@@ -250,7 +313,9 @@ export const SO3: MatrixLieGroup = {
   expAct(xi, p, out) {
     const m = expMinusIdentity(xi);
     need('p', 'a point of R^3', 3, p);
-    const p0 = p[0]!, p1 = p[1]!, p2 = p[2]!;
+    const p0 = p[0]!,
+      p1 = p[1]!,
+      p2 = p[2]!;
     const o = alloc(3, out);
     o[0] = p0 + (m[0]! * p0 + m[1]! * p1 + m[2]! * p2);
     o[1] = p1 + (m[3]! * p0 + m[4]! * p1 + m[5]! * p2);
@@ -261,9 +326,15 @@ export const SO3: MatrixLieGroup = {
   check: (argument, m, tolerance) => checkMember(argument, m, 9, 'SO(3)', orthogonalityDefect, SO3.defectMeasure, tolerance),
   sample(random: Random, out?: F) {
     // A unit quaternion from four normals is uniform on S³, hence Haar on SO(3).
-    let w = random.normal(), x = random.normal(), y = random.normal(), z = random.normal();
+    let w = random.normal(),
+      x = random.normal(),
+      y = random.normal(),
+      z = random.normal();
     const n = Math.hypot(w, x, y, z);
-    w /= n; x /= n; y /= n; z /= n;
+    w /= n;
+    x /= n;
+    y /= n;
+    z /= n;
     const o = alloc(9, out);
     o[0] = 1 - 2 * (y * y + z * z);
     o[1] = 2 * (x * y - w * z);

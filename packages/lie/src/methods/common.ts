@@ -62,7 +62,8 @@ export function checkLieStep(integrator: LieIntegrator, problem: LieProblem, h: 
 export function evaluate(problem: LieProblem, t: number, y: F, out: F): F {
   const a = problem.generator(t, y, out);
   if (a !== out) {
-    if (!(a instanceof Float64Array) || a.length !== out.length) wrongLength('problem.generator(t, y)', `an algebra vector of ${problem.manifold.group.name}`, out.length, a);
+    if (!(a instanceof Float64Array) || a.length !== out.length)
+      wrongLength('problem.generator(t, y)', `an algebra vector of ${problem.manifold.group.name}`, out.length, a);
     out.set(a);
   }
   return out;

@@ -72,7 +72,8 @@ export const CG3: CommutatorFreeScheme = {
   c: [0, 3 / 4, 17 / 24],
   stages: [{ exps: [[3 / 4]] }, { exps: [[119 / 216], [0, 17 / 108]] }],
   update: { exps: [[13 / 51], [0, -2 / 3], [0, 0, 24 / 17]] },
-  reference: 'P. E. Crouch, R. Grossman, J. Nonlinear Sci. 3 (1993); B. Owren, A. Marthinsen, Runge–Kutta methods adapted to manifolds and based on rigid frames, BIT 39 (1999)',
+  reference:
+    'P. E. Crouch, R. Grossman, J. Nonlinear Sci. 3 (1993); B. Owren, A. Marthinsen, Runge–Kutta methods adapted to manifolds and based on rigid frames, BIT 39 (1999)',
 };
 
 /**
@@ -110,7 +111,12 @@ export const CF4: CommutatorFreeScheme = {
   family: 'commutator-free',
   c: [0, 1 / 2, 1 / 2, 1],
   stages: [{ exps: [[1 / 2]] }, { exps: [[0, 1 / 2]] }, { from: 1, exps: [[-1 / 2, 0, 1]] }],
-  update: { exps: [[1 / 4, 1 / 6, 1 / 6, -1 / 12], [-1 / 12, 1 / 6, 1 / 6, 1 / 4]] },
+  update: {
+    exps: [
+      [1 / 4, 1 / 6, 1 / 6, -1 / 12],
+      [-1 / 12, 1 / 6, 1 / 6, 1 / 4],
+    ],
+  },
   reference: 'E. Celledoni, A. Marthinsen, B. Owren, Commutator-free Lie group methods, Future Gener. Comput. Syst. 19 (2003)',
 };
 

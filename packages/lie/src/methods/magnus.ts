@@ -38,17 +38,22 @@ export function magnus4(): LieIntegrator {
     const a2 = evaluate(problem, t + C2 * h, w.y0, w.F[1]!);
     const c = problem.manifold.group.bracket(a2, a1, w.term);
     const o = w.u;
-    const hh = 0.5 * h, kk = K * h * h;
+    const hh = 0.5 * h,
+      kk = K * h * h;
     for (let i = 0; i < o.length; i++) o[i] = hh * (a1[i]! + a2[i]!) + kk * c[i]!;
     return expAct(w, o, w.y0, out);
   };
   const requireLinear = (problem: LieProblem) => {
     if (problem.linear !== true) {
-      throw new PhaseflowError('UNSUPPORTED_PROBLEM', `magnus4 solves linear problems Y' = A(t)Y only; this problem's generator depends on the state (problem.linear is not true)`, {
-        argument: 'problem',
-        expected: 'a lie problem with linear: true',
-        received: `linear: ${String(problem.linear)}`,
-      });
+      throw new PhaseflowError(
+        'UNSUPPORTED_PROBLEM',
+        `magnus4 solves linear problems Y' = A(t)Y only; this problem's generator depends on the state (problem.linear is not true)`,
+        {
+          argument: 'problem',
+          expected: 'a lie problem with linear: true',
+          received: `linear: ${String(problem.linear)}`,
+        },
+      );
     }
   };
   const integrator: LieIntegrator = {
