@@ -81,7 +81,7 @@ export interface HeavyTop {
  * import { heavyTop, rkmk4 } from '@phaseflow/lie';
  * const top = heavyTop();
  * const end = integrate(rkmk4(), top.problem, top.y0(), { tEnd: top.tEnd, h: 1e-4 }).yFinal;
- * top.energy(end) - top.energy(top.y0()); // ≈ 1e-9
+ * top.energy(end) - top.energy(top.y0()); // below 1e-10 (E ≈ 1019)
  * ```
  */
 export function heavyTop(options: { Mgl?: number; inertia?: ArrayLike<number>; tilt?: number; omega0?: ArrayLike<number>; tEnd?: number } = {}): HeavyTop {
