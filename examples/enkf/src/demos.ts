@@ -3,10 +3,9 @@ import { moons, oneHot } from '@phaseflow/datasets';
 import {
   classificationAccuracy,
   type EnKFData,
-  createMLP,
-  type MLP,
   createEnKFTrainer,
 } from '@phaseflow/enkf';
+import { createMlp64, type Mlp64 } from '@phaseflow/nn64';
 
 const GRID = 50;
 
@@ -16,7 +15,7 @@ function twoMoons(samples: number, seed: number): EnKFData {
   return { x: set.x, y: oneHot(set), samples };
 }
 
-function decisionGrid(net: MLP): { x: number; y: number; p: number }[] {
+function decisionGrid(net: Mlp64): { x: number; y: number; p: number }[] {
   const xs = new Float64Array(GRID * GRID * 2);
   for (let i = 0; i < GRID; i++) {
     for (let j = 0; j < GRID; j++) {
@@ -59,7 +58,7 @@ function regionsSpec(title: string, grid: { x: number; y: number; p: number }[],
 }
 
 /** One Adam step (Kingma & Ba 2015) on a one-hidden-layer tanh/softmax MLP with hand-written back-propagation. */
-function adamStep(net: MLP, theta: Float64Array, m: Float64Array, v: Float64Array, step: number, x: Float64Array, y: Float64Array, rows: number, lr: number): void {
+function adamStep(net: Mlp64, theta: Float64Array, m: Float64Array, v: Float64Array, step: number, x: Float64Array, y: Float64Array, rows: number, lr: number): void {
   const [d, h, k] = net.sizes as [number, number, number];
   const g = new Float64Array(theta.length);
   const w2 = d * h + h;
@@ -102,7 +101,7 @@ function adamStep(net: MLP, theta: Float64Array, m: Float64Array, v: Float64Arra
   }
 }
 
-function mse(net: MLP, data: EnKFData): number {
+function mse(net: Mlp64, data: EnKFData): number {
   const out = net.forward({ x: Float64Array.from(data.x), rows: data.samples, cols: 2 });
   let s = 0;
   for (let i = 0; i < out.length; i++) s += (out[i]! - data.y[i]!) ** 2;
@@ -113,10 +112,10 @@ async function moonsRegions(context: DemoContext) {
   const train = twoMoons(400, context.seed);
   const test = twoMoons(1000, context.seed + 1);
   const testBatch = { x: Float64Array.from(test.x), rows: test.samples, cols: 2 };
-  const smooth = createMLP({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3 });
+  const smooth = createMlp64({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3, distribution: 'normal' });
   await createEnKFTrainer({ ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: context.seed }).fit(smooth, train, context.signal ? { signal: context.signal } : {});
   context.progress(0.5, 'tanh network trained');
-  const step = createMLP({ sizes: [2, 32, 2], activation: 'heaviside', output: 'softmax', seed: 3 });
+  const step = createMlp64({ sizes: [2, 32, 2], activation: 'heaviside', output: 'softmax', seed: 3, distribution: 'normal' });
   await createEnKFTrainer({ method: 'hlr', ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: context.seed }).fit(step, train, context.signal ? { signal: context.signal } : {});
   context.progress(1, 'Heaviside network trained');
   const accTanh = classificationAccuracy(smooth.forward(testBatch), test.y, test.samples);
@@ -136,12 +135,12 @@ async function enkfVsAdam(context: DemoContext) {
   const test = twoMoons(1000, context.seed + 1);
   const testBatch = { x: Float64Array.from(test.x), rows: test.samples, cols: 2 };
   const rows: { method: string; evaluations: number; metric: string; value: number }[] = [];
-  const record = (method: string, evaluations: number, net: MLP) => {
+  const record = (method: string, evaluations: number, net: Mlp64) => {
     rows.push({ method, evaluations, metric: 'training misfit (MSE)', value: mse(net, train) });
     rows.push({ method, evaluations, metric: 'test accuracy', value: classificationAccuracy(net.forward(testBatch), test.y, test.samples) });
   };
   const J = 50;
-  const enkfNet = createMLP({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3 });
+  const enkfNet = createMlp64({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3, distribution: 'normal' });
   record('EnKF (EKI, J = 50)', 0, enkfNet);
   await createEnKFTrainer({ ensembleSize: J, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: context.seed }).fit(enkfNet, train, {
     observers: [{ name: 'curve', on: { step: (e) => {
@@ -154,7 +153,7 @@ async function enkfVsAdam(context: DemoContext) {
     } } }],
   });
   context.progress(0.5, 'EnKF done');
-  const adamNet = createMLP({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3 });
+  const adamNet = createMlp64({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3, distribution: 'normal' });
   const theta = adamNet.parameters.get();
   const m = new Float64Array(theta.length);
   const v = new Float64Array(theta.length);

@@ -9,7 +9,8 @@
 // about 3× the figure). Adam runs to the same count unless the wall-clock cap stops it; then
 // its accuracy at the budget is extrapolated from its measured curve and labelled as such.
 import { createRequire } from 'node:module';
-import { createEnKFTrainer, createMLP, classificationAccuracy } from '@phaseflow/enkf';
+import { createEnKFTrainer, classificationAccuracy } from '@phaseflow/enkf';
+import { createMlp64 } from '@phaseflow/nn64';
 import { createRandom } from '@phaseflow/core';
 import { fitStandardizer, moons, oneHot, spirals } from '@phaseflow/datasets';
 import { asLayer, createGradientTrainer, createMlp, evaluate, useBestBackend } from '@phaseflow/tfjs';
@@ -46,7 +47,7 @@ function memoryProbe() {
 
 async function runEnKF(name, train, test, sizes, activation, opts, wallLimitS) {
   global.gc?.();
-  const net = createMLP({ sizes, activation, output: 'softmax', seed: 3 });
+  const net = createMlp64({ sizes, activation, output: 'softmax', seed: 3, distribution: 'normal' });
   const mem = memoryProbe();
   const curve = [];
   const t0 = performance.now();

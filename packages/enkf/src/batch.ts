@@ -5,7 +5,7 @@
 
 /**
  * A batch of `rows` inputs, each of `cols` numbers, stored row-major in `x`
- * (`x[r * cols + c]`). This is the input type of {@link createMLP} and the default input
+ * (`x[r * cols + c]`). This is the input type of @phaseflow/nn64's `createMlp64` and the default input
  * the trainer hands a model.
  */
 export interface Batch {

@@ -208,7 +208,7 @@ function allFinite(a: ArrayLike<number>): boolean {
  *
  * @example
  * ```ts
- * const net = createMLP({ sizes: [2, 16, 2], output: 'softmax', seed: 1 });
+ * const net = createMlp64({ sizes: [2, 16, 2], output: 'softmax', seed: 1 }); // @phaseflow/nn64
  * const trainer = createEnKFTrainer({ ensembleSize: 64, epochs: 20, batchSize: 100, seed: 1 });
  * const history = await trainer.fit(net, { x, y, samples: 400 });
  * console.log(history.loss.at(-1));

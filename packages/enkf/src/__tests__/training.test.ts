@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, isPhaseflowError, PhaseflowError, type Layer } from '@phaseflow/core';
+import { isPhaseflowError, PhaseflowError, type Layer } from '@phaseflow/core';
 import { moons as moonsSet, oneHot } from '@phaseflow/datasets';
-import { classificationAccuracy, createEnKFTrainer, createMLP, type Batch, type EnKFData } from '@phaseflow/enkf';
+import { classificationAccuracy, createEnKFTrainer, type Batch, type EnKFData } from '@phaseflow/enkf';
+import { createMlp64 } from '@phaseflow/nn64';
 
 // Two moons from @phaseflow/datasets, targets one-hot.
 const moons = (n: number, noise: number, seed: number): EnKFData => {
@@ -15,7 +16,7 @@ const accuracyOf = (net: { forward(b: Batch): Float64Array }) =>
 
 describe('two moons without gradients', () => {
   it('an MLP (tanh) trained by EKI reaches ≥ 97 % test accuracy', async () => {
-    const net = createMLP({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3 });
+    const net = createMlp64({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3, distribution: 'normal' });
     const before = accuracyOf(net);
     const trainer = createEnKFTrainer({ ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: 1 });
     const h = await trainer.fit(net, train, { validation: test });
@@ -27,15 +28,15 @@ describe('two moons without gradients', () => {
   });
 
   it('a Heaviside (step) network — zero gradient almost everywhere — reaches ≥ 90 %', async () => {
-    const net = createMLP({ sizes: [2, 32, 2], activation: 'heaviside', output: 'softmax', seed: 3 });
+    const net = createMlp64({ sizes: [2, 32, 2], activation: 'heaviside', output: 'softmax', seed: 3, distribution: 'normal' });
     const trainer = createEnKFTrainer({ method: 'hlr', ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: 1 });
     await trainer.fit(net, train);
     expect(accuracyOf(net)).toBeGreaterThanOrEqual(0.9);
   });
 
   it('forwardEnsemble and the set + forward fallback give the same training run', async () => {
-    const a = createMLP({ sizes: [2, 8, 2], output: 'softmax', seed: 5 });
-    const b = createMLP({ sizes: [2, 8, 2], output: 'softmax', seed: 5 });
+    const a = createMlp64({ sizes: [2, 8, 2], output: 'softmax', seed: 5, distribution: 'normal' });
+    const b = createMlp64({ sizes: [2, 8, 2], output: 'softmax', seed: 5, distribution: 'normal' });
     const plain: Layer<Batch, Float64Array> = {
       name: 'no-batched-forward',
       forward: (x) => b.forward(x),
@@ -50,7 +51,7 @@ describe('two moons without gradients', () => {
 
   it('is reproducible: the same seed gives the same weights', async () => {
     const run = async () => {
-      const net = createMLP({ sizes: [2, 6, 2], output: 'softmax', seed: 1 });
+      const net = createMlp64({ sizes: [2, 6, 2], output: 'softmax', seed: 1, distribution: 'normal' });
       return (await createEnKFTrainer({ ensembleSize: 8, epochs: 2, batchSize: 64, seed: 9, inflation: 1.01, additiveNoise: 1e-3 }).fit(net, train)).mean;
     };
     expect(Array.from(await run())).toEqual(Array.from(await run()));
@@ -60,7 +61,7 @@ describe('two moons without gradients', () => {
 describe('failure handling', () => {
   // A wrapper that returns NaN for members whose first parameter is above a threshold.
   function fragile(threshold: number): Layer<Batch, Float64Array> {
-    const net = createMLP({ sizes: [2, 4, 2], output: 'softmax', seed: 2 });
+    const net = createMlp64({ sizes: [2, 4, 2], output: 'softmax', seed: 2, distribution: 'normal' });
     return {
       name: 'fragile',
       forward: (x) => net.forward(x),
@@ -97,7 +98,7 @@ describe('failure handling', () => {
 });
 
 describe('bad input gets coded errors', () => {
-  const net = createMLP({ sizes: [2, 4, 2], seed: 1 });
+  const net = createMlp64({ sizes: [2, 4, 2], seed: 1, distribution: 'normal' });
   const code = async (f: () => unknown) => {
     try {
       await f();
@@ -136,8 +137,8 @@ describe('bad input gets coded errors', () => {
     expect(await code(() => createEnKFTrainer().fit(net, { x: [1, 2, 3], y: [1, 0, 0, 1, 1, 0], samples: 3 }))).toBe('SHAPE_MISMATCH');
     expect(await code(() => createEnKFTrainer({ init: { mean: [1, 2] } }).fit(net, train))).toBe('SHAPE_MISMATCH');
     expect(await code(() => createEnKFTrainer({ method: 'hlr', inflation: 1.1 }))).toBe('INVALID_ARGUMENT');
-    expect(await code(() => createMLP({ sizes: [2] }))).toBe('INVALID_ARGUMENT');
-    expect(await code(() => createMLP({ sizes: [2, 3], activation: 'gelu' as never }))).toBe('INVALID_ARGUMENT');
+    expect(await code(() => createMlp64({ sizes: [2] }))).toBe('INVALID_ARGUMENT');
+    expect(await code(() => createMlp64({ sizes: [2, 3], activation: 'gelu' as never }))).toBe('INVALID_ARGUMENT');
     expect(await code(() => net.forward({ x: new Float64Array(3), rows: 1, cols: 3 }))).toBe('SHAPE_MISMATCH');
   });
 
@@ -155,30 +156,5 @@ describe('bad input gets coded errors', () => {
       observers: [{ name: 's', on: { 'enkf:iteration': (e, c) => void (e.iteration === 2 && c.stop('enough')) } }],
     });
     expect(h).toMatchObject({ status: 'stopped', reason: 'enough', iterations: 2 });
-  });
-});
-
-describe('createMLP', () => {
-  it('forwardEnsemble equals set + forward member by member; softmax rows sum to 1', () => {
-    for (const activation of ['tanh', 'relu', 'sigmoid', 'heaviside', 'sign', 'identity'] as const) {
-      const net = createMLP({ sizes: [3, 5, 4, 3], activation, output: 'softmax', seed: 1 });
-      const rng = createRandom(2);
-      const x = rng.fillNormal(new Float64Array(6 * 3));
-      x[4] = 0; // exercise the sparse first layer
-      const thetas = rng.fillNormal(new Float64Array(3 * net.parameters.size));
-      const outs = net.parameters.forwardEnsemble!(thetas, 3, { x, rows: 6, cols: 3 });
-      for (let j = 0; j < 3; j++) {
-        net.parameters.set(thetas.subarray(j * net.parameters.size, (j + 1) * net.parameters.size));
-        const o = net.forward({ x, rows: 6, cols: 3 });
-        expect(Array.from(outs[j]!)).toEqual(Array.from(o));
-        for (let r = 0; r < 6; r++) expect(o[3 * r]! + o[3 * r + 1]! + o[3 * r + 2]!).toBeCloseTo(1, 12);
-      }
-    }
-  });
-  it('heaviside hidden units are 0/1: a one-hidden-layer identity-output net is piecewise constant', () => {
-    const net = createMLP({ sizes: [1, 3, 1], activation: 'heaviside', seed: 4 });
-    const xs = Float64Array.from({ length: 200 }, (_, i) => -3 + (6 * i) / 199);
-    const out = net.forward({ x: xs, rows: 200, cols: 1 });
-    expect(new Set(Array.from(out, (v) => v.toFixed(12))).size).toBeLessThanOrEqual(4);
   });
 });
