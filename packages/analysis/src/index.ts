@@ -13,3 +13,5 @@ export type { JacobianFields, JacobianSource, TangentBaseProblem, TangentOptions
 export { lyapunovSpectrum } from './lyapunov.js';
 export type { LocalExponents, LyapunovOptions, LyapunovRenormaliseEvent, LyapunovSpectrum, ZeroExponentCheck } from './lyapunov.js';
 export { kaplanYorkeDimension } from './kaplan-yorke.js';
+export { echoStateMap, rateRnn } from './rnn.js';
+export type { EchoStateMapOptions, EchoStateReservoir, RateRnn, RateRnnOptions } from './rnn.js';
