@@ -78,62 +78,134 @@ export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): Run
  * @example
  * ```ts
  * import { integrate, odeProblem } from '@phaseflow/core';
- * import { euler } from '@phaseflow/runge-kutta';
+ * import { createEuler } from '@phaseflow/runge-kutta';
  * const decay = odeProblem((t, y, out = new Float64Array(1)) => ((out[0] = -y[0]!), out));
- * integrate(euler(), decay, Float64Array.of(1), { tEnd: 1, steps: 100 }).yFinal; // ≈ e⁻¹
+ * integrate(createEuler(), decay, Float64Array.of(1), { tEnd: 1, steps: 100 }).yFinal; // ≈ e⁻¹
  * ```
  */
-export const euler = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(EULER);
+export const createEuler = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(EULER);
+
+/**
+ * The same factory as {@link createEuler}, under its old lowercase name.
+ *
+ * @deprecated Use createEuler; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * euler(); // same as createEuler()
+ * ```
+ */
+export const euler = createEuler;
 
 /**
  * Explicit midpoint: y₁ = y + h f(t + h/2, y + h/2 f(t, y)). Order 2. Runge (1895).
  *
  * @example
  * ```ts
- * integrate(midpoint(), problem, y0, { tEnd: 1, steps: 100 });
+ * integrate(createMidpoint(), problem, y0, { tEnd: 1, steps: 100 });
  * ```
  */
-export const midpoint = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(MIDPOINT);
+export const createMidpoint = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(MIDPOINT);
+
+/**
+ * The same factory as {@link createMidpoint}, under its old lowercase name.
+ *
+ * @deprecated Use createMidpoint; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * midpoint(); // same as createMidpoint()
+ * ```
+ */
+export const midpoint = createMidpoint;
 
 /**
  * Heun's method: y₁ = y + h/2 (k₁ + k₂), k₂ = f(t + h, y + h k₁). Order 2. Heun (1900).
  *
  * @example
  * ```ts
- * integrate(heun(), problem, y0, { tEnd: 1, steps: 100 });
+ * integrate(createHeun(), problem, y0, { tEnd: 1, steps: 100 });
  * ```
  */
-export const heun = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(HEUN);
+export const createHeun = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(HEUN);
+
+/**
+ * The same factory as {@link createHeun}, under its old lowercase name.
+ *
+ * @deprecated Use createHeun; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * heun(); // same as createHeun()
+ * ```
+ */
+export const heun = createHeun;
 
 /**
  * Ralston's method: k₂ = f(t + 2h/3, y + 2h/3 k₁), y₁ = y + h(k₁/4 + 3k₂/4). Order 2. Ralston (1962).
  *
  * @example
  * ```ts
- * integrate(ralston(), problem, y0, { tEnd: 1, steps: 100 });
+ * integrate(createRalston(), problem, y0, { tEnd: 1, steps: 100 });
  * ```
  */
-export const ralston = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RALSTON);
+export const createRalston = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RALSTON);
+
+/**
+ * The same factory as {@link createRalston}, under its old lowercase name.
+ *
+ * @deprecated Use createRalston; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * ralston(); // same as createRalston()
+ * ```
+ */
+export const ralston = createRalston;
 
 /**
  * Classical Runge–Kutta: y₁ = y + h/6 (k₁ + 2k₂ + 2k₃ + k₄). Order 4. Kutta (1901).
  *
  * @example
  * ```ts
- * integrate(rk4(), problem, y0, { tEnd: 1, steps: 100 });
+ * integrate(createRk4(), problem, y0, { tEnd: 1, steps: 100 });
  * ```
  */
-export const rk4 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RK4);
+export const createRk4 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RK4);
+
+/**
+ * The same factory as {@link createRk4}, under its old lowercase name.
+ *
+ * @deprecated Use createRk4; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * rk4(); // same as createRk4()
+ * ```
+ */
+export const rk4 = createRk4;
 
 /**
  * Kutta's 3/8 rule: y₁ = y + h/8 (k₁ + 3k₂ + 3k₃ + k₄). Order 4. Kutta (1901).
  *
  * @example
  * ```ts
- * integrate(rk38(), problem, y0, { tEnd: 1, steps: 100 });
+ * integrate(createRk38(), problem, y0, { tEnd: 1, steps: 100 });
  * ```
  */
-export const rk38 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RK38);
+export const createRk38 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RK38);
+
+/**
+ * The same factory as {@link createRk38}, under its old lowercase name.
+ *
+ * @deprecated Use createRk38; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * rk38(); // same as createRk38()
+ * ```
+ */
+export const rk38 = createRk38;
 
 /**
  * Bogacki–Shampine 3(2): order 3 with an order-2 error estimate, FSAL (3 evaluations per
@@ -141,10 +213,22 @@ export const rk38 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRunge
  *
  * @example
  * ```ts
- * integrate(bs3(), problem, y0, { tEnd: 10, adaptive: { rtol: 1e-4, atol: 1e-7 } });
+ * integrate(createBs3(), problem, y0, { tEnd: 10, adaptive: { rtol: 1e-4, atol: 1e-7 } });
  * ```
  */
-export const bs3 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(BS3);
+export const createBs3 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(BS3);
+
+/**
+ * The same factory as {@link createBs3}, under its old lowercase name.
+ *
+ * @deprecated Use createBs3; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * bs3(); // same as createBs3()
+ * ```
+ */
+export const bs3 = createBs3;
 
 /**
  * Dormand–Prince 5(4) (DOPRI5, MATLAB's ode45, scipy's RK45): order 5 with an order-4 error
@@ -155,12 +239,24 @@ export const bs3 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeK
  * ```ts
  * import { integrate } from '@phaseflow/core';
  * import { arenstorf } from '@phaseflow/problems';
- * import { dopri5 } from '@phaseflow/runge-kutta';
+ * import { createDopri5 } from '@phaseflow/runge-kutta';
  * const { problem, y0, period } = arenstorf();
- * integrate(dopri5(), problem, y0(), { tEnd: period, adaptive: { rtol: 1e-10, atol: 1e-10 } }).yFinal;
+ * integrate(createDopri5(), problem, y0(), { tEnd: period, adaptive: { rtol: 1e-10, atol: 1e-10 } }).yFinal;
  * ```
  */
-export const dopri5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(DOPRI5);
+export const createDopri5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(DOPRI5);
+
+/**
+ * The same factory as {@link createDopri5}, under its old lowercase name.
+ *
+ * @deprecated Use createDopri5; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * dopri5(); // same as createDopri5()
+ * ```
+ */
+export const dopri5 = createDopri5;
 
 /**
  * Tsitouras 5(4) (Tsit5): order 5, FSAL, free 4th-order interpolant; usually a little more
@@ -168,10 +264,22 @@ export const dopri5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRun
  *
  * @example
  * ```ts
- * integrate(tsit5(), problem, y0, { tEnd: 10, adaptive: { rtol: 1e-8, atol: 1e-8 } });
+ * integrate(createTsit5(), problem, y0, { tEnd: 10, adaptive: { rtol: 1e-8, atol: 1e-8 } });
  * ```
  */
-export const tsit5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(TSIT5);
+export const createTsit5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(TSIT5);
+
+/**
+ * The same factory as {@link createTsit5}, under its old lowercase name.
+ *
+ * @deprecated Use createTsit5; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * tsit5(); // same as createTsit5()
+ * ```
+ */
+export const tsit5 = createTsit5;
 
 /**
  * DOP853: Dormand–Prince order 8 with Hairer's 5th/3rd-order combined error estimate
@@ -181,10 +289,22 @@ export const tsit5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRung
  *
  * @example
  * ```ts
- * integrate(dop853(), problem, y0, { tEnd: 20, adaptive: { rtol: 1e-12, atol: 1e-12 } });
+ * integrate(createDop853(), problem, y0, { tEnd: 20, adaptive: { rtol: 1e-12, atol: 1e-12 } });
  * ```
  */
-export const dop853 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(DOP853);
+export const createDop853 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(DOP853);
+
+/**
+ * The same factory as {@link createDop853}, under its old lowercase name.
+ *
+ * @deprecated Use createDop853; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * dop853(); // same as createDop853()
+ * ```
+ */
+export const dop853 = createDop853;
 
 /**
  * Every explicit Runge–Kutta method of this package by name, as factories — the record
@@ -197,14 +317,14 @@ export const dop853 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRun
  * ```
  */
 export const rungeKuttaMethods = {
-  euler: () => euler(),
-  midpoint: () => midpoint(),
-  heun: () => heun(),
-  ralston: () => ralston(),
-  rk4: () => rk4(),
-  rk38: () => rk38(),
-  bs3: () => bs3(),
-  dopri5: () => dopri5(),
-  tsit5: () => tsit5(),
-  dop853: () => dop853(),
+  euler: () => createEuler(),
+  midpoint: () => createMidpoint(),
+  heun: () => createHeun(),
+  ralston: () => createRalston(),
+  rk4: () => createRk4(),
+  rk38: () => createRk38(),
+  bs3: () => createBs3(),
+  dopri5: () => createDopri5(),
+  tsit5: () => createTsit5(),
+  dop853: () => createDop853(),
 } as const satisfies Record<string, () => RungeKuttaIntegrator>;

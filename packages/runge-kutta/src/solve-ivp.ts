@@ -160,9 +160,9 @@ function brent(f: (x: number) => number, a: number, b: number, fa: number, fb: n
  * @example
  * ```ts
  * import { bouncingBall } from '@phaseflow/problems';
- * import { dop853, solveIvp } from '@phaseflow/runge-kutta';
+ * import { createDop853, solveIvp } from '@phaseflow/runge-kutta';
  * const ball = bouncingBall();
- * const sol = solveIvp(dop853(), ball.problem, ball.y0(), { tEnd: 10, events: [ball.impact] });
+ * const sol = solveIvp(createDop853(), ball.problem, ball.y0(), { tEnd: 10, events: [ball.impact] });
  * sol.status;       // 'terminated'
  * sol.events[0]!.t; // √(2·h/g) ≈ 0.4515
  * ```
@@ -174,12 +174,14 @@ export function solveIvp<S = Float64Array>(
   options: SolveIvpOptions<S>,
 ): IvpSolution<S> {
   if (method === null || typeof method !== 'object' || typeof method.step !== 'function') {
-    invalid('method', 'a Runge–Kutta integrator such as dopri5()', method);
+    invalid('method', 'a Runge–Kutta integrator such as createDopri5()', method);
   }
   if (!method.adaptive || !method.properties.adaptive) {
-    throw new PhaseflowError('NOT_AVAILABLE', `method: ${method.name} has no error estimate; use bs3(), dopri5(), tsit5() or dop853()`, {
-      argument: 'method', expected: 'an embedded pair', received: method.name,
-    });
+    throw new PhaseflowError(
+      'NOT_AVAILABLE',
+      `method: ${method.name} has no error estimate; use createBs3(), createDopri5(), createTsit5() or createDop853()`,
+      { argument: 'method', expected: 'an embedded pair', received: method.name },
+    );
   }
   if (problem === null || typeof problem !== 'object' || problem.kind !== 'ode') {
     throw new PhaseflowError('UNSUPPORTED_PROBLEM', `problem: expected an ode problem (odeProblem(...)), received ${describeValue(problem)}`, {

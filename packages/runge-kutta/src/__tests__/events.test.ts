@@ -1,6 +1,6 @@
 import { isPhaseflowError, type Observer } from '@phaseflow/core';
 import { describe, expect, it } from 'vitest';
-import { dop853, dopri5, solveIvp, tsit5 } from '@phaseflow/runge-kutta';
+import { createDop853, createDopri5, createTsit5, solveIvp } from '@phaseflow/runge-kutta';
 import { bouncingBall, kepler } from '@phaseflow/problems';
 
 /** Kepler e = 0.5 as the first-order ODE z' = (p, −q/|q|³), and its exact solution. */
@@ -15,9 +15,9 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 
 describe('events', () => {
   it.each([
-    ['dopri5', dopri5()],
-    ['tsit5', tsit5()],
-    ['dop853', dop853()],
+    ['dopri5', createDopri5()],
+    ['tsit5', createTsit5()],
+    ['dop853', createDop853()],
   ] as const)('bouncing ball with %s: terminal impact, restart, 8 impacts at the closed-form times to 1e-10', (_, m) => {
     const ball = bouncingBall({ height: 2, restitution: 0.8 });
     const exact = ball.impactTimes(8);
@@ -39,7 +39,7 @@ describe('events', () => {
   });
   it('Poincaré section q₂ = 0 on the Kepler orbit: direction up finds only perihelia (t = 2πk), down only aphelia, to 1e-10', () => {
     const k = keplerOde();
-    const sol = solveIvp(dop853(), k.problem, k.y0(), {
+    const sol = solveIvp(createDop853(), k.problem, k.y0(), {
       tEnd: 20,
       rtol: 1e-13,
       atol: 1e-13,
@@ -66,7 +66,7 @@ describe('events', () => {
   });
   it('both-direction events and saveAt times up to a terminal event', () => {
     const k = keplerOde();
-    const sol = solveIvp(dopri5(), k.problem, k.y0(), {
+    const sol = solveIvp(createDopri5(), k.problem, k.y0(), {
       tEnd: 20,
       rtol: 1e-10,
       atol: 1e-10,
@@ -80,7 +80,7 @@ describe('events', () => {
   it('an event function returning NaN is a coded error naming the event and t', () => {
     const k = keplerOde();
     try {
-      solveIvp(dopri5(), k.problem, k.y0(), { tEnd: 5, events: [{ g: (t) => (t > 1 ? NaN : 1) }] });
+      solveIvp(createDopri5(), k.problem, k.y0(), { tEnd: 5, events: [{ g: (t) => (t > 1 ? NaN : 1) }] });
       expect.unreachable();
     } catch (e) {
       expect(isPhaseflowError(e, 'INVALID_EVENT_VALUE')).toBe(true);
@@ -88,7 +88,7 @@ describe('events', () => {
     }
     const bad = (ev: unknown) => {
       try {
-        solveIvp(dopri5(), k.problem, k.y0(), { tEnd: 5, events: [ev as never] });
+        solveIvp(createDopri5(), k.problem, k.y0(), { tEnd: 5, events: [ev as never] });
       } catch (e) {
         return isPhaseflowError(e) ? e.code : 'other';
       }
@@ -102,7 +102,7 @@ describe('events', () => {
     const k = keplerOde();
     let seen = 0;
     const stopper: Observer = { name: 'stop-at-10', on: { step: (e, c) => (++seen, e.step >= 10 && c.stop('enough')) } };
-    const sol = solveIvp(dopri5(), k.problem, k.y0(), { tEnd: 20, rtol: 1e-8, atol: 1e-8, observers: [stopper] });
+    const sol = solveIvp(createDopri5(), k.problem, k.y0(), { tEnd: 20, rtol: 1e-8, atol: 1e-8, observers: [stopper] });
     expect(sol.status).toBe('stopped');
     expect(sol.reason).toBe('enough');
     expect(seen).toBe(10);
@@ -110,7 +110,7 @@ describe('events', () => {
     const ac = new AbortController();
     const aborter: Observer = { name: 'abort', on: { step: (e) => e.step === 3 && ac.abort() } };
     try {
-      solveIvp(dopri5(), k.problem, k.y0(), { tEnd: 20, observers: [aborter], signal: ac.signal });
+      solveIvp(createDopri5(), k.problem, k.y0(), { tEnd: 20, observers: [aborter], signal: ac.signal });
       expect.unreachable();
     } catch (e) {
       expect(isPhaseflowError(e, 'ABORTED')).toBe(true);
