@@ -14,15 +14,13 @@ import { invalid } from '@phaseflow/core';
  * ```
  */
 export function fnv1a(array: Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array): string {
-  if (
-    !(
-      array instanceof Float64Array ||
-      array instanceof Float32Array ||
-      array instanceof Int32Array ||
-      array instanceof Uint32Array ||
-      array instanceof Uint8Array
-    )
-  ) {
+  if (!(
+    array instanceof Float64Array ||
+    array instanceof Float32Array ||
+    array instanceof Int32Array ||
+    array instanceof Uint32Array ||
+    array instanceof Uint8Array
+  )) {
     invalid('array', 'a Float64Array, Float32Array, Int32Array, Uint32Array or Uint8Array', array);
   }
   const width = array.BYTES_PER_ELEMENT;
