@@ -26,3 +26,5 @@ export { magnus4 } from './methods/magnus.js';
 export { lieMethods } from './methods/index.js';
 export { freeRigidBody, heavyTop, precessingRotation, rotationAboutAxis } from './problems.js';
 export type { HeavyTop, LieReference } from './problems.js';
+export { createCayleyParametrization, createExponentialParametrization, createHouseholderParametrization } from './parametrizations.js';
+export type { OrthogonalParametrization } from './parametrizations.js';
