@@ -110,11 +110,11 @@ function checkProbe(name: GpuBackendName, kernel: unknown, result: unknown): voi
 
 function checkName(argument: string, name: unknown): GpuBackendName {
   if (typeof name !== 'string' || !(KNOWN_GPU_BACKENDS as readonly string[]).includes(name)) {
-    throw new PhaseflowError(
-      'NOT_AVAILABLE',
-      `${argument}: unknown backend ${describeValue(name)}; known backends are ${KNOWN_GPU_BACKENDS.join(', ')}`,
-      { argument, expected: `one of ${KNOWN_GPU_BACKENDS.join(', ')}`, received: describeValue(name) },
-    );
+    throw new PhaseflowError('NOT_AVAILABLE', `${argument}: unknown backend ${describeValue(name)}; known backends are ${KNOWN_GPU_BACKENDS.join(', ')}`, {
+      argument,
+      expected: `one of ${KNOWN_GPU_BACKENDS.join(', ')}`,
+      received: describeValue(name),
+    });
   }
   return name as GpuBackendName;
 }

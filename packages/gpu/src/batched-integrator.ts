@@ -121,6 +121,10 @@ export interface BatchedIntegrator extends Integrator<BatchedProblem, BatchedSta
   advanceAsync(t: number, y: BatchedState, h: number, n: number, out?: BatchedState): Promise<BatchedState>;
   /** The Float64 reference: the family's integrator on the same field, in Float64 on the CPU. */
   float64Reference(): Float64Reference;
+  /** One step: an `advance` of one step (one launch). */
+  step(problem: BatchedProblem, t: number, y: BatchedState, h: number, out?: BatchedState): BatchedState;
+  /** n steps of size h from (t, y) in ⌈n / stepsPerLaunch⌉ launches, the state read back once per launch. */
+  advance(problem: BatchedProblem, t: number, y: BatchedState, h: number, n: number, out?: BatchedState): BatchedState;
   /** Release the kernels (the backend's gpu.js instance stays). */
   destroy(): void;
 }
@@ -131,7 +135,11 @@ export const MAX_COMPONENTS = 64;
 /** Numbers a launch keeps per member (state, parameters) times members: the webasm memory of one kernel. */
 const MAX_NUMBERS = 2 ** 28;
 
-function readParameters(argument: string, rows: unknown, members: number | undefined): { members: number; count: number; values: Float32Array; rows64: Float64Array } {
+function readParameters(
+  argument: string,
+  rows: unknown,
+  members: number | undefined,
+): { members: number; count: number; values: Float32Array; rows64: Float64Array } {
   if (rows === undefined) {
     if (members === undefined) invalid('options.members', 'the number of members (or options.parameters, one row per member)', members);
     return { members, count: 0, values: new Float32Array(members), rows64: new Float64Array(0) };
@@ -153,11 +161,15 @@ function readParameters(argument: string, rows: unknown, members: number | undef
   for (let m = 0; m < B; m++) {
     const row = rows[m] as FieldVector;
     if (row === null || typeof row !== 'object' || row.length !== P) {
-      throw new PhaseflowError('SHAPE_MISMATCH', `${argument}[${m}]: expected ${P} parameters (as row 0), received ${row === null || typeof row !== 'object' ? typeof row : `length ${row.length}`}`, {
-        argument: `${argument}[${m}]`,
-        expected: `length ${P}`,
-        received: String((row as FieldVector | null)?.length),
-      });
+      throw new PhaseflowError(
+        'SHAPE_MISMATCH',
+        `${argument}[${m}]: expected ${P} parameters (as row 0), received ${row === null || typeof row !== 'object' ? typeof row : `length ${row.length}`}`,
+        {
+          argument: `${argument}[${m}]`,
+          expected: `length ${P}`,
+          received: String((row as FieldVector | null)?.length),
+        },
+      );
     }
     for (let k = 0; k < P; k++) {
       const v = row[k];
@@ -181,7 +193,10 @@ function compileSources(method: BatchedMethod, field: unknown, dimension: number
   const groups = componentGroups(D);
   if (method.kind === 'runge-kutta') {
     const parsed = parseField('options.field', field, { minParams: 2, maxParams: 3, entries: dimension });
-    return { fields: [parsed], sources: groups.map(([from, to]) => rungeKuttaKernel('options.field', parsed, method.tableau, method.stages, D, parameters, from, to)) };
+    return {
+      fields: [parsed],
+      sources: groups.map(([from, to]) => rungeKuttaKernel('options.field', parsed, method.tableau, method.stages, D, parameters, from, to)),
+    };
   }
   const f = field as BatchedSeparableField | null;
   if (f === null || typeof f !== 'object' || typeof f.dVdq !== 'function') {
@@ -249,19 +264,22 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
   const method = resolveBatchedMethod('options.method', o.method);
   const dimension = checkInteger('options.dimension', o.dimension, { min: 1 });
   const D = method.kind === 'splitting' ? 2 * dimension : dimension;
-  if (D > MAX_COMPONENTS) limitExceeded(method.kind === 'splitting' ? 'options.dimension (×2 for (q, p))' : 'options.dimension', 'limit on components per member', D, MAX_COMPONENTS);
+  if (D > MAX_COMPONENTS)
+    limitExceeded(method.kind === 'splitting' ? 'options.dimension (×2 for (q, p))' : 'options.dimension', 'limit on components per member', D, MAX_COMPONENTS);
   const members = o.members === undefined ? undefined : checkInteger('options.members', o.members, { min: 1 });
   const params = readParameters('options.parameters', o.parameters, members);
   const B = params.members;
   const P = params.count;
   const Pc = Math.max(P, 1);
-  if (B * (D + Pc) > MAX_NUMBERS) limitExceeded('options.members', `limit on members × (components + parameters) = ${MAX_NUMBERS} numbers`, B, Math.floor(MAX_NUMBERS / (D + Pc)));
+  if (B * (D + Pc) > MAX_NUMBERS)
+    limitExceeded('options.members', `limit on members × (components + parameters) = ${MAX_NUMBERS} numbers`, B, Math.floor(MAX_NUMBERS / (D + Pc)));
   const stepsPerLaunch = o.stepsPerLaunch === undefined ? 4096 : checkInteger('options.stepsPerLaunch', o.stepsPerLaunch, { min: 1 });
   if (o.energy !== undefined) checkFunction('options.energy', o.energy);
   if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0)) invalid('options.name', 'a non-empty string', o.name);
   const backend = resolveBackend('options.backend', o.backend);
   const maxTexture = (backend.gpu.Kernel as unknown as { features?: { maxTextureSize?: number } }).features?.maxTextureSize;
-  if (maxTexture !== undefined && B > maxTexture * maxTexture) limitExceeded('options.members', `${backend.name} output texture limit (maxTextureSize²)`, B, maxTexture * maxTexture);
+  if (maxTexture !== undefined && B > maxTexture * maxTexture)
+    limitExceeded('options.members', `${backend.name} output texture limit (maxTextureSize²)`, B, maxTexture * maxTexture);
 
   const compiled = compileSources(method, o.field, dimension, P);
   const groups = componentGroups(D);
@@ -304,7 +322,8 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
 
   const checkState = (argument: string, y: unknown): BatchedState => {
     const s = y as BatchedState | null;
-    if (s === null || typeof s !== 'object' || !(s.values instanceof Float32Array)) invalid(argument, `a BatchedState of ${B} × ${D} (integrator.state(...))`, y);
+    if (s === null || typeof s !== 'object' || !(s.values instanceof Float32Array))
+      invalid(argument, `a BatchedState of ${B} × ${D} (integrator.state(...))`, y);
     if (s.members !== B || s.components !== D || s.values.length !== B * D) {
       throw new PhaseflowError('SHAPE_MISMATCH', `${argument}: expected ${B} members × ${D} components, received ${s.members} × ${s.components}`, {
         argument,
@@ -321,11 +340,15 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
 
   const run = (y: BatchedState, t: number, h: number, n: number, out: BatchedState): BatchedState => {
     if (backend.asynchronous) {
-      throw new PhaseflowError('NOT_AVAILABLE', `${integrator.name}: ${backend.name} kernels are asynchronous; use advanceAsync (core's integrate needs a synchronous backend)`, {
-        argument: 'backend',
-        expected: 'a synchronous backend (webgl2, headlessgl, webasm, cpu)',
-        received: backend.name,
-      });
+      throw new PhaseflowError(
+        'NOT_AVAILABLE',
+        `${integrator.name}: ${backend.name} kernels are asynchronous; use advanceAsync (core's integrate needs a synchronous backend)`,
+        {
+          argument: 'backend',
+          expected: 'a synchronous backend (webgl2, headlessgl, webasm, cpu)',
+          received: backend.name,
+        },
+      );
     }
     let src = y.values;
     let done = 0;
@@ -433,7 +456,8 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
     },
     async advanceAsync(t, y, h, n, out) {
       checkFinite('t', t);
-      if (typeof h !== 'number' || !Number.isFinite(h) || h === 0) invalid('h', 'a finite, non-zero step', h, typeof h === 'number' && !Number.isFinite(h) ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+      if (typeof h !== 'number' || !Number.isFinite(h) || h === 0)
+        invalid('h', 'a finite, non-zero step', h, typeof h === 'number' && !Number.isFinite(h) ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
       checkInteger('n', n, { min: 0 });
       const s = checkState('y', y);
       const target = outState(s, out);
@@ -497,14 +521,16 @@ function float64Reference(method: BatchedMethod, field: unknown, dimension: numb
   }
   const f = field as BatchedSeparableField;
   const d = dimension;
-  const perMember = (g: (x: FieldVector, p: FieldVector) => number[]) => (x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array => {
-    const p = rows();
-    for (let m = 0; m < B; m++) {
-      const r = g(x.subarray(m * d, m * d + d), p.subarray(m * P, m * P + P));
-      for (let i = 0; i < d; i++) out[m * d + i] = r[i]!;
-    }
-    return out;
-  };
+  const perMember =
+    (g: (x: FieldVector, p: FieldVector) => number[]) =>
+    (x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array => {
+      const p = rows();
+      for (let m = 0; m < B; m++) {
+        const r = g(x.subarray(m * d, m * d + d), p.subarray(m * P, m * P + P));
+        for (let i = 0; i < d; i++) out[m * d + i] = r[i]!;
+      }
+      return out;
+    };
   const problem = separableHamiltonian({
     dVdq: perMember(f.dVdq),
     dTdp: f.dTdp ? perMember(f.dTdp) : (p: Float64Array, out: Float64Array = new Float64Array(p.length)): Float64Array => (out.set(p), out),

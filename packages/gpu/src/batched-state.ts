@@ -24,13 +24,18 @@ export interface BatchedSpace extends StateOps<BatchedState> {
 
 function checkShape(space: BatchedSpace, argument: string, y: unknown): BatchedState {
   const s = y as BatchedState | null;
-  if (s === null || typeof s !== 'object' || !(s.values instanceof Float32Array)) invalid(argument, 'a BatchedState { members, components, values: Float32Array }', y);
+  if (s === null || typeof s !== 'object' || !(s.values instanceof Float32Array))
+    invalid(argument, 'a BatchedState { members, components, values: Float32Array }', y);
   if (s.members !== space.members || s.components !== space.components || s.values.length !== space.members * space.components) {
-    throw new PhaseflowError('SHAPE_MISMATCH', `${argument}: expected ${space.members} members × ${space.components} components, received ${s.members} × ${s.components} (${s.values.length} numbers)`, {
-      argument,
-      expected: `${space.members} × ${space.components}`,
-      received: `${s.members} × ${s.components}`,
-    });
+    throw new PhaseflowError(
+      'SHAPE_MISMATCH',
+      `${argument}: expected ${space.members} members × ${space.components} components, received ${s.members} × ${s.components} (${s.values.length} numbers)`,
+      {
+        argument,
+        expected: `${space.members} × ${space.components}`,
+        received: `${s.members} × ${s.components}`,
+      },
+    );
   }
   return s;
 }
@@ -57,17 +62,22 @@ export function createBatchedSpace(members: number, components: number): Batched
     create(values) {
       const out = new Float32Array(n);
       if (values !== undefined) {
-        if (values === null || typeof values !== 'object' || typeof values.length !== 'number') invalid('values', `${n} numbers or ${members} rows of ${components}`, values);
+        if (values === null || typeof values !== 'object' || typeof values.length !== 'number')
+          invalid('values', `${n} numbers or ${members} rows of ${components}`, values);
         if (values.length === members && n !== members && typeof values[0] === 'object') {
           const rows = values as readonly ArrayLike<number>[];
           for (let m = 0; m < members; m++) {
             const row = rows[m];
             if (row === null || typeof row !== 'object' || row.length !== components) {
-              throw new PhaseflowError('SHAPE_MISMATCH', `values[${m}]: expected ${components} components, received ${row === null || typeof row !== 'object' ? typeof row : `length ${row.length}`}`, {
-                argument: `values[${m}]`,
-                expected: `length ${components}`,
-                received: String((row as ArrayLike<number> | null)?.length),
-              });
+              throw new PhaseflowError(
+                'SHAPE_MISMATCH',
+                `values[${m}]: expected ${components} components, received ${row === null || typeof row !== 'object' ? typeof row : `length ${row.length}`}`,
+                {
+                  argument: `values[${m}]`,
+                  expected: `length ${components}`,
+                  received: String((row as ArrayLike<number> | null)?.length),
+                },
+              );
             }
             for (let i = 0; i < components; i++) out[m * components + i] = row[i]!;
           }
@@ -75,11 +85,15 @@ export function createBatchedSpace(members: number, components: number): Batched
           const flat = values as ArrayLike<number>;
           for (let i = 0; i < n; i++) out[i] = flat[i]!;
         } else {
-          throw new PhaseflowError('SHAPE_MISMATCH', `values: expected ${n} numbers (${members} × ${components}) or ${members} rows, received length ${values.length}`, {
-            argument: 'values',
-            expected: `length ${n} or ${members} rows`,
-            received: `length ${values.length}`,
-          });
+          throw new PhaseflowError(
+            'SHAPE_MISMATCH',
+            `values: expected ${n} numbers (${members} × ${components}) or ${members} rows, received length ${values.length}`,
+            {
+              argument: 'values',
+              expected: `length ${n} or ${members} rows`,
+              received: `length ${values.length}`,
+            },
+          );
         }
       }
       return { members, components, values: out };

@@ -33,7 +33,10 @@ function tokenize(argument: string, source: string): Token[] {
       nl = false;
     } else if (m[4] === undefined) nl ||= m[0].includes('\n');
     else {
-      fieldNotCompilable(argument, `unexpected character ${JSON.stringify(m[4])} (strings, template literals and regular expressions are not in the kernel subset)`);
+      fieldNotCompilable(
+        argument,
+        `unexpected character ${JSON.stringify(m[4])} (strings, template literals and regular expressions are not in the kernel subset)`,
+      );
     }
     if (TOKEN.lastIndex >= source.length) break;
   }
@@ -72,7 +75,8 @@ function readParams(argument: string, tokens: readonly Token[], open: number): {
   for (let j = open + 1; j < close; j++) {
     const t = tokens[j]!;
     if (t.kind === 'id') params.push(t.text);
-    else if (t.text !== ',') fieldNotCompilable(argument, `parameters must be plain names (no defaults, destructuring or rest), found ${JSON.stringify(t.text)}`);
+    else if (t.text !== ',')
+      fieldNotCompilable(argument, `parameters must be plain names (no defaults, destructuring or rest), found ${JSON.stringify(t.text)}`);
   }
   return { params, next: close + 1 };
 }
@@ -85,6 +89,7 @@ function readParams(argument: string, tokens: readonly Token[], open: number): {
 export function parseField(argument: string, fn: unknown, options: { minParams: number; maxParams: number; entries: number }): ParsedField {
   if (typeof fn !== 'function') fieldNotCompilable(argument, `expected a function, received ${fn === null ? 'null' : typeof fn}`);
   const source = Function.prototype.toString.call(fn);
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) fieldNotCompilable(argument, 'could not read the function source (it is native or bound)');
   const tokens = tokenize(argument, source);
   let i = 0;
   let params: string[] = [];
@@ -105,7 +110,7 @@ export function parseField(argument: string, fn: unknown, options: { minParams: 
   } else if (tokens[0]?.kind === 'id' && at(1) === '(') {
     ({ params, next: i } = readParams(argument, tokens, 1));
   } else {
-    fieldNotCompilable(argument, 'could not read the function source (is it native or bound?)');
+    fieldNotCompilable(argument, 'could not read the function source');
   }
   if (at(i) === '{') {
     const end = closing(tokens, i);
@@ -204,7 +209,12 @@ function rewrite(argument: string, field: ParsedField, tokens: readonly Token[],
  * kernel variables and its own local names made unique by `suffix` (one per inlining site, so
  * a kernel can inline a field once per stage without clashing declarations).
  */
-export function inlineField(argument: string, field: ParsedField, bindings: readonly (Binding | undefined)[], suffix: string): { prelude: string; items: string[] } {
+export function inlineField(
+  argument: string,
+  field: ParsedField,
+  bindings: readonly (Binding | undefined)[],
+  suffix: string,
+): { prelude: string; items: string[] } {
   return {
     prelude: rewrite(argument, field, field.prelude, bindings, suffix),
     items: field.items.map((item) => rewrite(argument, field, item, bindings, suffix)),

@@ -1,3 +1,4 @@
+import './errors.js';
 export { KNOWN_GPU_BACKENDS, chooseGpuBackend, kernelBackend, useBestGpuBackend } from './backend.js';
 export type { GpuBackend, GpuBackendName, GpuBackendOptions } from './backend.js';
 export { createBatchedSpace, nonFiniteMembers } from './batched-state.js';

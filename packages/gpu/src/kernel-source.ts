@@ -37,7 +37,12 @@ function footer(from: number, to: number, names: (i: number) => string): string[
 
 /** y ← y + Δ with the compensation eᵢ (all f32: wasm and WGSL do not reassociate). */
 function compensated(target: string, i: number, increment: string, tmp: string): string[] {
-  return [`const ${tmp}d = ${increment} + pf_e${i};`, `const ${tmp}w = ${target} + ${tmp}d;`, `pf_e${i} = ${tmp}d - (${tmp}w - ${target});`, `${target} = ${tmp}w;`];
+  return [
+    `const ${tmp}d = ${increment} + pf_e${i};`,
+    `const ${tmp}w = ${target} + ${tmp}d;`,
+    `pf_e${i} = ${tmp}d - (${tmp}w - ${target});`,
+    `${target} = ${tmp}w;`,
+  ];
 }
 
 const wrap = (lines: string[]) => `function (${KERNEL_ARGUMENTS.join(', ')}) {\n  ${lines.join('\n  ')}\n}`;
@@ -46,7 +51,16 @@ const wrap = (lines: string[]) => `function (${KERNEL_ARGUMENTS.join(', ')}) {\n
  * An explicit Runge–Kutta step, kᵢ = f(t + cᵢh, y + h Σⱼ aᵢⱼkⱼ), y₁ = y + h Σᵢ bᵢkᵢ, for the
  * members' components [from, to).
  */
-export function rungeKuttaKernel(argument: string, field: ParsedField, tableau: ButcherTableau, stages: number, components: number, parameters: number, from: number, to: number): string {
+export function rungeKuttaKernel(
+  argument: string,
+  field: ParsedField,
+  tableau: ButcherTableau,
+  stages: number,
+  components: number,
+  parameters: number,
+  from: number,
+  to: number,
+): string {
   const y = (i: number) => `pf_y${i}`;
   const lines = header(components, parameters, y);
   lines.push('const pf_t = pf_t0 + pf_jf * pf_h;');
@@ -75,7 +89,10 @@ export function rungeKuttaKernel(argument: string, field: ParsedField, tableau: 
     items.forEach((item, i) => lines.push(`const pf_k${s}_${i} = ${item};`));
   }
   for (let i = 0; i < components; i++) {
-    const terms = tableau.b.slice(0, stages).map((b, s) => (b === 0 ? '' : `${f(b)} * pf_k${s}_${i}`)).filter((x) => x !== '');
+    const terms = tableau.b
+      .slice(0, stages)
+      .map((b, s) => (b === 0 ? '' : `${f(b)} * pf_k${s}_${i}`))
+      .filter((x) => x !== '');
     lines.push(...compensated(y(i), i, `pf_h * (${terms.join(' + ')})`, `pf_u${i}`));
   }
   lines.push(...footer(from, to, y));
@@ -106,14 +123,24 @@ export function splittingKernel(
     if (op.flow === 'drift') {
       let g = (i: number) => `pf_v${i}`;
       if (dTdp) {
-        const { prelude, items } = inlineField(`${argument}.dTdp`, dTdp, [{ kind: 'array', length: dimension, name: (k) => `pf_v${k}`, what: 'the momenta' }, params], `o${o}`);
+        const { prelude, items } = inlineField(
+          `${argument}.dTdp`,
+          dTdp,
+          [{ kind: 'array', length: dimension, name: (k) => `pf_v${k}`, what: 'the momenta' }, params],
+          `o${o}`,
+        );
         if (prelude.trim().length > 0) lines.push(prelude);
         items.forEach((item, i) => lines.push(`const pf_g${o}_${i} = ${item};`));
         g = (i: number) => `pf_g${o}_${i}`;
       }
       for (let i = 0; i < dimension; i++) lines.push(...compensated(`pf_q${i}`, i, `(${tau}) * ${g(i)}`, `pf_u${o}_${i}`));
     } else {
-      const { prelude, items } = inlineField(`${argument}.dVdq`, dVdq, [{ kind: 'array', length: dimension, name: (k) => `pf_q${k}`, what: 'the positions' }, params], `o${o}`);
+      const { prelude, items } = inlineField(
+        `${argument}.dVdq`,
+        dVdq,
+        [{ kind: 'array', length: dimension, name: (k) => `pf_q${k}`, what: 'the positions' }, params],
+        `o${o}`,
+      );
       if (prelude.trim().length > 0) lines.push(prelude);
       items.forEach((item, i) => lines.push(`const pf_g${o}_${i} = ${item};`));
       for (let i = 0; i < dimension; i++) lines.push(...compensated(`pf_v${i}`, dimension + i, `-(${tau}) * pf_g${o}_${i}`, `pf_u${o}_${i}`));

@@ -73,11 +73,15 @@ function checkTableau(argument: string, t: ButcherTableau): number {
   for (let i = 0; i < s; i++) {
     const row = checkFiniteArray<ArrayLike<number>>(`${argument}.a[${i}]`, t.a[i]);
     if (row.length > i) {
-      throw new PhaseflowError('UNSUPPORTED_PROBLEM', `${argument}: row a[${i}] has ${row.length} entries; only explicit (strictly lower-triangular) tableaux run in a kernel`, {
-        argument: `${argument}.a[${i}]`,
-        expected: `at most ${i} entries`,
-        received: String(row.length),
-      });
+      throw new PhaseflowError(
+        'UNSUPPORTED_PROBLEM',
+        `${argument}: row a[${i}] has ${row.length} entries; only explicit (strictly lower-triangular) tableaux run in a kernel`,
+        {
+          argument: `${argument}.a[${i}]`,
+          expected: `at most ${i} entries`,
+          received: String(row.length),
+        },
+      );
     }
   }
   let stages = s;
@@ -100,7 +104,14 @@ function checkTableau(argument: string, t: ButcherTableau): number {
 export function resolveBatchedMethod(argument: string, value: unknown): BatchedMethod {
   if (isTableau(value)) {
     const stages = checkTableau(argument, value);
-    return { kind: 'runge-kutta', name: value.name, order: value.order, tableau: value, stages, reference: createRungeKutta(value) as unknown as AnyIntegrator };
+    return {
+      kind: 'runge-kutta',
+      name: value.name,
+      order: value.order,
+      tableau: value,
+      stages,
+      reference: createRungeKutta(value) as unknown as AnyIntegrator,
+    };
   }
   const integrator = resolveIntegrator(argument, value, rungeKuttaMethods, splittingMethods, ALIASES);
   const tableau = (integrator as { tableau?: unknown }).tableau;
