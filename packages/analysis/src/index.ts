@@ -15,3 +15,23 @@ export type { LocalExponents, LyapunovOptions, LyapunovRenormaliseEvent, Lyapuno
 export { kaplanYorkeDimension } from './kaplan-yorke.js';
 export { echoStateMap, rateRnn } from './rnn.js';
 export type { EchoStateMapOptions, EchoStateReservoir, RateRnn, RateRnnOptions } from './rnn.js';
+export {
+  erdosRenyiGraph,
+  gaussianFrequencies,
+  kuramoto,
+  kuramotoCriticalCoupling,
+  kuramotoOrderParameter,
+  kuramotoSweep,
+  lorentzianFrequencies,
+  orderParameter,
+  randomPhases,
+} from './kuramoto.js';
+export type {
+  FrequencyDistribution,
+  FrequencySampling,
+  KuramotoOptions,
+  KuramotoProblem,
+  KuramotoSweepOptions,
+  KuramotoSweepPoint,
+  OrderParameter,
+} from './kuramoto.js';
