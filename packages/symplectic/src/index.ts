@@ -8,6 +8,7 @@ export {
   createKahanLi8,
   createLeapfrog,
   createMcLachlan4,
+  createMcLachlanAtela4,
   createMcLachlanAtela5,
   createRuth3,
   createSofroniouSpaletta10,
@@ -16,6 +17,7 @@ export {
   createYoshida6,
   splittingMethods,
 } from './methods.js';
+export type { FirstSubFlow, LeapfrogOptions, StormerVerletOptions, SymplecticEulerOptions } from './methods.js';
 export { compose, suzukiFractal, tripleJump } from './composition.js';
 export type { ComposeOptions } from './composition.js';
 export { createGaussLegendre, createGaussLegendre4, createGaussLegendre6, createImplicitMidpoint } from './implicit.js';

@@ -2,7 +2,7 @@
  * The explicit symplectic methods, each a factory returning a fresh integrator (with its own
  * scratch buffers). Coefficients: ./coefficients.ts.
  */
-import { checkOneOf, checkOptions } from '@phaseflow/core';
+import { checkOneOf, checkOptions, invalid } from '@phaseflow/core';
 import {
   CALVO_SANZ_SERNA4,
   KAHAN_LI6_HALF,
@@ -19,43 +19,90 @@ import { createSplittingMethod, verletCompositionCoefficients, type SplittingInt
 
 const HLW = 'Hairer, Lubich & Wanner, Geometric Numerical Integration, 2nd ed., Springer (2006)';
 
+/** Which sub-flow a splitting step starts with: the kick (p ← p − h∂V/∂q) or the drift (q ← q + h∂T/∂p). */
+export type FirstSubFlow = 'kick' | 'drift';
+
+/**
+ * Read `options.first`, or the deprecated option that said the same thing in other words
+ * (`legacy` maps its values to kick/drift). Both given and disagreeing is an error.
+ */
+function firstSubFlow<V extends string>(
+  first: unknown,
+  legacyKey: string,
+  legacy: unknown,
+  values: Readonly<Record<V, FirstSubFlow>>,
+  fallback: FirstSubFlow,
+): FirstSubFlow {
+  const fromFirst = first === undefined ? undefined : checkOneOf('options.first', first, ['kick', 'drift'] as const);
+  const fromLegacy = legacy === undefined ? undefined : values[checkOneOf(`options.${legacyKey}`, legacy, Object.keys(values) as V[])];
+  if (fromFirst !== undefined && fromLegacy !== undefined && fromFirst !== fromLegacy) {
+    invalid(`options.${legacyKey}`, `a value that agrees with options.first = '${fromFirst}' (or options.${legacyKey} left out)`, legacy);
+  }
+  return fromFirst ?? fromLegacy ?? fallback;
+}
+
+/** Options of {@link createSymplecticEuler}. */
+export interface SymplecticEulerOptions {
+  /** `'kick'` (default): kick then drift; `'drift'`: drift then kick. */
+  readonly first?: FirstSubFlow;
+  /**
+   * The same choice in the old words: `'kick-drift'` is `first: 'kick'`, `'drift-kick'` is `first: 'drift'`.
+   *
+   * @deprecated Use `first`; removed in the next minor
+   */
+  readonly variant?: 'kick-drift' | 'drift-kick';
+}
+
 /**
  * Symplectic Euler, order 1, symplectic, not symmetric (the two variants are each other's
  * adjoint).
  *
- * - `'kick-drift'` (default): pₙ₊₁ = pₙ − h∂V/∂q(qₙ), qₙ₊₁ = qₙ + h∂T/∂p(pₙ₊₁)
- * - `'drift-kick'`: qₙ₊₁ = qₙ + h∂T/∂p(pₙ), pₙ₊₁ = pₙ − h∂V/∂q(qₙ₊₁)
+ * - `first: 'kick'` (default, name `symplectic-euler-kick-drift`): pₙ₊₁ = pₙ − h∂V/∂q(qₙ), qₙ₊₁ = qₙ + h∂T/∂p(pₙ₊₁)
+ * - `first: 'drift'` (name `symplectic-euler-drift-kick`): qₙ₊₁ = qₙ + h∂T/∂p(pₙ), pₙ₊₁ = pₙ − h∂V/∂q(qₙ₊₁)
  *
  * Source: de Vogelaere (1956); Hairer, Lubich & Wanner, GNI §VI.3, eq. (3.1).
  *
  * @example
  * ```ts
  * import { pendulum } from '@phaseflow/problems';
- * const euler = createSymplecticEuler({ variant: 'drift-kick' });
+ * const euler = createSymplecticEuler({ first: 'drift' });
  * const sol = integrate(euler, pendulum().problem, pendulum().y0(), { tEnd: 10, h: 0.01 });
  * ```
  */
-export function createSymplecticEuler<S = Float64Array>(options: { variant?: 'kick-drift' | 'drift-kick' } = {}): SplittingIntegrator<S> {
-  const o = checkOptions('options', options, ['variant']);
-  const variant = o.variant === undefined ? 'kick-drift' : checkOneOf('options.variant', o.variant, ['kick-drift', 'drift-kick'] as const);
+export function createSymplecticEuler<S = Float64Array>(options: SymplecticEulerOptions = {}): SplittingIntegrator<S> {
+  const o = checkOptions('options', options, ['first', 'variant']);
+  const first = firstSubFlow(o.first, 'variant', o.variant, { 'kick-drift': 'kick', 'drift-kick': 'drift' }, 'kick');
   return createSplittingMethod<S>({
-    name: `symplectic-euler-${variant}`,
+    name: first === 'kick' ? 'symplectic-euler-kick-drift' : 'symplectic-euler-drift-kick',
     order: 1,
     a: [1],
     b: [1],
-    first: variant === 'kick-drift' ? 'kick' : 'drift',
+    first,
     reference: `de Vogelaere (1956); ${HLW}, §VI.3`,
   });
+}
+
+/** Options of {@link createStormerVerlet}. */
+export interface StormerVerletOptions {
+  /** `'kick'` (default): velocity Verlet, kick–drift–kick; `'drift'`: position Verlet, drift–kick–drift. */
+  readonly first?: FirstSubFlow;
+  /**
+   * The same choice in the old words: `'velocity'` is `first: 'kick'`, `'position'` is `first: 'drift'`.
+   *
+   * @deprecated Use `first`; removed in the next minor
+   */
+  readonly form?: 'velocity' | 'position';
 }
 
 /**
  * Störmer–Verlet (leapfrog), order 2, symplectic and symmetric.
  *
- * - `'velocity'` (kick–drift–kick, default): p½ = p − (h/2)V'(q), q₁ = q + hT'(p½), p₁ = p½ − (h/2)V'(q₁)
- * - `'position'` (drift–kick–drift): q½ = q + (h/2)T'(p), p₁ = p − hV'(q½), q₁ = q½ + (h/2)T'(p₁)
+ * - `first: 'kick'` (velocity Verlet, kick–drift–kick, default): p½ = p − (h/2)V'(q), q₁ = q + hT'(p½), p₁ = p½ − (h/2)V'(q₁)
+ * - `first: 'drift'` (position Verlet, drift–kick–drift): q½ = q + (h/2)T'(p), p₁ = p − hV'(q½), q₁ = q½ + (h/2)T'(p₁)
  *
  * The position form needs one force evaluation per step, the velocity form two (no value is
- * cached between steps, so a step is a pure function of its input).
+ * cached between steps, so a step is a pure function of its input). The integrator names stay
+ * `stormer-verlet-velocity` and `stormer-verlet-position`.
  *
  * Source: Störmer (1907), Verlet (1967); Hairer, Lubich & Wanner, "Geometric numerical
  * integration illustrated by the Störmer–Verlet method", Acta Numerica 12 (2003).
@@ -68,27 +115,41 @@ export function createSymplecticEuler<S = Float64Array>(options: { variant?: 'ki
  * const sol = integrate(verlet, problem, y0(), { tEnd: 100, h: 0.01 });
  * ```
  */
-export function createStormerVerlet<S = Float64Array>(options: { form?: 'velocity' | 'position' } = {}): SplittingIntegrator<S> {
-  const o = checkOptions('options', options, ['form']);
-  const form = o.form === undefined ? 'velocity' : checkOneOf('options.form', o.form, ['velocity', 'position'] as const);
-  return form === 'velocity'
+export function createStormerVerlet<S = Float64Array>(options: StormerVerletOptions = {}): SplittingIntegrator<S> {
+  const o = checkOptions('options', options, ['first', 'form']);
+  return stormerVerlet<S>(firstSubFlow(o.first, 'form', o.form, { velocity: 'kick', position: 'drift' }, 'kick'));
+}
+
+function stormerVerlet<S>(first: FirstSubFlow): SplittingIntegrator<S> {
+  return first === 'kick'
     ? createSplittingMethod<S>({ name: 'stormer-verlet-velocity', order: 2, a: [1, 0], b: [0.5, 0.5], first: 'kick', reference: `Verlet (1967); ${HLW}, §I.1.4` })
     : createSplittingMethod<S>({ name: 'stormer-verlet-position', order: 2, a: [0.5, 0.5], b: [1, 0], first: 'drift', reference: `Störmer (1907); ${HLW}, §I.1.4` });
 }
 
+/** Options of {@link createLeapfrog}. */
+export interface LeapfrogOptions {
+  /** `'kick'` (default): kick–drift–kick; `'drift'`: drift–kick–drift. */
+  readonly first?: FirstSubFlow;
+  /**
+   * The same choice in the old words: `'kdk'` is `first: 'kick'`, `'dkd'` is `first: 'drift'`.
+   *
+   * @deprecated Use `first`; removed in the next minor
+   */
+  readonly variant?: 'kdk' | 'dkd';
+}
+
 /**
- * Leapfrog by its kick/drift order: `'kdk'` is velocity Verlet, `'dkd'` position Verlet (see
- * {@link createStormerVerlet}).
+ * Leapfrog by which sub-flow goes first: `first: 'kick'` (KDK) is velocity Verlet,
+ * `first: 'drift'` (DKD) position Verlet (see {@link createStormerVerlet}).
  *
  * @example
  * ```ts
- * const lf = createLeapfrog({ variant: 'dkd' });
+ * const lf = createLeapfrog({ first: 'drift' });
  * ```
  */
-export function createLeapfrog<S = Float64Array>(options: { variant?: 'kdk' | 'dkd' } = {}): SplittingIntegrator<S> {
-  const o = checkOptions('options', options, ['variant']);
-  const v = o.variant === undefined ? 'kdk' : checkOneOf('options.variant', o.variant, ['kdk', 'dkd'] as const);
-  return createStormerVerlet<S>({ form: v === 'kdk' ? 'velocity' : 'position' });
+export function createLeapfrog<S = Float64Array>(options: LeapfrogOptions = {}): SplittingIntegrator<S> {
+  const o = checkOptions('options', options, ['first', 'variant']);
+  return stormerVerlet<S>(firstSubFlow(o.first, 'variant', o.variant, { kdk: 'kick', dkd: 'drift' }, 'kick'));
 }
 
 /**
@@ -140,12 +201,24 @@ export function createCandyRozmus4<S = Float64Array>(): SplittingIntegrator<S> {
  *
  * @example
  * ```ts
- * const m4 = createMcLachlan4();
+ * const m4 = createMcLachlanAtela4();
  * ```
  */
-export function createMcLachlan4<S = Float64Array>(): SplittingIntegrator<S> {
+export function createMcLachlanAtela4<S = Float64Array>(): SplittingIntegrator<S> {
   return createSplittingMethod<S>({ name: 'mclachlan-atela4', order: 4, ...MCLACHLAN_ATELA4, first: 'kick', reference: 'McLachlan & Atela, Nonlinearity 5 (1992) 541' });
 }
+
+/**
+ * The same factory as {@link createMcLachlanAtela4}, under its old name.
+ *
+ * @deprecated Use createMcLachlanAtela4; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * createMcLachlan4(); // same as createMcLachlanAtela4()
+ * ```
+ */
+export const createMcLachlan4 = createMcLachlanAtela4;
 
 /**
  * Calvo & Sanz-Serna's 5-stage fourth-order method, kick first. Symplectic, not symmetric.
@@ -248,13 +321,13 @@ export function createSofroniouSpaletta10<S = Float64Array>(): SplittingIntegrat
 
 /** Every explicit method of this package by name, as factories (for tables, benches, reports). @example `for (const [name, make] of Object.entries(splittingMethods)) make();` */
 export const splittingMethods = {
-  'symplectic-euler-kick-drift': () => createSymplecticEuler({ variant: 'kick-drift' }),
-  'symplectic-euler-drift-kick': () => createSymplecticEuler({ variant: 'drift-kick' }),
-  'stormer-verlet-velocity': () => createStormerVerlet({ form: 'velocity' }),
-  'stormer-verlet-position': () => createStormerVerlet({ form: 'position' }),
+  'symplectic-euler-kick-drift': () => createSymplecticEuler({ first: 'kick' }),
+  'symplectic-euler-drift-kick': () => createSymplecticEuler({ first: 'drift' }),
+  'stormer-verlet-velocity': () => createStormerVerlet({ first: 'kick' }),
+  'stormer-verlet-position': () => createStormerVerlet({ first: 'drift' }),
   ruth3: () => createRuth3(),
   'forest-ruth4': () => createForestRuth4(),
-  'mclachlan-atela4': () => createMcLachlan4(),
+  'mclachlan-atela4': () => createMcLachlanAtela4(),
   'calvo-sanz-serna4': () => createCalvoSanzSerna4(),
   'mclachlan-atela5': () => createMcLachlanAtela5(),
   yoshida6: () => createYoshida6(),

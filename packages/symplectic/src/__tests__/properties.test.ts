@@ -10,7 +10,7 @@ import {
   createStormerVerlet,
   splittingMethods,
 } from '@phaseflow/symplectic';
-import { harmonicOscillator, henonHeiles, kepler, outerSolarSystem, pendulum } from '@phaseflow/problems';
+import { doublePendulum, harmonicOscillator, henonHeiles, kepler, outerSolarSystem, pendulum } from '@phaseflow/problems';
 
 const code = (fn: () => unknown): string => {
   try {
@@ -70,7 +70,7 @@ describe('Hénon–Heiles, dt = 0.01 (shortened run; the 1e6-step run is in the 
   }
 
   it('classical RK4 at the same step drifts (the check above can fail)', async () => {
-    const { rk4 } = await import('@phaseflow/runge-kutta');
+    const { createRk4 } = await import('@phaseflow/runge-kutta');
     const { odeProblem } = await import('@phaseflow/core');
     const f = odeProblem<Float64Array>((_t, z, out = new Float64Array(4)) => {
       const [x, y, px, py] = z as unknown as [number, number, number, number];
@@ -81,7 +81,7 @@ describe('Hénon–Heiles, dt = 0.01 (shortened run; the 1e6-step run is in the 
       return out;
     }, { energy: (z) => hh.energy({ q: z.subarray(0, 2), p: z.subarray(2) }) });
     const energy = createEnergyObserver({ every: 10 });
-    integrate(rk4<Float64Array>(), f, Float64Array.of(0.1, 0, 0, 0.5), { tEnd: 200, h: 0.05, observers: [energy] });
+    integrate(createRk4<Float64Array>(), f, Float64Array.of(0.1, 0, 0, 0.5), { tEnd: 200, h: 0.05, observers: [energy] });
     const r = energy.report();
     expect(Math.abs(r.driftSlope) * 200).toBeGreaterThan(0.5 * r.maxRelativeError);
   });
@@ -106,6 +106,17 @@ describe('Gauss–Legendre', () => {
       const r = energy.report();
       expect(r.maxRelativeError).toBeLessThan(m.order === 2 ? 5e-3 : 1e-5);
       expect(Math.abs(r.driftSlope) * 100).toBeLessThan(0.5 * r.maxRelativeError + 1e-14);
+    }
+  });
+
+  it('runs the non-separable double pendulum as a general Hamiltonian: energy bounded, no drift', () => {
+    const dp = doublePendulum({ q0: [1, -0.5] });
+    for (const m of [createImplicitMidpoint(), createGaussLegendre4()]) {
+      const energy = createEnergyObserver();
+      integrate(m, dp.problem, dp.y0(), { tEnd: 50, h: 0.01, observers: [energy] });
+      const r = energy.report();
+      expect(r.maxRelativeError).toBeLessThan(m.order === 2 ? 1e-3 : 1e-7);
+      expect(Math.abs(r.driftSlope) * 50).toBeLessThan(0.5 * r.maxRelativeError + 1e-14);
     }
   });
 
