@@ -115,7 +115,7 @@ describe('Gauss–Legendre', () => {
       const energy = createEnergyObserver();
       integrate(m, dp.problem, dp.y0(), { tEnd: 50, h: 0.01, observers: [energy] });
       const r = energy.report();
-      expect(r.maxRelativeError).toBeLessThan(m.order === 2 ? 1e-3 : 1e-7);
+      expect(r.maxRelativeError).toBeLessThan(m.order === 2 ? 1e-4 : 1e-8); // measured 3.8e-5, 1.9e-9
       expect(Math.abs(r.driftSlope) * 50).toBeLessThan(0.5 * r.maxRelativeError + 1e-14);
     }
   });
