@@ -1,3 +1,0 @@
-import { phaseflowVitestConfig } from '../../vitest.shared.ts';
-
-export default phaseflowVitestConfig();
