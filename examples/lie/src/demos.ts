@@ -5,8 +5,8 @@
  * stops being orthogonal and its axis leaves the unit sphere.
  */
 import { integrate, type Demo } from '@phaseflow/core';
-import { heavyTop, rkmk4, SO3 } from '@phaseflow/lie';
-import { rk4 } from '@phaseflow/runge-kutta';
+import { heavyTop, createRkmk4, SO3 } from '@phaseflow/lie';
+import { createRk4 } from '@phaseflow/runge-kutta';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 type F = Float64Array;
@@ -24,8 +24,8 @@ const heavyTopDemo: Demo = {
     const every = 10;
     const E0 = top.energy(top.y0());
     const runs = [
-      { label: 'RKMK4 (Lie group)', solve: () => integrate(rkmk4(), top.problem, top.y0(), { tEnd, steps, save: { every } }) },
-      { label: 'RK4 on the embedding R^12', solve: () => integrate(rk4<F>(), top.embedded, top.y0(), { tEnd, steps, save: { every } }) },
+      { label: 'RKMK4 (Lie group)', solve: () => integrate(createRkmk4(), top.problem, top.y0(), { tEnd, steps, save: { every } }) },
+      { label: 'RK4 on the embedding R^12', solve: () => integrate(createRk4<F>(), top.embedded, top.y0(), { tEnd, steps, save: { every } }) },
     ];
     const orbitRows: { method: string; x: number; y: number; i: number }[] = [];
     const defectRows: { method: string; t: number; defect: number }[] = [];

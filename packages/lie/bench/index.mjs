@@ -6,8 +6,8 @@
 //   (Y' = Â(t)·Y, the precessing rotation) and on the heavy top (ℝ¹²);
 // - ‖RᵀR − I‖ after 10⁶ steps of the heavy top: RKMK4 against RK4 on the embedding.
 import { integrate, odeProblem } from '@phaseflow/core';
-import { heavyTop, precessingRotation, rkmk4, SO3 } from '@phaseflow/lie';
-import { rk4 } from '@phaseflow/runge-kutta';
+import { heavyTop, precessingRotation, createRkmk4, SO3 } from '@phaseflow/lie';
+import { createRk4 } from '@phaseflow/runge-kutta';
 
 function timeIt(fn, minMs = 300) {
   const runs = [];
@@ -124,8 +124,8 @@ const stepCost = (label, method, problem, y0) => {
   const { out, ms } = timeIt(() => integrate(method, problem, y0, { tEnd: pr.tEnd, steps: STEPS }).yFinal);
   return { label, nsPerStep: (ms * 1e6) / STEPS, defect: SO3.defect(out.subarray(0, 9)) };
 };
-const rkmkSO3 = stepCost('RKMK4 on SO(3)', rkmk4(), pr.problem, pr.y0());
-const rkR9 = stepCost('RK4 in R^9', rk4(), flat, pr.y0());
+const rkmkSO3 = stepCost('RKMK4 on SO(3)', createRkmk4(), pr.problem, pr.y0());
+const rkR9 = stepCost('RK4 in R^9', createRk4(), flat, pr.y0());
 const top = heavyTop();
 const TOP_STEPS = 4000;
 const topCost = (method, problem) => {
@@ -134,7 +134,7 @@ const topCost = (method, problem) => {
 };
 const step = {
   precessingRotation: { h, steps: STEPS, rkmk4: rkmkSO3, rk4: rkR9, ratio: rkmkSO3.nsPerStep / rkR9.nsPerStep },
-  heavyTop: { rkmk4NsPerStep: topCost(rkmk4(), top.problem), rk4R12NsPerStep: topCost(rk4(), top.embedded) },
+  heavyTop: { rkmk4NsPerStep: topCost(createRkmk4(), top.problem), rk4R12NsPerStep: topCost(createRk4(), top.embedded) },
 };
 step.heavyTop.ratio = step.heavyTop.rkmk4NsPerStep / step.heavyTop.rk4R12NsPerStep;
 
@@ -142,10 +142,10 @@ step.heavyTop.ratio = step.heavyTop.rkmk4NsPerStep / step.heavyTop.rk4R12NsPerSt
 const LONG = 1_000_000;
 const hLong = 1e-4;
 let t0 = performance.now();
-const lie = integrate(rkmk4(), top.problem, top.y0(), { tEnd: LONG * hLong, steps: LONG }).yFinal;
+const lie = integrate(createRkmk4(), top.problem, top.y0(), { tEnd: LONG * hLong, steps: LONG }).yFinal;
 const lieMs = performance.now() - t0;
 t0 = performance.now();
-const emb = integrate(rk4(), top.embedded, top.y0(), { tEnd: LONG * hLong, steps: LONG }).yFinal;
+const emb = integrate(createRk4(), top.embedded, top.y0(), { tEnd: LONG * hLong, steps: LONG }).yFinal;
 const embMs = performance.now() - t0;
 const E0 = top.energy(top.y0());
 const longRun = {

@@ -78,9 +78,9 @@ export interface HeavyTop {
  * @example
  * ```ts
  * import { integrate } from '@phaseflow/core';
- * import { heavyTop, rkmk4 } from '@phaseflow/lie';
+ * import { heavyTop, createRkmk4 } from '@phaseflow/lie';
  * const top = heavyTop();
- * const end = integrate(rkmk4(), top.problem, top.y0(), { tEnd: top.tEnd, h: 1e-4 }).yFinal;
+ * const end = integrate(createRkmk4(), top.problem, top.y0(), { tEnd: top.tEnd, h: 1e-4 }).yFinal;
  * top.energy(end) - top.energy(top.y0()); // below 1e-10 (E ≈ 1019)
  * ```
  */
@@ -283,9 +283,9 @@ export function rotationAboutAxis(options: { u0?: ArrayLike<number>; tEnd?: numb
  * @example
  * ```ts
  * import { integrate } from '@phaseflow/core';
- * import { magnus4, precessingRotation } from '@phaseflow/lie';
+ * import { createMagnus4, precessingRotation } from '@phaseflow/lie';
  * const ref = precessingRotation();
- * integrate(magnus4(), ref.problem, ref.y0(), { tEnd: ref.tEnd, steps: 64 }).yFinal; // ≈ ref.exact(2)
+ * integrate(createMagnus4(), ref.problem, ref.y0(), { tEnd: ref.tEnd, steps: 64 }).yFinal; // ≈ ref.exact(2)
  * ```
  */
 export function precessingRotation(options: { a?: ArrayLike<number>; alpha?: number; tEnd?: number } = {}): LieReference {

@@ -32,7 +32,7 @@ function defectOf<Y>(ref: ReferenceProblem<Y>, defect?: (y: Y) => number): ((y: 
  *
  * @example
  * ```ts
- * const r = checkStaysOnManifold(rkmk4(), precessingRotation(), { steps: 10_000 });
+ * const r = checkStaysOnManifold(createRkmk4(), precessingRotation(), { steps: 10_000 });
  * r.measured?.defect; // ≈ 1e-15
  * ```
  */
@@ -90,8 +90,8 @@ export interface LieConformanceOptions<Y = unknown> extends Omit<ConformanceOpti
  * @example
  * ```ts
  * import { lieIntegratorConformance } from '@phaseflow/testkit';
- * import { precessingRotation, rkmk4 } from '@phaseflow/lie';
- * const report = lieIntegratorConformance(rkmk4(), { problems: [precessingRotation()] });
+ * import { precessingRotation, createRkmk4 } from '@phaseflow/lie';
+ * const report = lieIntegratorConformance(createRkmk4(), { problems: [precessingRotation()] });
  * report.ok; // true
  * ```
  */

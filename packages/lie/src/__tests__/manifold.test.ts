@@ -1,5 +1,5 @@
 import { createRandom, integrate } from '@phaseflow/core';
-import { createLieStateOps, createSO, createSphere, leftTranslations, lieProblem, rkmk4, SE3, SO2, SO3, type LieGroup } from '@phaseflow/lie';
+import { createLieStateOps, createSO, createSphere, leftTranslations, lieProblem, createRkmk4, SE3, SO2, SO3, type LieGroup } from '@phaseflow/lie';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { describe, expect, it } from 'vitest';
 import { added, diff, norm, relErr, scaled } from './helpers.js';
@@ -72,7 +72,7 @@ describe('StateOps over group elements', () => {
   it('integrate saves group states as independent copies and observers see them', () => {
     const spin = lieProblem({ manifold: SO3, linear: true, generator: (_t, _R, out = new Float64Array(3)) => (out.set([0, 0, 1]), out) });
     const seen: number[] = [];
-    const sol = integrate(rkmk4(), spin, SO3.identity(), {
+    const sol = integrate(createRkmk4(), spin, SO3.identity(), {
       tEnd: Math.PI,
       steps: 8,
       save: 'steps',

@@ -144,8 +144,8 @@ function checkScheme(s: CommutatorFreeScheme): void {
  * @example
  * ```ts
  * import { CF4, createCommutatorFree } from '@phaseflow/lie';
- * const cf4 = createCommutatorFree(CF4);
- * cf4.exponentials; // 5
+ * const createCf4 = createCommutatorFree(CF4);
+ * createCf4.exponentials; // 5
  * ```
  */
 export function createCommutatorFree(scheme: CommutatorFreeScheme): LieIntegrator {
@@ -213,37 +213,37 @@ export function createCommutatorFree(scheme: CommutatorFreeScheme): LieIntegrato
  *
  * @example
  * ```ts
- * integrate(crouchGrossman2(), problem, y0, { tEnd: 1, steps: 200 });
+ * integrate(createCrouchGrossman2(), problem, y0, { tEnd: 1, steps: 200 });
  * ```
  */
-export const crouchGrossman2 = (): LieIntegrator => createCommutatorFree(CG2);
+export const createCrouchGrossman2 = (): LieIntegrator => createCommutatorFree(CG2);
 
 /**
  * Crouch–Grossman order 3 ({@link CG3}).
  *
  * @example
  * ```ts
- * integrate(crouchGrossman3(), problem, y0, { tEnd: 1, steps: 100 });
+ * integrate(createCrouchGrossman3(), problem, y0, { tEnd: 1, steps: 100 });
  * ```
  */
-export const crouchGrossman3 = (): LieIntegrator => createCommutatorFree(CG3);
+export const createCrouchGrossman3 = (): LieIntegrator => createCommutatorFree(CG3);
 
 /**
  * Commutator-free order 3 ({@link CF3}).
  *
  * @example
  * ```ts
- * integrate(cf3(), problem, y0, { tEnd: 1, steps: 100 });
+ * integrate(createCf3(), problem, y0, { tEnd: 1, steps: 100 });
  * ```
  */
-export const cf3 = (): LieIntegrator => createCommutatorFree(CF3);
+export const createCf3 = (): LieIntegrator => createCommutatorFree(CF3);
 
 /**
  * Commutator-free order 4 ({@link CF4}).
  *
  * @example
  * ```ts
- * integrate(cf4(), problem, y0, { tEnd: 1, steps: 50 });
+ * integrate(createCf4(), problem, y0, { tEnd: 1, steps: 50 });
  * ```
  */
-export const cf4 = (): LieIntegrator => createCommutatorFree(CF4);
+export const createCf4 = (): LieIntegrator => createCommutatorFree(CF4);

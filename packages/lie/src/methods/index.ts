@@ -1,7 +1,7 @@
 /** Every Lie-group integrator of this package by name, as factories (for `resolveIntegrator`). */
-import { cf3, cf4, crouchGrossman2, crouchGrossman3 } from './commutator-free.js';
-import { magnus4 } from './magnus.js';
-import { lieEuler, rkmk2, rkmk3, rkmk4 } from './rkmk.js';
+import { createCf3, createCf4, createCrouchGrossman2, createCrouchGrossman3 } from './commutator-free.js';
+import { createMagnus4 } from './magnus.js';
+import { createLieEuler, createRkmk2, createRkmk3, createRkmk4 } from './rkmk.js';
 
 /**
  * The Lie-group methods by name, as factories: the record core's `resolveIntegrator`
@@ -15,13 +15,13 @@ import { lieEuler, rkmk2, rkmk3, rkmk4 } from './rkmk.js';
  * ```
  */
 export const lieMethods = {
-  'lie-euler': () => lieEuler(),
-  rkmk2: () => rkmk2(),
-  rkmk3: () => rkmk3(),
-  rkmk4: () => rkmk4(),
-  'crouch-grossman2': () => crouchGrossman2(),
-  'crouch-grossman3': () => crouchGrossman3(),
-  cf3: () => cf3(),
-  cf4: () => cf4(),
-  magnus4: () => magnus4(),
+  'lie-euler': () => createLieEuler(),
+  rkmk2: () => createRkmk2(),
+  rkmk3: () => createRkmk3(),
+  rkmk4: () => createRkmk4(),
+  'crouch-grossman2': () => createCrouchGrossman2(),
+  'crouch-grossman3': () => createCrouchGrossman3(),
+  cf3: () => createCf3(),
+  cf4: () => createCf4(),
+  magnus4: () => createMagnus4(),
 } as const;

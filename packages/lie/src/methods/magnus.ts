@@ -24,13 +24,13 @@ const K = Math.sqrt(3) / 12;
  * @example
  * ```ts
  * import { integrate } from '@phaseflow/core';
- * import { SO3, lieProblem, magnus4 } from '@phaseflow/lie';
+ * import { SO3, lieProblem, createMagnus4 } from '@phaseflow/lie';
  * const p = lieProblem({ manifold: SO3, linear: true,
  *   generator: (t, _R, out = new Float64Array(3)) => (out.set([Math.cos(t), Math.sin(t), 1]), out) });
- * integrate(magnus4(), p, SO3.identity(), { tEnd: 1, steps: 20 });
+ * integrate(createMagnus4(), p, SO3.identity(), { tEnd: 1, steps: 20 });
  * ```
  */
-export function magnus4(): LieIntegrator {
+export function createMagnus4(): LieIntegrator {
   let work: Work | undefined;
   const one = (problem: LieProblem, t: number, h: number, out: F): F => {
     const w = work!;
@@ -47,7 +47,7 @@ export function magnus4(): LieIntegrator {
     if (problem.linear !== true) {
       throw new PhaseflowError(
         'UNSUPPORTED_PROBLEM',
-        `magnus4 solves linear problems Y' = A(t)Y only; this problem's generator depends on the state (problem.linear is not true)`,
+        `createMagnus4 solves linear problems Y' = A(t)Y only; this problem's generator depends on the state (problem.linear is not true)`,
         {
           argument: 'problem',
           expected: 'a lie problem with linear: true',

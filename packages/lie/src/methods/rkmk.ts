@@ -170,10 +170,10 @@ export function createRkmk(tableau: ButcherTableau, options: RkmkOptions = {}): 
  *
  * @example
  * ```ts
- * integrate(lieEuler(), problem, y0, { tEnd: 1, steps: 1000 });
+ * integrate(createLieEuler(), problem, y0, { tEnd: 1, steps: 1000 });
  * ```
  */
-export const lieEuler = (): RkmkIntegrator => createRkmk(EULER, { name: 'lie-euler' });
+export const createLieEuler = (): RkmkIntegrator => createRkmk(EULER, { name: 'lie-euler' });
 
 /**
  * RKMK2 on the explicit midpoint rule: y₁ = exp(h·A(t + h/2, exp(h/2·A(t, y₀))·y₀))·y₀.
@@ -181,10 +181,10 @@ export const lieEuler = (): RkmkIntegrator => createRkmk(EULER, { name: 'lie-eul
  *
  * @example
  * ```ts
- * integrate(rkmk2(), problem, y0, { tEnd: 1, steps: 200 });
+ * integrate(createRkmk2(), problem, y0, { tEnd: 1, steps: 200 });
  * ```
  */
-export const rkmk2 = (): RkmkIntegrator => createRkmk(MIDPOINT, { name: 'rkmk2' });
+export const createRkmk2 = (): RkmkIntegrator => createRkmk(MIDPOINT, { name: 'rkmk2' });
 
 /**
  * RKMK3 on the Bogacki–Shampine weights (Ralston's third-order method once the FSAL stage is
@@ -192,10 +192,10 @@ export const rkmk2 = (): RkmkIntegrator => createRkmk(MIDPOINT, { name: 'rkmk2' 
  *
  * @example
  * ```ts
- * integrate(rkmk3(), problem, y0, { tEnd: 1, steps: 100 });
+ * integrate(createRkmk3(), problem, y0, { tEnd: 1, steps: 100 });
  * ```
  */
-export const rkmk3 = (): RkmkIntegrator => createRkmk(BS3, { name: 'rkmk3' });
+export const createRkmk3 = (): RkmkIntegrator => createRkmk(BS3, { name: 'rkmk3' });
 
 /**
  * RKMK4 on classical Runge–Kutta: order 4, four stages, dexp⁻¹ ≈ I − ½ad_u + (1/12)ad_u².
@@ -203,9 +203,9 @@ export const rkmk3 = (): RkmkIntegrator => createRkmk(BS3, { name: 'rkmk3' });
  * @example
  * ```ts
  * import { integrate } from '@phaseflow/core';
- * import { heavyTop, rkmk4 } from '@phaseflow/lie';
+ * import { heavyTop, createRkmk4 } from '@phaseflow/lie';
  * const top = heavyTop();
- * integrate(rkmk4(), top.problem, top.y0(), { tEnd: 0.4, h: 1e-4 }).yFinal;
+ * integrate(createRkmk4(), top.problem, top.y0(), { tEnd: 0.4, h: 1e-4 }).yFinal;
  * ```
  */
-export const rkmk4 = (): RkmkIntegrator => createRkmk(RK4, { name: 'rkmk4' });
+export const createRkmk4 = (): RkmkIntegrator => createRkmk(RK4, { name: 'rkmk4' });
