@@ -35,3 +35,9 @@ export type {
   KuramotoSweepPoint,
   OrderParameter,
 } from './kuramoto.js';
+export { lanczos } from './lanczos.js';
+export type { LanczosOptions, LanczosResult, SymmetricOperator } from './lanczos.js';
+export { denseHessian, hessianEigenvalues, hessianVectorProduct, mseLoss } from './hessian.js';
+export type { DifferentiableNetwork, GradientFunction, HessianEigenvalues, HessianOptions, Loss } from './hessian.js';
+export { createSharpnessObserver } from './sharpness.js';
+export type { SharpnessObserver, SharpnessObserverOptions, SharpnessRecord } from './sharpness.js';
