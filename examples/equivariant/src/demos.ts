@@ -1,0 +1,3 @@
+import type { Demo } from '@phaseflow/core';
+
+export const demos: readonly Demo[] = [];

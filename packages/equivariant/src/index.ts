@@ -1,0 +1,1 @@
+export { equivariantVersion } from './version.js';
