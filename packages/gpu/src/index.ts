@@ -16,3 +16,9 @@ export type {
 export { batchedMethodNames } from './methods.js';
 export type { SubFlow } from './methods.js';
 export { FLOAT32_EPSILON } from './precision.js';
+export { createEnsembleMlp } from './ensemble-mlp.js';
+export type { EnsembleActivation, EnsembleMlp, EnsembleMlpOptions, EnsembleOutput } from './ensemble-mlp.js';
+export { createBatchedReservoir } from './batched-reservoir.js';
+export type { BatchedReservoir, BatchedReservoirOptions, BatchedReservoirRunOptions, ReservoirWeights } from './batched-reservoir.js';
+export { createBatchedGram } from './batched-gram.js';
+export type { BatchedGram, BatchedGramOptions } from './batched-gram.js';
