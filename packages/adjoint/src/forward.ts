@@ -19,7 +19,7 @@ import type { Schedule } from './schedule.js';
  * `schedule.checkFinite` and a state becomes NaN/Inf.
  * @example
  * ```ts
- * const { states } = solveForward(backend, y0, { t0: 0, times: [1], steps: [20], adjointIntegrator: rk4(), checkFinite: true });
+ * const { states } = solveForward(backend, y0, { t0: 0, times: [1], steps: [20], adjointIntegrator: createRk4(), checkFinite: true });
  * ```
  */
 export function solveForward<S>(be: FieldBackend<S>, y0: S, s: Schedule): { states: S[]; steps: number } {

@@ -10,7 +10,7 @@ import type { AdaptiveOptions, AnyIntegrator } from '@phaseflow/core';
  *
  * @example
  * ```ts
- * const schedule: Schedule = { t0: 0, times: [0.5, 1], steps: stepsFor(0, [0.5, 1], 0.05), adjointIntegrator: rk4(), checkFinite: true };
+ * const schedule: Schedule = { t0: 0, times: [0.5, 1], steps: stepsFor(0, [0.5, 1], 0.05), adjointIntegrator: createRk4(), checkFinite: true };
  * ```
  */
 export interface Schedule {

@@ -84,7 +84,7 @@ export function accumulate(x: Traced, v: Float64Array, s = 1): void {
  * const tape = createTape();
  * const space = tracedSpace(tape);
  * const problem = odeProblem<Traced>((t, y) => tape.record(f(y.v), (g) => accumulate(y, vjp(y.v, g))), { space });
- * const y1 = rk4<Traced>().step(problem, 0, tape.leaf(y0), 0.1);
+ * const y1 = createRk4<Traced>().step(problem, 0, tape.leaf(y0), 0.1);
  * ```
  */
 export function tracedSpace(tape: Tape): VectorSpace<Traced> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom, float64Space, isPhaseflowError, odeProblem, partitionedProblem, type AnyIntegrator } from '@phaseflow/core';
-import { rk4 } from '@phaseflow/runge-kutta';
+import { createRk4 } from '@phaseflow/runge-kutta';
 import { createLeapfrog } from '@phaseflow/symplectic';
 import {
   accumulate,
@@ -180,7 +180,7 @@ const theta0 = rng.fillNormal(new Float64Array(P), 0, 0.7);
 const y0 = Float64Array.of(0.4, -0.3, 0.8, 0.2);
 const times = [0.5, 1];
 const targets = times.map(() => rng.fillNormal(new Float64Array(D)));
-const schedule = (h: number): Schedule => ({ t0: 0, times, steps: stepsFor(0, times, h), adjointIntegrator: rk4() as unknown as AnyIntegrator, checkFinite: true });
+const schedule = (h: number): Schedule => ({ t0: 0, times, steps: stepsFor(0, times, h), adjointIntegrator: createRk4() as unknown as AnyIntegrator, checkFinite: true });
 
 /** L = Σₖ ‖y(tₖ) − targetₖ‖² and its gradient (∂L/∂θ, ∂L/∂y0) by `mode`. */
 function gradients(theta: Float64Array, x: Float64Array, integrator: AnyIntegrator, partitioned: boolean, h: number, mode: GradientMode) {
@@ -223,7 +223,7 @@ describe('gradient engine (Float64)', () => {
     ['reversible', 'leapfrog', 1e-8],
   ] as const)('%s through %s agrees with central finite differences in θ and y0', (mode, name, tol) => {
     const leapfrog = name === 'leapfrog';
-    const integrator = (leapfrog ? createLeapfrog() : rk4()) as unknown as AnyIntegrator;
+    const integrator = (leapfrog ? createLeapfrog() : createRk4()) as unknown as AnyIntegrator;
     const fd = finiteDifferences(integrator, leapfrog, 0.02);
     const g = gradients(theta0, y0, integrator, leapfrog, 0.02, mode);
     expect(relErr(g.dtheta, fd.dtheta)).toBeLessThan(tol);
@@ -231,7 +231,7 @@ describe('gradient engine (Float64)', () => {
   });
 
   it('the adjoint gradient converges to the discrete one as O(h⁴) with rk4', () => {
-    const integrator = rk4() as unknown as AnyIntegrator;
+    const integrator = createRk4() as unknown as AnyIntegrator;
     const gap = [0.1, 0.05].map((h) => relErr(gradients(theta0, y0, integrator, false, h, 'adjoint').dtheta, gradients(theta0, y0, integrator, false, h, 'backprop').dtheta));
     expect(Math.log2(gap[0]! / gap[1]!)).toBeGreaterThan(3.5);
   });
@@ -268,7 +268,7 @@ describe('gradient engine (Float64)', () => {
     const theta = theta0.slice();
     theta[4] = NaN; // c₀: the velocity becomes NaN at the first evaluation
     const tape = createTape();
-    const integrator = rk4() as unknown as AnyIntegrator;
+    const integrator = createRk4() as unknown as AnyIntegrator;
     let error: unknown;
     try {
       solveForward(testBackend(theta, integrator, false, tape, new Float64Array(P)), tape.leaf(y0.slice()), schedule(0.25));
@@ -317,7 +317,7 @@ describe('the spaces', () => {
 
   it('field(θ, y) of the tests is what the backend evaluates', () => {
     const tape = createTape();
-    const be = testBackend(theta0, rk4() as unknown as AnyIntegrator, false, tape, new Float64Array(P));
+    const be = testBackend(theta0, createRk4() as unknown as AnyIntegrator, false, tape, new Float64Array(P));
     expect(Array.from(be.f(0, tape.leaf(y0)).v)).toEqual(Array.from(field(theta0, y0)));
   });
 });
