@@ -4,7 +4,7 @@
  * `spirals` classification toy: this is a trajectory of an ODE.
  */
 import { checkFiniteArray, checkInteger, checkOptions, checkPositive, integrate, invalid, odeProblem } from '@phaseflow/core';
-import { dopri5 } from '@phaseflow/runge-kutta';
+import { createDopri5 } from '@phaseflow/runge-kutta';
 
 /**
  * The true spiral field dy/dt = A y³, A = [[−0.1, 2], [−2, −0.1]], written into `out`.
@@ -57,7 +57,7 @@ export function spiralOdeData(options: SpiralOdeOptions = {}): SpiralOdeData {
   if (y0.length !== 2) invalid('options.initial', 'a state of 2 numbers', o.initial, 'SHAPE_MISMATCH');
   const t = Float64Array.from({ length: n }, (_, i) => (i * tEnd) / (n - 1));
   const problem = odeProblem<Float64Array>((_t, y, out) => spiralOdeField(y, out ?? new Float64Array(2)));
-  const sol = integrate(dopri5<Float64Array>(), problem, y0, { tEnd, adaptive: { rtol: 1e-9, atol: 1e-10 }, save: { times: t } });
+  const sol = integrate(createDopri5<Float64Array>(), problem, y0, { tEnd, adaptive: { rtol: 1e-9, atol: 1e-10 }, save: { times: t } });
   const y = new Float64Array(2 * n);
   sol.y.forEach((s, i) => y.set(s, 2 * i));
   return { t, y };

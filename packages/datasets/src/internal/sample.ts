@@ -1,6 +1,6 @@
 /** Sampling an ODE on a regular time grid through core's `integrate` (private helper). */
 import { integrate, type OdeProblem } from '@phaseflow/core';
-import { rk4 } from '@phaseflow/runge-kutta';
+import { createRk4 } from '@phaseflow/runge-kutta';
 
 /**
  * Integrate `problem` from y0 with @phaseflow/runge-kutta's classical RK4 and return `samples`
@@ -15,7 +15,7 @@ export function sampleOde(
   substeps: number,
   transient = 0,
 ): { t: Float64Array; x: Float64Array } {
-  const method = rk4<Float64Array>();
+  const method = createRk4<Float64Array>();
   let start = y0;
   if (transient > 0) {
     const skip = Math.max(1, Math.round((transient / dt) * substeps));
