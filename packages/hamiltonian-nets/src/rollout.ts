@@ -5,7 +5,7 @@
  */
 import { checkFiniteArray, checkInteger, checkOptions, checkPositive, hamiltonianProblem, integrate, invalid, odeProblem, type AnyIntegrator, type PhaseState } from '@phaseflow/core';
 import type { Mlp64 } from '@phaseflow/nn64';
-import { rk4 } from '@phaseflow/runge-kutta';
+import { createRk4 } from '@phaseflow/runge-kutta';
 import { createGaussLegendre4 } from '@phaseflow/symplectic';
 import type { Hamiltonian64 } from './hnn.js';
 
@@ -84,7 +84,7 @@ export function rolloutVectorField(f: (y: Float64Array) => Float64Array, y0: Arr
   const y = Float64Array.from(checkFiniteArray('y0', y0));
   const n = y.length;
   const problem = odeProblem((_t, s, out = new Float64Array(n)) => (out.set(f(s)), out));
-  const integrator = (o.integrator ?? rk4()) as never;
+  const integrator = (o.integrator ?? createRk4()) as never;
   const sol = integrate(integrator, problem as never, y as never, { tEnd: o.dt * o.steps, steps: o.steps * o.substeps, save: { every: o.substeps } });
   const out = new Float64Array((o.steps + 1) * n);
   (sol.y as unknown as Float64Array[]).forEach((s, i) => out.set(s, i * n));
@@ -173,7 +173,7 @@ export function rolloutVectorFieldBatch(mlp: Mlp64, y0s: readonly ArrayLike<numb
     for (let i = 0; i < n; i++) y[b * n + i] = y0[i]!;
   });
   const problem = odeProblem((_t, s, out = new Float64Array(B * n)) => (out.set(mlp.forward({ x: s, rows: B, cols: n })), out));
-  const integrator = (o.integrator ?? rk4()) as never;
+  const integrator = (o.integrator ?? createRk4()) as never;
   const sol = integrate(integrator, problem as never, y as never, { tEnd: o.dt * o.steps, steps: o.steps * o.substeps, save: { every: o.substeps } });
   const paths = y0s.map(() => new Float64Array((o.steps + 1) * n));
   (sol.y as unknown as Float64Array[]).forEach((s, k) => {
