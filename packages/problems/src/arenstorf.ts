@@ -33,9 +33,9 @@ export interface ArenstorfProblem extends ReferenceProblem<F, OdeProblem<F>, { r
  *
  * @example
  * ```ts
- * import { dop853, solveIvp } from '@phaseflow/runge-kutta';
+ * import { createDop853, solveIvp } from '@phaseflow/runge-kutta';
  * const ar = arenstorf();
- * solveIvp(dop853(), ar.problem, ar.y0(), { tEnd: ar.period, rtol: 1e-10, atol: 1e-10 }).yFinal; // ≈ ar.y0()
+ * solveIvp(createDop853(), ar.problem, ar.y0(), { tEnd: ar.period, rtol: 1e-10, atol: 1e-10 }).yFinal; // ≈ ar.y0()
  * ```
  */
 export function arenstorf(): ArenstorfProblem {

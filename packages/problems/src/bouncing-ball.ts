@@ -38,10 +38,10 @@ export interface BouncingBallProblem extends ReferenceProblem<F, OdeProblem<F>, 
  *
  * @example
  * ```ts
- * import { dop853, solveIvp } from '@phaseflow/runge-kutta';
+ * import { createDop853, solveIvp } from '@phaseflow/runge-kutta';
  * const ball = bouncingBall({ restitution: 0.8 });
- * let sol = solveIvp(dop853(), ball.problem, ball.y0(), { tEnd: 10, events: [ball.impact] });
- * sol = solveIvp(dop853(), ball.problem, ball.bounce(sol.yFinal), { t0: sol.tFinal, tEnd: 10, events: [ball.impact] });
+ * let sol = solveIvp(createDop853(), ball.problem, ball.y0(), { tEnd: 10, events: [ball.impact] });
+ * sol = solveIvp(createDop853(), ball.problem, ball.bounce(sol.yFinal), { t0: sol.tFinal, tEnd: 10, events: [ball.impact] });
  * ```
  */
 export function bouncingBall(options: BouncingBallOptions = {}): BouncingBallProblem {

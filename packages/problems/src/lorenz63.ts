@@ -29,9 +29,9 @@ export type Lorenz63Problem = ReferenceProblem<F, OdeProblem<F>, { readonly sigm
  *
  * @example
  * ```ts
- * import { dopri5, solveIvp } from '@phaseflow/runge-kutta';
+ * import { createDopri5, solveIvp } from '@phaseflow/runge-kutta';
  * const l = lorenz63();
- * solveIvp(dopri5(), l.problem, l.y0(), { tEnd: l.tEnd, rtol: 1e-8, atol: 1e-8 });
+ * solveIvp(createDopri5(), l.problem, l.y0(), { tEnd: l.tEnd, rtol: 1e-8, atol: 1e-8 });
  * ```
  */
 export function lorenz63(options: Lorenz63Options = {}): Lorenz63Problem {
