@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRandom, integrate, odeProblem, type Integrator } from '@phaseflow/core';
-import { rk4 } from '@phaseflow/runge-kutta';
+import { createRk4 } from '@phaseflow/runge-kutta';
 import { createYoshida6 } from '@phaseflow/symplectic';
 import { useBestBackend } from '@phaseflow/tfjs';
 import {
@@ -108,7 +108,7 @@ describe('stable blocks', () => {
 
   it('forwardEnsemble evaluates J parameter sets at once, as set + forward would', () => {
     const x = tf.tensor2d(x0, [BATCH, W]);
-    for (const make of [...Object.values(makers), (o: { depth: number; finalTime: number }) => new IntegratorBlock({ ...o, integrator: rk4(), seed: 3 })]) {
+    for (const make of [...Object.values(makers), (o: { depth: number; finalTime: number }) => new IntegratorBlock({ ...o, integrator: createRk4(), seed: 3 })]) {
       const block = make({ depth: 3, finalTime: 1 });
       block.forward(x).dispose();
       const view = block.parameters;
@@ -189,7 +189,7 @@ describe('stable blocks', () => {
 
 describe('IntegratorBlock', () => {
   it('rk4 on tensors matches rk4 on Float64Array with the same field (float32 tolerance)', () => {
-    const block = new IntegratorBlock({ integrator: rk4(), depth: 3, finalTime: 1.2, seed: 4 });
+    const block = new IntegratorBlock({ integrator: createRk4(), depth: 3, finalTime: 1.2, seed: 4 });
     const x = tf.tensor2d(x0, [BATCH, W]);
     block.forward(x).dispose();
     randomizeBias(block);
@@ -205,7 +205,7 @@ describe('IntegratorBlock', () => {
       let state: Float64Array = Float64Array.from(x0.subarray(s * W, (s + 1) * W));
       for (let j = 0; j < 3; j++) {
         const problem = odeProblem((_t, yy: Float64Array) => tanh(add(matVec(ks[j]!, W, yy, false), bs[j]!)));
-        state = integrate(rk4<Float64Array>(), problem, state, { t0: j * h, tEnd: (j + 1) * h, steps: 1 }).yFinal;
+        state = integrate(createRk4<Float64Array>(), problem, state, { t0: j * h, tEnd: (j + 1) * h, steps: 1 }).yFinal;
       }
       for (let i = 0; i < W; i++) expect(got[s * W + i]!).toBeCloseTo(state[i]!, 5);
     }
@@ -239,7 +239,7 @@ describe('IntegratorBlock', () => {
     expect(() => new IntegratorBlock({ integrator: lie as never, depth: 2 })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_PROBLEM' }));
     expect(() => new IntegratorBlock({ integrator: 'no-such-method', depth: 2 })).toThrow(expect.objectContaining({ code: 'NOT_AVAILABLE' }));
     expect(() => new IntegratorBlock({ integrator: 42 as never, depth: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    const custom: Integrator<never, never> = { ...rk4(), name: 'my-rk4' } as never;
+    const custom: Integrator<never, never> = { ...createRk4(), name: 'my-rk4' } as never;
     expect(registerBlockIntegrator(() => custom as never)).toBe('my-rk4');
     expect(new IntegratorBlock({ integrator: 'my-rk4', depth: 1 }).integrator.name).toBe('my-rk4');
   });

@@ -98,9 +98,9 @@ export interface IntegratorBlockArgs extends StableBlockArgs {
  * @example
  * ```ts
  * import { createYoshida6 } from '@phaseflow/symplectic';
- * import { rk4 } from '@phaseflow/runge-kutta';
+ * import { createRk4 } from '@phaseflow/runge-kutta';
  * const a = new IntegratorBlock({ integrator: createYoshida6(), depth: 4, finalTime: 2 });
- * const b = new IntegratorBlock({ integrator: rk4(), depth: 8, finalTime: 1, sharedWeights: true });
+ * const b = new IntegratorBlock({ integrator: createRk4(), depth: 8, finalTime: 1, sharedWeights: true });
  * ```
  */
 export class IntegratorBlock extends StableBlock {
