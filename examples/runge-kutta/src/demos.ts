@@ -1,6 +1,6 @@
 import type { Demo, DemoResult } from '@phaseflow/core';
 import { arenstorf } from '@phaseflow/problems';
-import { bs3, dop853, dopri5, tsit5, solveIvp } from '@phaseflow/runge-kutta';
+import { createBs3, createDop853, createDopri5, createTsit5, solveIvp } from '@phaseflow/runge-kutta';
 
 const maxDiff = (a: Float64Array, b: Float64Array) => Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i]!)));
 
@@ -12,7 +12,7 @@ const arenstorfDemo: Demo = {
     'Dormand–Prince 5(4) follows the closed Earth–Moon orbit with steps that shrink near the Moon; work–precision of bs3, dopri5, tsit5 and dop853 on one period.',
   async run(ctx): Promise<DemoResult> {
     const ar = arenstorf();
-    const steps = solveIvp(dopri5(), ar.problem, ar.y0(), { tEnd: ar.period, rtol: 1e-6, atol: 1e-6, saveAt: 'steps' });
+    const steps = solveIvp(createDopri5(), ar.problem, ar.y0(), { tEnd: ar.period, rtol: 1e-6, atol: 1e-6, saveAt: 'steps' });
     const stepPoints = steps.t.map((t, i) => ({
       t,
       x: steps.y[i]![0]!,
@@ -20,13 +20,13 @@ const arenstorfDemo: Demo = {
       h: i === 0 ? null : t - steps.t[i - 1]!,
     }));
     const n = 800;
-    const dense = solveIvp(dopri5(), ar.problem, ar.y0(), {
+    const dense = solveIvp(createDopri5(), ar.problem, ar.y0(), {
       tEnd: ar.period, rtol: 1e-6, atol: 1e-6,
       saveAt: Array.from({ length: n + 1 }, (_, i) => (i * ar.period) / n),
     });
     const curve = dense.t.map((t, i) => ({ t, x: dense.y[i]![0]!, y: dense.y[i]![1]! }));
     ctx.progress(0.2, 'orbit');
-    const methods = { bs3, dopri5, tsit5, dop853 } as const;
+    const methods = { bs3: createBs3, dopri5: createDopri5, tsit5: createTsit5, dop853: createDop853 } as const;
     const tols = [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12];
     const wp: { method: string; tol: number; evaluations: number; error: number }[] = [];
     for (const [name, make] of Object.entries(methods)) {

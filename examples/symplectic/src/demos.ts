@@ -10,7 +10,7 @@ import {
   type PhaseState,
   type Problem,
 } from '@phaseflow/core';
-import { rk4 } from '@phaseflow/runge-kutta';
+import { createRk4 } from '@phaseflow/runge-kutta';
 import { kepler } from '@phaseflow/problems';
 import { createForestRuth4, createKahanLi8, createStormerVerlet } from '@phaseflow/symplectic';
 
@@ -33,7 +33,7 @@ const keplerDemo: Demo = {
       { label: 'Störmer–Verlet (2, symplectic)', method: createStormerVerlet() as never, problem: k.problem as never, y0: k.y0(), flatState: false },
       { label: 'Forest–Ruth (4, symplectic)', method: createForestRuth4() as never, problem: k.problem as never, y0: k.y0(), flatState: false },
       { label: 'Kahan–Li (8, symplectic)', method: createKahanLi8() as never, problem: k.problem as never, y0: k.y0(), flatState: false },
-      { label: 'classical RK4 (4, not symplectic)', method: rk4() as never, problem: flat as never, y0: k.exact(0), flatState: true },
+      { label: 'classical RK4 (4, not symplectic)', method: createRk4() as never, problem: flat as never, y0: k.exact(0), flatState: true },
     ];
     const energyRows: { method: string; t: number; error: number }[] = [];
     const orbitRows: { method: string; x: number; y: number; i: number }[] = [];
