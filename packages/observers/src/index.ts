@@ -3,4 +3,4 @@ export type { EnergyObserver, EnergyReport } from './energy.js';
 export { createRecorder } from './recorder.js';
 export type { Recorder } from './recorder.js';
 export { createCallbackObserver, createEarlyStopping, createStopWhen } from './simple.js';
-export type { EarlyStopping } from './simple.js';
+export type { CallbackObserverOptions, EarlyStopping, StopWhenOptions } from './simple.js';

@@ -10,18 +10,55 @@ import {
   type StepEvent,
 } from '@phaseflow/core';
 
+/** Options of {@link createCallbackObserver}. */
+export interface CallbackObserverOptions {
+  /** One function per event kind to handle. */
+  readonly handlers: ObserverHandlers;
+  /** The Observer's name (default `'callback'`). */
+  readonly name?: string;
+}
+
 /**
  * Wrap plain handler functions as an Observer.
  *
  * @example
  * ```ts
- * const log = createCallbackObserver({ 'epoch:end': (e) => console.log(e.epoch, e.loss) });
+ * const log = createCallbackObserver({ handlers: { 'epoch:end': (e) => console.log(e.epoch, e.loss) } });
  * ```
  */
-export function createCallbackObserver(handlers: ObserverHandlers, name = 'callback'): Observer {
-  if (handlers === null || typeof handlers !== 'object') invalid('handlers', 'an object of event handlers', handlers);
-  for (const [k, h] of Object.entries(handlers)) checkFunction(`handlers[${JSON.stringify(k)}]`, h);
+export function createCallbackObserver(options: CallbackObserverOptions): Observer;
+/**
+ * Positional form of {@link createCallbackObserver}.
+ *
+ * @deprecated Use `createCallbackObserver({ handlers, name })`; removed in the next minor
+ */
+export function createCallbackObserver(handlers: ObserverHandlers, name?: string): Observer;
+export function createCallbackObserver(first: CallbackObserverOptions | ObserverHandlers, legacyName?: string): Observer {
+  // The options form has a `handlers` key, which is no event kind, so a handlers object never has it.
+  if (legacyName === undefined && first !== null && typeof first === 'object' && Object.hasOwn(first, 'handlers')) {
+    const o = checkOptions('options', first as CallbackObserverOptions, ['handlers', 'name']);
+    return callbackObserver('options.handlers', o.handlers, o.name === undefined ? 'callback' : checkName('options.name', o.name));
+  }
+  return callbackObserver('handlers', first as ObserverHandlers, legacyName ?? 'callback');
+}
+
+function checkName(argument: string, name: unknown): string {
+  if (typeof name !== 'string' || name === '') invalid(argument, 'a non-empty string', name);
+  return name;
+}
+
+function callbackObserver(argument: string, handlers: ObserverHandlers, name: string): Observer {
+  if (handlers === null || typeof handlers !== 'object') invalid(argument, 'an object of event handlers', handlers);
+  for (const [k, h] of Object.entries(handlers)) checkFunction(`${argument}[${JSON.stringify(k)}]`, h);
   return { name, on: handlers };
+}
+
+/** Options of {@link createStopWhen}. */
+export interface StopWhenOptions {
+  /** Checked after every step; the run stops after the first step for which it returns true. */
+  readonly predicate: (event: StepEvent) => boolean;
+  /** The reason the run reports (default `'stop condition met'`). */
+  readonly reason?: string;
 }
 
 /**
@@ -30,11 +67,28 @@ export function createCallbackObserver(handlers: ObserverHandlers, name = 'callb
  * @example
  * ```ts
  * // stop when the particle leaves the unit disc
- * const leave = createStopWhen((e) => Math.hypot(...(e.state as Float64Array)) > 1, 'left the disc');
+ * const leave = createStopWhen({ predicate: (e) => Math.hypot(...(e.state as Float64Array)) > 1, reason: 'left the disc' });
  * ```
  */
-export function createStopWhen(predicate: (event: StepEvent) => boolean, reason = 'stop condition met'): Observer {
-  checkFunction('predicate', predicate);
+export function createStopWhen(options: StopWhenOptions): Observer;
+/**
+ * Positional form of {@link createStopWhen}.
+ *
+ * @deprecated Use `createStopWhen({ predicate, reason })`; removed in the next minor
+ */
+export function createStopWhen(predicate: (event: StepEvent) => boolean, reason?: string): Observer;
+export function createStopWhen(first: StopWhenOptions | ((event: StepEvent) => boolean), legacyReason?: string): Observer {
+  let predicate: (event: StepEvent) => boolean;
+  let reason: string;
+  if (typeof first === 'function') {
+    predicate = first;
+    reason = legacyReason ?? 'stop condition met';
+  } else {
+    if (first === null || typeof first !== 'object') invalid('options', 'an options object { predicate, reason? }', first);
+    const o = checkOptions('options', first, ['predicate', 'reason']);
+    predicate = checkFunction('options.predicate', o.predicate);
+    reason = o.reason === undefined ? 'stop condition met' : checkName('options.reason', o.reason);
+  }
   return {
     name: 'stop-when',
     on: {

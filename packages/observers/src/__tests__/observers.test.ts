@@ -82,7 +82,7 @@ describe('createRecorder', () => {
 
 describe('stop conditions and callbacks', () => {
   it('createStopWhen stops at the first step where the predicate holds', () => {
-    const stop = createStopWhen((e) => (e.state as PhaseState<F>).q[0]! < 0, 'crossed zero');
+    const stop = createStopWhen({ predicate: (e) => (e.state as PhaseState<F>).q[0]! < 0, reason: 'crossed zero' });
     const sol = integrate(stormerVerletControl, oscillator, y0(), { tEnd: 10, h: 0.01, observers: [stop] });
     expect(sol.status).toBe('stopped');
     expect(sol.reason).toBe('crossed zero');
@@ -92,10 +92,37 @@ describe('stop conditions and callbacks', () => {
 
   it('createCallbackObserver forwards events', () => {
     let steps = 0;
-    const cb = createCallbackObserver({ step: () => void steps++ });
+    const cb = createCallbackObserver({ handlers: { step: () => void steps++ } });
+    integrate(stormerVerletControl, oscillator, y0(), { tEnd: 1, steps: 7, observers: [cb] });
+    expect(steps).toBe(7);
+    expect(() => createCallbackObserver({ handlers: { step: 1 } } as never)).toThrow(/handlers\["step"\]/);
+  });
+
+  it('options are checked: unknown keys, a non-function predicate, an empty name', () => {
+    expect(() => createStopWhen({ predicate: () => true, because: 'x' } as never)).toThrow(/unknown option "because"/);
+    expect(() => createStopWhen({ predicate: 1 } as never)).toThrow(/options\.predicate/);
+    expect(() => createCallbackObserver({ handlers: {}, name: '' })).toThrow(/options\.name/);
+    expect(createCallbackObserver({ handlers: {}, name: 'log' }).name).toBe('log');
+    expect(createCallbackObserver({ handlers: {} }).name).toBe('callback');
+  });
+
+  it('the deprecated positional forms still work (removed in the next minor)', () => {
+    const old = createStopWhen((e) => (e.state as PhaseState<F>).q[0]! < 0, 'crossed zero');
+    const current = createStopWhen({ predicate: (e) => (e.state as PhaseState<F>).q[0]! < 0, reason: 'crossed zero' });
+    const a = integrate(stormerVerletControl, oscillator, y0(), { tEnd: 10, h: 0.01, observers: [old] });
+    const b = integrate(stormerVerletControl, oscillator, y0(), { tEnd: 10, h: 0.01, observers: [current] });
+    expect(a.reason).toBe('crossed zero');
+    expect(a.tFinal).toBe(b.tFinal);
+    expect(old.name).toBe(current.name);
+    expect(createStopWhen(() => false).name).toBe('stop-when');
+    let steps = 0;
+    const cb = createCallbackObserver({ step: () => void steps++ }, 'counter');
+    expect(cb.name).toBe('counter');
+    expect(createCallbackObserver({}).name).toBe('callback');
     integrate(stormerVerletControl, oscillator, y0(), { tEnd: 1, steps: 7, observers: [cb] });
     expect(steps).toBe(7);
     expect(() => createCallbackObserver({ step: 1 } as never)).toThrow(/handlers\["step"\]/);
+    expect(() => createStopWhen(1 as never)).toThrow(/predicate/);
   });
 
   it('createEarlyStopping stops after `patience` epochs without improvement', () => {
