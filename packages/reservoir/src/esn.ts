@@ -102,7 +102,7 @@ export function createEsn(options: EsnOptions): Esn {
   });
   const inputToReadout = o.inputToReadout ?? false;
   const featureDim = reservoirs.reduce((a, r) => a + r.units, 0) + (inputToReadout ? inputDim : 0);
-  return buildEsn(reservoirs, createReadout(featureDim, outputDim), inputToReadout);
+  return buildEsn(reservoirs, createReadout({ inputDim: featureDim, outputDim }), inputToReadout);
 }
 
 /** @internal Assemble an ESN from parts (also used by the JSON loader). */

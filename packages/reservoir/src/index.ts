@@ -14,7 +14,7 @@ export type { RandomSparseOptions, WeightDistribution } from './init.js';
 export { createReservoir } from './reservoir.js';
 export type { Reservoir, ReservoirOptions, ReservoirRunOptions } from './reservoir.js';
 export { createReadout, createRidgeAccumulator } from './readout.js';
-export type { Readout, RidgeAccumulator } from './readout.js';
+export type { Readout, ReadoutOptions, RidgeAccumulator, RidgeAccumulatorOptions } from './readout.js';
 export { createRidge, createRls, createLms } from './trainers.js';
 export type {
   FeatureVisitor, LmsOptions, ReadoutData, ReadoutHistory, ReadoutModel, ReadoutTrainer, RidgeOptions, RlsOptions,

@@ -97,7 +97,7 @@ export function createNvar(options: NvarOptions): NvarModel {
   const monos = monomials(nLin, order);
   if (nLin + monos.length > 200_000) invalid('options', 'fewer features (lower delay or order)', `${nLin + monos.length} features`);
   const featureDim = nLin + monos.length;
-  return buildNvar({ d, delay, order, strides, outputDim, residual }, createReadout(featureDim, outputDim));
+  return buildNvar({ d, delay, order, strides, outputDim, residual }, createReadout({ inputDim: featureDim, outputDim }));
 }
 
 /** @internal */

@@ -10,7 +10,18 @@
  * Mackey–Glass), and a differently-rounded but equally valid centring moves the predictions
  * by ~3e-8, while this one reproduces ReservoirPy's to ~1e-10.
  */
-import { PhaseflowError, checkFiniteArray, checkInteger, checkLength, checkNonNegative, isPhaseflowError, type Layer, type ParametricView } from '@phaseflow/core';
+import {
+  PhaseflowError,
+  checkFiniteArray,
+  checkInteger,
+  checkLength,
+  checkNonNegative,
+  checkOptions,
+  invalid,
+  isPhaseflowError,
+  type Layer,
+  type ParametricView,
+} from '@phaseflow/core';
 import { choleskyFactor, choleskySolve, createGramKernel } from '@phaseflow/linalg';
 
 /** A linear readout: a core Layer from a feature vector (length N) to an output (length m). */
@@ -30,18 +41,54 @@ export interface Readout extends Layer<ArrayLike<number>, Float64Array> {
   apply(x: Float64Array, xOff: number, out: Float64Array, outOff: number): void;
 }
 
+/** Options of {@link createReadout}. */
+export interface ReadoutOptions {
+  /** N, the length of the feature vector x. */
+  readonly inputDim: number;
+  /** m, the length of the output y. */
+  readonly outputDim: number;
+}
+
+/** Options of {@link createRidgeAccumulator}: the sizes of the readout it solves for. */
+export interface RidgeAccumulatorOptions {
+  /** N, the number of features per sample. */
+  readonly inputDim: number;
+  /** m, the number of outputs per sample. */
+  readonly outputDim: number;
+}
+
 /**
- * Create an (unfitted, zero) readout.
+ * The two sizes from either form of the factories below: `{ inputDim, outputDim }`, or the
+ * deprecated positional `(inputDim, outputDim)`, which keeps its old argument names in errors.
+ */
+function dims(first: unknown, second: unknown): { inputDim: number; outputDim: number } {
+  if (typeof first === 'number' || second !== undefined) {
+    return { inputDim: checkInteger('inputDim', first, { min: 1 }), outputDim: checkInteger('outputDim', second, { min: 1 }) };
+  }
+  if (first === null || typeof first !== 'object') invalid('options', 'an options object { inputDim, outputDim }', first);
+  const o = checkOptions('options', first as ReadoutOptions, ['inputDim', 'outputDim']);
+  return { inputDim: checkInteger('options.inputDim', o.inputDim, { min: 1 }), outputDim: checkInteger('options.outputDim', o.outputDim, { min: 1 }) };
+}
+
+/**
+ * Create an (unfitted, zero) readout y = Wout·x + b with N = `inputDim` features and
+ * m = `outputDim` outputs.
  *
  * @example
  * ```ts
- * const r = createReadout(500, 1);
+ * const r = createReadout({ inputDim: 500, outputDim: 1 });
  * const y = r.forward(state); // Float64Array(1)
  * ```
  */
-export function createReadout(inputDim: number, outputDim: number): Readout {
-  checkInteger('inputDim', inputDim, { min: 1 });
-  checkInteger('outputDim', outputDim, { min: 1 });
+export function createReadout(options: ReadoutOptions): Readout;
+/**
+ * Positional form of {@link createReadout}.
+ *
+ * @deprecated Use `createReadout({ inputDim, outputDim })`; removed in the next minor
+ */
+export function createReadout(inputDim: number, outputDim: number): Readout;
+export function createReadout(first: ReadoutOptions | number, second?: number): Readout {
+  const { inputDim, outputDim } = dims(first, second);
   const weights = new Float64Array(inputDim * outputDim);
   const bias = new Float64Array(outputDim);
   const apply = (x: Float64Array, xOff: number, out: Float64Array, outOff: number): void => {
@@ -111,13 +158,19 @@ export interface RidgeAccumulator {
  *
  * @example
  * ```ts
- * const acc = createRidgeAccumulator(3, 1);
+ * const acc = createRidgeAccumulator({ inputDim: 3, outputDim: 1 });
  * acc.add(Float64Array.of(1, 2, 3), 0, Float64Array.of(4), 0);
  * ```
  */
-export function createRidgeAccumulator(inputDim: number, outputDim: number): RidgeAccumulator {
-  const n = checkInteger('inputDim', inputDim, { min: 1 });
-  const m = checkInteger('outputDim', outputDim, { min: 1 });
+export function createRidgeAccumulator(options: RidgeAccumulatorOptions): RidgeAccumulator;
+/**
+ * Positional form of {@link createRidgeAccumulator}.
+ *
+ * @deprecated Use `createRidgeAccumulator({ inputDim, outputDim })`; removed in the next minor
+ */
+export function createRidgeAccumulator(inputDim: number, outputDim: number): RidgeAccumulator;
+export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, second?: number): RidgeAccumulator {
+  const { inputDim: n, outputDim: m } = dims(first, second);
   // XᵀX: 4 × 4 tiles summed over blocks of samples (WebAssembly SIMD where available), each
   // block's sum added with Kahan compensation, so the Gram is summed almost exactly.
   const gram = createGramKernel({ features: n, block: n > 1000 ? 128 : 256 });

@@ -88,7 +88,7 @@ function csr(path: string, v: unknown, rows: number, cols: number): CsrMatrix {
 function readout(path: string, v: unknown): Readout {
   const o = v as Record<string, unknown>;
   if (o === null || typeof o !== 'object') bad(path, 'a readout', v);
-  const r = createReadout(num(`${path}.inputDim`, o['inputDim'], true), num(`${path}.outputDim`, o['outputDim'], true));
+  const r = createReadout({ inputDim: num(`${path}.inputDim`, o['inputDim'], true), outputDim: num(`${path}.outputDim`, o['outputDim'], true) });
   r.weights.set(nums(`${path}.weights`, o['weights'], r.weights.length));
   r.bias.set(nums(`${path}.bias`, o['bias'], r.outputDim));
   r.fitted = o['fitted'] === true;

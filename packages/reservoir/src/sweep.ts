@@ -63,7 +63,7 @@ export function ridgeSweep(model: ReadoutModel, options: RidgeSweepOptions): { b
   const [vy] = toMatrixList('options.validation.targets', o.validation.targets, model.readout.outputDim);
   if (vu!.rows !== vy!.rows) invalid('options.validation.targets', `${vu!.rows} rows`, vy!.rows, 'SHAPE_MISMATCH');
   const r = model.readout;
-  const acc = createRidgeAccumulator(r.inputDim, r.outputDim);
+  const acc = createRidgeAccumulator({ inputDim: r.inputDim, outputDim: r.outputDim });
   ui.forEach((u, s) => {
     if (u.rows !== yi[s]!.rows) invalid(`options.train.targets[${s}]`, `${u.rows} rows`, yi[s]!.rows, 'SHAPE_MISMATCH');
     model.stream(u, yi[s]!, s, (f, fo, y, yo, t) => {

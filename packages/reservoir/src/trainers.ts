@@ -133,7 +133,7 @@ export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { read
       const m = asModel(model);
       const { inputs, targets } = sequences(m, data);
       const { events, signal } = fitOptions(fitOpts);
-      const acc = createRidgeAccumulator(m.readout.inputDim, m.readout.outputDim);
+      const acc = createRidgeAccumulator({ inputDim: m.readout.inputDim, outputDim: m.readout.outputDim });
       events.emit('run:start', { run: 'training', name: 'ridge', total: inputs.length });
       let stopped: string | undefined;
       for (let s = 0; s < inputs.length; s++) {

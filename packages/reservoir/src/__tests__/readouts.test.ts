@@ -35,7 +35,7 @@ describe('ridge', () => {
   it('equals the centred normal equations solved densely (ml-matrix), bias unpenalised', async () => {
     const { X, Y } = problem(300, 6, 2, 7);
     const warmup = 10, ridge = 0.5;
-    const r = createReadout(6, 2);
+    const r = createReadout({ inputDim: 6, outputDim: 2 });
     const h = await createRidge({ ridge, warmup }).fit(r, { inputs: X, targets: Y });
     expect(h.samples).toBe(290);
     // Dense reference.
@@ -70,7 +70,7 @@ describe('ridge', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 11 }), fc.integer({ min: 13, max: 150 }), fc.integer({ min: 1, max: 1e6 }), async (n, T, seed) => {
         const { X, Y } = problem(T, n, 1, seed);
-        const r = createReadout(n, 1);
+        const r = createReadout({ inputDim: n, outputDim: 1 });
         await createRidge({ ridge: 0.1 }).fit(r, { inputs: X, targets: Y });
         const Xm = new MlMatrix(T, n), Ym = new MlMatrix(T, 1);
         for (let t = 0; t < T; t++) {
@@ -90,7 +90,7 @@ describe('ridge', () => {
     const a = problem(100, 4, 1, 1), b = problem(100, 4, 1, 1);
     const seen: string[] = [];
     const obs: Observer = { name: 'log', on: { 'run:start': () => seen.push('start'), step: () => seen.push('step'), 'epoch:end': () => seen.push('epoch'), 'run:end': (e) => seen.push(e.status) } };
-    const r1 = createReadout(4, 1), r2 = createReadout(4, 1);
+    const r1 = createReadout({ inputDim: 4, outputDim: 1 }), r2 = createReadout({ inputDim: 4, outputDim: 1 });
     await createRidge({ ridge: 1e-3 }).fit(r1, { inputs: [a.X, b.X], targets: [a.Y, b.Y] }, { observers: [obs] });
     const both = matrix(200, 4, Float64Array.from([...a.X.data, ...b.X.data]));
     const yb = matrix(200, 1, Float64Array.from([...a.Y.data, ...b.Y.data]));
@@ -100,7 +100,7 @@ describe('ridge', () => {
   });
 
   it('rejects bad input with coded errors', async () => {
-    const r = createReadout(3, 1);
+    const r = createReadout({ inputDim: 3, outputDim: 1 });
     expect(await code(() => createRidge({ ridge: -1 }))).toBe('INVALID_ARGUMENT');
     expect(await code(() => createRidge({ ridge: 1, warmup: 5 }).fit(r, { inputs: [[1, 2, 3]], targets: [[1]] }))).toBe('INVALID_STATE');
     expect(await code(() => createRidge().fit(r, { inputs: [[1, 2]], targets: [[1]] }))).toBe('SHAPE_MISMATCH');
@@ -116,7 +116,7 @@ describe('ridge', () => {
 describe('online readouts', () => {
   it('RLS converges to the ridge solution (its α is the ridge on a stationary problem)', async () => {
     const { X, Y } = problem(400, 5, 1, 3);
-    const rr = createReadout(5, 1), rl = createReadout(5, 1);
+    const rr = createReadout({ inputDim: 5, outputDim: 1 }), rl = createReadout({ inputDim: 5, outputDim: 1 });
     await createRidge({ ridge: 1e-6 }).fit(rr, { inputs: X, targets: Y });
     const h = await createRls({ alpha: 1e-6 }).fit(rl, { inputs: X, targets: Y });
     for (let i = 0; i < 5; i++) expect(rl.weights[i]).toBeCloseTo(rr.weights[i]!, 5);
@@ -126,13 +126,13 @@ describe('online readouts', () => {
 
   it('LMS learns a linear map and its per-step loss falls; an observer can stop it', async () => {
     const { X, Y } = problem(3000, 3, 1, 11);
-    const r = createReadout(3, 1);
+    const r = createReadout({ inputDim: 3, outputDim: 1 });
     const losses: number[] = [];
     await createLms({ learningRate: 0.02 }).fit(r, { inputs: X, targets: Y }, { observers: [{ name: 'l', on: { step: (e) => void losses.push(e.loss!) } }] });
     const early = losses.slice(0, 100).reduce((a, b) => a + b) / 100;
     const late = losses.slice(-100).reduce((a, b) => a + b) / 100;
     expect(late).toBeLessThan(early * 1e-2);
-    const r2 = createReadout(3, 1);
+    const r2 = createReadout({ inputDim: 3, outputDim: 1 });
     const h = await createLms({ learningRate: 0.02 }).fit(r2, { inputs: X, targets: Y }, { observers: [{ name: 's', on: { step: (e, c) => e.step >= 50 && c.stop('enough') } }] });
     expect(h.status).toBe('stopped');
     expect(h.samples).toBe(50);
@@ -140,7 +140,7 @@ describe('online readouts', () => {
 
   it('LMS with too large a step reports divergence with a coded error', async () => {
     const { X, Y } = problem(500, 3, 1, 2);
-    expect(await code(() => createLms({ learningRate: 5 }).fit(createReadout(3, 1), { inputs: X, targets: Y }))).toBe('NON_FINITE_STATE');
+    expect(await code(() => createLms({ learningRate: 5 }).fit(createReadout({ inputDim: 3, outputDim: 1 }), { inputs: X, targets: Y }))).toBe('NON_FINITE_STATE');
   });
 });
 
