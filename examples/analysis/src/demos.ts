@@ -218,7 +218,7 @@ const rnnDemo: Demo = {
         h: 0.1,
         tau: 1,
         transient: 50,
-        tEnd: 250,
+        tEnd: 130,
         seed: ctx.seed,
         ...(ctx.signal && { signal: ctx.signal }),
       });
