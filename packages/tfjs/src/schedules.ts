@@ -1,7 +1,7 @@
 /**
  * Learning-rate schedules: η(epoch) for epoch = 0, 1, 2, … given the base rate η₀.
  */
-import { checkFunction, checkInteger, checkNonNegative, checkPositive } from '@phaseflow/core';
+import { checkFunction, checkInteger, checkNonNegative, checkOptions, checkPositive } from '@phaseflow/core';
 
 /** A learning-rate schedule: the rate for a (0-based) epoch, given the base rate. */
 export type LearningRateSchedule = (epoch: number, base: number) => number;
@@ -25,11 +25,19 @@ export function stepDecay(options: { every: number; factor: number }): LearningR
  *
  * @example
  * ```ts
- * const schedule = exponentialDecay(0.05);
+ * const schedule = exponentialDecay({ rate: 0.05 });
  * ```
  */
-export function exponentialDecay(rate: number): LearningRateSchedule {
-  const r = checkNonNegative('rate', rate);
+export function exponentialDecay(options: { rate: number }): LearningRateSchedule;
+/**
+ * Positional form of {@link exponentialDecay}.
+ *
+ * @deprecated Use `exponentialDecay({ rate })`; removed in the next minor
+ */
+export function exponentialDecay(rate: number): LearningRateSchedule;
+export function exponentialDecay(options: { rate: number } | number): LearningRateSchedule {
+  // The positional form keeps its old argument name in errors.
+  const r = typeof options === 'number' ? checkNonNegative('rate', options) : checkNonNegative('options.rate', checkOptions('options', options, ['rate']).rate);
   return (epoch, base) => base * Math.exp(-r * epoch);
 }
 
