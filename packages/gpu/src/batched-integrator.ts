@@ -67,6 +67,12 @@ export interface BatchedIntegratorOptions {
   readonly backend?: GpuBackend | GpuBackendName;
   /** Energy of one member (Float64, on the host), for `energies` and the problem's total energy. */
   readonly energy?: (y: Float64Array, p: Float64Array) => number;
+  /**
+   * Inline `Math.sin` / `Math.cos` as float32 polynomials (default true; ≤ 1.4·ε₃₂ absolute
+   * for |x| ≤ 200). webasm calls the Math functions through JavaScript imports, which costs
+   * its SIMD path (7× on a pendulum); false keeps gpu.js's own Math calls.
+   */
+  readonly inlineMath?: boolean;
   /** Most steps one kernel launch takes (default 4096); longer advances take several launches. */
   readonly stepsPerLaunch?: number;
   /** A name for reports (default `batched-<method>`). */
@@ -129,7 +135,7 @@ export interface BatchedIntegrator extends Integrator<BatchedProblem, BatchedSta
   destroy(): void;
 }
 
-const KEYS = ['method', 'field', 'dimension', 'parameters', 'members', 'backend', 'energy', 'stepsPerLaunch', 'name'];
+const KEYS = ['method', 'field', 'dimension', 'parameters', 'members', 'backend', 'energy', 'inlineMath', 'stepsPerLaunch', 'name'];
 /** Components per member this package generates kernels for (every stage inlines the field over all of them). */
 export const MAX_COMPONENTS = 64;
 /** Numbers a launch keeps per member (state, parameters) times members: the webasm memory of one kernel. */
@@ -188,14 +194,14 @@ interface Compiled {
   readonly fields: ParsedField[];
 }
 
-function compileSources(method: BatchedMethod, field: unknown, dimension: number, parameters: number): Compiled {
+function compileSources(method: BatchedMethod, field: unknown, dimension: number, parameters: number, inlineMath: boolean): Compiled {
   const D = method.kind === 'splitting' ? 2 * dimension : dimension;
   const groups = componentGroups(D);
   if (method.kind === 'runge-kutta') {
     const parsed = parseField('options.field', field, { minParams: 2, maxParams: 3, entries: dimension });
     return {
       fields: [parsed],
-      sources: groups.map(([from, to]) => rungeKuttaKernel('options.field', parsed, method.tableau, method.stages, D, parameters, from, to)),
+      sources: groups.map(([from, to]) => rungeKuttaKernel('options.field', parsed, method.tableau, method.stages, D, parameters, from, to, inlineMath)),
     };
   }
   const f = field as BatchedSeparableField | null;
@@ -207,7 +213,7 @@ function compileSources(method: BatchedMethod, field: unknown, dimension: number
   const dTdp = f.dTdp === undefined ? undefined : parseField('options.field.dTdp', f.dTdp, { minParams: 1, maxParams: 2, entries: dimension });
   return {
     fields: dTdp ? [dVdq, dTdp] : [dVdq],
-    sources: groups.map(([from, to]) => splittingKernel('options.field', dVdq, dTdp, method.sequence, dimension, parameters, from, to)),
+    sources: groups.map(([from, to]) => splittingKernel('options.field', dVdq, dTdp, method.sequence, dimension, parameters, from, to, inlineMath)),
   };
 }
 
@@ -281,7 +287,9 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
   if (maxTexture !== undefined && B > maxTexture * maxTexture)
     limitExceeded('options.members', `${backend.name} output texture limit (maxTextureSize²)`, B, maxTexture * maxTexture);
 
-  const compiled = compileSources(method, o.field, dimension, P);
+  const inlineMath = o.inlineMath ?? true;
+  if (typeof inlineMath !== 'boolean') invalid('options.inlineMath', 'a boolean', inlineMath);
+  const compiled = compileSources(method, o.field, dimension, P, inlineMath);
   const groups = componentGroups(D);
   const space = createBatchedSpace(B, D);
   const gpu: GPU = backend.gpu;

@@ -60,6 +60,7 @@ export function rungeKuttaKernel(
   parameters: number,
   from: number,
   to: number,
+  inlineMath = true,
 ): string {
   const y = (i: number) => `pf_y${i}`;
   const lines = header(components, parameters, y);
@@ -84,6 +85,7 @@ export function rungeKuttaKernel(
         { kind: 'array', length: parameters, name: (k) => `pf_p${k}`, what: 'the parameters' },
       ],
       `s${s}`,
+      { inlineMath },
     );
     if (prelude.trim().length > 0) lines.push(prelude);
     items.forEach((item, i) => lines.push(`const pf_k${s}_${i} = ${item};`));
@@ -113,6 +115,7 @@ export function splittingKernel(
   parameters: number,
   from: number,
   to: number,
+  inlineMath = true,
 ): string {
   const D = 2 * dimension;
   const x = (i: number) => (i < dimension ? `pf_q${i}` : `pf_v${i - dimension}`);
@@ -128,6 +131,7 @@ export function splittingKernel(
           dTdp,
           [{ kind: 'array', length: dimension, name: (k) => `pf_v${k}`, what: 'the momenta' }, params],
           `o${o}`,
+          { inlineMath },
         );
         if (prelude.trim().length > 0) lines.push(prelude);
         items.forEach((item, i) => lines.push(`const pf_g${o}_${i} = ${item};`));
@@ -140,6 +144,7 @@ export function splittingKernel(
         dVdq,
         [{ kind: 'array', length: dimension, name: (k) => `pf_q${k}`, what: 'the positions' }, params],
         `o${o}`,
+        { inlineMath },
       );
       if (prelude.trim().length > 0) lines.push(prelude);
       items.forEach((item, i) => lines.push(`const pf_g${o}_${i} = ${item};`));
