@@ -1,5 +1,5 @@
 /**
- * Event kinds and error codes @phaseflow/enkf adds to core by declaration merging.
+ * Event kinds @phaseflow/enkf adds to core by declaration merging (its error codes: ./errors.ts).
  */
 
 /** Emitted after every ensemble iteration (one minibatch update). */
@@ -46,9 +46,5 @@ declare module '@phaseflow/core' {
     'enkf:iteration': EnKFIterationEvent;
     'enkf:dropped': EnKFDroppedEvent;
     'enkf:collapse': EnKFCollapseEvent;
-  }
-  interface PhaseflowErrorCodes {
-    /** Fewer than two ensemble members gave a finite forward pass; no Kalman update is possible. */
-    ENSEMBLE_FAILURE: true;
   }
 }

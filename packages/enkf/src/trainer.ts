@@ -24,6 +24,7 @@ import {
   type Trainer,
   type TrainingHistory,
 } from '@phaseflow/core';
+import './errors.js';
 import './events.js';
 import { classificationAccuracy } from './accuracy.js';
 import type { Batch, EnKFData } from './batch.js';
