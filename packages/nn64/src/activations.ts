@@ -45,14 +45,27 @@ export const activations: Readonly<Record<Activation, ActivationFunction>> = {
 };
 
 /**
- * The hidden activation names, in table order.
+ * The hidden activation names, in table order (the output maps are {@link OUTPUT_ACTIVATIONS}).
  *
  * @example
  * ```ts
- * ACTIVATIONS.includes('heaviside'); // true
+ * HIDDEN_ACTIVATIONS.includes('heaviside'); // true
  * ```
  */
-export const ACTIVATIONS = Object.keys(activations) as readonly Activation[];
+export const HIDDEN_ACTIVATIONS = Object.keys(activations) as readonly Activation[];
+
+/**
+ * The old name of {@link HIDDEN_ACTIVATIONS}. It clashed with @phaseflow/tfjs's `ACTIVATIONS`,
+ * a different list (the tensor activations, softmax among them).
+ *
+ * @deprecated Use HIDDEN_ACTIVATIONS; removed in the next minor
+ *
+ * @example
+ * ```ts
+ * ACTIVATIONS === HIDDEN_ACTIVATIONS; // true
+ * ```
+ */
+export const ACTIVATIONS = HIDDEN_ACTIVATIONS;
 
 /**
  * The output map names.

@@ -15,7 +15,7 @@ import {
   type ParametricLayer,
 } from '@phaseflow/core';
 import {
-  ACTIVATIONS,
+  HIDDEN_ACTIVATIONS,
   OUTPUT_ACTIVATIONS,
   activateInPlace,
   activations,
@@ -149,7 +149,7 @@ export function createMlp64(options: Mlp64Options): Mlp64 {
   const o = checkOptions('options', options, KEYS);
   if (!Array.isArray(o.sizes) || o.sizes.length < 2) invalid('options.sizes', 'an array of at least two layer widths', o.sizes);
   const sizes: readonly number[] = o.sizes.map((s, i) => checkInteger(`options.sizes[${i}]`, s, { min: 1 }));
-  const activation = checkOneOf('options.activation', o.activation ?? 'tanh', ACTIVATIONS);
+  const activation = checkOneOf('options.activation', o.activation ?? 'tanh', HIDDEN_ACTIVATIONS);
   const output = checkOneOf('options.output', o.output ?? 'linear', OUTPUT_ACTIVATIONS);
   const layers = sizes.length - 1;
   const offsets: number[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '@phaseflow/core';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
-import { ACTIVATIONS, createMlp64, type Activation, type OutputActivation } from '@phaseflow/nn64';
+import { ACTIVATIONS, HIDDEN_ACTIVATIONS, createMlp64, type Activation, type OutputActivation } from '@phaseflow/nn64';
 
 const relErr = (a: Float64Array, b: Float64Array) => {
   let num = 0, den = 0;
@@ -114,7 +114,9 @@ describe('createMlp64', () => {
     expectPhaseflowError(() => net.vjp({ x: new Float64Array(2), rows: 1, cols: 2 }, new Float64Array(3)), 'SHAPE_MISMATCH');
     expectPhaseflowError(() => net.inputGradient({ x: new Float64Array(2), rows: 1, cols: 2 }), 'INVALID_ARGUMENT');
     expectPhaseflowError(() => net.parameters.set([1, 2]), 'SHAPE_MISMATCH');
-    expect(ACTIVATIONS).toContain('linear');
-    expect(ACTIVATIONS).not.toContain('identity');
+    expect(HIDDEN_ACTIVATIONS).toContain('linear');
+    expect(HIDDEN_ACTIVATIONS).not.toContain('identity');
+    // The deprecated name is the same list (removed in the next minor).
+    expect(ACTIVATIONS).toBe(HIDDEN_ACTIVATIONS);
   });
 });
