@@ -86,7 +86,7 @@ export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): Run
 export const createEuler = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(EULER);
 
 /**
- * The same factory as {@link createEuler}, under its old lowercase name.
+ * {@link createEuler} under its old lowercase name: builds the same method.
  *
  * @deprecated Use createEuler; removed in the next minor
  *
@@ -95,7 +95,7 @@ export const createEuler = <S = Float64Array>(): RungeKuttaIntegrator<S> => crea
  * euler(); // same as createEuler()
  * ```
  */
-export const euler = createEuler;
+export const euler = <S = Float64Array>(): RungeKuttaIntegrator<S> => createEuler<S>();
 
 /**
  * Explicit midpoint: y₁ = y + h f(t + h/2, y + h/2 f(t, y)). Order 2. Runge (1895).
@@ -108,7 +108,7 @@ export const euler = createEuler;
 export const createMidpoint = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(MIDPOINT);
 
 /**
- * The same factory as {@link createMidpoint}, under its old lowercase name.
+ * {@link createMidpoint} under its old lowercase name: builds the same method.
  *
  * @deprecated Use createMidpoint; removed in the next minor
  *
@@ -117,7 +117,7 @@ export const createMidpoint = <S = Float64Array>(): RungeKuttaIntegrator<S> => c
  * midpoint(); // same as createMidpoint()
  * ```
  */
-export const midpoint = createMidpoint;
+export const midpoint = <S = Float64Array>(): RungeKuttaIntegrator<S> => createMidpoint<S>();
 
 /**
  * Heun's method: y₁ = y + h/2 (k₁ + k₂), k₂ = f(t + h, y + h k₁). Order 2. Heun (1900).
@@ -130,7 +130,7 @@ export const midpoint = createMidpoint;
 export const createHeun = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(HEUN);
 
 /**
- * The same factory as {@link createHeun}, under its old lowercase name.
+ * {@link createHeun} under its old lowercase name: builds the same method.
  *
  * @deprecated Use createHeun; removed in the next minor
  *
@@ -139,7 +139,7 @@ export const createHeun = <S = Float64Array>(): RungeKuttaIntegrator<S> => creat
  * heun(); // same as createHeun()
  * ```
  */
-export const heun = createHeun;
+export const heun = <S = Float64Array>(): RungeKuttaIntegrator<S> => createHeun<S>();
 
 /**
  * Ralston's method: k₂ = f(t + 2h/3, y + 2h/3 k₁), y₁ = y + h(k₁/4 + 3k₂/4). Order 2. Ralston (1962).
@@ -152,7 +152,7 @@ export const heun = createHeun;
 export const createRalston = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RALSTON);
 
 /**
- * The same factory as {@link createRalston}, under its old lowercase name.
+ * {@link createRalston} under its old lowercase name: builds the same method.
  *
  * @deprecated Use createRalston; removed in the next minor
  *
@@ -161,7 +161,7 @@ export const createRalston = <S = Float64Array>(): RungeKuttaIntegrator<S> => cr
  * ralston(); // same as createRalston()
  * ```
  */
-export const ralston = createRalston;
+export const ralston = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRalston<S>();
 
 /**
  * Classical Runge–Kutta: y₁ = y + h/6 (k₁ + 2k₂ + 2k₃ + k₄). Order 4. Kutta (1901).
@@ -174,7 +174,7 @@ export const ralston = createRalston;
 export const createRk4 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RK4);
 
 /**
- * The same factory as {@link createRk4}, under its old lowercase name.
+ * {@link createRk4} under its old lowercase name: builds the same method.
  *
  * @deprecated Use createRk4; removed in the next minor
  *
@@ -183,7 +183,7 @@ export const createRk4 = <S = Float64Array>(): RungeKuttaIntegrator<S> => create
  * rk4(); // same as createRk4()
  * ```
  */
-export const rk4 = createRk4;
+export const rk4 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRk4<S>();
 
 /**
  * Kutta's 3/8 rule: y₁ = y + h/8 (k₁ + 3k₂ + 3k₃ + k₄). Order 4. Kutta (1901).
@@ -196,7 +196,7 @@ export const rk4 = createRk4;
 export const createRk38 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(RK38);
 
 /**
- * The same factory as {@link createRk38}, under its old lowercase name.
+ * {@link createRk38} under its old lowercase name: builds the same method.
  *
  * @deprecated Use createRk38; removed in the next minor
  *
@@ -205,7 +205,7 @@ export const createRk38 = <S = Float64Array>(): RungeKuttaIntegrator<S> => creat
  * rk38(); // same as createRk38()
  * ```
  */
-export const rk38 = createRk38;
+export const rk38 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRk38<S>();
 
 /**
  * Bogacki–Shampine 3(2): order 3 with an order-2 error estimate, FSAL (3 evaluations per
@@ -219,7 +219,7 @@ export const rk38 = createRk38;
 export const createBs3 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(BS3);
 
 /**
- * The same factory as {@link createBs3}, under its old lowercase name.
+ * {@link createBs3} under its old lowercase name: builds the same method.
  *
  * @deprecated Use createBs3; removed in the next minor
  *
@@ -228,7 +228,7 @@ export const createBs3 = <S = Float64Array>(): RungeKuttaIntegrator<S> => create
  * bs3(); // same as createBs3()
  * ```
  */
-export const bs3 = createBs3;
+export const bs3 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createBs3<S>();
 
 /**
  * Dormand–Prince 5(4) (DOPRI5, MATLAB's ode45, scipy's RK45): order 5 with an order-4 error
@@ -247,7 +247,7 @@ export const bs3 = createBs3;
 export const createDopri5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(DOPRI5);
 
 /**
- * The same factory as {@link createDopri5}, under its old lowercase name.
+ * {@link createDopri5} under its old lowercase name: builds the same method.
  *
  * @deprecated Use createDopri5; removed in the next minor
  *
@@ -256,7 +256,7 @@ export const createDopri5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => cre
  * dopri5(); // same as createDopri5()
  * ```
  */
-export const dopri5 = createDopri5;
+export const dopri5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createDopri5<S>();
 
 /**
  * Tsitouras 5(4) (Tsit5): order 5, FSAL, free 4th-order interpolant; usually a little more
@@ -270,7 +270,7 @@ export const dopri5 = createDopri5;
 export const createTsit5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(TSIT5);
 
 /**
- * The same factory as {@link createTsit5}, under its old lowercase name.
+ * {@link createTsit5} under its old lowercase name: builds the same method.
  *
  * @deprecated Use createTsit5; removed in the next minor
  *
@@ -279,7 +279,7 @@ export const createTsit5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => crea
  * tsit5(); // same as createTsit5()
  * ```
  */
-export const tsit5 = createTsit5;
+export const tsit5 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createTsit5<S>();
 
 /**
  * DOP853: Dormand–Prince order 8 with Hairer's 5th/3rd-order combined error estimate
@@ -295,7 +295,7 @@ export const tsit5 = createTsit5;
 export const createDop853 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createRungeKutta<S>(DOP853);
 
 /**
- * The same factory as {@link createDop853}, under its old lowercase name.
+ * {@link createDop853} under its old lowercase name: builds the same method.
  *
  * @deprecated Use createDop853; removed in the next minor
  *
@@ -304,7 +304,7 @@ export const createDop853 = <S = Float64Array>(): RungeKuttaIntegrator<S> => cre
  * dop853(); // same as createDop853()
  * ```
  */
-export const dop853 = createDop853;
+export const dop853 = <S = Float64Array>(): RungeKuttaIntegrator<S> => createDop853<S>();
 
 /**
  * Every explicit Runge–Kutta method of this package by name, as factories — the record
