@@ -209,7 +209,7 @@ export function createMcLachlanAtela4<S = Float64Array>(): SplittingIntegrator<S
 }
 
 /**
- * The same factory as {@link createMcLachlanAtela4}, under its old name.
+ * {@link createMcLachlanAtela4} under its old name: builds the same method.
  *
  * @deprecated Use createMcLachlanAtela4; removed in the next minor
  *
@@ -218,7 +218,9 @@ export function createMcLachlanAtela4<S = Float64Array>(): SplittingIntegrator<S
  * createMcLachlan4(); // same as createMcLachlanAtela4()
  * ```
  */
-export const createMcLachlan4 = createMcLachlanAtela4;
+export function createMcLachlan4<S = Float64Array>(): SplittingIntegrator<S> {
+  return createMcLachlanAtela4<S>();
+}
 
 /**
  * Calvo & Sanz-Serna's 5-stage fourth-order method, kick first. Symplectic, not symmetric.
