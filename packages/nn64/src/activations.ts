@@ -62,10 +62,10 @@ export const HIDDEN_ACTIVATIONS = Object.keys(activations) as readonly Activatio
  *
  * @example
  * ```ts
- * ACTIVATIONS === HIDDEN_ACTIVATIONS; // true
+ * ACTIVATIONS; // the same names as HIDDEN_ACTIVATIONS
  * ```
  */
-export const ACTIVATIONS = HIDDEN_ACTIVATIONS;
+export const ACTIVATIONS = Object.keys(activations) as readonly Activation[];
 
 /**
  * The output map names.

@@ -117,6 +117,6 @@ describe('createMlp64', () => {
     expect(HIDDEN_ACTIVATIONS).toContain('linear');
     expect(HIDDEN_ACTIVATIONS).not.toContain('identity');
     // The deprecated name is the same list (removed in the next minor).
-    expect(ACTIVATIONS).toBe(HIDDEN_ACTIVATIONS);
+    expect(ACTIVATIONS).toEqual(HIDDEN_ACTIVATIONS);
   });
 });
