@@ -102,6 +102,12 @@ describe('Lorenz-63 (σ 10, ρ 28, β 8/3)', () => {
   it('k < n vectors give the leading exponents', () => {
     const s = lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 110, transient: 10, h: 0.01, vectors: 1, jvp: lorenzJvp });
     expect(s.exponents.length).toBe(1);
+    const kept = lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 30, transient: 10, h: 0.01, vectors: 2, jvp: lorenzJvp, keepLocal: true, tau: 0.5 });
+    expect(kept.local.values?.length).toBe(40 * 2);
+    const v = kept.local.values!;
+    let m0 = 0;
+    for (let i = 0; i < 40; i++) m0 += v[2 * i]! / 40;
+    expect(m0).toBeCloseTo(kept.exponents[0]!, 10); // finite-time exponents average to the spectrum
     expect(Math.abs(s.exponents[0]! - LORENZ[0]!)).toBeLessThan(0.06);
     expect(s.frame.length).toBe(3);
   });
