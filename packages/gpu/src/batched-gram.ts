@@ -8,7 +8,7 @@
 import { PhaseflowError, checkInteger, checkOptions, invalid } from '@phaseflow/core';
 import { resolveBackend, type GpuBackend, type GpuBackendName } from './backend.js';
 import { limitExceeded } from './errors.js';
-import { call, createKernel, input, type Kernel } from './gpujs.js';
+import { call, createKernel, input, preferFlatOutput, type Kernel } from './gpujs.js';
 import { finiteFloat32, flatten } from './readback.js';
 
 /** Options of {@link createBatchedGram}. */
@@ -110,6 +110,7 @@ export function createBatchedGram(options: BatchedGramOptions): BatchedGram {
     precision: 'single',
     immutable: true,
   });
+  preferFlatOutput(kernel);
   const sums = new Float64Array(R * n * w);
   const X = new Float32Array(R * block * n);
   const Y = new Float32Array(R * block * Math.max(m, 1));

@@ -4,7 +4,7 @@
  * stage, no launch per step, the state read back once per call. They play core's Integrator
  * role over {@link BatchedState}, so `integrate`, its save points and Observers work unchanged.
  */
-import { call, createKernel, input, type GPU, type Kernel } from './gpujs.js';
+import { call, createKernel, input, preferFlatOutput, type GPU, type Kernel } from './gpujs.js';
 import {
   PhaseflowError,
   checkFinite,
@@ -107,6 +107,11 @@ export interface BatchedIntegrator extends Integrator<BatchedProblem, BatchedSta
   /** The backend the kernels actually run on (gpu.js may degrade a kernel to cpu; `fallbackReason` says why). */
   readonly runsOn: GpuBackendName | 'unknown';
   readonly fallbackReason: string | undefined;
+  /**
+   * How a launch's result comes back: `flat` (webasm: one Float32Array, copied once) or `rows`
+   * (gpu.js's nested rows, copied member by member).
+   */
+  readonly readback: 'flat' | 'rows';
   readonly method: { readonly kind: BatchedMethod['kind']; readonly name: string; readonly order: number };
   readonly members: number;
   /** Components per member of the state (2·dimension for splitting methods). */
@@ -217,9 +222,14 @@ function compileSources(method: BatchedMethod, field: unknown, dimension: number
   };
 }
 
-/** Copy a kernel result (B rows of k numbers, or B numbers when k = 1) into components [from, to) of `out`. */
+/** Copy a kernel result (B rows of k numbers, B numbers when k = 1, or B·k flat numbers) into components [from, to) of `out`. */
 function scatter(result: unknown, from: number, to: number, D: number, B: number, out: Float32Array): void {
   const k = to - from;
+  if (result instanceof Float32Array && result.length === B * k && k > 1) {
+    if (k === D) out.set(result);
+    else for (let m = 0; m < B; m++) for (let i = 0; i < k; i++) out[m * D + from + i] = result[m * k + i]!;
+    return;
+  }
   if (k === 1) {
     const r = result as ArrayLike<number>;
     for (let m = 0; m < B; m++) out[m * D + from] = r[m]!;
@@ -296,8 +306,9 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
   let paramValues = params.values;
   let rows64 = params.rows64;
 
-  const makeKernel = (source: string, k: number, asyncMode: boolean): Kernel =>
-    createKernel(gpu, source, {
+  let flat = true;
+  const makeKernel = (source: string, k: number, asyncMode: boolean): Kernel => {
+    const kernel = createKernel(gpu, source, {
       output: [B],
       returnType: k === 1 ? 'Number' : `Array(${k})`,
       loopMaxIterations: stepsPerLaunch,
@@ -306,6 +317,9 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
       immutable: true,
       ...(asyncMode && { asyncMode: true }),
     });
+    flat = preferFlatOutput(kernel) && flat;
+    return kernel;
+  };
 
   const args = (values: Float32Array, t: number, h: number, n: number) => [input(values, [D, B]), input(paramValues, [Pc, B]), t, h, n] as const;
 
@@ -427,6 +441,9 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
     },
     get fallbackReason() {
       return fallbackReason;
+    },
+    get readback() {
+      return flat && runsOn === 'webasm' ? 'flat' : 'rows';
     },
     method: { kind: method.kind, name: method.name, order: method.order },
     members: B,

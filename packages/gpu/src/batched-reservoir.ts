@@ -9,7 +9,7 @@ import { PhaseflowError, checkInRange, checkInteger, checkOneOf, checkOptions, i
 import { checkCsr, csrToDense, type CsrMatrix } from '@phaseflow/linalg';
 import { resolveBackend, type GpuBackend, type GpuBackendName } from './backend.js';
 import { limitExceeded } from './errors.js';
-import { call, createKernel, input, type Kernel } from './gpujs.js';
+import { call, createKernel, input, preferFlatOutput, type Kernel } from './gpujs.js';
 import { finiteFloat32, flatten } from './readback.js';
 
 /** The weights of one leaky echo-state reservoir (an @phaseflow/reservoir `Reservoir` has these fields). */
@@ -165,6 +165,7 @@ export function createBatchedReservoir(options: BatchedReservoirOptions): Batche
     precision: 'single',
     immutable: true,
   });
+  preferFlatOutput(kernel);
   let x: Float32Array = new Float32Array(R * N);
   const u = new Float32Array(R * d);
 

@@ -8,7 +8,7 @@
 import { PhaseflowError, checkInteger, checkOneOf, checkOptions, invalid } from '@phaseflow/core';
 import { resolveBackend, type GpuBackend, type GpuBackendName } from './backend.js';
 import { limitExceeded } from './errors.js';
-import { call, createKernel, input, type Kernel } from './gpujs.js';
+import { call, createKernel, input, preferFlatOutput, type Kernel } from './gpujs.js';
 import { finiteFloat32, flatten } from './readback.js';
 
 /** Hidden activations, by nn64's names. */
@@ -173,6 +173,7 @@ export function createEnsembleMlp(options: EnsembleMlpOptions): EnsembleMlp {
           immutable: true,
         })
       : undefined;
+  if (softmax) preferFlatOutput(softmax);
   const nIn = sizes[0]!;
   const nOut = sizes[layers]!;
 

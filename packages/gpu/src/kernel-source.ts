@@ -22,10 +22,11 @@ export function componentGroups(components: number): [number, number][] {
   return groups;
 }
 
-function header(components: number, parameters: number, names: (i: number) => string): string[] {
+function header(components: number, parameters: number, names: (i: number) => string, beforeLoop: (lines: string[]) => void = () => {}): string[] {
   const lines = ['const pf_m = this.thread.x;'];
   for (let i = 0; i < components; i++) lines.push(`let ${names(i)} = pf_Y[pf_m][${i}];`, `let pf_e${i} = 0.0;`);
   for (let k = 0; k < parameters; k++) lines.push(`const pf_p${k} = pf_P[pf_m][${k}];`);
+  beforeLoop(lines);
   lines.push('let pf_jf = 0.0;', 'for (let pf_j = 0; pf_j < pf_n; pf_j++) {');
   return lines;
 }
@@ -105,6 +106,9 @@ export function rungeKuttaKernel(
  * A splitting step over the state (q, p) of a separable Hamiltonian H = T(p) + V(q): drifts
  * q ← q + cₖh·∂T/∂p(p) and kicks p ← p − cₖh·∂V/∂q(q) in the method's order, for the members'
  * components [from, to) of (q₀ … q_{d−1}, p₀ … p_{d−1}). Without ∂T/∂p the drift is q ← q + cₖh·p.
+ * When the sequence starts and ends with the same evaluated sub-flow (a kick, or a drift with
+ * ∂T/∂p) the last evaluation of one step is the first of the next — same argument, same value —
+ * so it is kept, not recomputed: one force evaluation per leapfrog step instead of two.
  */
 export function splittingKernel(
   argument: string,
@@ -119,37 +123,40 @@ export function splittingKernel(
 ): string {
   const D = 2 * dimension;
   const x = (i: number) => (i < dimension ? `pf_q${i}` : `pf_v${i - dimension}`);
-  const lines = header(D, parameters, x);
   const params = { kind: 'array', length: parameters, name: (k: number) => `pf_p${k}`, what: 'the parameters' } as const;
+  const evaluated = (flow: SubFlow['flow']) => flow === 'kick' || dTdp !== undefined;
+  /** Lines computing the sub-flow's gradient into pf_g<tag>_i. */
+  const evaluate = (flow: SubFlow['flow'], tag: string): string[] => {
+    const kick = flow === 'kick';
+    const { prelude, items } = inlineField(
+      kick ? `${argument}.dVdq` : `${argument}.dTdp`,
+      kick ? dVdq : dTdp!,
+      [{ kind: 'array', length: dimension, name: (k) => (kick ? `pf_q${k}` : `pf_v${k}`), what: kick ? 'the positions' : 'the momenta' }, params],
+      tag,
+      { inlineMath },
+    );
+    return [...(prelude.trim().length > 0 ? [prelude] : []), ...items.map((item, i) => `const pf_g${tag}_${i} = ${item};`)];
+  };
+  const last = sequence.length - 1;
+  const reuse = last > 0 && sequence[0]!.flow === sequence[last]!.flow && evaluated(sequence[0]!.flow);
+  const lines = header(D, parameters, x, (before) => {
+    if (!reuse) return;
+    before.push(...evaluate(sequence[0]!.flow, 'c'));
+    for (let i = 0; i < dimension; i++) before.push(`let pf_gr_${i} = pf_gc_${i};`);
+  });
   sequence.forEach((op, o) => {
     const tau = `${f(op.c)} * pf_h`;
-    if (op.flow === 'drift') {
-      let g = (i: number) => `pf_v${i}`;
-      if (dTdp) {
-        const { prelude, items } = inlineField(
-          `${argument}.dTdp`,
-          dTdp,
-          [{ kind: 'array', length: dimension, name: (k) => `pf_v${k}`, what: 'the momenta' }, params],
-          `o${o}`,
-          { inlineMath },
-        );
-        if (prelude.trim().length > 0) lines.push(prelude);
-        items.forEach((item, i) => lines.push(`const pf_g${o}_${i} = ${item};`));
-        g = (i: number) => `pf_g${o}_${i}`;
-      }
-      for (let i = 0; i < dimension; i++) lines.push(...compensated(`pf_q${i}`, i, `(${tau}) * ${g(i)}`, `pf_u${o}_${i}`));
-    } else {
-      const { prelude, items } = inlineField(
-        `${argument}.dVdq`,
-        dVdq,
-        [{ kind: 'array', length: dimension, name: (k) => `pf_q${k}`, what: 'the positions' }, params],
-        `o${o}`,
-        { inlineMath },
-      );
-      if (prelude.trim().length > 0) lines.push(prelude);
-      items.forEach((item, i) => lines.push(`const pf_g${o}_${i} = ${item};`));
-      for (let i = 0; i < dimension; i++) lines.push(...compensated(`pf_v${i}`, dimension + i, `-(${tau}) * pf_g${o}_${i}`, `pf_u${o}_${i}`));
+    let g = (i: number) => (op.flow === 'drift' ? `pf_v${i}` : '');
+    if (reuse && o === 0) g = (i) => `pf_gr_${i}`;
+    else if (evaluated(op.flow)) {
+      lines.push(...evaluate(op.flow, `${o}`));
+      g = (i) => `pf_g${o}_${i}`;
     }
+    for (let i = 0; i < dimension; i++) {
+      if (op.flow === 'drift') lines.push(...compensated(`pf_q${i}`, i, `(${tau}) * ${g(i)}`, `pf_u${o}_${i}`));
+      else lines.push(...compensated(`pf_v${i}`, dimension + i, `-(${tau}) * ${g(i)}`, `pf_u${o}_${i}`));
+    }
+    if (reuse && o === last) for (let i = 0; i < dimension; i++) lines.push(`pf_gr_${i} = ${g(i)};`);
   });
   lines.push(...footer(from, to, x));
   return wrap(lines);

@@ -8,20 +8,18 @@ import { PhaseflowError, invalid } from '@phaseflow/core';
 
 /** The numbers of a gpu.js result of output [w, h, d] (h, d ≥ 1), x fastest, as a new Float32Array. */
 export function flatten(result: unknown, w: number, h: number, d: number): Float32Array {
-  const out = new Float32Array(w * h * d);
-  if (d === 1 && h === 1) {
-    out.set(result as ArrayLike<number>);
-    return out;
-  }
+  if (d === 1 && h === 1) return Float32Array.from(result as ArrayLike<number>);
+  // A webasm kernel asked for its flat output (preferFlatOutput) returns a fresh copy: keep it.
+  if (result instanceof Float32Array && result.length === w * h * d) return result;
   const rows: Float32Array[] = [];
   if (d === 1) rows.push(...(result as Float32Array[]));
   else for (const layer of result as Float32Array[][]) rows.push(...layer);
   const first = rows[0]!;
   const last = rows[rows.length - 1]!;
   if (first.buffer === last.buffer && last.byteOffset === first.byteOffset + (rows.length - 1) * w * 4 && first.length === w) {
-    out.set(new Float32Array(first.buffer, first.byteOffset, w * h * d));
-    return out;
+    return new Float32Array(first.buffer, first.byteOffset, w * h * d).slice();
   }
+  const out = new Float32Array(w * h * d);
   for (let k = 0; k < rows.length; k++) out.set(rows[k]!.subarray(0, w), k * w);
   return out;
 }

@@ -34,6 +34,7 @@ describe('backend choice in Node', () => {
     const batch = createBatchedIntegrator({ method: 'euler', field: (_t, y, p) => [-p[0] * y[0]], dimension: 1, parameters: [[1], [2]], backend: b });
     expect(batch.runsOn).toBe('cpu');
     expect(batch.fallbackReason).toBeUndefined();
+    expect(batch.readback).toBe('rows');
     batch.destroy();
   });
 
@@ -47,6 +48,8 @@ describe('backend choice in Node', () => {
     });
     expect(batch.backend.name).toBe('webasm');
     expect(batch.runsOn).toBe('webasm');
+    // One flat copy per launch instead of B row views (the shape gpu.js 2.24's webasm kernel has).
+    expect(batch.readback).toBe('flat');
     batch.backend.destroy();
   });
 
