@@ -20,7 +20,7 @@ import {
 } from '@phaseflow/analysis';
 import { createMlp64 } from '@phaseflow/nn64';
 import { lorenz63 } from '@phaseflow/problems';
-import { euler, rk4 } from '@phaseflow/runge-kutta';
+import { createEuler, createRk4 } from '@phaseflow/runge-kutta';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 const r4 = (v: number): number => Number(v.toPrecision(4));
@@ -44,7 +44,7 @@ const lorenzDemo: Demo = {
     const l = lorenz63();
     ctx.progress(0.05, 'integrating y and three tangent vectors');
     const T = 2000;
-    const s = lyapunovSpectrum(rk4(), { ...l.problem, jvp: lorenzJvp }, l.y0(), {
+    const s = lyapunovSpectrum(createRk4(), { ...l.problem, jvp: lorenzJvp }, l.y0(), {
       tEnd: T + 10,
       transient: 10,
       h: 0.01,
@@ -123,7 +123,7 @@ const kuramotoDemo: Demo = {
     for (const [k, dist] of dists.entries()) {
       ctx.progress(0.05 + 0.45 * k, `r(K), ${dist.label}`);
       await tick();
-      const curve = kuramotoSweep(rk4(), {
+      const curve = kuramotoSweep(createRk4(), {
         frequencies: dist.omega,
         couplings,
         h: 0.1,
@@ -342,7 +342,7 @@ const edgeOfStabilityDemo: Demo = {
         name: 'loss',
         on: { step: (e) => void (e.step % 25 === 0 && losses.push({ step: e.step, loss: loss.value(e.state as Float64Array), eta: label })) },
       };
-      const sol = integrate(euler<Float64Array>(), flow, net.parameters.get(), { tEnd: steps * eta, steps, observers: [sharp, lossObserver] });
+      const sol = integrate(createEuler<Float64Array>(), flow, net.parameters.get(), { tEnd: steps * eta, steps, observers: [sharp, lossObserver] });
       lines.push({ y: 2 / eta, eta: label });
       const late = sharp.records.filter((r) => r.step >= steps / 2).map((r) => r.values[0]!);
       const mean = late.reduce((a, b) => a + b, 0) / late.length;

@@ -4,7 +4,7 @@
 // tight accuracy figures of the issue over T = 10⁴.
 import { lyapunovSpectrum } from '@phaseflow/analysis';
 import { lorenz63 } from '@phaseflow/problems';
-import { dop853, rk4 } from '@phaseflow/runge-kutta';
+import { createDop853, createRk4 } from '@phaseflow/runge-kutta';
 
 const SIGMA = 10,
   RHO = 28,
@@ -97,15 +97,15 @@ export function lorenzBench({ quick = false } = {}) {
   const transient = 10;
   const opts = { tEnd: T + transient, transient, h, tau: 1, frame: 'identity', history: 0 };
   // Speed: the same run (RK4, h = 0.01, k = 3, exact jvp, τ = 1) through the package and by hand.
-  const ours = timed(() => lyapunovSpectrum(rk4(), { ...l.problem, jvp: lorenzJvp }, l.y0(), opts));
-  const oursFd = timed(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), opts));
+  const ours = timed(() => lyapunovSpectrum(createRk4(), { ...l.problem, jvp: lorenzJvp }, l.y0(), opts));
+  const oursFd = timed(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), opts));
   const stepsTotal = Math.round((T + transient) / h);
   const hand = timed(() => handLoop(l.y0(), h, stepsTotal, Math.round(1 / h), Math.round(transient / h)));
   // Accuracy: DOP853 with fixed h = 0.01 (its tangent map has det = exp(h tr J) to ~1e-12 per step).
-  const tight = timed(() => lyapunovSpectrum(dop853(), { ...l.problem, jvp: lorenzJvp }, l.y0(), opts));
+  const tight = timed(() => lyapunovSpectrum(createDop853(), { ...l.problem, jvp: lorenzJvp }, l.y0(), opts));
   // Same algorithm, same numbers: over T = 10 (before roundoff differences between the two RK4
   // codes part the chaotic trajectories, after ~30 time units) they agree to roundoff.
-  const short = lyapunovSpectrum(rk4(), { ...l.problem, jvp: lorenzJvp }, l.y0(), { tEnd: 10, h, tau: 1, frame: 'identity', history: 0 });
+  const short = lyapunovSpectrum(createRk4(), { ...l.problem, jvp: lorenzJvp }, l.y0(), { tEnd: 10, h, tau: 1, frame: 'identity', history: 0 });
   const shortHand = handLoop(l.y0(), h, Math.round(10 / h), Math.round(1 / h), 0);
   const e = Array.from(tight.out.exponents);
   const rk = Array.from(ours.out.exponents);

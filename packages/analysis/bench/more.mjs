@@ -5,7 +5,7 @@
 import { createSharpnessObserver, hessianEigenvalues, lyapunovSpectrum, mapIterator, mapProblem, mseLoss, rateRnn } from '@phaseflow/analysis';
 import { integrate, odeProblem } from '@phaseflow/core';
 import { createMlp64 } from '@phaseflow/nn64';
-import { euler } from '@phaseflow/runge-kutta';
+import { createEuler } from '@phaseflow/runge-kutta';
 
 const timed = (fn) => {
   const t = performance.now();
@@ -97,7 +97,7 @@ function descend(eta, steps, every, seed = 0) {
     return out;
   });
   const sharp = createSharpnessObserver({ gradient: loss.gradient, every });
-  const sol = integrate(euler(), flow, net.parameters.get(), { tEnd: steps * eta, steps, observers: [sharp] });
+  const sol = integrate(createEuler(), flow, net.parameters.get(), { tEnd: steps * eta, steps, observers: [sharp] });
   return { records: sharp.records, finalLoss: loss.value(sol.yFinal), loss, theta: sol.yFinal, size: net.parameters.size };
 }
 

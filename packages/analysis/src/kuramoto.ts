@@ -64,9 +64,9 @@ export interface KuramotoProblem extends OdeProblem<F>, JacobianFields {
  *
  * @example
  * ```ts
- * import { rk4 } from '@phaseflow/runge-kutta';
+ * import { createRk4 } from '@phaseflow/runge-kutta';
  * const p = kuramoto({ frequencies: lorentzianFrequencies(500, { width: 0.5 }), coupling: 2 });
- * const sol = integrate(rk4(), p, randomPhases(500, 1), { tEnd: 100, h: 0.05 });
+ * const sol = integrate(createRk4(), p, randomPhases(500, 1), { tEnd: 100, h: 0.05 });
  * orderParameter(sol.yFinal).r; // ≈ √(1 − 1/2) = 0.707
  * ```
  */
@@ -420,8 +420,8 @@ export interface KuramotoSweepPoint {
  *
  * @example
  * ```ts
- * import { rk4 } from '@phaseflow/runge-kutta';
- * const curve = kuramotoSweep(rk4(), { frequencies: lorentzianFrequencies(500, { width: 0.5 }), couplings: [0.5, 1.5, 2, 3], h: 0.05 });
+ * import { createRk4 } from '@phaseflow/runge-kutta';
+ * const curve = kuramotoSweep(createRk4(), { frequencies: lorentzianFrequencies(500, { width: 0.5 }), couplings: [0.5, 1.5, 2, 3], h: 0.05 });
  * curve.map((p) => p.r); // ≈ [O(1/√N), 0.577, 0.707, 0.816]
  * ```
  */

@@ -191,10 +191,10 @@ const SLACK = 1e-9;
  *
  * @example
  * ```ts
- * import { rk4 } from '@phaseflow/runge-kutta';
+ * import { createRk4 } from '@phaseflow/runge-kutta';
  * import { lorenz63 } from '@phaseflow/problems';
  * const l = lorenz63();
- * const s = lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 1000, transient: 10, h: 0.01, tau: 1 });
+ * const s = lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 1000, transient: 10, h: 0.01, tau: 1 });
  * s.exponents;   // ≈ [0.906, 0, −14.572]
  * s.kaplanYorke; // ≈ 2.062
  * ```

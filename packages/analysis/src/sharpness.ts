@@ -77,7 +77,7 @@ function readTheta(state: unknown): F {
  * @example
  * ```ts
  * import { integrate, odeProblem } from '@phaseflow/core';
- * import { euler } from '@phaseflow/runge-kutta';
+ * import { createEuler } from '@phaseflow/runge-kutta';
  * const loss = mseLoss(net, batch, y);
  * const flow = odeProblem((_t, th, out = new Float64Array(th.length)) => {
  *   loss.gradient(th, out);
@@ -85,7 +85,7 @@ function readTheta(state: unknown): F {
  *   return out;
  * });
  * const sharp = createSharpnessObserver({ gradient: loss.gradient, every: 20 });
- * integrate(euler(), flow, net.parameters.get(), { tEnd: 2000 * 0.05, h: 0.05, observers: [sharp] });
+ * integrate(createEuler(), flow, net.parameters.get(), { tEnd: 2000 * 0.05, h: 0.05, observers: [sharp] });
  * sharp.records.at(-1)!.values[0]; // ≈ 2/0.05 = 40 at the edge of stability
  * ```
  */

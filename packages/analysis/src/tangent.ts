@@ -140,11 +140,11 @@ export function checkTangentProblem(argument: string, problem: unknown, y0: unkn
  * @example
  * ```ts
  * import { integrate } from '@phaseflow/core';
- * import { rk4 } from '@phaseflow/runge-kutta';
+ * import { createRk4 } from '@phaseflow/runge-kutta';
  * import { lorenz63 } from '@phaseflow/problems';
  * const l = lorenz63();
  * const tp = tangentProblem(l.problem, l.y0(), { vectors: 1 });
- * const z = integrate(rk4(), tp.problem, tp.lift(l.y0()), { tEnd: 1, h: 0.01 }).yFinal;
+ * const z = integrate(createRk4(), tp.problem, tp.lift(l.y0()), { tEnd: 1, h: 0.01 }).yFinal;
  * tp.tangent(z, 0); // δy(1) for δy(0) = e₁
  * ```
  */

@@ -12,7 +12,7 @@ import {
   tangentProblem,
 } from '@phaseflow/analysis';
 import { csrFromDense } from '@phaseflow/linalg';
-import { rk4 } from '@phaseflow/runge-kutta';
+import { createRk4 } from '@phaseflow/runge-kutta';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { describe, expect, it } from 'vitest';
 
@@ -59,27 +59,40 @@ describe('Kuramoto model: the problem', () => {
 
 describe('Kuramoto model: r(K) measured (N = 400, RK4)', () => {
   it('Lorentzian (γ = 0.5): K_c = 2γ = 1, r = √(1 − K_c/K) above it, within 3/√N', () => {
-    const curve = kuramotoSweep(rk4(), { frequencies: lorentzianFrequencies(N, { width: 0.5 }), couplings: [0.5, 2, 3], h: 0.1, transient: 40, duration: 40 });
+    const curve = kuramotoSweep(createRk4(), {
+      frequencies: lorentzianFrequencies(N, { width: 0.5 }),
+      couplings: [0.5, 2, 3],
+      h: 0.1,
+      transient: 40,
+      duration: 40,
+    });
     expect(curve[0]!.r).toBeLessThan(tol);
     for (const p of curve.slice(1)) expect(Math.abs(p.r - Math.sqrt(1 - 1 / p.coupling))).toBeLessThan(tol);
   });
 
   it('Gaussian N(0, 1): incoherent below K_c ≈ 1.596, the self-consistent r above it, within 3/√N', () => {
-    const curve = kuramotoSweep(rk4(), { frequencies: gaussianFrequencies(N), couplings: [1.2, 2.5], h: 0.1, transient: 40, duration: 40 });
+    const curve = kuramotoSweep(createRk4(), { frequencies: gaussianFrequencies(N), couplings: [1.2, 2.5], h: 0.1, transient: 40, duration: 40 });
     expect(curve[0]!.r).toBeLessThan(tol);
     expect(Math.abs(curve[1]!.r - kuramotoOrderParameter(2.5, { kind: 'gaussian' }))).toBeLessThan(tol);
   });
 
   it('on a dense Erdős–Rényi graph (normalised by the mean degree) the all-to-all curve holds', () => {
     const graph = erdosRenyiGraph({ nodes: 300, probability: 0.2, seed: 1 });
-    const [p] = kuramotoSweep(rk4(), { frequencies: lorentzianFrequencies(300, { width: 0.5 }), couplings: [2.5], graph, h: 0.1, transient: 40, duration: 30 });
+    const [p] = kuramotoSweep(createRk4(), {
+      frequencies: lorentzianFrequencies(300, { width: 0.5 }),
+      couplings: [2.5],
+      graph,
+      h: 0.1,
+      transient: 40,
+      duration: 30,
+    });
     expect(Math.abs(p!.r - Math.sqrt(1 - 1 / 2.5))).toBeLessThan(3 / Math.sqrt(300));
   });
 
   it('a locked Kuramoto state has one zero Lyapunov exponent (the common phase) and the rest negative', () => {
     const n = 8;
     const p = kuramoto({ frequencies: lorentzianFrequencies(n, { width: 0.1 }), coupling: 3 });
-    const s = lyapunovSpectrum(rk4(), p, randomPhases(n, 1), { tEnd: 60, transient: 20, h: 0.05 });
+    const s = lyapunovSpectrum(createRk4(), p, randomPhases(n, 1), { tEnd: 60, transient: 20, h: 0.05 });
     expect(Math.abs(s.exponents[0]!)).toBeLessThan(1e-6);
     for (let j = 1; j < n; j++) expect(s.exponents[j]!).toBeLessThan(-0.1);
   });
@@ -99,6 +112,6 @@ describe('Kuramoto: bad input', () => {
     expectPhaseflowError(() => lorentzianFrequencies(10, { width: 0 }), 'INVALID_ARGUMENT', 'options.width');
     expectPhaseflowError(() => gaussianFrequencies(10, { sampling: 'sobol' as never }), 'INVALID_ARGUMENT', 'options.sampling');
     expectPhaseflowError(() => kuramotoCriticalCoupling({ kind: 'uniform' } as never), 'INVALID_ARGUMENT', 'distribution.kind');
-    expectPhaseflowError(() => kuramotoSweep(rk4(), { frequencies: [0, 1], couplings: [1], h: 0 }), 'INVALID_ARGUMENT', 'options.h');
+    expectPhaseflowError(() => kuramotoSweep(createRk4(), { frequencies: [0, 1], couplings: [1], h: 0 }), 'INVALID_ARGUMENT', 'options.h');
   });
 });

@@ -1,7 +1,7 @@
 import { integrate, odeProblem, separableHamiltonian, type Observer } from '@phaseflow/core';
 import { kaplanYorkeDimension, lyapunovSpectrum, mapIterator, mapProblem, tangentProblem, type JacobianVectorProduct } from '@phaseflow/analysis';
 import { lorenz63 } from '@phaseflow/problems';
-import { dop853, dopri5, rk4 } from '@phaseflow/runge-kutta';
+import { createDop853, createDopri5, createRk4 } from '@phaseflow/runge-kutta';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -39,7 +39,7 @@ describe('Lorenz-63 (σ 10, ρ 28, β 8/3)', () => {
   const l = lorenz63();
   // The tight figures (within 0.01, |λ₂| ≤ 1e-3 over T = 10⁴) are in bench/index.mjs.
   it('spectrum ≈ (0.9056, 0, −14.5723) over T = 200 (RK4, h = 0.01, central differences)', () => {
-    const s = lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 210, transient: 10, h: 0.01, tau: 1 });
+    const s = lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 210, transient: 10, h: 0.01, tau: 1 });
     expect(s.source).toBe('central-differences');
     expect(Math.abs(s.exponents[0]! - LORENZ[0]!)).toBeLessThan(0.05);
     expect(Math.abs(s.exponents[1]!)).toBeLessThan(0.02);
@@ -60,39 +60,39 @@ describe('Lorenz-63 (σ 10, ρ 28, β 8/3)', () => {
   });
 
   it('sum of exponents = tr J = −13.6667 to 1e-6 (DOP853 fixed steps, exact jvp)', () => {
-    const s = lyapunovSpectrum(dop853(), { ...l.problem, jvp: lorenzJvp }, l.y0(), { tEnd: 30, transient: 5, h: 0.01, tau: 0.5 });
+    const s = lyapunovSpectrum(createDop853(), { ...l.problem, jvp: lorenzJvp }, l.y0(), { tEnd: 30, transient: 5, h: 0.01, tau: 0.5 });
     expect(s.source).toBe('jvp');
     expect(Math.abs(s.sum - LORENZ_TRACE)).toBeLessThan(1e-6);
   });
 
   it('central differences are exact on a quadratic field: same spectrum as the exact jvp', () => {
     const opts = { tEnd: 20, h: 0.01, seed: 3 };
-    const fd = lyapunovSpectrum(rk4(), l.problem, l.y0(), opts);
-    const ex = lyapunovSpectrum(rk4(), l.problem, l.y0(), { ...opts, jvp: lorenzJvp });
+    const fd = lyapunovSpectrum(createRk4(), l.problem, l.y0(), opts);
+    const ex = lyapunovSpectrum(createRk4(), l.problem, l.y0(), { ...opts, jvp: lorenzJvp });
     for (let j = 0; j < 3; j++) expect(Math.abs(fd.exponents[j]! - ex.exponents[j]!)).toBeLessThan(1e-5);
-    const fw = lyapunovSpectrum(rk4(), l.problem, l.y0(), { ...opts, finiteDifferences: 'forward' });
+    const fw = lyapunovSpectrum(createRk4(), l.problem, l.y0(), { ...opts, finiteDifferences: 'forward' });
     expect(fw.source).toBe('forward-differences');
     // Forward differences err by O(√eps)·|v| in any direction; over τ = 1 the contracting q₃
     // (e^{−14.6}) is swamped by what leaks in along q₁ (e^{0.9}): λ₃ pays, a shorter τ fixes it.
     for (let j = 0; j < 2; j++) expect(Math.abs(fw.exponents[j]! - ex.exponents[j]!)).toBeLessThan(1e-5);
     expect(Math.abs(fw.exponents[2]! - ex.exponents[2]!)).toBeLessThan(1e-2);
-    const fwShort = lyapunovSpectrum(rk4(), l.problem, l.y0(), { ...opts, tau: 0.1, finiteDifferences: 'forward' });
-    const exShort = lyapunovSpectrum(rk4(), l.problem, l.y0(), { ...opts, tau: 0.1, jvp: lorenzJvp });
+    const fwShort = lyapunovSpectrum(createRk4(), l.problem, l.y0(), { ...opts, tau: 0.1, finiteDifferences: 'forward' });
+    const exShort = lyapunovSpectrum(createRk4(), l.problem, l.y0(), { ...opts, tau: 0.1, jvp: lorenzJvp });
     expect(Math.abs(fwShort.exponents[2]! - exShort.exponents[2]!)).toBeLessThan(1e-4);
   });
 
   it('an adaptive integrator on the tangent bundle gives the same spectrum (dopri5, rtol 1e-9)', () => {
     // Short: the two trajectories part (chaos) after ~25 time units, and so do finite-time exponents.
     const opts = { tEnd: 15, transient: 2, tau: 1, jvp: lorenzJvp };
-    const fixed = lyapunovSpectrum(rk4(), l.problem, l.y0(), { ...opts, h: 0.002 });
-    const adaptive = lyapunovSpectrum(dopri5(), l.problem, l.y0(), { ...opts, adaptive: { rtol: 1e-9, atol: 1e-9 } });
+    const fixed = lyapunovSpectrum(createRk4(), l.problem, l.y0(), { ...opts, h: 0.002 });
+    const adaptive = lyapunovSpectrum(createDopri5(), l.problem, l.y0(), { ...opts, adaptive: { rtol: 1e-9, atol: 1e-9 } });
     for (let j = 0; j < 3; j++) expect(Math.abs(adaptive.exponents[j]! - fixed.exponents[j]!)).toBeLessThan(1e-3);
     expect(Math.abs(adaptive.sum - LORENZ_TRACE)).toBeLessThan(1e-6);
   });
 
   it('ρ = 20 (stable fixed points): λ_max ≤ 1e-3, and no zero exponent is expected', () => {
     const l20 = lorenz63({ rho: 20 });
-    const s = lyapunovSpectrum(rk4(), l20.problem, l20.y0(), { tEnd: 200, transient: 20, h: 0.01 });
+    const s = lyapunovSpectrum(createRk4(), l20.problem, l20.y0(), { tEnd: 200, transient: 20, h: 0.01 });
     expect(Math.max(...s.exponents)).toBeLessThan(1e-3);
     expect(s.zeroExponent?.expected).toBe(false);
     expect(s.zeroExponent?.passed).toBe(true);
@@ -100,9 +100,9 @@ describe('Lorenz-63 (σ 10, ρ 28, β 8/3)', () => {
   });
 
   it('k < n vectors give the leading exponents', () => {
-    const s = lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 110, transient: 10, h: 0.01, vectors: 1, jvp: lorenzJvp });
+    const s = lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 110, transient: 10, h: 0.01, vectors: 1, jvp: lorenzJvp });
     expect(s.exponents.length).toBe(1);
-    const kept = lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 30, transient: 10, h: 0.01, vectors: 2, jvp: lorenzJvp, keepLocal: true, tau: 0.5 });
+    const kept = lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 30, transient: 10, h: 0.01, vectors: 2, jvp: lorenzJvp, keepLocal: true, tau: 0.5 });
     expect(kept.local.values?.length).toBe(40 * 2);
     const v = kept.local.values!;
     let m0 = 0;
@@ -122,7 +122,7 @@ describe('linear systems (ChaosTools: rtol 1e-3)', () => {
       for (let i = 0; i < a.length; i++) out[i * a.length + i] = a[i]!;
       return out;
     };
-    const s = lyapunovSpectrum(rk4(), diagonalFlow(a), new Float64Array(4), { tEnd: 250, transient: 50, h: 0.01, jacobian });
+    const s = lyapunovSpectrum(createRk4(), diagonalFlow(a), new Float64Array(4), { tEnd: 250, transient: 50, h: 0.01, jacobian });
     expect(s.source).toBe('jacobian');
     const want = [...a].sort((x, y) => y - x);
     for (let j = 0; j < 4; j++) expect(Math.abs(s.exponents[j]! - want[j]!)).toBeLessThan(1e-3 * Math.abs(want[j]!));
@@ -178,7 +178,7 @@ describe('the tangent bundle', () => {
   it('q(t) of the lifted flow is the derivative of the flow map (checked by differencing trajectories)', () => {
     const l = lorenz63();
     const tp = tangentProblem(l.problem, l.y0(), { vectors: 1 });
-    const m = rk4();
+    const m = createRk4();
     const frame = Float64Array.of(0.6, 0, 0.8);
     const z = integrate(m, tp.problem, tp.lift(l.y0(), frame), { tEnd: 0.5, h: 0.001 }).yFinal;
     const eps = 1e-6;
@@ -215,7 +215,7 @@ describe('observers', () => {
         'run:end': () => void ends++,
       },
     };
-    const s = lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 100, transient: 2, h: 0.01, observers: [obs] });
+    const s = lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 100, transient: 2, h: 0.01, observers: [obs] });
     expect(s.status).toBe('stopped');
     expect(s.reason).toBe('enough');
     expect(seen).toEqual([0, 1, 2, 3, 4]);
@@ -227,32 +227,36 @@ describe('observers', () => {
 describe('bad input', () => {
   const l = lorenz63();
   it('k > n, τ ≤ 0, τ not a multiple of h, too short a run', () => {
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, vectors: 4 }), 'INVALID_ARGUMENT', 'options.vectors');
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, tau: 0 }), 'INVALID_ARGUMENT', 'options.tau');
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, tau: -1 }), 'INVALID_ARGUMENT', 'options.tau');
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.03, tau: 0.1 }), 'INVALID_ARGUMENT', 'options.tau');
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, transient: 10 }), 'INVALID_ARGUMENT', 'options.tEnd');
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10 }), 'INVALID_ARGUMENT', 'options.h');
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, frame: [1, 0, 0] }), 'SHAPE_MISMATCH', 'options.frame');
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, bogus: 1 } as never), 'UNKNOWN_OPTION');
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, vectors: 4 }), 'INVALID_ARGUMENT', 'options.vectors');
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, tau: 0 }), 'INVALID_ARGUMENT', 'options.tau');
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, tau: -1 }), 'INVALID_ARGUMENT', 'options.tau');
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.03, tau: 0.1 }), 'INVALID_ARGUMENT', 'options.tau');
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, transient: 10 }), 'INVALID_ARGUMENT', 'options.tEnd');
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10 }), 'INVALID_ARGUMENT', 'options.h');
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, frame: [1, 0, 0] }), 'SHAPE_MISMATCH', 'options.frame');
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, bogus: 1 } as never), 'UNKNOWN_OPTION');
     expectPhaseflowError(() => lyapunovSpectrum(mapIterator() as never, l.problem, l.y0(), { tEnd: 10, h: 0.01 }), 'UNSUPPORTED_PROBLEM', 'problem');
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, adaptive: true }), 'NOT_AVAILABLE', 'options.adaptive');
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, adaptive: true }), 'NOT_AVAILABLE', 'options.adaptive');
   });
 
   it('no Jacobian and no way to form one', () => {
     expectPhaseflowError(
-      () => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, finiteDifferences: false }),
+      () => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, finiteDifferences: false }),
       'JACOBIAN_UNAVAILABLE',
       'options.finiteDifferences',
     );
     const ho = separableHamiltonian({ dTdp: (p, out = new Float64Array(1)) => (out.set(p), out), dVdq: (q, out = new Float64Array(1)) => (out.set(q), out) });
-    expectPhaseflowError(() => lyapunovSpectrum(rk4() as never, ho as never, Float64Array.of(1, 0), { tEnd: 10, h: 0.01 }), 'JACOBIAN_UNAVAILABLE', 'problem');
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, [1, 1, 1] as never, { tEnd: 10, h: 0.01 }), 'JACOBIAN_UNAVAILABLE', 'y0');
+    expectPhaseflowError(
+      () => lyapunovSpectrum(createRk4() as never, ho as never, Float64Array.of(1, 0), { tEnd: 10, h: 0.01 }),
+      'JACOBIAN_UNAVAILABLE',
+      'problem',
+    );
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, [1, 1, 1] as never, { tEnd: 10, h: 0.01 }), 'JACOBIAN_UNAVAILABLE', 'y0');
   });
 
   it('a non-finite tangent vector stops with the step and time, keeping the spectrum measured so far', () => {
     const badJvp: JacobianVectorProduct = (t, y, v, out) => (t > 3.004 ? out.fill(NaN) : lorenzJvp(t, y, v, out));
-    const err = expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, jvp: badJvp }), 'NON_FINITE_TANGENT');
+    const err = expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, jvp: badJvp }), 'NON_FINITE_TANGENT');
     expect(err.details.step).toBe(301);
     expect(err.details.t).toBeCloseTo(3.01, 12);
     const partial = err.partial as { exponents: Float64Array; renormalisations: number; status: string };
@@ -263,7 +267,7 @@ describe('bad input', () => {
 
   it('a blow-up of the state itself is NON_FINITE_STATE', () => {
     const blowUp = odeProblem((_t, y, out = new Float64Array(1)) => ((out[0] = y[0]! * y[0]! * y[0]!), out));
-    const err = expectPhaseflowError(() => lyapunovSpectrum(rk4(), blowUp, Float64Array.of(1), { tEnd: 10, h: 0.01, tau: 0.1 }), 'NON_FINITE_STATE');
+    const err = expectPhaseflowError(() => lyapunovSpectrum(createRk4(), blowUp, Float64Array.of(1), { tEnd: 10, h: 0.01, tau: 0.1 }), 'NON_FINITE_STATE');
     expect(err.details.t).toBeGreaterThan(0.4);
     expect(err.details.t).toBeLessThan(0.6);
   });
@@ -271,7 +275,7 @@ describe('bad input', () => {
   it('an aborted signal stops the run', () => {
     const ac = new AbortController();
     ac.abort();
-    expectPhaseflowError(() => lyapunovSpectrum(rk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, signal: ac.signal }), 'ABORTED');
+    expectPhaseflowError(() => lyapunovSpectrum(createRk4(), l.problem, l.y0(), { tEnd: 10, h: 0.01, signal: ac.signal }), 'ABORTED');
   });
 });
 

@@ -1,6 +1,6 @@
 import { echoStateMap, lyapunovSpectrum, mapIterator, rateRnn, tangentProblem } from '@phaseflow/analysis';
 import { createReservoir, matrix } from '@phaseflow/reservoir';
-import { rk4 } from '@phaseflow/runge-kutta';
+import { createRk4 } from '@phaseflow/runge-kutta';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { describe, expect, it } from 'vitest';
 
@@ -45,7 +45,7 @@ describe('rate RNN h ← (1 − dt)h + dt·J·tanh(h) (Engelken, Wolf & Abbott)'
     const dt = 0.01;
     const net = rateRnn({ units: 40, gain: 0.6, dt, seed: 2 });
     const opts = { tau: 1, transient: 20, tEnd: 60, vectors: 2 };
-    const flow = lyapunovSpectrum(rk4(), net.flow, net.y0(), { ...opts, h: 0.05 });
+    const flow = lyapunovSpectrum(createRk4(), net.flow, net.y0(), { ...opts, h: 0.05 });
     const map = lyapunovSpectrum(mapIterator(), net.map, net.y0(), { ...opts, h: dt });
     expect(Math.abs(flow.exponents[0]! - map.exponents[0]!)).toBeLessThan(0.01);
   });

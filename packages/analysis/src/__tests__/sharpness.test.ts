@@ -2,7 +2,7 @@ import { createSharpnessObserver, denseHessian, hessianEigenvalues, hessianVecto
 import { createRandom, integrate, odeProblem } from '@phaseflow/core';
 import { symmetricEigen } from '@phaseflow/linalg';
 import { createMlp64 } from '@phaseflow/nn64';
-import { euler } from '@phaseflow/runge-kutta';
+import { createEuler } from '@phaseflow/runge-kutta';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { describe, expect, it } from 'vitest';
 
@@ -104,7 +104,7 @@ describe('sharpness observer: the edge of stability (Cohen et al. 2021)', () => 
     });
     const eta = 0.3;
     const sharp = createSharpnessObserver({ gradient: loss.gradient, every: 50 });
-    integrate(euler<Float64Array>(), flow, net.parameters.get(), { tEnd: 1500 * eta, h: eta, observers: [sharp] });
+    integrate(createEuler<Float64Array>(), flow, net.parameters.get(), { tEnd: 1500 * eta, h: eta, observers: [sharp] });
     const r = sharp.records;
     expect(r[0]!.step).toBe(0);
     expect(r[0]!.values[0]!).toBeLessThan(0.8 * (2 / eta)); // starts well below the edge
