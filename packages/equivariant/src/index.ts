@@ -1,1 +1,23 @@
-export { equivariantVersion } from './version.js';
+import './errors.js';
+
+export type { ContractGroup, EquivarianceContract } from './contract.js';
+export { C4, D4, planarGroup } from './groups/planar.js';
+export type { PlanarGroup, PlanarGroupName } from './groups/planar.js';
+export { transformGroupFeatures, transformImages } from './groups/grid.js';
+export type { GridBatch } from './groups/grid.js';
+export { createGroupBatchNorm64, createGroupConv64, createGroupPool64, createLiftingConv64, expandKernel } from './gconv/reference.js';
+export type {
+  GridCheckOptions,
+  GroupBatchNorm64,
+  GroupBatchNorm64Options,
+  GroupConv64,
+  GroupConv64Options,
+  GroupPool64,
+  GroupPool64Options,
+  GroupPoolMode,
+  Padding,
+} from './gconv/reference.js';
+export { PhaseflowGroupBatchNorm, PhaseflowGroupConv, PhaseflowGroupPool, PhaseflowLiftingConv } from './gconv/layers.js';
+export type { PhaseflowGroupBatchNormArgs, PhaseflowGroupConvArgs, PhaseflowGroupPoolArgs } from './gconv/layers.js';
+export { tensorMap } from './tensor-map.js';
+export type { TensorMapSubject } from './tensor-map.js';

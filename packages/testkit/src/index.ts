@@ -22,4 +22,5 @@ export type {
 export { referenceProblems } from './references.js';
 export { checkStaysOnManifold, lieIntegratorConformance, type LieConformanceOptions, type ManifoldOptions } from './lie.js';
 export { fnv1a } from './checksum.js';
+export { checkEquivariance, machineEpsilon, type ElementError, type EquivarianceCheckOptions, type EquivarianceDtype, type EquivarianceGroup, type EquivarianceReport, type EquivarianceRun, type EquivarianceSpec, type EquivarianceSubject } from './equivariance.js';
 export { explicitEuler, explicitMidpoint, mislabel, stormerVerletControl, symplecticEulerControl } from './controls.js';
