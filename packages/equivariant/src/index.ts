@@ -21,3 +21,9 @@ export { PhaseflowGroupBatchNorm, PhaseflowGroupConv, PhaseflowGroupPool, Phasef
 export type { PhaseflowGroupBatchNormArgs, PhaseflowGroupConvArgs, PhaseflowGroupPoolArgs } from './gconv/layers.js';
 export { tensorMap } from './tensor-map.js';
 export type { TensorMapSubject } from './tensor-map.js';
+export { permuteRows, symmetricGroup } from './groups/permutation.js';
+export type { Permutation, SymmetricGroup } from './groups/permutation.js';
+export { createDeepSets64, createSetPool64 } from './deepsets/reference.js';
+export type { DeepSets64, DeepSets64Options, SetActivation, SetBatch, SetCheckOptions, SetPool, SetPool64, SetPool64Options } from './deepsets/reference.js';
+export { PhaseflowDeepSets, PhaseflowSetPool } from './deepsets/layers.js';
+export type { PhaseflowDeepSetsArgs, PhaseflowSetPoolArgs } from './deepsets/layers.js';
