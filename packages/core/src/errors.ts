@@ -36,6 +36,11 @@ export interface PhaseflowErrorCodes {
   NOT_AVAILABLE: true;
   /** An operation was called in a state that does not allow it (e.g. predict before fit). */
   INVALID_STATE: true;
+  /**
+   * A user callback (vector field, event function, loss, observer handler, score) threw; the
+   * error names it in `details.callback` and keeps what it threw as `cause`.
+   */
+  CALLBACK_FAILED: true;
 }
 
 /** One of the stable error codes. */
@@ -55,6 +60,8 @@ export interface PhaseflowErrorDetails {
   t?: number;
   /** Step size in force when a run failed. */
   h?: number;
+  /** The user callback that threw (CALLBACK_FAILED), e.g. `problem.f` or `options.observers[0].on.step`. */
+  callback?: string;
   [key: string]: unknown;
 }
 
@@ -94,4 +101,25 @@ export class PhaseflowError<Partial = unknown> extends Error {
 /** True when `e` is a {@link PhaseflowError}, optionally with the given code. */
 export function isPhaseflowError(e: unknown, code?: PhaseflowErrorCode): e is PhaseflowError {
   return e instanceof PhaseflowError && (code === undefined || e.code === code);
+}
+
+/**
+ * The CALLBACK_FAILED error for a user callback (`callback` names it: `problem.f`,
+ * `options.loss`, an observer's handler) that threw `error`; `error` becomes the `cause` and
+ * the message says where the run was (`details.step`, `details.t`).
+ *
+ * @example
+ * ```ts
+ * try { f(t, y); } catch (e) { throw callbackFailed('problem.f', e, { t }); }
+ * ```
+ */
+export function callbackFailed(callback: string, error: unknown, details: PhaseflowErrorDetails = {}, partial?: unknown): PhaseflowError {
+  const what = error instanceof Error ? error.message : String(error);
+  const where = [details.step !== undefined ? `step ${details.step}` : '', details.t !== undefined ? `t = ${details.t}` : ''].filter(Boolean).join(', ');
+  return new PhaseflowError(
+    'CALLBACK_FAILED',
+    `${callback} threw${where ? ` at ${where}` : ''}: ${what}`,
+    { callback, ...details },
+    { cause: error, ...(partial !== undefined && { partial }) },
+  );
 }

@@ -10,7 +10,7 @@
  * }
  * ```
  */
-import type { PhaseflowError } from './errors.js';
+import { callbackFailed, PhaseflowError } from './errors.js';
 import { checkFunction, invalid } from './validate.js';
 
 /** Emitted once before the first step of a run. */
@@ -104,7 +104,11 @@ export interface Observer {
   readonly on: ObserverHandlers;
 }
 
-/** Fan-out of events to a list of observers; used by every driver and trainer. */
+/**
+ * Fan-out of events to a list of observers; used by every driver and trainer. A handler that
+ * throws something other than a PhaseflowError surfaces as CALLBACK_FAILED naming the observer
+ * and the event (the thrown value is the `cause`).
+ */
 export interface Emitter {
   /** True when some observer handles `kind` (skip building events nobody reads). */
   has(kind: PhaseflowEventKind): boolean;
@@ -140,20 +144,36 @@ export function createEmitter(observers: readonly Observer[] | undefined, argume
       stopReason ??= String(reason);
     },
   };
-  const byKind = new Map<string, ((e: unknown, c: RunControl) => void)[]>();
-  for (const o of list) {
+  const byKind = new Map<string, { handler: (e: unknown, c: RunControl) => void; label: string }[]>();
+  list.forEach((o, i) => {
     for (const [kind, handler] of Object.entries(o.on)) {
       if (!handler) continue;
       const hs = byKind.get(kind) ?? [];
-      hs.push(handler as (e: unknown, c: RunControl) => void);
+      hs.push({
+        handler: handler as (e: unknown, c: RunControl) => void,
+        label: `${argument}[${i}].on[${JSON.stringify(kind)}] (observer ${JSON.stringify(o.name)})`,
+      });
       byKind.set(kind, hs);
     }
-  }
+  });
   return {
     has: (kind) => byKind.has(kind),
     emit(kind, event) {
       const hs = byKind.get(kind);
-      if (hs) for (const h of hs) h(event, control);
+      if (!hs) return;
+      for (const h of hs) {
+        try {
+          h.handler(event, control);
+        } catch (e) {
+          // Coded errors pass as they are; anything else names the handler that threw.
+          if (e instanceof PhaseflowError) throw e;
+          const at = event as { step?: unknown; t?: unknown };
+          throw callbackFailed(h.label, e, {
+            ...(typeof at.step === 'number' && { step: at.step }),
+            ...(typeof at.t === 'number' && { t: at.t }),
+          });
+        }
+      }
     },
     get stopReason() {
       return stopReason;

@@ -1,4 +1,4 @@
-export { PhaseflowError, isPhaseflowError } from './errors.js';
+export { PhaseflowError, callbackFailed, isPhaseflowError } from './errors.js';
 export type { PhaseflowErrorCode, PhaseflowErrorCodes, PhaseflowErrorDetails } from './errors.js';
 export {
   checkFinite,
@@ -18,6 +18,7 @@ export {
   invalid,
 } from './validate.js';
 export type { StateOps, VectorSpace } from './vector-space.js';
+export { withScope } from './vector-space.js';
 export { float64Space } from './float64-space.js';
 export { phaseSpace } from './phase-space.js';
 export type { PhaseSpace, PhaseState } from './phase-space.js';
@@ -43,6 +44,8 @@ export { integratorNames, resolveIntegrator } from './registry.js';
 export type { MethodRecord } from './registry.js';
 export type { IntegrateOptions, PartialSolution, SaveAt, Solution } from './integrate.js';
 export { createEmitter } from './events.js';
+export { createRunLifecycle } from './lifecycle.js';
+export type { RunFailureStatus, RunLifecycle, RunLifecycleOptions } from './lifecycle.js';
 export type {
   BatchEvent,
   Emitter,
@@ -58,7 +61,7 @@ export type {
 } from './events.js';
 export { isParametric, requireParametric } from './layer.js';
 export type { Layer, ParametricLayer, ParametricView } from './layer.js';
-export type { FitOptions, Trainer, TrainingHistory } from './trainer.js';
+export type { FitOptions, LabelledData, Trainer, TrainingHistory } from './trainer.js';
 export { createRandom } from './random.js';
 export type { Random } from './random.js';
 export type { Demo, DemoContext, DemoFigure, DemoResult } from './demo.js';

@@ -1,0 +1,220 @@
+/**
+ * The lifecycle every run shares, integration and training alike: `run:start` once, `step`
+ * events, an AbortSignal that lands as ABORTED, failures that keep what was computed, and
+ * `run:end` exactly once however the run ends. `integrate` runs on it; Trainers use it so that
+ * "fail with partial and emit run:end" is written once.
+ */
+import { callbackFailed, PhaseflowError, type PhaseflowErrorCode, type PhaseflowErrorDetails } from './errors.js';
+import { createEmitter, type Emitter, type Observer, type RunEndEvent, type RunStartEvent, type StepEvent } from './events.js';
+import { invalid } from './validate.js';
+
+/** How a failed or aborted run ends: the status handed to `partial` and to `run:end`. */
+export type RunFailureStatus = 'failed' | 'aborted';
+
+/** Options of {@link createRunLifecycle}. */
+export interface RunLifecycleOptions<P> {
+  /** What kind of run: `integration`, `training`, or a plugin's own word (the `run:start` field). */
+  readonly run: string;
+  /** Name of the integrator or trainer driving the run. */
+  readonly name: string;
+  /** The observers to feed (validated here, named `${argument}.observers[i]`). */
+  readonly observers?: readonly Observer[];
+  /** An emitter built already (instead of `observers`), e.g. one shared with a nested run. */
+  readonly emitter?: Emitter;
+  /** Cancels the run: checked by {@link RunLifecycle.checkAbort}; lands as ABORTED with the signal's reason as `cause`. */
+  readonly signal?: AbortSignal;
+  /**
+   * What the run computed so far, attached as `partial` to every error the lifecycle throws.
+   * Called once per failure, with the status the run ends in.
+   */
+  readonly partial?: (status: RunFailureStatus) => P;
+  /** Prefix of the argument names in validation errors (default `options`). */
+  readonly argument?: string;
+}
+
+/**
+ * The state of one run between `run:start` and `run:end`. Every method that ends the run
+ * (`fail`, `abort`, `failWith`, `finish`) emits `run:end` exactly once; errors carry the step
+ * index and time recorded last (through {@link RunLifecycle.step} or {@link RunLifecycle.at})
+ * unless their details say otherwise.
+ */
+export interface RunLifecycle {
+  /** The run's name (the integrator's or trainer's). */
+  readonly name: string;
+  /** The emitter observers are fed through. */
+  readonly events: Emitter;
+  readonly signal: AbortSignal | undefined;
+  /** `idle` before {@link start}, `running`, then `ended` once `run:end` went out. */
+  readonly state: 'idle' | 'running' | 'ended';
+  /** Step index recorded last (0 before the first step). */
+  readonly steps: number;
+  /** Time recorded last, when the run has a time. */
+  readonly t: number | undefined;
+  /** The first stop request of an observer, if any. */
+  readonly stopReason: string | undefined;
+  /** Emit `run:start` (once; `run` and `name` are filled in). */
+  start(event?: Omit<RunStartEvent, 'run' | 'name'>): void;
+  /** Record where the run is (step index, time) without emitting anything. */
+  at(step: number, t?: number): void;
+  /**
+   * Record the step's position and emit `step` when some observer listens. Returns true when
+   * an observer has asked the run to stop.
+   */
+  step(event: StepEvent): boolean;
+  /** Throw ABORTED (see {@link abort}) when the signal has fired. */
+  checkAbort(message?: string): void;
+  /** End the run as aborted: `run:end { status: 'aborted' }`, then throw ABORTED with `partial`. */
+  abort(message?: string, details?: PhaseflowErrorDetails): never;
+  /** End the run as failed: `run:end { status: 'failed' }`, then throw `code` with step, t and `partial`. */
+  fail(code: PhaseflowErrorCode, message: string, details?: PhaseflowErrorDetails, cause?: unknown): never;
+  /**
+   * End the run with whatever was thrown inside it. An error this run threw already is
+   * rethrown as it is; another PhaseflowError keeps its code and message and gains the step,
+   * time and `partial` (the original is its `cause`); anything else becomes CALLBACK_FAILED
+   * naming `callback`, with the thrown value as `cause`.
+   */
+  failWith(error: unknown, callback?: string): never;
+  /**
+   * Call a user callback, ending the run through {@link failWith} if it throws (or, for a
+   * promise, rejects).
+   */
+  guard<R>(callback: string, fn: () => R): R;
+  /** End the run normally: `run:end { status }` with the observer's stop reason, if any. Returns the status. */
+  finish(extra?: { readonly t?: number; readonly reason?: string }): 'completed' | 'stopped';
+}
+
+const stripCode = (message: string): string => message.replace(/^\[[A-Z0-9_]+\] /, '');
+
+/**
+ * Start the lifecycle of one run (integration, training, or a plugin's own loop).
+ *
+ * @example
+ * ```ts
+ * const run = createRunLifecycle({ run: 'training', name: 'my-trainer', observers, signal,
+ *   partial: (status) => ({ ...history(), status }) });
+ * run.start({ total: epochs });
+ * try {
+ *   for (let epoch = 0; epoch < epochs; epoch++) {
+ *     const loss = run.guard('options.loss', () => lossOf(model));
+ *     if (run.step({ step: epoch, t: epoch, h: 1, state: model, loss })) break;
+ *     run.checkAbort();
+ *   }
+ * } catch (e) { run.failWith(e); }
+ * return { ...history(), status: run.finish() };
+ * ```
+ */
+export function createRunLifecycle<P = unknown>(options: RunLifecycleOptions<P>): RunLifecycle {
+  if (options === null || typeof options !== 'object') invalid('options', 'run lifecycle options { run, name, ... }', options);
+  const prefix = options.argument ?? 'options';
+  if (typeof options.run !== 'string') invalid('options.run', 'a string (integration, training, ...)', options.run);
+  if (typeof options.name !== 'string') invalid('options.name', 'a string', options.name);
+  const { signal, partial } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) invalid(`${prefix}.signal`, 'an AbortSignal', signal);
+  if (partial !== undefined && typeof partial !== 'function') invalid('options.partial', 'a function (status) => partial result', partial);
+  const events = options.emitter ?? createEmitter(options.observers, `${prefix}.observers`);
+  let state: 'idle' | 'running' | 'ended' = 'idle';
+  let steps = 0;
+  let t: number | undefined;
+  /** Errors this run threw, so `failWith` passes them on untouched. */
+  const thrown = new Set<unknown>();
+
+  const position = (details: PhaseflowErrorDetails): PhaseflowErrorDetails => ({
+    ...(details.step === undefined && { step: steps }),
+    ...(details.t === undefined && t !== undefined && { t }),
+    ...details,
+  });
+  const end = (event: RunEndEvent): void => {
+    if (state === 'ended') return;
+    state = 'ended';
+    events.emit('run:end', event);
+  };
+  const raise = (status: RunFailureStatus, code: PhaseflowErrorCode, message: string, details: PhaseflowErrorDetails, cause: unknown): never => {
+    const d = position(details);
+    const err = new PhaseflowError(code, message, d, {
+      ...(partial && { partial: partial(status) }),
+      ...(cause !== undefined && { cause }),
+    });
+    thrown.add(err);
+    try {
+      end({ status, steps: d.step ?? steps, ...(d.t !== undefined && { t: d.t }), error: err });
+    } catch (e) {
+      // An observer failing on run:end must not hide why the run ended.
+      (err.details as PhaseflowErrorDetails).runEndError = e;
+    }
+    throw err;
+  };
+
+  const lifecycle: RunLifecycle = {
+    name: options.name,
+    events,
+    signal,
+    get state() {
+      return state;
+    },
+    get steps() {
+      return steps;
+    },
+    get t() {
+      return t;
+    },
+    get stopReason() {
+      return events.stopReason;
+    },
+    start(event = {}) {
+      if (state !== 'idle') {
+        throw new PhaseflowError('INVALID_STATE', `run ${options.name} started twice`, { argument: 'start', expected: 'one start per run' });
+      }
+      state = 'running';
+      events.emit('run:start', { ...event, run: options.run, name: options.name });
+    },
+    at(step, time) {
+      steps = step;
+      if (time !== undefined) t = time;
+    },
+    step(event) {
+      steps = event.step;
+      t = event.t;
+      if (events.has('step')) events.emit('step', event);
+      return events.stopReason !== undefined;
+    },
+    checkAbort(message) {
+      if (signal?.aborted) lifecycle.abort(message);
+    },
+    abort(message, details = {}) {
+      const d = position(details);
+      const where = `step ${d.step}${d.t !== undefined ? `, t = ${d.t}` : ''}`;
+      return raise('aborted', 'ABORTED', message ?? `run aborted at ${where}`, d, signal?.reason);
+    },
+    fail(code, message, details = {}, cause) {
+      return raise(code === 'ABORTED' ? 'aborted' : 'failed', code, message, details, cause);
+    },
+    failWith(error, callback = 'a callback') {
+      if (thrown.has(error)) throw error;
+      if (error instanceof PhaseflowError) {
+        return raise(error.code === 'ABORTED' ? 'aborted' : 'failed', error.code, stripCode(error.message), { ...error.details }, error);
+      }
+      const c = callbackFailed(callback, error, position({}));
+      return raise('failed', 'CALLBACK_FAILED', stripCode(c.message), { ...c.details }, error);
+    },
+    guard(callback, fn) {
+      let r: unknown;
+      try {
+        r = fn();
+      } catch (e) {
+        return lifecycle.failWith(e, callback);
+      }
+      if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
+        return (r as Promise<unknown>).then(undefined, (e: unknown) => lifecycle.failWith(e, callback)) as never;
+      }
+      return r as never;
+    },
+    finish(extra = {}) {
+      const reason = extra.reason ?? events.stopReason;
+      const status = reason === undefined ? 'completed' : 'stopped';
+      if (extra.t !== undefined) t = extra.t;
+      end({ status, steps, ...(t !== undefined && { t }), ...(reason !== undefined && { reason }) });
+      return status;
+    },
+  };
+  return lifecycle;
+}
