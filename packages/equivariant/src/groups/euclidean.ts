@@ -1,0 +1,83 @@
+/**
+ * The Euclidean group E(n), n = 2 or 3, as EGNN's symmetry: x ↦ Qx + t with Q orthogonal
+ * (rotations and reflections) and t a translation. Rotations and translations are drawn from
+ * the rigid motions SE(2)/SE(3) of @phaseflow/lie (Haar rotations, unit-normal translations);
+ * half the draws are composed with the reflection diag(−1, 1, …) to reach det Q = −1.
+ */
+import { checkInteger, invalid, type Random } from '@phaseflow/core';
+import { SE2, SE3 } from '@phaseflow/lie';
+
+/** An element of E(n): x ↦ Q x + t. */
+export interface EuclideanElement {
+  /** Q, n × n orthogonal, row-major. */
+  readonly rotation: Float64Array;
+  /** t ∈ ℝⁿ. */
+  readonly translation: Float64Array;
+  /** det Q = −1. */
+  readonly reflection: boolean;
+}
+
+/** E(n) with its seeded sampler. */
+export interface EuclideanGroup {
+  /** `E(2)` or `E(3)`. */
+  readonly name: string;
+  readonly dim: 2 | 3;
+  /** A random element: Haar rotation, N(0, 1) translation, a reflection with probability ½. */
+  sample(random: Random): EuclideanElement;
+  /** Q p + t. */
+  act(g: EuclideanElement, p: ArrayLike<number>): Float64Array;
+  /** Q v (a velocity or a displacement: no translation). */
+  rotate(g: EuclideanElement, v: ArrayLike<number>): Float64Array;
+  /** `rotation(Q₀₀ …, t₀ …)` or `reflection(…)`, with the leading entries (distinct draws get distinct labels). */
+  label(g: EuclideanElement): string;
+}
+
+/**
+ * E(n) for n = 2 or 3.
+ *
+ * @example
+ * ```ts
+ * const E3 = euclideanGroup(3);
+ * const g = E3.sample(createRandom(1));
+ * E3.act(g, [1, 0, 0]); // Q·e₁ + t
+ * ```
+ */
+export function euclideanGroup(dim: number): EuclideanGroup {
+  const n = checkInteger('dim', dim, { min: 2, max: 3 }) as 2 | 3;
+  const lie = n === 2 ? SE2 : SE3;
+  const size = n + 1;
+  const mulVec = (q: Float64Array, v: ArrayLike<number>) => {
+    if (v.length !== n) invalid('p', `a point in ℝ^${n}`, v, 'SHAPE_MISMATCH');
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += q[i * n + j]! * v[j]!;
+      out[i] = s;
+    }
+    return out;
+  };
+  return Object.freeze({
+    name: `E(${n})`,
+    dim: n,
+    sample(random: Random): EuclideanElement {
+      const m = lie.sample(random);
+      const rotation = new Float64Array(n * n);
+      const translation = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) rotation[i * n + j] = m[i * size + j]!;
+        translation[i] = m[i * size + n]!;
+      }
+      const reflection = random.uniform() < 0.5;
+      // Q·diag(−1, 1, …): flip the first column.
+      if (reflection) for (let i = 0; i < n; i++) rotation[i * n] = -rotation[i * n]!;
+      return { rotation, translation, reflection };
+    },
+    act(g: EuclideanElement, p: ArrayLike<number>) {
+      const out = mulVec(g.rotation, p);
+      for (let i = 0; i < n; i++) out[i]! += g.translation[i]!;
+      return out;
+    },
+    rotate: (g: EuclideanElement, v: ArrayLike<number>) => mulVec(g.rotation, v),
+    label: (g: EuclideanElement) => `${g.reflection ? 'reflection' : 'rotation'}(Q₀₀ ${g.rotation[0]!.toFixed(4)}, Q₀₁ ${g.rotation[1]!.toFixed(4)}, t₀ ${g.translation[0]!.toFixed(4)})`,
+  });
+}
