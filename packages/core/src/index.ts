@@ -17,7 +17,7 @@ export {
   describeValue,
   invalid,
 } from './validate.js';
-export type { StateOps, VectorSpace } from './vector-space.js';
+export type { Keep, StateOps, VectorSpace } from './vector-space.js';
 export { withScope } from './vector-space.js';
 export { float64Space } from './float64-space.js';
 export { phaseSpace } from './phase-space.js';

@@ -1,4 +1,4 @@
-import type { VectorSpace } from './vector-space.js';
+import type { Keep, VectorSpace } from './vector-space.js';
 
 /** A point (q, p) of phase space: positions and conjugate momenta (or velocities). */
 export interface PhaseState<S> {
@@ -63,6 +63,17 @@ export function phaseSpace<S>(component: VectorSpace<S>): PhaseSpace<S> {
       c.dispose?.(y.q);
       c.dispose?.(y.p);
     },
+    // The component's scope, keeping both halves of a kept point.
+    ...(typeof c.scope === 'function' && {
+      scope: <T>(fn: (keep: Keep<PhaseState<S>>) => T): T =>
+        c.scope!((keep) =>
+          fn((y) => {
+            keep(y.q);
+            keep(y.p);
+            return y;
+          }),
+        ),
+    }),
     axpy: (a, x, y, out) => pair(c.axpy(a, x.q, y.q, out?.q), c.axpy(a, x.p, y.p, out?.p), out),
     scale: (a, x, out) => pair(c.scale(a, x.q, out?.q), c.scale(a, x.p, out?.p), out),
     combine(k, xs, base, out) {

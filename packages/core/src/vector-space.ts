@@ -29,7 +29,45 @@ export interface StateOps<Y> {
   toFloat64(y: Y, out?: Float64Array): Float64Array;
   /** Release resources held by `y` (tensors, GPU buffers); a no-op for plain arrays. */
   dispose?(y: Y): void;
+  /**
+   * Run `fn` in a resource scope: every value this space (or code running on its values, such
+   * as a vector field) allocates while `fn` runs is released when `fn` returns **or throws**,
+   * except the values passed to `keep`, which outlive the scope (they belong to the enclosing
+   * scope, or to the caller when there is none). Nothing `fn` returns is kept implicitly.
+   * Scopes nest. Present on spaces whose values hold resources (tensors: a `tf.tidy`); absent
+   * on Float64Array spaces, where {@link withScope} just calls `fn`.
+   *
+   * Drivers wrap a run in it (keeping the saved states) so that stage values an integrator
+   * drops are released without the integrator disposing anything itself.
+   */
+  scope?<T>(fn: (keep: Keep<Y>) => T): T;
 }
+
+/**
+ * What {@link StateOps.scope} hands its function: `keep(y)` marks `y` to outlive the scope and
+ * returns it. (Declared as a method type, so that `StateOps<Y>` stays assignable to
+ * `StateOps<unknown>` as its other methods are.)
+ */
+export type Keep<Y> = { keep(y: Y): Y }['keep'];
+
+/**
+ * `space.scope(fn)` when the space has a scope, `fn` with an identity `keep` otherwise: what
+ * generic code calls so that it is leak-free on tensor spaces and free on Float64 ones.
+ *
+ * @example
+ * ```ts
+ * const yEnd = withScope(problem.space, (keep) => {
+ *   let y = y0;
+ *   for (let i = 0; i < n; i++) y = integrator.step(problem, i * h, y, h);
+ *   return keep(y); // every intermediate state and stage is released, y survives
+ * });
+ * ```
+ */
+export function withScope<Y, T>(space: StateOps<Y>, fn: (keep: Keep<Y>) => T): T {
+  return typeof space.scope === 'function' ? space.scope(fn) : fn(identity);
+}
+
+const identity = <Y>(y: Y): Y => y;
 
 /**
  * A real vector space with the in-place linear algebra generic integrators use.
