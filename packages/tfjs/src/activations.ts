@@ -1,12 +1,14 @@
 /**
  * Activation functions by name, as tf ops (usable on any rank, including the [J, B, d]
- * tensors of ensemble evaluation).
+ * tensors of ensemble evaluation). Every one returns a new tensor and leaves no intermediate
+ * behind, so the caller may dispose input and output independently.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOneOf } from '@phaseflow/core';
 
 const table = {
-  linear: (x: tf.Tensor) => x,
+  // A clone (it shares x's data): disposing the output must not dispose the input.
+  linear: (x: tf.Tensor) => tf.clone(x),
   relu: (x: tf.Tensor) => tf.relu(x),
   tanh: (x: tf.Tensor) => tf.tanh(x),
   sigmoid: (x: tf.Tensor) => tf.sigmoid(x),
@@ -14,7 +16,7 @@ const table = {
   elu: (x: tf.Tensor) => tf.elu(x),
   selu: (x: tf.Tensor) => tf.selu(x),
   softplus: (x: tf.Tensor) => tf.softplus(x),
-  swish: (x: tf.Tensor) => tf.mul(x, tf.sigmoid(x)),
+  swish: (x: tf.Tensor) => tf.tidy(() => tf.mul(x, tf.sigmoid(x))),
 } as const;
 
 /** The activation names phaseflow layers accept (the same names tf.layers uses). */
@@ -32,7 +34,8 @@ export const ACTIVATIONS = Object.keys(table) as ActivationName[];
 
 /**
  * The activation σ with this name as a tensor function; throws INVALID_ARGUMENT naming
- * `argument` for an unknown name.
+ * `argument` for an unknown name. σ(x) is always a new tensor (`linear` returns a clone of x)
+ * and allocates nothing else: `tf.memory().numTensors` grows by exactly one per call.
  *
  * @example
  * ```ts

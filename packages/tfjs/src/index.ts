@@ -12,6 +12,7 @@ export type { PhaseflowDenseArgs } from './dense.js';
 export { SMOOTH_ACTIVATIONS, createMlp, mlpForward, mlpInputGradient, mlpWeightShapes } from './mlp.js';
 export type { MlpOptions, SmoothActivation } from './mlp.js';
 export { toTensors } from './data.js';
+export { releaseTapeOnError } from './tape.js';
 export type { DataTensors, TargetKind, TensorData } from './data.js';
 export { cosineDecay, exponentialDecay, stepDecay } from './schedules.js';
 export type { LearningRateSchedule } from './schedules.js';

@@ -7,6 +7,7 @@ import {
   integrate,
   type IntegrateOptions,
   type Integrator,
+  type Keep,
   type PartialSolution,
   type Problem,
   type Solution,
@@ -23,8 +24,9 @@ const scalarOf = (t: tf.Tensor): number => {
  * `VectorSpace<tf.Tensor>`: immutable (every operation ignores `out` and returns a new tensor),
  * float32 on every backend but cpu/tensorflow, no tensor left behind by `dot`, `norm`,
  * `isFinite`, `errorNorm`, `toFloat64`. Intermediate states an integrator drops are not
- * disposed by the integrator: run integrations through {@link integrateTensors} (a `tf.tidy`
- * around `integrate`) or inside your own `tf.tidy`.
+ * disposed by the integrator: `scope(fn)` (core's `StateOps.scope`, a `tf.tidy` that keeps
+ * what `keep` marks, on success and on throw) releases them; drivers run inside it, and
+ * {@link integrateTensors} is `integrate` inside a tidy.
  *
  * out ← y + a·x, out ← base + Σᵢ cᵢ·xᵢ, ⟨x, y⟩ = Σ xᵢyᵢ, all elementwise over any shape.
  *
@@ -49,6 +51,29 @@ export const tensorSpace: VectorSpace<tf.Tensor> = {
     return o;
   },
   dispose: (y) => y.dispose(),
+  scope<T>(fn: (keep: Keep<tf.Tensor>) => T): T {
+    // tf.tidy releases what `fn` allocated and hands the kept tensors to the enclosing scope;
+    // the throw is caught inside so that kept tensors (a failed run's partial) survive it too.
+    const kept: tf.Tensor[] = [];
+    const keep = (y: tf.Tensor) => {
+      kept.push(y);
+      return y;
+    };
+    let result: T | undefined;
+    let failed = false;
+    let failure: unknown;
+    tf.tidy(() => {
+      try {
+        result = fn(keep);
+      } catch (e) {
+        failed = true;
+        failure = e;
+      }
+      return kept;
+    });
+    if (failed) throw failure;
+    return result as T;
+  },
   axpy: (a, x, y) => tf.tidy(() => (a === 0 ? y.clone() : tf.add(y, tf.mul(x, a)))),
   scale: (a, x) => tf.tidy(() => tf.mul(x, a)),
   combine(c, xs, base) {

@@ -20,6 +20,7 @@ import {
 } from '@phaseflow/core';
 import { toTensors, type DataTensors, type TargetKind, type TensorData } from './data.js';
 import { checkSchedule, type LearningRateSchedule } from './schedules.js';
+import { releaseTapeOnError } from './tape.js';
 
 /** The optimisers by name (`momentum` is SGD with heavy-ball momentum). */
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop';
@@ -141,6 +142,16 @@ function makeOptimizer(name: OptimizerName, lr: number, momentum: number | undef
     case 'rmsprop':
       return tf.train.rmsprop(lr, 0.9, momentum ?? 0);
   }
+}
+
+/**
+ * `optimizer.dispose()`, and the learning-rate scalar it may leave: tfjs's MomentumOptimizer
+ * does not call SGD's dispose, so its `c` = −η outlives it (one tensor per fit).
+ */
+function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  const c = (optimizer as unknown as { c?: unknown }).c;
+  if (c instanceof tf.Tensor && !c.isDisposed) c.dispose();
 }
 
 function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
@@ -318,7 +329,7 @@ export function createGradientTrainer(
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     if (vars.length === 0) {
       tf.dispose(owned);
-      optimizer.dispose();
+      disposeOptimizer(optimizer);
       invalid('model', 'a model with trainable weights', 'none');
     }
     const indices = new Int32Array(n);
@@ -339,59 +350,69 @@ export function createGradientTrainer(
         let lossSum: tf.Tensor = tf.scalar(0);
         let correctSum: tf.Tensor | undefined;
         let seen = 0;
-        for (let b = 0; b < batches; b++) {
-          const start = b * batchSize;
-          const size = Math.min(batchSize, n - start);
-          const batchLoss = tf.tidy(() => {
-            const idx = order ? tf.slice(order, start, size) : undefined;
-            const xb = idx ? tf.gather(train.x, idx) : tf.slice(train.x, start, size);
-            const yb = idx ? tf.gather(train.y, idx) : tf.slice(train.y, start, size);
-            let hits: tf.Scalar | undefined;
-            const { value, grads } = tf.variableGrads(() => {
-              const pred = apply(model, xb, true);
-              const k = correct(loss, yb, pred);
-              if (k) hits = tf.keep(k);
-              return lossFn(yb, pred);
-            }, vars);
-            let g = grads;
-            if (clipValue !== undefined) {
-              g = Object.fromEntries(Object.entries(g).map(([k, v]) => [k, tf.clipByValue(v, -clipValue, clipValue)]));
+        // On any throw (a loss, an observer, an abort) the epoch's running sums go with it.
+        try {
+          for (let b = 0; b < batches; b++) {
+            const start = b * batchSize;
+            const size = Math.min(batchSize, n - start);
+            const batchLoss = releaseTapeOnError(() => tf.tidy(() => {
+              const idx = order ? tf.slice(order, start, size) : undefined;
+              const xb = idx ? tf.gather(train.x, idx) : tf.slice(train.x, start, size);
+              const yb = idx ? tf.gather(train.y, idx) : tf.slice(train.y, start, size);
+              let hits: tf.Scalar | undefined;
+              const { value, grads } = tf.variableGrads(() => {
+                const pred = apply(model, xb, true);
+                const k = correct(loss, yb, pred);
+                if (k) hits = tf.keep(k);
+                return lossFn(yb, pred);
+              }, vars);
+              let g = grads;
+              if (clipValue !== undefined) {
+                g = Object.fromEntries(Object.entries(g).map(([k, v]) => [k, tf.clipByValue(v, -clipValue, clipValue)]));
+              }
+              if (clipNorm !== undefined) {
+                const norm = tf.sqrt(tf.addN(Object.values(g).map((v) => tf.sum(tf.square(v)))));
+                const factor = tf.minimum(1, tf.div(clipNorm, tf.maximum(norm, 1e-12)));
+                g = Object.fromEntries(Object.entries(g).map(([k, v]) => [k, tf.mul(v, factor)]));
+              }
+              optimizer.applyGradients(g);
+              const weighted = tf.mul(value, size);
+              const nextLoss = tf.add(lossSum, weighted);
+              tf.keep(nextLoss);
+              if (hits) {
+                const nextCorrect = correctSum ? tf.add(correctSum, hits) : tf.clone(hits);
+                tf.keep(nextCorrect);
+                hits.dispose();
+                correctSum?.dispose();
+                correctSum = nextCorrect;
+              }
+              lossSum.dispose();
+              lossSum = nextLoss;
+              return value;
+            }));
+            seen += size;
+            step++;
+            flowTime += lr;
+            try {
+              if (wantsBatchLoss) {
+                const lv = (await batchLoss.data())[0]!;
+                if (events.has('step')) events.emit('step', { step, t: flowTime, h: lr, state: model, loss: lv });
+                if (events.has('batch:end')) events.emit('batch:end', { epoch, batch: b, loss: lv });
+              }
+            } finally {
+              batchLoss.dispose();
             }
-            if (clipNorm !== undefined) {
-              const norm = tf.sqrt(tf.addN(Object.values(g).map((v) => tf.sum(tf.square(v)))));
-              const factor = tf.minimum(1, tf.div(clipNorm, tf.maximum(norm, 1e-12)));
-              g = Object.fromEntries(Object.entries(g).map(([k, v]) => [k, tf.mul(v, factor)]));
+            if (signal?.aborted) {
+              order?.dispose();
+              tf.dispose([lossSum, ...(correctSum ? [correctSum] : [])]);
+              fail('ABORTED', `training aborted in epoch ${epoch + 1}, batch ${b + 1}`, { epoch, batch: b }, signal.reason);
             }
-            optimizer.applyGradients(g);
-            const weighted = tf.mul(value, size);
-            const nextLoss = tf.add(lossSum, weighted);
-            tf.keep(nextLoss);
-            if (hits) {
-              const nextCorrect = correctSum ? tf.add(correctSum, hits) : tf.clone(hits);
-              tf.keep(nextCorrect);
-              hits.dispose();
-              correctSum?.dispose();
-              correctSum = nextCorrect;
-            }
-            lossSum.dispose();
-            lossSum = nextLoss;
-            return value;
-          });
-          seen += size;
-          step++;
-          flowTime += lr;
-          if (wantsBatchLoss) {
-            const lv = (await batchLoss.data())[0]!;
-            if (events.has('step')) events.emit('step', { step, t: flowTime, h: lr, state: model, loss: lv });
-            if (events.has('batch:end')) events.emit('batch:end', { epoch, batch: b, loss: lv });
+            if (events.stopReason !== undefined) break;
           }
-          batchLoss.dispose();
-          if (signal?.aborted) {
-            order?.dispose();
-            tf.dispose([lossSum, ...(correctSum ? [correctSum] : [])]);
-            fail('ABORTED', `training aborted in epoch ${epoch + 1}, batch ${b + 1}`, { epoch, batch: b }, signal.reason);
-          }
-          if (events.stopReason !== undefined) break;
+        } catch (e) {
+          order?.dispose();
+          tf.dispose([lossSum, ...(correctSum ? [correctSum] : [])]);
+          throw e;
         }
         order?.dispose();
         const epochLoss = (await lossSum.data())[0]! / seen;
@@ -424,7 +445,7 @@ export function createGradientTrainer(
         if (signal?.aborted) fail('ABORTED', `training aborted after epoch ${epoch + 1}`, { epoch }, signal.reason);
       }
     } finally {
-      optimizer.dispose();
+      disposeOptimizer(optimizer);
       tf.dispose(owned);
     }
     const stopped = events.stopReason !== undefined;
