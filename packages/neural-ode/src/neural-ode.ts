@@ -20,7 +20,7 @@ import {
 import { GRADIENT_MODES, adjointBackward, reversibleBackward, solveForward, stepsFor, type GradientMode, type Schedule } from '@phaseflow/adjoint';
 import { rungeKuttaMethods } from '@phaseflow/runge-kutta';
 import { createLeapfrog, splittingMethods } from '@phaseflow/symplectic';
-import { PhaseflowLayer, SMOOTH_ACTIVATIONS, asTensor, checkTensor, mlpWeightShapes, registerPhaseflowLayer, type LayerArgs, type SmoothActivation, type Weight } from '@phaseflow/tfjs';
+import { PhaseflowLayer, SMOOTH_ACTIVATIONS, asTensor, checkTensor, mlpWeightShapes, registerPhaseflowLayer, releaseTapeOnError, type LayerArgs, type SmoothActivation, type Weight } from '@phaseflow/tfjs';
 import { fieldWidths, initialFieldWeights, tensorBackend, usesPartitioned, type FieldSpec } from './field.js';
 import { createNeuralOde64, type NeuralODE64 } from './neural-ode64.js';
 
@@ -338,7 +338,7 @@ export class NeuralODE extends PhaseflowLayer {
    * Loss and gradients of `loss(output)` for input `x` with the layer's gradient mode (or
    * `mode`), measuring the peak number of live tensors during the computation (sampled at
    * every field evaluation, relative to the count before it) and the field evaluations.
-   * Returns Float64 copies; leaves no tensor behind.
+   * Returns Float64 copies; leaves no tensor behind, also when `loss` or the solve throws.
    *
    * @example
    * ```ts
@@ -358,10 +358,13 @@ export class NeuralODE extends PhaseflowLayer {
     const probe: Probe = { peak: before, evaluations: 0 };
     activeProbe = probe;
     try {
-      const { value, grads } = tf.tidy(() => {
-        const vg = tf.variableGrads(() => loss(this.solveTensors(x, this.times, true, mode)), ws);
-        return { value: vg.value, grads: ws.map((w) => vg.grads[w.name]!) };
-      });
+      // A loss (or a solve) that throws leaves the tape's saved tensors behind: released here.
+      const { value, grads } = releaseTapeOnError(() =>
+        tf.tidy(() => {
+          const vg = tf.variableGrads(() => loss(this.solveTensors(x, this.times, true, mode)), ws);
+          return { value: vg.value, grads: ws.map((w) => vg.grads[w.name]!) };
+        }),
+      );
       const gradient = new Float64Array(grads.reduce((n, g) => n + g.size, 0));
       let k = 0;
       for (const g of grads) {
