@@ -2,6 +2,7 @@
  * The plain-TypeScript data shapes the EnKF trainer and its models share: row-major matrices
  * of Float64 numbers.
  */
+import type { LabelledData } from '@phaseflow/core';
 
 /**
  * A batch of `rows` inputs, each of `cols` numbers, stored row-major in `x`
@@ -15,11 +16,20 @@ export interface Batch {
 }
 
 /**
- * A supervised data set: `samples` inputs (row-major in `x`, `x.length / samples` numbers
- * each) and their targets (row-major in `y`, `y.length / samples` numbers each, e.g. one-hot
- * class labels).
+ * A supervised data set, core's {@link LabelledData} over flat row-major arrays: `samples`
+ * inputs (row-major in `inputs`, `inputs.length / samples` numbers each) and their targets
+ * (row-major in `targets`, `targets.length / samples` numbers each, e.g. one-hot class labels).
  */
-export interface EnKFData {
+export interface EnKFData extends LabelledData<ArrayLike<number>, ArrayLike<number>> {
+  readonly samples: number;
+}
+
+/**
+ * The data shape of @phaseflow/enkf 0.0: `x` for the inputs, `y` for the targets.
+ *
+ * @deprecated Use {@link EnKFData} (`{ inputs, targets, samples }`, core's LabelledData); removed in the next minor
+ */
+export interface EnKFXYData {
   readonly x: ArrayLike<number>;
   readonly y: ArrayLike<number>;
   readonly samples: number;

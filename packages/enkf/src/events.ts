@@ -4,9 +4,9 @@
 
 /** Emitted after every ensemble iteration (one minibatch update). */
 export interface EnKFIterationEvent {
-  /** Iteration index, from 1. */
+  /** Iterations done, this one included (from 1: the `step` of the matching core `step` event). */
   readonly iteration: number;
-  /** Epoch (pass over the data) the iteration belongs to, from 1. */
+  /** Epoch (pass over the data) the iteration belongs to, from 0 (as `epoch:end` and `batch:end`). */
   readonly epoch: number;
   /** Mean squared data misfit over members, (1/JM) Σ_j ‖y − G(θ_j)‖². */
   readonly misfit: number;

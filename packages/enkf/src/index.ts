@@ -1,5 +1,5 @@
 export { createEnKFTrainer } from './trainer.js';
 export type { EnKFFitOptions, EnKFHistory, EnKFInit, EnKFMethod, EnKFStop, EnKFTrainer, EnKFTrainerOptions } from './trainer.js';
 export type { EnKFCollapseEvent, EnKFDroppedEvent, EnKFIterationEvent } from './events.js';
-export type { Batch, EnKFData } from './batch.js';
+export type { Batch, EnKFData, EnKFXYData } from './batch.js';
 export { classificationAccuracy } from './accuracy.js';

@@ -14,8 +14,8 @@ import {
   checkOneOf,
   checkOptions,
   checkPositive,
-  createEmitter,
   createRandom,
+  createRunLifecycle,
   describeValue,
   invalid,
   requireParametric,
@@ -27,7 +27,8 @@ import {
 import './errors.js';
 import './events.js';
 import { classificationAccuracy } from './accuracy.js';
-import type { Batch, EnKFData } from './batch.js';
+import type { Batch, EnKFData, EnKFXYData } from './batch.js';
+import { createYielder } from './yield.js';
 import { choleskyFactor, choleskySolve } from '@phaseflow/linalg';
 
 /**
@@ -108,8 +109,8 @@ export interface EnKFTrainerOptions<I = Batch, O = unknown> {
 
 /** Per-run options of {@link EnKFTrainer.fit}. */
 export interface EnKFFitOptions extends FitOptions {
-  /** Held-out data: the ensemble mean's classification accuracy is reported on it. */
-  readonly validation?: EnKFData;
+  /** Held-out data: the ensemble mean's classification accuracy is reported on it (`validationAccuracy`). */
+  readonly validation?: EnKFData | EnKFXYData;
   /** Evaluate the validation accuracy every n iterations (default: at the end of each epoch). */
   readonly validateEvery?: number;
 }
@@ -136,7 +137,7 @@ export interface EnKFHistory extends TrainingHistory {
 }
 
 /** A Trainer that fits any parametric Layer by ensemble Kalman inversion. */
-export interface EnKFTrainer<I = Batch, O = unknown> extends Trainer<Layer<I, O>, EnKFData, EnKFFitOptions, EnKFHistory> {
+export interface EnKFTrainer<I = Batch, O = unknown> extends Trainer<Layer<I, O>, EnKFData | EnKFXYData, EnKFFitOptions, EnKFHistory> {
   readonly options: Readonly<Required<Pick<EnKFTrainerOptions<I, O>, 'ensembleSize' | 'method' | 'noise' | 'epochs'>>>;
 }
 
@@ -155,13 +156,20 @@ interface Checked {
   readonly outputs: number;
 }
 
-function checkData(argument: string, data: EnKFData): Checked {
-  if (data === null || typeof data !== 'object') invalid(argument, 'a data set { x, y, samples }', data);
-  checkOptions(argument, data, ['x', 'y', 'samples']);
+/**
+ * Check a data set: `{ inputs, targets, samples }` (core's LabelledData), or the deprecated
+ * `{ x, y, samples }`, whose errors keep naming `x` and `y`.
+ */
+function checkData(argument: string, data: EnKFData | EnKFXYData): Checked {
+  if (data === null || typeof data !== 'object') invalid(argument, 'a data set { inputs, targets, samples }', data);
+  const legacy = !('inputs' in data) && !('targets' in data) && ('x' in data || 'y' in data);
+  const [xk, yk] = legacy ? (['x', 'y'] as const) : (['inputs', 'targets'] as const);
+  checkOptions(argument, data, [xk, yk, 'samples']);
+  const raw = data as unknown as Record<string, unknown>;
   const samples = checkInteger(`${argument}.samples`, data.samples, { min: 1 });
-  const x = checkFiniteArray<ArrayLike<number>>(`${argument}.x`, data.x);
-  const y = checkFiniteArray<ArrayLike<number>>(`${argument}.y`, data.y);
-  for (const [name, a] of [['x', x], ['y', y]] as const) {
+  const x = checkFiniteArray<ArrayLike<number>>(`${argument}.${xk}`, raw[xk]);
+  const y = checkFiniteArray<ArrayLike<number>>(`${argument}.${yk}`, raw[yk]);
+  for (const [name, a] of [[xk, x], [yk, y]] as const) {
     if (a.length === 0 || a.length % samples !== 0) {
       throw new PhaseflowError('SHAPE_MISMATCH', `${argument}.${name}: length ${a.length} is not a positive multiple of samples = ${samples}`, {
         argument: `${argument}.${name}`,
@@ -211,7 +219,7 @@ function allFinite(a: ArrayLike<number>): boolean {
  * ```ts
  * const net = createMlp64({ sizes: [2, 16, 2], output: 'softmax', seed: 1 }); // @phaseflow/nn64
  * const trainer = createEnKFTrainer({ ensembleSize: 64, epochs: 20, batchSize: 100, seed: 1 });
- * const history = await trainer.fit(net, { x, y, samples: 400 });
+ * const history = await trainer.fit(net, { inputs: x, targets: y, samples: 400 });
  * console.log(history.loss.at(-1));
  * ```
  */
@@ -254,7 +262,7 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
   } else if (typeof init.mean === 'number') checkFinite('options.init.mean', init.mean);
   if (init.ensemble !== undefined) checkFiniteArray('options.init.ensemble', init.ensemble);
 
-  async function fit(model: Layer<I, O>, data: EnKFData, fitOptions?: EnKFFitOptions): Promise<EnKFHistory> {
+  async function fit(model: Layer<I, O>, data: EnKFData | EnKFXYData, fitOptions?: EnKFFitOptions): Promise<EnKFHistory> {
     const layer = requireParametric('model', model);
     const view = layer.parameters;
     const P = checkInteger('model.parameters.size', view.size, { min: 1 });
@@ -269,8 +277,19 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       });
     }
     const validateEvery = f.validateEvery === undefined ? undefined : checkInteger('fitOptions.validateEvery', f.validateEvery, { min: 1 });
-    if (f.signal !== undefined && !(f.signal instanceof AbortSignal)) invalid('fitOptions.signal', 'an AbortSignal', f.signal);
-    const events = createEmitter(f.observers, 'fitOptions.observers');
+    // The run's lifecycle: run:start/run:end once, ABORTED and failures carry the history so far.
+    const run = createRunLifecycle<EnKFHistory>({
+      run: 'training',
+      name: `enkf(${method})`,
+      observers: f.observers,
+      signal: f.signal,
+      argument: 'fitOptions',
+      partial: (status) => {
+        view.set(mean);
+        return { ...snapshot('stopped'), status } as unknown as EnKFHistory;
+      },
+    });
+    const events = run.events;
 
     const rng = createRandom(seed);
     const rngInit = rng.fork('init');
@@ -359,14 +378,14 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       const expected = rows * d.outputs;
       let outs: ArrayLike<number>[];
       if (typeof view.forwardEnsemble === 'function') {
-        const raw = view.forwardEnsemble(thetas, J, input);
+        const raw = run.guard('model.parameters.forwardEnsemble', () => view.forwardEnsemble!(thetas, J, input));
         if (!Array.isArray(raw) || raw.length !== J) invalid('model.parameters.forwardEnsemble(...)', `an array of ${J} outputs`, raw, 'SHAPE_MISMATCH');
-        outs = raw.map((r) => readOutput(r));
+        outs = raw.map((r) => read(r));
       } else {
         outs = [];
         for (let j = 0; j < J; j++) {
-          view.set(thetas.subarray(j * P, (j + 1) * P));
-          outs.push(readOutput(layer.forward(input)));
+          run.guard('model.parameters.set', () => view.set(thetas.subarray(j * P, (j + 1) * P)));
+          outs.push(read(run.guard('model.forward', () => layer.forward(input))));
         }
       }
       forwardEvaluations += J * rows;
@@ -380,16 +399,19 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       });
     };
 
+    // User callbacks that throw end the run as CALLBACK_FAILED naming them (coded errors pass).
+    const read = (out: O): ArrayLike<number> => (o.output === undefined ? readOutput(out) : run.guard('options.output', () => readOutput(out)));
+    const makeInput = (b: Batch): I => (o.input === undefined ? toInput(b) : run.guard('options.input', () => toInput(b)));
     const release = (input: I): void => {
       if (o.input !== undefined && input !== null && typeof input === 'object') (input as { dispose?: () => void }).dispose?.();
     };
     const validate = (): number => {
       if (!val) return NaN;
-      view.set(mean);
-      const vin = toInput({ x: val.x, rows: val.samples, cols: val.cols });
+      run.guard('model.parameters.set', () => view.set(mean));
+      const vin = makeInput({ x: val.x, rows: val.samples, cols: val.cols });
       let pred: ArrayLike<number>;
       try {
-        pred = readOutput(layer.forward(vin));
+        pred = read(run.guard('model.forward', () => layer.forward(vin)));
       } finally {
         release(vin);
       }
@@ -398,13 +420,6 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       return acc;
     };
 
-    const fail = (code: 'ABORTED' | 'ENSEMBLE_FAILURE', message: string, cause?: unknown): never => {
-      view.set(mean);
-      const partial = snapshot('stopped');
-      const err = new PhaseflowError(code, message, { step: iteration, t }, { partial, cause });
-      if (events.has('run:end')) events.emit('run:end', { status: code === 'ABORTED' ? 'aborted' : 'failed', steps: iteration, t, error: err });
-      throw err;
-    };
     const snapshot = (s: 'completed' | 'stopped'): EnKFHistory => ({
       status: s,
       ...(reason === undefined ? {} : { reason }),
@@ -419,295 +434,302 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       ensemble: method === 'hlr' ? next : theta,
     });
 
-    if (events.has('run:start')) events.emit('run:start', { run: 'training', name: `enkf(${method})`, total: epochs });
-    if (f.signal?.aborted) fail('ABORTED', 'training aborted before its first iteration', f.signal.reason);
+    run.start({ total: epochs });
+    try {
+      run.checkAbort('training aborted before its first iteration');
 
-    const bsFull = Math.min(batchSize ?? d.samples, d.samples);
-    const xb = new Float64Array(bsFull * d.cols);
-    const yb = new Float64Array(bsFull * d.outputs);
-    const coeff = new Float64Array(J * J);
-    const S = new Float64Array(J * J);
-    const rhs = new Float64Array(J);
+      const bsFull = Math.min(batchSize ?? d.samples, d.samples);
+      const xb = new Float64Array(bsFull * d.cols);
+      const yb = new Float64Array(bsFull * d.outputs);
+      const coeff = new Float64Array(J * J);
+      const S = new Float64Array(J * J);
+      const rhs = new Float64Array(J);
 
-    outer: for (let epoch = 1; epoch <= epochs; epoch++) {
-      const order = rngBatch.permutation(d.samples);
-      let epochLoss = 0;
-      let epochIterations = 0;
-      for (let start = 0; start < d.samples; start += bsFull) {
-        if (iteration >= maxIterations) break outer;
-        if (f.signal?.aborted) fail('ABORTED', `training aborted at iteration ${iteration}`, f.signal.reason);
-        iteration++;
-        const rows = Math.min(bsFull, d.samples - start);
-        for (let r = 0; r < rows; r++) {
-          const i = order[start + r]!;
-          xb.set(d.x.subarray(i * d.cols, (i + 1) * d.cols), r * d.cols);
-          yb.set(d.y.subarray(i * d.outputs, (i + 1) * d.outputs), r * d.outputs);
-        }
-        const M = rows * d.outputs;
-        const xv = rows === bsFull ? xb : xb.subarray(0, rows * d.cols);
-        const yv = rows === bsFull ? yb : yb.subarray(0, M);
-        const input = toInput({ x: xv, rows, cols: d.cols });
+      // Yield to the event loop every ~20 ms of work, so a timer's abort lands between iterations.
+      const yielder = createYielder();
+      outer: for (let epoch = 0; epoch < epochs; epoch++) {
+        const order = rngBatch.permutation(d.samples);
+        let epochLoss = 0;
+        let epochIterations = 0;
+        for (let start = 0; start < d.samples; start += bsFull) {
+          if (iteration >= maxIterations) break outer;
+          run.checkAbort(`training aborted at iteration ${iteration}`);
+          iteration++;
+          const rows = Math.min(bsFull, d.samples - start);
+          for (let r = 0; r < rows; r++) {
+            const i = order[start + r]!;
+            xb.set(d.x.subarray(i * d.cols, (i + 1) * d.cols), r * d.cols);
+            yb.set(d.y.subarray(i * d.outputs, (i + 1) * d.outputs), r * d.outputs);
+          }
+          const M = rows * d.outputs;
+          const xv = rows === bsFull ? xb : xb.subarray(0, rows * d.cols);
+          const yv = rows === bsFull ? yb : yb.subarray(0, M);
+          const input = makeInput({ x: xv, rows, cols: d.cols });
 
-        // The ensemble E to evaluate: the members (eki/tikhonov, Nesterov-extrapolated when
-        // asked) or a fresh draw around the mean (hlr).
-        const lam = (iteration - 1) / (iteration + 2);
-        const E = next;
-        if (method === 'hlr') {
-          if (meanPrev) {
-            for (let p = 0; p < P; p++) {
-              const u = mean[p]! + lam * (mean[p]! - meanPrev[p]!);
-              meanPrev[p] = mean[p]!;
-              mean[p] = u;
-            }
-          }
-          for (let j = 0; j < J; j++) rngNoise.fillNormal(E.subarray(j * P, (j + 1) * P), 0, perturbation);
-          // Centre the perturbations so that the ensemble mean is exactly the current mean.
-          const all = Array.from({ length: J }, (_, j) => j);
-          ensembleMean(E, all, ebar);
-          for (let j = 0; j < J; j++) {
-            const o2 = j * P;
-            for (let p = 0; p < P; p++) E[o2 + p] += mean[p]! - ebar[p]!;
-          }
-        } else if (prev) {
-          for (let i = 0; i < J * P; i++) {
-            E[i] = theta[i]! + lam * (theta[i]! - prev[i]!);
-          }
-          prev.set(theta);
-        } else E.set(theta);
-
-        let outs: (ArrayLike<number> | undefined)[];
-        try {
-          outs = evaluateMembers(E, input, rows);
-        } finally {
-          release(input);
-        }
-        const ok: number[] = [];
-        const failed: number[] = [];
-        outs.forEach((g, j) => (g ? ok : failed).push(j));
-        if (ok.length < 2) {
-          fail('ENSEMBLE_FAILURE', `iteration ${iteration}: only ${ok.length} of ${J} ensemble members gave a finite forward pass; at least 2 are needed`);
-        }
-        if (failed.length > 0) {
-          dropped += failed.length;
-          if (events.has('enkf:dropped')) events.emit('enkf:dropped', { iteration, members: failed, remaining: ok.length });
-        }
-        const Js = ok.length;
-        const sq = 1 / Math.sqrt(Js - 1);
-
-        // Output mean and scaled deviations Dt_k = (G_k − Ḡ) / (γ √(Js − 1)).
-        const gbar = new Float64Array(M);
-        for (const j of ok) {
-          const g = outs[j]!;
-          for (let m = 0; m < M; m++) gbar[m] += g[m]!;
-        }
-        for (let m = 0; m < M; m++) gbar[m] /= Js;
-        const Dt = new Float64Array(Js * M);
-        const phi = new Float64Array(Js);
-        let misfit = 0;
-        ok.forEach((j, k) => {
-          const g = outs[j]!;
-          let s = 0;
-          for (let m = 0; m < M; m++) {
-            Dt[k * M + m] = ((g[m]! - gbar[m]!) / gamma) * sq;
-            const r = yv[m]! - g[m]!;
-            s += r * r;
-          }
-          misfit += s / M;
-          phi[k] = s / (2 * gamma * gamma);
-        });
-        misfit /= Js;
-        let meanMisfit = 0;
-        for (let m = 0; m < M; m++) meanMisfit += (yv[m]! - gbar[m]!) ** 2;
-        meanMisfit /= M;
-
-        // Step size: fixed, or the data-misfit controller (Iglesias & Yang 2021).
-        let h = fixedStep;
-        if (adaptive) {
-          let pm = 0;
-          for (let k = 0; k < Js; k++) pm += phi[k]!;
-          pm /= Js;
-          let pv = 0;
-          for (let k = 0; k < Js; k++) pv += (phi[k]! - pm) ** 2;
-          pv /= Js - 1;
-          const cands = [M / (2 * pm), Math.sqrt(M / (2 * pv))].filter((c) => Number.isFinite(c));
-          h = cands.length > 0 ? Math.max(...cands) : 1;
-          if (terminate) h = Math.min(h, 1 - t);
-        }
-
-        // Ensemble-space system S = I + Δt DtᵀDt (+ Δt λ/σ0² AᵀA for Tikhonov).
-        for (let a = 0; a < Js; a++) {
-          for (let b = 0; b <= a; b++) {
-            let s = 0;
-            const oa = a * M;
-            const ob = b * M;
-            for (let m = 0; m < M; m++) s += Dt[oa + m]! * Dt[ob + m]!;
-            S[a * Js + b] = h * s;
-            S[b * Js + a] = h * s;
-          }
-        }
-        const sub = method === 'hlr' ? [] : ok;
-        ensembleMean(E, ok, ebar);
-        // Tikhonov terms in ensemble space: F_kj = (E_k − Ē)·E_j, d_k = (E_k − Ē)·Ē, c_k = (E_k − Ē)·m0.
-        let F: Float64Array | undefined;
-        let cvec: Float64Array | undefined;
-        const tw = method === 'tikhonov' ? (h * lambda) / (initStd * initStd) : 0;
-        if (method === 'tikhonov') {
-          F = new Float64Array(Js * Js);
-          cvec = new Float64Array(Js);
-          const dvec = new Float64Array(Js);
-          for (let a = 0; a < Js; a++) {
-            const oa = ok[a]! * P;
-            let sd = 0;
-            let sc = 0;
-            for (let p = 0; p < P; p++) {
-              const dev = E[oa + p]! - ebar[p]!;
-              sd += dev * ebar[p]!;
-              sc += dev * m0[p]!;
-            }
-            dvec[a] = sd;
-            cvec[a] = sc;
-            for (let b = 0; b < Js; b++) {
-              const ob = ok[b]! * P;
-              let s = 0;
-              for (let p = 0; p < P; p++) s += (E[oa + p]! - ebar[p]!) * E[ob + p]!;
-              F[a * Js + b] = s;
-            }
-          }
-          for (let a = 0; a < Js; a++) {
-            for (let b = 0; b < Js; b++) S[a * Js + b] += (tw * (F[a * Js + b]! - dvec[a]!)) / (Js - 1);
-          }
-          // Symmetrise against round-off.
-          for (let a = 0; a < Js; a++) {
-            for (let b = 0; b < a; b++) {
-              const v = 0.5 * (S[a * Js + b]! + S[b * Js + a]!);
-              S[a * Js + b] = v;
-              S[b * Js + a] = v;
-            }
-          }
-        }
-        for (let a = 0; a < Js; a++) S[a * Js + a] += 1;
-        const L = choleskyFactor(S.subarray(0, Js * Js), Js);
-
-        // Right-hand sides and weights: coeff[k, col] = (S⁻¹ b_col)_k, one column per member (or one for hlr).
-        const cols = method === 'hlr' ? 1 : Js;
-        const res = new Float64Array(M);
-        const noiseScale = perturb && method !== 'hlr' ? 1 / Math.sqrt(h) : 0;
-        for (let c = 0; c < cols; c++) {
-          if (method === 'hlr') for (let m = 0; m < M; m++) res[m] = (yv[m]! - gbar[m]!) / gamma;
-          else {
-            const g = outs[ok[c]!]!;
-            for (let m = 0; m < M; m++) res[m] = (yv[m]! - g[m]!) / gamma + (noiseScale > 0 ? noiseScale * rngNoise.normal() : 0);
-          }
-          for (let k = 0; k < Js; k++) {
-            let s = 0;
-            const ok2 = k * M;
-            for (let m = 0; m < M; m++) s += Dt[ok2 + m]! * res[m]!;
-            rhs[k] = h * s;
-            if (F && cvec) rhs[k] += (tw * (cvec[k]! - F[k * Js + c]!)) * sq;
-          }
-          choleskySolve(L, Js, rhs.subarray(0, Js));
-          for (let k = 0; k < Js; k++) coeff[k * cols + c] = rhs[k]! * sq;
-        }
-
-        // Apply: Δθ_col = Σ_k coeff[k, col] (E_k − Ē).
-        if (method === 'hlr') {
-          let wsum = 0;
-          for (let k = 0; k < Js; k++) wsum += coeff[k]!;
-          for (let p = 0; p < P; p++) mean[p] -= wsum * ebar[p]!;
-          for (let k = 0; k < Js; k++) {
-            const w = coeff[k]!;
-            const ok2 = ok[k]! * P;
-            for (let p = 0; p < P; p++) mean[p] += w * E[ok2 + p]!;
-          }
-        } else {
-          const out = theta;
-          for (let c = 0; c < Js; c++) {
-            const j = sub[c]!;
-            const oj = j * P;
-            let wsum = 0;
-            for (let k = 0; k < Js; k++) wsum += coeff[k * Js + c]!;
-            for (let p = 0; p < P; p++) out[oj + p] = E[oj + p]! - wsum * ebar[p]!;
-            for (let k = 0; k < Js; k++) {
-              const w = coeff[k * Js + c]!;
-              if (w === 0) continue;
-              const ok2 = ok[k]! * P;
-              for (let p = 0; p < P; p++) out[oj + p] += w * E[ok2 + p]!;
-            }
-          }
-          // Failed members: resample from N(θ̄_ok, C_ok) of the updated successful ensemble.
-          ensembleMean(out, ok, mean);
-          for (const j of failed) {
-            const oj = j * P;
-            for (let p = 0; p < P; p++) out[oj + p] = mean[p]!;
-            for (const k of ok) {
-              const z = rngNoise.normal() * sq;
-              const ok2 = k * P;
-              for (let p = 0; p < P; p++) out[oj + p] += z * (out[ok2 + p]! - mean[p]!);
-            }
-          }
-          if (inflation !== 1 || additive > 0) {
-            for (let j = 0; j < J; j++) {
-              const oj = j * P;
+          // The ensemble E to evaluate: the members (eki/tikhonov, Nesterov-extrapolated when
+          // asked) or a fresh draw around the mean (hlr).
+          const lam = (iteration - 1) / (iteration + 2);
+          const E = next;
+          if (method === 'hlr') {
+            if (meanPrev) {
               for (let p = 0; p < P; p++) {
-                out[oj + p] = mean[p]! + inflation * (out[oj + p]! - mean[p]!) + (additive > 0 ? additive * rngNoise.normal() : 0);
+                const u = mean[p]! + lam * (mean[p]! - meanPrev[p]!);
+                meanPrev[p] = mean[p]!;
+                mean[p] = u;
+              }
+            }
+            for (let j = 0; j < J; j++) rngNoise.fillNormal(E.subarray(j * P, (j + 1) * P), 0, perturbation);
+            // Centre the perturbations so that the ensemble mean is exactly the current mean.
+            const all = Array.from({ length: J }, (_, j) => j);
+            ensembleMean(E, all, ebar);
+            for (let j = 0; j < J; j++) {
+              const o2 = j * P;
+              for (let p = 0; p < P; p++) E[o2 + p] += mean[p]! - ebar[p]!;
+            }
+          } else if (prev) {
+            for (let i = 0; i < J * P; i++) {
+              E[i] = theta[i]! + lam * (theta[i]! - prev[i]!);
+            }
+            prev.set(theta);
+          } else E.set(theta);
+
+          let outs: (ArrayLike<number> | undefined)[];
+          try {
+            outs = evaluateMembers(E, input, rows);
+          } finally {
+            release(input);
+          }
+          const ok: number[] = [];
+          const failed: number[] = [];
+          outs.forEach((g, j) => (g ? ok : failed).push(j));
+          if (ok.length < 2) {
+            run.fail('ENSEMBLE_FAILURE', `iteration ${iteration}: only ${ok.length} of ${J} ensemble members gave a finite forward pass; at least 2 are needed`, { step: iteration, t });
+          }
+          if (failed.length > 0) {
+            dropped += failed.length;
+            if (events.has('enkf:dropped')) events.emit('enkf:dropped', { iteration, members: failed, remaining: ok.length });
+          }
+          const Js = ok.length;
+          const sq = 1 / Math.sqrt(Js - 1);
+
+          // Output mean and scaled deviations Dt_k = (G_k − Ḡ) / (γ √(Js − 1)).
+          const gbar = new Float64Array(M);
+          for (const j of ok) {
+            const g = outs[j]!;
+            for (let m = 0; m < M; m++) gbar[m] += g[m]!;
+          }
+          for (let m = 0; m < M; m++) gbar[m] /= Js;
+          const Dt = new Float64Array(Js * M);
+          const phi = new Float64Array(Js);
+          let misfit = 0;
+          ok.forEach((j, k) => {
+            const g = outs[j]!;
+            let s = 0;
+            for (let m = 0; m < M; m++) {
+              Dt[k * M + m] = ((g[m]! - gbar[m]!) / gamma) * sq;
+              const r = yv[m]! - g[m]!;
+              s += r * r;
+            }
+            misfit += s / M;
+            phi[k] = s / (2 * gamma * gamma);
+          });
+          misfit /= Js;
+          let meanMisfit = 0;
+          for (let m = 0; m < M; m++) meanMisfit += (yv[m]! - gbar[m]!) ** 2;
+          meanMisfit /= M;
+
+          // Step size: fixed, or the data-misfit controller (Iglesias & Yang 2021).
+          let h = fixedStep;
+          if (adaptive) {
+            let pm = 0;
+            for (let k = 0; k < Js; k++) pm += phi[k]!;
+            pm /= Js;
+            let pv = 0;
+            for (let k = 0; k < Js; k++) pv += (phi[k]! - pm) ** 2;
+            pv /= Js - 1;
+            const cands = [M / (2 * pm), Math.sqrt(M / (2 * pv))].filter((c) => Number.isFinite(c));
+            h = cands.length > 0 ? Math.max(...cands) : 1;
+            if (terminate) h = Math.min(h, 1 - t);
+          }
+
+          // Ensemble-space system S = I + Δt DtᵀDt (+ Δt λ/σ0² AᵀA for Tikhonov).
+          for (let a = 0; a < Js; a++) {
+            for (let b = 0; b <= a; b++) {
+              let s = 0;
+              const oa = a * M;
+              const ob = b * M;
+              for (let m = 0; m < M; m++) s += Dt[oa + m]! * Dt[ob + m]!;
+              S[a * Js + b] = h * s;
+              S[b * Js + a] = h * s;
+            }
+          }
+          const sub = method === 'hlr' ? [] : ok;
+          ensembleMean(E, ok, ebar);
+          // Tikhonov terms in ensemble space: F_kj = (E_k − Ē)·E_j, d_k = (E_k − Ē)·Ē, c_k = (E_k − Ē)·m0.
+          let F: Float64Array | undefined;
+          let cvec: Float64Array | undefined;
+          const tw = method === 'tikhonov' ? (h * lambda) / (initStd * initStd) : 0;
+          if (method === 'tikhonov') {
+            F = new Float64Array(Js * Js);
+            cvec = new Float64Array(Js);
+            const dvec = new Float64Array(Js);
+            for (let a = 0; a < Js; a++) {
+              const oa = ok[a]! * P;
+              let sd = 0;
+              let sc = 0;
+              for (let p = 0; p < P; p++) {
+                const dev = E[oa + p]! - ebar[p]!;
+                sd += dev * ebar[p]!;
+                sc += dev * m0[p]!;
+              }
+              dvec[a] = sd;
+              cvec[a] = sc;
+              for (let b = 0; b < Js; b++) {
+                const ob = ok[b]! * P;
+                let s = 0;
+                for (let p = 0; p < P; p++) s += (E[oa + p]! - ebar[p]!) * E[ob + p]!;
+                F[a * Js + b] = s;
+              }
+            }
+            for (let a = 0; a < Js; a++) {
+              for (let b = 0; b < Js; b++) S[a * Js + b] += (tw * (F[a * Js + b]! - dvec[a]!)) / (Js - 1);
+            }
+            // Symmetrise against round-off.
+            for (let a = 0; a < Js; a++) {
+              for (let b = 0; b < a; b++) {
+                const v = 0.5 * (S[a * Js + b]! + S[b * Js + a]!);
+                S[a * Js + b] = v;
+                S[b * Js + a] = v;
               }
             }
           }
-          ensembleMean(out, Array.from({ length: J }, (_, j) => j), mean);
-          // theta now holds the new ensemble; E (= next) is scratch for the next iteration.
-          theta = out;
-          next = E;
-        }
-        const spread = method === 'hlr' ? spreadOf(E, ok, ebar) : spreadOf(theta, Array.from({ length: J }, (_, j) => j), mean);
-        if (Number.isNaN(initialSpread)) initialSpread = spread;
-        t += h;
-        epochLoss += misfit;
-        epochIterations++;
-        history.trace.misfit.push(misfit);
-        history.trace.spread.push(spread);
-        history.trace.step.push(h);
+          for (let a = 0; a < Js; a++) S[a * Js + a] += 1;
+          const L = choleskyFactor(S.subarray(0, Js * Js), Js);
 
-        let accuracy: number | undefined;
-        if (val && validateEvery !== undefined && iteration % validateEvery === 0) accuracy = validate();
-        if (events.has('enkf:iteration')) {
-          events.emit('enkf:iteration', {
-            iteration, epoch, misfit, meanMisfit, spread, step: h, t, members: Js,
-            ...(accuracy === undefined ? {} : { validationAccuracy: accuracy }),
-          });
-        }
-        if (!collapseWarned && method !== 'hlr' && spread < collapseRatio * initialSpread) {
-          collapseWarned = true;
-          if (events.has('enkf:collapse')) {
-            events.emit('enkf:collapse', {
-              iteration, spread, initialSpread,
-              message: `ensemble spread ${spread.toExponential(3)} fell below ${collapseRatio} × its initial value ${initialSpread.toExponential(3)}; the ensemble has collapsed and updates will stall (use inflation, additiveNoise or method 'hlr')`,
+          // Right-hand sides and weights: coeff[k, col] = (S⁻¹ b_col)_k, one column per member (or one for hlr).
+          const cols = method === 'hlr' ? 1 : Js;
+          const res = new Float64Array(M);
+          const noiseScale = perturb && method !== 'hlr' ? 1 / Math.sqrt(h) : 0;
+          for (let c = 0; c < cols; c++) {
+            if (method === 'hlr') for (let m = 0; m < M; m++) res[m] = (yv[m]! - gbar[m]!) / gamma;
+            else {
+              const g = outs[ok[c]!]!;
+              for (let m = 0; m < M; m++) res[m] = (yv[m]! - g[m]!) / gamma + (noiseScale > 0 ? noiseScale * rngNoise.normal() : 0);
+            }
+            for (let k = 0; k < Js; k++) {
+              let s = 0;
+              const ok2 = k * M;
+              for (let m = 0; m < M; m++) s += Dt[ok2 + m]! * res[m]!;
+              rhs[k] = h * s;
+              if (F && cvec) rhs[k] += (tw * (cvec[k]! - F[k * Js + c]!)) * sq;
+            }
+            choleskySolve(L, Js, rhs.subarray(0, Js));
+            for (let k = 0; k < Js; k++) coeff[k * cols + c] = rhs[k]! * sq;
+          }
+
+          // Apply: Δθ_col = Σ_k coeff[k, col] (E_k − Ē).
+          if (method === 'hlr') {
+            let wsum = 0;
+            for (let k = 0; k < Js; k++) wsum += coeff[k]!;
+            for (let p = 0; p < P; p++) mean[p] -= wsum * ebar[p]!;
+            for (let k = 0; k < Js; k++) {
+              const w = coeff[k]!;
+              const ok2 = ok[k]! * P;
+              for (let p = 0; p < P; p++) mean[p] += w * E[ok2 + p]!;
+            }
+          } else {
+            const out = theta;
+            for (let c = 0; c < Js; c++) {
+              const j = sub[c]!;
+              const oj = j * P;
+              let wsum = 0;
+              for (let k = 0; k < Js; k++) wsum += coeff[k * Js + c]!;
+              for (let p = 0; p < P; p++) out[oj + p] = E[oj + p]! - wsum * ebar[p]!;
+              for (let k = 0; k < Js; k++) {
+                const w = coeff[k * Js + c]!;
+                if (w === 0) continue;
+                const ok2 = ok[k]! * P;
+                for (let p = 0; p < P; p++) out[oj + p] += w * E[ok2 + p]!;
+              }
+            }
+            // Failed members: resample from N(θ̄_ok, C_ok) of the updated successful ensemble.
+            ensembleMean(out, ok, mean);
+            for (const j of failed) {
+              const oj = j * P;
+              for (let p = 0; p < P; p++) out[oj + p] = mean[p]!;
+              for (const k of ok) {
+                const z = rngNoise.normal() * sq;
+                const ok2 = k * P;
+                for (let p = 0; p < P; p++) out[oj + p] += z * (out[ok2 + p]! - mean[p]!);
+              }
+            }
+            if (inflation !== 1 || additive > 0) {
+              for (let j = 0; j < J; j++) {
+                const oj = j * P;
+                for (let p = 0; p < P; p++) {
+                  out[oj + p] = mean[p]! + inflation * (out[oj + p]! - mean[p]!) + (additive > 0 ? additive * rngNoise.normal() : 0);
+                }
+              }
+            }
+            ensembleMean(out, Array.from({ length: J }, (_, j) => j), mean);
+            // theta now holds the new ensemble; E (= next) is scratch for the next iteration.
+            theta = out;
+            next = E;
+          }
+          const spread = method === 'hlr' ? spreadOf(E, ok, ebar) : spreadOf(theta, Array.from({ length: J }, (_, j) => j), mean);
+          if (Number.isNaN(initialSpread)) initialSpread = spread;
+          t += h;
+          epochLoss += misfit;
+          epochIterations++;
+          history.trace.misfit.push(misfit);
+          history.trace.spread.push(spread);
+          history.trace.step.push(h);
+
+          let accuracy: number | undefined;
+          if (val && validateEvery !== undefined && iteration % validateEvery === 0) accuracy = validate();
+          if (events.has('enkf:iteration')) {
+            events.emit('enkf:iteration', {
+              iteration, epoch, misfit, meanMisfit, spread, step: h, t, members: Js,
+              ...(accuracy === undefined ? {} : { validationAccuracy: accuracy }),
             });
           }
-        }
-        if (events.has('step')) events.emit('step', { step: iteration, t, h, state: mean, loss: misfit });
-        if (events.has('batch:end')) events.emit('batch:end', { epoch, batch: epochIterations, loss: misfit });
+          if (!collapseWarned && method !== 'hlr' && spread < collapseRatio * initialSpread) {
+            collapseWarned = true;
+            if (events.has('enkf:collapse')) {
+              events.emit('enkf:collapse', {
+                iteration, spread, initialSpread,
+                message: `ensemble spread ${spread.toExponential(3)} fell below ${collapseRatio} × its initial value ${initialSpread.toExponential(3)}; the ensemble has collapsed and updates will stall (use inflation, additiveNoise or method 'hlr')`,
+              });
+            }
+          }
+          run.step({ step: iteration, t, h, state: mean, loss: misfit });
+          if (events.has('batch:end')) events.emit('batch:end', { epoch, batch: epochIterations - 1, loss: misfit });
 
-        if (stop.misfit !== undefined && misfit <= stop.misfit) reason = `misfit ${misfit} <= ${stop.misfit}`;
-        else if (stop.spread !== undefined && spread <= stop.spread) reason = `spread ${spread} <= ${stop.spread}`;
-        else if (stop.discrepancy !== undefined && (meanMisfit * M) / (gamma * gamma) <= stop.discrepancy ** 2 * M) {
-          reason = `discrepancy principle: ‖y − Ḡ‖²/γ² <= τ²M with τ = ${stop.discrepancy}`;
-        } else if (events.stopReason !== undefined) reason = events.stopReason;
-        if (reason !== undefined) status = 'stopped';
-        if (adaptive && terminate && t >= 1 - 1e-12) {
-          reason ??= 'pseudo-time reached 1 (data-misfit controller)';
+          if (stop.misfit !== undefined && misfit <= stop.misfit) reason = `misfit ${misfit} <= ${stop.misfit}`;
+          else if (stop.spread !== undefined && spread <= stop.spread) reason = `spread ${spread} <= ${stop.spread}`;
+          else if (stop.discrepancy !== undefined && (meanMisfit * M) / (gamma * gamma) <= stop.discrepancy ** 2 * M) {
+            reason = `discrepancy principle: ‖y − Ḡ‖²/γ² <= τ²M with τ = ${stop.discrepancy}`;
+          } else if (events.stopReason !== undefined) reason = events.stopReason;
+          if (reason !== undefined) status = 'stopped';
+          if (adaptive && terminate && t >= 1 - 1e-12) {
+            reason ??= 'pseudo-time reached 1 (data-misfit controller)';
+          }
+          if (reason !== undefined) {
+            closeEpoch(epoch, epochLoss / epochIterations);
+            break outer;
+          }
+          if (yielder.due()) await yielder.pause();
         }
-        if (reason !== undefined) {
-          closeEpoch(epoch, epochLoss / epochIterations);
-          break outer;
-        }
-        await Promise.resolve();
+        closeEpoch(epoch, epochLoss / Math.max(epochIterations, 1));
       }
-      closeEpoch(epoch, epochLoss / Math.max(epochIterations, 1));
+      run.guard('model.parameters.set', () => view.set(mean));
+    } catch (e) {
+      run.failWith(e);
     }
 
     function closeEpoch(epoch: number, loss: number): void {
-      if (epochDone === epoch) return;
-      epochDone = epoch;
+      if (epochDone === epoch + 1) return;
+      epochDone = epoch + 1;
       history.loss.push(loss);
       history.metrics.spread!.push(history.trace.spread.at(-1) ?? NaN);
       const metrics: Record<string, number> = { spread: history.trace.spread.at(-1) ?? NaN };
@@ -720,9 +742,8 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       if (events.has('epoch:end')) events.emit('epoch:end', { epoch, total: epochs, loss, metrics });
     }
 
-    view.set(mean);
     const result = snapshot(status);
-    if (events.has('run:end')) events.emit('run:end', { status, steps: iteration, t, ...(reason === undefined ? {} : { reason }) });
+    run.finish({ t, ...(status === 'stopped' && reason !== undefined && { reason }) });
     return result;
   }
 

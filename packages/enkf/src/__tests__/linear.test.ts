@@ -24,7 +24,7 @@ function linearModel(): Layer<unknown, Float64Array> {
     parameters: { size: P, get: (out) => (out ? (out.set(theta), out) : theta.slice()), set: (v) => theta.set(v) },
   };
 }
-const data = { x: [0], y, samples: 1 };
+const data = { inputs: [0], targets: y, samples: 1 };
 
 /** Least squares over the affine hull θ̄⁰ + span{θ_j⁰ − θ̄⁰} of the initial ensemble. */
 function subspaceLeastSquares(): Float64Array {

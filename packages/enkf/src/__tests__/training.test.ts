@@ -7,12 +7,12 @@ import { createMlp64 } from '@phaseflow/nn64';
 // Two moons from @phaseflow/datasets, targets one-hot.
 const moons = (n: number, noise: number, seed: number): EnKFData => {
   const set = moonsSet({ n, noise, seed });
-  return { x: set.x, y: oneHot(set), samples: set.n };
+  return { inputs: set.x, targets: oneHot(set), samples: set.n };
 };
 const train = moons(400, 0.1, 1);
 const test = moons(1000, 0.1, 2);
 const accuracyOf = (net: { forward(b: Batch): Float64Array }) =>
-  classificationAccuracy(net.forward({ x: Float64Array.from(test.x), rows: test.samples, cols: 2 }), test.y, test.samples);
+  classificationAccuracy(net.forward({ x: Float64Array.from(test.inputs), rows: test.samples, cols: 2 }), test.targets, test.samples);
 
 describe('two moons without gradients', () => {
   it('an MLP (tanh) trained by EKI reaches ≥ 97 % test accuracy', async () => {
@@ -114,12 +114,12 @@ describe('bad input gets coded errors', () => {
   });
 
   it('non-finite data', async () => {
-    const x = Float64Array.from(train.x);
+    const x = Float64Array.from(train.inputs);
     x[7] = NaN;
-    expect(await code(() => createEnKFTrainer().fit(net, { ...train, x }))).toBe('NON_FINITE_INPUT');
-    const y = Float64Array.from(train.y);
+    expect(await code(() => createEnKFTrainer().fit(net, { ...train, inputs: x }))).toBe('NON_FINITE_INPUT');
+    const y = Float64Array.from(train.targets);
     y[3] = Infinity;
-    expect(await code(() => createEnKFTrainer().fit(net, { ...train, y }))).toBe('NON_FINITE_INPUT');
+    expect(await code(() => createEnKFTrainer().fit(net, { ...train, targets: y }))).toBe('NON_FINITE_INPUT');
   });
 
   it('a model without the parametric view', async () => {
@@ -133,8 +133,8 @@ describe('bad input gets coded errors', () => {
     expect(await code(() => createEnKFTrainer({ noise: 0 }))).toBe('INVALID_ARGUMENT');
     expect(await code(() => createEnKFTrainer({ inflation: 0.5 }))).toBe('INVALID_ARGUMENT');
     expect(await code(() => createEnKFTrainer({ method: 'sgd' as never }))).toBe('INVALID_ARGUMENT');
-    expect(await code(() => createEnKFTrainer().fit(net, { x: train.x, y: train.y, samples: 3 }))).toBe('SHAPE_MISMATCH');
-    expect(await code(() => createEnKFTrainer().fit(net, { x: [1, 2, 3], y: [1, 0, 0, 1, 1, 0], samples: 3 }))).toBe('SHAPE_MISMATCH');
+    expect(await code(() => createEnKFTrainer().fit(net, { inputs: train.inputs, targets: train.targets, samples: 3 }))).toBe('SHAPE_MISMATCH');
+    expect(await code(() => createEnKFTrainer().fit(net, { inputs: [1, 2, 3], targets: [1, 0, 0, 1, 1, 0], samples: 3 }))).toBe('SHAPE_MISMATCH');
     expect(await code(() => createEnKFTrainer({ init: { mean: [1, 2] } }).fit(net, train))).toBe('SHAPE_MISMATCH');
     expect(await code(() => createEnKFTrainer({ method: 'hlr', inflation: 1.1 }))).toBe('INVALID_ARGUMENT');
     expect(await code(() => createMlp64({ sizes: [2] }))).toBe('INVALID_ARGUMENT');
@@ -145,7 +145,7 @@ describe('bad input gets coded errors', () => {
   it('an aborted run ends with ABORTED and keeps what it computed', async () => {
     const controller = new AbortController();
     const err = await createEnKFTrainer({ ensembleSize: 4, epochs: 5, batchSize: 50 })
-      .fit(net, train, { signal: controller.signal, observers: [{ name: 'a', on: { 'batch:end': (e) => void (e.batch === 3 && controller.abort()) } }] })
+      .fit(net, train, { signal: controller.signal, observers: [{ name: 'a', on: { 'batch:end': (e) => void (e.batch === 2 && controller.abort()) } }] })
       .catch((e: unknown) => e);
     expect(isPhaseflowError(err, 'ABORTED')).toBe(true);
     expect((err as PhaseflowError).partial).toMatchObject({ iterations: 3 });
@@ -156,5 +156,53 @@ describe('bad input gets coded errors', () => {
       observers: [{ name: 's', on: { 'enkf:iteration': (e, c) => void (e.iteration === 2 && c.stop('enough')) } }],
     });
     expect(h).toMatchObject({ status: 'stopped', reason: 'enough', iterations: 2 });
+  });
+});
+
+describe('the data shape', () => {
+  it('the deprecated { x, y, samples } gives the same run as { inputs, targets, samples }, and its errors name x and y', async () => {
+    const opts = { ensembleSize: 6, epochs: 2, batchSize: 100, seed: 3 };
+    const net = () => createMlp64({ sizes: [2, 4, 2], output: 'softmax', seed: 2, distribution: 'normal' });
+    const legacy = { x: train.inputs, y: train.targets, samples: train.samples };
+    const a = await createEnKFTrainer(opts).fit(net(), train, { validation: test });
+    const b = await createEnKFTrainer(opts).fit(net(), legacy, { validation: { x: test.inputs, y: test.targets, samples: test.samples } });
+    expect(Array.from(b.mean)).toEqual(Array.from(a.mean));
+    expect(b.metrics).toEqual(a.metrics);
+    const err = await createEnKFTrainer(opts).fit(net(), { ...legacy, y: [1] }).catch((e: unknown) => e);
+    expect(isPhaseflowError(err, 'SHAPE_MISMATCH')).toBe(true);
+    expect((err as PhaseflowError).details.argument).toBe('data.y');
+    const err2 = await createEnKFTrainer(opts).fit(net(), { ...train, targets: [1] }).catch((e: unknown) => e);
+    expect((err2 as PhaseflowError).details.argument).toBe('data.targets');
+  });
+
+  it('epoch and batch indices are 0-based (epoch:end, batch:end, enkf:iteration)', async () => {
+    const epochs: number[] = [];
+    const batches: [number, number][] = [];
+    const iterationEpochs: number[] = [];
+    await createEnKFTrainer({ ensembleSize: 4, epochs: 2, batchSize: 200, seed: 1 }).fit(createMlp64({ sizes: [2, 3, 2], seed: 1 }), train, {
+      observers: [{ name: 'i', on: { 'epoch:end': (e) => void epochs.push(e.epoch), 'batch:end': (e) => void batches.push([e.epoch, e.batch]), 'enkf:iteration': (e) => void iterationEpochs.push(e.epoch) } }],
+    });
+    expect(epochs).toEqual([0, 1]);
+    expect(batches).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    expect(iterationEpochs).toEqual([0, 0, 1, 1]);
+  });
+});
+
+describe('an AbortSignal lands while fit runs', () => {
+  it('a timer abort after 50 ms ends a long fit with ABORTED and the partial history well before 500 ms', async () => {
+    // A fit of minutes (20 iterations of 16 members × 20 samples per epoch, 10 000 epochs); the
+    // abort lands at the first iteration boundary after the timer fired (an iteration is ~1 ms).
+    const net = createMlp64({ sizes: [2, 32, 2], output: 'softmax', seed: 3, distribution: 'normal' });
+    const trainer = createEnKFTrainer({ ensembleSize: 16, batchSize: 20, epochs: 10_000, seed: 1 });
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(new Error('deadline')), 50);
+    const err = await trainer.fit(net, train, { signal: controller.signal }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(isPhaseflowError(err, 'ABORTED')).toBe(true);
+    expect((err as PhaseflowError).cause).toEqual(new Error('deadline'));
+    expect((err as PhaseflowError).partial).toMatchObject({ status: 'aborted' });
+    expect(((err as PhaseflowError).partial as { iterations: number }).iterations).toBeGreaterThan(0);
+    expect(elapsed).toBeLessThan(500);
   });
 });
