@@ -22,3 +22,5 @@ export type { NarmaOptions } from './narma.js';
 export { spiralOdeData, spiralOdeField, type SpiralOdeData, type SpiralOdeOptions } from './spiral-ode.js';
 export { batches, fitStandardizer, oneHot, selectRows, split, standardize, windows } from './helpers.js';
 export type { Batch, BatchOptions, SplitOptions, Splits, Standardizer, WindowOptions } from './helpers.js';
+export { rotateImage, rotatedDigits, type MnistDigitClass, type MnistSource, type RotatedDigits, type RotatedDigitsOptions } from './rotated-digits.js';
+export { chargedParticles, chargedParticlesTask, type ChargedParticles, type ChargedParticlesOptions, type ChargedParticlesTask, type ChargedParticlesTaskOptions } from './charged-particles.js';
