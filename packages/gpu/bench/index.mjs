@@ -228,10 +228,15 @@ const numpy = runNumpy(jobs);
 for (const row of rows) {
   const ms = numpy.ms?.[`${row.system}-${row.method}@${row.members}`];
   row.results.numpy = ms === undefined ? { skipped: numpy.skipped ?? 'not measured' } : { perSecond: rate(row.members, row.steps, ms), ms: +ms.toFixed(1) };
-  const f64 = row.results['phaseflow float64']?.perSecond;
+  const f64 = row.results['phaseflow float64'];
   row.speedupOverFloat64 = {};
-  for (const [k, v] of Object.entries(row.results))
-    if (k.startsWith('gpu.js') && v.perSecond && f64) row.speedupOverFloat64[k] = +(v.perSecond / f64).toFixed(2);
+  row.cpuTimeSpeedupOverFloat64 = {};
+  for (const [k, v] of Object.entries(row.results)) {
+    if (!k.startsWith('gpu.js') || !v.perSecond || !f64?.perSecond) continue;
+    row.speedupOverFloat64[k] = +(v.perSecond / f64.perSecond).toFixed(2);
+    // Threaded runs spend CPU time in worker threads too; process.cpuUsage counts them.
+    row.cpuTimeSpeedupOverFloat64[k] = +(f64.cpuMs / v.cpuMs).toFixed(2);
+  }
 }
 
 // ---------------------------------------------- EnKF inner loop: the MNIST 784-32-10 ensemble
@@ -248,20 +253,27 @@ if (!args.includes('--no-enkf') && backends.webasm) {
     );
   // MNIST-like sparsity: about 19 % of the pixels non-zero.
   const x = Float64Array.from({ length: batchRows * 784 }, (_, i) => ((i * 2654435761) % 97 < 19 ? ((i * 40503) % 255) / 255 : 0));
-  const ens = createEnsembleMlp({ sizes: net.sizes, activation: net.activation, output: net.output, members: J, rows: batchRows, backend: backends.webasm });
+  const make = (compensated) =>
+    createEnsembleMlp({ sizes: net.sizes, activation: net.activation, output: net.output, members: J, rows: batchRows, compensated, backend: backends.webasm });
+  const ens = make(true);
+  const plain = make(false);
   ens.forward(thetas, x);
+  plain.forward(thetas, x);
   const g = await best(() => ens.forward(thetas, x));
+  const gp = await best(() => plain.forward(thetas, x));
   const c = await best(() => net.parameters.forwardEnsemble(thetas, J, { x, rows: batchRows, cols: 784 }));
   enkf = {
     network: '784-32-10 tanh, softmax',
     members: J,
     rows: batchRows,
     inputDensity: 0.19,
-    'gpu.js webasm ms': +g.ms.toFixed(1),
-    'nn64 float64 (sparse first layer) ms': +c.ms.toFixed(1),
-    speedup: +(c.ms / g.ms).toFixed(2),
+    'gpu.js webasm (Kahan sums)': { ms: +g.ms.toFixed(1), cpuMs: +g.cpuMs.toFixed(1) },
+    'gpu.js webasm (plain sums)': { ms: +gp.ms.toFixed(1), cpuMs: +gp.cpuMs.toFixed(1) },
+    'nn64 float64 (skips zero inputs)': { ms: +c.ms.toFixed(1), cpuMs: +c.cpuMs.toFixed(1) },
+    cpuTimeSpeedup: { kahan: +(c.cpuMs / g.cpuMs).toFixed(2), plain: +(c.cpuMs / gp.cpuMs).toFixed(2) },
   };
   ens.destroy();
+  plain.destroy();
 }
 
 const goalRows = rows.filter((r) => r.members >= 1e4 && r.speedupOverFloat64['gpu.js webasm'] !== undefined);
@@ -281,15 +293,19 @@ const doc = {
   rows,
   goal: {
     statement: 'webasm ≥ 3× our Float64 loop at B ≥ 10⁴',
+    note: 'wall time is the best of `reps` runs; on a shared, oversubscribed machine it mostly measures the wait for a core, CPU time does not',
     speedups: goalRows.map((r) => ({
       system: r.system,
       method: r.method,
       members: r.members,
       webasm: r.speedupOverFloat64['gpu.js webasm'],
+      webasmCpuTime: r.cpuTimeSpeedupOverFloat64['gpu.js webasm'],
       threads: r.speedupOverFloat64['gpu.js webasm threads'],
     })),
-    met: goalRows.length > 0 && goalRows.every((r) => r.speedupOverFloat64['gpu.js webasm'] >= 3),
+    metByWallTime: goalRows.length > 0 && goalRows.every((r) => r.speedupOverFloat64['gpu.js webasm'] >= 3),
+    metByCpuTime: goalRows.length > 0 && goalRows.every((r) => r.cpuTimeSpeedupOverFloat64['gpu.js webasm'] >= 3),
   },
+
   ...(enkf && { enkf }),
 };
 console.log(JSON.stringify(doc, null, 2));

@@ -13,7 +13,7 @@ import { floatLiteral as f, inlineField, type ParsedField } from './field-source
 import type { SubFlow } from './methods.js';
 
 /** The kernel's argument names, in call order: state (members × D), parameters (members × P), t₀, h, n. */
-export const KERNEL_ARGUMENTS = ['pf_Y', 'pf_P', 'pf_t0', 'pf_h', 'pf_n'] as const;
+const KERNEL_ARGUMENTS = ['pf_Y', 'pf_P', 'pf_t0', 'pf_h', 'pf_n'] as const;
 
 /** Components [from, to) returned by one kernel; a member's D components split into groups of at most 4. */
 export function componentGroups(components: number): [number, number][] {

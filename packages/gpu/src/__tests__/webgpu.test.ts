@@ -17,7 +17,13 @@ describe(`webgpu in Node (${why})`, () => {
     expect(backend.name).toBe('webgpu');
     expect(backend.asynchronous).toBe(true);
     const rows = Array.from({ length: 64 }, (_, m) => [0.5 + m / 64]);
-    const batch = createBatchedIntegrator({ method: 'leapfrog', field: { dVdq: (q: FieldVector, p: FieldVector) => [p[0] * Math.sin(q[0])] }, dimension: 1, parameters: rows, backend });
+    const batch = createBatchedIntegrator({
+      method: 'leapfrog',
+      field: { dVdq: (q: FieldVector, p: FieldVector) => [p[0] * Math.sin(q[0])] },
+      dimension: 1,
+      parameters: rows,
+      backend,
+    });
     const y0 = batch.state(rows.map((_, m) => [-2 + m / 16, 0]));
     const n = 400;
     const y = await batch.advanceAsync(0, y0, 0.05, n);
