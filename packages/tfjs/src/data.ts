@@ -2,19 +2,36 @@
  * Checking and converting training data into tensors once, before any epoch runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { PhaseflowError, invalid } from '@phaseflow/core';
+import { PhaseflowError, invalid, type LabelledData } from '@phaseflow/core';
 
-/** Features and targets for the gradient Trainer. */
-export interface TensorData {
-  /** Features: n rows of d numbers, or a tensor [n, …]. */
-  readonly x: readonly ArrayLike<number>[] | tf.Tensor;
-  /**
-   * Targets: n class labels (integers in [0, classes)) for the sparse categorical and binary
-   * losses, n rows for `categorical-crossentropy` (one-hot) and `mse` (a plain number per
-   * sample is accepted for one output), or a tensor [n, …].
-   */
-  readonly y: ArrayLike<number> | readonly ArrayLike<number>[] | tf.Tensor;
+/** Features: n rows of d numbers, or a tensor [n, …]. */
+export type TensorInputs = readonly ArrayLike<number>[] | tf.Tensor;
+
+/**
+ * Targets: n class labels (integers in [0, classes)) for the sparse categorical and binary
+ * losses, n rows for `categorical-crossentropy` (one-hot) and `mse` (a plain number per
+ * sample is accepted for one output), or a tensor [n, …].
+ */
+export type TensorTargets = ArrayLike<number> | readonly ArrayLike<number>[] | tf.Tensor;
+
+/** Features and targets for the gradient Trainer: core's {@link LabelledData}, `{ inputs, targets }`. */
+export type TensorLabelledData = LabelledData<TensorInputs, TensorTargets>;
+
+/**
+ * The data shape of @phaseflow/tfjs 0.0: `x` for the features, `y` for the targets.
+ *
+ * @deprecated Use `{ inputs, targets }` (core's LabelledData); removed in the next minor
+ */
+export interface TensorXYData {
+  readonly x: TensorInputs;
+  readonly y: TensorTargets;
 }
+
+/**
+ * What the gradient Trainer, `evaluate` and {@link toTensors} accept: `{ inputs, targets }`,
+ * or the deprecated `{ x, y }` (whose errors keep naming `x` and `y`).
+ */
+export type TensorData = TensorLabelledData | TensorXYData;
 
 /** How targets are read: class labels, or real-valued rows. */
 export type TargetKind = 'labels' | 'binary' | 'rows';
@@ -74,56 +91,62 @@ function checkLabels(argument: string, labels: ArrayLike<number>, classes: numbe
 /**
  * Validate `data` and convert it to float32 tensors [n, …]. `classesOf(x)` gives the model's
  * output width once x is checked (labels must lie in [0, classes), binary labels in {0, 1}).
- * Errors: SHAPE_MISMATCH (x/y lengths, ragged rows), INVALID_ARGUMENT (empty, label range),
- * NON_FINITE_INPUT (NaN/Inf, naming `data.x[i][j]`). The caller disposes `x` and `y`.
+ * Errors: SHAPE_MISMATCH (inputs/targets lengths, ragged rows), INVALID_ARGUMENT (empty, label
+ * range), NON_FINITE_INPUT (NaN/Inf, naming `data.inputs[i][j]`). The caller disposes `x` and `y`.
  *
  * @example
  * ```ts
- * const { x, y, n } = toTensors({ x: rows, y: labels }, 'labels', () => 3);
+ * const { x, y, n } = toTensors({ inputs: rows, targets: labels }, 'labels', () => 3);
  * ```
  */
 export function toTensors(data: TensorData, kind: TargetKind, classesOf: (x: tf.Tensor) => number, argument = 'data'): DataTensors {
-  if (data === null || typeof data !== 'object') invalid(argument, 'an object { x, y }', data);
-  const { x, y } = data;
+  if (data === null || typeof data !== 'object') invalid(argument, 'an object { inputs, targets }', data);
+  const legacy = 'x' in data && !('targets' in data);
+  const [xk, yk] = legacy ? ['x', 'y'] : ['inputs', 'targets'];
+  const raw = data as unknown as Record<string, unknown>;
+  const x = raw[xk] as TensorInputs;
+  const y = raw[yk] as TensorTargets;
+  const xa = `${argument}.${xk}`;
+  const ya = `${argument}.${yk}`;
   let n: number;
   if (x instanceof tf.Tensor) {
-    if (x.isDisposed) invalid(`${argument}.x`, 'a live tensor', 'a disposed tensor');
-    if (x.rank < 2) invalid(`${argument}.x`, 'a tensor of rank >= 2 [n, features]', `rank ${x.rank}`);
+    if (x.isDisposed) invalid(xa, 'a live tensor', 'a disposed tensor');
+    if (x.rank < 2) invalid(xa, 'a tensor of rank >= 2 [n, features]', `rank ${x.rank}`);
     n = x.shape[0]!;
   } else if (Array.isArray(x)) n = x.length;
-  else invalid(`${argument}.x`, 'an array of rows or a tf.Tensor', x);
-  if (n === 0) invalid(`${argument}.x`, 'at least one sample', 'an empty data set');
+  else invalid(xa, 'an array of rows or a tf.Tensor', x);
+  if (n === 0) invalid(xa, 'at least one sample', 'an empty data set');
   let ny: number;
   if (y instanceof tf.Tensor) {
-    if (y.isDisposed) invalid(`${argument}.y`, 'a live tensor', 'a disposed tensor');
+    if (y.isDisposed) invalid(ya, 'a live tensor', 'a disposed tensor');
     ny = y.rank === 0 ? 0 : y.shape[0]!;
   } else if (isArrayLike(y)) ny = y.length;
-  else invalid(`${argument}.y`, 'an array of targets or a tf.Tensor', y);
+  else invalid(ya, 'an array of targets or a tf.Tensor', y);
   if (ny !== n) {
-    throw new PhaseflowError('SHAPE_MISMATCH', `${argument}.x has ${n} samples but ${argument}.y has ${ny}; they must agree`, {
-      argument: `${argument}.y`,
-      expected: `${n} targets (as ${argument}.x)`,
+    throw new PhaseflowError('SHAPE_MISMATCH', `${xa} has ${n} samples but ${ya} has ${ny}; they must agree`, {
+      argument: ya,
+      expected: `${n} targets (as ${xa})`,
       received: `${ny} targets`,
     });
   }
-  if (x instanceof tf.Tensor) checkTensorFinite(`${argument}.x`, x);
-  const xt = x instanceof tf.Tensor ? tf.cast(x, 'float32') : rowsToTensor(`${argument}.x`, x);
+  if (x instanceof tf.Tensor) checkTensorFinite(xa, x);
+  const xt = x instanceof tf.Tensor ? tf.cast(x, 'float32') : rowsToTensor(xa, x);
   try {
     const classes = kind === 'labels' ? classesOf(xt) : 2;
     let yt: tf.Tensor;
     if (y instanceof tf.Tensor) {
-      checkTensorFinite(`${argument}.y`, y);
-      if (kind !== 'rows') checkLabels(`${argument}.y`, y.dataSync(), kind === 'binary' ? 2 : classes);
+      checkTensorFinite(ya, y);
+      if (kind !== 'rows') checkLabels(ya, y.dataSync(), kind === 'binary' ? 2 : classes);
       yt = tf.tidy(() => (kind === 'rows' && y.rank === 1 ? tf.expandDims(tf.cast(y, 'float32'), 1) : tf.cast(y, 'float32')));
     } else if (kind !== 'rows') {
       const labels = y as ArrayLike<number>;
-      checkLabels(`${argument}.y`, labels, kind === 'binary' ? 2 : classes);
+      checkLabels(ya, labels, kind === 'binary' ? 2 : classes);
       const f = Float32Array.from(labels as ArrayLike<number>);
       yt = kind === 'binary' ? tf.tensor2d(f, [n, 1]) : tf.tensor1d(f);
     } else {
       const rows = y as readonly (ArrayLike<number> | number)[];
       // Array.from, not .map: a typed array's map would coerce each [v] back to a number.
-      yt = typeof rows[0] === 'number' ? rowsToTensor(`${argument}.y`, Array.from(rows as ArrayLike<number>, (v) => [v])) : rowsToTensor(`${argument}.y`, rows as ArrayLike<number>[]);
+      yt = typeof rows[0] === 'number' ? rowsToTensor(ya, Array.from(rows as ArrayLike<number>, (v) => [v])) : rowsToTensor(ya, rows as ArrayLike<number>[]);
     }
     return { x: xt, y: yt, n };
   } catch (e) {

@@ -6,13 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   PhaseflowError,
+  callbackFailed,
   checkInRange,
   checkInteger,
   checkOneOf,
   checkOptions,
   checkPositive,
-  createEmitter,
   createRandom,
+  createRunLifecycle,
   invalid,
   type FitOptions,
   type Trainer,
@@ -21,6 +22,7 @@ import {
 import { toTensors, type DataTensors, type TargetKind, type TensorData } from './data.js';
 import { checkSchedule, type LearningRateSchedule } from './schedules.js';
 import { releaseTapeOnError } from './tape.js';
+import { createYielder } from './yield.js';
 
 /** The optimisers by name (`momentum` is SGD with heavy-ball momentum). */
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop';
@@ -72,7 +74,13 @@ export interface GradientTrainerOptions {
 export interface GradientFitOptions extends FitOptions {
   /** Epochs for this call (overrides the trainer's). */
   readonly epochs?: number;
-  /** Held-out data evaluated after every epoch (instead of `validationSplit`). */
+  /** Held-out data evaluated after every epoch (instead of `validationSplit`), in the shape of the training data. */
+  readonly validation?: TensorData;
+  /**
+   * The old name of `validation`.
+   *
+   * @deprecated Use `validation`; removed in the next minor
+   */
   readonly validationData?: TensorData;
 }
 
@@ -80,7 +88,8 @@ export interface GradientFitOptions extends FitOptions {
 export interface GradientHistory extends TrainingHistory {
   /**
    * Per-epoch metrics: `accuracy` (classification losses), `learningRate`, and with
-   * validation data `valLoss` and `valAccuracy`.
+   * validation data `validationLoss` and `validationAccuracy` (also readable under their old
+   * names `valLoss` and `valAccuracy`, deprecated, not enumerated, removed in the next minor).
    */
   readonly metrics: Record<string, number[]>;
   /** Wall time of each epoch in milliseconds (training and validation). */
@@ -90,7 +99,16 @@ export interface GradientHistory extends TrainingHistory {
 }
 
 const TRAINER_KEYS = ['optimizer', 'learningRate', 'momentum', 'loss', 'targets', 'epochs', 'batchSize', 'seed', 'shuffle', 'schedule', 'clipNorm', 'clipValue', 'validationSplit'];
-const FIT_KEYS = ['observers', 'signal', 'epochs', 'validationData'];
+const FIT_KEYS = ['observers', 'signal', 'epochs', 'validation', 'validationData'];
+
+/** The 0.0 metric names, kept one minor as non-enumerable aliases of the new ones. */
+const OLD_METRIC_NAMES = { validationLoss: 'valLoss', validationAccuracy: 'valAccuracy' } as const;
+function aliasOldMetricNames<T>(metrics: Record<string, T>): Record<string, T> {
+  for (const [name, old] of Object.entries(OLD_METRIC_NAMES)) {
+    if (name in metrics) Object.defineProperty(metrics, old, { get: () => metrics[name], enumerable: false, configurable: true });
+  }
+  return metrics;
+}
 const LOSSES: readonly LossName[] = ['sparse-categorical-crossentropy', 'categorical-crossentropy', 'binary-crossentropy', 'mse'];
 
 function lossFunction(loss: LossName | LossFunction): LossFunction {
@@ -215,7 +233,15 @@ function evaluateTensors(model: TrainableModel, lossFn: LossFunction, loss: Loss
   return { loss: lv, ...(cv !== undefined && { accuracy: cv }) };
 }
 
-const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Run a user callback; a throw that is not coded becomes CALLBACK_FAILED naming it. */
+function callUser<T>(callback: string, fn: () => T, at: { step: number; t: number }): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof PhaseflowError) throw e;
+    throw callbackFailed(callback, e, at);
+  }
+}
 
 /**
  * A core {@link Trainer} that fits a tfjs model by minibatch gradient descent.
@@ -233,7 +259,7 @@ const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * @example
  * ```ts
  * const trainer = createGradientTrainer({ optimizer: 'adam', learningRate: 0.01, epochs: 50, batchSize: 32 });
- * const history = await trainer.fit(createMlp({ inputs: 2, hidden: [32, 32], outputs: 2 }), { x, y });
+ * const history = await trainer.fit(createMlp({ inputs: 2, hidden: [32, 32], outputs: 2 }), { inputs: x, targets: y });
  * history.metrics.accuracy.at(-1);
  * ```
  */
@@ -266,9 +292,22 @@ export function createGradientTrainer(
     const model = checkModel(modelArg);
     const fo = checkOptions('options', fitOptions, FIT_KEYS);
     const epochs = fo.epochs === undefined ? defaultEpochs : checkInteger('options.epochs', fo.epochs, { min: 1 });
-    if (fo.signal !== undefined && !(fo.signal instanceof AbortSignal)) invalid('options.signal', 'an AbortSignal', fo.signal);
-    const events = createEmitter(fo.observers);
-    const signal = fo.signal;
+    if (fo.validation !== undefined && fo.validationData !== undefined) {
+      invalid('options.validationData', 'either options.validation or its deprecated name validationData, not both', fo.validationData);
+    }
+    const [validationArg, validationData] = fo.validationData !== undefined ? ['options.validationData', fo.validationData] : ['options.validation', fo.validation];
+    let history: (status: 'completed' | 'stopped') => GradientHistory = () => {
+      throw new PhaseflowError('INVALID_STATE', 'no history before the run starts');
+    };
+    // The run's lifecycle: run:start/run:end once; ABORTED and failures carry the history so far.
+    const run = createRunLifecycle<GradientHistory>({
+      run: 'training',
+      name,
+      observers: fo.observers,
+      signal: fo.signal,
+      partial: (status) => ({ ...history('stopped'), status }) as unknown as GradientHistory,
+    });
+    const events = run.events;
 
     // The output width decides the label range; probed with the first sample.
     const all = toTensors(data, kind, (x) => outputWidth(model, x, 'data.x'), 'data');
@@ -276,8 +315,8 @@ export function createGradientTrainer(
     let val: DataTensors | undefined;
     const owned: tf.Tensor[] = [all.x, all.y];
     try {
-      if (fo.validationData !== undefined) {
-        val = toTensors(fo.validationData, kind, (x) => outputWidth(model, x, 'options.validationData.x'), 'options.validationData');
+      if (validationData !== undefined) {
+        val = toTensors(validationData, kind, (x) => outputWidth(model, x, `${validationArg}.inputs`), validationArg);
         owned.push(val.x, val.y);
       } else if (validationSplit > 0) {
         const nVal = Math.floor(all.n * validationSplit);
@@ -305,13 +344,14 @@ export function createGradientTrainer(
     const classification = typeof loss === 'string' && loss !== 'mse';
     if (classification) metrics.accuracy = [];
     if (val) {
-      metrics.valLoss = [];
-      if (classification) metrics.valAccuracy = [];
+      metrics.validationLoss = [];
+      if (classification) metrics.validationAccuracy = [];
+      aliasOldMetricNames(metrics);
     }
     let step = 0;
     let flowTime = 0;
     let epochsDone = 0;
-    const history = (status: 'completed' | 'stopped'): GradientHistory => ({
+    history = (status: 'completed' | 'stopped'): GradientHistory => ({
       status,
       ...(events.stopReason !== undefined && { reason: events.stopReason }),
       epochs: epochsDone,
@@ -320,12 +360,6 @@ export function createGradientTrainer(
       epochMs,
       backend: tf.getBackend(),
     });
-    const fail = (code: 'ABORTED' | 'NON_FINITE_STATE', message: string, details: Record<string, unknown>, cause?: unknown): never => {
-      const status = code === 'ABORTED' ? 'aborted' : 'failed';
-      const err = new PhaseflowError(code, message, { step, t: flowTime, ...details }, { partial: { ...history('stopped'), status }, cause });
-      events.emit('run:end', { status, steps: step, t: flowTime, error: err });
-      throw err;
-    };
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     if (vars.length === 0) {
       tf.dispose(owned);
@@ -335,12 +369,14 @@ export function createGradientTrainer(
     const indices = new Int32Array(n);
     for (let i = 0; i < n; i++) indices[i] = i;
 
-    events.emit('run:start', { run: 'training', name, total: epochs });
+    // Yield to the event loop every ~20 ms of work, so a timer's abort lands between batches.
+    const yielder = createYielder();
+    run.start({ total: epochs });
     try {
-      if (signal?.aborted) fail('ABORTED', 'training aborted before its first epoch', { epoch: 0 }, signal.reason);
+      run.checkAbort('training aborted before its first epoch');
       for (let epoch = 0; epoch < epochs; epoch++) {
         const started = performance.now();
-        const lr = schedule ? schedule(epoch, learningRate) : learningRate;
+        const lr = schedule ? run.guard('options.schedule', () => schedule(epoch, learningRate)) : learningRate;
         if (!(typeof lr === 'number' && Number.isFinite(lr) && lr > 0)) {
           invalid('options.schedule', `a schedule returning a finite rate > 0 (epoch ${epoch})`, lr);
         }
@@ -360,11 +396,12 @@ export function createGradientTrainer(
               const xb = idx ? tf.gather(train.x, idx) : tf.slice(train.x, start, size);
               const yb = idx ? tf.gather(train.y, idx) : tf.slice(train.y, start, size);
               let hits: tf.Scalar | undefined;
+              const at = { step: step + 1, t: flowTime + lr };
               const { value, grads } = tf.variableGrads(() => {
-                const pred = apply(model, xb, true);
+                const pred = callUser('model', () => apply(model, xb, true), at);
                 const k = correct(loss, yb, pred);
                 if (k) hits = tf.keep(k);
-                return lossFn(yb, pred);
+                return callUser('options.loss', () => lossFn(yb, pred), at);
               }, vars);
               let g = grads;
               if (clipValue !== undefined) {
@@ -396,17 +433,14 @@ export function createGradientTrainer(
             try {
               if (wantsBatchLoss) {
                 const lv = (await batchLoss.data())[0]!;
-                if (events.has('step')) events.emit('step', { step, t: flowTime, h: lr, state: model, loss: lv });
+                run.step({ step, t: flowTime, h: lr, state: model, loss: lv });
                 if (events.has('batch:end')) events.emit('batch:end', { epoch, batch: b, loss: lv });
-              }
+              } else run.at(step, flowTime);
             } finally {
               batchLoss.dispose();
             }
-            if (signal?.aborted) {
-              order?.dispose();
-              tf.dispose([lossSum, ...(correctSum ? [correctSum] : [])]);
-              fail('ABORTED', `training aborted in epoch ${epoch + 1}, batch ${b + 1}`, { epoch, batch: b }, signal.reason);
-            }
+            if (yielder.due()) await yielder.pause();
+            if (run.signal?.aborted) run.abort(`training aborted in epoch ${epoch} (0-based), batch ${b}`, { epoch, batch: b });
             if (events.stopReason !== undefined) break;
           }
         } catch (e) {
@@ -427,30 +461,32 @@ export function createGradientTrainer(
           current.accuracy = epochAcc;
         }
         if (val) {
-          const v = evaluateTensors(model, lossFn, loss, val, 1024);
-          metrics.valLoss!.push(v.loss);
-          current.valLoss = v.loss;
+          const v = callUser('options.loss', () => evaluateTensors(model, lossFn, loss, val!, 1024), { step, t: flowTime });
+          metrics.validationLoss!.push(v.loss);
+          current.validationLoss = v.loss;
           if (v.accuracy !== undefined) {
-            metrics.valAccuracy!.push(v.accuracy);
-            current.valAccuracy = v.accuracy;
+            metrics.validationAccuracy!.push(v.accuracy);
+            current.validationAccuracy = v.accuracy;
           }
+          aliasOldMetricNames(current);
         }
         epochMs.push(performance.now() - started);
         if (!Number.isFinite(epochLoss)) {
-          fail('NON_FINITE_STATE', `training loss became non-finite in epoch ${epoch + 1} (step ${step}, learning rate ${lr})`, { epoch, h: lr });
+          run.fail('NON_FINITE_STATE', `training loss became non-finite in epoch ${epoch} (0-based; step ${step}, learning rate ${lr})`, { epoch, h: lr });
         }
         events.emit('epoch:end', { epoch, total: epochs, loss: epochLoss, metrics: current });
         if (events.stopReason !== undefined) break;
-        await nextTick();
-        if (signal?.aborted) fail('ABORTED', `training aborted after epoch ${epoch + 1}`, { epoch }, signal.reason);
+        if (yielder.due()) await yielder.pause();
+        if (run.signal?.aborted) run.abort(`training aborted after epoch ${epoch} (0-based)`, { epoch });
       }
+    } catch (e) {
+      run.failWith(e);
     } finally {
       disposeOptimizer(optimizer);
       tf.dispose(owned);
     }
-    const stopped = events.stopReason !== undefined;
-    const h = history(stopped ? 'stopped' : 'completed');
-    events.emit('run:end', { status: h.status, steps: step, t: flowTime, ...(stopped && { reason: events.stopReason! }) });
+    const h = history(events.stopReason !== undefined ? 'stopped' : 'completed');
+    run.finish({ t: flowTime });
     return h;
   }
 
@@ -471,7 +507,7 @@ export interface EvaluateOptions {
  *
  * @example
  * ```ts
- * const { accuracy } = evaluate(model, { x: test.x, y: test.y }); // 0.985
+ * const { accuracy } = evaluate(model, { inputs: test.x, targets: test.y }); // 0.985
  * ```
  */
 export function evaluate(model: TrainableModel, data: TensorData, options?: EvaluateOptions): { loss: number; accuracy?: number } {

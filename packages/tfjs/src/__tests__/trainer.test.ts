@@ -112,8 +112,11 @@ describe('createGradientTrainer: the run', () => {
     expect(lastT).toBeCloseTo(4 * (0.1 + 0.1 + 0.05), 10);
     expect(h.metrics.learningRate).toEqual([0.1, 0.1, 0.05]);
     expect(epochs.map((e) => e.loss)).toEqual(h.loss);
-    expect(Object.keys(epochs[0]!.metrics).sort()).toEqual(['accuracy', 'learningRate', 'valAccuracy', 'valLoss']);
-    expect(h.metrics.valLoss).toHaveLength(3);
+    expect(Object.keys(epochs[0]!.metrics).sort()).toEqual(['accuracy', 'learningRate', 'validationAccuracy', 'validationLoss']);
+    expect(h.metrics.validationLoss).toHaveLength(3);
+    // The 0.0 names stay readable for one minor (deprecated, not enumerated).
+    expect(h.metrics.valLoss).toBe(h.metrics.validationLoss);
+    expect(epochs[0]!.metrics.valAccuracy).toBe(epochs[0]!.metrics.validationAccuracy);
     expect(h.epochMs).toHaveLength(3);
     model.dispose();
   });
