@@ -13,7 +13,7 @@ export { SMOOTH_ACTIVATIONS, createMlp, mlpForward, mlpInputGradient, mlpWeightS
 export type { MlpOptions, SmoothActivation } from './mlp.js';
 export { toTensors } from './data.js';
 export { releaseTapeOnError } from './tape.js';
-export type { DataTensors, TargetKind, TensorData } from './data.js';
+export type { DataTensors, TargetKind, TensorData, TensorInputs, TensorLabelledData, TensorTargets, TensorXYData } from './data.js';
 export { cosineDecay, exponentialDecay, stepDecay } from './schedules.js';
 export type { LearningRateSchedule } from './schedules.js';
 export { createGradientTrainer, evaluate } from './trainer.js';
