@@ -28,3 +28,14 @@ export { freeRigidBody, heavyTop, precessingRotation, rotationAboutAxis } from '
 export type { HeavyTop, LieReference } from './problems.js';
 export { createCayleyParametrization, createExponentialParametrization, createHouseholderParametrization } from './parametrizations.js';
 export type { OrthogonalParametrization } from './parametrizations.js';
+export { RETRACTIONS, createStiefel } from './riemannian/stiefel.js';
+export type { Retraction, Stiefel } from './riemannian/stiefel.js';
+export { createRiemannianTrainer } from './riemannian/trainer.js';
+export type {
+  RiemannianFitOptions,
+  RiemannianHistory,
+  RiemannianModel,
+  RiemannianOptimizerName,
+  RiemannianTrainerOptions,
+  StiefelWeight,
+} from './riemannian/trainer.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRandom } from '@phaseflow/core';
-import { OrthogonalRnn, createExpRnn, createHouseholderRnn, modRelu, type OrthogonalRnnArgs, type RecurrentActivation } from '@phaseflow/lie/tfjs';
+import { OrthogonalRnn, createExpRnn, createHouseholderRnn, modRelu, recurrence, type OrthogonalRnnArgs, type RecurrentActivation } from '@phaseflow/lie/tfjs';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { loadFromMemory, saveToMemory } from '@phaseflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,53 @@ describe.each(cells)('OrthogonalRnn (%s)', (_, args) => {
   });
 });
 
+describe.each(['modrelu', 'tanh', 'linear'] as const)('recurrence (%s): the host and tensor forms', (activation) => {
+  it('give the values and gradients of the plain recurrence under autodiff', () => {
+    const [T, B, n] = [6, 3, 4];
+    const w = randomTensor([n, n], 1, 0.6) as tf.Tensor2D;
+    const u = randomTensor([T, B, n], 2);
+    const b = randomTensor([n], 3, 0.3);
+    const c = randomTensor([T, B, n], 4);
+    const before = tf.memory().numTensors;
+    const results = tf.tidy(() => {
+      const plain = (wv: tf.Tensor, uv: tf.Tensor, bv: tf.Tensor) => {
+        let h: tf.Tensor = tf.zeros([B, n]);
+        const hs: tf.Tensor[] = [];
+        for (const ut of tf.unstack(uv)) {
+          const z = tf.add(tf.matMul(h as tf.Tensor2D, wv as tf.Tensor2D), ut);
+          h = activation === 'modrelu' ? modRelu(z, bv) : activation === 'tanh' ? tf.tanh(tf.add(z, bv)) : tf.add(z, bv);
+          hs.push(h);
+        }
+        return tf.stack(hs);
+      };
+      const run = (f: (wv: tf.Tensor, uv: tf.Tensor, bv: tf.Tensor) => tf.Tensor) => {
+        const loss = (wv: tf.Tensor, uv: tf.Tensor, bv: tf.Tensor) => tf.sum(tf.mul(f(wv, uv, bv), c));
+        return [f(w, u, b).dataSync(), ...tf.grads(loss)([w, u, b]).map((g) => g.dataSync())];
+      };
+      return [
+        run(plain),
+        run((wv, uv, bv) => recurrence(wv as tf.Tensor2D, uv, bv, { activation, form: 'host' })),
+        run((wv, uv, bv) => recurrence(wv as tf.Tensor2D, uv, bv, { activation, form: 'tensor' })),
+      ];
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    const [ref, ...forms] = results;
+    for (const form of forms) {
+      form!.forEach((values, k) => {
+        const r = ref![k]!;
+        let scale = 0,
+          err = 0;
+        for (let i = 0; i < r.length; i++) {
+          scale = Math.max(scale, Math.abs(r[i]!));
+          err = Math.max(err, Math.abs(values[i]! - r[i]!));
+        }
+        expect(err / scale).toBeLessThan(1e-5);
+      });
+    }
+    tf.dispose([w, u, b, c]);
+  });
+});
+
 describe('orthogonal RNN cells', () => {
   it('keep the norm of the hidden state through 500 steps (linear, no input after t = 0)', () => {
     for (const rnn of [createExpRnn({ units: 16, activation: 'linear', returnSequences: true, seed: 1 }), createHouseholderRnn({ units: 16, activation: 'linear', returnSequences: true, seed: 1 })]) {
@@ -106,6 +153,11 @@ describe('orthogonal RNN cells', () => {
     expectPhaseflowError(() => new OrthogonalRnn({ units: 1 }), 'INVALID_ARGUMENT', 'args.units');
     expectPhaseflowError(() => new OrthogonalRnn({ units: 4, activation: 'relu' as RecurrentActivation }), 'INVALID_ARGUMENT', 'args.activation');
     expectPhaseflowError(() => createExpRnn({ units: 4, map: 'cayley' } as never), 'INVALID_ARGUMENT', 'args.map');
+    tf.tidy(() => {
+      expectPhaseflowError(() => recurrence(tf.zeros([3, 3]) as tf.Tensor2D, tf.zeros([2, 1, 4]), tf.zeros([4])), 'SHAPE_MISMATCH', 'w');
+      expectPhaseflowError(() => recurrence(tf.zeros([4, 4]) as tf.Tensor2D, tf.zeros([2, 4]), tf.zeros([4])), 'SHAPE_MISMATCH', 'u');
+      expectPhaseflowError(() => recurrence(tf.zeros([4, 4]) as tf.Tensor2D, tf.zeros([2, 1, 4]), tf.zeros([4]), { form: 'gpu' as 'host' }), 'INVALID_ARGUMENT', 'options.form');
+    });
     const rnn = createHouseholderRnn({ units: 4 });
     tf.tidy(() => {
       expectPhaseflowError(() => rnn.apply(tf.zeros([2, 3])), 'SHAPE_MISMATCH', 'inputShape');

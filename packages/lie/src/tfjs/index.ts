@@ -13,5 +13,5 @@ export { OrthogonalDense } from './orthogonal-dense.js';
 export type { OrthogonalDenseArgs } from './orthogonal-dense.js';
 export { OrthogonalRnn, createExpRnn, createHouseholderRnn } from './orthogonal-rnn.js';
 export type { OrthogonalRnnArgs } from './orthogonal-rnn.js';
-export { RECURRENT_ACTIVATIONS, modRelu } from './recurrence.js';
-export type { RecurrentActivation } from './recurrence.js';
+export { RECURRENT_ACTIVATIONS, modRelu, recurrence } from './recurrence.js';
+export type { RecurrenceOptions, RecurrentActivation } from './recurrence.js';

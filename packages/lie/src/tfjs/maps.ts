@@ -79,12 +79,34 @@ function skewIndices(n: number): Int32Array {
   return idx;
 }
 
-/** hat(ξ) as a float32 tensor, differentiable (a gather of [0, ξ, −ξ]). */
-function skew(theta: tf.Tensor, indices: tf.Tensor1D, n: number): tf.Tensor2D {
-  return tf.tidy(() => {
+/**
+ * hat(ξ) as a float32 tensor: a gather of [0, ξ, −ξ]. Its gradient is written out,
+ * dL/dξ_k = G_ji − G_ij (two gathers), because tf's gradient of a gather is a segment sum,
+ * which the wasm backend lacks.
+ */
+function skewOp(n: number) {
+  const indices = tf.keep(tf.tensor1d(skewIndices(n), 'int32'));
+  const lower: number[] = [],
+    upper: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      lower.push(j * n + i);
+      upper.push(i * n + j);
+    }
+  }
+  const lowerIdx = tf.keep(tf.tensor1d(lower, 'int32'));
+  const upperIdx = tf.keep(tf.tensor1d(upper, 'int32'));
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const theta = args[0] as tf.Tensor;
     const flat = tf.reshape(theta, [-1]);
-    const table = tf.concat([tf.zeros([1]), flat, tf.neg(flat)]);
-    return tf.reshape(tf.gather(table, indices), [n, n]);
+    const value = tf.reshape(tf.gather(tf.concat([tf.zeros([1]), flat, tf.neg(flat)]), indices), [n, n]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        const g = tf.reshape(Array.isArray(dy) ? dy[0]! : dy, [-1]);
+        return tf.reshape(tf.sub(tf.gather(g, lowerIdx), tf.gather(g, upperIdx)), theta.shape);
+      },
+    };
   });
 }
 
@@ -212,7 +234,7 @@ export function createTensorParametrization(options: TensorParametrizationOption
   }
   const G = createSO(n);
   const reference = name === 'exponential' ? createExponentialParametrization({ n }) : createCayleyParametrization({ n });
-  const indices = tf.keep(tf.tensor1d(skewIndices(n), 'int32'));
+  const skew = skewOp(n);
   const cayley = name === 'cayley' ? cayleyOp(n) : undefined;
   return {
     name,
@@ -222,7 +244,7 @@ export function createTensorParametrization(options: TensorParametrizationOption
     reference,
     matrix(theta) {
       return tf.tidy(() => {
-        const a = skew(theta, indices, n);
+        const a = skew(theta) as tf.Tensor2D;
         return cayley ? (cayley(a) as tf.Tensor2D) : expmTensor(a);
       });
     },

@@ -10,7 +10,7 @@ import { checkInteger, checkOneOf, checkOptions, createRandom, invalid } from '@
 import { PhaseflowLayer, asTensor, type LayerArgs, type Weight } from '@phaseflow/tfjs';
 import { createTensorParametrization, type OrthogonalInit, type OrthogonalMapName, type TensorParametrization } from './maps.js';
 import { addOrthogonalWeight, orthogonalOptions } from './orthogonal-dense.js';
-import { RECURRENT_ACTIVATIONS, createRecurrence, type RecurrentActivation } from './recurrence.js';
+import { RECURRENT_ACTIVATIONS, recurrence, type RecurrentActivation } from './recurrence.js';
 
 /** Configuration of {@link OrthogonalRnn} (also what `getConfig` returns). */
 export interface OrthogonalRnnArgs extends LayerArgs {
@@ -53,8 +53,8 @@ const KNOWN = [
  * h_t = σ(h_{t−1}·W + x_t·U) with W = W(θ) orthogonal (so ‖h_{t−1}·W‖ = ‖h_{t−1}‖ and
  * gradients neither explode nor vanish through W), U the input kernel (He-normal, as expRNN)
  * and σ = modReLU with a trainable bias b (initialised U(−0.01, 0.01), as expRNN). Trainable
- * weights, in order: θ, U, b. W is formed once per call; the recurrence runs with a
- * hand-written back-propagation through time (6 kernels per step forward, 3 backward).
+ * weights, in order: θ, U, b. W is formed once per call; the recurrence runs as one op
+ * ({@link recurrence}) with a hand-written back-propagation through time.
  *
  * Cells: `map: 'exponential'` is expRNN (Lezcano-Casado & Martínez-Rubio, ICML 2019),
  * `map: 'householder'` Mhammedi et al.'s oRNN (ICML 2017); see {@link createExpRnn} and
@@ -82,7 +82,6 @@ export class OrthogonalRnn extends PhaseflowLayer {
   private theta: Weight | undefined;
   private inputKernel: Weight | undefined;
   private bias: Weight | undefined;
-  private readonly recurrence: ReturnType<typeof createRecurrence>;
 
   constructor(args: OrthogonalRnnArgs) {
     const o = checkOptions('args', args, KNOWN);
@@ -97,7 +96,6 @@ export class OrthogonalRnn extends PhaseflowLayer {
     this.activationName = o.activation === undefined ? 'modrelu' : checkOneOf<RecurrentActivation>('args.activation', o.activation, RECURRENT_ACTIVATIONS);
     if (o.returnSequences !== undefined && typeof o.returnSequences !== 'boolean') invalid('args.returnSequences', 'a boolean', o.returnSequences);
     this.returnSequences = o.returnSequences ?? false;
-    this.recurrence = createRecurrence(this.activationName);
   }
 
   /** The parametrisation of W (available once built). */
@@ -146,7 +144,7 @@ export class OrthogonalRnn extends PhaseflowLayer {
       const w = this.recurrentKernel();
       // u_t = x_t·U for all steps in one matMul, time-major.
       const u = tf.transpose(tf.reshape(tf.matMul(tf.reshape(x, [B * T, d]), this.inputKernel!.read() as tf.Tensor2D), [B, T, n]), [1, 0, 2]);
-      const H = this.recurrence(w, u, this.bias!.read()) as tf.Tensor;
+      const H = recurrence(w, u, this.bias!.read(), { activation: this.activationName });
       return this.returnSequences ? tf.transpose(H, [1, 0, 2]) : tf.reshape(tf.slice(H, [T - 1, 0, 0], [1, B, n]), [B, n]);
     });
   }
