@@ -158,16 +158,16 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
       get: (out) => readout.parameters.get(out),
       set: (theta) => readout.parameters.set(theta),
     },
-    stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor) {
-      if (sequence > 0) esn.reset();
+    stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor, from = 0, to = inputs.rows) {
+      if (sequence > 0 && from === 0) esn.reset();
       const U = inputs.data, Y = targets.data;
-      for (let t = 0; t < inputs.rows; t++) {
+      for (let t = from; t < to; t++) {
         // Teacher forcing: the fed-back output at step t is the target of step t−1.
         if (t === 0) advance(U, 0, last, 0);
         else advance(U, t * inputDim, Y, (t - 1) * outputDim);
         visit(features, 0, Y, t * outputDim, t);
       }
-      if (targets.rows > 0) last.set(Y.subarray((targets.rows - 1) * outputDim, targets.rows * outputDim));
+      if (to > from) last.set(Y.subarray((to - 1) * outputDim, to * outputDim));
     },
     async fit(inputs, targets, options = {}) {
       const o = checkOptions('options', options, ['trainer', 'observers', 'signal']);

@@ -151,16 +151,16 @@ export function buildNvar(
       get: (out) => readout.parameters.get(out),
       set: (theta) => readout.parameters.set(theta),
     },
-    stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor) {
-      if (sequence > 0) model.reset();
-      for (let t = 0; t < inputs.rows; t++) {
+    stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor, from = 0, to = inputs.rows) {
+      if (sequence > 0 && from === 0) model.reset();
+      for (let t = from; t < to; t++) {
         push(inputs.data, t * d);
         if (residual) {
           for (let j = 0; j < d; j++) target[j] = targets.data[t * outputDim + j]! - inputs.data[t * d + j]!;
           visit(feat, 0, target, 0, t);
         } else visit(feat, 0, targets.data, t * outputDim, t);
       }
-      if (targets.rows > 0) last.set(targets.data.subarray((targets.rows - 1) * outputDim, targets.rows * outputDim));
+      if (to > from) last.set(targets.data.subarray((to - 1) * outputDim, to * outputDim));
     },
     async fit(inputs, targets, options = {}) {
       const o = checkOptions('options', options, ['trainer', 'observers', 'signal']);

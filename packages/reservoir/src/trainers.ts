@@ -3,6 +3,10 @@
  * or a bare readout over given features): ridge regression (offline), recursive least squares
  * (FORCE learning) and least mean squares (online). They stream (features, target) pairs from
  * the model, so no state history is stored, and emit core Observer events.
+ *
+ * A fit is one epoch (index 0). Sequences are streamed in chunks of rows sized to a few
+ * milliseconds of work, and the event loop gets a turn every ~20 ms, so an AbortSignal fired by
+ * a timer lands within one chunk even on one long series.
  */
 import {
   PhaseflowError,
@@ -11,16 +15,18 @@ import {
   checkOptions,
   checkPositive,
   checkInRange,
-  createEmitter,
+  createRunLifecycle,
   invalid,
-  type Emitter,
   type FitOptions,
+  type LabelledData,
+  type RunLifecycle,
   type Trainer,
   type TrainingHistory,
 } from '@phaseflow/core';
 import type { Matrix } from '@phaseflow/linalg';
 import { toMatrixList, type SeriesLike } from './series.js';
 import { createRidgeAccumulator, type Readout } from './readout.js';
+import { createYielder, type Yielder } from './yield.js';
 
 /** Called once per time step with the features and the target the readout must map them to. */
 export type FeatureVisitor = (features: Float64Array, fOff: number, target: Float64Array, tOff: number, t: number) => void;
@@ -31,17 +37,20 @@ export interface ReadoutModel {
   /** Columns of the input series the model takes. */
   readonly inputDim: number;
   /**
-   * Drive the model through one training sequence (teacher-forced) and call `visit` at every
-   * step. `sequence` is the index of the sequence in a multi-sequence fit.
+   * Drive the model through rows `from … to − 1` of one training sequence (teacher-forced) and
+   * call `visit` at every step, with `t` the row index in the sequence. `sequence` is the index
+   * of the sequence in a multi-sequence fit. Trainers stream a sequence in consecutive ranges
+   * (`from` = 0 starts it: the state is reset there for every sequence but the first); without
+   * a range, the whole sequence.
    */
-  stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor): void;
+  stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor, from?: number, to?: number): void;
 }
 
-/** Training data: one sequence or several (inputs[i] pairs with targets[i], row by row). */
-export interface ReadoutData {
-  readonly inputs: SeriesLike | readonly SeriesLike[];
-  readonly targets: SeriesLike | readonly SeriesLike[];
-}
+/**
+ * Training data, core's {@link LabelledData} over series: one sequence or several (inputs[i]
+ * pairs with targets[i], row by row). `samples`, when given, must be the total number of rows.
+ */
+export type ReadoutData = LabelledData<SeriesLike | readonly SeriesLike[]>;
 
 /** History of a readout fit. */
 export interface ReadoutHistory extends TrainingHistory {
@@ -60,8 +69,8 @@ function asModel(model: ReadoutModel | Readout): ReadoutModel {
     return {
       readout: r,
       inputDim: r.inputDim,
-      stream(inputs, targets, _s, visit) {
-        for (let t = 0; t < inputs.rows; t++) visit(inputs.data, t * inputs.cols, targets.data, t * targets.cols, t);
+      stream(inputs, targets, _s, visit, from = 0, to = inputs.rows) {
+        for (let t = from; t < to; t++) visit(inputs.data, t * inputs.cols, targets.data, t * targets.cols, t);
       },
     };
   }
@@ -73,7 +82,7 @@ function asModel(model: ReadoutModel | Readout): ReadoutModel {
 /** Validate data against the model; returns aligned sequences. */
 function sequences(model: ReadoutModel, data: ReadoutData): { inputs: Matrix[]; targets: Matrix[] } {
   if (data === null || typeof data !== 'object') invalid('data', 'an object { inputs, targets }', data);
-  checkOptions('data', data, ['inputs', 'targets']);
+  checkOptions('data', data, ['inputs', 'targets', 'samples']);
   const inputs = toMatrixList('data.inputs', data.inputs, model.inputDim);
   const targets = toMatrixList('data.targets', data.targets, model.readout.outputDim);
   if (inputs.length !== targets.length) {
@@ -86,21 +95,54 @@ function sequences(model: ReadoutModel, data: ReadoutData): { inputs: Matrix[]; 
       invalid(`data.targets${inputs.length > 1 ? `[${i}]` : ''}`, `${u.rows} rows (as the inputs)`, `${targets[i]!.rows} rows`, 'SHAPE_MISMATCH');
     }
   });
+  if (data.samples !== undefined) {
+    const rows = inputs.reduce((a, u) => a + u.rows, 0);
+    checkInteger('data.samples', data.samples, { min: 0 });
+    if (data.samples !== rows) invalid('data.samples', `${rows} (the rows of the input sequences)`, data.samples, 'SHAPE_MISMATCH');
+  }
   return { inputs, targets };
 }
 
-function checkAbort(signal: AbortSignal | undefined, events: Emitter, steps: number): void {
-  if (signal?.aborted) {
-    const error = new PhaseflowError('ABORTED', 'readout fit aborted through its AbortSignal', { step: steps });
-    events.emit('run:end', { status: 'aborted', steps, error });
-    throw error;
-  }
+/** The lifecycle of one readout fit; `partial` is the history so far (no epoch completed). */
+function lifecycle(name: string, options: FitOptions | undefined, samples: () => number): RunLifecycle {
+  const o = checkOptions('options', options, ['observers', 'signal']);
+  return createRunLifecycle({
+    run: 'training',
+    name,
+    observers: o.observers,
+    signal: o.signal,
+    partial: (status) => ({ status, epochs: 0, loss: [], metrics: { samples: [] }, samples: samples() }) as unknown as ReadoutHistory,
+  });
 }
 
-function fitOptions(options: FitOptions | undefined): { events: Emitter; signal: AbortSignal | undefined } {
-  const o = checkOptions('options', options, ['observers', 'signal']);
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) invalid('options.signal', 'an AbortSignal', o.signal);
-  return { events: createEmitter(o.observers), signal: o.signal };
+/** Rows per `stream` call aim at this much work, so abort checks stay frequent but cheap. */
+const CHUNK_MS = 4;
+
+/**
+ * Stream one sequence in consecutive row ranges, sized from the measured time per row to about
+ * {@link CHUNK_MS}; between ranges, check the signal and give the event loop a turn when ~20 ms
+ * of work have passed.
+ */
+async function streamSequence(
+  run: RunLifecycle,
+  yielder: Yielder,
+  model: ReadoutModel,
+  inputs: Matrix,
+  targets: Matrix,
+  sequence: number,
+  visit: FeatureVisitor,
+): Promise<void> {
+  let rows = 8;
+  for (let from = 0; from < inputs.rows; ) {
+    const to = Math.min(inputs.rows, from + rows);
+    const started = performance.now();
+    run.guard('model.stream', () => model.stream(inputs, targets, sequence, visit, from, to));
+    const ms = performance.now() - started;
+    rows = Math.max(1, Math.min(1 << 16, Math.round(ms > 0 ? ((to - from) * CHUNK_MS) / ms : 2 * rows)));
+    from = to;
+    if (yielder.due()) await yielder.pause();
+    run.checkAbort(`readout fit aborted in sequence ${sequence}, at row ${to}`);
+  }
 }
 
 /** Options of {@link createRidge}. */
@@ -132,25 +174,30 @@ export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { read
     async fit(model, data, fitOpts) {
       const m = asModel(model);
       const { inputs, targets } = sequences(m, data);
-      const { events, signal } = fitOptions(fitOpts);
       const acc = createRidgeAccumulator({ inputDim: m.readout.inputDim, outputDim: m.readout.outputDim });
-      events.emit('run:start', { run: 'training', name: 'ridge', total: inputs.length });
-      let stopped: string | undefined;
-      for (let s = 0; s < inputs.length; s++) {
-        checkAbort(signal, events, s);
-        m.stream(inputs[s]!, targets[s]!, s, (f, fo, y, yo, t) => {
-          if (t >= warmup) acc.add(f, fo, y, yo);
-        });
-        if (events.has('step')) events.emit('step', { step: s + 1, t: acc.count, h: 0, state: undefined });
-        stopped = events.stopReason;
-        if (stopped !== undefined) break;
+      const run = lifecycle('ridge', fitOpts, () => acc.count);
+      const yielder = createYielder();
+      const visit: FeatureVisitor = (f, fo, y, yo, t) => {
+        if (t >= warmup) acc.add(f, fo, y, yo);
+      };
+      let loss = NaN;
+      run.start({ total: 1 });
+      try {
+        run.checkAbort('readout fit aborted before its first sequence');
+        for (let s = 0; s < inputs.length; s++) {
+          await streamSequence(run, yielder, m, inputs[s]!, targets[s]!, s, visit);
+          if (run.step({ step: s + 1, t: acc.count, h: 0, state: undefined })) break;
+        }
+        loss = acc.solve(ridge, m.readout);
+        run.events.emit('epoch:end', { epoch: 0, total: 1, loss, metrics: { samples: acc.count } });
+      } catch (e) {
+        run.failWith(e);
       }
-      const loss = acc.solve(ridge, m.readout);
-      events.emit('epoch:end', { epoch: 1, total: 1, loss, metrics: { samples: acc.count } });
-      events.emit('run:end', stopped === undefined ? { status: 'completed', steps: inputs.length } : { status: 'stopped', steps: inputs.length, reason: stopped });
+      const reason = run.stopReason;
+      const status = run.finish();
       return {
-        status: stopped === undefined ? 'completed' : 'stopped',
-        ...(stopped === undefined ? {} : { reason: stopped }),
+        status,
+        ...(reason === undefined ? {} : { reason }),
         epochs: 1,
         loss: [loss],
         metrics: { samples: [acc.count] },
@@ -182,52 +229,53 @@ function onlineFit(
     async fit(model, data, fitOpts) {
       const m = asModel(model);
       const { inputs, targets } = sequences(m, data);
-      const { events, signal } = fitOptions(fitOpts);
+      let steps = 0, sse = 0;
+      const run = lifecycle(name, fitOpts, () => steps);
+      const yielder = createYielder();
       const r = m.readout;
       const out = new Float64Array(r.outputDim);
       const err = new Float64Array(r.outputDim);
       init(r);
-      const total = inputs.reduce((a, u) => a + Math.max(0, u.rows - warmup), 0);
-      events.emit('run:start', { run: 'training', name, total });
-      let steps = 0, sse = 0;
-      let stopped: string | undefined;
-      const wantStep = events.has('step');
-      for (let s = 0; s < inputs.length && stopped === undefined; s++) {
-        checkAbort(signal, events, steps);
-        m.stream(inputs[s]!, targets[s]!, s, (f, fo, y, yo, t) => {
-          if (t < warmup || stopped !== undefined) return;
-          r.apply(f, fo, out, 0);
-          let e2 = 0;
-          for (let k = 0; k < r.outputDim; k++) {
-            err[k] = out[k]! - y[yo + k]!;
-            e2 += err[k]! * err[k]!;
-          }
-          if (!Number.isFinite(e2)) {
-            const error = new PhaseflowError('NON_FINITE_STATE', `${name}: the readout diverged at step ${steps} (error ${e2}); lower the learning rate`, { step: steps });
-            events.emit('run:end', { status: 'failed', steps, error });
-            throw error;
-          }
-          update(r, f, fo, err);
-          sse += e2 / r.outputDim;
-          steps++;
-          if (wantStep) {
-            events.emit('step', { step: steps, t: steps, h: 1, state: undefined, loss: e2 / r.outputDim });
-            stopped = events.stopReason;
-          }
-        });
+      let stopped = false;
+      const wantStep = run.events.has('step');
+      const visit: FeatureVisitor = (f, fo, y, yo, t) => {
+        if (t < warmup || stopped) return;
+        r.apply(f, fo, out, 0);
+        let e2 = 0;
+        for (let k = 0; k < r.outputDim; k++) {
+          err[k] = out[k]! - y[yo + k]!;
+          e2 += err[k]! * err[k]!;
+        }
+        if (!Number.isFinite(e2)) {
+          run.fail('NON_FINITE_STATE', `${name}: the readout diverged at step ${steps} (error ${e2}); lower the learning rate`, { step: steps });
+        }
+        update(r, f, fo, err);
+        sse += e2 / r.outputDim;
+        steps++;
+        if (wantStep) stopped = run.step({ step: steps, t: steps, h: 1, state: undefined, loss: e2 / r.outputDim });
+        else run.at(steps, steps);
+      };
+      let loss = NaN;
+      run.start({ total: 1 });
+      try {
+        run.checkAbort('readout fit aborted before its first sequence');
+        for (let s = 0; s < inputs.length && !stopped; s++) await streamSequence(run, yielder, m, inputs[s]!, targets[s]!, s, visit);
+        if (steps === 0) {
+          run.fail('INVALID_STATE', `${name}: no training samples (empty sequences, or all inside the warm-up)`, {
+            argument: 'data', expected: 'at least one sample after warm-up', received: '0 samples',
+          });
+        }
+        r.fitted = true;
+        loss = sse / steps;
+        run.events.emit('epoch:end', { epoch: 0, total: 1, loss, metrics: { samples: steps } });
+      } catch (e) {
+        run.failWith(e);
       }
-      if (steps === 0) {
-        throw new PhaseflowError('INVALID_STATE', `${name}: no training samples (empty sequences, or all inside the warm-up)`, {
-          argument: 'data', expected: 'at least one sample after warm-up', received: '0 samples',
-        });
-      }
-      r.fitted = true;
-      const loss = sse / steps;
-      events.emit('epoch:end', { epoch: 1, total: 1, loss, metrics: { samples: steps } });
-      events.emit('run:end', stopped === undefined ? { status: 'completed', steps } : { status: 'stopped', steps, reason: stopped });
+      const reason = run.stopReason;
+      const status = run.finish();
       return {
-        status: stopped === undefined ? 'completed' : 'stopped',
-        ...(stopped === undefined ? {} : { reason: stopped }),
+        status,
+        ...(reason === undefined ? {} : { reason }),
         epochs: 1,
         loss: [loss],
         metrics: { samples: [steps] },

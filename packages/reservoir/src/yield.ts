@@ -1,0 +1,35 @@
+/**
+ * Yielding to the event loop on a time budget, so that an outside `AbortSignal` (a timer, a
+ * request handler) gets to run during a long synchronous computation without paying a macrotask
+ * per iteration.
+ */
+
+/** Node's setImmediate, absent in browsers (the library does not load Node's types). */
+const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+
+/** Resolve on a later turn of the event loop (after timers and I/O): setImmediate, else setTimeout(0). */
+const nextTurn = (): Promise<void> =>
+  new Promise((resolve) => {
+    if (typeof immediate === 'function') immediate(resolve);
+    else setTimeout(resolve, 0);
+  });
+
+/** @internal A clock that says when `budgetMs` of work has passed since the last yield. */
+export interface Yielder {
+  /** True when the budget is spent: the caller should `await pause()`. */
+  due(): boolean;
+  /** Give the event loop a turn and restart the budget. */
+  pause(): Promise<void>;
+}
+
+/** @internal */
+export function createYielder(budgetMs = 20): Yielder {
+  let last = performance.now();
+  return {
+    due: () => performance.now() - last >= budgetMs,
+    async pause() {
+      await nextTurn();
+      last = performance.now();
+    },
+  };
+}
