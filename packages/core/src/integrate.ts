@@ -3,9 +3,11 @@
  * adaptive control, saves output, feeds Observers, honours an AbortSignal and a step budget,
  * and stops a numerical blow-up with the step and time where it happened.
  */
-import { createEmitter, type Emitter, type Observer } from './events.js';
+import { type Emitter, type Observer } from './events.js';
 import { PhaseflowError, type PhaseflowErrorCode, type PhaseflowErrorDetails } from './errors.js';
+import { guardProblem } from './guard-problem.js';
 import type { AdaptiveOptions, Integrator } from './integrator.js';
+import { createRunLifecycle, type RunLifecycle } from './lifecycle.js';
 import type { Problem } from './problems.js';
 import {
   checkFinite,
@@ -144,19 +146,21 @@ class Run<Y> {
   evaluations = 0;
   tNow: number;
   yNow: Y;
+  readonly events: Emitter;
+  /** Looked up once: `accepted` runs on every step. */
+  readonly wantsSteps: boolean;
   constructor(
     readonly problem: Problem<Y>,
-    readonly events: Emitter,
+    readonly lifecycle: RunLifecycle,
     readonly p: Plan,
     readonly signal: AbortSignal | undefined,
     y0: Y,
   ) {
     this.tNow = p.t0;
     this.yNow = y0;
-    this.wantsSteps = events.has('step');
+    this.events = lifecycle.events;
+    this.wantsSteps = this.events.has('step');
   }
-  /** Looked up once: `accepted` runs on every step. */
-  readonly wantsSteps: boolean;
   /** Book-keeping after `m` steps taken in one `advance` call (state already checked finite). */
   acceptedChunk(t: number, y: Y, h: number, m: number): boolean {
     this.steps += m;
@@ -164,12 +168,8 @@ class Run<Y> {
     this.tNow = t;
     this.yNow = y;
     if (p.every > 0 && this.steps % p.every === 0) this.save(t, y);
-    if (this.signal?.aborted) {
-      this.fail('ABORTED', `run aborted at step ${this.steps}, t = ${t}`, { step: this.steps, t }, 'aborted', this.signal.reason);
-    }
-    if (this.steps >= p.maxSteps && t !== p.tEnd) {
-      this.fail('STEP_BUDGET_EXCEEDED', `step budget of ${p.maxSteps} steps used up at t = ${t} (h = ${h}) before tEnd = ${p.tEnd}`, { step: this.steps, t, h, maxSteps: p.maxSteps });
-    }
+    if (this.signal?.aborted) this.abort();
+    if (this.steps >= p.maxSteps && t !== p.tEnd) this.budgetExceeded(t, h);
     return this.events.stopReason !== undefined;
   }
   save(t: number, y: Y) {
@@ -188,10 +188,31 @@ class Run<Y> {
       stats: { steps: this.steps, rejected: this.rejected, evaluations: this.evaluations },
     };
   }
-  fail(code: PhaseflowErrorCode, message: string, details: PhaseflowErrorDetails, status: 'failed' | 'aborted' = 'failed', cause?: unknown): never {
-    const err = new PhaseflowError(code, message, details, { partial: this.partial(status), cause });
-    this.events.emit('run:end', { status, steps: this.steps, t: this.tNow, error: err });
-    throw err;
+  fail(code: PhaseflowErrorCode, message: string, details: PhaseflowErrorDetails, cause?: unknown): never {
+    this.lifecycle.at(this.steps, this.tNow);
+    return this.lifecycle.fail(code, message, details, cause);
+  }
+  abort(): never {
+    this.lifecycle.at(this.steps, this.tNow);
+    return this.lifecycle.abort(`run aborted at step ${this.steps}, t = ${this.tNow}`);
+  }
+  budgetExceeded(t: number, h: number): never {
+    const { p } = this;
+    return this.fail('STEP_BUDGET_EXCEEDED', `step budget of ${p.maxSteps} steps used up at t = ${t} (h = ${h}) before tEnd = ${p.tEnd}`, {
+      step: this.steps,
+      t,
+      h,
+      maxSteps: p.maxSteps,
+    });
+  }
+  /**
+   * End the run with something thrown inside a step: the step being taken (steps + 1) and the
+   * time it started from name where; the vector field's or integrator's coded error keeps its
+   * code, anything else is CALLBACK_FAILED.
+   */
+  failWith(e: unknown, callback: string): never {
+    this.lifecycle.at(this.steps + 1, this.tNow);
+    return this.lifecycle.failWith(e, callback);
   }
   /** Book-keeping after an accepted step; returns true when the run must stop. */
   accepted(t: number, y: Y, h: number): boolean {
@@ -204,12 +225,8 @@ class Run<Y> {
     this.yNow = y;
     if (p.every > 0 && this.steps % p.every === 0) this.save(t, y);
     if (this.wantsSteps) this.events.emit('step', { step: this.steps, t, h, state: y });
-    if (this.signal?.aborted) {
-      this.fail('ABORTED', `run aborted at step ${this.steps}, t = ${t}`, { step: this.steps, t }, 'aborted', this.signal.reason);
-    }
-    if (this.steps >= p.maxSteps && t !== p.tEnd) {
-      this.fail('STEP_BUDGET_EXCEEDED', `step budget of ${p.maxSteps} steps used up at t = ${t} (h = ${h}) before tEnd = ${p.tEnd}`, { step: this.steps, t, h, maxSteps: p.maxSteps });
-    }
+    if (this.signal?.aborted) this.abort();
+    if (this.steps >= p.maxSteps && t !== p.tEnd) this.budgetExceeded(t, h);
     return this.events.stopReason !== undefined;
   }
 }
@@ -319,10 +336,7 @@ function* adaptiveLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, ru
     } catch (e) {
       run.rejected = stepper.stats.rejected;
       run.evaluations = stepper.stats.evaluations;
-      if (e instanceof PhaseflowError && e.partial === undefined) {
-        run.fail(e.code, e.message.replace(/^\[[A-Z_]+\] /, ''), e.details, 'failed', e);
-      }
-      throw e;
+      run.failWith(e, `integrator.adaptive (${integrator.name})`);
     }
     run.rejected = stepper.stats.rejected;
     run.evaluations = stepper.stats.evaluations;
@@ -340,6 +354,8 @@ interface Prepared<Y> {
   run: Run<Y>;
   loop: Generator<void, void>;
   finish(): Solution<Y>;
+  /** What a foreign throw inside the loop is blamed on (the problem's own functions are guarded). */
+  callback: string;
 }
 
 function prepare<P extends Problem<Y>, Y>(
@@ -370,19 +386,26 @@ function prepare<P extends Problem<Y>, Y>(
       received: 'NaN or Infinity',
     });
   }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) invalid('options.signal', 'an AbortSignal', options.signal);
-  const events = createEmitter(options.observers);
-  const run = new Run<Y>(problem, events, p, options.signal, y0);
-  if (options.signal?.aborted) {
-    run.fail('ABORTED', 'run aborted before its first step', { step: 0, t: p.t0 }, 'aborted', options.signal.reason);
-  }
+  // The lifecycle validates signal and observers; `partial` reads the run built just below.
+  const lifecycle: RunLifecycle = createRunLifecycle<PartialSolution<Y>>({
+    run: 'integration',
+    name: integrator.name,
+    observers: options.observers,
+    signal: options.signal,
+    partial: (status): PartialSolution<Y> => run.partial(status),
+  });
+  const events = lifecycle.events;
+  const run: Run<Y> = new Run<Y>(guardProblem(problem), lifecycle, p, options.signal, y0);
   if (!p.times) run.save(p.t0, y0);
   const total = p.adaptive ? undefined : (p.steps ?? Math.ceil(Math.abs(p.tEnd - p.t0) / p.h! - 1e-9));
-  events.emit('run:start', { run: 'integration', name: integrator.name, problem, t0: p.t0, tEnd: p.tEnd, state: y0, ...(total !== undefined && { total }) });
+  lifecycle.at(0, p.t0);
+  lifecycle.start({ problem, t0: p.t0, tEnd: p.tEnd, state: y0, ...(total !== undefined && { total }) });
+  if (options.signal?.aborted) lifecycle.abort('run aborted before its first step');
   const loop = p.adaptive ? adaptiveLoop(integrator, run) : fixedLoop(integrator, run);
   return {
     run,
     loop,
+    callback: `integrator.${p.adaptive ? 'adaptive' : 'step'} (${integrator.name})`,
     finish() {
       const stopped = events.stopReason !== undefined;
       if (p.every > 0 || !p.times || stopped) run.save(run.tNow, run.yNow);
@@ -397,7 +420,8 @@ function prepare<P extends Problem<Y>, Y>(
         yFinal: tFinalSaved === run.tNow ? yFinal : problem.space.clone(run.yNow),
         stats: { steps: run.steps, rejected: run.rejected, evaluations: run.evaluations },
       };
-      events.emit('run:end', { status: sol.status, steps: run.steps, t: run.tNow, ...(stopped && { reason: events.stopReason! }) });
+      lifecycle.at(run.steps, run.tNow);
+      lifecycle.finish();
       return sol;
     },
   };
@@ -424,11 +448,11 @@ export function integrate<P extends Problem<Y>, Y>(
   y0: Y,
   options: IntegrateOptions,
 ): Solution<Y> {
-  const { run, loop, finish } = prepare(integrator, problem, y0, options);
+  const { run, loop, finish, callback } = prepare(integrator, problem, y0, options);
   try {
     for (;;) if (loop.next().done) break;
   } catch (e) {
-    throw wrapForeign(e, run);
+    run.failWith(e, callback);
   }
   return finish();
 }
@@ -445,7 +469,7 @@ export async function integrateAsync<P extends Problem<Y>, Y>(
 ): Promise<Solution<Y>> {
   const { yieldEveryMs, ...rest } = options;
   const every = yieldEveryMs === undefined ? 20 : checkPositive('options.yieldEveryMs', yieldEveryMs);
-  const { run, loop, finish } = prepare(integrator, problem, y0, rest);
+  const { run, loop, finish, callback } = prepare(integrator, problem, y0, rest);
   let last = performance.now();
   try {
     for (;;) {
@@ -453,26 +477,11 @@ export async function integrateAsync<P extends Problem<Y>, Y>(
       if (performance.now() - last >= every) {
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         last = performance.now();
-        if (run.signal?.aborted) {
-          run.fail('ABORTED', `run aborted at step ${run.steps}, t = ${run.tNow}`, { step: run.steps, t: run.tNow }, 'aborted', run.signal.reason);
-        }
+        if (run.signal?.aborted) run.abort();
       }
     }
   } catch (e) {
-    throw wrapForeign(e, run);
+    run.failWith(e, callback);
   }
   return finish();
-}
-
-/** Errors from user code (a vector field that throws) keep their cause and gain the run's context. */
-function wrapForeign<Y>(e: unknown, run: Run<Y>): unknown {
-  if (e instanceof PhaseflowError) return e;
-  const err = new PhaseflowError(
-    'INVALID_STATE',
-    `run failed at step ${run.steps + 1}, t = ${run.tNow}: ${e instanceof Error ? e.message : String(e)}`,
-    { step: run.steps + 1, t: run.tNow },
-    { partial: run.partial('failed'), cause: e },
-  );
-  run.events.emit('run:end', { status: 'failed', steps: run.steps, t: run.tNow, error: err });
-  return err;
 }

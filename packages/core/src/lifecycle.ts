@@ -70,8 +70,9 @@ export interface RunLifecycle {
   /**
    * End the run with whatever was thrown inside it. An error this run threw already is
    * rethrown as it is; another PhaseflowError keeps its code and message and gains the step,
-   * time and `partial` (the original is its `cause`); anything else becomes CALLBACK_FAILED
-   * naming `callback`, with the thrown value as `cause`.
+   * time and `partial` (the original is its `cause`, or for a CALLBACK_FAILED the user's error
+   * it carries); anything else becomes CALLBACK_FAILED naming `callback`, with the thrown
+   * value as `cause`.
    */
   failWith(error: unknown, callback?: string): never;
   /**
@@ -191,7 +192,9 @@ export function createRunLifecycle<P = unknown>(options: RunLifecycleOptions<P>)
     failWith(error, callback = 'a callback') {
       if (thrown.has(error)) throw error;
       if (error instanceof PhaseflowError) {
-        return raise(error.code === 'ABORTED' ? 'aborted' : 'failed', error.code, stripCode(error.message), { ...error.details }, error);
+        // A CALLBACK_FAILED keeps the user's own error as cause; any other coded error becomes the cause itself.
+        const cause = error.code === 'CALLBACK_FAILED' && error.cause !== undefined ? error.cause : error;
+        return raise(error.code === 'ABORTED' ? 'aborted' : 'failed', error.code, stripCode(error.message), { ...error.details }, cause);
       }
       const c = callbackFailed(callback, error, position({}));
       return raise('failed', 'CALLBACK_FAILED', stripCode(c.message), { ...c.details }, error);

@@ -150,6 +150,9 @@ describe('integrate, fixed steps', () => {
     expect(e.message).toContain('boom');
     expect(e.details.t).toBeCloseTo(0.2, 14);
     expect(e.cause).toBeInstanceOf(Error);
+    expect(e.code).toBe('CALLBACK_FAILED');
+    expect(e.details.callback).toBe('problem.f');
+    expect(e.details.step).toBe(3);
   });
 });
 
