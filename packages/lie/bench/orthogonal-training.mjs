@@ -84,7 +84,7 @@ const start = new OrthogonalDense({ units: n, useBias: false, seed: 1 });
 tf.tidy(() => {
   start.apply(tf.zeros([1, n]));
 });
-const free = tf.variable(start.kernel());
+const free = tf.tidy(() => tf.variable(start.kernel()));
 start.dispose();
 runs.push(train('unconstrained kernel (peer)', () => free, [free]));
 

@@ -85,7 +85,8 @@ function skewIndices(n: number): Int32Array {
  * which the wasm backend lacks.
  */
 function skewOp(n: number) {
-  const indices = tf.keep(tf.tensor1d(skewIndices(n), 'int32'));
+  // Index arrays, uploaded per call (n² small ints): kept tensors would outlive every layer.
+  const indices = skewIndices(n);
   const lower: number[] = [],
     upper: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -94,17 +95,17 @@ function skewOp(n: number) {
       upper.push(i * n + j);
     }
   }
-  const lowerIdx = tf.keep(tf.tensor1d(lower, 'int32'));
-  const upperIdx = tf.keep(tf.tensor1d(upper, 'int32'));
+  const lowerIdx = Int32Array.from(lower),
+    upperIdx = Int32Array.from(upper);
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const theta = args[0] as tf.Tensor;
     const flat = tf.reshape(theta, [-1]);
-    const value = tf.reshape(tf.gather(tf.concat([tf.zeros([1]), flat, tf.neg(flat)]), indices), [n, n]);
+    const value = tf.reshape(tf.gather(tf.concat([tf.zeros([1]), flat, tf.neg(flat)]), tf.tensor1d(indices, 'int32')), [n, n]);
     return {
       value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
         const g = tf.reshape(Array.isArray(dy) ? dy[0]! : dy, [-1]);
-        return tf.reshape(tf.sub(tf.gather(g, lowerIdx), tf.gather(g, upperIdx)), theta.shape);
+        return tf.reshape(tf.sub(tf.gather(g, tf.tensor1d(lowerIdx, 'int32')), tf.gather(g, tf.tensor1d(upperIdx, 'int32'))), theta.shape);
       },
     };
   });
