@@ -183,6 +183,19 @@ describe('createRiemannianTrainer', () => {
     await expect(createRiemannianTrainer<null>().fit(model, [null], { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
     const bad: RiemannianModel<null> = { ...model, lossAndGradient: () => NaN };
     await expect(createRiemannianTrainer<null>().fit(bad, [null])).rejects.toMatchObject({ code: 'NON_FINITE_STATE', partial: { epochs: 0 } });
+    const throwing: RiemannianModel<null> = {
+      ...model,
+      lossAndGradient: () => {
+        throw new Error('boom');
+      },
+    };
+    let ended = '';
+    const endWatcher: Observer = { name: 'end', on: { 'run:end': (e) => void (ended = e.status) } };
+    await expect(createRiemannianTrainer<null>().fit(throwing, [null], { observers: [endWatcher] })).rejects.toMatchObject({
+      code: 'CALLBACK_FAILED',
+      partial: { status: 'failed', steps: 0 },
+    });
+    expect(ended).toBe('failed');
   });
 
   it('rejects bad options, models and data', async () => {

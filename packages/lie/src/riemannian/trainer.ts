@@ -5,14 +5,13 @@
  * rounding at every step.
  */
 import {
-  PhaseflowError,
   checkFunction,
   checkInRange,
   checkInteger,
   checkOneOf,
   checkOptions,
   checkPositive,
-  createEmitter,
+  createRunLifecycle,
   invalid,
   type FitOptions,
   type Trainer,
@@ -78,9 +77,9 @@ export interface RiemannianFitOptions extends FitOptions {
   readonly epochs?: number;
 }
 
-/** What `fit` returns: per epoch the mean loss, the last ‖grad f‖ and the largest ‖XᵀX − I‖_F. */
+/** What `fit` returns: per epoch the mean loss, the last ‖grad f‖, the largest ‖XᵀX − I‖_F and η. */
 export interface RiemannianHistory extends TrainingHistory {
-  readonly metrics: { gradientNorm: number[]; defect: number[] };
+  readonly metrics: { gradientNorm: number[]; defect: number[]; learningRate: number[] };
   /** Steps taken (one per batch). */
   readonly steps: number;
 }
@@ -103,9 +102,10 @@ const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * and the momentum moves to the new tangent space by projection, m ← P_X(m). R is the
  * `exp`, `cayley` or `qr` retraction of {@link createStiefel}. Data is a list of batches; an
  * epoch is one pass. Observers get `run:start`, `step` and `batch:end` per batch (`t` = Σ η),
- * `epoch:end` (0-based epochs, metrics `gradientNorm`, `defect`), `run:end`, and may stop the
- * run; an AbortSignal ends it with ABORTED, a non-finite loss with NON_FINITE_STATE (both
- * carrying the history so far as `partial`).
+ * `epoch:end` (0-based epochs, metrics `gradientNorm`, `defect`, `learningRate`), `run:end`, and
+ * may stop the run; an AbortSignal ends it with ABORTED, a non-finite loss with NON_FINITE_STATE,
+ * a model callback that throws with CALLBACK_FAILED (all carrying the history so far as
+ * `partial`), through core's run lifecycle.
  *
  * @example
  * ```ts
@@ -151,101 +151,96 @@ export function createRiemannianTrainer<D>(options?: RiemannianTrainerOptions): 
     const fo = checkOptions('options', fitOptions, ['observers', 'signal', 'epochs']);
     const epochs = fo.epochs === undefined ? defaultEpochs : checkInteger('options.epochs', fo.epochs, { min: 1 });
     if (fo.signal !== undefined && !(fo.signal instanceof AbortSignal)) invalid('options.signal', 'an AbortSignal', fo.signal);
-    const signal = fo.signal;
-    const events = createEmitter(fo.observers);
-
     const weights = model.weights;
     const grads = weights.map((w) => new Float64Array(w.value.length));
     const moments = weights.map((w) => new Float64Array(w.value.length));
     const second = new Float64Array(weights.length);
     const step = weights.map((w) => new Float64Array(w.value.length));
     const lossHistory: number[] = [];
-    const metrics = { gradientNorm: [] as number[], defect: [] as number[] };
+    const metrics = { gradientNorm: [] as number[], defect: [] as number[], learningRate: [] as number[] };
     let steps = 0;
     let flowTime = 0;
     let epochsDone = 0;
-    const history = (status: 'completed' | 'stopped'): RiemannianHistory => ({
-      status,
-      ...(events.stopReason !== undefined && { reason: events.stopReason }),
+    const history = (status: RiemannianHistory['status'] | 'aborted' | 'failed'): RiemannianHistory => ({
+      status: status as RiemannianHistory['status'],
+      ...(run.stopReason !== undefined && { reason: run.stopReason }),
       epochs: epochsDone,
       loss: lossHistory,
       metrics,
       steps,
     });
-    const fail = (code: 'ABORTED' | 'NON_FINITE_STATE', message: string, details: Record<string, unknown>, cause?: unknown): never => {
-      const status = code === 'ABORTED' ? 'aborted' : 'failed';
-      const err = new PhaseflowError(code, message, { step: steps, t: flowTime, ...details }, { partial: { ...history('stopped'), status }, cause });
-      events.emit('run:end', { status, steps, t: flowTime, error: err });
-      throw err;
-    };
+    const run = createRunLifecycle({ run: 'training', name, observers: fo.observers, signal: fo.signal, partial: (status) => history(status) });
+    const events = run.events;
 
-    events.emit('run:start', { run: 'training', name, total: epochs });
-    if (signal?.aborted) fail('ABORTED', 'training aborted before its first epoch', { epoch: 0 }, signal.reason);
-    let lastYield = performance.now();
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      let sum = 0;
-      let gradientNorm = 0;
-      for (let b = 0; b < data.length; b++) {
-        for (const g of grads) g.fill(0);
-        const loss = model.lossAndGradient(data[b]!, grads);
-        if (typeof loss !== 'number' || !Number.isFinite(loss)) {
-          fail('NON_FINITE_STATE', `the loss became non-finite in epoch ${epoch}, batch ${b} (step ${steps + 1})`, { epoch, batch: b, loss });
-        }
-        steps++;
-        let norm2 = 0;
-        weights.forEach((w, i) => {
-          const M = manifolds[i]!;
-          const g = M.project(w.value, grads[i]!, grads[i]);
-          let gg = 0;
-          for (let k = 0; k < g.length; k++) gg += g[k]! * g[k]!;
-          if (!Number.isFinite(gg)) fail('NON_FINITE_STATE', `the gradient of ${w.name ?? `weights[${i}]`} became non-finite in epoch ${epoch}, batch ${b}`, { epoch, batch: b });
-          norm2 += gg;
-          const m = moments[i]!,
-            xi = step[i]!;
-          if (optimizer === 'sgd') {
-            for (let k = 0; k < g.length; k++) {
-              m[k] = momentum * m[k]! + g[k]!;
-              xi[k] = -eta * m[k]!;
-            }
-          } else {
-            second[i] = beta2 * second[i]! + (1 - beta2) * gg;
-            const vHat = second[i]! / (1 - beta2 ** steps);
-            const scale = -eta / (1 - beta1 ** steps) / (Math.sqrt(vHat) + epsilon);
-            for (let k = 0; k < g.length; k++) {
-              m[k] = beta1 * m[k]! + (1 - beta1) * g[k]!;
-              xi[k] = scale * m[k]!;
-            }
+    run.start({ total: epochs });
+    try {
+      run.checkAbort('training aborted before its first epoch');
+      let lastYield = performance.now();
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        let sum = 0;
+        let gradientNorm = 0;
+        let stop = false;
+        for (let b = 0; b < data.length && !stop; b++) {
+          for (const g of grads) g.fill(0);
+          const loss = run.guard('model.lossAndGradient', () => model.lossAndGradient(data[b]!, grads));
+          if (typeof loss !== 'number' || !Number.isFinite(loss)) {
+            run.fail('NON_FINITE_STATE', `the loss became non-finite in epoch ${epoch}, batch ${b} (step ${steps + 1})`, { epoch, batch: b, loss });
           }
-          M.retract(w.value, xi, retraction, w.value);
-          if (momentum > 0 || optimizer === 'adam') M.project(w.value, m, m);
-        });
-        model.afterStep?.();
-        gradientNorm = Math.sqrt(norm2);
-        sum += loss;
-        flowTime += eta;
-        if (events.has('step')) events.emit('step', { step: steps, t: flowTime, h: eta, state: model, loss });
-        if (events.has('batch:end')) events.emit('batch:end', { epoch, batch: b, loss });
-        if (signal?.aborted) fail('ABORTED', `training aborted in epoch ${epoch}, batch ${b}`, { epoch, batch: b }, signal.reason);
-        if (events.stopReason !== undefined) break;
+          steps++;
+          let norm2 = 0;
+          weights.forEach((w, i) => {
+            const M = manifolds[i]!;
+            const g = M.project(w.value, grads[i]!, grads[i]);
+            let gg = 0;
+            for (let k = 0; k < g.length; k++) gg += g[k]! * g[k]!;
+            if (!Number.isFinite(gg)) run.fail('NON_FINITE_STATE', `the gradient of ${w.name ?? `weights[${i}]`} became non-finite in epoch ${epoch}, batch ${b}`, { epoch, batch: b });
+            norm2 += gg;
+            const m = moments[i]!,
+              xi = step[i]!;
+            if (optimizer === 'sgd') {
+              for (let k = 0; k < g.length; k++) {
+                m[k] = momentum * m[k]! + g[k]!;
+                xi[k] = -eta * m[k]!;
+              }
+            } else {
+              second[i] = beta2 * second[i]! + (1 - beta2) * gg;
+              const vHat = second[i]! / (1 - beta2 ** steps);
+              const scale = -eta / (1 - beta1 ** steps) / (Math.sqrt(vHat) + epsilon);
+              for (let k = 0; k < g.length; k++) {
+                m[k] = beta1 * m[k]! + (1 - beta1) * g[k]!;
+                xi[k] = scale * m[k]!;
+              }
+            }
+            M.retract(w.value, xi, retraction, w.value);
+            if (momentum > 0 || optimizer === 'adam') M.project(w.value, m, m);
+          });
+          if (model.afterStep) run.guard('model.afterStep', () => model.afterStep!());
+          gradientNorm = Math.sqrt(norm2);
+          sum += loss;
+          flowTime += eta;
+          stop = run.step({ step: steps, t: flowTime, h: eta, state: model, loss });
+          if (events.has('batch:end')) events.emit('batch:end', { epoch, batch: b, loss });
+          run.checkAbort(`training aborted in epoch ${epoch}, batch ${b}`);
+        }
+        epochsDone++;
+        const defect = Math.max(...weights.map((w, i) => manifolds[i]!.defect(w.value)));
+        const meanLoss = sum / data.length;
+        lossHistory.push(meanLoss);
+        metrics.gradientNorm.push(gradientNorm);
+        metrics.defect.push(defect);
+        metrics.learningRate.push(eta);
+        events.emit('epoch:end', { epoch, total: epochs, loss: meanLoss, metrics: { gradientNorm, defect, learningRate: eta } });
+        if (run.stopReason !== undefined) break;
+        if (performance.now() - lastYield > 16) {
+          await nextTick();
+          lastYield = performance.now();
+          run.checkAbort(`training aborted after epoch ${epoch}`);
+        }
       }
-      epochsDone++;
-      const defect = Math.max(...weights.map((w, i) => manifolds[i]!.defect(w.value)));
-      const meanLoss = sum / data.length;
-      lossHistory.push(meanLoss);
-      metrics.gradientNorm.push(gradientNorm);
-      metrics.defect.push(defect);
-      events.emit('epoch:end', { epoch, total: epochs, loss: meanLoss, metrics: { gradientNorm, defect } });
-      if (events.stopReason !== undefined) break;
-      if (performance.now() - lastYield > 16) {
-        await nextTick();
-        lastYield = performance.now();
-        if (signal?.aborted) fail('ABORTED', `training aborted after epoch ${epoch}`, { epoch }, signal.reason);
-      }
+    } catch (e) {
+      run.failWith(e);
     }
-    const stopped = events.stopReason !== undefined;
-    const h = history(stopped ? 'stopped' : 'completed');
-    events.emit('run:end', { status: h.status, steps, t: flowTime, ...(stopped && { reason: events.stopReason! }) });
-    return h;
+    return history(run.finish({ t: flowTime }));
   }
 
   return { name, fit };
