@@ -2,7 +2,18 @@
  * The measurements behind the conformance suite. Each returns a verdict with the measured
  * numbers, so a suite can assert on them and a report can print them.
  */
-import { integrate, invalid, isPhaseflowError, type Integrator, type Problem } from '@phaseflow/core';
+import {
+  checkFunction,
+  checkInteger,
+  checkNonNegative,
+  checkOptions,
+  checkPositive,
+  integrate,
+  invalid,
+  isPhaseflowError,
+  type Integrator,
+  type Problem,
+} from '@phaseflow/core';
 import type { ReferenceProblem } from '@phaseflow/problems';
 import { referenceProblems } from './references.js';
 
@@ -66,6 +77,7 @@ export interface OrderMeasurement {
  * ```
  */
 export function measureOrder<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: OrderOptions = {}): OrderMeasurement {
+  checkOrderOptions('options', options);
   const { startSteps = 8, maxSteps = 1 << 15, floor = 1e-10, ceiling = 0.5 } = options;
   const tEnd = options.tEnd ?? ref.tEnd;
   const exact = exactOf(ref)(tEnd);
@@ -94,6 +106,26 @@ export function measureOrder<Y>(integrator: Integrator<Problem<Y>, Y>, ref: Refe
     }
   }
   return { points, slopes, order };
+}
+
+/** The testkit's own options are checked as the packages' are: coded errors naming the option. */
+function checkOrderOptions(argument: string, options: OrderOptions): void {
+  const o = checkOptions(argument, options, ['startSteps', 'maxSteps', 'floor', 'ceiling', 'tEnd', 'tolerance']);
+  if (o.startSteps !== undefined) checkInteger(`${argument}.startSteps`, o.startSteps, { min: 1 });
+  if (o.maxSteps !== undefined) checkInteger(`${argument}.maxSteps`, o.maxSteps, { min: o.startSteps ?? 1 });
+  if (o.floor !== undefined) checkNonNegative(`${argument}.floor`, o.floor);
+  if (o.ceiling !== undefined) checkPositive(`${argument}.ceiling`, o.ceiling);
+  if (o.tEnd !== undefined) checkPositive(`${argument}.tEnd`, o.tEnd);
+  if (o.tolerance !== undefined) checkNonNegative(`${argument}.tolerance`, o.tolerance);
+}
+
+/** Check the options of the step-based checks: `h`, `steps`, `tolerance` (and `at`). */
+function checkStepOptions(argument: string, options: object, known: readonly string[]): void {
+  const o = checkOptions(argument, options, known) as { h?: unknown; steps?: unknown; tolerance?: unknown; at?: unknown };
+  if (o.h !== undefined) checkPositive(`${argument}.h`, o.h);
+  if (o.steps !== undefined) checkInteger(`${argument}.steps`, o.steps, { min: 1 });
+  if (o.tolerance !== undefined) checkNonNegative(`${argument}.tolerance`, o.tolerance);
+  if (o.at !== undefined) checkNonNegative(`${argument}.at`, o.at);
 }
 
 /** Check that the measured order equals the declared one within `tolerance`. */
@@ -126,6 +158,7 @@ export interface ReversibilityOptions {
  * max-norm distance to the start.
  */
 export function checkReversibility<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: ReversibilityOptions = {}): CheckResult {
+  checkStepOptions('options', options, ['h', 'steps', 'tolerance']);
   const { h = 0.05, steps = 40, tolerance = 1e-12 } = options;
   const space = ref.problem.space;
   const y0 = ref.y0();
@@ -193,6 +226,7 @@ export function symplecticDefect(M: Float64Array[]): number {
 
 /** Symplecticity of the step map, MᵀJM = J, with M by finite differences. */
 export function checkSymplecticity<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: SymplecticityOptions = {}): CheckResult {
+  checkStepOptions('options', options, ['h', 'steps', 'at', 'tolerance']);
   const { h = 0.1, steps = 5, at = 1, tolerance = 1e-10 } = options;
   const space = ref.problem.space;
   const map = (x: Float64Array) => {
@@ -289,6 +323,23 @@ export interface ConformanceOptions {
   readonly badInput?: boolean;
 }
 
+/** The integrator describes itself, and every option of {@link runConformance} is what it says. */
+function checkConformanceOptions(integrator: unknown, options: ConformanceOptions): void {
+  if (integrator === null || typeof integrator !== 'object') invalid('integrator', 'an Integrator { name, order, problemKinds, properties, step }', integrator);
+  const i = integrator as Partial<Integrator<Problem<unknown>, unknown>>;
+  if (typeof i.name !== 'string' || i.name === '') invalid('integrator.name', 'a non-empty string', i.name);
+  checkFunction('integrator.step', i.step);
+  if (!Array.isArray(i.problemKinds)) invalid('integrator.problemKinds', 'an array of problem kinds', i.problemKinds);
+  if (i.properties === null || typeof i.properties !== 'object') invalid('integrator.properties', 'an IntegratorProperties object', i.properties);
+  if (typeof i.order !== 'number' || !(i.order > 0)) invalid('integrator.order', 'a positive number', i.order);
+  const o = checkOptions('options', options, ['problems', 'order', 'reversibility', 'symplecticity', 'mutation', 'badInput']);
+  if (o.problems !== undefined && !Array.isArray(o.problems)) invalid('options.problems', 'an array of reference problems', o.problems);
+  if (o.order !== undefined && o.order !== false) checkOrderOptions('options.order', o.order);
+  if (o.reversibility !== undefined && o.reversibility !== false) checkStepOptions('options.reversibility', o.reversibility, ['h', 'steps', 'tolerance']);
+  if (o.symplecticity !== undefined && o.symplecticity !== false) checkStepOptions('options.symplecticity', o.symplecticity, ['h', 'steps', 'at', 'tolerance']);
+  for (const k of ['mutation', 'badInput'] as const) if (o[k] !== undefined && typeof o[k] !== 'boolean') invalid(`options.${k}`, 'a boolean', o[k]);
+}
+
 /** The outcome of a conformance run. */
 export interface ConformanceReport {
   readonly integrator: string;
@@ -308,6 +359,7 @@ export interface ConformanceReport {
  * ```
  */
 export function runConformance<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: ConformanceOptions = {}): ConformanceReport {
+  checkConformanceOptions(integrator, options);
   const int = integrator as unknown as AnyInt;
   const refs = (options.problems ?? integrator.problemKinds.flatMap((k) => referenceProblems(k))) as ReferenceProblem<unknown>[];
   const results: CheckResult[] = [];

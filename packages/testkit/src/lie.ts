@@ -4,7 +4,7 @@
  * claimed) on group-valued reference problems, plus the check that matters most on a
  * manifold: the numerical solution stays on it.
  */
-import { isPhaseflowError, type Integrator, type Problem } from '@phaseflow/core';
+import { checkFunction, checkInteger, checkNonNegative, checkOptions, checkPositive, invalid, isPhaseflowError, type Integrator, type Problem } from '@phaseflow/core';
 import type { ReferenceProblem } from '@phaseflow/problems';
 import { runConformance, type CheckResult, type ConformanceOptions, type ConformanceReport } from './checks.js';
 
@@ -42,6 +42,11 @@ export function checkStaysOnManifold<Y>(
   options: ManifoldOptions = {},
   defect?: (y: Y) => number,
 ): CheckResult {
+  const o = checkOptions('options', options, ['steps', 'h', 'tolerance']);
+  if (o.steps !== undefined) checkInteger('options.steps', o.steps, { min: 1 });
+  if (o.h !== undefined) checkPositive('options.h', o.h);
+  if (o.tolerance !== undefined) checkNonNegative('options.tolerance', o.tolerance);
+  if (defect !== undefined) checkFunction('defect', defect);
   const { steps = 1000, h = ref.tEnd / 100, tolerance = 1e-12 } = options;
   const measure = defectOf(ref, defect);
   if (!measure) {
@@ -96,7 +101,11 @@ export interface LieConformanceOptions<Y = unknown> extends Omit<ConformanceOpti
  * ```
  */
 export function lieIntegratorConformance<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: LieConformanceOptions<Y>): ConformanceReport {
+  if (options === null || typeof options !== 'object') invalid('options', 'options { problems, … }', options);
   const { manifold, defect, problems, ...rest } = options;
+  if (!Array.isArray(problems) || problems.length === 0) invalid('options.problems', 'a non-empty array of group-valued reference problems', problems);
+  if (defect !== undefined) checkFunction('options.defect', defect);
+  if (manifold !== undefined && manifold !== false && (manifold === null || typeof manifold !== 'object')) invalid('options.manifold', 'manifold options or false', manifold);
   const base = runConformance(integrator, { ...rest, problems: problems as unknown as readonly ReferenceProblem<never>[] });
   const results = [...base.results];
   if (manifold !== false) {

@@ -150,3 +150,22 @@ describe('fnv1a', () => {
     expect(() => fnv1a([1, 2] as never)).toThrow(/array: expected a Float64Array/);
   });
 });
+
+describe('the integrator suite validates its own options', () => {
+  it('refuses unknown and malformed options with coded errors naming them', async () => {
+    const { expectPhaseflowError } = await import('@phaseflow/testkit/vitest');
+    const { checkReversibility, checkSymplecticity, checkStaysOnManifold, lieIntegratorConformance } = await import('@phaseflow/testkit');
+    const ref = referenceProblems('separable-hamiltonian')[0]!;
+    expectPhaseflowError(() => runConformance(explicitEuler, { order: { flor: 1e-12 } } as never), 'UNKNOWN_OPTION', 'options.order.flor');
+    expectPhaseflowError(() => runConformance(explicitEuler, { badinput: false } as never), 'UNKNOWN_OPTION', 'options.badinput');
+    expectPhaseflowError(() => runConformance(explicitEuler, { mutation: 'no' } as never), 'INVALID_ARGUMENT', 'options.mutation');
+    expectPhaseflowError(() => runConformance(explicitEuler, { problems: 'kepler' } as never), 'INVALID_ARGUMENT', 'options.problems');
+    expectPhaseflowError(() => runConformance({ ...explicitEuler, order: 0 }), 'INVALID_ARGUMENT', 'integrator.order');
+    expectPhaseflowError(() => runConformance(null as never), 'INVALID_ARGUMENT', 'integrator');
+    expectPhaseflowError(() => measureOrder(explicitEuler, referenceProblems('ode')[0]! as never, { startSteps: 0 }), 'INVALID_ARGUMENT', 'options.startSteps');
+    expectPhaseflowError(() => checkReversibility(stormerVerletControl as never, ref as never, { h: -1 }), 'INVALID_ARGUMENT', 'options.h');
+    expectPhaseflowError(() => checkSymplecticity(stormerVerletControl as never, ref as never, { stepz: 3 } as never), 'UNKNOWN_OPTION', 'options.stepz');
+    expectPhaseflowError(() => checkStaysOnManifold(stormerVerletControl as never, ref as never, { tolerance: -1 }), 'INVALID_ARGUMENT', 'options.tolerance');
+    expectPhaseflowError(() => lieIntegratorConformance(stormerVerletControl as never, { problems: [] }), 'INVALID_ARGUMENT', 'options.problems');
+  });
+});
