@@ -41,3 +41,26 @@ export { denseHessian, hessianEigenvalues, hessianVectorProduct, mseLoss } from 
 export type { DifferentiableNetwork, GradientFunction, HessianEigenvalues, HessianOptions, Loss } from './hessian.js';
 export { createSharpnessObserver } from './sharpness.js';
 export type { SharpnessObserver, SharpnessObserverOptions, SharpnessRecord } from './sharpness.js';
+export { networkMap, residualLayer, resNetLayer } from './network.js';
+export type {
+  BatchLayer,
+  DifferentiableLayer,
+  LayerBatch,
+  LayerDerivativeSource,
+  LayerFunction,
+  NetworkLayer,
+  NetworkMap,
+  NetworkMapOptions,
+  ResidualLayerOptions,
+  ResNetLayerOptions,
+} from './network.js';
+export { createJacobianGrowthObserver, createLayerEnergyObserver, forwardStability } from './forward-stability.js';
+export type {
+  ForwardStability,
+  ForwardStabilityOptions,
+  JacobianGrowthObserver,
+  JacobianGrowthOptions,
+  JacobianGrowthRecord,
+  LayerEnergyObserver,
+  LayerEnergyRecord,
+} from './forward-stability.js';
