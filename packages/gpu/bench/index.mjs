@@ -18,6 +18,7 @@ import { createMlp64 } from '@phaseflow/nn64';
 import { rk4 } from '@phaseflow/runge-kutta';
 import { createLeapfrog } from '@phaseflow/symplectic';
 import { installNodeWebGpu } from './node-webgpu.mjs';
+import { WORKLOADS, lorenzRows } from './workloads.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -53,23 +54,7 @@ async function best(fn) {
 const rate = (B, n, ms) => Number(((B * n) / (ms / 1e3)).toPrecision(4));
 
 // ------------------------------------------------------------------ the systems, three ways
-// Lorenz-63 with ρ swept over the members; a pendulum grid (q₀, p₀) on [−2.5, 2.5] × [−1.5, 1.5].
-const lorenz = (_t, y, p) => [p[0] * (y[1] - y[0]), y[0] * (p[1] - y[2]) - y[1], y[0] * y[1] - p[2] * y[2]];
-const pendulumOde = (_t, y, p) => [y[1], -p[0] * Math.sin(y[0])];
-const pendulumSplit = { dVdq: (q, p) => [p[0] * Math.sin(q[0])] };
-const lorenzRows = (B) => Array.from({ length: B }, (_, m) => [10, 20 + (10 * m) / B, 8 / 3]);
-const pendulumRows = (B) => Array.from({ length: B }, () => [1]);
-const lorenzStart = (B) => Array.from({ length: B }, (_, m) => [1 + m / B, 1, 1]);
-const pendulumStart = (B) => {
-  const side = Math.ceil(Math.sqrt(B));
-  return Array.from({ length: B }, (_, m) => [-2.5 + (5 * (m % side)) / side, -1.5 + (3 * Math.floor(m / side)) / side]);
-};
-
-const WORKLOADS = [
-  { system: 'lorenz63', method: 'rk4', h: 0.001, field: lorenz, dimension: 3, rows: lorenzRows, start: lorenzStart },
-  { system: 'pendulum-grid', method: 'rk4', h: 0.01, field: pendulumOde, dimension: 2, rows: pendulumRows, start: pendulumStart },
-  { system: 'pendulum-grid', method: 'leapfrog', h: 0.01, field: pendulumSplit, dimension: 1, rows: pendulumRows, start: pendulumStart },
-];
+// Lorenz-63 and the pendulum grid (bench/workloads.mjs, shared with the browser page).
 
 /** Our Float64 integrator on all B members as one Float64Array, the field hand-written over the batch. */
 function float64Run(w, B, n) {

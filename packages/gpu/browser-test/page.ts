@@ -1,0 +1,123 @@
+/**
+ * The page headless Chromium loads for the WebGL2 test and the bench's webgl2 column: bundled
+ * by vite (browser-test/vite.config.mjs: the package sources through the `@phaseflow/source`
+ * condition, gpu.js through its `browser` field, i.e. its browser build) and served on
+ * localhost by browser-test/chromium.mjs. It exposes `window.phaseflowGpu` (see
+ * {@link PhaseflowGpuPage}); every result it hands back is plain JSON.
+ */
+import { chooseGpuBackend, createBatchedIntegrator, type GpuBackend, type GpuBackendName } from '@phaseflow/gpu';
+import { BROWSER_CASES } from './cases.js';
+import { WORKLOADS } from '../bench/workloads.mjs';
+
+/** What the page's WebGL2 context is, and which backend chooseGpuBackend() picks. */
+export interface PageEnvironment {
+  readonly userAgent: string;
+  readonly webgl2: { readonly version: string; readonly renderer: string; readonly maxTextureSize: number; readonly colorBufferFloat: boolean } | null;
+  readonly choice:
+    { readonly name: string; readonly tried: readonly string[]; readonly skipped: Readonly<Record<string, string>> } | { readonly error: string };
+}
+
+/** One case run on a backend: the final states (float32 values as numbers), and where it ran. */
+export interface PageCaseResult {
+  readonly id: string;
+  readonly backend: string;
+  readonly runsOn: string;
+  readonly fallbackReason: string | null;
+  readonly values: number[];
+  /** Build (zero-step launch: GLSL compile) and the n-step advance, in ms. */
+  readonly buildMs: number;
+  readonly advanceMs: number;
+}
+
+/** One throughput measurement: best of `reps` advances of n steps (upload, launches, readback). */
+export interface PageBenchResult {
+  readonly perSecond: number;
+  readonly ms: number;
+  readonly runsOn: string;
+  readonly buildMs: number;
+}
+
+/** The API the page exposes as `window.phaseflowGpu`. */
+export interface PhaseflowGpuPage {
+  environment(): PageEnvironment;
+  caseIds(): string[];
+  runCases(ids: readonly string[], backend: GpuBackendName): PageCaseResult[];
+  bench(workload: { system: string; method: string }, members: number, steps: number, reps: number, backend: GpuBackendName): PageBenchResult;
+}
+
+function environment(): PageEnvironment {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  let webgl2: PageEnvironment['webgl2'] = null;
+  if (gl) {
+    const debug = gl.getExtension('WEBGL_debug_renderer_info');
+    webgl2 = {
+      version: String(gl.getParameter(gl.VERSION)),
+      renderer: String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER)),
+      maxTextureSize: Number(gl.getParameter(gl.MAX_TEXTURE_SIZE)),
+      colorBufferFloat: gl.getExtension('EXT_color_buffer_float') !== null,
+    };
+  }
+  let choice: PageEnvironment['choice'];
+  try {
+    const b = chooseGpuBackend();
+    choice = { name: b.name, tried: b.tried, skipped: b.skipped };
+    b.destroy();
+  } catch (e) {
+    choice = { error: (e as Error).message };
+  }
+  return { userAgent: navigator.userAgent, webgl2, choice };
+}
+
+const backends = new Map<GpuBackendName, GpuBackend>();
+const backendFor = (name: GpuBackendName): GpuBackend => {
+  let b = backends.get(name);
+  if (b === undefined) backends.set(name, (b = chooseGpuBackend({ prefer: name })));
+  return b;
+};
+
+function runCases(ids: readonly string[], name: GpuBackendName): PageCaseResult[] {
+  const backend = backendFor(name);
+  return ids.map((id) => {
+    const c = BROWSER_CASES.find((x) => x.id === id);
+    if (c === undefined) throw new Error(`no case ${id}`);
+    const t0 = performance.now();
+    const batch = createBatchedIntegrator({ method: c.method, field: c.field, dimension: c.dimension, parameters: c.parameters, members: c.members, backend });
+    const t1 = performance.now();
+    const y = batch.advance(batch.problem, 0, batch.state(c.starts), c.h, c.n);
+    const t2 = performance.now();
+    const result = {
+      id,
+      backend: backend.name,
+      runsOn: batch.runsOn,
+      fallbackReason: batch.fallbackReason ?? null,
+      values: Array.from(y.values),
+      buildMs: t1 - t0,
+      advanceMs: t2 - t1,
+    };
+    batch.destroy();
+    return result;
+  });
+}
+
+function bench(key: { system: string; method: string }, B: number, n: number, reps: number, name: GpuBackendName): PageBenchResult {
+  const w = WORKLOADS.find((x) => x.system === key.system && x.method === key.method);
+  if (w === undefined) throw new Error(`no workload ${key.system}/${key.method}`);
+  const backend = backendFor(name);
+  const t0 = performance.now();
+  const batch = createBatchedIntegrator({ method: w.method, field: w.field, dimension: w.dimension, parameters: w.rows(B), backend });
+  const buildMs = performance.now() - t0;
+  const y0 = batch.state(w.start(B));
+  batch.advance(batch.problem, 0, y0, w.h, 2);
+  let ms = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const s = performance.now();
+    batch.advance(batch.problem, 0, y0, w.h, n);
+    ms = Math.min(ms, performance.now() - s);
+  }
+  const runsOn = batch.runsOn;
+  batch.destroy();
+  return { perSecond: Number(((B * n) / (ms / 1e3)).toPrecision(4)), ms: Number(ms.toFixed(1)), runsOn, buildMs: Number(buildMs.toFixed(1)) };
+}
+
+const api: PhaseflowGpuPage = { environment, caseIds: () => BROWSER_CASES.map((c) => c.id), runCases, bench };
+(globalThis as unknown as { phaseflowGpu: PhaseflowGpuPage }).phaseflowGpu = api;
