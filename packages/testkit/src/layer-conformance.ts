@@ -45,6 +45,12 @@ export interface LayerConformanceOptions<I, O> {
   readonly seed?: number;
   /** Counted before and after every check's calls (outputs released): the counts must agree. */
   readonly resources?: ResourceCounter;
+  /**
+   * For stateful layers (reservoirs, recurrent cells): put the layer back in its initial state;
+   * called before every forward the suite compares, so "a function of its input" means "from the
+   * same state".
+   */
+  readonly reset?: () => void;
 }
 
 /** The outcome of {@link runLayerConformance}. */
@@ -102,9 +108,10 @@ const describeError = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.mess
 export function layerChecks<I, O>(layer: Layer<I, O>, options: LayerConformanceOptions<I, O>): NamedCheck[] {
   if (layer === null || typeof layer !== 'object') invalid('layer', 'a Layer { name, forward }', layer);
   if (options === null || typeof options !== 'object') invalid('options', 'layer conformance options { input, … }', options);
-  const o = checkOptions('options', options, ['input', 'read', 'readInput', 'release', 'releaseInput', 'tolerance', 'members', 'perturbation', 'seed', 'resources']);
+  const o = checkOptions('options', options, ['input', 'read', 'readInput', 'release', 'releaseInput', 'tolerance', 'members', 'perturbation', 'seed', 'resources', 'reset']);
   if (!('input' in o)) invalid('options.input', 'a sample input (or a function returning one)', undefined);
-  for (const k of ['read', 'readInput', 'release', 'releaseInput'] as const) if (o[k] !== undefined) checkFunction(`options.${k}`, o[k]);
+  for (const k of ['read', 'readInput', 'release', 'releaseInput', 'reset'] as const) if (o[k] !== undefined) checkFunction(`options.${k}`, o[k]);
+  const reset = o.reset ?? (() => undefined);
   const tolerance = o.tolerance === undefined ? 1e-12 : checkNonNegative('options.tolerance', o.tolerance);
   const members = o.members === undefined ? 3 : checkInteger('options.members', o.members, { min: 1 });
   const sigma = o.perturbation === undefined ? 0.1 : checkNonNegative('options.perturbation', o.perturbation);
@@ -119,6 +126,7 @@ export function layerChecks<I, O>(layer: Layer<I, O>, options: LayerConformanceO
   const makeInput = (): I => (fresh ? (o.input as () => I)() : (o.input as I));
   /** forward(x) read as a Float64Array copy, the output released. */
   const run = (x: I): Float64Array => {
+    reset();
     const out = layer.forward(x);
     try {
       return Float64Array.from(read(out));
@@ -261,6 +269,7 @@ export function layerChecks<I, O>(layer: Layer<I, O>, options: LayerConformanceO
             for (let j = 0; j < members; j++) thetas.set(perturbed(theta), j * P);
             const x = makeInput();
             try {
+              reset();
               const outs = view.forwardEnsemble!(thetas, members, x);
               let batched: Float64Array[] = [];
               try {
@@ -299,6 +308,7 @@ export function layerChecks<I, O>(layer: Layer<I, O>, options: LayerConformanceO
         balanced('inverse', 'inverse(forward(x)) = x', (problems) => {
           const x = makeInput();
           try {
+            reset();
             const y = layer.forward(x);
             let back: I | undefined;
             try {
