@@ -103,15 +103,22 @@ function sequences(model: ReadoutModel, data: ReadoutData): { inputs: Matrix[]; 
   return { inputs, targets };
 }
 
-/** The lifecycle of one readout fit; `partial` is the history so far (no epoch completed). */
-function lifecycle(name: string, options: FitOptions | undefined, samples: () => number): RunLifecycle {
+/**
+ * The lifecycle of one readout fit; `partial` is the history so far: the samples seen, and the
+ * epoch with its loss once the readout is solved.
+ */
+function lifecycle(name: string, options: FitOptions | undefined, progress: () => { samples: number; loss: number }): RunLifecycle {
   const o = checkOptions('options', options, ['observers', 'signal']);
   return createRunLifecycle({
     run: 'training',
     name,
     observers: o.observers,
     signal: o.signal,
-    partial: (status) => ({ status, epochs: 0, loss: [], metrics: { samples: [] }, samples: samples() }) as unknown as ReadoutHistory,
+    partial: (status) => {
+      const { samples, loss } = progress();
+      const done = Number.isFinite(loss);
+      return { status, epochs: done ? 1 : 0, loss: done ? [loss] : [], metrics: { samples: done ? [samples] : [] }, samples } as unknown as ReadoutHistory;
+    },
   });
 }
 
@@ -175,12 +182,12 @@ export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { read
       const m = asModel(model);
       const { inputs, targets } = sequences(m, data);
       const acc = createRidgeAccumulator({ inputDim: m.readout.inputDim, outputDim: m.readout.outputDim });
-      const run = lifecycle('ridge', fitOpts, () => acc.count);
+      let loss = NaN;
+      const run = lifecycle('ridge', fitOpts, () => ({ samples: acc.count, loss }));
       const yielder = createYielder();
       const visit: FeatureVisitor = (f, fo, y, yo, t) => {
         if (t >= warmup) acc.add(f, fo, y, yo);
       };
-      let loss = NaN;
       run.start({ total: 1 });
       try {
         run.checkAbort('readout fit aborted before its first sequence');
@@ -188,8 +195,10 @@ export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { read
           await streamSequence(run, yielder, m, inputs[s]!, targets[s]!, s, visit);
           if (run.step({ step: s + 1, t: acc.count, h: 0, state: undefined })) break;
         }
+        run.checkAbort('readout fit aborted before the solve');
         loss = acc.solve(ridge, m.readout);
         run.events.emit('epoch:end', { epoch: 0, total: 1, loss, metrics: { samples: acc.count } });
+        run.checkAbort('readout fit aborted after its epoch');
       } catch (e) {
         run.failWith(e);
       }
@@ -230,7 +239,8 @@ function onlineFit(
       const m = asModel(model);
       const { inputs, targets } = sequences(m, data);
       let steps = 0, sse = 0;
-      const run = lifecycle(name, fitOpts, () => steps);
+      let loss = NaN;
+      const run = lifecycle(name, fitOpts, () => ({ samples: steps, loss }));
       const yielder = createYielder();
       const r = m.readout;
       const out = new Float64Array(r.outputDim);
@@ -255,7 +265,6 @@ function onlineFit(
         if (wantStep) stopped = run.step({ step: steps, t: steps, h: 1, state: undefined, loss: e2 / r.outputDim });
         else run.at(steps, steps);
       };
-      let loss = NaN;
       run.start({ total: 1 });
       try {
         run.checkAbort('readout fit aborted before its first sequence');
@@ -268,6 +277,7 @@ function onlineFit(
         r.fitted = true;
         loss = sse / steps;
         run.events.emit('epoch:end', { epoch: 0, total: 1, loss, metrics: { samples: steps } });
+        run.checkAbort('readout fit aborted after its epoch');
       } catch (e) {
         run.failWith(e);
       }
