@@ -6,7 +6,7 @@
  * pass of a {@link networkMap}.
  */
 import { PhaseflowError, checkFiniteArray, checkInteger, checkOptions, createRandom, integrate, invalid, type Observer } from '@phaseflow/core';
-import { createQr, matrix, svd } from '@phaseflow/linalg';
+import { createQr, matrix, svd, symmetricEigen } from '@phaseflow/linalg';
 import { mapIterator, type MapProblem } from './map.js';
 import type { NetworkMap } from './network.js';
 import { checkTangentProblem, tangentProblem } from './tangent.js';
@@ -215,11 +215,7 @@ export function createJacobianGrowthObserver(options: JacobianGrowthOptions): Ja
     },
     logSingularValues() {
       if (!started) return new Float64Array(0);
-      // The transpose, so that the grading of the triangular factor sits in its columns (one-sided Jacobi's accurate case).
-      const T = matrix(k, k);
-      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) T.data[j * k + i] = Racc[i * k + j]!;
-      const s = svd(T).s;
-      return s.map((x) => Math.log(x) + logScale);
+      return triangularSingularValues(Racc, k).map((x) => Math.log(x) + logScale);
     },
     on: {
       'run:start': (e) => {
@@ -232,6 +228,28 @@ export function createJacobianGrowthObserver(options: JacobianGrowthOptions): Ja
       },
     },
   };
+}
+
+/**
+ * Singular values of an upper-triangular k × k factor, descending. One-sided Jacobi on the
+ * transpose first (the grading of an accumulated triangular product then sits in the columns,
+ * Jacobi's accurate case); linalg's svd can cycle on nearly equal singular values in one
+ * orientation, so the other one, then the Gram matrix's eigenvalues, are the fallbacks.
+ */
+function triangularSingularValues(R: F, k: number): F {
+  const T = matrix(k, k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) T.data[j * k + i] = R[i * k + j]!;
+  for (const a of [T, matrix(k, k, R)]) {
+    try {
+      return svd(a).s;
+    } catch (e) {
+      if (!(e instanceof PhaseflowError) || e.code !== 'CONVERGENCE_FAILURE') throw e;
+    }
+  }
+  const G = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) for (let m = 0; m < k; m++) G[i * k + j] += R[m * k + i]! * R[m * k + j]!;
+  const ev = symmetricEigen(G, k).values;
+  return Float64Array.from({ length: k }, (_, i) => Math.sqrt(Math.max(0, ev[k - 1 - i]!)));
 }
 
 /** One layer's energy. */

@@ -141,6 +141,22 @@ describe('networks as maps: the growth of the product of layer Jacobians', () =>
     for (let j = 0; j < 3; j++) expect(a3.exponents[j]!).toBeCloseTo(s.exponents[j]!, 10);
   });
 
+  it('log singular values after every layer of a nearly orthogonal product (clustered σ, where one Jacobi orientation cycles)', () => {
+    const n = 16;
+    const rng = createRandom(1);
+    const K = rng.fillNormal(new Float64Array(n * n), 0, 1 / Math.sqrt(n));
+    const kernels = Array.from({ length: 30 }, () => rng.fillNormal(new Float64Array(n * n), 0, 0.1 / Math.sqrt(n)).map((e, i) => e + K[i]!));
+    const net = networkMap(kernels.map((k) => resNetLayer({ kernel: k, step: 0.1, antisymmetric: true })));
+    const growth = createJacobianGrowthObserver({ problem: net, seed: 1 });
+    const seen: number[] = [];
+    const probe = { name: 'probe', on: { step: () => void seen.push(growth.logSingularValues()[0]!) } };
+    integrate(mapIterator(), net, createRandom(2).fillNormal(new Float64Array(n), 0, 0.1), { tEnd: 30, h: 1, observers: [growth, probe] });
+    expect(seen.length).toBe(30);
+    for (const v of seen) expect(Number.isFinite(v)).toBe(true);
+    expect(seen.at(-1)!).toBeGreaterThan(0);
+    expect(seen.at(-1)!).toBeLessThan(0.5);
+  });
+
   it('nn64 layers (Jacobian from one batched vjp), functions (central differences) and residual blocks agree', () => {
     const n = 4;
     const mlp = createMlp64({ sizes: [n, 8, n], seed: 3 });
