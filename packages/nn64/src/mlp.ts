@@ -357,6 +357,8 @@ export function createMlp64(options: Mlp64Options): Mlp64 {
       },
       set(values) {
         if (values === null || typeof values !== 'object' || values.length !== size) invalid('theta', `an array of ${size} numbers`, values, 'SHAPE_MISMATCH');
+        // Checked before writing: a refused θ leaves the network as it was.
+        checkFiniteArray('theta', values);
         theta.set(values);
       },
       forwardEnsemble(thetas, members, batch) {

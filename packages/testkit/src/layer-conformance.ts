@@ -26,7 +26,8 @@ export interface LayerConformanceOptions<I, O> {
   readonly input: I | (() => I);
   /**
    * Read an output as numbers. Default: array-likes as they are, a Matrix-like `{ data }` by
-   * its data, a tensor (anything with `dataSync`) by `dataSync()`.
+   * its data, a row-major batch `{ x, rows, cols }` by `x`, a tensor (anything with `dataSync`)
+   * by `dataSync()`.
    */
   readonly read?: (output: O) => ArrayLike<number>;
   /** Read an input as numbers (for the mutation and inverse checks); default as `read`. */
@@ -73,6 +74,9 @@ function defaultRead(value: unknown): ArrayLike<number> {
     const v = value as { dataSync?: () => ArrayLike<number>; data?: unknown };
     if (typeof v.dataSync === 'function') return v.dataSync();
     if (v.data !== undefined && ArrayBuffer.isView(v.data)) return v.data as unknown as ArrayLike<number>;
+    // A row-major batch { x, rows, cols } (nn64's InputBatch, enkf's Batch).
+    const x = (value as { x?: unknown }).x;
+    if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return x as unknown as ArrayLike<number>;
   }
   return invalid('options.read', 'a reader for this output (it is not an array, a Matrix or a tensor)', value);
 }
