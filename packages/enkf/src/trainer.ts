@@ -722,6 +722,8 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
         }
         closeEpoch(epoch, epochLoss / Math.max(epochIterations, 1));
       }
+      // A signal fired during the last iteration (or its observers) still lands.
+      run.checkAbort(`training aborted at iteration ${iteration}`);
       run.guard('model.parameters.set', () => view.set(mean));
     } catch (e) {
       run.failWith(e);
