@@ -41,6 +41,11 @@ export interface PhaseflowErrorCodes {
    * error names it in `details.callback` and keeps what it threw as `cause`.
    */
   CALLBACK_FAILED: true;
+  /**
+   * A requested size needs more memory than one allocation may take (`MAX_ALLOCATION_BYTES`);
+   * refused before anything is allocated (see `checkAllocation`).
+   */
+  ALLOCATION_TOO_LARGE: true;
 }
 
 /** One of the stable error codes. */

@@ -1,6 +1,8 @@
 export { PhaseflowError, callbackFailed, isPhaseflowError } from './errors.js';
 export type { PhaseflowErrorCode, PhaseflowErrorCodes, PhaseflowErrorDetails } from './errors.js';
 export {
+  MAX_ALLOCATION_BYTES,
+  checkAllocation,
   checkFinite,
   checkFiniteArray,
   checkFunction,

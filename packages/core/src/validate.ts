@@ -97,6 +97,59 @@ export function checkInteger(
   return value;
 }
 
+/**
+ * The most memory phaseflow allocates at once on a caller's behalf: 2 GiB (2³¹ bytes, 2²⁸
+ * Float64 numbers). V8 refuses typed arrays above 2³² elements with a bare RangeError, and a
+ * plain Array near the heap limit (≈ 4 GiB by default) ends the process with a fatal
+ * out-of-memory error that no `catch` sees; sizes above this limit are refused up front.
+ */
+export const MAX_ALLOCATION_BYTES = 2 ** 31;
+
+/**
+ * Refuse, before allocating, a size that cannot be allocated: `count` elements of
+ * `elementBytes` bytes (8 for Float64Array; count 16 for a plain Array of numbers, its slots
+ * and their growth on push) must be a safe integer ≥ 0 and come to at most `limitBytes`
+ * (default {@link MAX_ALLOCATION_BYTES}). Throws ALLOCATION_TOO_LARGE naming `argument`, the
+ * count and the bytes it would take; INVALID_ARGUMENT for a count that is no size at all.
+ * `count` may be a product of user sizes (rows·cols): computed in doubles it is exact or
+ * already far past the limit, so no overflow goes unseen.
+ *
+ * @example
+ * ```ts
+ * const n = checkAllocation('options.rows', rows * cols, 8); // then new Float64Array(n)
+ * ```
+ */
+export function checkAllocation(argument: string, count: number, elementBytes = 8, limitBytes: number = MAX_ALLOCATION_BYTES): number {
+  if (typeof count !== 'number' || Number.isNaN(count) || count < 0 || (Number.isFinite(count) && !Number.isInteger(count))) {
+    invalid(argument, 'a size (an integer >= 0)', count);
+  }
+  const bytes = count * elementBytes;
+  if (!(bytes <= limitBytes)) {
+    const expected = `a size needing at most ${formatBytes(limitBytes)} (${Math.floor(limitBytes / elementBytes)} elements of ${elementBytes} bytes)`;
+    const received = `${count} elements (${formatBytes(bytes)})`;
+    throw new PhaseflowError('ALLOCATION_TOO_LARGE', `${argument}: expected ${expected}, received ${received}`, {
+      argument,
+      expected,
+      received,
+      bytes,
+      limitBytes,
+    });
+  }
+  return count;
+}
+
+function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'more than can be counted';
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toPrecision(3)} ${units[u]}`;
+}
+
 /** A function. */
 export function checkFunction<F extends (...args: never[]) => unknown>(argument: string, value: unknown): F {
   if (typeof value !== 'function') invalid(argument, 'a function', value);
