@@ -19,7 +19,7 @@
  * has its own `WebAssembly.Memory` and instance, so kernels never share sums or panels. The
  * cache holds only the validated bytes' compilation; nothing in it depends on the caller.
  */
-import { checkInteger, checkOneOf, checkOptions } from '@phaseflow/core';
+import { checkAllocation, checkInteger, checkOneOf, checkOptions } from '@phaseflow/core';
 
 /** A Gram accumulator's storage and kernel, from {@link createGramKernel}. */
 export interface GramKernel {
@@ -68,6 +68,8 @@ export function createGramKernel(options: GramKernelOptions): GramKernel {
   const n = checkInteger('options.features', o.features, { min: 1 });
   const block = checkInteger('options.block', o.block, { min: 1 });
   const kernel = checkOneOf('options.kernel', o.kernel ?? 'auto', ['auto', 'js'] as const);
+  checkAllocation('options.features', n * n, 8);
+  checkAllocation('options.block', n * block, 8);
   const stride = (n + 3) & ~3;
   const nq = stride >> 2;
   if (kernel !== 'js') {

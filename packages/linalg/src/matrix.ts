@@ -3,7 +3,7 @@
  * plain object, so any package can build one without a class, and the kernels of this package
  * that take a bare Float64Array take `m.data`.
  */
-import { PhaseflowError, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkAllocation, invalid } from '@phaseflow/core';
 
 /** A plain matrix: `rows × cols` numbers, row-major in `data` (entry (i, j) at `data[i·cols + j]`). */
 export interface Matrix {
@@ -23,7 +23,7 @@ export interface Matrix {
 export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
   if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0) invalid('rows', 'an integer >= 0', rows);
   if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 0) invalid('cols', 'an integer >= 0', cols);
-  if (data === undefined) return { rows, cols, data: new Float64Array(rows * cols) };
+  if (data === undefined) return { rows, cols, data: new Float64Array(checkAllocation('rows × cols', rows * cols, 8)) };
   if (!(data instanceof Float64Array)) invalid('data', 'a Float64Array', data);
   if (data.length !== rows * cols) {
     throw new PhaseflowError('SHAPE_MISMATCH', `data: expected length ${rows * cols} (${rows} × ${cols}), received length ${data.length}`, {

@@ -13,7 +13,7 @@
  * residual ‖W y − λ y‖ = h_{m+1,m}·|e_mᵀ s| is below `tol·|λ|`.
  */
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
-import { PhaseflowError, checkInteger, checkOptions, checkPositive, checkFinite, createRandom } from '@phaseflow/core';
+import { PhaseflowError, checkAllocation, checkInteger, checkOptions, checkPositive, checkFinite, createRandom } from '@phaseflow/core';
 import { checkCsr, csrScale, matVecUnchecked, spmv, type CsrMatrix } from './csr.js';
 
 /** Options of {@link spectralRadius}. */
@@ -59,6 +59,7 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
   // V: basis vectors (rows), AV: their images. Thick restart (Morgan 2002; Stewart's
   // Krylov–Schur in spirit): the kept Ritz vectors plus the next Arnoldi direction span a
   // Krylov subspace again, so the outer eigenvalues keep converging across restarts.
+  checkAllocation('options.krylov', m * n, 8);
   const V = new Float64Array(m * n);
   const AV = new Float64Array(m * n);
   const f = new Float64Array(n);
