@@ -1,5 +1,5 @@
 /** A bouncing ball: the reference problem for event location. */
-import { checkInteger, checkOptions, checkPositive, invalid, odeProblem, type OdeProblem } from '@phaseflow/core';
+import { checkAllocation, checkInteger, checkOptions, checkPositive, invalid, odeProblem, type OdeProblem } from '@phaseflow/core';
 import { copyOf } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
@@ -73,6 +73,7 @@ export function bouncingBall(options: BouncingBallOptions = {}): BouncingBallPro
     bounce: (y) => Float64Array.of(0, -restitution * y[1]!),
     impactTimes(n) {
       checkInteger('n', n, { min: 0 });
+      checkAllocation('n', n, 16);
       const v1 = Math.sqrt(2 * g * height);
       const out = n === 0 ? [] : [v1 / g];
       for (let k = 1; k < n; k++) out.push(out[k - 1]! + (2 * Math.pow(restitution, k) * v1) / g);

@@ -1,5 +1,5 @@
 /** Lorenz-96: a ring of sites, the toy atmosphere of data assimilation. */
-import { checkFinite, checkInteger, checkOptions, odeProblem, type OdeProblem } from '@phaseflow/core';
+import { checkAllocation, checkFinite, checkInteger, checkOptions, odeProblem, type OdeProblem } from '@phaseflow/core';
 import { copyOf, vectorOption } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
@@ -35,7 +35,7 @@ export type Lorenz96Problem = ReferenceProblem<F, OdeProblem<F>, { readonly dim:
  */
 export function lorenz96(options: Lorenz96Options = {}): Lorenz96Problem {
   const o = checkOptions('options', options, ['dim', 'forcing', 'y0']);
-  const dim = o.dim === undefined ? 40 : checkInteger('options.dim', o.dim, { min: 4 });
+  const dim = o.dim === undefined ? 40 : checkAllocation('options.dim', checkInteger('options.dim', o.dim, { min: 4 }), 8);
   const F = o.forcing === undefined ? 8 : checkFinite('options.forcing', o.forcing);
   let start: F;
   if (o.y0 === undefined) {
