@@ -5,6 +5,7 @@
  */
 import {
   PhaseflowError,
+  checkAllocation,
   checkFiniteArray,
   checkInteger,
   checkOneOf,
@@ -158,6 +159,7 @@ export function createMlp64(options: Mlp64Options): Mlp64 {
     offsets.push(size);
     size += sizes[l]! * sizes[l + 1]! + sizes[l + 1]!;
   }
+  checkAllocation('options.sizes', size, 8);
   let theta: Float64Array;
   if (o.theta !== undefined) {
     for (const key of ['seed', 'distribution', 'gain'] as const) {
