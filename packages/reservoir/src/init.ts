@@ -3,7 +3,7 @@
  * `connectivity` (geometric skipping, O(non-zeros)) and drawn from a normal, uniform or
  * bernoulli (±1) law times `scale` — ReservoirPy's `normal`, `uniform` and `bernoulli`.
  */
-import { checkInRange, checkInteger, checkOneOf, checkOptions, checkFinite, createRandom, type Random } from '@phaseflow/core';
+import { checkAllocation, checkInRange, checkInteger, checkOneOf, checkOptions, checkFinite, createRandom, type Random } from '@phaseflow/core';
 import type { CsrMatrix } from '@phaseflow/linalg';
 
 /** The laws an initialiser draws entries from. */
@@ -43,8 +43,12 @@ export function randomSparse(options: RandomSparseOptions): CsrMatrix {
   const scale = o.scale === undefined ? 1 : checkFinite('options.scale', o.scale);
   const rng = toRandom('options.seed', o.seed);
   const total = rows * cols;
-  const rowPtr = new Int32Array(rows + 1);
+  checkAllocation('options.rows', rows + 1, 4);
   const cap = Math.max(16, Math.ceil(total * p * 1.05 + 64));
+  // The expected non-zeros (12 bytes each in CSR), and no more than int32 column offsets hold.
+  checkAllocation('options.connectivity', Math.min(cap, total), 12);
+  if (total * p > 2 ** 31 - 1) checkAllocation('options.connectivity', Infinity, 12);
+  const rowPtr = new Int32Array(rows + 1);
   let colIdx = new Int32Array(Math.min(cap, total));
   let values = new Float64Array(colIdx.length);
   let nnz = 0;
@@ -95,6 +99,7 @@ export function randomVector(
   options: { distribution?: WeightDistribution; scale?: number; connectivity?: number; seed?: number | Random } = {},
 ): Float64Array {
   checkInteger('length', length, { min: 1 });
+  checkAllocation('length', length, 8);
   const o = checkOptions('options', options, ['distribution', 'scale', 'connectivity', 'seed']);
   const A = randomSparse({ rows: length, cols: 1, ...o });
   const out = new Float64Array(length);

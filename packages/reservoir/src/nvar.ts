@@ -9,7 +9,7 @@
  * the trainer's warm-up. With `residual`, the readout learns y − u (Gauthier's Δ form) and the
  * model outputs u + readout(feat).
  */
-import { PhaseflowError, checkFiniteArray, checkInteger, checkLength, checkOptions, invalid, type FitOptions, type Layer, type ParametricView } from '@phaseflow/core';
+import { PhaseflowError, checkAllocation, checkFiniteArray, checkInteger, checkLength, checkOptions, invalid, type FitOptions, type Layer, type ParametricView } from '@phaseflow/core';
 import { matrix, type Matrix } from '@phaseflow/linalg';
 import { toMatrix, type SeriesLike } from './series.js';
 import { createReadout, type Readout } from './readout.js';
@@ -60,6 +60,24 @@ export interface NvarModel extends Layer<Matrix, Matrix>, ReadoutModel {
   setLastOutput(y: ArrayLike<number>): void;
 }
 
+/** Number of unique monomials of degree 2…p in `n` variables: Σₖ C(n + k − 1, k), in doubles. */
+function monomialCount(n: number, order: number): number {
+  let total = 0;
+  for (let k = 2; k <= order; k++) {
+    let c = 1;
+    for (let j = 1; j <= k; j++) c = (c * (n + j - 1)) / j;
+    total += Math.round(c);
+  }
+  return total;
+}
+
+/** The feature count of an NVAR, refused before any monomial is generated when too large. */
+function checkFeatures(nLin: number, order: number): number {
+  const count = nLin + monomialCount(nLin, order);
+  if (count > 200_000) invalid('options', 'fewer features (lower delay or order)', `${count} features`);
+  return count;
+}
+
 /** Index lists of the unique monomials of degree 2…p in `n` variables. */
 function monomials(n: number, order: number): Int32Array[] {
   const out: Int32Array[] = [];
@@ -93,10 +111,7 @@ export function createNvar(options: NvarOptions): NvarModel {
   const outputDim = o.outputDim === undefined ? d : checkInteger('options.outputDim', o.outputDim, { min: 1 });
   const residual = o.residual ?? false;
   if (residual && outputDim !== d) invalid('options.residual', `false unless outputDim = inputDim (${d})`, residual);
-  const nLin = d * delay;
-  const monos = monomials(nLin, order);
-  if (nLin + monos.length > 200_000) invalid('options', 'fewer features (lower delay or order)', `${nLin + monos.length} features`);
-  const featureDim = nLin + monos.length;
+  const featureDim = checkFeatures(d * delay, order);
   return buildNvar({ d, delay, order, strides, outputDim, residual }, createReadout({ inputDim: featureDim, outputDim }));
 }
 
@@ -107,11 +122,12 @@ export function buildNvar(
 ): NvarModel {
   const { d, delay, order, strides, outputDim, residual } = p;
   const nLin = d * delay;
+  checkFeatures(nLin, order);
   const monos = monomials(nLin, order);
   const featureDim = nLin + monos.length;
   // Circular buffer of the last (delay−1)·s + 1 inputs.
   const span = (delay - 1) * strides + 1;
-  const hist = new Float64Array(span * d);
+  const hist = new Float64Array(checkAllocation('options.strides', span * d, 8));
   let head = 0; // slot of the newest input
   const feat = new Float64Array(featureDim);
   const last = new Float64Array(outputDim);

@@ -12,6 +12,7 @@
  */
 import {
   PhaseflowError,
+  checkAllocation,
   checkFiniteArray,
   checkInteger,
   checkLength,
@@ -89,6 +90,7 @@ export function createReadout(options: ReadoutOptions): Readout;
 export function createReadout(inputDim: number, outputDim: number): Readout;
 export function createReadout(first: ReadoutOptions | number, second?: number): Readout {
   const { inputDim, outputDim } = dims(first, second);
+  checkAllocation('options.inputDim × options.outputDim', inputDim * outputDim, 8);
   const weights = new Float64Array(inputDim * outputDim);
   const bias = new Float64Array(outputDim);
   const apply = (x: Float64Array, xOff: number, out: Float64Array, outOff: number): void => {
@@ -171,6 +173,9 @@ export function createRidgeAccumulator(options: RidgeAccumulatorOptions): RidgeA
 export function createRidgeAccumulator(inputDim: number, outputDim: number): RidgeAccumulator;
 export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, second?: number): RidgeAccumulator {
   const { inputDim: n, outputDim: m } = dims(first, second);
+  // The Gram XᵀX (and its compensation, and the solve's copy): n × n Float64 arrays.
+  checkAllocation('options.inputDim', n * n, 8);
+  checkAllocation('options.inputDim × options.outputDim', n * m, 8);
   // XᵀX: 4 × 4 tiles summed over blocks of samples (WebAssembly SIMD where available), each
   // block's sum added with Kahan compensation, so the Gram is summed almost exactly.
   const gram = createGramKernel({ features: n, block: n > 1000 ? 128 : 256 });

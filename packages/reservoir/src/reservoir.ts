@@ -9,6 +9,7 @@
  */
 import {
   PhaseflowError,
+  checkAllocation,
   checkInRange,
   checkInteger,
   checkNonNegative,
@@ -126,8 +127,8 @@ export interface Reservoir extends Layer<Matrix, Matrix> {
 export function createReservoir(options: ReservoirOptions): Reservoir {
   const o = checkOptions('options', options, KNOWN);
   if (o === null || typeof o !== 'object') invalid('options', 'an options object', o);
-  const units = checkInteger('options.units', o.units, { min: 1 });
-  const inputDim = checkInteger('options.inputDim', o.inputDim, { min: 1 });
+  const units = checkAllocation('options.units', checkInteger('options.units', o.units, { min: 1 }), 8);
+  const inputDim = checkAllocation('options.inputDim', checkInteger('options.inputDim', o.inputDim, { min: 1 }), 8);
   const leakRate = o.leakRate === undefined ? 1 : checkInRange('options.leakRate', o.leakRate, Number.MIN_VALUE, 1);
   if (o.spectralRadius !== undefined) checkPositive('options.spectralRadius', o.spectralRadius);
   const feedbackDim = o.feedbackDim === undefined ? 0 : checkInteger('options.feedbackDim', o.feedbackDim, { min: 0 });
@@ -136,6 +137,9 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
   const root = toRandom('options.seed', seed);
   const rngW = root.fork('W'), rngIn = root.fork('Win'), rngFb = root.fork('Wfb'), rngB = root.fork('bias');
   const inputConnectivity = o.inputConnectivity ?? 0.1;
+  // Rescaling W runs Arnoldi with min(units, 60) basis vectors of length units (linalg's
+  // spectralRadius): refuse a size it cannot hold before drawing any weight.
+  if (o.W === undefined || o.spectralRadius !== undefined) checkAllocation('options.units', units * Math.min(units, 60), 8);
   let W: CsrMatrix;
   if (o.W !== undefined) {
     W = checkCsr('options.W', o.W, units, units);
