@@ -35,3 +35,4 @@ export { createEgnn64, egnnParameterCount } from './egnn/reference.js';
 export type { CoordinateAggregation, Egnn64, EgnnCheckOptions, EgnnConfig, EgnnOptions } from './egnn/reference.js';
 export { PhaseflowEgnn } from './egnn/layers.js';
 export type { PhaseflowEgnnArgs } from './egnn/layers.js';
+export { planarConv } from './gconv/ops.js';

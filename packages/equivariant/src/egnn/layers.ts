@@ -129,8 +129,8 @@ export class PhaseflowEgnn extends PhaseflowLayer {
       if (velocity) {
         const v = tf.slice(input, [0, 0, dim], [b, n, dim]);
         const phiV = tf.reshape(mlpForward(tf.reshape(h, [b * n, F]), this.netWeights('v'), act), [b, n, 1]);
-        const v2 = tf.add(tf.mul(phiV, v), agg);
-        out.push(tf.add(x, v2), v2);
+        // v^{l+1} = φ_v(h)·v^init + agg; the v slot keeps v^init for the next layer.
+        out.push(tf.add(x, tf.add(tf.mul(phiV, v), agg)), v);
       } else out.push(tf.add(x, agg));
       const mi = tf.sum(m, 2);
       const dh = tf.reshape(mlpForward(tf.reshape(tf.concat([h, mi], -1), [b * n, F + H]), this.netWeights('h'), act), [b, n, this.config.outFeatures]);

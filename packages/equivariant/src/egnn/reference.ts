@@ -28,9 +28,13 @@ export interface EgnnOptions {
   readonly edgeFeatures?: number;
   /** Width of the hidden layers and of the messages m_ij (default 32). */
   readonly hidden?: number;
-  /** EGNN_vel: carry velocities and update them (default false). */
+  /** EGNN_vel: every layer moves x by φ_v(h)·v^init besides the messages (default false). */
   readonly velocity?: boolean;
-  /** σ of every MLP and of the messages (default `relu`; the paper uses SiLU, which nn64 lacks). */
+  /**
+   * σ of every MLP and of the messages (default `tanh`: bounded messages keep the coordinate
+   * updates bounded — on the N-body task `relu` diverged in the first epoch where `tanh`
+   * trained; the paper uses SiLU, which nn64 lacks).
+   */
   readonly activation?: SetActivation;
   /** `mean` (default) or `sum`. */
   readonly aggregation?: CoordinateAggregation;
@@ -80,7 +84,7 @@ export function egnnConfig(options: EgnnOptions | undefined, argument = 'options
     edgeFeatures,
     hidden,
     velocity: o.velocity ?? false,
-    activation: o.activation === undefined ? 'relu' : checkOneOf<SetActivation>(`${argument}.activation`, o.activation, SET_ACTIVATIONS),
+    activation: o.activation === undefined ? 'tanh' : checkOneOf<SetActivation>(`${argument}.activation`, o.activation, SET_ACTIVATIONS),
     aggregation: o.aggregation === undefined ? 'mean' : checkOneOf<CoordinateAggregation>(`${argument}.aggregation`, o.aggregation, ['mean', 'sum']),
     residual,
     coordinateGain: o.coordinateGain === undefined ? 0.001 : checkPositive(`${argument}.coordinateGain`, o.coordinateGain),
@@ -216,14 +220,16 @@ export function nodeActions(layout: NodeLayout, n: number) {
  * attributes a_ij,
  *
  *   m_ij = σ(φ_e(h_i, h_j, ‖x_i − x_j‖², a_ij)),   m_i = Σ_{j≠i} m_ij,
- *   x_i′ = x_i + C Σ_{j≠i} (x_i − x_j) φ_x(m_ij)             (without velocity),
- *   v_i′ = φ_v(h_i) v_i + C Σ_{j≠i} (x_i − x_j) φ_x(m_ij),  x_i′ = x_i + v_i′   (EGNN_vel),
+ *   x_i′ = x_i + C Σ_{j≠i} (x_i − x_j) φ_x(m_ij)                     (without velocity),
+ *   v_i′ = φ_v(h_i) v_i^init + C Σ_{j≠i} (x_i − x_j) φ_x(m_ij),  x_i′ = x_i + v_i′   (EGNN_vel),
  *   h_i′ = h_i + φ_h(h_i, m_i),
  *
- * with C = 1/(n − 1) (`mean`) or 1. Only distances enter the networks and x moves along
- * differences, so f(Qx + t, Qv, h) = (Qx′ + t, Qv′, h′) for every orthogonal Q (rotations
- * and reflections) and translation t, and relabelling the nodes relabels the output.
- * Input and output are packed rows ({@link packPointClouds}).
+ * with C = 1/(n − 1) (`mean`) or 1. As in eq. 7 (and the authors' code) every layer scales
+ * the initial velocity, so the velocity slot of a packed row carries v^init through
+ * unchanged. Only distances enter the networks and x moves along differences, so
+ * f(Qx + t, Qv, h) = (Qx′ + t, Qv, h′) for every orthogonal Q (rotations and reflections)
+ * and translation t, and relabelling the nodes relabels the output. Input and output are
+ * packed rows ({@link packPointClouds}).
  *
  * @example
  * ```ts
@@ -308,9 +314,9 @@ export function createEgnn64(options: EgnnOptions): Egnn64 {
         const oo = node * wo;
         for (let q = 0; q < dim; q++) {
           if (velocity) {
-            const vq = phiV![node]! * d[oi + dim + q]! + C * agg[q]!;
-            out[oo + dim + q] = vq;
-            out[oo + q] = d[oi + q]! + vq;
+            // v^{l+1} = φ_v(h)·v^init + C Σ …; the v slot keeps v^init for the next layer.
+            out[oo + dim + q] = d[oi + dim + q]!;
+            out[oo + q] = d[oi + q]! + phiV![node]! * d[oi + dim + q]! + C * agg[q]!;
           } else out[oo + q] = d[oi + q]! + C * agg[q]!;
         }
         // Edge attributes pass through unchanged.

@@ -45,11 +45,18 @@ export function expandKernelTensor(group: PlanarGroup, kind: 'lifting' | 'group'
 const NATIVE_CONV = new Set(['webgl', 'webgpu', 'tensorflow']);
 
 /**
- * out = x ⋆ w (cross-correlation, stride 1) for x [B, H, W, C] and w [k, k, C, O]. On
- * backends with a fast trainable conv2d (webgl, webgpu, tfjs-node) this is `tf.conv2d`; on
- * wasm (which has no Conv2DBackpropFilter) and cpu (whose filter gradient is slow) it is the
- * sum over the k² kernel offsets of shifted slices times [C, O] matrices, the same numbers.
- * @internal
+ * out = x ⋆ w, the 2-D cross-correlation (stride 1, `valid` or `same` zero padding) of
+ * x [B, H, W, C] with w [k, k, C, O]: Σ_{u,v,c} x[b, i + u − p, j + v − p, c]·w[u, v, c, o].
+ * On backends with a fast trainable conv2d (webgl, webgpu, tfjs-node) this is `tf.conv2d`;
+ * on wasm (which has no Conv2DBackpropFilter kernel) and cpu (whose filter gradient is very
+ * slow) it is the sum over the k² kernel offsets of shifted slices times [C, O] matrices —
+ * the same numbers, differentiable on every backend. The group layers convolve with it; it
+ * is exported so plain (Z²) baselines run on the same op.
+ *
+ * @example
+ * ```ts
+ * const y = planarConv(x, w, 'same'); // [B, H, W, O]
+ * ```
  */
 export function planarConv(x: tf.Tensor4D, w: tf.Tensor4D, padding: Padding): tf.Tensor4D {
   if (NATIVE_CONV.has(tf.getBackend())) return tf.conv2d(x, w, 1, padding);

@@ -1,0 +1,3 @@
+import { phaseflowVitestConfig } from '../../vitest.shared.ts';
+
+export default phaseflowVitestConfig();
