@@ -479,6 +479,8 @@ export function createGradientTrainer(
         if (yielder.due()) await yielder.pause();
         if (run.signal?.aborted) run.abort(`training aborted after epoch ${epoch} (0-based)`, { epoch });
       }
+      // A signal fired while an observer stopped the run still lands.
+      run.checkAbort(`training aborted after ${epochsDone} epochs`);
     } catch (e) {
       run.failWith(e);
     } finally {
