@@ -9,6 +9,7 @@ import { guardProblem } from './guard-problem.js';
 import type { AdaptiveOptions, Integrator } from './integrator.js';
 import { createRunLifecycle, type RunLifecycle } from './lifecycle.js';
 import type { Problem } from './problems.js';
+import { withScope, type Keep } from './vector-space.js';
 import {
   checkFinite,
   checkInteger,
@@ -433,7 +434,9 @@ function prepare<P extends Problem<Y>, Y>(
  * Fixed steps when `h` or `steps` is given (the grid t0 + i·h is kept; the last step ends on
  * tEnd), the integrator's own step control when `adaptive` is set. A NaN/Inf state stops the
  * run with NON_FINITE_STATE naming the step and time; the error's `partial` keeps what was
- * computed. Observers see `run:start`, `step` and `run:end` and may stop the run.
+ * computed. Observers see `run:start`, `step` and `run:end` and may stop the run. The run goes
+ * inside the state space's `scope` when it has one (tensors): what the integrator drops is
+ * released, on success and on failure, and only the saved states remain for the caller.
  *
  * @example
  * ```ts
@@ -449,12 +452,28 @@ export function integrate<P extends Problem<Y>, Y>(
   options: IntegrateOptions,
 ): Solution<Y> {
   const { run, loop, finish, callback } = prepare(integrator, problem, y0, options);
-  try {
-    for (;;) if (loop.next().done) break;
-  } catch (e) {
-    run.failWith(e, callback);
-  }
-  return finish();
+  // In the state space's scope (tensors: a tf.tidy), so the stages and states the integrator
+  // drops are released on success and on failure; the saved states (and a failure's partial
+  // run) are kept for the caller.
+  return withScope(problem.space, (keep) => {
+    try {
+      try {
+        for (;;) if (loop.next().done) break;
+      } catch (e) {
+        run.failWith(e, callback);
+      }
+      return keepStates(finish(), keep);
+    } catch (e) {
+      if (e instanceof PhaseflowError && e.partial !== undefined) keepStates(e.partial as PartialSolution<Y>, keep);
+      throw e;
+    }
+  });
+}
+
+function keepStates<S extends { readonly y: readonly Y[]; readonly yFinal: Y }, Y>(solution: S, keep: Keep<Y>): S {
+  for (const y of solution.y) keep(y);
+  keep(solution.yFinal);
+  return solution;
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { phaseSpace, withScope, type Observer } from '@phaseflow/core';
+import { PhaseflowError, checkStep, integrate, odeProblem, phaseSpace, withScope, type Integrator, type Observer, type OdeProblem } from '@phaseflow/core';
 import { ACTIVATIONS, activation, createGradientTrainer, createMlp, releaseTapeOnError, tensorSpace, useBestBackend, type OptimizerName } from '@phaseflow/tfjs';
 
 beforeAll(async () => {
@@ -165,5 +165,66 @@ describe('tensorSpace.scope (core StateOps.scope)', () => {
     expect(Array.from(out.q.dataSync())).toEqual([2, 2]);
     phase.dispose!(out);
     expect(live()).toBe(before);
+  });
+});
+
+/** Classical RK4 against VectorSpace, using return values only (so it runs on tensors). */
+const rk4: Integrator<OdeProblem<tf.Tensor>, tf.Tensor> = {
+  name: 'rk4',
+  order: 4,
+  problemKinds: ['ode'],
+  properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: false },
+  step(pr, t, y, h) {
+    checkStep(this, pr, h);
+    const s = pr.space;
+    const k1 = pr.f(t, y);
+    const k2 = pr.f(t + h / 2, s.axpy(h / 2, k1, y));
+    const k3 = pr.f(t + h / 2, s.axpy(h / 2, k2, y));
+    const k4 = pr.f(t + h, s.axpy(h, k3, y));
+    return s.combine([h / 6, h / 3, h / 3, h / 6], [k1, k2, k3, k4], y);
+  },
+};
+
+describe('integrate over tensors (core runs the driver in tensorSpace.scope)', () => {
+  it('leaves only the saved states, whatever is saved (it left 14+ tensors per run)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.constantFrom<'endpoints' | 'steps' | { every: number }>('endpoints', 'steps', { every: 3 }), (steps, save) => {
+        const decay = odeProblem<tf.Tensor>((_t, y) => tf.neg(y), { space: tensorSpace });
+        const y0 = tf.ones([3]);
+        const before = live();
+        const sol = integrate(rk4, decay, y0, { tEnd: 1, steps, save });
+        const distinct = new Set([...sol.y, sol.yFinal]);
+        expect(live() - before).toBe(distinct.size);
+        expect(Math.abs(sol.yFinal.dataSync()[0]! - Math.exp(-1))).toBeLessThan(0.01);
+        tf.dispose([...distinct, y0]);
+        expect(live()).toBe(before - 1);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('on failure (a field that throws, a blow-up) leaves only the partial run', () => {
+    for (const field of [
+      (t: number, y: tf.Tensor) => {
+        if (t > 0.5) throw new Error('field failed');
+        return tf.neg(y);
+      },
+      (_t: number, y: tf.Tensor) => tf.mul(y, tf.mul(y, 1e30)),
+    ]) {
+      const problem = odeProblem<tf.Tensor>(field, { space: tensorSpace });
+      const y0 = tf.ones([2]);
+      const before = live();
+      let partial: { y: tf.Tensor[]; yFinal: tf.Tensor } | undefined;
+      try {
+        integrate(rk4, problem, y0, { tEnd: 1, steps: 20, save: 'steps' });
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(PhaseflowError);
+        partial = (e as PhaseflowError).partial as typeof partial;
+      }
+      const distinct = new Set([...partial!.y, partial!.yFinal]);
+      expect(live() - before).toBe(distinct.size);
+      tf.dispose([...distinct, y0]);
+    }
   });
 });
