@@ -64,3 +64,14 @@ export type {
   LayerEnergyObserver,
   LayerEnergyRecord,
 } from './forward-stability.js';
+export { linearRegressionSgd, linearSgdExponent1d, sgdLyapunovExponent, sgdMap } from './sgd.js';
+export type {
+  BatchGradient,
+  BatchHessianVectorProduct,
+  LinearRegressionSgd,
+  LinearRegressionSgdOptions,
+  SgdLyapunovExponent,
+  SgdLyapunovOptions,
+  SgdMap,
+  SgdMapOptions,
+} from './sgd.js';

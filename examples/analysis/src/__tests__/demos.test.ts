@@ -9,6 +9,7 @@ describe('demos', () => {
       'analysis-rnn-spectrum',
       'analysis-edge-of-stability',
       'analysis-forward-stability',
+      'analysis-sgd-lyapunov',
     ]);
     const lorenz = demos[0]!;
     const progress: number[] = [];
