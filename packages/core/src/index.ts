@@ -42,6 +42,10 @@ export type {
   IntegratorProperties,
 } from './integrator.js';
 export { integrate, integrateAsync } from './integrate.js';
+export { createPiController } from './step-control/pi-controller.js';
+export type { PiController, PiControllerOptions, StepTooSmall } from './step-control/pi-controller.js';
+export { initialStep } from './step-control/initial-step.js';
+export type { InitialStepOptions } from './step-control/initial-step.js';
 export { integratorNames, resolveIntegrator } from './registry.js';
 export type { MethodRecord } from './registry.js';
 export type { IntegrateOptions, PartialSolution, SaveAt, Solution } from './integrate.js';

@@ -1,10 +1,14 @@
 /**
- * Adaptive step control for embedded pairs: weighted RMS error norm, PI step-size controller,
- * Hairer's first-step selection, FSAL reuse, dense output, minStep/maxSteps limits.
+ * The adaptive stepper of embedded pairs: weighted RMS error norm, FSAL reuse, dense output,
+ * minStep/maxSteps limits, on core's step-size control (the PI controller and Hairer's first
+ * step, shared with every other adaptive method).
  */
 import {
   PhaseflowError,
   checkFinite,
+  createPiController,
+  initialStep,
+  type PiController,
   checkInteger,
   checkOptions,
   checkPositive,
@@ -95,9 +99,10 @@ function tolerance<S>(name: string, value: unknown, fallback: number, space: Vec
 
 /**
  * Start an adaptive solve of `problem` with the embedded pair `tab` from (t0, y0) towards tEnd.
- * Step control follows Hairer, Nørsett & Wanner, Solving ODEs I, §II.4 (error norm (4.11),
- * first step (Algorithm 4.4 "hinit")) and Hairer & Wanner's PI controller (Solving ODEs II,
- * §IV.2): h_new = h · clamp(safety · err^(−α) · err_old^β), α = 1/(q+1) − 0.75β.
+ * Step control is core's: the error norm (4.11) of Hairer, Nørsett & Wanner, Solving ODEs I,
+ * §II.4, the first step of `initialStep` (their "hinit") and the PI controller of
+ * `createPiController` (Solving ODEs II, §IV.2): h_new = h · clamp(safety · err^(−α) ·
+ * err_old^β), α = 1/(q+1) − 0.75β.
  */
 export function createStepper<S>(
   tab: ButcherTableau,
@@ -124,21 +129,19 @@ export function createStepper<S>(
   const rtol = tolerance('options.rtol', o.rtol, 1e-3, space, y0);
   const atol = tolerance('options.atol', o.atol, 1e-6, space, y0);
   const span = Math.abs(tEnd - t0);
-  const maxStep = o.maxStep === undefined ? span : checkPositive('options.maxStep', o.maxStep);
-  const minStep = o.minStep === undefined ? 0 : checkPositive('options.minStep', o.minStep);
-  if (minStep > maxStep) invalid('options.minStep', `a value <= options.maxStep = ${maxStep}`, minStep);
-  const maxSteps = o.maxSteps === undefined ? Infinity : checkInteger('options.maxSteps', o.maxSteps, { min: 1 });
-  const ctl = emb.controller;
-  const beta = o.beta === undefined ? ctl.beta : checkFinite('options.beta', o.beta);
-  if (beta < 0 || beta > 0.2) invalid('options.beta', 'a number in [0, 0.2]', beta);
-  const safety = o.safety === undefined ? ctl.safety : checkFinite('options.safety', o.safety);
-  if (!(safety > 0 && safety <= 1)) invalid('options.safety', 'a number in (0, 1]', safety);
-  const minFactor = o.minFactor === undefined ? ctl.minFactor : checkFinite('options.minFactor', o.minFactor);
-  if (!(minFactor > 0 && minFactor < 1)) invalid('options.minFactor', 'a number in (0, 1)', minFactor);
-  const maxFactor = o.maxFactor === undefined ? ctl.maxFactor : checkFinite('options.maxFactor', o.maxFactor);
-  if (!(maxFactor > 1)) invalid('options.maxFactor', 'a number > 1', maxFactor);
-  const alpha = 1 / (emb.errorOrder + 1) - 0.75 * beta;
   const dir = tEnd > t0 ? 1 : -1;
+  const maxSteps = o.maxSteps === undefined ? Infinity : checkInteger('options.maxSteps', o.maxSteps, { min: 1 });
+  const defaults = emb.controller;
+  const ctl: PiController = createPiController({
+    errorOrder: emb.errorOrder,
+    beta: o.beta === undefined ? defaults.beta : (o.beta as number),
+    safety: o.safety === undefined ? defaults.safety : (o.safety as number),
+    minFactor: o.minFactor === undefined ? defaults.minFactor : (o.minFactor as number),
+    maxFactor: o.maxFactor === undefined ? defaults.maxFactor : (o.maxFactor as number),
+    maxStep: o.maxStep === undefined ? span : o.maxStep,
+    ...(o.minStep !== undefined && { minStep: o.minStep as number }),
+  });
+  const { maxStep } = ctl;
 
   const s = tab.b.length;
   /** Index of f(t + h, y₁): the FSAL stage, or an extra slot evaluated after acceptance. */
@@ -154,8 +157,6 @@ export function createStepper<S>(
   let t = t0;
   let tOld = t0;
   let hOld = 0;
-  let errOld = 1e-4;
-  let lastRejected = false;
   let retries = 0;
   let nonFiniteRetries = 0;
   let denseReady = false;
@@ -170,21 +171,9 @@ export function createStepper<S>(
   let h: number;
   if (o.h0 !== undefined) h = Math.min(checkPositive('options.h0', o.h0), maxStep, span);
   else {
-    const d0 = space.errorNorm(y, y, y, atol, rtol);
-    const d1 = space.errorNorm(w.k[0]!, y, y, atol, rtol);
-    let hh = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
-    hh = Math.min(hh, maxStep, span);
-    const yTrial = space.axpy(dir * hh, w.k[0]!, y, y1);
-    const f1 = problem.f(t0 + dir * hh, yTrial, w.tmp);
-    w.tmp = f1;
+    const f = (tt: number, yy: S, out?: S): S => problem.f(tt, yy, out);
+    h = initialStep({ space, f, t0, y0: y, f0: w.k[0]!, direction: dir, order: tab.order, atol, rtol, maxStep: Math.min(maxStep, span) });
     stats.evaluations++;
-    const diff = space.axpy(-1, w.k[0]!, f1, err);
-    err = diff;
-    const d2 = space.errorNorm(diff, y, y, atol, rtol) / hh;
-    const dm = Math.max(d1, d2);
-    const h1 = dm <= 1e-15 ? Math.max(1e-6, hh * 1e-3) : Math.pow(0.01 / dm, 1 / tab.order);
-    h = Math.min(100 * hh, h1, maxStep, span);
-    if (!(h > 0)) h = Math.min(1e-6, span);
   }
   h *= dir;
 
@@ -223,23 +212,20 @@ export function createStepper<S>(
         w.k[last] = k0;
       }
       for (;;) {
-        let hAbs = Math.min(Math.abs(h), maxStep);
-        if (hAbs < minStep || hAbs <= 8 * Number.EPSILON * Math.abs(t) || !(hAbs > 0)) {
+        const hAbs = ctl.limit(h);
+        const small = ctl.tooSmall(hAbs, t);
+        if (small !== undefined) {
           // Shrinking did not help: if every retry produced NaN/Inf the solution itself blew up.
           if (nonFiniteRetries > 0 && nonFiniteRetries === retries) {
             throw new PhaseflowError('NON_FINITE_STATE', `${name}: the solution became non-finite at t = ${t}: every trial step down to h = ${dir * hAbs} produced NaN or Infinity`, { t, h: dir * hAbs, step: stats.accepted + 1 });
           }
-          if (hAbs < minStep) stepTooSmall(name, t, dir * hAbs, `below options.minStep = ${minStep}`);
-          stepTooSmall(name, t, dir * hAbs, 'the step no longer changes t in double precision');
+          if (small === 'minStep') stepTooSmall(name, t, dir * hAbs, `below options.minStep = ${ctl.minStep}`, stats.accepted + 1);
+          stepTooSmall(name, t, dir * hAbs, 'the step no longer changes t in double precision', stats.accepted + 1);
         }
         let hh = dir * hAbs;
-        let landing = false;
         // Land exactly on tStop; stretch by ≤ 1% rather than leave a sliver (Hairer).
-        if ((t + 1.01 * hh - tStop) * dir >= 0) {
-          hh = tStop - t;
-          hAbs = Math.abs(hh);
-          landing = true;
-        }
+        const landing = ctl.landing(t, hh, tStop);
+        if (landing) hh = tStop - t;
         stats.evaluations += evaluateStages(w, tab.c, tab.a, problem, t, y, hh, 1, s);
         if (tab.fsal) {
           // The last stage's argument is y₁ (its row is b): take the buffer instead of copying.
@@ -253,13 +239,7 @@ export function createStepper<S>(
         if (e <= 1) {
           retries = 0;
           nonFiniteRetries = 0;
-          const fac11 = Math.pow(e, alpha);
-          let fac = fac11 / Math.pow(errOld, beta);
-          fac = Math.max(1 / maxFactor, Math.min(1 / minFactor, fac / safety));
-          let hNew = hh / fac;
-          if (lastRejected) hNew = dir * Math.min(Math.abs(hNew), hAbs);
-          errOld = Math.max(e, 1e-4);
-          lastRejected = false;
+          const hNew = ctl.accept(e, hh);
           const tNew = landing ? tStop : t + hh;
           if (!tab.fsal) {
             putStage(w, last, problem.f(tNew, y1, w.k[last]));
@@ -279,10 +259,7 @@ export function createStepper<S>(
           return { t, y, h: hh };
         }
         // Rejected (or NaN error): shrink and retry from the same (t, y); k₀ stays valid.
-        const fac11 = Math.pow(e, alpha);
-        const shrink = Number.isFinite(fac11) ? Math.min(1 / minFactor, fac11 / safety) : 1 / minFactor;
-        h = hh / shrink;
-        lastRejected = true;
+        h = ctl.reject(e, hh);
         stats.rejected++;
       }
     },

@@ -10,7 +10,7 @@ declare module '@phaseflow/core' {
   }
 }
 
-/** Throw STEP_SIZE_TOO_SMALL naming t and h. */
-export function stepTooSmall(name: string, t: number, h: number, why: string): never {
-  throw new PhaseflowError('STEP_SIZE_TOO_SMALL', `${name}: step size too small at t = ${t} (h = ${h}): ${why}`, { t, h });
+/** Throw STEP_SIZE_TOO_SMALL naming t, h and the step that could not be taken. */
+export function stepTooSmall(name: string, t: number, h: number, why: string, step: number): never {
+  throw new PhaseflowError('STEP_SIZE_TOO_SMALL', `${name}: step size too small at step ${step}, t = ${t} (h = ${h}): ${why}`, { t, h, step });
 }
