@@ -20,6 +20,37 @@ function pair(truth: SeriesLike, prediction: SeriesLike): [Matrix, Matrix] {
 }
 
 /**
+ * √(Σᵢ (aᵢ − bᵢ)² / n), summed plainly (bit-identical to the textbook loop) and rescaled by
+ * max |aᵢ − bᵢ| only when the plain sum overflows; a difference beyond Float64 is a coded error.
+ */
+function rootMeanSquare(argument: string, a: Float64Array, b: Float64Array | undefined, shift = 0): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - (b ? b[i]! : shift)) ** 2;
+  if (Number.isFinite(s)) return Math.sqrt(s / a.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - (b ? b[i]! : shift)));
+  if (!Number.isFinite(m)) {
+    throw new PhaseflowError('NON_FINITE_INPUT', `${argument}: a difference between entries overflows Float64 (beyond ±1.8e308)`, {
+      argument,
+      expected: 'values whose differences are finite in Float64',
+      received: 'differences beyond ±1.8e308',
+    });
+  }
+  let r = 0;
+  for (let i = 0; i < a.length; i++) r += ((a[i]! - (b ? b[i]! : shift)) / m) ** 2;
+  return m * Math.sqrt(r / a.length);
+}
+
+/** A truth series that NRMSE and R² can normalise by: not constant. */
+function degenerate(metric: string, what: string): never {
+  throw new PhaseflowError('INVALID_ARGUMENT', `truth: ${metric} is undefined for a constant truth series (its ${what} is 0); use rmse`, {
+    argument: 'truth',
+    expected: `a truth series that varies (${what} > 0)`,
+    received: `a constant series (${what} 0)`,
+  });
+}
+
+/**
  * Root mean squared error, `sqrt(mean((ŷ − y)²))` over every entry.
  *
  * @example
@@ -29,14 +60,13 @@ function pair(truth: SeriesLike, prediction: SeriesLike): [Matrix, Matrix] {
  */
 export function rmse(truth: SeriesLike, prediction: SeriesLike): number {
   const [a, b] = pair(truth, prediction);
-  let s = 0;
-  for (let i = 0; i < a.data.length; i++) s += (a.data[i]! - b.data[i]!) ** 2;
-  return Math.sqrt(s / a.data.length);
+  return rootMeanSquare('prediction', a.data, b.data);
 }
 
 /**
  * Normalised RMSE: `rmse / (max y − min y)` (`ptp`, default, ReservoirPy's `nrmse`) or
- * `rmse / std(y)` (`std`, population standard deviation).
+ * `rmse / std(y)` (`std`, population standard deviation). A constant truth has no scale to
+ * normalise by: INVALID_ARGUMENT naming `truth` (not ±Infinity or NaN).
  *
  * @example
  * ```ts
@@ -57,23 +87,47 @@ export function nrmse(truth: SeriesLike, prediction: SeriesLike, options: { read
       if (d[i]! > hi) hi = d[i]!;
     }
     scale = hi - lo;
+    if (!(scale > 0)) degenerate('NRMSE', 'peak-to-peak range');
+    if (!Number.isFinite(scale)) return e / hi / (1 - lo / hi);
   } else {
-    scale = Math.sqrt(variance(d));
+    if (isConstant(d)) degenerate('NRMSE', 'standard deviation');
+    scale = standardDeviation(d);
   }
   return e / scale;
 }
 
+/** Every entry equal (the rounding of a computed mean must not make a constant series vary). */
+function isConstant(d: Float64Array): boolean {
+  for (let i = 1; i < d.length; i++) if (d[i] !== d[0]) return false;
+  return true;
+}
+
+function mean(d: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < d.length; i++) m += d[i]!;
+  m /= d.length;
+  if (Number.isFinite(m)) return m;
+  // The sum overflowed: the mean itself is within range.
+  m = 0;
+  for (let i = 0; i < d.length; i++) m += d[i]! / d.length;
+  return m;
+}
+
+/** Population standard deviation (overflow-safe). */
+function standardDeviation(d: Float64Array): number {
+  return rootMeanSquare('truth', d, undefined, mean(d));
+}
+
 function variance(d: Float64Array): number {
-  let mean = 0;
-  for (let i = 0; i < d.length; i++) mean += d[i]!;
-  mean /= d.length;
+  const m = mean(d);
   let s = 0;
-  for (let i = 0; i < d.length; i++) s += (d[i]! - mean) ** 2;
+  for (let i = 0; i < d.length; i++) s += (d[i]! - m) ** 2;
   return s / d.length;
 }
 
 /**
- * Coefficient of determination `R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²`.
+ * Coefficient of determination `R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²`. A constant truth (zero
+ * variance) leaves R² undefined: INVALID_ARGUMENT naming `truth` (not −Infinity or NaN).
  *
  * @example
  * ```ts
@@ -82,9 +136,14 @@ function variance(d: Float64Array): number {
  */
 export function rsquare(truth: SeriesLike, prediction: SeriesLike): number {
   const [a, b] = pair(truth, prediction);
+  if (isConstant(a.data)) degenerate('R²', 'variance');
   let ss = 0;
   for (let i = 0; i < a.data.length; i++) ss += (a.data[i]! - b.data[i]!) ** 2;
-  return 1 - ss / (variance(a.data) * a.data.length);
+  const total = variance(a.data) * a.data.length;
+  if (Number.isFinite(ss) && total > 0 && Number.isFinite(total)) return 1 - ss / total;
+  // Overflow or underflow in the plain sums: the same ratio from rescaled root mean squares.
+  const sd = standardDeviation(a.data);
+  return 1 - (rootMeanSquare('prediction', a.data, b.data) / sd) ** 2;
 }
 
 /** Options of {@link validPredictionTime}. */
@@ -126,6 +185,13 @@ export function validPredictionTime(truth: SeriesLike, prediction: SeriesLike, o
       const col = new Float64Array(a.rows);
       for (let t = 0; t < a.rows; t++) col[t] = a.data[t * c + j]!;
       sigma[j] = Math.sqrt(variance(col));
+      if (isConstant(col)) {
+        throw new PhaseflowError('INVALID_ARGUMENT', `truth: component ${j} is constant, so it has no standard deviation to normalise the error by; pass options.scale`, {
+          argument: 'truth',
+          expected: `a truth whose every component varies, or options.scale`,
+          received: `component ${j} constant (standard deviation 0)`,
+        });
+      }
     }
   }
   let t = 0;
