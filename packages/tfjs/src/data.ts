@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, invalid, type LabelledData } from '@phaseflow/core';
+import { checkFloat32 } from './float32.js';
 
 /** Features: n rows of d numbers, or a tensor [n, …]. */
 export type TensorInputs = readonly ArrayLike<number>[] | tf.Tensor;
@@ -67,7 +68,7 @@ function rowsToTensor(argument: string, rows: readonly ArrayLike<number>[]): tf.
       const v = row[j];
       if (typeof v !== 'number') invalid(`${argument}[${i}][${j}]`, 'a finite number', v);
       if (!Number.isFinite(v)) invalid(`${argument}[${i}][${j}]`, 'a finite number', v, 'NON_FINITE_INPUT');
-      data[i * d + j] = v;
+      data[i * d + j] = checkFloat32(`${argument}[${i}][${j}]`, v);
     }
   }
   return tf.tensor2d(data, [n, d]);

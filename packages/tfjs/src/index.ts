@@ -13,6 +13,7 @@ export { SMOOTH_ACTIVATIONS, createMlp, mlpForward, mlpInputGradient, mlpWeightS
 export type { MlpOptions, SmoothActivation } from './mlp.js';
 export { toTensors } from './data.js';
 export { releaseTapeOnError } from './tape.js';
+export { FLOAT32_MAX, checkFloat32, checkFloat32Array } from './float32.js';
 export type { DataTensors, TargetKind, TensorData, TensorInputs, TensorLabelledData, TensorTargets, TensorXYData } from './data.js';
 export { cosineDecay, exponentialDecay, stepDecay } from './schedules.js';
 export type { LearningRateSchedule } from './schedules.js';

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkFiniteArray, checkInteger, checkLength, invalid, type ParametricView } from '@phaseflow/core';
+import { checkFloat32Array } from './float32.js';
 
 /** A tfjs layer weight (`layer.trainableWeights[i]`). */
 export type Weight = tf.layers.Layer['trainableWeights'][number];
@@ -55,6 +56,7 @@ export function readWeights(weights: readonly Weight[], out?: Float64Array): Flo
  */
 export function writeWeights(weights: readonly Weight[], theta: ArrayLike<number>, argument = 'theta'): void {
   checkFiniteArray(argument, theta);
+  checkFloat32Array(argument, theta);
   checkLength(argument, theta, countWeights(weights));
   let k = 0;
   tf.tidy(() => {
@@ -83,6 +85,7 @@ export function ensembleWeights(weights: readonly Weight[], thetas: Float64Array
   if (!(thetas instanceof Float64Array)) invalid('thetas', 'a Float64Array of members × P numbers', thetas);
   checkLength('thetas', thetas, members * p);
   checkFiniteArray('thetas', thetas);
+  checkFloat32Array('thetas', thetas);
   const out: tf.Tensor[] = [];
   let k = 0;
   for (const w of weights) {
