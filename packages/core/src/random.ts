@@ -29,6 +29,24 @@ export interface Random {
   permutation(n: number): Uint32Array;
   /** An independent stream derived from this one and a label (for reproducible sub-tasks). */
   fork(label: string | number): Random;
+  /**
+   * The generator's position as plain JSON-safe data: the four xoshiro128** words and the
+   * normal deviate the polar method holds back. `setState` of it (or {@link restoreRandom})
+   * continues the stream exactly where this one is, so saved models draw the same noise.
+   */
+  getState(): RandomState;
+  /** Move this source to a position taken by `getState` (validated; INVALID_ARGUMENT naming `state`). */
+  setState(state: RandomState): void;
+}
+
+/** A {@link Random}'s position (see `Random.getState`). */
+export interface RandomState {
+  /** The seed the stream (or its ancestor) was created with. */
+  readonly seed: number;
+  /** xoshiro128**'s four 32-bit state words, not all zero. */
+  readonly words: readonly [number, number, number, number];
+  /** The second normal deviate of the last polar-method pair, or null when none is held. */
+  readonly spareNormal: number | null;
 }
 
 function splitmix32(state: number): () => number {
@@ -132,8 +150,27 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
       const mix = splitmix32((uint32() ^ hashLabel(label)) >>> 0);
       return fromWords(seed, mix(), mix(), mix(), mix());
     },
+    getState: () => ({ seed, words: [s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0], spareNormal: Number.isNaN(spare) ? null : spare }),
+    setState(state) {
+      const st = checkRandomState('state', state);
+      [s0, s1, s2, s3] = st.words;
+      spare = st.spareNormal ?? NaN;
+    },
   };
   return rng;
+}
+
+function checkRandomState(argument: string, state: unknown): RandomState {
+  const o = state as Record<string, unknown> | null;
+  if (o === null || typeof o !== 'object') invalid(argument, 'a RandomState { seed, words, spareNormal }', state);
+  checkInteger(`${argument}.seed`, o['seed'], { min: 0, max: 2 ** 32 - 1 });
+  const words = o['words'];
+  if (!Array.isArray(words) || words.length !== 4) invalid(`${argument}.words`, 'four 32-bit state words', words);
+  words.forEach((w, i) => checkInteger(`${argument}.words[${i}]`, w, { min: 0, max: 2 ** 32 - 1 }));
+  if ((words[0] | words[1] | words[2] | words[3]) === 0) invalid(`${argument}.words`, 'state words not all zero (xoshiro128** never reaches that state)', 'four zeros');
+  const spare = o['spareNormal'];
+  if (spare !== null) checkFinite(`${argument}.spareNormal`, spare);
+  return o as unknown as RandomState;
 }
 
 function rotl(x: number, k: number): number {
@@ -156,4 +193,23 @@ export function createRandom(seed: number): Random {
   }
   const mix = splitmix32(seed);
   return fromWords(seed, mix(), mix(), mix(), mix());
+}
+
+/**
+ * A random source positioned at a saved {@link RandomState}: it draws exactly what the source
+ * that gave the state would have drawn next.
+ *
+ * @example
+ * ```ts
+ * const rng = createRandom(7);
+ * rng.normal();
+ * const again = restoreRandom(JSON.parse(JSON.stringify(rng.getState())));
+ * again.normal() === rng.normal(); // true
+ * ```
+ */
+export function restoreRandom(state: RandomState): Random {
+  const st = checkRandomState('state', state);
+  const rng = fromWords(st.seed, ...st.words);
+  rng.setState(st);
+  return rng;
 }
