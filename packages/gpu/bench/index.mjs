@@ -7,10 +7,18 @@
 // Each figure is the best of `reps` runs of one `advance` of n steps (upload, one launch per
 // ≤ 4096 steps, readback), wall time and this process's CPU time.
 //
+// The webgl2 column runs the same workloads in headless Chromium (browser-test/chromium.mjs:
+// Debian's chromium through playwright-core, the page served on localhost) when chromium is
+// there: gpu.js's webgl2 backend on whatever WebGL2 the browser has — without a GPU that is
+// SwiftShader, a CPU renderer, and the column is labelled so. Its wall time is measured in the
+// page; its CPU time is that of this process and every Chromium process under it (/proc).
+//
 // Flags: --sizes 1e3,1e4  --backends webasm,cpu  --reps 3  --work 5e6 (member-steps per run)
 //        --webgpu (install navigator.gpu through the `webgpu` package first and add the webgpu
-//        backend, as tools/device-check-gpu.sh does)  --no-numpy  --no-enkf
+//        backend, as tools/device-check-gpu.sh does)  --no-numpy  --no-enkf  --no-webgl2
+//        --chromium-args "--flag …" (extra launch flags, e.g. to let Chromium use a GPU)
 import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { odeProblem, separableHamiltonian } from '@phaseflow/core';
 import { chooseGpuBackend, createBatchedIntegrator, createEnsembleMlp, useBestGpuBackend } from '@phaseflow/gpu';
@@ -19,6 +27,7 @@ import { rk4 } from '@phaseflow/runge-kutta';
 import { createLeapfrog } from '@phaseflow/symplectic';
 import { installNodeWebGpu } from './node-webgpu.mjs';
 import { WORKLOADS, lorenzRows } from './workloads.mjs';
+import { browserUnavailable, openGpuPage } from '../browser-test/chromium.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -169,6 +178,90 @@ const choice = await useBestGpuBackend().then(
   (e) => ({ error: e.message }),
 );
 
+// webgl2 in headless Chromium.
+/** CPU ms of this process and all its descendants (Chromium's browser, GPU and renderer processes), from /proc; null elsewhere. */
+function treeCpuMs() {
+  try {
+    const ticks = new Map();
+    const parent = new Map();
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        parent.set(Number(d), Number(f[1]));
+        ticks.set(Number(d), Number(f[11]) + Number(f[12]));
+      } catch {
+        // the process ended while we read
+      }
+    }
+    let sum = 0;
+    for (const [pid, t] of ticks) {
+      for (let p = pid; p > 1; p = parent.get(p) ?? 0) {
+        if (p === process.pid) {
+          sum += t;
+          break;
+        }
+      }
+    }
+    return (sum * 1000) / 100; // USER_HZ = 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+let browser;
+let webgl2 = { skipped: 'not asked for (--no-webgl2)' };
+let webgl2Key = 'gpu.js webgl2';
+if (!args.includes('--no-webgl2')) {
+  const why = await browserUnavailable();
+  if (why !== undefined) webgl2 = { skipped: why };
+  else {
+    try {
+      browser = await openGpuPage({ args: list(flag('chromium-args', '').replace(/\s+/g, ',')) });
+      const env = await browser.page.evaluate(() => globalThis.phaseflowGpu.environment());
+      const software = /SwiftShader|llvmpipe|softpipe/i.test(env.webgl2?.renderer ?? '');
+      if (software) webgl2Key = 'gpu.js webgl2 (SwiftShader: CPU)';
+      webgl2 = {
+        chromium: browser.version,
+        renderer: env.webgl2?.renderer ?? null,
+        version: env.webgl2?.version ?? null,
+        software,
+        note: software
+          ? 'WebGL2 on SwiftShader: the GLSL kernels run on this machine’s CPU cores (Chromium’s software Vulkan), not on a GPU; the column measures that path, not GPU throughput'
+          : 'WebGL2 on a hardware GPU',
+      };
+      if (env.webgl2 === null || !('name' in env.choice)) webgl2.error = `no WebGL2 context in the page (${JSON.stringify(env.choice)})`;
+    } catch (e) {
+      webgl2 = { error: e.message };
+    }
+  }
+}
+
+async function browserRun(w, B, n) {
+  const page = browser.page;
+  const setup = await page.evaluate(
+    ([system, method, members]) => globalThis.phaseflowGpu.benchPrepare({ system, method }, members, 'webgl2'),
+    [w.system, w.method, B],
+  );
+  let ms = Infinity;
+  let cpuMs = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const c0 = treeCpuMs();
+    ms = Math.min(ms, await page.evaluate((steps) => globalThis.phaseflowGpu.benchRun(steps), n));
+    const c1 = treeCpuMs();
+    if (c0 !== null && c1 !== null) cpuMs = Math.min(cpuMs, c1 - c0);
+  }
+  await page.evaluate(() => globalThis.phaseflowGpu.benchDone());
+  return {
+    perSecond: rate(B, n, ms),
+    ms: +ms.toFixed(1),
+    ...(cpuMs !== Infinity && { cpuMs: +cpuMs.toFixed(1) }),
+    runsOn: setup.runsOn,
+    buildMs: +setup.buildMs.toFixed(1),
+  };
+}
+
 // cpu (gpu.js's JavaScript backend) and the Float64 loop grow slow at large B; cap their work.
 const CPU_MAX_B = 1e5;
 const rows = [];
@@ -199,6 +292,13 @@ for (const w of WORKLOADS) {
         };
       }
       batch.destroy();
+    }
+    if (browser && !webgl2.error) {
+      try {
+        row.results[webgl2Key] = await browserRun(w, B, n);
+      } catch (e) {
+        row.results[webgl2Key] = { error: e.message.split('\n')[0] };
+      }
     }
     if (B <= 1e6) {
       const run = float64Run(w, B, n);
@@ -274,6 +374,7 @@ const doc = {
   backendsMeasured: Object.keys(backends),
   backendErrors,
   ...(webgpu && { webgpu }),
+  webgl2,
   numpy: numpy.numpy ?? numpy.skipped,
   rows,
   goal: {
@@ -295,3 +396,4 @@ const doc = {
 };
 console.log(JSON.stringify(doc, null, 2));
 for (const b of Object.values(backends)) b.destroy();
+await browser?.close();

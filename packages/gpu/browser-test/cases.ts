@@ -1,6 +1,8 @@
 /**
  * The float32 contract cases run on WebGL2 in headless Chromium (src/__tests__/webgl2.browser.test.ts):
- * the same fields, parameter rows, starts, step sizes and step counts as precision.test.ts,
+ * the same fields, parameter rows, starts, step sizes and step counts as precision.test.ts
+ * (the damped pendulum sweep, the pendulum grid, Hénon–Heiles, Lorenz-96, the forced
+ * oscillator and the compensated sum),
  * for every explicit Runge–Kutta method and every splitting method (and the `leapfrog` and
  * `verlet` names). This module is imported by
  * the page bundle (browser-test/page.ts, which runs them on webgl2) and by the test (which
@@ -10,7 +12,7 @@ import { rungeKuttaMethods } from '@phaseflow/runge-kutta';
 import { splittingMethods } from '@phaseflow/symplectic';
 import type { BatchedOdeField, BatchedSeparableField, FieldVector } from '@phaseflow/gpu';
 
-/** One batched run: `n` steps of size `h` from `starts`, one parameter row per member. */
+/** One batched run: `n` steps of size `h` from `starts` at `t0` (default 0), one parameter row per member. */
 export interface BrowserCase {
   readonly id: string;
   readonly method: string;
@@ -19,6 +21,7 @@ export interface BrowserCase {
   readonly parameters?: readonly (readonly number[])[];
   readonly members?: number;
   readonly starts: readonly (readonly number[])[];
+  readonly t0?: number;
   readonly h: number;
   readonly n: number;
 }
@@ -83,5 +86,32 @@ export const BROWSER_CASES: readonly BrowserCase[] = [
     ],
     h: 0.005,
     n: 200,
+  },
+  // A time-dependent field: the stage times t + cᵢh, from t₀ = 0.5.
+  {
+    id: 'rk38/forced-oscillator',
+    method: 'rk38',
+    field: (t: number, y: FieldVector, p: FieldVector) => [y[1], -y[0] + p[0] * Math.cos(2 * t)],
+    dimension: 2,
+    parameters: [[0.5], [1]],
+    starts: [
+      [0, 0],
+      [1, 0],
+    ],
+    t0: 0.5,
+    h: 0.01,
+    n: 300,
+  },
+  // Compensated accumulation: y' = p₀ from y = 1, 4096 increments of ≈ 1e-4 in one launch
+  // (plain float32 drifts by > 50 ε₃₂; the Kahan-compensated update stays within a few ε₃₂).
+  {
+    id: 'euler/compensated-sum',
+    method: 'euler',
+    field: (_t: number, _y: FieldVector, p: FieldVector) => [p[0]],
+    dimension: 1,
+    parameters: [[0.1], [0.3]],
+    starts: [[1], [1]],
+    h: 1e-3,
+    n: 4096,
   },
 ];

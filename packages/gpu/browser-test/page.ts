@@ -5,7 +5,7 @@
  * localhost by browser-test/chromium.mjs. It exposes `window.phaseflowGpu` (see
  * {@link PhaseflowGpuPage}); every result it hands back is plain JSON.
  */
-import { chooseGpuBackend, createBatchedIntegrator, type GpuBackend, type GpuBackendName } from '@phaseflow/gpu';
+import { chooseGpuBackend, createBatchedIntegrator, type BatchedIntegrator, type BatchedState, type GpuBackend, type GpuBackendName } from '@phaseflow/gpu';
 import { BROWSER_CASES } from './cases.js';
 import { WORKLOADS } from '../bench/workloads.mjs';
 
@@ -29,11 +29,10 @@ export interface PageCaseResult {
   readonly advanceMs: number;
 }
 
-/** One throughput measurement: best of `reps` advances of n steps (upload, launches, readback). */
-export interface PageBenchResult {
-  readonly perSecond: number;
-  readonly ms: number;
+/** A bench workload built on a backend and warmed up (two steps), ready for {@link PhaseflowGpuPage.benchRun}. */
+export interface PageBenchSetup {
   readonly runsOn: string;
+  /** Building the kernels (gpu.js's GLSL and the driver's shader compile), in ms. */
   readonly buildMs: number;
 }
 
@@ -42,7 +41,12 @@ export interface PhaseflowGpuPage {
   environment(): PageEnvironment;
   caseIds(): string[];
   runCases(ids: readonly string[], backend: GpuBackendName): PageCaseResult[];
-  bench(workload: { system: string; method: string }, members: number, steps: number, reps: number, backend: GpuBackendName): PageBenchResult;
+  /** Build the bench workload `system`/`method` (bench/workloads.mjs) for B members on a backend. */
+  benchPrepare(workload: { system: string; method: string }, members: number, backend: GpuBackendName): PageBenchSetup;
+  /** One `advance` of n steps of the prepared workload (upload, launches, readback), in ms of page time. */
+  benchRun(steps: number): number;
+  /** Release the prepared workload. */
+  benchDone(): void;
 }
 
 function environment(): PageEnvironment {
@@ -83,7 +87,7 @@ function runCases(ids: readonly string[], name: GpuBackendName): PageCaseResult[
     const t0 = performance.now();
     const batch = createBatchedIntegrator({ method: c.method, field: c.field, dimension: c.dimension, parameters: c.parameters, members: c.members, backend });
     const t1 = performance.now();
-    const y = batch.advance(batch.problem, 0, batch.state(c.starts), c.h, c.n);
+    const y = batch.advance(batch.problem, c.t0 ?? 0, batch.state(c.starts), c.h, c.n);
     const t2 = performance.now();
     const result = {
       id,
@@ -99,7 +103,10 @@ function runCases(ids: readonly string[], name: GpuBackendName): PageCaseResult[
   });
 }
 
-function bench(key: { system: string; method: string }, B: number, n: number, reps: number, name: GpuBackendName): PageBenchResult {
+let prepared: { readonly batch: BatchedIntegrator; readonly y0: BatchedState; readonly h: number } | undefined;
+
+function benchPrepare(key: { system: string; method: string }, B: number, name: GpuBackendName): PageBenchSetup {
+  benchDone();
   const w = WORKLOADS.find((x) => x.system === key.system && x.method === key.method);
   if (w === undefined) throw new Error(`no workload ${key.system}/${key.method}`);
   const backend = backendFor(name);
@@ -108,16 +115,22 @@ function bench(key: { system: string; method: string }, B: number, n: number, re
   const buildMs = performance.now() - t0;
   const y0 = batch.state(w.start(B));
   batch.advance(batch.problem, 0, y0, w.h, 2);
-  let ms = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const s = performance.now();
-    batch.advance(batch.problem, 0, y0, w.h, n);
-    ms = Math.min(ms, performance.now() - s);
-  }
-  const runsOn = batch.runsOn;
-  batch.destroy();
-  return { perSecond: Number(((B * n) / (ms / 1e3)).toPrecision(4)), ms: Number(ms.toFixed(1)), runsOn, buildMs: Number(buildMs.toFixed(1)) };
+  prepared = { batch, y0, h: w.h };
+  return { runsOn: batch.runsOn, buildMs };
 }
 
-const api: PhaseflowGpuPage = { environment, caseIds: () => BROWSER_CASES.map((c) => c.id), runCases, bench };
+function benchRun(n: number): number {
+  if (prepared === undefined) throw new Error('benchPrepare first');
+  const { batch, y0, h } = prepared;
+  const t0 = performance.now();
+  batch.advance(batch.problem, 0, y0, h, n);
+  return performance.now() - t0;
+}
+
+function benchDone(): void {
+  prepared?.batch.destroy();
+  prepared = undefined;
+}
+
+const api: PhaseflowGpuPage = { environment, caseIds: () => BROWSER_CASES.map((c) => c.id), runCases, benchPrepare, benchRun, benchDone };
 (globalThis as unknown as { phaseflowGpu: PhaseflowGpuPage }).phaseflowGpu = api;

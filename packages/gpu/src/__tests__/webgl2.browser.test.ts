@@ -5,6 +5,9 @@
  * computed here in Node, under the same tolerance as on webasm and cpu: the largest component
  * difference relative to max(1, |y|) is at most C · ε₃₂ · n after n steps, C = 1.
  *
+ * A last test checks that the GLSL compiler kept the Kahan compensation of the state updates
+ * (a fast-math reassociation would cancel it).
+ *
  * The page is bundled by vite and served on 127.0.0.1 from this test (browser-test/chromium.mjs);
  * Chromium is Debian's, driven by playwright-core. Without a GPU, Chromium's WebGL2 is ANGLE on
  * SwiftShader (a CPU Vulkan), so this checks gpu.js's GLSL path and our kernels on it, not speed.
@@ -25,6 +28,7 @@ let gpuPage: GpuPage | undefined;
 let environment: PageEnvironment;
 const results = new Map<string, PageCaseResult>();
 const measured: Record<string, number> = {};
+let compensated: number | undefined;
 
 declare const phaseflowGpu: PhaseflowGpuPage;
 
@@ -42,6 +46,7 @@ afterAll(async () => {
     const worst = Object.entries(measured).sort((a, b) => b[1] - a[1]);
     console.info(
       `webgl2 (${environment.webgl2?.renderer}): max error ${worst[0]![1].toFixed(4)} ε₃₂·n (${worst[0]![0]}); ` +
+        (compensated === undefined ? '' : `compensated sum of 4096 increments ${compensated.toFixed(3)} ε₃₂; `) +
         worst.map(([id, e]) => `${id} ${e.toFixed(4)}`).join(', '),
     );
   }
@@ -78,13 +83,30 @@ describe(`webgl2 in headless Chromium (${unavailable === undefined ? CHROMIUM : 
       backend: 'cpu',
     });
     const y0 = reference.state(c.starts);
+    const t0 = c.t0 ?? 0;
     const expected = reference
       .float64Reference()
-      .integrate(y0, { tEnd: c.n * c.h, steps: c.n })
+      .integrate(y0, { t0, tEnd: t0 + c.n * c.h, steps: c.n })
       .y.at(-1)!;
     reference.backend.destroy();
     const e = errorInEpsN(r.values, expected, c.n);
     measured[id] = e;
     expect(e).toBeLessThan(C);
   });
+
+  it.skipIf(unavailable !== undefined)(
+    'the GLSL kernels keep the Kahan compensation: 4096 small increments stay within 4 ε₃₂ (plain float32 drifts by > 50 ε₃₂)',
+    () => {
+      const r = results.get('euler/compensated-sum')!;
+      const n = 4096;
+      const h = 1e-3;
+      let naive = Math.fround(1);
+      for (let j = 0; j < n; j++) naive = Math.fround(naive + Math.fround(Math.fround(h) * Math.fround(0.1)));
+      const exact = [1 + n * h * 0.1, 1 + n * h * 0.3];
+      expect(Math.abs(naive - exact[0]!) / exact[0]! / FLOAT32_EPSILON).toBeGreaterThan(50);
+      const e = exact.map((x, m) => Math.abs(r.values[m]! - x) / x / FLOAT32_EPSILON);
+      compensated = Math.max(...e);
+      for (const x of e) expect(x).toBeLessThan(4);
+    },
+  );
 });
