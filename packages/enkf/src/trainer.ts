@@ -374,19 +374,33 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       return Math.sqrt(s / ((rows.length - 1) * P));
     }
 
-    const evaluateMembers = (thetas: Float64Array, input: I, rows: number): (ArrayLike<number> | undefined)[] => {
+    // Yield to the event loop every ~20 ms of work, so a timer's abort lands; members are
+    // evaluated in groups of ~4 ms of work (sized from the measured time per member), and the
+    // signal is checked between groups, so one slow iteration does not delay an abort either.
+    const yielder = createYielder();
+    let group = Math.min(J, 4);
+    const evaluateMembers = async (thetas: Float64Array, input: I, rows: number): Promise<(ArrayLike<number> | undefined)[]> => {
       const expected = rows * d.outputs;
-      let outs: ArrayLike<number>[];
-      if (typeof view.forwardEnsemble === 'function') {
-        const raw = run.guard('model.parameters.forwardEnsemble', () => view.forwardEnsemble!(thetas, J, input));
-        if (!Array.isArray(raw) || raw.length !== J) invalid('model.parameters.forwardEnsemble(...)', `an array of ${J} outputs`, raw, 'SHAPE_MISMATCH');
-        outs = raw.map((r) => read(r));
-      } else {
-        outs = [];
-        for (let j = 0; j < J; j++) {
-          run.guard('model.parameters.set', () => view.set(thetas.subarray(j * P, (j + 1) * P)));
-          outs.push(read(run.guard('model.forward', () => layer.forward(input))));
+      const outs: ArrayLike<number>[] = [];
+      for (let j0 = 0; j0 < J; ) {
+        const k = Math.min(group, J - j0);
+        const started = performance.now();
+        if (typeof view.forwardEnsemble === 'function') {
+          const members = k === J ? thetas : thetas.subarray(j0 * P, (j0 + k) * P);
+          const raw = run.guard('model.parameters.forwardEnsemble', () => view.forwardEnsemble!(members, k, input));
+          if (!Array.isArray(raw) || raw.length !== k) invalid('model.parameters.forwardEnsemble(...)', `an array of ${k} outputs`, raw, 'SHAPE_MISMATCH');
+          for (const r of raw) outs.push(read(r));
+        } else {
+          for (let j = j0; j < j0 + k; j++) {
+            run.guard('model.parameters.set', () => view.set(thetas.subarray(j * P, (j + 1) * P)));
+            outs.push(read(run.guard('model.forward', () => layer.forward(input))));
+          }
         }
+        const ms = performance.now() - started;
+        group = Math.max(1, Math.min(J, Math.round(ms > 0 ? (k * 4) / ms : 2 * k)));
+        j0 += k;
+        if (yielder.due()) await yielder.pause();
+        run.checkAbort(`training aborted in iteration ${iteration}, after ${j0} of ${J} members`);
       }
       forwardEvaluations += J * rows;
       return outs.map((g, j) => {
@@ -445,8 +459,6 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       const S = new Float64Array(J * J);
       const rhs = new Float64Array(J);
 
-      // Yield to the event loop every ~20 ms of work, so a timer's abort lands between iterations.
-      const yielder = createYielder();
       outer: for (let epoch = 0; epoch < epochs; epoch++) {
         const order = rngBatch.permutation(d.samples);
         let epochLoss = 0;
@@ -495,7 +507,7 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
 
           let outs: (ArrayLike<number> | undefined)[];
           try {
-            outs = evaluateMembers(E, input, rows);
+            outs = await evaluateMembers(E, input, rows);
           } finally {
             release(input);
           }
