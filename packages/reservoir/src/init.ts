@@ -87,11 +87,13 @@ function draw(rng: Random, dist: WeightDistribution): number {
 }
 
 /**
- * A seeded dense vector with the same laws (used for biases).
+ * A seeded vector with the same laws (used for biases): each entry is drawn (times `scale`)
+ * with probability `connectivity` and 0 otherwise. Dense by default (`connectivity` 1); a
+ * ReservoirPy-style sparse bias passes e.g. `connectivity: 0.1`.
  *
  * @example
  * ```ts
- * const b = randomVector(100, { distribution: 'bernoulli', scale: 0.5, seed: 3 });
+ * const b = randomVector(100, { distribution: 'uniform', scale: 0.5, seed: 3 }); // every entry in [−0.5, 0.5)
  * ```
  */
 export function randomVector(
@@ -101,7 +103,7 @@ export function randomVector(
   checkInteger('length', length, { min: 1 });
   checkAllocation('length', length, 8);
   const o = checkOptions('options', options, ['distribution', 'scale', 'connectivity', 'seed']);
-  const A = randomSparse({ rows: length, cols: 1, ...o });
+  const A = randomSparse({ rows: length, cols: 1, ...o, connectivity: o.connectivity ?? 1 });
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) if (A.rowPtr[i + 1]! > A.rowPtr[i]!) out[i] = A.values[A.rowPtr[i]!]!;
   return out;

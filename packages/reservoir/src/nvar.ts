@@ -104,15 +104,28 @@ function monomials(n: number, order: number): Int32Array[] {
  */
 export function createNvar(options: NvarOptions): NvarModel {
   const o = checkOptions('options', options, ['inputDim', 'delay', 'order', 'strides', 'outputDim', 'residual']);
-  const d = checkInteger('options.inputDim', o.inputDim, { min: 1 });
-  const delay = o.delay === undefined ? 2 : checkInteger('options.delay', o.delay, { min: 1 });
-  const order = o.order === undefined ? 2 : checkInteger('options.order', o.order, { min: 1, max: 6 });
-  const strides = o.strides === undefined ? 1 : checkInteger('options.strides', o.strides, { min: 1 });
-  const outputDim = o.outputDim === undefined ? d : checkInteger('options.outputDim', o.outputDim, { min: 1 });
+  const p = checkNvarOptions('options', o);
+  const featureDim = checkFeatures(p.d * p.delay, p.order);
+  return buildNvar(p, createReadout({ inputDim: featureDim, outputDim: p.outputDim }));
+}
+
+/**
+ * @internal The rules of {@link createNvar}, shared with the JSON loader so a saved model is
+ * held to them; `prefix` names the object the fields came from.
+ */
+export function checkNvarOptions(
+  prefix: string,
+  o: { readonly inputDim?: unknown; readonly delay?: unknown; readonly order?: unknown; readonly strides?: unknown; readonly outputDim?: unknown; readonly residual?: unknown },
+): { d: number; delay: number; order: number; strides: number; outputDim: number; residual: boolean } {
+  const d = checkInteger(`${prefix}.inputDim`, o.inputDim, { min: 1 });
+  const delay = o.delay === undefined ? 2 : checkInteger(`${prefix}.delay`, o.delay, { min: 1 });
+  const order = o.order === undefined ? 2 : checkInteger(`${prefix}.order`, o.order, { min: 1, max: 6 });
+  const strides = o.strides === undefined ? 1 : checkInteger(`${prefix}.strides`, o.strides, { min: 1 });
+  const outputDim = o.outputDim === undefined ? d : checkInteger(`${prefix}.outputDim`, o.outputDim, { min: 1 });
+  if (o.residual !== undefined && typeof o.residual !== 'boolean') invalid(`${prefix}.residual`, 'a boolean', o.residual);
   const residual = o.residual ?? false;
-  if (residual && outputDim !== d) invalid('options.residual', `false unless outputDim = inputDim (${d})`, residual);
-  const featureDim = checkFeatures(d * delay, order);
-  return buildNvar({ d, delay, order, strides, outputDim, residual }, createReadout({ inputDim: featureDim, outputDim }));
+  if (residual && outputDim !== d) invalid(`${prefix}.residual`, `false unless outputDim = inputDim (${d})`, residual);
+  return { d, delay, order, strides, outputDim, residual };
 }
 
 /** @internal */

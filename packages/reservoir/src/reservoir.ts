@@ -21,6 +21,7 @@ import {
   invalid,
   type Layer,
   type Random,
+  type RandomState,
 } from '@phaseflow/core';
 import { checkCsr, csrScale, matVecUnchecked, matrix, rescaleSpectralRadius, type CsrMatrix, type Matrix } from '@phaseflow/linalg';
 import { randomSparse, randomVector, toRandom, type WeightDistribution } from './init.js';
@@ -46,8 +47,16 @@ export interface ReservoirOptions {
   readonly inputConnectivity?: number;
   /** Law of Win's entries. Default `bernoulli` (±1, as ReservoirPy). */
   readonly inputDistribution?: WeightDistribution;
-  /** Scale of the bias b (bernoulli ±biasScaling with probability `inputConnectivity`). Default 0 (no bias). */
+  /** Scale of the bias b. Default 0 (no bias). */
   readonly biasScaling?: number;
+  /**
+   * Law of the bias entries (times `biasScaling`). Default `bernoulli` (±1, ReservoirPy's
+   * default); `uniform` with `biasConnectivity: 1` is a dense U[−s, s) bias (ReservoirPy's
+   * Lorenz example).
+   */
+  readonly biasDistribution?: WeightDistribution;
+  /** Probability that a bias entry is non-zero, in (0, 1]. Default `inputConnectivity`. */
+  readonly biasConnectivity?: number;
   /** Dimension of the fed-back output y (0: no feedback). Default 0. */
   readonly feedbackDim?: number;
   /** Multiplier of Wfb. Default 1. */
@@ -71,7 +80,7 @@ export interface ReservoirOptions {
 const KNOWN = [
   'units', 'inputDim', 'leakRate', 'spectralRadius', 'connectivity', 'distribution', 'inputScaling',
   'inputConnectivity', 'inputDistribution', 'biasScaling', 'feedbackDim', 'feedbackScaling',
-  'feedbackConnectivity', 'noise', 'W', 'Win', 'Wfb', 'bias', 'seed',
+  'feedbackConnectivity', 'noise', 'W', 'Win', 'Wfb', 'bias', 'biasDistribution', 'biasConnectivity', 'seed',
 ] as const;
 
 /** Options of {@link Reservoir.run}. */
@@ -105,6 +114,10 @@ export interface Reservoir extends Layer<Matrix, Matrix> {
   setState(x: ArrayLike<number>): void;
   /** x ← 0. */
   reset(): void;
+  /** Position of the state-noise stream (`saveModel` keeps it, so a noisy reservoir continues identically). */
+  getNoiseState(): RandomState;
+  /** Move the state-noise stream to a saved position (INVALID_ARGUMENT naming `state` for a damaged one). */
+  setNoiseState(state: RandomState): void;
   /** One update with input u (and feedback y); returns the live state buffer. */
   step(u: ArrayLike<number>, feedback?: ArrayLike<number>): Float64Array;
   /** Drive the reservoir through a series from its current state. */
@@ -127,13 +140,8 @@ export interface Reservoir extends Layer<Matrix, Matrix> {
 export function createReservoir(options: ReservoirOptions): Reservoir {
   const o = checkOptions('options', options, KNOWN);
   if (o === null || typeof o !== 'object') invalid('options', 'an options object', o);
-  const units = checkAllocation('options.units', checkInteger('options.units', o.units, { min: 1 }), 8);
-  const inputDim = checkAllocation('options.inputDim', checkInteger('options.inputDim', o.inputDim, { min: 1 }), 8);
-  const leakRate = o.leakRate === undefined ? 1 : checkInRange('options.leakRate', o.leakRate, Number.MIN_VALUE, 1);
+  const { units, inputDim, leakRate, feedbackDim, noise, seed } = checkReservoirScalars('options', o);
   if (o.spectralRadius !== undefined) checkPositive('options.spectralRadius', o.spectralRadius);
-  const feedbackDim = o.feedbackDim === undefined ? 0 : checkInteger('options.feedbackDim', o.feedbackDim, { min: 0 });
-  const noise = o.noise === undefined ? 0 : checkNonNegative('options.noise', o.noise);
-  const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
   const root = toRandom('options.seed', seed);
   const rngW = root.fork('W'), rngIn = root.fork('Win'), rngFb = root.fork('Wfb'), rngB = root.fork('bias');
   const inputConnectivity = o.inputConnectivity ?? 0.1;
@@ -180,9 +188,29 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
     bias = Float64Array.from(o.bias);
   } else {
     const scale = o.biasScaling === undefined ? 0 : checkNonNegative('options.biasScaling', o.biasScaling);
-    bias = scale === 0 ? new Float64Array(units) : randomVector(units, { distribution: 'bernoulli', scale, connectivity: inputConnectivity, seed: rngB });
+    const distribution = checkOneOf<WeightDistribution>('options.biasDistribution', o.biasDistribution ?? 'bernoulli', ['normal', 'uniform', 'bernoulli']);
+    const connectivity = o.biasConnectivity === undefined ? inputConnectivity : checkInRange('options.biasConnectivity', o.biasConnectivity, Number.MIN_VALUE, 1);
+    bias = scale === 0 ? new Float64Array(units) : randomVector(units, { distribution, scale, connectivity, seed: rngB });
   }
   return buildReservoir({ units, inputDim, feedbackDim, leakRate, noise, seed, W, Win, Wfb, bias, rng: root.fork('noise') });
+}
+
+/**
+ * @internal The scalar rules of {@link createReservoir}, shared with the JSON loader so a saved
+ * model is held to the constructor's rules; `prefix` names the object the fields came from.
+ */
+export function checkReservoirScalars(
+  prefix: string,
+  o: { readonly units?: unknown; readonly inputDim?: unknown; readonly leakRate?: unknown; readonly feedbackDim?: unknown; readonly noise?: unknown; readonly seed?: unknown },
+): { units: number; inputDim: number; leakRate: number; feedbackDim: number; noise: number; seed: number } {
+  return {
+    units: checkAllocation(`${prefix}.units`, checkInteger(`${prefix}.units`, o.units, { min: 1 }), 8),
+    inputDim: checkAllocation(`${prefix}.inputDim`, checkInteger(`${prefix}.inputDim`, o.inputDim, { min: 1 }), 8),
+    leakRate: o.leakRate === undefined ? 1 : checkInRange(`${prefix}.leakRate`, o.leakRate, Number.MIN_VALUE, 1),
+    feedbackDim: o.feedbackDim === undefined ? 0 : checkAllocation(`${prefix}.feedbackDim`, checkInteger(`${prefix}.feedbackDim`, o.feedbackDim, { min: 0 }), 8),
+    noise: o.noise === undefined ? 0 : checkNonNegative(`${prefix}.noise`, o.noise),
+    seed: o.seed === undefined ? 0 : checkInteger(`${prefix}.seed`, o.seed, { min: 0, max: 2 ** 32 - 1 }),
+  };
 }
 
 /** @internal Assemble a reservoir from validated parts (also used by the JSON loader). */
@@ -255,6 +283,8 @@ export function buildReservoir(p: {
     reset() {
       x.fill(0);
     },
+    getNoiseState: () => rng.getState(),
+    setNoiseState: (state) => rng.setState(state),
     step(u, feedback) {
       checkFiniteArray('u', u);
       checkLength('u', u, inputDim);

@@ -1,12 +1,13 @@
 /**
  * Save and load models as JSON. Numbers are written with JavaScript's shortest round-trip
- * representation, so a loaded model gives bit-identical predictions (state included).
+ * representation, so a loaded model gives bit-identical predictions (state and noise stream
+ * included). Loading holds every field to the constructors' rules.
  */
-import { PhaseflowError, createRandom, describeValue } from '@phaseflow/core';
+import { PhaseflowError, createRandom, describeValue, type RandomState } from '@phaseflow/core';
 import { buildEsn, type Esn } from './esn.js';
-import { buildNvar, type NvarModel } from './nvar.js';
+import { buildNvar, checkNvarOptions, type NvarModel } from './nvar.js';
 import { createReadout, type Readout } from './readout.js';
-import { buildReservoir, type Reservoir } from './reservoir.js';
+import { buildReservoir, checkReservoirScalars, type Reservoir } from './reservoir.js';
 import { checkCsr, type CsrMatrix } from '@phaseflow/linalg';
 
 const FORMAT = 'phaseflow-reservoir';
@@ -41,6 +42,7 @@ export function saveModel(model: Esn | NvarModel): SavedModel {
       reservoirs: esn.reservoirs.map((r) => ({
         units: r.units, inputDim: r.inputDim, feedbackDim: r.feedbackDim, leakRate: r.leakRate, noise: r.noise, seed: r.seed,
         W: csrJson(r.W), Win: csrJson(r.Win), Wfb: r.Wfb ? csrJson(r.Wfb) : null, bias: Array.from(r.bias), state: Array.from(r.state),
+        ...(r.noise > 0 && { noiseState: r.getNoiseState() }),
       })),
       readout: readoutJson(esn.readout),
       lastOutput: Array.from(esn.getLastOutput()),
@@ -63,6 +65,20 @@ function bad(path: string, expected: string, got: unknown): never {
   throw new PhaseflowError('INVALID_MODEL_FILE', `${path}: expected ${expected}, received ${describeValue(got)}`, {
     argument: path, expected, received: describeValue(got),
   });
+}
+/**
+ * Run a constructor-side check on fields read from a file: its coded error becomes
+ * INVALID_MODEL_FILE, naming the same field path (the checks are given `json.…` prefixes).
+ */
+function asFile<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof PhaseflowError && e.code !== 'INVALID_MODEL_FILE') {
+      throw new PhaseflowError('INVALID_MODEL_FILE', e.message.replace(/^\[[A-Z_]+\] /, ''), { ...e.details }, { cause: e });
+    }
+    throw e;
+  }
 }
 function num(path: string, v: unknown, integer = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) bad(path, integer ? 'an integer' : 'a finite number', v);
@@ -88,7 +104,10 @@ function csr(path: string, v: unknown, rows: number, cols: number): CsrMatrix {
 function readout(path: string, v: unknown): Readout {
   const o = v as Record<string, unknown>;
   if (o === null || typeof o !== 'object') bad(path, 'a readout', v);
-  const r = createReadout({ inputDim: num(`${path}.inputDim`, o['inputDim'], true), outputDim: num(`${path}.outputDim`, o['outputDim'], true) });
+  const inputDim = num(`${path}.inputDim`, o['inputDim'], true), outputDim = num(`${path}.outputDim`, o['outputDim'], true);
+  if (inputDim < 1) bad(`${path}.inputDim`, 'an integer >= 1', inputDim);
+  if (outputDim < 1) bad(`${path}.outputDim`, 'an integer >= 1', outputDim);
+  const r = asFile(() => createReadout({ inputDim, outputDim }));
   r.weights.set(nums(`${path}.weights`, o['weights'], r.weights.length));
   r.bias.set(nums(`${path}.bias`, o['bias'], r.outputDim));
   r.fitted = o['fitted'] === true;
@@ -96,8 +115,10 @@ function readout(path: string, v: unknown): Readout {
 }
 
 /**
- * Rebuild a model saved by {@link saveModel}; anything else throws INVALID_MODEL_FILE. (State
- * noise, if any, restarts from its seed.)
+ * Rebuild a model saved by {@link saveModel}; anything else — including fields the
+ * constructors would refuse, such as a leak rate outside (0, 1] — throws INVALID_MODEL_FILE
+ * naming the field. A noisy reservoir continues its noise stream where it was saved (files
+ * without the stream's position restart it from the seed).
  *
  * @example
  * ```ts
@@ -113,16 +134,28 @@ export function loadModel(json: unknown): Esn | NvarModel {
     const reservoirs: Reservoir[] = (o['reservoirs'] as Record<string, unknown>[]).map((r, k) => {
       const p = `json.reservoirs[${k}]`;
       if (r === null || typeof r !== 'object') bad(p, 'a reservoir', r);
-      const units = num(`${p}.units`, r['units'], true), inputDim = num(`${p}.inputDim`, r['inputDim'], true), feedbackDim = num(`${p}.feedbackDim`, r['feedbackDim'], true);
-      const seed = num(`${p}.seed`, r['seed'], true);
+      const { units, inputDim, feedbackDim, seed, leakRate, noise } = asFile(() =>
+        checkReservoirScalars(p, {
+          units: num(`${p}.units`, r['units'], true), inputDim: num(`${p}.inputDim`, r['inputDim'], true), feedbackDim: num(`${p}.feedbackDim`, r['feedbackDim'], true),
+          seed: num(`${p}.seed`, r['seed'], true), leakRate: num(`${p}.leakRate`, r['leakRate']), noise: num(`${p}.noise`, r['noise']),
+        }),
+      );
       const res = buildReservoir({
-        units, inputDim, feedbackDim, seed,
-        leakRate: num(`${p}.leakRate`, r['leakRate']), noise: num(`${p}.noise`, r['noise']),
+        units, inputDim, feedbackDim, seed, leakRate, noise,
         W: csr(`${p}.W`, r['W'], units, units), Win: csr(`${p}.Win`, r['Win'], units, inputDim),
         Wfb: feedbackDim > 0 ? csr(`${p}.Wfb`, r['Wfb'], units, feedbackDim) : undefined,
         bias: nums(`${p}.bias`, r['bias'], units), rng: createRandom(seed).fork('noise'),
       });
       res.setState(nums(`${p}.state`, r['state'], units));
+      if (r['noiseState'] !== undefined) {
+        const state = r['noiseState'] as RandomState;
+        try {
+          res.setNoiseState(state);
+        } catch (e) {
+          const detail = e instanceof PhaseflowError ? String(e.details.argument).replace(/^state/, `${p}.noiseState`) : `${p}.noiseState`;
+          bad(detail, 'a random-stream position saved by saveModel', e instanceof PhaseflowError ? e.details.received : state);
+        }
+      }
       return res;
     });
     const ro = readout('json.readout', o['readout']);
@@ -138,10 +171,14 @@ export function loadModel(json: unknown): Esn | NvarModel {
   }
   if (o['kind'] === 'nvar') {
     const ro = readout('json.readout', o['readout']);
-    const m = buildNvar(
-      { d: num('json.inputDim', o['inputDim'], true), delay: num('json.delay', o['delay'], true), order: num('json.order', o['order'], true), strides: num('json.strides', o['strides'], true), outputDim: num('json.outputDim', o['outputDim'], true), residual: o['residual'] === true },
-      ro,
+    const spec = asFile(() =>
+      checkNvarOptions('json', {
+        inputDim: num('json.inputDim', o['inputDim'], true), delay: num('json.delay', o['delay'], true), order: num('json.order', o['order'], true),
+        strides: num('json.strides', o['strides'], true), outputDim: num('json.outputDim', o['outputDim'], true), residual: o['residual'],
+      }),
     );
+    if (ro.outputDim !== spec.outputDim) bad('json.readout.outputDim', `${spec.outputDim} (the NVAR's outputDim)`, ro.outputDim);
+    const m = asFile(() => buildNvar(spec, ro));
     if (m.featureDim !== ro.inputDim) bad('json.readout.inputDim', `${m.featureDim} (the NVAR's features)`, ro.inputDim);
     m.setState(nums('json.state', o['state'], ((m.delay - 1) * m.strides + 1) * m.inputDim));
     m.setLastOutput(nums('json.lastOutput', o['lastOutput'], m.outputDim));
