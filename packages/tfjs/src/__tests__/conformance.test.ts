@@ -49,7 +49,9 @@ layerConformance(asLayer(createMlp({ inputs: 2, hidden: [5], outputs: 3, seed: 3
 layerConformance(asLayer(tf.sequential({ layers: [new PhaseflowDense({ units: 4, activation: 'tanh', inputShape: [2], seed: 1 }), new PhaseflowDense({ units: 2, seed: 2 })] })), float32);
 {
   const dense = new PhaseflowDense({ units: 3, activation: 'tanh', seed: 4 });
-  dense.forward(input()).dispose(); // built before the suite counts tensors
+  const x = input();
+  dense.forward(x).dispose(); // built before the suite counts tensors
+  x.dispose();
   layerConformance(dense, float32);
 }
 
