@@ -28,10 +28,72 @@ export async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelAr
   return saved!;
 }
 
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+
+function modelFile(argument: string, expected: string, received: string): never {
+  throw new PhaseflowError('INVALID_MODEL_FILE', `${argument}: expected ${expected}, received ${received}`, { argument, expected, received });
+}
+
+/**
+ * The weight blob must be exactly as long as `weightSpecs` say (Σ size × bytes of each dtype,
+ * or of its quantised dtype), and every float32 weight finite: tfjs itself reads a short blob
+ * as garbage and loads NaN as it is.
+ */
+function checkWeights(artifacts: tf.io.ModelArtifacts): void {
+  const specs = artifacts.weightSpecs;
+  if (specs === undefined) return;
+  if (!Array.isArray(specs)) modelFile('artifacts.weightSpecs', 'an array of weight specs', describeValue(specs));
+  const data = artifacts.weightData;
+  const buffers: ArrayBuffer[] = data === undefined ? [] : Array.isArray(data) ? data : [data as ArrayBuffer];
+  if (!buffers.every((b) => b instanceof ArrayBuffer)) modelFile('artifacts.weightData', 'an ArrayBuffer (or a list of them)', describeValue(data));
+  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
+  let expected = 0;
+  const floats: { name: string; offset: number; size: number }[] = [];
+  specs.forEach((spec, i) => {
+    const shape = spec?.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) modelFile(`artifacts.weightSpecs[${i}].shape`, 'a list of integer dimensions', describeValue(shape));
+    const size = shape.reduce((a, b) => a * b, 1);
+    const dtype = spec.quantization?.dtype ?? spec.dtype;
+    const bytes = DTYPE_BYTES[dtype];
+    if (bytes === undefined) modelFile(`artifacts.weightSpecs[${i}].dtype`, `one of ${Object.keys(DTYPE_BYTES).join(', ')}`, describeValue(dtype));
+    if (dtype === 'float32' && spec.quantization === undefined) floats.push({ name: spec.name, offset: expected, size });
+    expected += size * bytes;
+  });
+  if (total !== expected) {
+    modelFile('artifacts.weightData', `${expected} bytes (what weightSpecs describe)`, `${total} bytes`);
+  }
+  if (floats.length === 0) return;
+  const joined = buffers.length === 1 ? buffers[0]! : concatBuffers(buffers, total);
+  for (const f of floats) {
+    // Offsets of float32 weights are multiples of 4 only when every earlier weight's bytes are.
+    const values = f.offset % 4 === 0 ? new Float32Array(joined, f.offset, f.size) : new Float32Array(joined.slice(f.offset, f.offset + 4 * f.size));
+    for (let k = 0; k < values.length; k++) {
+      if (!Number.isFinite(values[k]!)) {
+        throw new PhaseflowError('INVALID_MODEL_FILE', `artifacts.weightData: weight ${JSON.stringify(f.name)} holds ${values[k]} at index ${k}`, {
+          argument: `artifacts.weightData (${f.name}[${k}])`,
+          expected: 'finite weights',
+          received: String(values[k]),
+        });
+      }
+    }
+  }
+}
+
+function concatBuffers(buffers: ArrayBuffer[], total: number): ArrayBuffer {
+  const out = new Uint8Array(total);
+  let k = 0;
+  for (const b of buffers) {
+    out.set(new Uint8Array(b), k);
+    k += b.byteLength;
+  }
+  return out.buffer;
+}
+
 /**
  * Load a model saved by {@link saveToMemory} (or any Keras/tfjs layers-model artifacts) with
- * `tf.loadLayersModel(tf.io.fromMemory(…))`. Anything that is not a layers model, or that
- * names a layer class not registered here, fails with INVALID_MODEL_FILE.
+ * `tf.loadLayersModel(tf.io.fromMemory(…))`. Anything that is not a layers model, that names
+ * a layer class not registered here, whose weight blob is not the length its specs describe,
+ * or whose float weights hold NaN or ±Infinity, fails with INVALID_MODEL_FILE.
  *
  * @example
  * ```ts
@@ -46,6 +108,7 @@ export async function loadFromMemory(artifacts: tf.io.ModelArtifacts): Promise<t
       received: describeValue(artifacts),
     });
   }
+  checkWeights(artifacts);
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (e) {
