@@ -176,14 +176,26 @@ const tensors = (d: { x: Int32Array; y: Int32Array }, batch: number, L: number) 
  * ```
  */
 export async function runCopyingTask(options: CopyingTaskOptions): Promise<CopyingRun> {
-  const o = checkOptions('options', options, ['memory', 'model', 'units', 'batchSize', 'iterations', 'learningRate', 'orthogonalLearningRate', 'seed', 'evaluateEvery', 'onIteration']);
+  const o = checkOptions('options', options, [
+    'memory',
+    'model',
+    'units',
+    'batchSize',
+    'iterations',
+    'learningRate',
+    'orthogonalLearningRate',
+    'seed',
+    'evaluateEvery',
+    'onIteration',
+  ]);
   const memory = checkInteger('options.memory', o.memory, { min: 1 });
   const model = checkOneOf<CopyingModel>('options.model', o.model, ['exprnn', 'householder', 'tanh']);
   const n = o.units === undefined ? 32 : checkInteger('options.units', o.units, { min: 2 });
   const batch = o.batchSize === undefined ? 16 : checkInteger('options.batchSize', o.batchSize, { min: 1 });
   const iterations = o.iterations === undefined ? 300 : checkInteger('options.iterations', o.iterations, { min: 1 });
   const learningRate = o.learningRate === undefined ? 1e-3 : checkPositive('options.learningRate', o.learningRate);
-  const orthogonalLearningRate = o.orthogonalLearningRate === undefined ? learningRate : checkPositive('options.orthogonalLearningRate', o.orthogonalLearningRate);
+  const orthogonalLearningRate =
+    o.orthogonalLearningRate === undefined ? learningRate : checkPositive('options.orthogonalLearningRate', o.orthogonalLearningRate);
   const seed = o.seed === undefined ? 1 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
   const every = o.evaluateEvery === undefined ? 25 : checkInteger('options.evaluateEvery', o.evaluateEvery, { min: 1 });
   const L = memory + 2 * SEQUENCE;

@@ -162,7 +162,13 @@ export function createCopyingDemo(options?: CopyingDemoOptions): Demo {
       const numbers = Object.fromEntries(
         runs.map((r, k) => [
           models[k]!.label,
-          { finalLoss: r.finalLoss, ratioToBaseline: r.finalLoss / baseline, accuracy: r.accuracy, trainableParameters: r.trainableParameters, msPerIteration: r.msPerIteration },
+          {
+            finalLoss: r.finalLoss,
+            ratioToBaseline: r.finalLoss / baseline,
+            accuracy: r.accuracy,
+            trainableParameters: r.trainableParameters,
+            msPerIteration: r.msPerIteration,
+          },
         ]),
       );
       const [ortho, tanh] = runs as [CopyingRun, CopyingRun];

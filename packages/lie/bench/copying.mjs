@@ -10,7 +10,7 @@ import { useBestBackend } from '@phaseflow/tfjs';
 const { runCopyingTask, copyingBaseline } = await import(new URL('../../../examples/lie/dist/copying.js', import.meta.url).href);
 
 const memory = Number(process.argv[2] ?? 1000);
-const iterations = Number(process.argv[3] ?? 500);
+const iterations = Number(process.argv[3] ?? 300);
 const models = (process.argv[4] ?? 'exprnn,householder,tanh').split(',');
 const settings = { memory, units: 32, batchSize: 16, iterations, learningRate: 1e-3, orthogonalLearningRate: 1e-4, seed: 1, evaluateEvery: 25 };
 const backend = await useBestBackend();
@@ -33,7 +33,16 @@ for (const model of models) {
 }
 console.log(
   JSON.stringify(
-    { package: '@phaseflow/lie/tfjs', bench: 'copying', backend: backend.name, node: process.version, baseline, settings, evaluation: '[iteration, held-out loss / baseline]', runs },
+    {
+      package: '@phaseflow/lie/tfjs',
+      bench: 'copying',
+      backend: backend.name,
+      node: process.version,
+      baseline,
+      settings,
+      evaluation: '[iteration, held-out loss / baseline]',
+      runs,
+    },
     null,
     2,
   ),

@@ -40,10 +40,13 @@ function train(label, kernelOf, vars) {
   const order = createRandom(7);
   const trace = [];
   let worst = { max: 0, frobenius: 0 };
-  let loss = NaN;
+  let loss;
   const started = performance.now();
   for (let s = 0; s < steps; s++) {
-    const idx = tf.tensor1d(Int32Array.from({ length: batch }, () => order.int(samples)), 'int32');
+    const idx = tf.tensor1d(
+      Int32Array.from({ length: batch }, () => order.int(samples)),
+      'int32',
+    );
     const value = tf.tidy(() => {
       const xb = tf.gather(x, idx),
         yb = tf.gather(y, idx);
@@ -54,7 +57,11 @@ function train(label, kernelOf, vars) {
     idx.dispose();
     if ((s + 1) % 500 === 0 || s === 0) {
       loss = value.dataSync()[0];
-      const d = defect(tf.tidy(() => kernelOf().dataSync()), n, n);
+      const d = defect(
+        tf.tidy(() => kernelOf().dataSync()),
+        n,
+        n,
+      );
       worst = { max: Math.max(worst.max, d.max), frobenius: Math.max(worst.frobenius, d.frobenius) };
       trace.push({ step: s + 1, loss, ...d });
     }
@@ -62,7 +69,15 @@ function train(label, kernelOf, vars) {
   }
   optimizer.dispose();
   const final = trace.at(-1);
-  return { label, steps, msPerStep: (performance.now() - started) / steps, finalLoss: final.loss, final: { max: final.max, frobenius: final.frobenius }, worst, trace };
+  return {
+    label,
+    steps,
+    msPerStep: (performance.now() - started) / steps,
+    finalLoss: final.loss,
+    final: { max: final.max, frobenius: final.frobenius },
+    worst,
+    trace,
+  };
 }
 
 const runs = [];
@@ -88,7 +103,18 @@ const free = tf.tidy(() => tf.variable(start.kernel()));
 start.dispose();
 runs.push(train('unconstrained kernel (peer)', () => free, [free]));
 
-const summary = Object.fromEntries(runs.map((r) => [r.label, { finalLoss: r.finalLoss, final: r.final, worst: r.worst, msPerStep: +r.msPerStep.toFixed(2), ...(r.leakedTensors !== undefined && { leakedTensors: r.leakedTensors }) }]));
+const summary = Object.fromEntries(
+  runs.map((r) => [
+    r.label,
+    {
+      finalLoss: r.finalLoss,
+      final: r.final,
+      worst: r.worst,
+      msPerStep: +r.msPerStep.toFixed(2),
+      ...(r.leakedTensors !== undefined && { leakedTensors: r.leakedTensors }),
+    },
+  ]),
+);
 console.log(
   JSON.stringify(
     {

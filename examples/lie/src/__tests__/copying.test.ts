@@ -30,7 +30,9 @@ describe('copying task', () => {
   });
   it('rejects bad options', async () => {
     await expect(runCopyingTask({ memory: 0, model: 'tanh' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'options.memory' } });
-    expect(() => createCopyingDemo({ iterations: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.iterations' }) }));
+    expect(() => createCopyingDemo({ iterations: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.iterations' }) }),
+    );
   });
   it('the demo draws both loss curves and the baseline', async () => {
     expect(demos.map((d) => d.name)).toEqual(['heavy-top', 'copying-task']);

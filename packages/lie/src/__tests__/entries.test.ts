@@ -20,7 +20,13 @@ function bareImports(entry: string): Set<string> {
       if (spec.startsWith('.')) {
         const target = join(dirname(file), spec.replace(/\.js$/, '.ts'));
         if (existsSync(target)) queue.push(target);
-      } else bare.add(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+      } else
+        bare.add(
+          spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
     }
   }
   return bare;

@@ -9,11 +9,12 @@ type F = Float64Array;
 /** C = A·B for (r × k)·(k × c) row-major matrices; `ta` uses Aᵀ (A stored k × r). */
 function mul(a: F, b: F, r: number, k: number, c: number, ta = false): F {
   const out = new Float64Array(r * c);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) {
-    let s = 0;
-    for (let l = 0; l < k; l++) s += (ta ? a[l * r + i]! : a[i * k + l]!) * b[l * c + j]!;
-    out[i * c + j] = s;
-  }
+  for (let i = 0; i < r; i++)
+    for (let j = 0; j < c; j++) {
+      let s = 0;
+      for (let l = 0; l < k; l++) s += (ta ? a[l * r + i]! : a[i * k + l]!) * b[l * c + j]!;
+      out[i * c + j] = s;
+    }
   return out;
 }
 const det3 = (m: F, n: number) => {
@@ -55,10 +56,22 @@ function procrustes(n: number, m: number, seed: number) {
   };
   const M = mul(A, B, n, m, n, true);
   const { u, v } = svd(matrix(n, n, M));
-  const UVt = mul(u.data, Float64Array.from({ length: n * n }, (_, k) => v.data[(k % n) * n + Math.floor(k / n)]!), n, n, n);
+  const UVt = mul(
+    u.data,
+    Float64Array.from({ length: n * n }, (_, k) => v.data[(k % n) * n + Math.floor(k / n)]!),
+    n,
+    n,
+    n,
+  );
   const D = new Float64Array(n * n);
   for (let i = 0; i < n; i++) D[i * n + i] = i === n - 1 ? Math.sign(det3(UVt, n)) : 1;
-  const Qstar = mul(mul(u.data, D, n, n, n), Float64Array.from({ length: n * n }, (_, k) => v.data[(k % n) * n + Math.floor(k / n)]!), n, n, n);
+  const Qstar = mul(
+    mul(u.data, D, n, n, n),
+    Float64Array.from({ length: n * n }, (_, k) => v.data[(k % n) * n + Math.floor(k / n)]!),
+    n,
+    n,
+    n,
+  );
   return { f, Qstar, fStar: f(Qstar) };
 }
 
@@ -88,8 +101,15 @@ describe('Stiefel manifold', () => {
     const xi = St.project(X, r.fillNormal(new Float64Array(18)));
     expect(St.defect(St.retract(X, xi, kind))).toBeLessThan(1e-14);
     const errs = [1e-2, 5e-3, 2.5e-3].map((t) => {
-      const Y = St.retract(X, xi.map((v) => t * v), kind);
-      return maxDiff(Y, X.map((v, i) => v + t * xi[i]!));
+      const Y = St.retract(
+        X,
+        xi.map((v) => t * v),
+        kind,
+      );
+      return maxDiff(
+        Y,
+        X.map((v, i) => v + t * xi[i]!),
+      );
     });
     // Second-order remainder: halving t divides it by ~4.
     expect(errs[0]! / errs[1]!).toBeGreaterThan(3.5);
@@ -102,7 +122,15 @@ describe('Stiefel manifold', () => {
     for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) expect(Math.abs(S[a * 3 + b]! + S[b * 3 + a]!)).toBeLessThan(1e-14);
     expect(maxDiff(St.project(X, xi), xi)).toBeLessThan(1e-14);
     expect(St.dim).toBe(12);
-    expectPhaseflowError(() => St.check('X', X.map((v) => 1.01 * v)), 'NOT_ON_MANIFOLD', 'X');
+    expectPhaseflowError(
+      () =>
+        St.check(
+          'X',
+          X.map((v) => 1.01 * v),
+        ),
+      'NOT_ON_MANIFOLD',
+      'X',
+    );
     expectPhaseflowError(() => createStiefel({ rows: 2, cols: 3 }), 'INVALID_ARGUMENT', 'options.cols');
   });
   it('the exp retraction on SO(n) is X·expm(Xᵀξ), the group exponential', () => {
@@ -149,10 +177,11 @@ describe('createRiemannianTrainer', () => {
       lossAndGradient(_, [g]) {
         const AX = mul(A, weight.value, n, n, p);
         let f = 0;
-        for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) {
-          f -= weight.value[i * p + j]! * AX[i * p + j]! * N[j]!;
-          g![i * p + j] = -2 * AX[i * p + j]! * N[j]!;
-        }
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < p; j++) {
+            f -= weight.value[i * p + j]! * AX[i * p + j]! * N[j]!;
+            g![i * p + j] = -2 * AX[i * p + j]! * N[j]!;
+          }
         return f;
       },
     };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRandom } from '@phaseflow/core';
+import { createRiemannianTrainer, createSO, type RiemannianModel } from '@phaseflow/lie';
 import { OrthogonalDense, type OrthogonalMapName } from '@phaseflow/lie/tfjs';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { createGradientTrainer, loadFromMemory, saveToMemory } from '@phaseflow/tfjs';
@@ -14,7 +15,11 @@ const MAPS: OrthogonalMapName[] = ['exponential', 'cayley', 'householder'];
 
 describe.each(MAPS)('OrthogonalDense (%s)', (map) => {
   it('has an orthogonal kernel, square and rectangular (Stiefel) alike', () => {
-    for (const [inputs, units] of [[6, 6], [8, 3], [3, 8]] as const) {
+    for (const [inputs, units] of [
+      [6, 6],
+      [8, 3],
+      [3, 8],
+    ] as const) {
       const layer = new OrthogonalDense({ units, map, seed: 3 });
       const before = tf.memory().numTensors;
       tf.tidy(() => {
@@ -48,7 +53,10 @@ describe.each(MAPS)('OrthogonalDense (%s)', (map) => {
     expect(tf.memory().numTensors).toBe(before);
     expect(history.loss.at(-1)!).toBeLessThan(history.loss[0]!); // 25 epochs × 8 batches = 200 steps
     const layer = model.layers[0] as OrthogonalDense;
-    const d = orthogonality(tf.tidy(() => layer.kernel().dataSync()), n);
+    const d = orthogonality(
+      tf.tidy(() => layer.kernel().dataSync()),
+      n,
+    );
     expect(d.frobenius).toBeLessThan(1e-5);
     tf.dispose([target, x, y]);
     model.dispose();
@@ -74,6 +82,54 @@ function transposedOf(w: ArrayLike<number>, rows: number, cols: number): Float64
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j]!;
   return t;
 }
+
+describe('a tf layer’s kernel under the Riemannian trainer', () => {
+  it('trains a tf.layers.dense kernel on SO(4) (Float64 steps, float32 copies): it stays a rotation and fits', async () => {
+    const n = 4;
+    const r = createRandom(6);
+    const target = createSO(n).sample(r);
+    const xs = r.fillNormal(new Float64Array(32 * n));
+    const x = tf.tensor2d(Float32Array.from(xs), [32, n]);
+    const y = tf.tidy(() => tf.matMul(x, tf.tensor2d(Float32Array.from(target), [n, n])));
+    const layer = tf.layers.dense({ units: n, useBias: false, inputShape: [n] });
+    const model = tf.sequential({ layers: [layer] });
+    const kernel = layer.trainableWeights[0]!;
+    const value = createSO(n).identity();
+    const copy = () =>
+      tf.tidy(() => {
+        kernel.write(tf.tensor2d(Float32Array.from(value), [n, n]));
+      });
+    const before = tf.memory().numTensors;
+    const riemannian: RiemannianModel<null> = {
+      name: 'dense kernel',
+      weights: [{ name: 'kernel', rows: n, cols: n, value }],
+      lossAndGradient(_, [g]) {
+        copy();
+        return tf.tidy(() => {
+          const { value: loss, grads } = tf.variableGrads(
+            () => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar,
+            [kernel.read() as tf.Variable],
+          );
+          g!.set(Object.values(grads)[0]!.dataSync());
+          return loss.dataSync()[0]!;
+        });
+      },
+      afterStep: copy,
+    };
+    const history = await createRiemannianTrainer<null>({ optimizer: 'adam', retraction: 'cayley', learningRate: 0.05, epochs: 300 }).fit(riemannian, [null]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(history.loss.at(-1)!).toBeLessThan(1e-6);
+    expect(
+      orthogonality(
+        tf.tidy(() => kernel.read().dataSync()),
+        n,
+      ).max,
+    ).toBeLessThan(1e-6);
+    expect(Math.max(...history.metrics.defect)).toBeLessThan(1e-13);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
 
 describe('OrthogonalDense', () => {
   it('is a core parametric Layer: forward leaves nothing behind, θ has n(n−1)/2 or k·n entries', () => {

@@ -47,7 +47,9 @@ describe.each(cases)('%s map, n = %i, reflections %s (float32 against the Float6
     const before = tf.memory().numTensors;
     const g = tf.tidy(() => {
       const c = tf.tensor2d(Float32Array.from(C), [n, n]);
-      return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(p.matrix(t), c)))(tf.tensor(Float32Array.from(theta), [...p.shape])).dataSync();
+      return tf
+        .grad((t: tf.Tensor) => tf.sum(tf.mul(p.matrix(t), c)))(tf.tensor(Float32Array.from(theta), [...p.shape]))
+        .dataSync();
     });
     expect(tf.memory().numTensors).toBe(before);
     const ref = p.reference.backward(theta, C);
@@ -73,7 +75,14 @@ describe('tensor parametrisations', () => {
     expect(hh.initial('random', r)).toHaveLength(16);
   });
   it('expmTensor is the rotation for a 2×2 skew matrix and exact at zero', () => {
-    const out = tf.tidy(() => expmTensor(tf.tensor2d([[0, -2.5], [2.5, 0]])).dataSync());
+    const out = tf.tidy(() =>
+      expmTensor(
+        tf.tensor2d([
+          [0, -2.5],
+          [2.5, 0],
+        ]),
+      ).dataSync(),
+    );
     expect(out[0]).toBeCloseTo(Math.cos(2.5), 6);
     expect(out[2]).toBeCloseTo(Math.sin(2.5), 6);
     expect(Array.from(tf.tidy(() => expmTensor(tf.zeros([3, 3])).dataSync()))).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
@@ -86,7 +95,17 @@ describe('tensor parametrisations', () => {
     expectPhaseflowError(() => createTensorParametrization({ map: 'exponential', n: 3 }).initial('random', createRandom(1)), 'INVALID_ARGUMENT', 'init');
     tf.tidy(() => {
       expectPhaseflowError(() => expmTensor(tf.zeros([2, 3]) as tf.Tensor2D), 'SHAPE_MISMATCH', 'a');
-      expectPhaseflowError(() => expmTensor(tf.tensor2d([[0, NaN], [0, 0]])), 'NON_FINITE_INPUT', 'a');
+      expectPhaseflowError(
+        () =>
+          expmTensor(
+            tf.tensor2d([
+              [0, NaN],
+              [0, 0],
+            ]),
+          ),
+        'NON_FINITE_INPUT',
+        'a',
+      );
     });
   });
 });

@@ -104,7 +104,12 @@ describe.each(['modrelu', 'tanh', 'linear'] as const)('recurrence (%s): the host
       };
       const run = (f: (wv: tf.Tensor, uv: tf.Tensor, bv: tf.Tensor) => tf.Tensor) => {
         const loss = (wv: tf.Tensor, uv: tf.Tensor, bv: tf.Tensor) => tf.sum(tf.mul(f(wv, uv, bv), c));
-        return [f(w, u, b).dataSync(), ...tf.grads(loss)([w, u, b]).map((g) => g.dataSync())];
+        return [
+          f(w, u, b).dataSync(),
+          ...tf
+            .grads(loss)([w, u, b])
+            .map((g) => g.dataSync()),
+        ];
       };
       return [
         run(plain),
@@ -132,7 +137,10 @@ describe.each(['modrelu', 'tanh', 'linear'] as const)('recurrence (%s): the host
 
 describe('orthogonal RNN cells', () => {
   it('keep the norm of the hidden state through 500 steps (linear, no input after t = 0)', () => {
-    for (const rnn of [createExpRnn({ units: 16, activation: 'linear', returnSequences: true, seed: 1 }), createHouseholderRnn({ units: 16, activation: 'linear', returnSequences: true, seed: 1 })]) {
+    for (const rnn of [
+      createExpRnn({ units: 16, activation: 'linear', returnSequences: true, seed: 1 }),
+      createHouseholderRnn({ units: 16, activation: 'linear', returnSequences: true, seed: 1 }),
+    ]) {
       const T = 500;
       const x = tf.tidy(() => tf.concat([tf.ones([1, 1, 2]), tf.zeros([1, T - 1, 2])], 1));
       rnn.apply(x); // build
@@ -156,7 +164,11 @@ describe('orthogonal RNN cells', () => {
     tf.tidy(() => {
       expectPhaseflowError(() => recurrence(tf.zeros([3, 3]) as tf.Tensor2D, tf.zeros([2, 1, 4]), tf.zeros([4])), 'SHAPE_MISMATCH', 'w');
       expectPhaseflowError(() => recurrence(tf.zeros([4, 4]) as tf.Tensor2D, tf.zeros([2, 4]), tf.zeros([4])), 'SHAPE_MISMATCH', 'u');
-      expectPhaseflowError(() => recurrence(tf.zeros([4, 4]) as tf.Tensor2D, tf.zeros([2, 1, 4]), tf.zeros([4]), { form: 'gpu' as 'host' }), 'INVALID_ARGUMENT', 'options.form');
+      expectPhaseflowError(
+        () => recurrence(tf.zeros([4, 4]) as tf.Tensor2D, tf.zeros([2, 1, 4]), tf.zeros([4]), { form: 'gpu' as 'host' }),
+        'INVALID_ARGUMENT',
+        'options.form',
+      );
     });
     const rnn = createHouseholderRnn({ units: 4 });
     tf.tidy(() => {

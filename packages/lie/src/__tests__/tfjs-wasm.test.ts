@@ -20,7 +20,12 @@ describe('on the wasm backend (every kernel the maps and cells use exists there)
     const [w, g] = tf.tidy(() => {
       const c = tf.tensor2d(Float32Array.from(C), [n, n]);
       const t = tf.tensor(Float32Array.from(theta), [...p.shape]);
-      return [p.matrix(t).dataSync(), tf.grad((x: tf.Tensor) => tf.sum(tf.mul(p.matrix(x), c)))(t).dataSync()];
+      return [
+        p.matrix(t).dataSync(),
+        tf
+          .grad((x: tf.Tensor) => tf.sum(tf.mul(p.matrix(x), c)))(t)
+          .dataSync(),
+      ];
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(orthogonality(w!, n).max).toBeLessThan(1e-6);
@@ -37,7 +42,10 @@ describe('on the wasm backend (every kernel the maps and cells use exists there)
       });
       const before = tf.memory().numTensors;
       const norms = tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => tf.sum(tf.square(rnn.apply(x) as tf.Tensor)), rnn.trainableWeights.map((w) => w.read() as tf.Variable));
+        const { grads } = tf.variableGrads(
+          () => tf.sum(tf.square(rnn.apply(x) as tf.Tensor)),
+          rnn.trainableWeights.map((w) => w.read() as tf.Variable),
+        );
         return Object.values(grads).map((g) => tf.norm(g).dataSync()[0]!);
       });
       expect(tf.memory().numTensors).toBe(before);

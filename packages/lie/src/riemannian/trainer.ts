@@ -116,7 +116,9 @@ const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * const history = await createRiemannianTrainer({ retraction: 'qr', learningRate: 0.05 }).fit(model, [{ A, B }], { epochs: 500 });
  * ```
  */
-export function createRiemannianTrainer<D>(options?: RiemannianTrainerOptions): Trainer<RiemannianModel<D>, readonly D[], RiemannianFitOptions, RiemannianHistory> {
+export function createRiemannianTrainer<D>(
+  options?: RiemannianTrainerOptions,
+): Trainer<RiemannianModel<D>, readonly D[], RiemannianFitOptions, RiemannianHistory> {
   const o = checkOptions('options', options, TRAINER_KEYS);
   const optimizer = o.optimizer === undefined ? 'adam' : checkOneOf<RiemannianOptimizerName>('options.optimizer', o.optimizer, ['sgd', 'adam']);
   const retraction = o.retraction === undefined ? 'cayley' : checkOneOf<Retraction>('options.retraction', o.retraction, RETRACTIONS);
@@ -137,7 +139,8 @@ export function createRiemannianTrainer<D>(options?: RiemannianTrainerOptions): 
     if (model === null || typeof model !== 'object') invalid('model', 'a RiemannianModel { name, weights, lossAndGradient }', model);
     checkFunction('model.lossAndGradient', model.lossAndGradient);
     if (model.afterStep !== undefined) checkFunction('model.afterStep', model.afterStep);
-    if (!Array.isArray(model.weights) || model.weights.length === 0) invalid('model.weights', 'a non-empty array of Stiefel weights { rows, cols, value }', model.weights);
+    if (!Array.isArray(model.weights) || model.weights.length === 0)
+      invalid('model.weights', 'a non-empty array of Stiefel weights { rows, cols, value }', model.weights);
     const manifolds: Stiefel[] = model.weights.map((w, i) => {
       const label = `model.weights[${i}]`;
       if (w === null || typeof w !== 'object') invalid(label, 'a Stiefel weight { rows, cols, value }', w);
@@ -193,7 +196,8 @@ export function createRiemannianTrainer<D>(options?: RiemannianTrainerOptions): 
             const g = M.project(w.value, grads[i]!, grads[i]);
             let gg = 0;
             for (let k = 0; k < g.length; k++) gg += g[k]! * g[k]!;
-            if (!Number.isFinite(gg)) run.fail('NON_FINITE_STATE', `the gradient of ${w.name ?? `weights[${i}]`} became non-finite in epoch ${epoch}, batch ${b}`, { epoch, batch: b });
+            if (!Number.isFinite(gg))
+              run.fail('NON_FINITE_STATE', `the gradient of ${w.name ?? `weights[${i}]`} became non-finite in epoch ${epoch}, batch ${b}`, { epoch, batch: b });
             norm2 += gg;
             const m = moments[i]!,
               xi = step[i]!;

@@ -25,17 +25,33 @@ export interface OrthogonalDenseArgs extends LayerArgs {
   seed?: number;
 }
 
-const KNOWN = ['units', 'map', 'reflections', 'init', 'activation', 'useBias', 'seed', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
+const KNOWN = [
+  'units',
+  'map',
+  'reflections',
+  'init',
+  'activation',
+  'useBias',
+  'seed',
+  'inputShape',
+  'batchInputShape',
+  'batchSize',
+  'dtype',
+  'name',
+  'trainable',
+  'weights',
+  'inputDType',
+];
 
 /** The default initialisation of a map. */
-const defaultInit = (map: OrthogonalMapName, recurrent: boolean): OrthogonalInit =>
-  map === 'householder' ? 'random' : recurrent ? 'henaff' : 'haar';
+const defaultInit = (map: OrthogonalMapName, recurrent: boolean): OrthogonalInit => (map === 'householder' ? 'random' : recurrent ? 'henaff' : 'haar');
 
 /** Checked shared options of the orthogonal layers. @internal */
 export function orthogonalOptions(o: { map?: unknown; init?: unknown; seed?: unknown; reflections?: unknown }, recurrent: boolean) {
   const map = o.map === undefined ? 'exponential' : checkOneOf<OrthogonalMapName>('args.map', o.map, ORTHOGONAL_MAPS);
   const init = o.init === undefined ? defaultInit(map, recurrent) : checkOneOf<OrthogonalInit>('args.init', o.init, ['identity', 'henaff', 'haar', 'random']);
-  if ((map === 'householder') !== (init === 'random')) invalid('args.init', map === 'householder' ? "'random' for the householder map" : "'identity', 'henaff' or 'haar'", init);
+  if ((map === 'householder') !== (init === 'random'))
+    invalid('args.init', map === 'householder' ? "'random' for the householder map" : "'identity', 'henaff' or 'haar'", init);
   const seed = o.seed === undefined ? 0 : checkInteger('args.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
   const reflections = o.reflections === undefined ? undefined : checkInteger('args.reflections', o.reflections, { min: 1 });
   if (reflections !== undefined && map !== 'householder') invalid('args.reflections', 'no reflections for a map other than householder', reflections);

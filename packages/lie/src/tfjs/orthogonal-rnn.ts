@@ -173,7 +173,8 @@ export class OrthogonalRnn extends PhaseflowLayer {
  * ```
  */
 export function createExpRnn(args: Omit<OrthogonalRnnArgs, 'map' | 'reflections'>): OrthogonalRnn {
-  if (args !== null && typeof args === 'object' && ('map' in args || 'reflections' in args)) invalid('args.map', 'no map (this is the exponential cell)', (args as { map?: unknown }).map);
+  if (args !== null && typeof args === 'object' && ('map' in args || 'reflections' in args))
+    invalid('args.map', 'no map (this is the exponential cell)', (args as { map?: unknown }).map);
   return new OrthogonalRnn({ ...args, map: 'exponential' });
 }
 

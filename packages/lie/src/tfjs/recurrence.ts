@@ -69,7 +69,8 @@ const ops = new Map<string, RecurrenceOp>();
 export function recurrence(w: tf.Tensor2D, u: tf.Tensor, bias: tf.Tensor, options?: RecurrenceOptions): tf.Tensor3D {
   const o = checkOptions('options', options, ['activation', 'form']);
   const act = o.activation === undefined ? 'modrelu' : checkOneOf<RecurrentActivation>('options.activation', o.activation, RECURRENT_ACTIVATIONS);
-  const form = o.form === undefined ? (HOST_BACKENDS.has(tf.getBackend()) ? 'host' : 'tensor') : checkOneOf<'host' | 'tensor'>('options.form', o.form, ['host', 'tensor']);
+  const form =
+    o.form === undefined ? (HOST_BACKENDS.has(tf.getBackend()) ? 'host' : 'tensor') : checkOneOf<'host' | 'tensor'>('options.form', o.form, ['host', 'tensor']);
   checkTensor('w', w);
   checkTensor('u', u);
   checkTensor('bias', bias);
@@ -149,7 +150,10 @@ function hostRecurrence(act: RecurrentActivation) {
         }
         return tf.tidy(() => {
           // dW = Σ_t h_{t−1}ᵀ dz_t with h_0 = 0: one [n, (T−1)B] × [(T−1)B, n] product.
-          const dW = T > 1 ? tf.matMul(tf.tensor2d(H.subarray(0, (T - 1) * bn), [(T - 1) * B, n]), tf.tensor2d(dZ.subarray(bn), [(T - 1) * B, n]), true, false) : tf.zerosLike(ws);
+          const dW =
+            T > 1
+              ? tf.matMul(tf.tensor2d(H.subarray(0, (T - 1) * bn), [(T - 1) * B, n]), tf.tensor2d(dZ.subarray(bn), [(T - 1) * B, n]), true, false)
+              : tf.zerosLike(ws);
           return [dW, tf.tensor3d(dZ, [T, B, n]), tf.reshape(tf.tensor1d(db), b.shape)];
         });
       },
@@ -183,12 +187,7 @@ function tensorRecurrence(act: RecurrentActivation) {
         const [ws, bs, Hs, Zs] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor, tf.Tensor];
         const dH = Array.isArray(dy) ? dy[0]! : dy;
         // dh_t/dz_t, for all t at once: modReLU h = z + b·sign(z) where |z| + b > 0, else 0.
-        const D =
-          act === 'modrelu'
-            ? tf.cast(tf.greater(tf.add(tf.abs(Zs), bs), 0), 'float32')
-            : act === 'tanh'
-              ? tf.sub(1, tf.square(Hs))
-              : undefined;
+        const D = act === 'modrelu' ? tf.cast(tf.greater(tf.add(tf.abs(Zs), bs), 0), 'float32') : act === 'tanh' ? tf.sub(1, tf.square(Hs)) : undefined;
         const dHs = tf.unstack(dH);
         const Ds = D ? tf.unstack(D) : undefined;
         const dzs: tf.Tensor[] = new Array(T);
