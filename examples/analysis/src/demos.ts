@@ -22,6 +22,7 @@ import { createMlp64 } from '@phaseflow/nn64';
 import { lorenz63 } from '@phaseflow/problems';
 import { createEuler, createRk4 } from '@phaseflow/runge-kutta';
 import { forwardStabilityDemo } from './forward-stability.js';
+import { meanFieldDemo } from './mean-field.js';
 import { sgdLyapunovDemo } from './sgd-lyapunov.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -410,4 +411,4 @@ const edgeOfStabilityDemo: Demo = {
   },
 };
 
-export const demos: readonly Demo[] = [lorenzDemo, kuramotoDemo, rnnDemo, edgeOfStabilityDemo, forwardStabilityDemo, sgdLyapunovDemo];
+export const demos: readonly Demo[] = [lorenzDemo, kuramotoDemo, rnnDemo, edgeOfStabilityDemo, forwardStabilityDemo, sgdLyapunovDemo, meanFieldDemo];

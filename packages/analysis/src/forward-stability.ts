@@ -5,7 +5,7 @@
  * (Wiatowski, Grohs & Bölcskei), both as Observers of the `integrate` run that is the forward
  * pass of a {@link networkMap}.
  */
-import { PhaseflowError, checkFiniteArray, checkInteger, checkOptions, createRandom, integrate, invalid, type Observer } from '@phaseflow/core';
+import { PhaseflowError, checkFiniteArray, checkInteger, checkOptions, createRandom, integrate, invalid, type Observer, type Solution } from '@phaseflow/core';
 import { createQr, matrix, svd, symmetricEigen } from '@phaseflow/linalg';
 import { mapIterator, type MapProblem } from './map.js';
 import type { NetworkMap } from './network.js';
@@ -342,7 +342,8 @@ export interface ForwardStability {
   readonly energy: number[];
   /** ‖x_l‖² / ‖x_0‖². */
   readonly energyRatio: number[];
-  readonly status: 'completed' | 'stopped';
+  /** How the forward pass ended (`stopped` when an observer stopped it). */
+  readonly status: Solution<F>['status'];
   readonly reason?: string;
 }
 

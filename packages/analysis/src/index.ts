@@ -75,3 +75,5 @@ export type {
   SgdMap,
   SgdMapOptions,
 } from './sgd.js';
+export { maximumMeanDiscrepancy, meanFieldNetwork } from './mean-field.js';
+export type { MeanFieldInitOptions, MeanFieldNetwork, MeanFieldOptions, MmdOptions } from './mean-field.js';

@@ -10,6 +10,7 @@ describe('demos', () => {
       'analysis-edge-of-stability',
       'analysis-forward-stability',
       'analysis-sgd-lyapunov',
+      'analysis-mean-field',
     ]);
     const lorenz = demos[0]!;
     const progress: number[] = [];
