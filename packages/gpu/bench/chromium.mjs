@@ -1,5 +1,5 @@
 // Headless Chromium for the WebGL2 test and the bench's webgl2 column, with no network beyond
-// localhost: bundle browser-test/page.ts with vite (vite.config.mjs) into a temporary folder,
+// localhost: bundle browser-test/page.ts with vite (browser-test/vite.config.mjs) into a temporary folder,
 // serve it from node:http on 127.0.0.1, and open it in Debian's chromium driven by
 // playwright-core (`executablePath`, never a downloaded browser). Without a GPU (and with
 // --disable-gpu) Chromium's WebGL2 is ANGLE on SwiftShader's Vulkan: a CPU renderer.
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
+const pageDir = fileURLToPath(new URL('../browser-test/', import.meta.url));
 
 /** The Chromium binary: PHASEFLOW_CHROMIUM, else Debian's /usr/bin/chromium. */
 export const CHROMIUM = process.env.PHASEFLOW_CHROMIUM || '/usr/bin/chromium';
@@ -42,7 +42,7 @@ export async function browserUnavailable() {
 /** Bundle the page into `outDir` (page.js). */
 export async function buildPage(outDir) {
   const { build } = await import('vite');
-  await build({ configFile: join(here, 'vite.config.mjs'), build: { outDir, emptyOutDir: true } });
+  await build({ configFile: join(pageDir, 'vite.config.mjs'), build: { outDir, emptyOutDir: true } });
 }
 
 const INDEX = '<!doctype html><meta charset="utf-8"><title>phaseflow gpu</title><script type="module" src="/page.js"></script>';

@@ -7,7 +7,7 @@
 // Each figure is the best of `reps` runs of one `advance` of n steps (upload, one launch per
 // ≤ 4096 steps, readback), wall time and this process's CPU time.
 //
-// The webgl2 column runs the same workloads in headless Chromium (browser-test/chromium.mjs:
+// The webgl2 column runs the same workloads in headless Chromium (bench/chromium.mjs:
 // Debian's chromium through playwright-core, the page served on localhost) when chromium is
 // there: gpu.js's webgl2 backend on whatever WebGL2 the browser has — without a GPU that is
 // SwiftShader, a CPU renderer, and the column is labelled so. Its wall time is measured in the
@@ -27,7 +27,7 @@ import { rk4 } from '@phaseflow/runge-kutta';
 import { createLeapfrog } from '@phaseflow/symplectic';
 import { installNodeWebGpu } from './node-webgpu.mjs';
 import { WORKLOADS, lorenzRows } from './workloads.mjs';
-import { browserUnavailable, openGpuPage } from '../browser-test/chromium.mjs';
+import { browserUnavailable, openGpuPage } from './chromium.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {

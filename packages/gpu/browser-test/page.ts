@@ -2,7 +2,7 @@
  * The page headless Chromium loads for the WebGL2 test and the bench's webgl2 column: bundled
  * by vite (browser-test/vite.config.mjs: the package sources through the `@phaseflow/source`
  * condition, gpu.js through its `browser` field, i.e. its browser build) and served on
- * localhost by browser-test/chromium.mjs. It exposes `window.phaseflowGpu` (see
+ * localhost by bench/chromium.mjs. It exposes `window.phaseflowGpu` (see
  * {@link PhaseflowGpuPage}); every result it hands back is plain JSON.
  */
 import { chooseGpuBackend, createBatchedIntegrator, type BatchedIntegrator, type BatchedState, type GpuBackend, type GpuBackendName } from '@phaseflow/gpu';

@@ -1,7 +1,7 @@
 // The browser bundle of the WebGL2 test page (browser-test/page.ts): @phaseflow/* resolved to
 // their sources through the `@phaseflow/source` condition (no build needed), gpu.js to its
 // browser build through its package.json `browser` field. One ES module, unminified, no
-// hashes: browser-test/chromium.mjs builds it into a temporary folder and serves it.
+// hashes: bench/chromium.mjs builds it into a temporary folder and serves it.
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig } from 'vite';
 

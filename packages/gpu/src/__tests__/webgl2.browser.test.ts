@@ -8,7 +8,7 @@
  * A last test checks that the GLSL compiler kept the Kahan compensation of the state updates
  * (a fast-math reassociation would cancel it).
  *
- * The page is bundled by vite and served on 127.0.0.1 from this test (browser-test/chromium.mjs);
+ * The page is bundled by vite and served on 127.0.0.1 from this test (bench/chromium.mjs);
  * Chromium is Debian's, driven by playwright-core. Without a GPU, Chromium's WebGL2 is ANGLE on
  * SwiftShader (a CPU Vulkan), so this checks gpu.js's GLSL path and our kernels on it, not speed.
  * Skipped, with the reason, where /usr/bin/chromium (or PHASEFLOW_CHROMIUM) is absent; CI
@@ -17,7 +17,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOAT32_EPSILON, createBatchedIntegrator } from '@phaseflow/gpu';
 import { BROWSER_CASES } from '../../browser-test/cases.js';
-import { CHROMIUM, browserUnavailable, openGpuPage, type GpuPage } from '../../browser-test/chromium.mjs';
+import { CHROMIUM, browserUnavailable, openGpuPage, type GpuPage } from '../../bench/chromium.mjs';
 import type { PageCaseResult, PageEnvironment, PhaseflowGpuPage } from '../../browser-test/page.js';
 
 const C = 1;
