@@ -23,6 +23,8 @@ export type { RkmkIntegrator, RkmkOptions } from './methods/rkmk.js';
 export { CF3, CF4, CG2, CG3, createCf3, createCf4, createCommutatorFree, createCrouchGrossman2, createCrouchGrossman3 } from './methods/commutator-free.js';
 export type { CommutatorFreeScheme, ExponentialProduct } from './methods/commutator-free.js';
 export { createMagnus4 } from './methods/magnus.js';
+export { createRkmk32, createRkmk54, createRkmkPair } from './methods/rkmk-pair.js';
+export type { RkmkAdaptiveOptions, RkmkPairIntegrator, RkmkStats, RkmkStepper } from './methods/rkmk-pair.js';
 export { lieMethods } from './methods/index.js';
 export { freeRigidBody, heavyTop, precessingRotation, rotationAboutAxis } from './problems.js';
 export type { HeavyTop, LieReference } from './problems.js';

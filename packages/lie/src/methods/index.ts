@@ -2,6 +2,7 @@
 import { createCf3, createCf4, createCrouchGrossman2, createCrouchGrossman3 } from './commutator-free.js';
 import { createMagnus4 } from './magnus.js';
 import { createLieEuler, createRkmk2, createRkmk3, createRkmk4 } from './rkmk.js';
+import { createRkmk32, createRkmk54 } from './rkmk-pair.js';
 
 /**
  * The Lie-group methods by name, as factories: the record core's `resolveIntegrator`
@@ -24,4 +25,6 @@ export const lieMethods = {
   cf3: () => createCf3(),
   cf4: () => createCf4(),
   magnus4: () => createMagnus4(),
+  rkmk32: () => createRkmk32(),
+  rkmk54: () => createRkmk54(),
 } as const;
