@@ -41,6 +41,8 @@ export interface PhaseflowErrorCodes {
    * error names it in `details.callback` and keeps what it threw as `cause`.
    */
   CALLBACK_FAILED: true;
+  /** An event function g(t, y) returned NaN, ±Infinity or a non-number. */
+  INVALID_EVENT_VALUE: true;
   /**
    * A requested size needs more memory than one allocation may take (`MAX_ALLOCATION_BYTES`);
    * refused before anything is allocated (see `checkAllocation`).

@@ -49,6 +49,7 @@ export type { InitialStepOptions } from './step-control/initial-step.js';
 export { integratorNames, resolveIntegrator } from './registry.js';
 export type { MethodRecord } from './registry.js';
 export type { IntegrateOptions, PartialSolution, SaveAt, Solution } from './integrate.js';
+export type { EventRecord, EventSpec } from './zero-crossings.js';
 export { createEmitter } from './events.js';
 export { createRunLifecycle } from './lifecycle.js';
 export type { RunFailureStatus, RunLifecycle, RunLifecycleOptions } from './lifecycle.js';

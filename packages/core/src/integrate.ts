@@ -10,14 +10,8 @@ import type { AdaptiveOptions, Integrator } from './integrator.js';
 import { createRunLifecycle, type RunLifecycle } from './lifecycle.js';
 import type { Problem } from './problems.js';
 import { withScope, type Keep } from './vector-space.js';
-import {
-  checkFinite,
-  checkInteger,
-  checkOptions,
-  checkPositive,
-  checkTimes,
-  invalid,
-} from './validate.js';
+import { checkEvents, createEventDetector, type EventDetector, type EventRecord, type EventSpec, type StateAt } from './zero-crossings.js';
+import { checkFinite, checkInteger, checkOptions, checkPositive, checkTimes, invalid } from './validate.js';
 
 /** Which states a run keeps. */
 export type SaveAt =
@@ -30,8 +24,8 @@ export type SaveAt =
   /** Exactly these times, increasing, inside [t0, tEnd] (fixed-step runs split the step that crosses a time; adaptive runs use dense output when the integrator has it). */
   | { readonly times: ArrayLike<number> };
 
-/** Options of {@link integrate}. */
-export interface IntegrateOptions {
+/** Options of {@link integrate}; `Y` is the state type (it types the event functions). */
+export interface IntegrateOptions<Y = unknown> {
   /** Start time (default 0). */
   readonly t0?: number;
   /** End time; may be below t0 for a backward run. */
@@ -47,8 +41,25 @@ export interface IntegrateOptions {
   readonly maxSteps?: number;
   readonly signal?: AbortSignal;
   readonly observers?: readonly Observer[];
-  /** Check the state for NaN/Inf every k steps (default 1). */
+  /** Check the state for NaN/Inf every k steps (default 1; every step when `events` are given). */
   readonly checkFiniteEvery?: number;
+  /**
+   * Zero crossings g(t, y) = 0 to locate (see {@link EventSpec}): on the integrator's dense
+   * output in adaptive runs that have one, otherwise by re-stepping from the start of the
+   * step (the integrator's own solution inside it), by Brent's method. A `terminal` event
+   * ends the run there with status `terminated`; every event found is in `solution.events`.
+   */
+  readonly events?: readonly EventSpec<Y>[];
+  /** Absolute tolerance on event times (default 1e-12; 4ε|t| is always added). */
+  readonly eventTolerance?: number;
+  /**
+   * Interior points per step at which the event functions are sampled before the sign test,
+   * so that several sign changes inside one step are all bracketed (default 4 on dense
+   * output, where a sample is one interpolation; 0 when re-stepping, where each costs a step).
+   * Still missed: an even number of sign changes between two neighbouring samples, and
+   * tangential zeros (g touching 0 without changing sign).
+   */
+  readonly eventSamples?: number;
 }
 
 /** What a run computed. */
@@ -57,9 +68,12 @@ export interface Solution<Y> {
   readonly t: number[];
   /** Saved states (independent copies), parallel to `t`. */
   readonly y: Y[];
-  readonly status: 'completed' | 'stopped';
+  /** `terminated` when a terminal event ended the run (at `tFinal`), `stopped` when an Observer did. */
+  readonly status: 'completed' | 'stopped' | 'terminated';
   /** Why an Observer stopped the run. */
   readonly reason?: string;
+  /** The events located, in time order (present when `options.events` was given). */
+  readonly events?: EventRecord<Y>[];
   /** Time and state where the run ended. */
   readonly tFinal: number;
   readonly yFinal: Y;
@@ -69,7 +83,21 @@ export interface Solution<Y> {
 /** The partial result attached to errors thrown by {@link integrate}. */
 export type PartialSolution<Y> = Omit<Solution<Y>, 'status'> & { status: 'failed' | 'aborted' };
 
-const KNOWN = ['t0', 'tEnd', 'h', 'steps', 'adaptive', 'save', 'maxSteps', 'signal', 'observers', 'checkFiniteEvery'];
+const KNOWN = [
+  't0',
+  'tEnd',
+  'h',
+  'steps',
+  'adaptive',
+  'save',
+  'maxSteps',
+  'signal',
+  'observers',
+  'checkFiniteEvery',
+  'events',
+  'eventTolerance',
+  'eventSamples',
+];
 
 interface Plan {
   t0: number;
@@ -82,9 +110,12 @@ interface Plan {
   times: Float64Array | undefined;
   maxSteps: number;
   checkEvery: number;
+  events: ReturnType<typeof checkEvents<unknown>> | undefined;
+  eventTolerance: number;
+  eventSamples: number | undefined;
 }
 
-function plan<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: IntegrateOptions): Plan {
+function plan<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: IntegrateOptions<Y>): Plan {
   const o = checkOptions('options', options, KNOWN);
   const t0 = o.t0 === undefined ? 0 : checkFinite('options.t0', o.t0);
   const tEnd = checkFinite('options.tEnd', o.tEnd);
@@ -130,12 +161,14 @@ function plan<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: In
   } else {
     invalid('options.save', "'endpoints', 'steps', { every: k } or { times: [...] }", save);
   }
-  const maxSteps =
-    o.maxSteps === undefined ? (adaptive ? 1_000_000 : Infinity) : checkInteger('options.maxSteps', o.maxSteps, { min: 1 });
+  const maxSteps = o.maxSteps === undefined ? (adaptive ? 1_000_000 : Infinity) : checkInteger('options.maxSteps', o.maxSteps, { min: 1 });
   const checkEvery = o.checkFiniteEvery === undefined ? 1 : checkInteger('options.checkFiniteEvery', o.checkFiniteEvery, { min: 1 });
   if (steps !== undefined) h = span / steps;
   if (h !== undefined && !adaptive && !(t0 + dir * h !== t0)) invalid('options.h', `a step that changes t0 = ${t0}`, h);
-  return { t0, tEnd, dir, h, steps, adaptive, every, times, maxSteps, checkEvery };
+  const events = o.events === undefined ? undefined : checkEvents<unknown>('options.events', o.events as unknown);
+  const eventTolerance = o.eventTolerance === undefined ? 1e-12 : checkPositive('options.eventTolerance', o.eventTolerance);
+  const eventSamples = o.eventSamples === undefined ? undefined : checkInteger('options.eventSamples', o.eventSamples, { min: 0, max: 1000 });
+  return { t0, tEnd, dir, h, steps, adaptive, every, times, maxSteps, checkEvery, events, eventTolerance, eventSamples };
 }
 
 /** Mutable record of a run, shared by the fixed and adaptive loops. */
@@ -150,6 +183,10 @@ class Run<Y> {
   readonly events: Emitter;
   /** Looked up once: `accepted` runs on every step. */
   readonly wantsSteps: boolean;
+  /** Zero-crossing events, when the run has any. */
+  readonly detector: EventDetector<Y> | undefined;
+  /** A terminal event ended the run. */
+  terminated = false;
   constructor(
     readonly problem: Problem<Y>,
     readonly lifecycle: RunLifecycle,
@@ -161,6 +198,7 @@ class Run<Y> {
     this.yNow = y0;
     this.events = lifecycle.events;
     this.wantsSteps = this.events.has('step');
+    this.detector = p.events && p.events.length > 0 ? createEventDetector<Y>(p.events, problem.space, y0, p.eventTolerance) : undefined;
   }
   /** Book-keeping after `m` steps taken in one `advance` call (state already checked finite). */
   acceptedChunk(t: number, y: Y, h: number, m: number): boolean {
@@ -186,8 +224,23 @@ class Run<Y> {
       status,
       tFinal: this.tNow,
       yFinal: this.problem.space.clone(this.yNow),
+      ...(this.p.events && { events: this.detector?.records ?? [] }),
       stats: { steps: this.steps, rejected: this.rejected, evaluations: this.evaluations },
     };
+  }
+  /**
+   * Before the book-keeping of a step tOld → tNew: the state must be finite (events read it),
+   * then the events inside the step are located. Returns the terminal event, if one ended the run.
+   */
+  scan(tOld: number, tNew: number, yNew: Y, stateAt: StateAt<Y>, samples: number): EventRecord<Y> | undefined {
+    if (!this.problem.space.isFinite(yNew)) {
+      const step = this.steps + 1;
+      const h = tNew - tOld;
+      this.fail('NON_FINITE_STATE', `state became non-finite at step ${step}, t = ${tNew} (h = ${h})`, { step, t: tNew, h });
+    }
+    const hit = this.detector!.scan(tOld, tNew, yNew, stateAt, samples);
+    if (hit) this.terminated = true;
+    return hit;
   }
   fail(code: PhaseflowErrorCode, message: string, details: PhaseflowErrorDetails, cause?: unknown): never {
     this.lifecycle.at(this.steps, this.tNow);
@@ -227,7 +280,7 @@ class Run<Y> {
     if (p.every > 0 && this.steps % p.every === 0) this.save(t, y);
     if (this.wantsSteps) this.events.emit('step', { step: this.steps, t, h, state: y });
     if (this.signal?.aborted) this.abort();
-    if (this.steps >= p.maxSteps && t !== p.tEnd) this.budgetExceeded(t, h);
+    if (this.steps >= p.maxSteps && t !== p.tEnd && !this.terminated) this.budgetExceeded(t, h);
     return this.events.stopReason !== undefined;
   }
 }
@@ -250,11 +303,21 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
   const gridTime = (i: number) => (i >= n ? p.tEnd : p.t0 + p.dir * i * h);
   let t = p.t0;
   let i = 0;
+  const detector = run.detector;
+  const samples = p.eventSamples ?? 0;
+  detector?.start(t, y);
+  // Events are located by re-stepping from the start of the step (the state in `spare`).
+  let tStart = t;
+  const stateAt: StateAt<Y> = (tau, out) => integrator.step(problem, tStart, spare, tau - tStart, out);
+  /** The terminal event ends the run: its time and state become the last step's end. */
+  const terminate = (hit: EventRecord<Y>): void => {
+    run.accepted(hit.t, hit.y, hit.t - tStart);
+  };
   // Chunks of steps through `integrator.advance` when nothing needs to see single steps: no
   // step observers, no save times inside steps. Saves every k steps, the step budget and the
   // last (shortened) step keep their exact positions; a non-finite chunk is replayed step by
   // step from its start so the error still names the first bad step.
-  if (typeof integrator.advance === 'function' && !times && !run.wantsSteps && n > 1) {
+  if (typeof integrator.advance === 'function' && !times && !run.wantsSteps && !detector && n > 1) {
     const start = space.clone(y);
     const hd = p.dir * h;
     while (i < n - 1) {
@@ -298,6 +361,11 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
         const yNew = integrator.step(problem, t, y, ts - t, spare);
         spare = y;
         y = yNew;
+        if (detector) {
+          tStart = t;
+          const hit = run.scan(t, ts, y, stateAt, samples);
+          if (hit) return terminate(hit);
+        }
         t = ts;
       }
       run.save(t, y);
@@ -308,6 +376,11 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
     const yNew = integrator.step(problem, t, y, hTaken, spare);
     spare = y;
     y = yNew;
+    if (detector) {
+      tStart = t;
+      const hit = run.scan(t, tGrid, y, stateAt, samples);
+      if (hit) return terminate(hit);
+    }
     t = tGrid;
     if (times && saveIdx < times.length && times[saveIdx] === t) {
       run.save(t, y);
@@ -321,13 +394,21 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
 function* adaptiveLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: Run<Y>): Generator<void, void> {
   const { p } = run;
   const problem = run.problem as P;
+  const space = problem.space;
   const opts: AdaptiveOptions = p.h === undefined ? p.adaptive! : { h0: p.h, ...p.adaptive };
-  const stepper = integrator.adaptive!(problem, p.t0, problem.space.clone(run.yNow), p.tEnd, opts);
+  const stepper = integrator.adaptive!(problem, p.t0, space.clone(run.yNow), p.tEnd, opts);
   const dense = typeof stepper.interpolate === 'function';
   const times = p.times;
   let saveIdx = 0;
   let t = p.t0;
   while (times && saveIdx < times.length && times[saveIdx] === t) run.save(times[saveIdx++]!, run.yNow);
+  const detector = run.detector;
+  const samples = p.eventSamples ?? (dense ? 4 : 0);
+  detector?.start(t, run.yNow);
+  // Without dense output events are located by re-stepping from a copy of the step's start.
+  let yStart: Y | undefined = detector && !dense ? space.clone(run.yNow) : undefined;
+  let tStart = t;
+  const stateAt: StateAt<Y> = dense ? (tau, out) => stepper.interpolate!(tau, out) : (tau, out) => integrator.step(problem, tStart, yStart!, tau - tStart, out);
   let k = 0;
   while ((p.tEnd - t) * p.dir > 0) {
     const tStop = !dense && times && saveIdx < times.length ? times[saveIdx]! : p.tEnd;
@@ -339,13 +420,24 @@ function* adaptiveLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, ru
       run.evaluations = stepper.stats.evaluations;
       run.failWith(e, `integrator.adaptive (${integrator.name})`);
     }
+    let hit: EventRecord<Y> | undefined;
+    if (detector) {
+      hit = run.scan(t, step.t, step.y, stateAt, samples);
+      tStart = step.t;
+    }
     run.rejected = stepper.stats.rejected;
     run.evaluations = stepper.stats.evaluations;
-    while (times && saveIdx < times.length && (times[saveIdx]! - step.t) * p.dir <= 0) {
+    const tLimit = hit ? hit.t : step.t;
+    while (times && saveIdx < times.length && (times[saveIdx]! - tLimit) * p.dir <= 0) {
       const ts = times[saveIdx++]!;
       run.save(ts, ts === step.t ? step.y : stepper.interpolate!(ts));
     }
+    if (hit) {
+      run.accepted(hit.t, hit.y, hit.t - t);
+      return;
+    }
     t = step.t;
+    if (yStart !== undefined) yStart = space.copy(step.y, yStart);
     if (run.accepted(t, step.y, step.h)) return;
     if ((++k & (YIELD_CHECK - 1)) === 0) yield;
   }
@@ -359,12 +451,7 @@ interface Prepared<Y> {
   callback: string;
 }
 
-function prepare<P extends Problem<Y>, Y>(
-  integrator: Integrator<P, Y>,
-  problem: P,
-  y0: Y,
-  options: IntegrateOptions,
-): Prepared<Y> {
+function prepare<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, problem: P, y0: Y, options: IntegrateOptions<Y>): Prepared<Y> {
   if (integrator === null || typeof integrator !== 'object' || typeof integrator.step !== 'function') {
     invalid('integrator', 'an Integrator { name, order, step, ... }', integrator);
   }
@@ -408,21 +495,24 @@ function prepare<P extends Problem<Y>, Y>(
     loop,
     callback: `integrator.${p.adaptive ? 'adaptive' : 'step'} (${integrator.name})`,
     finish() {
-      const stopped = events.stopReason !== undefined;
-      if (p.every > 0 || !p.times || stopped) run.save(run.tNow, run.yNow);
+      // A terminal event ends the run where it is, whatever an Observer asked in that step.
+      const terminated = run.terminated;
+      const stopped = !terminated && events.stopReason !== undefined;
+      if (p.every > 0 || !p.times || stopped || terminated) run.save(run.tNow, run.yNow);
       const yFinal = run.y[run.y.length - 1]!;
       const tFinalSaved = run.t[run.t.length - 1]!;
       const sol: Solution<Y> = {
         t: run.t,
         y: run.y,
-        status: stopped ? 'stopped' : 'completed',
+        status: terminated ? 'terminated' : stopped ? 'stopped' : 'completed',
         ...(stopped && { reason: events.stopReason }),
+        ...(p.events && { events: run.detector?.records ?? [] }),
         tFinal: run.tNow,
         yFinal: tFinalSaved === run.tNow ? yFinal : problem.space.clone(run.yNow),
         stats: { steps: run.steps, rejected: run.rejected, evaluations: run.evaluations },
       };
       lifecycle.at(run.steps, run.tNow);
-      lifecycle.finish();
+      lifecycle.finish(terminated ? { status: 'completed' } : {});
       return sol;
     },
   };
@@ -445,12 +535,7 @@ function prepare<P extends Problem<Y>, Y>(
  * sol.yFinal; // state at t = 10
  * ```
  */
-export function integrate<P extends Problem<Y>, Y>(
-  integrator: Integrator<P, Y>,
-  problem: P,
-  y0: Y,
-  options: IntegrateOptions,
-): Solution<Y> {
+export function integrate<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, problem: P, y0: Y, options: IntegrateOptions<Y>): Solution<Y> {
   const { run, loop, finish, callback } = prepare(integrator, problem, y0, options);
   // In the state space's scope (tensors: a tf.tidy), so the stages and states the integrator
   // drops are released on success and on failure; the saved states (and a failure's partial
@@ -470,9 +555,10 @@ export function integrate<P extends Problem<Y>, Y>(
   });
 }
 
-function keepStates<S extends { readonly y: readonly Y[]; readonly yFinal: Y }, Y>(solution: S, keep: Keep<Y>): S {
+function keepStates<S extends { readonly y: readonly Y[]; readonly yFinal: Y; readonly events?: readonly EventRecord<Y>[] }, Y>(solution: S, keep: Keep<Y>): S {
   for (const y of solution.y) keep(y);
   keep(solution.yFinal);
+  if (solution.events) for (const e of solution.events) keep(e.y);
   return solution;
 }
 
@@ -484,7 +570,7 @@ export async function integrateAsync<P extends Problem<Y>, Y>(
   integrator: Integrator<P, Y>,
   problem: P,
   y0: Y,
-  options: IntegrateOptions & { yieldEveryMs?: number },
+  options: IntegrateOptions<Y> & { yieldEveryMs?: number },
 ): Promise<Solution<Y>> {
   const { yieldEveryMs, ...rest } = options;
   const every = yieldEveryMs === undefined ? 20 : checkPositive('options.yieldEveryMs', yieldEveryMs);

@@ -80,8 +80,12 @@ export interface RunLifecycle {
    * promise, rejects).
    */
   guard<R>(callback: string, fn: () => R): R;
-  /** End the run normally: `run:end { status }` with the observer's stop reason, if any. Returns the status. */
-  finish(extra?: { readonly t?: number; readonly reason?: string }): 'completed' | 'stopped';
+  /**
+   * End the run normally: `run:end { status }` with the observer's stop reason, if any (or the
+   * `status` given: a run that ended on its own terms in the step an Observer asked to stop).
+   * Returns the status.
+   */
+  finish(extra?: { readonly t?: number; readonly reason?: string; readonly status?: 'completed' | 'stopped' }): 'completed' | 'stopped';
 }
 
 const stripCode = (message: string): string => message.replace(/^\[[A-Z0-9_]+\] /, '');
@@ -212,8 +216,8 @@ export function createRunLifecycle<P = unknown>(options: RunLifecycleOptions<P>)
       return r as never;
     },
     finish(extra = {}) {
-      const reason = extra.reason ?? events.stopReason;
-      const status = reason === undefined ? 'completed' : 'stopped';
+      const status = extra.status ?? ((extra.reason ?? events.stopReason) === undefined ? 'completed' : 'stopped');
+      const reason = status === 'stopped' ? (extra.reason ?? events.stopReason) : undefined;
       if (extra.t !== undefined) t = extra.t;
       end({ status, steps, ...(t !== undefined && { t }), ...(reason !== undefined && { reason }) });
       return status;
