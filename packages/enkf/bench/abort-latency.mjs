@@ -27,7 +27,8 @@ for (const c of cases) {
       const h = await createEnKFTrainer({ ...c.trainer, epochs: 1, seed: 1 }).fit(net(), data);
       iterationMs = (performance.now() - t0) / h.iterations;
     }
-    const m = await measureAbortLatency((signal) => createEnKFTrainer({ ...c.trainer, epochs: 100_000, seed: 1 }).fit(net(), data, { signal }), { afterMs: 50 });
+    const model = net();
+    const m = await measureAbortLatency((signal) => createEnKFTrainer({ ...c.trainer, epochs: 100_000, seed: 1 }).fit(model, data, { signal }), { afterMs: 50 });
     if (!m.aborted) throw new Error(`${c.name}: the fit was not aborted`);
     latencies.push(m.latencyMs);
   }

@@ -107,7 +107,8 @@ describe('readout fits: 0-based epochs, aborts that land during one long series'
   });
 
   it('a timer abort after 50 ms lands within ~450 ms on one long series (ridge over an ESN)', async () => {
-    const m = await measureAbortLatency((signal) => createRidge().fit(bigEsn(), longSeries, { signal }), { afterMs: 50 });
+    const model = bigEsn();
+    const m = await measureAbortLatency((signal) => createRidge().fit(model, longSeries, { signal }), { afterMs: 50 });
     expect(m.settledBeforeAbort).toBe(false);
     expect(m.aborted).toBe(true);
     expect(m.latencyMs).toBeLessThan(450);
