@@ -17,6 +17,8 @@ export {
 // Deprecated lowercase names, removed in the next minor.
 export { bs3, dop853, dopri5, euler, heun, midpoint, ralston, rk38, rk4, tsit5 } from './methods.js';
 export type { RungeKuttaIntegrator } from './methods.js';
+export { ORDER_CONDITION_TOLERANCE, checkTableau, orderConditionResiduals } from './order-conditions.js';
+export type { OrderConditionResidual } from './order-conditions.js';
 export type { RungeKuttaAdaptiveOptions, RungeKuttaStats, RungeKuttaStepper } from './adaptive.js';
 export { solveIvp } from './solve-ivp.js';
 export type { EventRecord, EventSpec, IvpSolution, SolveIvpOptions } from './solve-ivp.js';

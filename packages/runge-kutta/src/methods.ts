@@ -4,6 +4,7 @@
 import { checkInteger, checkStep, type Integrator, type OdeProblem } from '@phaseflow/core';
 import { createStepper, type RungeKuttaAdaptiveOptions, type RungeKuttaStepper } from './adaptive.js';
 import { createWork, evaluateStages, fixedStageCount, propagate, type StageWork } from './engine.js';
+import { checkTableau } from './order-conditions.js';
 import type { ButcherTableau } from './tableau.js';
 import { BS3, DOP853, DOPRI5, EULER, HEUN, MIDPOINT, RALSTON, RK38, RK4, TSIT5 } from './tableaus.js';
 
@@ -15,9 +16,15 @@ export interface RungeKuttaIntegrator<S = Float64Array> extends Integrator<OdePr
   adaptive?(problem: OdeProblem<S>, t0: number, y0: S, tEnd: number, options: RungeKuttaAdaptiveOptions): RungeKuttaStepper<S>;
 }
 
+/** Tableaux that passed {@link checkTableau} (the built-in ones are checked once per process). */
+const checkedTableaux = new WeakSet<ButcherTableau>();
+
 /**
  * Build an Integrator from any explicit Butcher tableau. `step` advances with the propagated
- * (higher-order) weights b; embedded pairs also get `adaptive`.
+ * (higher-order) weights b; embedded pairs also get `adaptive`. The tableau must satisfy what
+ * it declares (see {@link checkTableau}): row sums cᵢ = Σⱼ aᵢⱼ and Butcher's order conditions
+ * up to `order` (every rooted tree, relative tolerance 1e-12), the embedded weights at their
+ * order; otherwise INVALID_ARGUMENT names the failing condition.
  *
  * @example
  * ```ts
@@ -26,6 +33,10 @@ export interface RungeKuttaIntegrator<S = Float64Array> extends Integrator<OdePr
  * ```
  */
 export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): RungeKuttaIntegrator<S> {
+  if (!checkedTableaux.has(tableau)) {
+    checkTableau(tableau);
+    checkedTableaux.add(tableau);
+  }
   const stages = fixedStageCount(tableau);
   let work: StageWork<S> | undefined;
   const integrator: RungeKuttaIntegrator<S> = {

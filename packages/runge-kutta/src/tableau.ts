@@ -29,6 +29,15 @@ export interface EmbeddedEstimate {
    * ‖e₅‖² / √(‖e₅‖² + 0.01‖e₃‖²) (Hairer's DOP853).
    */
   readonly e3?: readonly number[];
+  /**
+   * Order of the embedded solution b − e when it is not `errorOrder`: with a combined estimator
+   * (`e3`) `errorOrder` is the order the combination behaves like (DOP853: 7), while b − e has
+   * order 5. `createRungeKutta` checks b − e at this order (at `errorOrder` without `e3`, at
+   * order 1 with `e3` when this is absent).
+   */
+  readonly eOrder?: number;
+  /** Order of b − e3 (DOP853: 3), checked by `createRungeKutta` (order 1 when absent). */
+  readonly e3Order?: number;
   readonly controller: ControllerDefaults;
 }
 

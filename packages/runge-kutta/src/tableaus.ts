@@ -276,7 +276,7 @@ export const DOP853: ButcherTableau = {
   c: C853.slice(0, 12),
   a: A853.slice(0, 12),
   b: B853,
-  embedded: { errorOrder: 7, e: E5_853, e3: E3_853, controller: PI_DEFAULTS_8 },
+  embedded: { errorOrder: 7, e: E5_853, e3: E3_853, eOrder: 5, e3Order: 3, controller: PI_DEFAULTS_8 },
   dense: { kind: 'dop853', order: 7, c: C853.slice(13), a: A853.slice(13), d: D853 },
   reference:
     'E. Hairer, S. P. Nørsett, G. Wanner, Solving Ordinary Differential Equations I, 2nd ed. (1993), §II.10; coefficients from Hairer\'s DOP853 Fortran code (P. J. Prince, J. R. Dormand, High order embedded Runge–Kutta formulae, J. Comput. Appl. Math. 7 (1981))',
