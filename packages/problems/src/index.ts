@@ -8,7 +8,7 @@ export type { PendulumOptions, PendulumProblem } from './pendulum.js';
 export { henonHeiles } from './henon-heiles.js';
 export type { HenonHeilesOptions, HenonHeilesProblem } from './henon-heiles.js';
 export { GRAVITATIONAL_CONSTANT_AU_DAY, OUTER_SOLAR_SYSTEM_DATA, outerSolarSystem } from './outer-solar-system.js';
-export type { OuterSolarSystemProblem } from './outer-solar-system.js';
+export type { OuterSolarSystemOptions, OuterSolarSystemProblem } from './outer-solar-system.js';
 export { doublePendulum } from './double-pendulum.js';
 export type { DoublePendulumOptions, DoublePendulumProblem } from './double-pendulum.js';
 export { ARENSTORF_PERIOD, arenstorf } from './arenstorf.js';
