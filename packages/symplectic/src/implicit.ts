@@ -4,11 +4,17 @@
  * (Hairer, Lubich & Wanner, GNI §II.1.3, Thm. VI.4.2).
  *
  * The stage equations Kᵢ = f(t + cᵢh, y + h Σⱼ aᵢⱼ Kⱼ) are solved by fixed-point iteration
- * (GNI §VIII.6.1): all stages are updated from the previous iterate until, for each part
- * of the state (q and p, or y), the change of the stage increments h·‖ΔKᵢ‖ is at most
- * `tolerance` × max(‖y‖, h‖Kᵢ‖). The iteration contracts when h·L·‖A‖ < 1 (L the Lipschitz
- * constant of f); when it does not converge in `maxIterations`, or the iterate becomes
- * non-finite, the step fails with CONVERGENCE_FAILURE.
+ * (GNI §VIII.6.1): all stages are updated from the previous iterate, and the relative change
+ * of each stage, h·‖ΔKᵢ‖ / max(‖y‖, h‖Kᵢ‖) for each part of the state (q and p, or y), is
+ * watched: their root sum of squares δ by default, their largest with a `tolerance`.
+ * By default the iteration runs until δ is 0 or stops decreasing (Hairer's criterion, GNI
+ * §VIII.6.1; Hairer, McLachlan & Razakarivony, BIT 48 (2008)): the fixed point to rounding,
+ * so the step is symmetric and symplectic to rounding and long runs keep Brouwer's law — a
+ * fixed tolerance stops short (forward-then-back on the outer solar system returned within
+ * 5e-9 relative instead of 5e-14). With `tolerance` given, it stops once δ ≤ tolerance
+ * instead (cheaper; the step is then symmetric only to that level). The iteration contracts
+ * when h·L·‖A‖ < 1 (L the Lipschitz constant of f); when it does not converge in
+ * `maxIterations`, or the iterate becomes non-finite, the step fails with CONVERGENCE_FAILURE.
  */
 import {
   checkInteger,
@@ -41,7 +47,11 @@ export type ImplicitState<S = Float64Array> = PhaseState<S> | S;
 export interface GaussLegendreOptions {
   /** Number of stages s ∈ {1, 2, 3} (order 2s); default 2. */
   readonly stages?: 1 | 2 | 3;
-  /** Relative tolerance of the fixed-point iteration (default 1e-14). */
+  /**
+   * Stop the fixed-point iteration once the relative change of the stages is at most this.
+   * Default: none — iterate until the change is 0 or stops decreasing (Hairer's criterion),
+   * the fixed point to rounding.
+   */
   readonly tolerance?: number;
   /** Most fixed-point iterations per step before CONVERGENCE_FAILURE (default 100). */
   readonly maxIterations?: number;
@@ -53,11 +63,19 @@ export interface GaussLegendreOptions {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type GaussLegendreIntegrator<S = Float64Array> = Integrator<ImplicitProblem<S>, any> & {
   readonly stages: number;
+  /** The stopping tolerance, or 0 when the iteration runs to the fixed point (the default). */
   readonly tolerance: number;
   readonly maxIterations: number;
   /** Fixed-point iterations taken by the last step. */
   readonly lastIterations: number;
 };
+
+/**
+ * Relative change below which an increment that stops decreasing counts as the fixed point:
+ * far above Float64 rounding (≈ 1e-16), far below any iteration that has not yet converged.
+ * (States in float32 — tensors — reach only ≈ 1e-7: give them a `tolerance`.)
+ */
+const STALL = 1e-10;
 
 const r3 = Math.sqrt(3);
 const r15 = Math.sqrt(15);
@@ -95,7 +113,7 @@ const TABLEAUS: Record<number, { A: number[][]; b: number[]; c: number[] }> = {
  * @example
  * ```ts
  * import { kepler } from '@phaseflow/problems';
- * const gl6 = createGaussLegendre({ stages: 3, tolerance: 1e-14 });
+ * const gl6 = createGaussLegendre({ stages: 3 });
  * const { problem, y0 } = kepler({ e: 0.5 });
  * integrate(gl6, problem, y0(), { tEnd: 100, h: 0.05 });
  * ```
@@ -103,7 +121,8 @@ const TABLEAUS: Record<number, { A: number[][]; b: number[]; c: number[] }> = {
 export function createGaussLegendre<S = Float64Array>(options: GaussLegendreOptions = {}): GaussLegendreIntegrator<S> {
   const o = checkOptions('options', options, ['stages', 'tolerance', 'maxIterations']);
   const s = o.stages === undefined ? 2 : checkOneOf('options.stages', o.stages, [1, 2, 3] as const);
-  const tolerance = o.tolerance === undefined ? 1e-14 : checkPositive('options.tolerance', o.tolerance);
+  const tolerance = o.tolerance === undefined ? 0 : checkPositive('options.tolerance', o.tolerance);
+  const toFixedPoint = tolerance === 0;
   const maxIterations = o.maxIterations === undefined ? 100 : checkInteger('options.maxIterations', o.maxIterations, { min: 1 });
   const { A, b, c: cNodes } = TABLEAUS[s]!;
 
@@ -172,6 +191,7 @@ export function createGaussLegendre<S = Float64Array>(options: GaussLegendreOpti
       }
       let it = 0;
       let prevWorst = Infinity;
+      let prevWorst2 = Infinity;
       for (;;) {
         it++;
         for (let i = 0; i < s; i++) {
@@ -184,6 +204,7 @@ export function createGaussLegendre<S = Float64Array>(options: GaussLegendreOpti
           for (let j = 0; j < np; j++) Kn[j]![i] = tmp[j]!;
         }
         let worst = 0;
+        let total = 0;
         for (let j = 0; j < np; j++) {
           for (let i = 0; i < s; i++) {
             D[j] = cs.axpy(-1, Kk[j]![i]!, Kn[j]![i]!, D[j]);
@@ -191,15 +212,28 @@ export function createGaussLegendre<S = Float64Array>(options: GaussLegendreOpti
             const scale = Math.max(yNorm[j]!, Math.abs(h) * cs.norm(Kn[j]![i]!), Number.MIN_VALUE);
             const r = delta / scale;
             worst = r > worst || Number.isNaN(r) ? r : worst;
+            total += r * r;
           }
         }
+        // Hairer's criterion watches one norm of the whole increment (the largest part's
+        // change alone need not decrease monotonically while the iteration converges).
+        if (toFixedPoint && Number.isFinite(worst)) worst = Math.sqrt(total);
         const swap = Kk;
         Kk = Kn;
         Kn = swap;
         if (!Number.isFinite(worst)) fail(name, t, h, it, worst, 'the iterate became non-finite');
-        // Converged, or stalled at rounding level (no further decrease below 1e3·tolerance).
-        if (worst <= tolerance || (worst >= prevWorst && worst <= 1e3 * tolerance)) break;
+        if (toFixedPoint) {
+          // Hairer's criterion: the change is 0, or stopped decreasing at rounding level (below
+          // STALL, so that a diverging or not yet contracting iteration is not mistaken for one).
+          // Compared over two iterations: near a rotation (orbits) the contraction is a damped
+          // 2-cycle, whose every other change may grow while the iteration converges.
+          if (worst === 0 || (worst >= prevWorst2 && worst <= STALL)) break;
+        } else if (worst <= tolerance || (worst >= prevWorst && worst <= 1e3 * tolerance)) {
+          // Converged, or stalled at rounding level (no further decrease below 1e3·tolerance).
+          break;
+        }
         if (it >= maxIterations) fail(name, t, h, it, worst, `no convergence in ${maxIterations} iterations`);
+        prevWorst2 = prevWorst;
         prevWorst = worst;
       }
       Ka = Kk;

@@ -1,4 +1,4 @@
-export { createSplittingMethod, verletCompositionCoefficients } from './splitting.js';
+export { createSplittingMethod, verletCompositionCoefficients, withCompensatedSummation } from './splitting.js';
 export type { SplittingIntegrator, SplittingProblem, SplittingSpec } from './splitting.js';
 export {
   createCalvoSanzSerna4,
