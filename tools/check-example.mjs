@@ -14,7 +14,10 @@ const work = mkdtempSync(join(tmpdir(), 'phaseflow-example-'));
 const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 try {
   const tarballs = ['core', 'problems', 'testkit'].map((p) => {
-    const name = sh('npm', ['pack', '--silent', '--pack-destination', work], join(root, 'packages', p)).trim().split('\n').pop();
+    const name = sh('npm', ['pack', '--silent', '--pack-destination', work], join(root, 'packages', p))
+      .trim()
+      .split('\n')
+      .pop();
     return join(work, name);
   });
   const app = join(work, 'plugin-midpoint');

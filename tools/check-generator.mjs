@@ -33,7 +33,21 @@ try {
   execFileSync('node', ['-e', `require('fs').writeFileSync('tsconfig.json', ${JSON.stringify(JSON.stringify(solution, null, 2))})`], { cwd: work });
   run('node', ['tools/new-plugin.mjs', 'generated-check', '--description', 'A package made by the generator in CI.']);
   symlinkSync(join(work, 'packages/generated-check'), join(nm, '@phaseflow/generated-check'));
-  run('npx', ['nx', 'run-many', '-t', 'build', 'typecheck', 'test', 'lint', 'format', 'lint:package', '-p', '@phaseflow/generated-check', '--skip-nx-cache', '--outputStyle=static']);
+  run('npx', [
+    'nx',
+    'run-many',
+    '-t',
+    'build',
+    'typecheck',
+    'test',
+    'lint',
+    'format',
+    'lint:package',
+    '-p',
+    '@phaseflow/generated-check',
+    '--skip-nx-cache',
+    '--outputStyle=static',
+  ]);
   mkdirSync(join(root, 'reports'), { recursive: true });
   copyFileSync(join(work, 'packages/generated-check/reports/vitest.json'), join(root, 'reports/generated-plugin.json'));
 } finally {

@@ -22,10 +22,17 @@ try {
 const pk = lock.packages ?? {};
 
 function platformOf(name) {
-  const m = /-(darwin|linux|win32|freebsd|android|openbsd|sunos|aix)-(x64|arm64|arm|ia32|ppc64|s390x|riscv64|loong64)(?:-(gnu|musl|msvc|gnueabihf|musleabihf))?$/.exec(name);
+  const m =
+    /-(darwin|linux|win32|freebsd|android|openbsd|sunos|aix)-(x64|arm64|arm|ia32|ppc64|s390x|riscv64|loong64)(?:-(gnu|musl|msvc|gnueabihf|musleabihf))?$/.exec(
+      name,
+    );
   if (!m) return undefined;
   const [, os, cpu, abi] = m;
-  return { os: [os], cpu: [cpu], ...(abi === 'musl' || abi === 'musleabihf' ? { libc: ['musl'] } : abi === 'gnu' || abi === 'gnueabihf' ? { libc: ['glibc'] } : {}) };
+  return {
+    os: [os],
+    cpu: [cpu],
+    ...(abi === 'musl' || abi === 'musleabihf' ? { libc: ['musl'] } : abi === 'gnu' || abi === 'gnueabihf' ? { libc: ['glibc'] } : {}),
+  };
 }
 
 function resolvesFrom(path, dep) {

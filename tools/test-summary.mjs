@@ -16,9 +16,14 @@ const add = (label, file) => {
   const r = JSON.parse(readFileSync(file, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
-  lines.push(`${label.padEnd(34)} ${String(r.numPassedTests).padStart(5)} passed ${String(r.numFailedTests).padStart(4)} failed${r.numFailedTestSuites ? ` (${r.numFailedTestSuites} suites failed to run)` : ''}`);
+  lines.push(
+    `${label.padEnd(34)} ${String(r.numPassedTests).padStart(5)} passed ${String(r.numFailedTests).padStart(4)} failed${r.numFailedTestSuites ? ` (${r.numFailedTestSuites} suites failed to run)` : ''}`,
+  );
 };
-for (const [dir, prefix] of [['packages', '@phaseflow/'], ['examples', '@phaseflow/example-']]) {
+for (const [dir, prefix] of [
+  ['packages', '@phaseflow/'],
+  ['examples', '@phaseflow/example-'],
+]) {
   if (!existsSync(join(root, dir))) continue;
   for (const pkg of readdirSync(join(root, dir)).sort()) {
     const report = join(root, dir, pkg, 'reports', 'vitest.json');
@@ -29,7 +34,10 @@ for (const [dir, prefix] of [['packages', '@phaseflow/'], ['examples', '@phasefl
     }
   }
 }
-for (const [label, file] of [['example plugin (docs/examples)', 'reports/example-plugin.json'], ['generated package (tools)', 'reports/generated-plugin.json']]) {
+for (const [label, file] of [
+  ['example plugin (docs/examples)', 'reports/example-plugin.json'],
+  ['generated package (tools)', 'reports/generated-plugin.json'],
+]) {
   if (existsSync(join(root, file))) add(label, join(root, file));
   else if (process.argv.includes('--expect-extras')) {
     failed += 1;

@@ -55,7 +55,8 @@ const gallery: Demo = {
     figures.push({
       name: 'classification-toys',
       title: 'Classification toys (400 points each, coloured by class)',
-      caption: 'The decision problems of the stable-architecture papers: the Swiss roll and peaks sets of Haber & Ruthotto, concentric elliptic bands, moons, spirals and circles.',
+      caption:
+        'The decision problems of the stable-architecture papers: the Swiss roll and peaks sets of Haber & Ruthotto, concentric elliptic bands, moons, spirals and circles.',
       spec: {
         $schema: SCHEMA,
         data: { values: toyRows },
@@ -131,7 +132,8 @@ const gallery: Demo = {
     figures.push({
       name: 'mackey-glass-narma',
       title: 'Mackey–Glass (τ = 17) and NARMA-10',
-      caption: 'Mackey–Glass as a series and as its delay embedding x(t) against x(t − 17), the strange attractor reservoir computers learn; below, 200 steps of the NARMA-10 input and target.',
+      caption:
+        'Mackey–Glass as a series and as its delay embedding x(t) against x(t − 17), the strange attractor reservoir computers learn; below, 200 steps of the NARMA-10 input and target.',
       spec: {
         $schema: SCHEMA,
         vconcat: [
@@ -185,7 +187,8 @@ const gallery: Demo = {
     const hhRows = Array.from({ length: hh.n }, (_, i) => ({ x: r4(hh.x[4 * i]!), y: r4(hh.x[4 * i + 1]!), i }));
     const dp = hamiltonianTrajectory(doublePendulumSystem(), { initial: [2.0, 2.5, 0, 0], n: 1500, dt: 0.02, substeps: 10 });
     const dpRows = Array.from({ length: dp.n }, (_, i) => {
-      const t1 = dp.x[4 * i]!, t2 = dp.x[4 * i + 1]!;
+      const t1 = dp.x[4 * i]!,
+        t2 = dp.x[4 * i + 1]!;
       return { x: r4(Math.sin(t1) + Math.sin(t2)), y: r4(-Math.cos(t1) - Math.cos(t2)), i };
     });
     let drift = 0;
@@ -206,31 +209,52 @@ const gallery: Demo = {
     figures.push({
       name: 'hamiltonian',
       title: 'Hamiltonian systems: HNN samples, Kepler orbits, Hénon–Heiles, double pendulum',
-      caption: 'Pendulum samples as Greydanus et al. draw them (45 points per trajectory over t ∈ [0, 3], noise 0.1 on q and p); Kepler orbits of eccentricity 0 to 0.8 sharing a semi-major axis; a Hénon–Heiles orbit at H = 0.13; the tip of a chaotic double pendulum.',
+      caption:
+        'Pendulum samples as Greydanus et al. draw them (45 points per trajectory over t ∈ [0, 3], noise 0.1 on q and p); Kepler orbits of eccentricity 0 to 0.8 sharing a semi-major axis; a Hénon–Heiles orbit at H = 0.13; the tip of a chaotic double pendulum.',
       spec: {
         $schema: SCHEMA,
         hconcat: [
-          panel('pendulum HNN samples', pendRows, {
-            x: { field: 'q', type: 'quantitative' },
-            y: { field: 'p', type: 'quantitative' },
-            color: { field: 'trajectory', type: 'nominal', legend: null },
-          }, { type: 'circle', size: 12 }),
-          panel('Kepler orbits', orbitRows, {
-            x: { field: 'x', type: 'quantitative', title: 'q₁' },
-            y: { field: 'y', type: 'quantitative', title: 'q₂' },
-            color: { field: 'orbit', type: 'nominal', title: null },
-            order: { field: 'i' },
-          }, { type: 'line', strokeWidth: 1.2 }),
-          panel('Hénon–Heiles (x, y)', hhRows, {
-            x: { field: 'x', type: 'quantitative' },
-            y: { field: 'y', type: 'quantitative' },
-            order: { field: 'i' },
-          }, { type: 'line', strokeWidth: 0.4, color: '#555' }),
-          panel('double pendulum tip', dpRows, {
-            x: { field: 'x', type: 'quantitative', scale: { domain: [-2, 2] } },
-            y: { field: 'y', type: 'quantitative', scale: { domain: [-2, 2] } },
-            order: { field: 'i' },
-          }, { type: 'line', strokeWidth: 0.5, color: '#9c2f6b' }),
+          panel(
+            'pendulum HNN samples',
+            pendRows,
+            {
+              x: { field: 'q', type: 'quantitative' },
+              y: { field: 'p', type: 'quantitative' },
+              color: { field: 'trajectory', type: 'nominal', legend: null },
+            },
+            { type: 'circle', size: 12 },
+          ),
+          panel(
+            'Kepler orbits',
+            orbitRows,
+            {
+              x: { field: 'x', type: 'quantitative', title: 'q₁' },
+              y: { field: 'y', type: 'quantitative', title: 'q₂' },
+              color: { field: 'orbit', type: 'nominal', title: null },
+              order: { field: 'i' },
+            },
+            { type: 'line', strokeWidth: 1.2 },
+          ),
+          panel(
+            'Hénon–Heiles (x, y)',
+            hhRows,
+            {
+              x: { field: 'x', type: 'quantitative' },
+              y: { field: 'y', type: 'quantitative' },
+              order: { field: 'i' },
+            },
+            { type: 'line', strokeWidth: 0.4, color: '#555' },
+          ),
+          panel(
+            'double pendulum tip',
+            dpRows,
+            {
+              x: { field: 'x', type: 'quantitative', scale: { domain: [-2, 2] } },
+              y: { field: 'y', type: 'quantitative', scale: { domain: [-2, 2] } },
+              order: { field: 'i' },
+            },
+            { type: 'line', strokeWidth: 0.5, color: '#9c2f6b' },
+          ),
         ],
         resolve: { scale: { color: 'independent' } },
       },

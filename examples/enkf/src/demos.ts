@@ -1,10 +1,6 @@
 import { createRandom, type Demo, type DemoContext } from '@phaseflow/core';
 import { moons, oneHot } from '@phaseflow/datasets';
-import {
-  classificationAccuracy,
-  type EnKFData,
-  createEnKFTrainer,
-} from '@phaseflow/enkf';
+import { classificationAccuracy, type EnKFData, createEnKFTrainer } from '@phaseflow/enkf';
 import { createMlp64, type Mlp64 } from '@phaseflow/nn64';
 
 const GRID = 50;
@@ -58,7 +54,17 @@ function regionsSpec(title: string, grid: { x: number; y: number; p: number }[],
 }
 
 /** One Adam step (Kingma & Ba 2015) on a one-hidden-layer tanh/softmax MLP with hand-written back-propagation. */
-function adamStep(net: Mlp64, theta: Float64Array, m: Float64Array, v: Float64Array, step: number, x: Float64Array, y: Float64Array, rows: number, lr: number): void {
+function adamStep(
+  net: Mlp64,
+  theta: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  step: number,
+  x: Float64Array,
+  y: Float64Array,
+  rows: number,
+  lr: number,
+): void {
   const [d, h, k] = net.sizes as [number, number, number];
   const g = new Float64Array(theta.length);
   const w2 = d * h + h;
@@ -78,7 +84,7 @@ function adamStep(net: Mlp64, theta: Float64Array, m: Float64Array, v: Float64Ar
       max = Math.max(max, s);
     }
     let z = 0;
-    for (let c = 0; c < k; c++) z += (out[c] = Math.exp(out[c]! - max));
+    for (let c = 0; c < k; c++) z += out[c] = Math.exp(out[c]! - max);
     for (let c = 0; c < k; c++) out[c] = (out[c]! / z - y[r * k + c]!) / rows; // ∂CE/∂logits
     for (let j = 0; j < h; j++) {
       let back = 0;
@@ -113,18 +119,36 @@ async function moonsRegions(context: DemoContext) {
   const test = twoMoons(1000, context.seed + 1);
   const testBatch = { x: Float64Array.from(test.x), rows: test.samples, cols: 2 };
   const smooth = createMlp64({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3, distribution: 'normal' });
-  await createEnKFTrainer({ ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: context.seed }).fit(smooth, train, context.signal ? { signal: context.signal } : {});
+  await createEnKFTrainer({ ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: context.seed }).fit(
+    smooth,
+    train,
+    context.signal ? { signal: context.signal } : {},
+  );
   context.progress(0.5, 'tanh network trained');
   const step = createMlp64({ sizes: [2, 32, 2], activation: 'heaviside', output: 'softmax', seed: 3, distribution: 'normal' });
-  await createEnKFTrainer({ method: 'hlr', ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: context.seed }).fit(step, train, context.signal ? { signal: context.signal } : {});
+  await createEnKFTrainer({ method: 'hlr', ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: context.seed }).fit(
+    step,
+    train,
+    context.signal ? { signal: context.signal } : {},
+  );
   context.progress(1, 'Heaviside network trained');
   const accTanh = classificationAccuracy(smooth.forward(testBatch), test.y, test.samples);
   const accStep = classificationAccuracy(step.forward(testBatch), test.y, test.samples);
   return {
     summary: `EKI without gradients: tanh MLP ${(100 * accTanh).toFixed(1)} % and Heaviside MLP ${(100 * accStep).toFixed(1)} % test accuracy on two moons.`,
     figures: [
-      { name: 'moons-regions-tanh', title: 'Two moons: EKI-trained tanh MLP (2-16-2)', caption: 'Colour: predicted probability of class B; points: training set.', spec: regionsSpec(`tanh MLP, EKI — test accuracy ${(100 * accTanh).toFixed(1)} %`, decisionGrid(smooth), train) },
-      { name: 'moons-regions-heaviside', title: 'Two moons: EnKF-trained Heaviside MLP (2-32-2)', caption: 'Step activations have zero gradient almost everywhere; the ensemble method trains them anyway. Note the polygonal boundary.', spec: regionsSpec(`Heaviside MLP, HLR EnKF — test accuracy ${(100 * accStep).toFixed(1)} %`, decisionGrid(step), train) },
+      {
+        name: 'moons-regions-tanh',
+        title: 'Two moons: EKI-trained tanh MLP (2-16-2)',
+        caption: 'Colour: predicted probability of class B; points: training set.',
+        spec: regionsSpec(`tanh MLP, EKI — test accuracy ${(100 * accTanh).toFixed(1)} %`, decisionGrid(smooth), train),
+      },
+      {
+        name: 'moons-regions-heaviside',
+        title: 'Two moons: EnKF-trained Heaviside MLP (2-32-2)',
+        caption: 'Step activations have zero gradient almost everywhere; the ensemble method trains them anyway. Note the polygonal boundary.',
+        spec: regionsSpec(`Heaviside MLP, HLR EnKF — test accuracy ${(100 * accStep).toFixed(1)} %`, decisionGrid(step), train),
+      },
     ],
     numbers: { testAccuracyTanh: accTanh, testAccuracyHeaviside: accStep },
   };
@@ -143,14 +167,21 @@ async function enkfVsAdam(context: DemoContext) {
   const enkfNet = createMlp64({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3, distribution: 'normal' });
   record('EnKF (EKI, J = 50)', 0, enkfNet);
   await createEnKFTrainer({ ensembleSize: J, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: context.seed }).fit(enkfNet, train, {
-    observers: [{ name: 'curve', on: { step: (e) => {
-      if (e.step % 4 !== 0) return;
-      // The step event carries the ensemble mean; evaluate it, then restore the model.
-      const saved = enkfNet.parameters.get();
-      enkfNet.parameters.set(e.state as Float64Array);
-      record('EnKF (EKI, J = 50)', e.step * J * 100, enkfNet);
-      enkfNet.parameters.set(saved);
-    } } }],
+    observers: [
+      {
+        name: 'curve',
+        on: {
+          step: (e) => {
+            if (e.step % 4 !== 0) return;
+            // The step event carries the ensemble mean; evaluate it, then restore the model.
+            const saved = enkfNet.parameters.get();
+            enkfNet.parameters.set(e.state as Float64Array);
+            record('EnKF (EKI, J = 50)', e.step * J * 100, enkfNet);
+            enkfNet.parameters.set(saved);
+          },
+        },
+      },
+    ],
   });
   context.progress(0.5, 'EnKF done');
   const adamNet = createMlp64({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3, distribution: 'normal' });
@@ -163,7 +194,7 @@ async function enkfVsAdam(context: DemoContext) {
   record('Adam (lr 0.01, back-propagation)', 0, adamNet);
   const budget = 30 * J * 400;
   let step = 0;
-  for (let evals = 0; evals < budget; ) {
+  for (let evals = 0; evals < budget;) {
     const perm = rng.permutation(400);
     for (let s = 0; s < 400 && evals < budget; s += 100) {
       for (let r = 0; r < 100; r++) {
@@ -184,27 +215,30 @@ async function enkfVsAdam(context: DemoContext) {
   const last = (method: string) => rows.filter((r) => r.method.startsWith(method) && r.metric === 'test accuracy').at(-1)!.value;
   return {
     summary: `Two moons, same 2-16-2 network and ${budget.toLocaleString('en')} sample evaluations: EnKF ${(100 * last('EnKF')).toFixed(1)} %, Adam ${(100 * last('Adam')).toFixed(1)} % test accuracy.`,
-    figures: [{
-      name: 'enkf-vs-adam-curves',
-      title: 'EnKF vs Adam on two moons: misfit and accuracy against forward evaluations',
-      caption: 'x: single-sample forward evaluations (EnKF spends J per sample, Adam one forward + one backward). EnKF converges in far fewer updates; Adam in fewer evaluations.',
-      spec: {
-        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-        data: { values: rows.filter((r) => r.evaluations > 0) },
-        facet: { row: { field: 'metric', type: 'nominal', title: null } },
-        resolve: { scale: { y: 'independent' } },
+    figures: [
+      {
+        name: 'enkf-vs-adam-curves',
+        title: 'EnKF vs Adam on two moons: misfit and accuracy against forward evaluations',
+        caption:
+          'x: single-sample forward evaluations (EnKF spends J per sample, Adam one forward + one backward). EnKF converges in far fewer updates; Adam in fewer evaluations.',
         spec: {
-          width: 420,
-          height: 180,
-          mark: { type: 'line', point: { size: 12 } },
-          encoding: {
-            x: { field: 'evaluations', type: 'quantitative', scale: { type: 'log' }, title: 'forward evaluations (samples)' },
-            y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: null },
-            color: { field: 'method', type: 'nominal', title: null },
+          $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+          data: { values: rows.filter((r) => r.evaluations > 0) },
+          facet: { row: { field: 'metric', type: 'nominal', title: null } },
+          resolve: { scale: { y: 'independent' } },
+          spec: {
+            width: 420,
+            height: 180,
+            mark: { type: 'line', point: { size: 12 } },
+            encoding: {
+              x: { field: 'evaluations', type: 'quantitative', scale: { type: 'log' }, title: 'forward evaluations (samples)' },
+              y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: null },
+              color: { field: 'method', type: 'nominal', title: null },
+            },
           },
         },
       },
-    }],
+    ],
     numbers: { enkfTestAccuracy: last('EnKF'), adamTestAccuracy: last('Adam'), forwardEvaluations: budget },
   };
 }

@@ -77,7 +77,23 @@ export interface HamiltonianComparison {
   readonly baseline: Float64Array;
 }
 
-const KEYS = ['trajectories', 'points', 'tEnd', 'noise', 'hidden', 'iterations', 'learningRate', 'weightDecay', 'batchSize', 'checkpoints', 'tests', 'horizon', 'dt', 'substeps', 'seed'];
+const KEYS = [
+  'trajectories',
+  'points',
+  'tEnd',
+  'noise',
+  'hidden',
+  'iterations',
+  'learningRate',
+  'weightDecay',
+  'batchSize',
+  'checkpoints',
+  'tests',
+  'horizon',
+  'dt',
+  'substeps',
+  'seed',
+];
 
 /**
  * Greydanus et al.'s HNN experiment. Data: `hamiltonianSamples(system)` — `trajectories` initial
@@ -96,20 +112,28 @@ const KEYS = ['trajectories', 'points', 'tEnd', 'noise', 'hidden', 'iterations',
  * ```
  */
 export async function compareHamiltonianModels(system: FlatHamiltonianSystem, options: HamiltonianComparisonOptions = {}): Promise<HamiltonianComparison> {
-  if (system === null || typeof system !== 'object' || typeof system.energy !== 'function') invalid('system', 'a FlatHamiltonianSystem from @phaseflow/datasets', system);
+  if (system === null || typeof system !== 'object' || typeof system.energy !== 'function')
+    invalid('system', 'a FlatHamiltonianSystem from @phaseflow/datasets', system);
   const o = checkOptions('options', options, KEYS);
   const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0 });
   const iterations = o.iterations === undefined ? 2000 : checkInteger('options.iterations', o.iterations, { min: 1 });
   const learningRate = o.learningRate === undefined ? 1e-3 : checkPositive('options.learningRate', o.learningRate);
   const weightDecay = o.weightDecay === undefined ? 1e-4 : o.weightDecay === 0 ? 0 : checkPositive('options.weightDecay', o.weightDecay);
-  const checkpoints = o.checkpoints === undefined ? [iterations] : Array.from(checkFiniteArray<number[]>('options.checkpoints', o.checkpoints)).map((c, i) => checkInteger(`options.checkpoints[${i}]`, c, { min: 1, max: iterations }));
-  for (let i = 1; i < checkpoints.length; i++) if (!(checkpoints[i]! > checkpoints[i - 1]!)) invalid(`options.checkpoints[${i}]`, 'increasing training steps', checkpoints[i]);
+  const checkpoints =
+    o.checkpoints === undefined
+      ? [iterations]
+      : Array.from(checkFiniteArray<number[]>('options.checkpoints', o.checkpoints)).map((c, i) =>
+          checkInteger(`options.checkpoints[${i}]`, c, { min: 1, max: iterations }),
+        );
+  for (let i = 1; i < checkpoints.length; i++)
+    if (!(checkpoints[i]! > checkpoints[i - 1]!)) invalid(`options.checkpoints[${i}]`, 'increasing training steps', checkpoints[i]);
   const tests = o.tests === undefined ? 15 : checkInteger('options.tests', o.tests, { min: 1 });
   const dt = o.dt === undefined ? 0.1 : checkPositive('options.dt', o.dt);
   const horizon = o.horizon === undefined ? 40 : checkPositive('options.horizon', o.horizon);
   const substeps = o.substeps === undefined ? 1 : checkInteger('options.substeps', o.substeps, { min: 1 });
   const steps = Math.max(1, Math.round(horizon / dt));
-  if (o.hidden !== undefined && (!Array.isArray(o.hidden) || o.hidden.length === 0)) invalid('options.hidden', 'a non-empty array of hidden layer widths', o.hidden);
+  if (o.hidden !== undefined && (!Array.isArray(o.hidden) || o.hidden.length === 0))
+    invalid('options.hidden', 'a non-empty array of hidden layer widths', o.hidden);
   const hidden = o.hidden === undefined ? [200, 200] : o.hidden.map((w, i) => checkInteger(`options.hidden[${i}]`, w, { min: 1 }));
   const data = hamiltonianSamples(system, {
     trajectories: o.trajectories ?? 25,
@@ -158,7 +182,8 @@ export async function compareHamiltonianModels(system: FlatHamiltonianSystem, op
     let done = 0;
     for (const stop of checkpoints) {
       for (; done < stop; done++) {
-        let xb = x, yb = y;
+        let xb = x,
+          yb = y;
         if (batchSize < data.n) {
           if (cursor + batchSize > data.n) {
             rng.shuffle(order);
@@ -171,12 +196,16 @@ export async function compareHamiltonianModels(system: FlatHamiltonianSystem, op
           cursor += batchSize;
         }
         models.forEach((m, k) => {
-          const loss = optimizers[k]!.minimize(() => {
-            const mse = tf.mean(tf.square(tf.sub(m.predict(xb), yb)));
-            if (weightDecay === 0) return mse as tf.Scalar;
-            // PyTorch's Adam(weight_decay=λ) adds λθ to the gradient: the gradient of (λ/2)‖θ‖².
-            return tf.add(mse, tf.mul(weightDecay / 2, tf.addN(m.vars.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
-          }, false, m.vars);
+          const loss = optimizers[k]!.minimize(
+            () => {
+              const mse = tf.mean(tf.square(tf.sub(m.predict(xb), yb)));
+              if (weightDecay === 0) return mse as tf.Scalar;
+              // PyTorch's Adam(weight_decay=λ) adds λθ to the gradient: the gradient of (λ/2)‖θ‖².
+              return tf.add(mse, tf.mul(weightDecay / 2, tf.addN(m.vars.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
+            },
+            false,
+            m.vars,
+          );
           loss?.dispose();
         });
         if (xb !== x) tf.dispose([xb, yb]);

@@ -8,7 +8,8 @@ export const demos: readonly Demo[] = [
   {
     name: 'hnn-energy',
     title: 'Hamiltonian neural network vs baseline: energy along rollouts',
-    description: 'An HNN (rolled out with Gauss–Legendre 4) and a baseline MLP vector field (rk4), 200-200 tanh, trained full-batch with Adam on the same noisy mass-spring and pendulum data (Greydanus et al.\'s recipe, shortened to 250 training steps on mass-spring, 100 on the pendulum, and 3 test states); the true energy along each rollout over 40 time units.',
+    description:
+      "An HNN (rolled out with Gauss–Legendre 4) and a baseline MLP vector field (rk4), 200-200 tanh, trained full-batch with Adam on the same noisy mass-spring and pendulum data (Greydanus et al.'s recipe, shortened to 250 training steps on mass-spring, 100 on the pendulum, and 3 test states); the true energy along each rollout over 40 time units.",
     async run(ctx) {
       await useBestBackend();
       const values: { t: number; energy: number; model: string; system: string }[] = [];
@@ -18,10 +19,20 @@ export const demos: readonly Demo[] = [
         const sys = systems[s]!;
         ctx.progress(s / systems.length, sys.name);
         // Mass-spring needs 250 steps before the HNN's edge shows on every seed (bench: 3 seeds).
-        const r = await compareHamiltonianModels(sys, { iterations: sys.name === 'pendulum' ? 100 : 250, tests: 3, dt: 0.2, points: sys.name === 'pendulum' ? 45 : 30, seed: ctx.seed });
+        const r = await compareHamiltonianModels(sys, {
+          iterations: sys.name === 'pendulum' ? 100 : 250,
+          tests: 3,
+          dt: 0.2,
+          points: sys.name === 'pendulum' ? 45 : 30,
+          seed: ctx.seed,
+        });
         numbers[`${sys.name}.hnnEnergyMse`] = r.hnnEnergyMse;
         numbers[`${sys.name}.baselineEnergyMse`] = r.baselineEnergyMse;
-        for (const [model, path] of [['truth', r.truth], ['HNN', r.hnn], ['baseline', r.baseline]] as const) {
+        for (const [model, path] of [
+          ['truth', r.truth],
+          ['HNN', r.hnn],
+          ['baseline', r.baseline],
+        ] as const) {
           for (let i = 0; i < r.t.length; i++) values.push({ t: r.t[i]!, energy: sys.energy(path.subarray(2 * i, 2 * i + 2)), model, system: sys.name });
         }
       }

@@ -13,7 +13,8 @@ export const demos: readonly Demo[] = [
   {
     name: 'neural-ode-spiral',
     title: 'Neural ODE fits the torchdiffeq spiral',
-    description: 'A NeuralODE f_θ(y) = MLP(y³) (2-50-2 tanh, rk4, back-propagation through the solver, RMSprop) learns dy/dt = A y³ from windows of the first 60% of the spiral, as torchdiffeq\'s demo, then is solved from y(0) over the whole span.',
+    description:
+      "A NeuralODE f_θ(y) = MLP(y³) (2-50-2 tanh, rk4, back-propagation through the solver, RMSprop) learns dy/dt = A y³ from windows of the first 60% of the spiral, as torchdiffeq's demo, then is solved from y(0) over the whole span.",
     async run(ctx) {
       await useBestBackend();
       ctx.progress(0, 'training');
@@ -43,7 +44,15 @@ export const demos: readonly Demo[] = [
             },
           },
         ],
-        numbers: { firstLoss: fit.losses[0], finalLoss: fit.finalLoss, msPerStep: fit.msPerStep, trainMse: fit.trainMse, extrapolationMse: fit.extrapolationMse, heldOutRestartMse: fit.heldOutRestartMse, extrapolationMaxError: fit.extrapolationMaxError },
+        numbers: {
+          firstLoss: fit.losses[0],
+          finalLoss: fit.finalLoss,
+          msPerStep: fit.msPerStep,
+          trainMse: fit.trainMse,
+          extrapolationMse: fit.extrapolationMse,
+          heldOutRestartMse: fit.heldOutRestartMse,
+          extrapolationMaxError: fit.extrapolationMaxError,
+        },
       };
     },
   },

@@ -109,7 +109,11 @@ export async function fitSpiral(options: SpiralFitOptions = {}): Promise<SpiralF
     ode.forward(tf.tensor2d([[2, 0]]));
     // torchdiffeq's initialisation: kernels N(0, 0.1²), zero biases.
     const initRng = createRandom(seed).fork('init');
-    ode.setWeights(ode.getWeights().map((w, i) => (i % 2 === 0 ? tf.tensor(Float32Array.from(initRng.fillNormal(new Float64Array(w.size), 0, 0.1)), w.shape) : tf.zerosLike(w))));
+    ode.setWeights(
+      ode
+        .getWeights()
+        .map((w, i) => (i % 2 === 0 ? tf.tensor(Float32Array.from(initRng.fillNormal(new Float64Array(w.size), 0, 0.1)), w.shape) : tf.zerosLike(w))),
+    );
   });
   const windowData = (starts: readonly number[]) => {
     const x0 = new Float64Array(2 * starts.length);
@@ -163,7 +167,12 @@ export async function fitSpiral(options: SpiralFitOptions = {}): Promise<SpiralF
       const starts = Array.from({ length: batch }, () => rng.int(nTrain - window + 1));
       const { x0: x, target: tg } = windowData(starts);
       const x0 = tf.tensor2d(Float32Array.from(x), [batch, 2]);
-      const target = tf.tidy(() => tf.stack(tg.map((t) => tf.tensor2d(Float32Array.from(t), [batch, 2])), 1));
+      const target = tf.tidy(() =>
+        tf.stack(
+          tg.map((t) => tf.tensor2d(Float32Array.from(t), [batch, 2])),
+          1,
+        ),
+      );
       const loss = opt.minimize(() => tf.mean(tf.abs(tf.sub(ode.apply(x0) as tf.Tensor, target))) as tf.Scalar, true)!;
       losses.push(loss.dataSync()[0]!);
       tf.dispose([loss, x0, target]);
@@ -185,7 +194,10 @@ export async function fitSpiral(options: SpiralFitOptions = {}): Promise<SpiralF
   learned.set(path.dataSync(), 2);
   tf.dispose([y0, path]);
   const yr = tf.tensor2d([[truth.y[2 * (nTrain - 1)]!, truth.y[2 * (nTrain - 1) + 1]!]]);
-  const restart = ode.trajectory(yr, Array.from(truth.t.subarray(nTrain), (t) => t - truth.t[nTrain - 1]!));
+  const restart = ode.trajectory(
+    yr,
+    Array.from(truth.t.subarray(nTrain), (t) => t - truth.t[nTrain - 1]!),
+  );
   const restarted = restart.dataSync();
   tf.dispose([yr, restart]);
   let heldOutRestartMse = 0;

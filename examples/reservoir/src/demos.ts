@@ -7,14 +7,7 @@
  * (Mackey–Glass τ = 17 by its delay solver, Lorenz-63 by RK4 at h = 0.005 sampled every 0.025).
  */
 import type { Demo, DemoContext } from '@phaseflow/core';
-import {
-  createEsn,
-  matrix,
-  type Matrix,
-  nrmse,
-  validPredictionTime,
-  createRidge,
-} from '@phaseflow/reservoir';
+import { createEsn, matrix, type Matrix, nrmse, validPredictionTime, createRidge } from '@phaseflow/reservoir';
 import { lorenz63Series, mackeyGlassSeries } from '@phaseflow/datasets';
 
 /**
@@ -88,18 +81,29 @@ const mackeyGlassDemo: Demo = {
             $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
             vconcat: [
               {
-                width: 700, height: 220,
+                width: 700,
+                height: 220,
                 data: { values },
                 mark: { type: 'line', strokeWidth: 1.5 },
                 encoding: {
                   x: { field: 't', type: 'quantitative', title: 'test step' },
                   y: { field: 'value', type: 'quantitative', title: 'x(t)', scale: { zero: false } },
                   color: { field: 'series', type: 'nominal', scale: { range: ['#222', '#e4572e'] } },
-                  strokeDash: { field: 'series', type: 'nominal', scale: { range: [[1, 0], [4, 3]] } },
+                  strokeDash: {
+                    field: 'series',
+                    type: 'nominal',
+                    scale: {
+                      range: [
+                        [1, 0],
+                        [4, 3],
+                      ],
+                    },
+                  },
                 },
               },
               {
-                width: 700, height: 140,
+                width: 700,
+                height: 140,
                 data: { values: errors },
                 mark: { type: 'line', strokeWidth: 0.8, color: '#4c78a8' },
                 encoding: {
@@ -118,17 +122,20 @@ const mackeyGlassDemo: Demo = {
 const lorenzDemo: Demo = {
   name: 'reservoir-lorenz',
   title: 'Echo state network: the Lorenz attractor in closed loop',
-  description: 'A 500-unit ESN trained one step ahead on Lorenz-63 then runs on its own output; its attractor next to the true one, and the valid prediction time.',
+  description:
+    'A 500-unit ESN trained one step ahead on Lorenz-63 then runs on its own output; its attractor next to the true one, and the valid prediction time.',
   async run(ctx: DemoContext) {
     const file = await sharedSeries('lorenz63_dop853_dt0.025.json');
     const n = 14000;
     const L = file
       ? Float64Array.from((file['data'] as number[][]).slice(0, n).flat())
       : lorenz63Series({ n, dt: 0.025, substeps: 5, transient: 0, initial: [17.677, 12.931, 43.914] }).x;
-    const dt = 0.025, lyap = 0.9056;
+    const dt = 0.025,
+      lyap = 0.9056;
     // Standardise each component with the training rows' mean and std (raw Lorenz saturates the
     // tanh units at input scaling 0.1 and the closed loop leaves the attractor at once).
-    const mu = [0, 0, 0], sd = [0, 0, 0];
+    const mu = [0, 0, 0],
+      sd = [0, 0, 0];
     for (let j = 0; j < 3; j++) {
       for (let t = 0; t < 10000; t++) mu[j]! += L[3 * t + j]! / 10000;
       for (let t = 0; t < 10000; t++) sd[j]! += (L[3 * t + j]! - mu[j]!) ** 2 / 10000;
@@ -137,10 +144,13 @@ const lorenzDemo: Demo = {
     const Z = L.map((v, i) => (v - mu[i % 3]!) / sd[i % 3]!);
     const rows = (a: number, b: number): Matrix => matrix(b - a, 3, Z.slice(3 * a, 3 * b));
     ctx.progress(0.05, 'training');
-    const esn = createEsn({ reservoir: { units: 500, inputDim: 3, spectralRadius: 0.9, leakRate: 1, inputScaling: 0.1, inputConnectivity: 1, biasScaling: 0.5, seed: ctx.seed } });
+    const esn = createEsn({
+      reservoir: { units: 500, inputDim: 3, spectralRadius: 0.9, leakRate: 1, inputScaling: 0.1, inputConnectivity: 1, biasScaling: 0.5, seed: ctx.seed },
+    });
     await esn.fit(rows(0, 10000), rows(1, 10001), { trainer: createRidge({ ridge: 1e-8, warmup: 100 }) });
     ctx.progress(0.6, 'closed loop');
-    const start = 12000, horizon = 1200;
+    const start = 12000,
+      horizon = 1200;
     esn.reset();
     const sync = esn.run(rows(start - 200, start + 1));
     const forecast = new Float64Array(3 * horizon);
@@ -150,7 +160,8 @@ const lorenzDemo: Demo = {
     const vpt = validPredictionTime(truth, matrix(horizon, 3, forecast), { dt, lyapunovExponent: lyap, scale: [1, 1, 1] });
     // Back to the original units for the figures.
     const unz = (a: Float64Array) => a.map((v, i) => v * sd[i % 3]! + mu[i % 3]!);
-    const truthData = unz(truth.data), fc = unz(forecast);
+    const truthData = unz(truth.data),
+      fc = unz(forecast);
     const attractor: { x: number; z: number; t: number; series: string }[] = [];
     const traces: { lt: number; x: number; series: string }[] = [];
     for (let t = 0; t < horizon; t++) {
@@ -173,7 +184,8 @@ const lorenzDemo: Demo = {
             data: { values: attractor },
             facet: { column: { field: 'series', type: 'nominal', title: null, sort: ['true Lorenz-63', 'ESN, closed loop'] } },
             spec: {
-              width: 330, height: 330,
+              width: 330,
+              height: 330,
               // Points, not a line: a line whose colour varies is split into one-point segments.
               mark: { type: 'circle', size: 6, opacity: 0.85 },
               encoding: {
@@ -190,7 +202,8 @@ const lorenzDemo: Demo = {
           caption: `The forecast stays within 0.4 normalised error for ${vpt.toFixed(2)} Lyapunov times (dashed rule).`,
           spec: {
             $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-            width: 700, height: 260,
+            width: 700,
+            height: 260,
             layer: [
               {
                 data: { values: traces },

@@ -21,7 +21,9 @@ const arenstorfDemo: Demo = {
     }));
     const n = 800;
     const dense = solveIvp(createDopri5(), ar.problem, ar.y0(), {
-      tEnd: ar.period, rtol: 1e-6, atol: 1e-6,
+      tEnd: ar.period,
+      rtol: 1e-6,
+      atol: 1e-6,
       saveAt: Array.from({ length: n + 1 }, (_, i) => (i * ar.period) / n),
     });
     const curve = dense.t.map((t, i) => ({ t, x: dense.y[i]![0]!, y: dense.y[i]![1]! }));
@@ -45,12 +47,18 @@ const arenstorfDemo: Demo = {
         {
           name: 'arenstorf-steps',
           title: 'Arenstorf orbit with the adaptive steps of dopri5 (rtol = 1e-6)',
-          caption: 'Dots mark accepted steps, coloured by step size: tiny steps near the Moon (right), long ones on the far arcs. The line is the dense output at 800 times.',
+          caption:
+            'Dots mark accepted steps, coloured by step size: tiny steps near the Moon (right), long ones on the far arcs. The line is the dense output at 800 times.',
           spec: {
             $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-            width: 520, height: 420,
+            width: 520,
+            height: 420,
             layer: [
-              { data: { values: curve }, mark: { type: 'line', color: '#999', strokeWidth: 1 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'x' }, y: { field: 'y', type: 'quantitative', title: 'y' }, order: { field: 't' } } },
+              {
+                data: { values: curve },
+                mark: { type: 'line', color: '#999', strokeWidth: 1 },
+                encoding: { x: { field: 'x', type: 'quantitative', title: 'x' }, y: { field: 'y', type: 'quantitative', title: 'y' }, order: { field: 't' } },
+              },
               {
                 data: { values: stepPoints.slice(1) },
                 mark: { type: 'circle', size: 28 },
@@ -58,20 +66,34 @@ const arenstorfDemo: Demo = {
                   x: { field: 'x', type: 'quantitative' },
                   y: { field: 'y', type: 'quantitative' },
                   color: { field: 'h', type: 'quantitative', scale: { type: 'log', scheme: 'viridis' }, title: 'step h' },
-                  tooltip: [{ field: 't', format: '.4f' }, { field: 'h', format: '.2e' }],
+                  tooltip: [
+                    { field: 't', format: '.4f' },
+                    { field: 'h', format: '.2e' },
+                  ],
                 },
               },
-              { data: { values: [{ x: -0.012277471, y: 0, body: 'Earth' }, { x: 0.987722529, y: 0, body: 'Moon' }] }, mark: { type: 'point', shape: 'diamond', filled: true, size: 120, color: 'black' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, tooltip: [{ field: 'body' }] } },
+              {
+                data: {
+                  values: [
+                    { x: -0.012277471, y: 0, body: 'Earth' },
+                    { x: 0.987722529, y: 0, body: 'Moon' },
+                  ],
+                },
+                mark: { type: 'point', shape: 'diamond', filled: true, size: 120, color: 'black' },
+                encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, tooltip: [{ field: 'body' }] },
+              },
             ],
           },
         },
         {
           name: 'arenstorf-work-precision',
           title: 'Work–precision on one Arenstorf period',
-          caption: 'Function evaluations against the return error |y(T) − y0|; lower-left is better. DOP853 wins below ~1e-6, Tsit5 beats DOPRI5 at tight tolerances.',
+          caption:
+            'Function evaluations against the return error |y(T) − y0|; lower-left is better. DOP853 wins below ~1e-6, Tsit5 beats DOPRI5 at tight tolerances.',
           spec: {
             $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-            width: 480, height: 360,
+            width: 480,
+            height: 360,
             data: { values: wp },
             mark: { type: 'line', point: true },
             encoding: {

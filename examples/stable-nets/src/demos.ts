@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Demo, DemoContext, DemoFigure, DemoResult } from '@phaseflow/core';
 import { useBestBackend } from '@phaseflow/tfjs';
-import { AntisymmetricBlock, HamiltonianBlock, LeapfrogBlock, ParabolicBlock, ResNetBlock, findBlock, measureStability, type StableBlock } from '@phaseflow/stable-nets';
+import {
+  AntisymmetricBlock,
+  HamiltonianBlock,
+  LeapfrogBlock,
+  ParabolicBlock,
+  ResNetBlock,
+  findBlock,
+  measureStability,
+  type StableBlock,
+} from '@phaseflow/stable-nets';
 import { runToyClassification } from './toy-classification.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -41,7 +50,18 @@ async function toyDemo(data: 'swiss-roll' | 'peaks', context: DemoContext): Prom
   context.progress(0, `training a Hamiltonian network on ${data}`);
   // The bench's configuration (README table), with fewer peaks epochs to stay near 20 s.
   const config = data === 'swiss-roll' ? { n: 1024, epochs: 60 } : { n: 2000, epochs: 60 };
-  const r = await runToyClassification({ data, block: 'hamiltonian', seed: context.seed, keepModel: true, ...config, width: 8, depth: 16, finalTime: 4, learningRate: 0.02, batchSize: 64 });
+  const r = await runToyClassification({
+    data,
+    block: 'hamiltonian',
+    seed: context.seed,
+    keepModel: true,
+    ...config,
+    width: 8,
+    depth: 16,
+    finalTime: 4,
+    learningRate: 0.02,
+    batchSize: 64,
+  });
   const model = r.model!;
   const test = r.test!;
   try {
@@ -150,7 +170,8 @@ async function toyDemo(data: 'swiss-roll' | 'peaks', context: DemoContext): Prom
       {
         name: `${data}-feature-trajectories`,
         title: `${data}: features transported through the layers`,
-        caption: 'Each line is one test point followed through the steps Y_0 … Y_N (principal plane); dots mark Y_N, where the classes must be linearly separable.',
+        caption:
+          'Each line is one test point followed through the steps Y_0 … Y_N (principal plane); dots mark Y_N, where the classes must be linearly separable.',
         spec: trajectorySpec,
       },
     ];
@@ -216,7 +237,14 @@ async function stabilityDemo(context: DemoContext): Promise<DemoResult> {
   const at512 = (name: string) => (numbers[name] as { growth: number; gradientRatio: number }[]).at(-1)!;
   return {
     summary: `At 512 steps (width 8, random weights, h = 0.1): Hamiltonian growth ${at512('hamiltonian').growth.toFixed(2)}, gradient ratio ${at512('hamiltonian').gradientRatio.toFixed(2)}; plain ResNet ${at512('resnet').growth.toFixed(2)} and ${at512('resnet').gradientRatio.toFixed(2)}.`,
-    figures: [{ name: 'stability-vs-depth', title: 'Stability at depth: forward and backward amplification', caption: 'Random weights K ~ N(0, 1/w), b = 0, tanh; log-log. Bounded curves are stable architectures.', spec }],
+    figures: [
+      {
+        name: 'stability-vs-depth',
+        title: 'Stability at depth: forward and backward amplification',
+        caption: 'Random weights K ~ N(0, 1/w), b = 0, tanh; log-log. Bounded curves are stable architectures.',
+        spec,
+      },
+    ],
     numbers,
   };
 }

@@ -78,7 +78,22 @@ export interface ToyClassificationResult {
  */
 export async function runToyClassification(options: ToyClassificationOptions): Promise<ToyClassificationResult> {
   if (options === null || typeof options !== 'object') invalid('options', 'an options object', options);
-  const o = checkOptions('options', options, ['data', 'block', 'n', 'width', 'depth', 'finalTime', 'learningRate', 'epochs', 'batchSize', 'seed', 'prolong', 'fineTuneEpochs', 'keepModel', 'regularization']);
+  const o = checkOptions('options', options, [
+    'data',
+    'block',
+    'n',
+    'width',
+    'depth',
+    'finalTime',
+    'learningRate',
+    'epochs',
+    'batchSize',
+    'seed',
+    'prolong',
+    'fineTuneEpochs',
+    'keepModel',
+    'regularization',
+  ]);
   const data = checkOneOf('options.data', o.data, ['swiss-roll', 'peaks'] as const);
   const block = (o.block ?? 'hamiltonian') as StableBlockKind;
   const n = o.n === undefined ? 1024 : checkInteger('options.n', o.n, { min: 20 });
@@ -113,7 +128,14 @@ export async function runToyClassification(options: ToyClassificationOptions): P
         prolongedTestAccuracy = evaluate(fine, { x: xTest, y: test.y }).accuracy!;
         for (let e = 0; e < fineTuneEpochs; e++) {
           const fineLoss = o.regularization === undefined ? 'sparse-categorical-crossentropy' : regularizedCrossEntropy(fine, o.regularization);
-          const tuner = createGradientTrainer({ optimizer: 'adam', learningRate: learningRate / 4, epochs: 1, batchSize, seed: seed + 100 + e, loss: fineLoss });
+          const tuner = createGradientTrainer({
+            optimizer: 'adam',
+            learningRate: learningRate / 4,
+            epochs: 1,
+            batchSize,
+            seed: seed + 100 + e,
+            loss: fineLoss,
+          });
           await tuner.fit(fine, { x: xTrain, y: train.y });
           fineTunedTestAccuracy.push(evaluate(fine, { x: xTest, y: test.y }).accuracy!);
         }

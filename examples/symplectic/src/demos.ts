@@ -3,13 +3,7 @@
  * of orders 2, 4 and 8 next to classical RK4. The log-scale energy error shows the difference
  * between a bounded error (symplectic) and a secular drift (RK4).
  */
-import {
-  integrate,
-  type Demo,
-  type Integrator,
-  type PhaseState,
-  type Problem,
-} from '@phaseflow/core';
+import { integrate, type Demo, type Integrator, type PhaseState, type Problem } from '@phaseflow/core';
 import { createRk4 } from '@phaseflow/runge-kutta';
 import { kepler } from '@phaseflow/problems';
 import { createForestRuth4, createKahanLi8, createStormerVerlet } from '@phaseflow/symplectic';
@@ -91,7 +85,8 @@ const keplerDemo: Demo = {
         {
           name: 'last-orbit',
           title: `The orbit during period ${periods + 1}`,
-          caption: 'The exact orbit is the ellipse with foci (0, 0) and (−1, 0); RK4 has spiralled inward (energy lost), the symplectic orbits keep their shape.',
+          caption:
+            'The exact orbit is the ellipse with foci (0, 0) and (−1, 0); RK4 has spiralled inward (energy lost), the symplectic orbits keep their shape.',
           spec: {
             $schema: SCHEMA,
             data: { values: orbitRows },

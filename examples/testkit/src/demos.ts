@@ -3,13 +3,7 @@
  * the measurement every integrator package is held to.
  */
 import type { Demo } from '@phaseflow/core';
-import {
-  measureOrder,
-  explicitEuler,
-  explicitMidpoint,
-  stormerVerletControl,
-  symplecticEulerControl,
-} from '@phaseflow/testkit';
+import { measureOrder, explicitEuler, explicitMidpoint, stormerVerletControl, symplecticEulerControl } from '@phaseflow/testkit';
 import { kepler } from '@phaseflow/problems';
 
 /** Kepler e = 0.5 over t = 2, as a first-order ODE or as a separable Hamiltonian. */

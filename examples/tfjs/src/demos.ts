@@ -70,7 +70,8 @@ export const demos: readonly Demo[] = [
   {
     name: 'tfjs-classifier',
     title: 'Gradient Trainer on two moons and spirals',
-    description: 'Trains a small MLP with createGradientTrainer (Adam, seeded minibatches) on two moons and on spirals; shows decision regions and loss curves.',
+    description:
+      'Trains a small MLP with createGradientTrainer (Adam, seeded minibatches) on two moons and on spirals; shows decision regions and loss curves.',
     async run(context) {
       const backend = await useBestBackend();
       const figures: DemoFigure[] = [];

@@ -29,12 +29,7 @@ import type { Schedule } from './schedule.js';
  * const { dy0, dtheta } = adjointBackward(backend, states, states.map((y) => lossGradient(y)), schedule);
  * ```
  */
-export function adjointBackward<S>(
-  be: FieldBackend<S>,
-  states: readonly S[],
-  cotangents: readonly (S | undefined)[],
-  s: Schedule,
-): { dy0: S; dtheta: S } {
+export function adjointBackward<S>(be: FieldBackend<S>, states: readonly S[], cotangents: readonly (S | undefined)[], s: Schedule): { dy0: S; dtheta: S } {
   const aug = augmentedSpace(be.space);
   const problem = odeProblem<AugmentedState<S>>(
     (t, z) => {

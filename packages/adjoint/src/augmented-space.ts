@@ -49,12 +49,21 @@ export function augmentedSpace<S>(c: VectorSpace<S>): VectorSpace<AugmentedState
     },
     axpy: (s, x, y, out) => map3((k) => c.axpy(s, x[k], y[k], out?.[k])),
     scale: (s, x, out) => map3((k) => c.scale(s, x[k], out?.[k])),
-    combine: (cs, xs, base, out) => map3((k) => c.combine(cs, xs.map((x) => x[k]), base?.[k], out?.[k])),
+    combine: (cs, xs, base, out) =>
+      map3((k) =>
+        c.combine(
+          cs,
+          xs.map((x) => x[k]),
+          base?.[k],
+          out?.[k],
+        ),
+      ),
     dot: (x, y) => keys.reduce((s, k) => s + c.dot(x[k], y[k]), 0),
     norm: (x) => Math.hypot(...keys.map((k) => c.norm(x[k]))),
     errorNorm(err, a, b, atol, rtol) {
       // RMS over all components = sqrt(Σ nₖ eₖ² / N).
-      let s = 0, n = 0;
+      let s = 0,
+        n = 0;
       for (const k of keys) {
         const nk = c.size(err[k]);
         if (nk === 0) continue;

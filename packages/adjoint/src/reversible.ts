@@ -24,12 +24,7 @@ import type { Schedule } from './schedule.js';
  * const { dy0, dtheta } = reversibleBackward(backend, states, [dLdy], schedule);
  * ```
  */
-export function reversibleBackward<S>(
-  be: FieldBackend<S>,
-  states: readonly S[],
-  cotangents: readonly (S | undefined)[],
-  s: Schedule,
-): { dy0: S; dtheta: S } {
+export function reversibleBackward<S>(be: FieldBackend<S>, states: readonly S[], cotangents: readonly (S | undefined)[], s: Schedule): { dy0: S; dtheta: S } {
   let a: S | undefined;
   let g: S = be.thetaZeros();
   for (let k = s.times.length - 1; k >= 0; k--) {

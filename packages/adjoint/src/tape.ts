@@ -110,7 +110,11 @@ export function tracedSpace(tape: Tape): VectorSpace<Traced> {
         accumulate(x, g, a);
       });
     },
-    scale: (a, x) => rec(x.v.map((u) => a * u), (g) => accumulate(x, g, a)),
+    scale: (a, x) =>
+      rec(
+        x.v.map((u) => a * u),
+        (g) => accumulate(x, g, a),
+      ),
     combine(coefficients, terms, base) {
       // Integrators reuse their coefficient and stage arrays: keep copies for the backward pass.
       const cs = Array.from(coefficients);

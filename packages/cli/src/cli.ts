@@ -54,7 +54,13 @@ async function discover(io: Io): Promise<FoundDemo[]> {
 
 async function runDemos(selected: FoundDemo[], outDir: string, seed: number, io: Io, quiet: boolean): Promise<DemoOutcome[]> {
   mkdirSync(outDir, { recursive: true });
-  const bars = !quiet && io.isTTY ? new cliProgress.MultiBar({ format: '{name} |{bar}| {percentage}% {info}', hideCursor: false, clearOnComplete: false, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+  const bars =
+    !quiet && io.isTTY
+      ? new cliProgress.MultiBar(
+          { format: '{name} |{bar}| {percentage}% {info}', hideCursor: false, clearOnComplete: false, stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
   const outcomes: DemoOutcome[] = [];
   for (const [i, { demo, packageName }] of selected.entries()) {
     const label = `[${i + 1}/${selected.length}] ${demo.name}`;
@@ -78,7 +84,15 @@ async function runDemos(selected: FoundDemo[], outDir: string, seed: number, io:
         figureFiles.push(file);
       }
       writeFileSync(join(dir, 'numbers.json'), `${JSON.stringify({ demo: demo.name, seed, summary: result.summary, numbers: result.numbers }, null, 2)}\n`);
-      outcome = { name: demo.name, title: demo.title, description: demo.description, packageName, seconds: (performance.now() - started) / 1000, result, figureFiles };
+      outcome = {
+        name: demo.name,
+        title: demo.title,
+        description: demo.description,
+        packageName,
+        seconds: (performance.now() - started) / 1000,
+        result,
+        figureFiles,
+      };
       bar?.update(100, { info: 'done' });
     } catch (e) {
       const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -138,10 +152,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   const all = await discover(io);
   const unknown = names.filter((n) => !all.some((d) => d.demo.name === n));
   if (unknown.length > 0) {
-    const err = new PhaseflowError('NOT_AVAILABLE', `unknown demo ${unknown.map((u) => JSON.stringify(u)).join(', ')}; available: ${all.map((d) => d.demo.name).join(', ')}`, {
-      argument: 'name',
-      received: unknown.join(', '),
-    });
+    const err = new PhaseflowError(
+      'NOT_AVAILABLE',
+      `unknown demo ${unknown.map((u) => JSON.stringify(u)).join(', ')}; available: ${all.map((d) => d.demo.name).join(', ')}`,
+      {
+        argument: 'name',
+        received: unknown.join(', '),
+      },
+    );
     io.err(`phaseflow: ${err.message}`);
     return 2;
   }
@@ -155,7 +173,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   writeFileSync(join(outDir, 'index.html'), reportHtml(outcomes, { seed, date: new Date().toISOString(), node: process.version }));
   writeFileSync(
     join(outDir, 'summary.json'),
-    `${JSON.stringify(outcomes.map(({ name, packageName, seconds, result, error }) => ({ name, packageName, seconds, summary: result?.summary, error: error?.split('\n')[0] })), null, 2)}\n`,
+    `${JSON.stringify(
+      outcomes.map(({ name, packageName, seconds, result, error }) => ({ name, packageName, seconds, summary: result?.summary, error: error?.split('\n')[0] })),
+      null,
+      2,
+    )}\n`,
   );
   io.out('');
   for (const o of outcomes) {

@@ -32,9 +32,7 @@ export function formatNumber(v: number): string {
 
 /** Build the report page. */
 export function reportHtml(outcomes: readonly DemoOutcome[], meta: { seed: number; date: string; node: string }): string {
-  const toc = outcomes
-    .map((o) => `<li><a href="#${esc(o.name)}">${esc(o.title)}</a>${o.error ? ' <span class="bad">failed</span>' : ''}</li>`)
-    .join('');
+  const toc = outcomes.map((o) => `<li><a href="#${esc(o.name)}">${esc(o.title)}</a>${o.error ? ' <span class="bad">failed</span>' : ''}</li>`).join('');
   const sections = outcomes
     .map((o) => {
       const head = `<h2 id="${esc(o.name)}">${esc(o.title)}</h2><p class="meta"><code>phaseflow demo ${esc(o.name)}</code> · ${esc(o.packageName)} · ${o.seconds.toFixed(1)} s</p><p>${esc(o.description)}</p>`;

@@ -92,12 +92,7 @@ export class PhaseflowError<Partial = unknown> extends Error {
   /** What the failed run computed before it failed, when there is such a thing. */
   readonly partial: Partial | undefined;
 
-  constructor(
-    code: PhaseflowErrorCode,
-    message: string,
-    details: PhaseflowErrorDetails = {},
-    options: { partial?: Partial; cause?: unknown } = {},
-  ) {
+  constructor(code: PhaseflowErrorCode, message: string, details: PhaseflowErrorDetails = {}, options: { partial?: Partial; cause?: unknown } = {}) {
     super(`[${code}] ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = details;

@@ -25,22 +25,8 @@ export { float64Space } from './float64-space.js';
 export { phaseSpace } from './phase-space.js';
 export type { PhaseSpace, PhaseState } from './phase-space.js';
 export { asPartitioned, hamiltonianProblem, odeProblem, partitionedProblem, separableHamiltonian } from './problems.js';
-export type {
-  CoreProblem,
-  HamiltonianProblem,
-  OdeProblem,
-  PartitionedProblem,
-  Problem,
-  SeparableHamiltonianProblem,
-} from './problems.js';
-export type {
-  AcceptedStep,
-  AdaptiveOptions,
-  AdaptiveStepper,
-  AnyIntegrator,
-  Integrator,
-  IntegratorProperties,
-} from './integrator.js';
+export type { CoreProblem, HamiltonianProblem, OdeProblem, PartitionedProblem, Problem, SeparableHamiltonianProblem } from './problems.js';
+export type { AcceptedStep, AdaptiveOptions, AdaptiveStepper, AnyIntegrator, Integrator, IntegratorProperties } from './integrator.js';
 export { integrate, integrateAsync } from './integrate.js';
 export { createPiController } from './step-control/pi-controller.js';
 export type { PiController, PiControllerOptions, StepTooSmall } from './step-control/pi-controller.js';

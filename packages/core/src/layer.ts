@@ -46,13 +46,7 @@ export interface ParametricLayer<I, O> extends Layer<I, O> {
 /** True when `layer` exposes a parametric view. */
 export function isParametric<I, O>(layer: Layer<I, O>): layer is ParametricLayer<I, O> {
   const v = layer?.parameters;
-  return (
-    v !== undefined &&
-    v !== null &&
-    typeof v.size === 'number' &&
-    typeof v.get === 'function' &&
-    typeof v.set === 'function'
-  );
+  return v !== undefined && v !== null && typeof v.size === 'number' && typeof v.get === 'function' && typeof v.set === 'function';
 }
 
 /** Return `layer` as parametric or throw NOT_PARAMETRIC naming the argument. */
@@ -65,11 +59,11 @@ export function requireParametric<I, O>(argument: string, layer: Layer<I, O>): P
     });
   }
   if (!isParametric(layer)) {
-    throw new PhaseflowError(
-      'NOT_PARAMETRIC',
-      `${argument}: layer ${JSON.stringify(layer.name)} has no parametric view (parameters: { size, get, set })`,
-      { argument: `${argument}.parameters`, expected: 'a ParametricView { size, get, set }', received: describeValue(layer.parameters) },
-    );
+    throw new PhaseflowError('NOT_PARAMETRIC', `${argument}: layer ${JSON.stringify(layer.name)} has no parametric view (parameters: { size, get, set })`, {
+      argument: `${argument}.parameters`,
+      expected: 'a ParametricView { size, get, set }',
+      received: describeValue(layer.parameters),
+    });
   }
   return layer;
 }

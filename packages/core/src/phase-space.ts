@@ -85,14 +85,7 @@ export function phaseSpace<S>(component: VectorSpace<S>): PhaseSpace<S> {
     errorNorm(err, a, b, atol, rtol) {
       const nq = c.size(err.q);
       const np = c.size(err.p);
-      const part = (s: 'q' | 'p') =>
-        c.errorNorm(
-          err[s],
-          a[s],
-          b[s],
-          typeof atol === 'number' ? atol : atol[s],
-          typeof rtol === 'number' ? rtol : rtol[s],
-        );
+      const part = (s: 'q' | 'p') => c.errorNorm(err[s], a[s], b[s], typeof atol === 'number' ? atol : atol[s], typeof rtol === 'number' ? rtol : rtol[s]);
       const eq = part('q');
       const ep = part('p');
       return Math.sqrt((eq * eq * nq + ep * ep * np) / Math.max(1, nq + np));

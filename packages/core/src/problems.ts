@@ -65,11 +65,7 @@ export interface HamiltonianProblem<S> extends Problem<PhaseState<S>> {
 }
 
 /** The problem kinds defined by core. */
-export type CoreProblem<S> =
-  | OdeProblem<S>
-  | SeparableHamiltonianProblem<S>
-  | PartitionedProblem<S>
-  | HamiltonianProblem<S>;
+export type CoreProblem<S> = OdeProblem<S> | SeparableHamiltonianProblem<S> | PartitionedProblem<S> | HamiltonianProblem<S>;
 
 /**
  * Build an ODE problem y' = f(t, y) over Float64Array (or the given space).

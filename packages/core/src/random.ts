@@ -68,7 +68,10 @@ function hashLabel(label: string | number): number {
 }
 
 function fromWords(seed: number, a: number, b: number, c: number, d: number): Random {
-  let s0 = a >>> 0, s1 = b >>> 0, s2 = c >>> 0, s3 = d >>> 0;
+  let s0 = a >>> 0,
+    s1 = b >>> 0,
+    s2 = c >>> 0,
+    s3 = d >>> 0;
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
   let spare = NaN;
   const uint32 = (): number => {
@@ -167,7 +170,8 @@ function checkRandomState(argument: string, state: unknown): RandomState {
   const words = o['words'];
   if (!Array.isArray(words) || words.length !== 4) invalid(`${argument}.words`, 'four 32-bit state words', words);
   words.forEach((w, i) => checkInteger(`${argument}.words[${i}]`, w, { min: 0, max: 2 ** 32 - 1 }));
-  if ((words[0] | words[1] | words[2] | words[3]) === 0) invalid(`${argument}.words`, 'state words not all zero (xoshiro128** never reaches that state)', 'four zeros');
+  if ((words[0] | words[1] | words[2] | words[3]) === 0)
+    invalid(`${argument}.words`, 'state words not all zero (xoshiro128** never reaches that state)', 'four zeros');
   const spare = o['spareNormal'];
   if (spare !== null) checkFinite(`${argument}.spareNormal`, spare);
   return o as unknown as RandomState;

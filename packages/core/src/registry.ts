@@ -64,11 +64,15 @@ export function resolveIntegrator(argument: string, value: unknown, ...records: 
       }
       return made;
     }
-    throw new PhaseflowError('NOT_AVAILABLE', `${argument}: unknown integrator ${JSON.stringify(value)}; known: ${known.join(', ')} (or an Integrator object)`, {
-      argument,
-      expected: `an Integrator or one of ${known.join(', ')}`,
-      received: JSON.stringify(value),
-    });
+    throw new PhaseflowError(
+      'NOT_AVAILABLE',
+      `${argument}: unknown integrator ${JSON.stringify(value)}; known: ${known.join(', ')} (or an Integrator object)`,
+      {
+        argument,
+        expected: `an Integrator or one of ${known.join(', ')}`,
+        received: JSON.stringify(value),
+      },
+    );
   }
   throw new PhaseflowError('INVALID_ARGUMENT', `${argument}: expected an Integrator or a method name`, {
     argument,

@@ -77,20 +77,9 @@ export function checkInRange(argument: string, value: unknown, min: number, max:
 }
 
 /** An integer, optionally bounded: `checkInteger('options.steps', n, { min: 1 })`. */
-export function checkInteger(
-  argument: string,
-  value: unknown,
-  bounds: { min?: number; max?: number } = {},
-): number {
+export function checkInteger(argument: string, value: unknown, bounds: { min?: number; max?: number } = {}): number {
   const { min = -Infinity, max = Infinity } = bounds;
-  const range =
-    min > -Infinity && max < Infinity
-      ? ` in [${min}, ${max}]`
-      : min > -Infinity
-        ? ` >= ${min}`
-        : max < Infinity
-          ? ` <= ${max}`
-          : '';
+  const range = min > -Infinity && max < Infinity ? ` in [${min}, ${max}]` : min > -Infinity ? ` >= ${min}` : max < Infinity ? ` <= ${max}` : '';
   const expected = `an integer${range}`;
   if (typeof value !== 'number' || !Number.isInteger(value)) invalid(argument, expected, value);
   if (value < min || value > max) invalid(argument, expected, value);
@@ -157,11 +146,7 @@ export function checkFunction<F extends (...args: never[]) => unknown>(argument:
 }
 
 /** One of a fixed set of values. */
-export function checkOneOf<T extends string | number | boolean>(
-  argument: string,
-  value: unknown,
-  allowed: readonly T[],
-): T {
+export function checkOneOf<T extends string | number | boolean>(argument: string, value: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {
     invalid(argument, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, value);
   }
@@ -169,22 +154,18 @@ export function checkOneOf<T extends string | number | boolean>(
 }
 
 /** A plain object (or undefined, which becomes `{}`), with no keys outside `known`. */
-export function checkOptions<T extends object>(
-  argument: string,
-  value: T | undefined,
-  known: readonly string[],
-): T {
+export function checkOptions<T extends object>(argument: string, value: T | undefined, known: readonly string[]): T {
   if (value === undefined) return {} as T;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     invalid(argument, 'an options object', value);
   }
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      throw new PhaseflowError(
-        'UNKNOWN_OPTION',
-        `${argument}: unknown option ${JSON.stringify(key)}; known options are ${known.join(', ')}`,
-        { argument: `${argument}.${key}`, expected: `one of ${known.join(', ')}`, received: JSON.stringify(key) },
-      );
+      throw new PhaseflowError('UNKNOWN_OPTION', `${argument}: unknown option ${JSON.stringify(key)}; known options are ${known.join(', ')}`, {
+        argument: `${argument}.${key}`,
+        expected: `one of ${known.join(', ')}`,
+        received: JSON.stringify(key),
+      });
     }
   }
   return value;
@@ -213,22 +194,22 @@ export function checkFiniteArray<A extends ArrayLike<number>>(argument: string, 
 /** An array-like of exactly `length` entries. */
 export function checkLength(argument: string, value: ArrayLike<unknown>, length: number): void {
   if (value.length !== length) {
-    throw new PhaseflowError(
-      'SHAPE_MISMATCH',
-      `${argument}: expected length ${length}, received length ${value.length}`,
-      { argument, expected: `length ${length}`, received: `length ${value.length}` },
-    );
+    throw new PhaseflowError('SHAPE_MISMATCH', `${argument}: expected length ${length}, received length ${value.length}`, {
+      argument,
+      expected: `length ${length}`,
+      received: `length ${value.length}`,
+    });
   }
 }
 
 /** Two sizes that must agree. */
 export function checkSameSize(argumentA: string, sizeA: number, argumentB: string, sizeB: number): void {
   if (sizeA !== sizeB) {
-    throw new PhaseflowError(
-      'SHAPE_MISMATCH',
-      `${argumentA} has size ${sizeA} but ${argumentB} has size ${sizeB}; they must agree`,
-      { argument: argumentB, expected: `size ${sizeA} (as ${argumentA})`, received: `size ${sizeB}` },
-    );
+    throw new PhaseflowError('SHAPE_MISMATCH', `${argumentA} has size ${sizeA} but ${argumentB} has size ${sizeB}; they must agree`, {
+      argument: argumentB,
+      expected: `size ${sizeA} (as ${argumentA})`,
+      received: `size ${sizeB}`,
+    });
   }
 }
 

@@ -34,7 +34,9 @@ function assemble(
   // Separate streams for positions, noise and order: changing the noise level keeps the same
   // points and the same shuffle, so clean and noisy sets pair up row by row.
   const root = createRandom(seed);
-  const rng = root.fork('points'), noiseRng = root.fork('noise'), orderRng = root.fork('order');
+  const rng = root.fork('points'),
+    noiseRng = root.fork('noise'),
+    orderRng = root.fork('order');
   const x = new Float64Array(n * dim);
   const y = new Int32Array(n);
   const counts = balancedCounts(n, classes);
@@ -119,7 +121,8 @@ let peaksRange: [number, number] | undefined;
 /** min and max of peaks on MATLAB's 256×256 grid `peaks(256)`, as Meganet's setupPeaks uses. */
 function peaksMinMax(): [number, number] {
   if (peaksRange) return peaksRange;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   const ns = 256;
   for (let i = 0; i < ns; i++) {
     for (let j = 0; j < ns; j++) {
@@ -184,19 +187,23 @@ export function ellipses(
   const classes = classesArg(o.classes, 3);
   const n = nArg(o.n, classes);
   const noise = noiseArg(o.noise, 0);
-  let a = 1, b = 0.5;
+  let a = 1,
+    b = 0.5;
   if (o.axes !== undefined) {
     if (!Array.isArray(o.axes) || o.axes.length !== 2) invalid('options.axes', 'two positive semi-axes [a, b]', o.axes);
     a = positiveArg('options.axes[0]', o.axes[0], 1);
     b = positiveArg('options.axes[1]', o.axes[1], 1);
   }
   const rot = o.rotation === undefined ? Math.PI / 6 : checkFinite('options.rotation', o.rotation);
-  const c = Math.cos(rot), s = Math.sin(rot);
+  const c = Math.cos(rot),
+    s = Math.sin(rot);
   return assemble('ellipses', n, classes, noise, seedArg(o.seed), (rng, k, _i, _c, out) => {
-    const lo = k / classes, hi = (k + 1) / classes;
+    const lo = k / classes,
+      hi = (k + 1) / classes;
     const rho = Math.sqrt(lo * lo + (hi * hi - lo * lo) * rng.uniform());
     const phi = 2 * Math.PI * rng.uniform();
-    const u = a * rho * Math.cos(phi), v = b * rho * Math.sin(phi);
+    const u = a * rho * Math.cos(phi),
+      v = b * rho * Math.sin(phi);
     out[0] = c * u - s * v;
     out[1] = s * u + c * v;
   });

@@ -229,12 +229,16 @@ export function keplerSystem(options: { readonly e?: number } = {}): FlatHamilto
   const o = checkOptions('options', options, ['e']);
   const atPeriapsis = (e: number, phi: number) => {
     const v = Math.sqrt((1 + e) / (1 - e));
-    const c = Math.cos(phi), s = Math.sin(phi);
+    const c = Math.cos(phi),
+      s = Math.sin(phi);
     return Float64Array.of((1 - e) * c, (1 - e) * s, -v * s, v * c);
   };
-  return fromReferenceProblem({ ...kepler({ e: o.e ?? 0.6 }), name: 'kepler' }, {
-    sampleInitial: (rng) => atPeriapsis(0.5 * rng.uniform(), 2 * Math.PI * rng.uniform()),
-  });
+  return fromReferenceProblem(
+    { ...kepler({ e: o.e ?? 0.6 }), name: 'kepler' },
+    {
+      sampleInitial: (rng) => atPeriapsis(0.5 * rng.uniform(), 2 * Math.PI * rng.uniform()),
+    },
+  );
 }
 
 /**
@@ -258,11 +262,13 @@ export function henonHeilesSystem(): FlatHamiltonianSystem {
       const E = 1 / 50 + (1 / 8 - 1 / 50) * rng.uniform();
       let x: number, y: number;
       do {
-        const r = 0.4 * Math.sqrt(rng.uniform()), a = 2 * Math.PI * rng.uniform();
+        const r = 0.4 * Math.sqrt(rng.uniform()),
+          a = 2 * Math.PI * rng.uniform();
         x = r * Math.cos(a);
         y = r * Math.sin(a);
       } while (V(x, y) >= E);
-      const pr = Math.sqrt(2 * (E - V(x, y))), b = 2 * Math.PI * rng.uniform();
+      const pr = Math.sqrt(2 * (E - V(x, y))),
+        b = 2 * Math.PI * rng.uniform();
       return Float64Array.of(x, y, pr * Math.cos(b), pr * Math.sin(b));
     },
   });

@@ -29,7 +29,8 @@ function checkSet<S extends LabeledSet>(argument: string, data: S): S {
  */
 export function selectRows<S extends LabeledSet>(data: S, index: ArrayLike<number>): S {
   const d = checkSet('data', data);
-  const m = index.length, dim = d.dim;
+  const m = index.length,
+    dim = d.dim;
   const yWidth = d.kind === 'classification' ? 1 : d.outDim;
   const x = new Float64Array(m * dim);
   const y = d.kind === 'classification' ? new Int32Array(m) : new Float64Array(m * yWidth);
@@ -131,7 +132,8 @@ export function fitStandardizer(x: Float64Array, dim: number): Standardizer {
   checkInteger('dim', dim, { min: 1 });
   if (!(x instanceof Float64Array)) invalid('x', 'a Float64Array', x);
   checkFiniteArray('x', x);
-  if (x.length === 0 || x.length % dim !== 0) invalid('x', `a non-empty length divisible by dim = ${dim}`, x, x.length === 0 ? 'INVALID_ARGUMENT' : 'SHAPE_MISMATCH');
+  if (x.length === 0 || x.length % dim !== 0)
+    invalid('x', `a non-empty length divisible by dim = ${dim}`, x, x.length === 0 ? 'INVALID_ARGUMENT' : 'SHAPE_MISMATCH');
   const n = x.length / dim;
   const mean = new Float64Array(dim);
   const scale = new Float64Array(dim);
@@ -219,7 +221,8 @@ export interface WindowOptions {
  * ```
  */
 export function windows(series: TimeSeries, options: WindowOptions = {}): RegressionSet {
-  if (series === null || typeof series !== 'object' || series.kind !== 'time-series') invalid('series', 'a TimeSeries { kind: "time-series", x, n, dim }', series);
+  if (series === null || typeof series !== 'object' || series.kind !== 'time-series')
+    invalid('series', 'a TimeSeries { kind: "time-series", x, n, dim }', series);
   if (series.x.length !== series.n * series.dim) invalid('series.x', `${series.n * series.dim} entries (n·dim)`, series.x, 'SHAPE_MISMATCH');
   const o = checkOptions('options', options, ['input', 'horizon', 'stride']);
   const input = sizeArg('options.input', o.input, 1);
@@ -275,7 +278,8 @@ export function batches<S extends LabeledSet>(data: S, options: BatchOptions): I
   const size = checkInteger('options.size', o.size, { min: 1 });
   if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') invalid('options.shuffle', 'a boolean', o.shuffle);
   if (o.dropLast !== undefined && typeof o.dropLast !== 'boolean') invalid('options.dropLast', 'a boolean', o.dropLast);
-  if (d.n === 0) throw new PhaseflowError('INVALID_ARGUMENT', 'data: expected a non-empty set, received 0 rows', { argument: 'data', expected: 'n >= 1', received: '0' });
+  if (d.n === 0)
+    throw new PhaseflowError('INVALID_ARGUMENT', 'data: expected a non-empty set, received 0 rows', { argument: 'data', expected: 'n >= 1', received: '0' });
   const order = o.shuffle === false ? Uint32Array.from({ length: d.n }, (_, i) => i) : createRandom(seedArg(o.seed)).permutation(d.n);
   const count = o.dropLast === true ? Math.floor(d.n / size) : Math.ceil(d.n / size);
   return {

@@ -1,14 +1,7 @@
 export type { ClassificationSet, LabeledSet, RegressionSet, TimeSeries } from './types.js';
 export { circles, ellipses, moons, peaks, peaksFunction, spirals, swissRoll } from './classification.js';
 export type { ToyOptions } from './classification.js';
-export {
-  doublePendulumSystem,
-  fromReferenceProblem,
-  henonHeilesSystem,
-  keplerSystem,
-  massSpringSystem,
-  pendulumSystem,
-} from './hamiltonian-systems.js';
+export { doublePendulumSystem, fromReferenceProblem, henonHeilesSystem, keplerSystem, massSpringSystem, pendulumSystem } from './hamiltonian-systems.js';
 export type { FlatHamiltonianSystem, HamiltonianSource } from './hamiltonian-systems.js';
 export { hamiltonianSamples, hamiltonianTrajectory } from './trajectories.js';
 export type { HamiltonianSampleOptions, HamiltonianSamples, TrajectoryOptions } from './trajectories.js';
@@ -23,4 +16,11 @@ export { spiralOdeData, spiralOdeField, type SpiralOdeData, type SpiralOdeOption
 export { batches, fitStandardizer, oneHot, selectRows, split, standardize, windows } from './helpers.js';
 export type { Batch, BatchOptions, SplitOptions, Splits, Standardizer, WindowOptions } from './helpers.js';
 export { rotateImage, rotatedDigits, type MnistDigitClass, type MnistSource, type RotatedDigits, type RotatedDigitsOptions } from './rotated-digits.js';
-export { chargedParticles, chargedParticlesTask, type ChargedParticles, type ChargedParticlesOptions, type ChargedParticlesTask, type ChargedParticlesTaskOptions } from './charged-particles.js';
+export {
+  chargedParticles,
+  chargedParticlesTask,
+  type ChargedParticles,
+  type ChargedParticlesOptions,
+  type ChargedParticlesTask,
+  type ChargedParticlesTaskOptions,
+} from './charged-particles.js';

@@ -16,7 +16,8 @@ import { createDopri5 } from '@phaseflow/runge-kutta';
  */
 export function spiralOdeField(y: ArrayLike<number>, out: Float64Array = new Float64Array(2)): Float64Array {
   if (y === null || typeof y !== 'object' || y.length !== 2) invalid('y', 'a state of 2 numbers', y, 'SHAPE_MISMATCH');
-  const a = y[0]! ** 3, b = y[1]! ** 3;
+  const a = y[0]! ** 3,
+    b = y[1]! ** 3;
   out[0] = -0.1 * a + 2 * b;
   out[1] = -2 * a - 0.1 * b;
   return out;

@@ -28,7 +28,9 @@ for (const c of cases) {
       iterationMs = (performance.now() - t0) / h.iterations;
     }
     const model = net();
-    const m = await measureAbortLatency((signal) => createEnKFTrainer({ ...c.trainer, epochs: 100_000, seed: 1 }).fit(model, data, { signal }), { afterMs: 50 });
+    const m = await measureAbortLatency((signal) => createEnKFTrainer({ ...c.trainer, epochs: 100_000, seed: 1 }).fit(model, data, { signal }), {
+      afterMs: 50,
+    });
     if (!m.aborted) throw new Error(`${c.name}: the fit was not aborted`);
     latencies.push(m.latencyMs);
   }

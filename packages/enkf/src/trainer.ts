@@ -142,9 +142,26 @@ export interface EnKFTrainer<I = Batch, O = unknown> extends Trainer<Layer<I, O>
 }
 
 const KNOWN = [
-  'ensembleSize', 'method', 'perturbObservations', 'noise', 'step', 'terminateAtUnitTime', 'epochs', 'maxIterations',
-  'batchSize', 'init', 'perturbation', 'tikhonov', 'inflation', 'additiveNoise', 'nesterov', 'stop', 'collapseRatio',
-  'seed', 'input', 'output',
+  'ensembleSize',
+  'method',
+  'perturbObservations',
+  'noise',
+  'step',
+  'terminateAtUnitTime',
+  'epochs',
+  'maxIterations',
+  'batchSize',
+  'init',
+  'perturbation',
+  'tikhonov',
+  'inflation',
+  'additiveNoise',
+  'nesterov',
+  'stop',
+  'collapseRatio',
+  'seed',
+  'input',
+  'output',
 ];
 const FIT_KNOWN = ['observers', 'signal', 'validation', 'validateEvery'];
 
@@ -169,7 +186,10 @@ function checkData(argument: string, data: EnKFData | EnKFXYData): Checked {
   const samples = checkInteger(`${argument}.samples`, data.samples, { min: 1 });
   const x = checkFiniteArray<ArrayLike<number>>(`${argument}.${xk}`, raw[xk]);
   const y = checkFiniteArray<ArrayLike<number>>(`${argument}.${yk}`, raw[yk]);
-  for (const [name, a] of [[xk, x], [yk, y]] as const) {
+  for (const [name, a] of [
+    [xk, x],
+    [yk, y],
+  ] as const) {
     if (a.length === 0 || a.length % samples !== 0) {
       throw new PhaseflowError('SHAPE_MISMATCH', `${argument}.${name}: length ${a.length} is not a positive multiple of samples = ${samples}`, {
         argument: `${argument}.${name}`,
@@ -270,11 +290,15 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
     const f = checkOptions('fitOptions', fitOptions, FIT_KNOWN);
     const val = f.validation === undefined ? undefined : checkData('fitOptions.validation', f.validation);
     if (val && (val.cols !== d.cols || val.outputs !== d.outputs)) {
-      throw new PhaseflowError('SHAPE_MISMATCH', `fitOptions.validation: rows of ${val.cols} inputs and ${val.outputs} targets, training data has ${d.cols} and ${d.outputs}`, {
-        argument: 'fitOptions.validation',
-        expected: `${d.cols} inputs and ${d.outputs} targets per row`,
-        received: `${val.cols} and ${val.outputs}`,
-      });
+      throw new PhaseflowError(
+        'SHAPE_MISMATCH',
+        `fitOptions.validation: rows of ${val.cols} inputs and ${val.outputs} targets, training data has ${d.cols} and ${d.outputs}`,
+        {
+          argument: 'fitOptions.validation',
+          expected: `${d.cols} inputs and ${d.outputs} targets per row`,
+          received: `${val.cols} and ${val.outputs}`,
+        },
+      );
     }
     const validateEvery = f.validateEvery === undefined ? undefined : checkInteger('fitOptions.validateEvery', f.validateEvery, { min: 1 });
     // The run's lifecycle: run:start/run:end once, ABORTED and failures carry the history so far.
@@ -303,7 +327,9 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
     else {
       if (init.mean.length !== P) {
         throw new PhaseflowError('SHAPE_MISMATCH', `options.init.mean: expected ${P} numbers (model.parameters.size), received ${init.mean.length}`, {
-          argument: 'options.init.mean', expected: `length ${P}`, received: `length ${init.mean.length}`,
+          argument: 'options.init.mean',
+          expected: `length ${P}`,
+          received: `length ${init.mean.length}`,
         });
       }
       m0.set(init.mean);
@@ -318,12 +344,18 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
     if (init.ensemble !== undefined) {
       if (init.ensemble.length !== J * P) {
         throw new PhaseflowError('SHAPE_MISMATCH', `options.init.ensemble: expected ${J} × ${P} = ${J * P} numbers, received ${init.ensemble.length}`, {
-          argument: 'options.init.ensemble', expected: `length ${J * P}`, received: `length ${init.ensemble.length}`,
+          argument: 'options.init.ensemble',
+          expected: `length ${J * P}`,
+          received: `length ${init.ensemble.length}`,
         });
       }
       if (method === 'hlr') invalid('options.init.ensemble', "no explicit ensemble with method 'hlr' (it redraws around the mean)", init.ensemble);
       theta.set(init.ensemble);
-      ensembleMean(theta, Array.from({ length: J }, (_, j) => j), mean);
+      ensembleMean(
+        theta,
+        Array.from({ length: J }, (_, j) => j),
+        mean,
+      );
       prev?.set(theta);
     } else if (method !== 'hlr') {
       for (let j = 0; j < J; j++) {
@@ -335,8 +367,16 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
     }
     const ebar = new Float64Array(P);
     if (method !== 'hlr') {
-      ensembleMean(theta, Array.from({ length: J }, (_, j) => j), mean);
-      initialSpread = spreadOf(theta, Array.from({ length: J }, (_, j) => j), mean);
+      ensembleMean(
+        theta,
+        Array.from({ length: J }, (_, j) => j),
+        mean,
+      );
+      initialSpread = spreadOf(
+        theta,
+        Array.from({ length: J }, (_, j) => j),
+        mean,
+      );
     }
 
     const history = {
@@ -382,7 +422,7 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
     const evaluateMembers = async (thetas: Float64Array, input: I, rows: number): Promise<(ArrayLike<number> | undefined)[]> => {
       const expected = rows * d.outputs;
       const outs: ArrayLike<number>[] = [];
-      for (let j0 = 0; j0 < J; ) {
+      for (let j0 = 0; j0 < J;) {
         const k = Math.min(group, J - j0);
         const started = performance.now();
         if (typeof view.forwardEnsemble === 'function') {
@@ -405,9 +445,15 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
       forwardEvaluations += J * rows;
       return outs.map((g, j) => {
         if (g === null || typeof g !== 'object' || g.length !== expected) {
-          throw new PhaseflowError('SHAPE_MISMATCH', `model output of member ${j}: expected ${expected} numbers (${rows} rows × ${d.outputs} targets), received ${describeValue(g)}`, {
-            argument: 'model output', expected: `length ${expected}`, received: describeValue(g),
-          });
+          throw new PhaseflowError(
+            'SHAPE_MISMATCH',
+            `model output of member ${j}: expected ${expected} numbers (${rows} rows × ${d.outputs} targets), received ${describeValue(g)}`,
+            {
+              argument: 'model output',
+              expected: `length ${expected}`,
+              received: describeValue(g),
+            },
+          );
         }
         return allFinite(g) ? g : undefined;
       });
@@ -515,7 +561,11 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
           const failed: number[] = [];
           outs.forEach((g, j) => (g ? ok : failed).push(j));
           if (ok.length < 2) {
-            run.fail('ENSEMBLE_FAILURE', `iteration ${iteration}: only ${ok.length} of ${J} ensemble members gave a finite forward pass; at least 2 are needed`, { step: iteration, t });
+            run.fail(
+              'ENSEMBLE_FAILURE',
+              `iteration ${iteration}: only ${ok.length} of ${J} ensemble members gave a finite forward pass; at least 2 are needed`,
+              { step: iteration, t },
+            );
           }
           if (failed.length > 0) {
             dropped += failed.length;
@@ -633,7 +683,7 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
               const ok2 = k * M;
               for (let m = 0; m < M; m++) s += Dt[ok2 + m]! * res[m]!;
               rhs[k] = h * s;
-              if (F && cvec) rhs[k] += (tw * (cvec[k]! - F[k * Js + c]!)) * sq;
+              if (F && cvec) rhs[k] += tw * (cvec[k]! - F[k * Js + c]!) * sq;
             }
             choleskySolve(L, Js, rhs.subarray(0, Js));
             for (let k = 0; k < Js; k++) coeff[k * cols + c] = rhs[k]! * sq;
@@ -683,12 +733,23 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
                 }
               }
             }
-            ensembleMean(out, Array.from({ length: J }, (_, j) => j), mean);
+            ensembleMean(
+              out,
+              Array.from({ length: J }, (_, j) => j),
+              mean,
+            );
             // theta now holds the new ensemble; E (= next) is scratch for the next iteration.
             theta = out;
             next = E;
           }
-          const spread = method === 'hlr' ? spreadOf(E, ok, ebar) : spreadOf(theta, Array.from({ length: J }, (_, j) => j), mean);
+          const spread =
+            method === 'hlr'
+              ? spreadOf(E, ok, ebar)
+              : spreadOf(
+                  theta,
+                  Array.from({ length: J }, (_, j) => j),
+                  mean,
+                );
           if (Number.isNaN(initialSpread)) initialSpread = spread;
           t += h;
           epochLoss += misfit;
@@ -701,7 +762,14 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
           if (val && validateEvery !== undefined && iteration % validateEvery === 0) accuracy = validate();
           if (events.has('enkf:iteration')) {
             events.emit('enkf:iteration', {
-              iteration, epoch, misfit, meanMisfit, spread, step: h, t, members: Js,
+              iteration,
+              epoch,
+              misfit,
+              meanMisfit,
+              spread,
+              step: h,
+              t,
+              members: Js,
               ...(accuracy === undefined ? {} : { validationAccuracy: accuracy }),
             });
           }
@@ -709,7 +777,9 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
             collapseWarned = true;
             if (events.has('enkf:collapse')) {
               events.emit('enkf:collapse', {
-                iteration, spread, initialSpread,
+                iteration,
+                spread,
+                initialSpread,
                 message: `ensemble spread ${spread.toExponential(3)} fell below ${collapseRatio} × its initial value ${initialSpread.toExponential(3)}; the ensemble has collapsed and updates will stall (use inflation, additiveNoise or method 'hlr')`,
               });
             }

@@ -39,7 +39,12 @@ if (run('hnn')) {
       runs.push({
         seed,
         seconds: (performance.now() - started) / 1000,
-        checkpoints: r.checkpoints.map((c) => ({ iteration: c.iteration, hnn: c.hnnEnergyMse, baseline: c.baselineEnergyMse, hnnBetter: Array.from(c.hnnPerTest).filter((h, i) => h < c.baselinePerTest[i]).length + '/' + c.hnnPerTest.length })),
+        checkpoints: r.checkpoints.map((c) => ({
+          iteration: c.iteration,
+          hnn: c.hnnEnergyMse,
+          baseline: c.baselineEnergyMse,
+          hnnBetter: Array.from(c.hnnPerTest).filter((h, i) => h < c.baselinePerTest[i]).length + '/' + c.hnnPerTest.length,
+        })),
         hnnLoss: r.hnnLoss,
         baselineLoss: r.baselineLoss,
       });

@@ -26,7 +26,8 @@ export function energyMse(energy: (y: Float64Array) => number, predicted: ArrayL
   const n = predicted.length / dim;
   let s = 0;
   for (let i = 0; i < n; i++) {
-    const e = energy(Float64Array.from({ length: dim }, (_, j) => predicted[i * dim + j]!)) - energy(Float64Array.from({ length: dim }, (_, j) => truth[i * dim + j]!));
+    const e =
+      energy(Float64Array.from({ length: dim }, (_, j) => predicted[i * dim + j]!)) - energy(Float64Array.from({ length: dim }, (_, j) => truth[i * dim + j]!));
     s += e * e;
   }
   return s / n;

@@ -86,7 +86,8 @@ export class HamiltonianNN extends PhaseflowLayer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
     const d = shape[shape.length - 1];
-    if (typeof d !== 'number' || d % 2 !== 0 || shape.length !== 2) invalid('inputShape', 'a state batch [batch, 2d] (q then p)', `[${shape.join(', ')}]`, 'SHAPE_MISMATCH');
+    if (typeof d !== 'number' || d % 2 !== 0 || shape.length !== 2)
+      invalid('inputShape', 'a state batch [batch, 2d] (q then p)', `[${shape.join(', ')}]`, 'SHAPE_MISMATCH');
     this.dim = d;
     const widths = [d, ...this.hidden, 1];
     // Glorot-uniform kernels drawn layer by layer from createRandom(seed) (nn64's initialisation).
@@ -123,7 +124,11 @@ export class HamiltonianNN extends PhaseflowLayer {
     return tf.tidy(() => {
       const x = asTensor(inputs);
       this.check(x, 'inputs');
-      const { grad } = mlpInputGradient(x, this.hWeights.map((w) => w.read()), this.activationName);
+      const { grad } = mlpInputGradient(
+        x,
+        this.hWeights.map((w) => w.read()),
+        this.activationName,
+      );
       const [dq, dp] = tf.split(grad, 2, 1) as [tf.Tensor, tf.Tensor];
       return tf.concat([dp, tf.neg(dq)], 1);
     });
@@ -140,7 +145,16 @@ export class HamiltonianNN extends PhaseflowLayer {
   hamiltonian(x: tf.Tensor): tf.Tensor {
     if (!this.built) this.forward(x).dispose();
     this.check(x, 'x');
-    return tf.tidy(() => tf.reshape(mlpForward(x, this.hWeights.map((w) => w.read()), this.activationName), [-1]));
+    return tf.tidy(() =>
+      tf.reshape(
+        mlpForward(
+          x,
+          this.hWeights.map((w) => w.read()),
+          this.activationName,
+        ),
+        [-1],
+      ),
+    );
   }
 
   /**

@@ -3,7 +3,18 @@
  * from @phaseflow/symplectic, which handles non-separable H), a plain vector field with rk4
  * (the HNN paper's baseline), one state or a batch of states at once.
  */
-import { checkFiniteArray, checkInteger, checkOptions, checkPositive, hamiltonianProblem, integrate, invalid, odeProblem, type AnyIntegrator, type PhaseState } from '@phaseflow/core';
+import {
+  checkFiniteArray,
+  checkInteger,
+  checkOptions,
+  checkPositive,
+  hamiltonianProblem,
+  integrate,
+  invalid,
+  odeProblem,
+  type AnyIntegrator,
+  type PhaseState,
+} from '@phaseflow/core';
 import type { Mlp64 } from '@phaseflow/nn64';
 import { createRk4 } from '@phaseflow/runge-kutta';
 import { createGaussLegendre4 } from '@phaseflow/symplectic';
@@ -23,7 +34,8 @@ export interface RolloutOptions {
 
 /** The state width 2d of a scalar Hamiltonian MLP (2d → … → 1). */
 function checkScalarMlp(mlp: Mlp64): number {
-  if (mlp === null || typeof mlp !== 'object' || !Array.isArray(mlp.sizes) || mlp.sizes.at(-1) !== 1 || mlp.sizes[0]! % 2 !== 0) invalid('mlp', 'an Mlp64 Hamiltonian (2d → … → 1)', mlp);
+  if (mlp === null || typeof mlp !== 'object' || !Array.isArray(mlp.sizes) || mlp.sizes.at(-1) !== 1 || mlp.sizes[0]! % 2 !== 0)
+    invalid('mlp', 'an Mlp64 Hamiltonian (2d → … → 1)', mlp);
   return mlp.sizes[0]!;
 }
 
@@ -109,7 +121,8 @@ export function rolloutHamiltonianBatch(mlp: Mlp64, y0s: readonly ArrayLike<numb
   const d = dim / 2;
   const B = y0s.length;
   const x = new Float64Array(B * dim);
-  const lastQ = new Float64Array(B * d).fill(NaN), lastP = new Float64Array(B * d).fill(NaN);
+  const lastQ = new Float64Array(B * d).fill(NaN),
+    lastP = new Float64Array(B * d).fill(NaN);
   let grad: Float64Array = new Float64Array(B * dim);
   const gradientAt = (q: Float64Array, p: Float64Array): Float64Array => {
     let same = true;
@@ -164,7 +177,8 @@ export function rolloutHamiltonianBatch(mlp: Mlp64, y0s: readonly ArrayLike<numb
  */
 export function rolloutVectorFieldBatch(mlp: Mlp64, y0s: readonly ArrayLike<number>[], options: RolloutOptions): Float64Array[] {
   const o = rolloutOptions(options);
-  if (mlp === null || typeof mlp !== 'object' || !Array.isArray(mlp.sizes) || mlp.sizes.at(-1) !== mlp.sizes[0]) invalid('mlp', 'an Mlp64 vector field (n → … → n)', mlp);
+  if (mlp === null || typeof mlp !== 'object' || !Array.isArray(mlp.sizes) || mlp.sizes.at(-1) !== mlp.sizes[0])
+    invalid('mlp', 'an Mlp64 vector field (n → … → n)', mlp);
   const n = mlp.sizes[0]!;
   const B = y0s.length;
   const y = new Float64Array(B * n);

@@ -8,7 +8,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkFiniteArray, checkInteger, checkOneOf, checkOptions, createRandom, invalid } from '@phaseflow/core';
 import { activations } from '@phaseflow/nn64';
-import { PhaseflowLayer, SMOOTH_ACTIVATIONS, activation, asTensor, registerPhaseflowLayer, type LayerArgs, type SmoothActivation, type Weight } from '@phaseflow/tfjs';
+import {
+  PhaseflowLayer,
+  SMOOTH_ACTIVATIONS,
+  activation,
+  asTensor,
+  registerPhaseflowLayer,
+  type LayerArgs,
+  type SmoothActivation,
+  type Weight,
+} from '@phaseflow/tfjs';
 
 /** `LA`: linear + activation modules; `G`: gradient modules. */
 export type SympNetKind = 'LA' | 'G';
@@ -29,7 +38,22 @@ export interface SympNetArgs extends LayerArgs {
   seed?: number;
 }
 
-const KEYS = ['kind', 'layers', 'sublayers', 'width', 'activation', 'seed', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
+const KEYS = [
+  'kind',
+  'layers',
+  'sublayers',
+  'width',
+  'activation',
+  'seed',
+  'inputShape',
+  'batchInputShape',
+  'batchSize',
+  'dtype',
+  'name',
+  'trainable',
+  'weights',
+  'inputDType',
+];
 const sym = (A: tf.Tensor) => tf.add(A, tf.transpose(A));
 
 /**
@@ -95,7 +119,8 @@ export class SympNet extends PhaseflowLayer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
     const n = shape[shape.length - 1];
-    if (typeof n !== 'number' || n % 2 !== 0 || shape.length !== 2) invalid('inputShape', 'a state batch [batch, 2d] (q then p)', `[${shape.join(', ')}]`, 'SHAPE_MISMATCH');
+    if (typeof n !== 'number' || n % 2 !== 0 || shape.length !== 2)
+      invalid('inputShape', 'a state batch [batch, 2d] (q then p)', `[${shape.join(', ')}]`, 'SHAPE_MISMATCH');
     this.d = n / 2;
     const rng = createRandom(this.seed);
     this.ws = this.shapes(this.d).map(({ name, shape: s }) => {
@@ -118,7 +143,11 @@ export class SympNet extends PhaseflowLayer {
     return tf.tidy(() => {
       const x = asTensor(inputs);
       if (x.rank !== 2 || x.shape[1] !== 2 * this.d) {
-        throw new PhaseflowError('SHAPE_MISMATCH', `inputs: expected [batch, ${2 * this.d}], received [${x.shape.join(', ')}]`, { argument: 'inputs', expected: `[batch, ${2 * this.d}]`, received: `[${x.shape.join(', ')}]` });
+        throw new PhaseflowError('SHAPE_MISMATCH', `inputs: expected [batch, ${2 * this.d}], received [${x.shape.join(', ')}]`, {
+          argument: 'inputs',
+          expected: `[batch, ${2 * this.d}]`,
+          received: `[${x.shape.join(', ')}]`,
+        });
       }
       let [q, p] = tf.split(x, 2, 1) as [tf.Tensor, tf.Tensor];
       const w = this.ws.map((v) => v.read());
@@ -142,7 +171,9 @@ export class SympNet extends PhaseflowLayer {
           if (up) p = tf.add(p, tf.mul(a, sigma(q)));
           else q = tf.add(q, tf.mul(a, sigma(p)));
         } else {
-          const Kt = w[k++]!, a = w[k++]!, b = w[k++]!;
+          const Kt = w[k++]!,
+            a = w[k++]!,
+            b = w[k++]!;
           const src = up ? q : p;
           const z = tf.mul(sigma(tf.add(tf.matMul(src, Kt), b)), a);
           const delta = tf.matMul(z, Kt, false, true);
@@ -172,7 +203,8 @@ export class SympNet extends PhaseflowLayer {
     return (y: Float64Array) => {
       checkFiniteArray('y', y);
       if (y.length !== 2 * d) invalid('y', `a state of ${2 * d} numbers`, y, 'SHAPE_MISMATCH');
-      const q = y.slice(0, d), p = y.slice(d);
+      const q = y.slice(0, d),
+        p = y.slice(d);
       let k = 0;
       let up = true;
       const shearSym = (A: Float64Array, from: Float64Array, to: Float64Array) => {
@@ -195,13 +227,17 @@ export class SympNet extends PhaseflowLayer {
         if (this.kind === 'LA') {
           linear();
           const a = w[k++]!;
-          const from = up ? q : p, to = up ? p : q;
+          const from = up ? q : p,
+            to = up ? p : q;
           const s = from.map(sigma);
           for (let j = 0; j < d; j++) to[j] += a[j]! * s[j]!;
         } else {
-          const Kt = w[k++]!, a = w[k++]!, b = w[k++]!;
+          const Kt = w[k++]!,
+            a = w[k++]!,
+            b = w[k++]!;
           const W = this.width;
-          const from = up ? q : p, to = up ? p : q;
+          const from = up ? q : p,
+            to = up ? p : q;
           const z = new Float64Array(W);
           for (let m = 0; m < W; m++) {
             let s = b[m]!;
@@ -225,7 +261,15 @@ export class SympNet extends PhaseflowLayer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), kind: this.kind, layers: this.layersCount, sublayers: this.sublayers, width: this.width, activation: this.activationName, seed: this.seed };
+    return {
+      ...super.getConfig(),
+      kind: this.kind,
+      layers: this.layersCount,
+      sublayers: this.sublayers,
+      width: this.width,
+      activation: this.activationName,
+      seed: this.seed,
+    };
   }
 }
 

@@ -68,7 +68,8 @@ try {
   scipy = { measured: true, version: res.scipy, numpy: res.numpy };
   res.results.forEach((r, i) => {
     const row = expmRows[i];
-    let diff = 0, size = 0;
+    let diff = 0,
+      size = 0;
     for (let k = 0; k < row.out.length; k++) {
       diff = Math.max(diff, Math.abs(row.out[k] - r.data[k]));
       size = Math.max(size, Math.abs(r.data[k]));

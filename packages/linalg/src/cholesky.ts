@@ -56,8 +56,14 @@ export function choleskyFactor(a: Float64Array, n: number): Float64Array {
     const inv = 1 / ljj;
     let i = j + 1;
     for (; i + 3 < n; i += 4) {
-      const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-      let s0 = a[r0 + j]!, s1 = a[r1 + j]!, s2 = a[r2 + j]!, s3 = a[r3 + j]!;
+      const r0 = i * n,
+        r1 = r0 + n,
+        r2 = r1 + n,
+        r3 = r2 + n;
+      let s0 = a[r0 + j]!,
+        s1 = a[r1 + j]!,
+        s2 = a[r2 + j]!,
+        s3 = a[r3 + j]!;
       for (let k = 0; k < j; k++) {
         const l = a[rj + k]!;
         s0 -= a[r0 + k]! * l;
@@ -71,8 +77,10 @@ export function choleskyFactor(a: Float64Array, n: number): Float64Array {
       a[r3 + j] = s3 * inv;
     }
     for (; i + 1 < n; i += 2) {
-      const ri = i * n, rk = ri + n;
-      let s = a[ri + j]!, t = a[rk + j]!;
+      const ri = i * n,
+        rk = ri + n;
+      let s = a[ri + j]!,
+        t = a[rk + j]!;
       for (let k = 0; k < j; k++) {
         const l = a[rj + k]!;
         s -= a[ri + k]! * l;

@@ -24,13 +24,7 @@ export interface CsrMatrix {
  * const A = csrFromTriplets(2, 2, [0, 1], [1, 0], [2, -2]); // [[0, 2], [-2, 0]]
  * ```
  */
-export function csrFromTriplets(
-  rows: number,
-  cols: number,
-  row: ArrayLike<number>,
-  col: ArrayLike<number>,
-  val: ArrayLike<number>,
-): CsrMatrix {
+export function csrFromTriplets(rows: number, cols: number, row: ArrayLike<number>, col: ArrayLike<number>, val: ArrayLike<number>): CsrMatrix {
   checkInteger('rows', rows, { min: 0 });
   checkInteger('cols', cols, { min: 0 });
   if (row.length !== col.length || row.length !== val.length) {
@@ -43,7 +37,9 @@ export function csrFromTriplets(
   const n = row.length;
   const order = new Int32Array(n);
   for (let k = 0; k < n; k++) {
-    const r = row[k]!, c = col[k]!, v = val[k]!;
+    const r = row[k]!,
+      c = col[k]!,
+      v = val[k]!;
     if (!Number.isInteger(r) || r < 0 || r >= rows) invalid(`row[${k}]`, `an integer in [0, ${rows - 1}]`, r);
     if (!Number.isInteger(c) || c < 0 || c >= cols) invalid(`col[${k}]`, `an integer in [0, ${cols - 1}]`, c);
     if (typeof v !== 'number' || !Number.isFinite(v)) invalid(`val[${k}]`, 'a finite number', v, 'NON_FINITE_INPUT');
@@ -53,10 +49,12 @@ export function csrFromTriplets(
   const rowPtr = new Int32Array(rows + 1);
   const colIdx: number[] = [];
   const values: number[] = [];
-  let lastR = -1, lastC = -1;
+  let lastR = -1,
+    lastC = -1;
   for (let q = 0; q < n; q++) {
     const k = order[q]!;
-    const r = row[k]!, c = col[k]!;
+    const r = row[k]!,
+      c = col[k]!;
     if (r === lastR && c === lastC) {
       values[values.length - 1] += val[k]!;
       continue;
@@ -89,7 +87,9 @@ export function csrFromDense(rows: number, cols: number, data: ArrayLike<number>
       received: `length ${data.length}`,
     });
   }
-  const r: number[] = [], c: number[] = [], v: number[] = [];
+  const r: number[] = [],
+    c: number[] = [],
+    v: number[] = [];
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const x = data[i * cols + j]!;
@@ -153,15 +153,19 @@ export function matVecUnchecked(A: CsrMatrix, x: Float64Array, xOff: number, out
  * summed side by side (four independent dependency chains instead of one), each still in its
  * own entry order, so the result is bit-identical to the row-by-row loop (and to scipy's).
  */
-export function spmv(
-  rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, rows: number,
-  x: Float64Array, xOff: number, out: Float64Array,
-): void {
+export function spmv(rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, rows: number, x: Float64Array, xOff: number, out: Float64Array): void {
   let i = 0;
   for (; i + 3 < rows; i += 4) {
-    const k0 = rowPtr[i]!, k1 = rowPtr[i + 1]!, k2 = rowPtr[i + 2]!, k3 = rowPtr[i + 3]!, e3 = rowPtr[i + 4]!;
+    const k0 = rowPtr[i]!,
+      k1 = rowPtr[i + 1]!,
+      k2 = rowPtr[i + 2]!,
+      k3 = rowPtr[i + 3]!,
+      e3 = rowPtr[i + 4]!;
     const len = Math.min(k1 - k0, k2 - k1, k3 - k2, e3 - k3);
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let q = 0; q < len; q++) {
       s0 += values[k0 + q]! * x[xOff + colIdx[k0 + q]!]!;
       s1 += values[k1 + q]! * x[xOff + colIdx[k1 + q]!]!;

@@ -16,7 +16,7 @@ import { matMulInto, norm1 } from './dense.js';
 import { luFactorInPlace, luSolveInPlace } from './lu.js';
 
 /** Higham (2005), Table 2.3: the largest ‖A‖₁ for which r_m(A) is accurate to unit roundoff. */
-const THETA = { 3: 1.495585217958292e-2, 5: 2.539398330063230e-1, 7: 9.504178996162932e-1, 9: 2.097847961257068, 13: 5.371920351148152 } as const;
+const THETA = { 3: 1.495585217958292e-2, 5: 2.53939833006323e-1, 7: 9.504178996162932e-1, 9: 2.097847961257068, 13: 5.371920351148152 } as const;
 
 /** Padé coefficients b_0 … b_m of p_m (q_m has the same with alternating signs). */
 const B3 = [120, 60, 12, 1] as const;
@@ -24,8 +24,8 @@ const B5 = [30240, 15120, 3360, 420, 30, 1] as const;
 const B7 = [17297280, 8648640, 1995840, 277200, 25200, 1512, 56, 1] as const;
 const B9 = [17643225600, 8821612800, 2075673600, 302702400, 30270240, 2162160, 110880, 3960, 90, 1] as const;
 const B13 = [
-  64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800, 129060195264000, 10559470521600,
-  670442572800, 33522128640, 1323241920, 40840800, 960960, 16380, 182, 1,
+  64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800, 129060195264000, 10559470521600, 670442572800, 33522128640, 1323241920, 40840800,
+  960960, 16380, 182, 1,
 ] as const;
 
 /** The scratch an {@link ExpmEvaluator} keeps: nine n × n buffers and the LU pivots. */
@@ -136,7 +136,8 @@ function expmInto(a: Float64Array, n: number, out: Float64Array, w: ExpmScratch)
   matMulInto(A, t, n, u);
   // Solve (V − U)·R = (V + U): q = v − u into t, p = v + u into r.
   for (let i = 0; i < nn; i++) {
-    const vi = v[i]!, ui = u[i]!;
+    const vi = v[i]!,
+      ui = u[i]!;
     t[i] = vi - ui;
     r[i] = vi + ui;
   }
@@ -150,7 +151,8 @@ function expmInto(a: Float64Array, n: number, out: Float64Array, w: ExpmScratch)
   }
   luSolveInPlace(t, pivots, n, r, n, u);
   // Square s times, ping-ponging between r and u.
-  let cur = r, nxt = u;
+  let cur = r,
+    nxt = u;
   for (let k = 0; k < s; k++) {
     matMulInto(cur, cur, n, nxt);
     const tmp = cur;

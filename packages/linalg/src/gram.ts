@@ -84,20 +84,53 @@ export function createGramKernel(options: GramKernelOptions): GramKernel {
 
 /** The JavaScript kernel: a 4 × 4 register tile per pair of panels. */
 function gramJs(P: Float64Array, S: Float64Array, C: Float64Array, nq: number, stride: number, block: number, count: number): void {
-  const pb = 4 * block, end = 4 * count;
+  const pb = 4 * block,
+    end = 4 * count;
   for (let I = 0; I < nq; I++) {
     const ai = I * pb;
     for (let J = I; J < nq; J++) {
       const bj = J * pb;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       for (let s = 0; s < end; s += 4) {
-        const a0 = P[ai + s]!, a1 = P[ai + s + 1]!, a2 = P[ai + s + 2]!, a3 = P[ai + s + 3]!;
-        const b0 = P[bj + s]!, b1 = P[bj + s + 1]!, b2 = P[bj + s + 2]!, b3 = P[bj + s + 3]!;
-        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+        const a0 = P[ai + s]!,
+          a1 = P[ai + s + 1]!,
+          a2 = P[ai + s + 2]!,
+          a3 = P[ai + s + 3]!;
+        const b0 = P[bj + s]!,
+          b1 = P[bj + s + 1]!,
+          b2 = P[bj + s + 2]!,
+          b3 = P[bj + s + 3]!;
+        c00 += a0 * b0;
+        c01 += a0 * b1;
+        c02 += a0 * b2;
+        c03 += a0 * b3;
+        c10 += a1 * b0;
+        c11 += a1 * b1;
+        c12 += a1 * b2;
+        c13 += a1 * b3;
+        c20 += a2 * b0;
+        c21 += a2 * b1;
+        c22 += a2 * b2;
+        c23 += a2 * b3;
+        c30 += a3 * b0;
+        c31 += a3 * b1;
+        c32 += a3 * b2;
+        c33 += a3 * b3;
       }
       const g = 4 * I * stride + 4 * J;
       kahan4(S, C, g, c00, c01, c02, c03);
@@ -109,14 +142,22 @@ function gramJs(P: Float64Array, S: Float64Array, C: Float64Array, nq: number, s
 }
 
 function kahan4(S: Float64Array, C: Float64Array, g: number, v0: number, v1: number, v2: number, v3: number): void {
-  let y = v0 - C[g]!, t = S[g]! + y;
-  C[g] = t - S[g]! - y; S[g] = t;
-  y = v1 - C[g + 1]!; t = S[g + 1]! + y;
-  C[g + 1] = t - S[g + 1]! - y; S[g + 1] = t;
-  y = v2 - C[g + 2]!; t = S[g + 2]! + y;
-  C[g + 2] = t - S[g + 2]! - y; S[g + 2] = t;
-  y = v3 - C[g + 3]!; t = S[g + 3]! + y;
-  C[g + 3] = t - S[g + 3]! - y; S[g + 3] = t;
+  let y = v0 - C[g]!,
+    t = S[g]! + y;
+  C[g] = t - S[g]! - y;
+  S[g] = t;
+  y = v1 - C[g + 1]!;
+  t = S[g + 1]! + y;
+  C[g + 1] = t - S[g + 1]! - y;
+  S[g + 1] = t;
+  y = v2 - C[g + 2]!;
+  t = S[g + 2]! + y;
+  C[g + 2] = t - S[g + 2]! - y;
+  S[g + 2] = t;
+  y = v3 - C[g + 3]!;
+  t = S[g + 3]! + y;
+  C[g + 3] = t - S[g + 3]! - y;
+  S[g + 3] = t;
 }
 
 // ---- WebAssembly SIMD kernel ----------------------------------------------------------------
@@ -141,7 +182,8 @@ function wasmKernel(stride: number, nq: number, block: number): GramKernel | und
   const module = gramModule();
   if (module === null) return undefined;
   const align = (b: number): number => Math.ceil(b / 64) * 64;
-  const pBytes = align(stride * block * 8), sBytes = align(stride * stride * 8);
+  const pBytes = align(stride * block * 8),
+    sBytes = align(stride * stride * 8);
   const total = pBytes + 2 * sBytes;
   const pages = Math.ceil(total / 65536);
   if (pages > 65536) return undefined; // beyond 4 GiB: the JavaScript kernel
@@ -158,7 +200,12 @@ function wasmKernel(stride: number, nq: number, block: number): GramKernel | und
   const panels = new Float64Array(buf, 0, stride * block);
   const sums = new Float64Array(buf, pBytes, stride * stride);
   return {
-    name: 'gram', kind: 'wasm-simd', stride, block, panels, sums,
+    name: 'gram',
+    kind: 'wasm-simd',
+    stride,
+    block,
+    panels,
+    sums,
     accumulate: (count) => {
       if (count > 0) gram(0, pBytes, pBytes + sBytes, nq, stride * 8, block * 32, count * 32);
     },
@@ -193,7 +240,8 @@ const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) =
  * `gram(pP, pS, pC, nq, rowBytes, panelBytes, countBytes)` (byte offsets and sizes).
  */
 export function gramWasmBytes(): Uint8Array<ArrayBuffer> {
-  const I32 = 0x7f, V128 = 0x7b;
+  const I32 = 0x7f,
+    V128 = 0x7b;
   // Locals: params 0–6; i32 7–12; v128 13–27.
   const [pP, pS, pC, nq, rowBytes, panelBytes, countBytes] = [0, 1, 2, 3, 4, 5, 6];
   const [I, J, a, b, end, g] = [7, 8, 9, 10, 11, 12];
@@ -202,65 +250,180 @@ export function gramWasmBytes(): Uint8Array<ArrayBuffer> {
   const get = (i: number) => [0x20, ...uleb(i)];
   const set = (i: number) => [0x21, ...uleb(i)];
   const i32 = (v: number) => [0x41, ...sleb(v)];
-  const ADD = 0x6a, MUL = 0x6c, GE_U = 0x4f;
+  const ADD = 0x6a,
+    MUL = 0x6c,
+    GE_U = 0x4f;
   const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
   const v128load = (off: number) => simd(0x00, 4, ...uleb(off));
   const v128store = (off: number) => simd(0x0b, 4, ...uleb(off));
   const load64splat = (off: number) => simd(0x0a, 3, ...uleb(off));
-  const fadd = simd(0xf0), fsub = simd(0xf1), fmul = simd(0xf2);
+  const fadd = simd(0xf0),
+    fsub = simd(0xf1),
+    fmul = simd(0xf2);
   const zero = simd(0x0c, ...new Array<number>(16).fill(0));
-  const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], END = 0x0b;
-  const br = (d: number) => [0x0c, d], brIf = (d: number) => [0x0d, d];
+  const BLOCK = [0x02, 0x40],
+    LOOP = [0x03, 0x40],
+    END = 0x0b;
+  const br = (d: number) => [0x0c, d],
+    brIf = (d: number) => [0x0d, d];
 
   // Kahan update of S[g + off…+16) by accumulator `v` (C at the same offset from pC).
   const kahan = (v: number, off: number): number[] => [
-    ...get(pS), ...get(g), ADD, ...v128load(off), ...set(sv),
-    ...get(pC), ...get(g), ADD, ...v128load(off), ...set(cv),
-    ...get(v), ...get(cv), ...fsub, ...set(y), // y = v − C
-    ...get(sv), ...get(y), ...fadd, ...set(t), // t = S + y
-    ...get(pC), ...get(g), ADD, ...get(t), ...get(sv), ...fsub, ...get(y), ...fsub, ...v128store(off), // C = (t − S) − y
-    ...get(pS), ...get(g), ADD, ...get(t), ...v128store(off), // S = t
+    ...get(pS),
+    ...get(g),
+    ADD,
+    ...v128load(off),
+    ...set(sv),
+    ...get(pC),
+    ...get(g),
+    ADD,
+    ...v128load(off),
+    ...set(cv),
+    ...get(v),
+    ...get(cv),
+    ...fsub,
+    ...set(y), // y = v − C
+    ...get(sv),
+    ...get(y),
+    ...fadd,
+    ...set(t), // t = S + y
+    ...get(pC),
+    ...get(g),
+    ADD,
+    ...get(t),
+    ...get(sv),
+    ...fsub,
+    ...get(y),
+    ...fsub,
+    ...v128store(off), // C = (t − S) − y
+    ...get(pS),
+    ...get(g),
+    ADD,
+    ...get(t),
+    ...v128store(off), // S = t
   ];
   const fmaRow = (r: number): number[] => [
-    ...get(a), ...load64splat(8 * r), ...set(x),
-    ...get(acc[2 * r]!), ...get(x), ...get(b01), ...fmul, ...fadd, ...set(acc[2 * r]!),
-    ...get(acc[2 * r + 1]!), ...get(x), ...get(b23), ...fmul, ...fadd, ...set(acc[2 * r + 1]!),
+    ...get(a),
+    ...load64splat(8 * r),
+    ...set(x),
+    ...get(acc[2 * r]!),
+    ...get(x),
+    ...get(b01),
+    ...fmul,
+    ...fadd,
+    ...set(acc[2 * r]!),
+    ...get(acc[2 * r + 1]!),
+    ...get(x),
+    ...get(b23),
+    ...fmul,
+    ...fadd,
+    ...set(acc[2 * r + 1]!),
   ];
   const code: number[] = [
-    ...i32(0), ...set(I),
-    ...BLOCK, ...LOOP, // I loop
-    ...get(I), ...get(nq), GE_U, ...brIf(1),
-    ...get(I), ...set(J),
-    ...BLOCK, ...LOOP, // J loop
-    ...get(J), ...get(nq), GE_U, ...brIf(1),
-    ...get(pP), ...get(I), ...get(panelBytes), MUL, ADD, ...set(a),
-    ...get(pP), ...get(J), ...get(panelBytes), MUL, ADD, ...set(b),
-    ...get(a), ...get(countBytes), ADD, ...set(end),
+    ...i32(0),
+    ...set(I),
+    ...BLOCK,
+    ...LOOP, // I loop
+    ...get(I),
+    ...get(nq),
+    GE_U,
+    ...brIf(1),
+    ...get(I),
+    ...set(J),
+    ...BLOCK,
+    ...LOOP, // J loop
+    ...get(J),
+    ...get(nq),
+    GE_U,
+    ...brIf(1),
+    ...get(pP),
+    ...get(I),
+    ...get(panelBytes),
+    MUL,
+    ADD,
+    ...set(a),
+    ...get(pP),
+    ...get(J),
+    ...get(panelBytes),
+    MUL,
+    ADD,
+    ...set(b),
+    ...get(a),
+    ...get(countBytes),
+    ADD,
+    ...set(end),
     ...acc.flatMap((k) => [...zero, ...set(k)]),
-    ...BLOCK, ...LOOP, // sample loop
-    ...get(a), ...get(end), GE_U, ...brIf(1),
-    ...get(b), ...v128load(0), ...set(b01),
-    ...get(b), ...v128load(16), ...set(b23),
-    ...fmaRow(0), ...fmaRow(1), ...fmaRow(2), ...fmaRow(3),
-    ...get(a), ...i32(32), ADD, ...set(a),
-    ...get(b), ...i32(32), ADD, ...set(b),
-    ...br(0), END, END,
+    ...BLOCK,
+    ...LOOP, // sample loop
+    ...get(a),
+    ...get(end),
+    GE_U,
+    ...brIf(1),
+    ...get(b),
+    ...v128load(0),
+    ...set(b01),
+    ...get(b),
+    ...v128load(16),
+    ...set(b23),
+    ...fmaRow(0),
+    ...fmaRow(1),
+    ...fmaRow(2),
+    ...fmaRow(3),
+    ...get(a),
+    ...i32(32),
+    ADD,
+    ...set(a),
+    ...get(b),
+    ...i32(32),
+    ADD,
+    ...set(b),
+    ...br(0),
+    END,
+    END,
     // g = 4·I·rowBytes + 32·J
-    ...get(I), ...i32(4), MUL, ...get(rowBytes), MUL, ...get(J), ...i32(32), MUL, ADD, ...set(g),
-    ...[0, 1, 2, 3].flatMap((r) => [
-      ...kahan(acc[2 * r]!, 0), ...kahan(acc[2 * r + 1]!, 16),
-      ...get(g), ...get(rowBytes), ADD, ...set(g),
-    ]),
-    ...get(J), ...i32(1), ADD, ...set(J),
-    ...br(0), END, END,
-    ...get(I), ...i32(1), ADD, ...set(I),
-    ...br(0), END, END,
+    ...get(I),
+    ...i32(4),
+    MUL,
+    ...get(rowBytes),
+    MUL,
+    ...get(J),
+    ...i32(32),
+    MUL,
+    ADD,
+    ...set(g),
+    ...[0, 1, 2, 3].flatMap((r) => [...kahan(acc[2 * r]!, 0), ...kahan(acc[2 * r + 1]!, 16), ...get(g), ...get(rowBytes), ADD, ...set(g)]),
+    ...get(J),
+    ...i32(1),
+    ADD,
+    ...set(J),
+    ...br(0),
+    END,
+    END,
+    ...get(I),
+    ...i32(1),
+    ADD,
+    ...set(I),
+    ...br(0),
+    END,
+    END,
     END,
   ];
-  const locals = vec([[6, I32], [15, V128]].map(([c, ty]) => [...uleb(c!), ty!]));
+  const locals = vec(
+    [
+      [6, I32],
+      [15, V128],
+    ].map(([c, ty]) => [...uleb(c!), ty!]),
+  );
   const body = [...locals, ...code];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([[0x60, ...vec(new Array<number[]>(7).fill([I32])), 0x00]])), // type: (i32 ×7) → ()
     ...section(2, vec([[...name('m'), ...name('m'), 0x02, 0x00, 0x00]])), // import memory m.m (min 0)
     ...section(3, vec([[0x00]])), // function 0 has type 0

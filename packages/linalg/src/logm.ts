@@ -32,12 +32,14 @@ const MAX_DB_ITERATIONS = 100;
 
 /** m-point Gauss–Legendre nodes and weights on [0, 1] (Newton's method on the Legendre polynomial P_m). */
 function gaussLegendre01(m: number): { nodes: Float64Array; weights: Float64Array } {
-  const nodes = new Float64Array(m), weights = new Float64Array(m);
+  const nodes = new Float64Array(m),
+    weights = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     let x = Math.cos((Math.PI * (i + 0.75)) / (m + 0.5));
     let dp = 0;
     for (let it = 0; it < 100; it++) {
-      let p0 = 1, p1 = x;
+      let p0 = 1,
+        p1 = x;
       for (let k = 2; k <= m; k++) {
         const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
         p0 = p1;
@@ -93,7 +95,8 @@ function sqrtmInPlace(n: number, w: LogmScratch): void {
   for (let it = 0; it < MAX_DB_ITERATIONS; it++) {
     invertInto(y, n, yi, w, t);
     invertInto(z, n, zi, w, t);
-    let change = 0, size = 0;
+    let change = 0,
+      size = 0;
     for (let i = 0; i < nn; i++) {
       const ny = 0.5 * (y[i]! + zi[i]!);
       change = Math.max(change, Math.abs(ny - y[i]!));
@@ -135,7 +138,8 @@ function logmInto(a: Float64Array, n: number, out: Float64Array, w: LogmScratch)
   for (let i = 0; i < n; i++) y[i * n + i]! -= 1;
   zi.fill(0, 0, nn);
   for (let j = 0; j < DEGREE; j++) {
-    const xj = RULE.nodes[j]!, wj = RULE.weights[j]!;
+    const xj = RULE.nodes[j]!,
+      wj = RULE.weights[j]!;
     for (let i = 0; i < nn; i++) t[i] = xj * y[i]!;
     for (let i = 0; i < n; i++) t[i * n + i]! += 1;
     luFactorInPlace(t, n, pivots);
@@ -211,4 +215,3 @@ export function createLogm(options: { n: number }): LogmEvaluator {
     },
   };
 }
-

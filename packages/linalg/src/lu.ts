@@ -38,7 +38,8 @@ export function luFactorInPlace(lu: Float64Array, n: number, pivots: Int32Array)
       }
     }
     if (p !== k) {
-      const rk = k * n, rp = p * n;
+      const rk = k * n,
+        rp = p * n;
       for (let j = 0; j < n; j++) {
         const t = lu[rk + j]!;
         lu[rk + j] = lu[rp + j]!;
@@ -73,12 +74,14 @@ export function luFactorInPlace(lu: Float64Array, n: number, pivots: Int32Array)
  */
 export function luSolveInPlace(lu: Float64Array, pivots: Int32Array, n: number, b: Float64Array, m: number, scratch: Float64Array): void {
   for (let i = 0; i < n; i++) {
-    const src = pivots[i]! * m, dst = i * m;
+    const src = pivots[i]! * m,
+      dst = i * m;
     for (let c = 0; c < m; c++) scratch[dst + c] = b[src + c]!;
   }
   // Forward: L·z = P·b (unit diagonal), whole rows at a time.
   for (let i = 0; i < n; i++) {
-    const ri = i * n, bi = i * m;
+    const ri = i * n,
+      bi = i * m;
     for (let k = 0; k < i; k++) {
       const l = lu[ri + k]!;
       if (l === 0) continue;
@@ -88,7 +91,8 @@ export function luSolveInPlace(lu: Float64Array, pivots: Int32Array, n: number, 
   }
   // Back: U·x = z.
   for (let i = n - 1; i >= 0; i--) {
-    const ri = i * n, bi = i * m;
+    const ri = i * n,
+      bi = i * m;
     for (let k = i + 1; k < n; k++) {
       const u = lu[ri + k]!;
       if (u === 0) continue;

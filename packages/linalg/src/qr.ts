@@ -168,4 +168,3 @@ export function createQr(options: { rows: number; cols: number }): QrEvaluator {
     },
   };
 }
-

@@ -89,8 +89,14 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       const vi = i * n;
       let j = 0;
       for (; j + 3 < k; j += 4) {
-        const a0 = j * n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n;
-        let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        const a0 = j * n,
+          a1 = a0 + n,
+          a2 = a1 + n,
+          a3 = a2 + n;
+        let d0 = 0,
+          d1 = 0,
+          d2 = 0,
+          d3 = 0;
         for (let r = 0; r < n; r++) {
           const v = V[vi + r]!;
           d0 += v * AV[a0 + r]!;
@@ -119,18 +125,25 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
     const rho = Math.hypot(re[lead]!, im[lead]!);
     // Residual ‖A y − λ y‖ / ‖y‖ of a Ritz pair, y = V s (complex).
     const residualOf = (e: number): number => {
-      const lr = re[e]!, li = im[e]!;
+      const lr = re[e]!,
+        li = im[e]!;
       const [cr, ci] = ritzColumns(e, im);
-      const sr = new Float64Array(k), si = new Float64Array(k);
+      const sr = new Float64Array(k),
+        si = new Float64Array(k);
       for (let j = 0; j < k; j++) {
         sr[j] = S.get(j, cr);
         si[j] = ci < 0 ? 0 : li >= 0 ? S.get(j, ci) : -S.get(j, ci);
       }
-      let rr = 0, yy = 0;
+      let rr = 0,
+        yy = 0;
       for (let r = 0; r < n; r++) {
-        let yr = 0, yi = 0, ar = 0, ai = 0;
+        let yr = 0,
+          yi = 0,
+          ar = 0,
+          ai = 0;
         for (let j = 0; j < k; j++) {
-          const v = V[j * n + r]!, a = AV[j * n + r]!;
+          const v = V[j * n + r]!,
+            a = AV[j * n + r]!;
           yr += v * sr[j]!;
           yi += v * si[j]!;
           ar += a * sr[j]!;
@@ -176,7 +189,8 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       for (let j = 0; j < k; j++) {
         const sc = S.get(j, c);
         if (sc === 0) continue;
-        const vj = j * n, yt = t * n;
+        const vj = j * n,
+          yt = t * n;
         for (let r = 0; r < n; r++) Y[yt + r]! += sc * V[vj + r]!;
       }
     });

@@ -50,7 +50,8 @@ export function svd(a: Matrix, options?: SvdOptions): SvdResult {
   checkMatrix('a', a);
   const tall = a.rows >= a.cols;
   // Work on B = A (tall) or Aᵀ (wide), m ≥ n; columns stored contiguously: g[j·m + i] = B_ij.
-  const m = tall ? a.rows : a.cols, n = tall ? a.cols : a.rows;
+  const m = tall ? a.rows : a.cols,
+    n = tall ? a.cols : a.rows;
   // Scaled by the largest entry (σ rescaled at the end), so squares stay in range.
   let scale = 0;
   for (let i = 0; i < a.data.length; i++) scale = Math.max(scale, Math.abs(a.data[i]!));
@@ -72,9 +73,12 @@ export function svd(a: Matrix, options?: SvdOptions): SvdResult {
       const gp = p * m;
       for (let q = p + 1; q < n; q++) {
         const gq = q * m;
-        let alpha = 0, beta = 0, gamma = 0;
+        let alpha = 0,
+          beta = 0,
+          gamma = 0;
         for (let i = 0; i < m; i++) {
-          const x = g[gp + i]!, y = g[gq + i]!;
+          const x = g[gp + i]!,
+            y = g[gq + i]!;
           alpha += x * x;
           beta += y * y;
           gamma += x * y;
@@ -84,15 +88,19 @@ export function svd(a: Matrix, options?: SvdOptions): SvdResult {
         rotated = true;
         const zeta = (beta - alpha) / (2 * gamma);
         const t = Math.abs(zeta) > 1e150 ? 1 / (2 * zeta) : (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const c = 1 / Math.sqrt(1 + t * t), s = c * t;
+        const c = 1 / Math.sqrt(1 + t * t),
+          s = c * t;
         for (let i = 0; i < m; i++) {
-          const x = g[gp + i]!, y = g[gq + i]!;
+          const x = g[gp + i]!,
+            y = g[gq + i]!;
           g[gp + i] = c * x - s * y;
           g[gq + i] = s * x + c * y;
         }
-        const wp = p * n, wq = q * n;
+        const wp = p * n,
+          wq = q * n;
         for (let i = 0; i < n; i++) {
-          const x = w[wp + i]!, y = w[wq + i]!;
+          const x = w[wp + i]!,
+            y = w[wq + i]!;
           w[wp + i] = c * x - s * y;
           w[wq + i] = s * x + c * y;
         }
@@ -127,7 +135,8 @@ export function svd(a: Matrix, options?: SvdOptions): SvdResult {
     // Orthonormal completion: the unit vector e_r with the largest residual against u_0…u_{d−1}.
     let placed = false;
     for (let tries = 0; tries < m && !placed; tries++) {
-      let bestR = 0, best = 0;
+      let bestR = 0,
+        best = 0;
       for (let r = 0; r < m; r++) {
         let res = 1;
         for (let e = 0; e < d; e++) res -= uc[e * m + r]! ** 2;
@@ -155,13 +164,15 @@ export function svd(a: Matrix, options?: SvdOptions): SvdResult {
     }
   }
   // Back to row-major: U_B (m × n) and V_B (n × n); for a wide A swap them (A = V_B Σ U_Bᵀ).
-  const UB = new Float64Array(m * n), VB = new Float64Array(n * n);
+  const UB = new Float64Array(m * n),
+    VB = new Float64Array(n * n);
   for (let d = 0; d < n; d++) {
     for (let i = 0; i < m; i++) UB[i * n + d] = uc[d * m + i]!;
     const src = order[d]!;
     for (let i = 0; i < n; i++) VB[i * n + d] = w[src * n + i]!;
   }
   for (let d = 0; d < n; d++) s[d]! *= scale;
-  const ub: Matrix = { rows: m, cols: n, data: UB }, vb: Matrix = { rows: n, cols: n, data: VB };
+  const ub: Matrix = { rows: m, cols: n, data: UB },
+    vb: Matrix = { rows: n, cols: n, data: VB };
   return tall ? { u: ub, s, v: vb, sweeps } : { u: vb, s, v: ub, sweeps };
 }

@@ -52,7 +52,8 @@ export function symmetricEigen(a: Float64Array, n: number, options?: SymmetricEi
   const maxSweeps = o.maxSweeps === undefined ? 60 : checkInteger('options.maxSweeps', o.maxSweeps, { min: 1 });
   const symTol = o.symmetryTolerance === undefined ? 1e-10 : checkPositive('options.symmetryTolerance', o.symmetryTolerance);
   checkSquare('a', a, n);
-  let maxAbs = 0, asym = 0;
+  let maxAbs = 0,
+    asym = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       maxAbs = Math.max(maxAbs, Math.abs(a[i * n + j]!));
@@ -91,22 +92,26 @@ export function symmetricEigen(a: Float64Array, n: number, options?: SymmetricEi
         if (apq === 0) continue;
         const tau = (A[q * n + q]! - A[p * n + p]!) / (2 * apq);
         const t = Math.abs(tau) > 1e150 ? 1 / (2 * tau) : (tau >= 0 ? 1 : -1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-        const c = 1 / Math.sqrt(1 + t * t), s = t * c;
+        const c = 1 / Math.sqrt(1 + t * t),
+          s = t * c;
         // A ← Jᵀ A J: columns p, q, then rows p, q.
         for (let k = 0; k < n; k++) {
-          const akp = A[k * n + p]!, akq = A[k * n + q]!;
+          const akp = A[k * n + p]!,
+            akq = A[k * n + q]!;
           A[k * n + p] = c * akp - s * akq;
           A[k * n + q] = s * akp + c * akq;
         }
         for (let k = 0; k < n; k++) {
-          const apk = A[p * n + k]!, aqk = A[q * n + k]!;
+          const apk = A[p * n + k]!,
+            aqk = A[q * n + k]!;
           A[p * n + k] = c * apk - s * aqk;
           A[q * n + k] = s * apk + c * aqk;
         }
         A[p * n + q] = 0;
         A[q * n + p] = 0;
         for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p]!, vkq = V[k * n + q]!;
+          const vkp = V[k * n + p]!,
+            vkq = V[k * n + q]!;
           V[k * n + p] = c * vkp - s * vkq;
           V[k * n + q] = s * vkp + c * vkq;
         }
@@ -114,7 +119,8 @@ export function symmetricEigen(a: Float64Array, n: number, options?: SymmetricEi
     }
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => A[x * n + x]! - A[y * n + y]!);
-  const values = new Float64Array(n), vectors = new Float64Array(n * n);
+  const values = new Float64Array(n),
+    vectors = new Float64Array(n * n);
   order.forEach((src, dst) => {
     values[dst] = A[src * n + src]!;
     for (let r = 0; r < n; r++) vectors[r * n + dst] = V[r * n + src]!;

@@ -25,7 +25,10 @@ if (run('spiral')) {
   for (const gradient of ['backprop', 'adjoint', 'reversible']) {
     for (const engine of ['float64', 'tensor']) {
       const fit = await fitSpiral({ gradient, engine, iterations: 20 });
-      out.spiralStepMs[`${gradient}/${engine}`] = { msPerStep: +fit.msPerStep.toFixed(2), integrator: gradient === 'reversible' ? 'leapfrog (partitioned field)' : fit.integrator };
+      out.spiralStepMs[`${gradient}/${engine}`] = {
+        msPerStep: +fit.msPerStep.toFixed(2),
+        integrator: gradient === 'reversible' ? 'leapfrog (partitioned field)' : fit.integrator,
+      };
       fit.ode.dispose();
     }
   }
@@ -34,16 +37,38 @@ if (run('spiral')) {
   for (const seed of [0, 1, 2]) {
     const started = performance.now();
     const fit = await fitSpiral({ seed });
-    fits.push({ seed, seconds: (performance.now() - started) / 1000, firstLoss: fit.losses[0], finalLoss: fit.finalLoss, trainMse: fit.trainMse, extrapolationMse: fit.extrapolationMse, trainMae: fit.trainMae, extrapolationMae: fit.extrapolationMae, extrapolationMaxError: fit.extrapolationMaxError, heldOutRestartMse: fit.heldOutRestartMse });
+    fits.push({
+      seed,
+      seconds: (performance.now() - started) / 1000,
+      firstLoss: fit.losses[0],
+      finalLoss: fit.finalLoss,
+      trainMse: fit.trainMse,
+      extrapolationMse: fit.extrapolationMse,
+      trainMae: fit.trainMae,
+      extrapolationMae: fit.extrapolationMae,
+      extrapolationMaxError: fit.extrapolationMaxError,
+      heldOutRestartMse: fit.heldOutRestartMse,
+    });
     fit.ode.dispose();
   }
-  out.spiralFit = { runs: fits, ...Object.fromEntries(['finalLoss', 'trainMse', 'extrapolationMse', 'trainMae', 'extrapolationMae', 'extrapolationMaxError', 'heldOutRestartMse'].map((k) => [k, stats(fits.map((f) => f[k]))])) };
+  out.spiralFit = {
+    runs: fits,
+    ...Object.fromEntries(
+      ['finalLoss', 'trainMse', 'extrapolationMse', 'trainMae', 'extrapolationMae', 'extrapolationMaxError', 'heldOutRestartMse'].map((k) => [
+        k,
+        stats(fits.map((f) => f[k])),
+      ]),
+    ),
+  };
 }
 
 if (run('memory')) {
   out.memoryPeakTensors = {};
   out.gradientAgreement = {};
-  const x = tf.tensor2d([[0.5, -0.2], [0.1, 0.3]]);
+  const x = tf.tensor2d([
+    [0.5, -0.2],
+    [0.1, 0.3],
+  ]);
   const loss = (y) => tf.sum(tf.square(y));
   for (const mode of ['backprop', 'adjoint', 'reversible']) out.memoryPeakTensors[mode] = {};
   for (const steps of [10, 100, 1000]) {

@@ -4,14 +4,7 @@
  * reverse mode, traced integrator steps) — the reference the float32 path is tested against.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  PhaseflowError,
-  integrate,
-  odeProblem,
-  partitionedProblem,
-  type AdaptiveOptions,
-  type AnyIntegrator,
-} from '@phaseflow/core';
+import { PhaseflowError, integrate, odeProblem, partitionedProblem, type AdaptiveOptions, type AnyIntegrator } from '@phaseflow/core';
 import { accumulate, createTape, tracedSpace, type FieldBackend, type Tape, type Traced } from '@phaseflow/adjoint';
 import { createMlp64, type Mlp64 } from '@phaseflow/nn64';
 import { mlpForward, mlpWeightShapes, tensorSpace, type SmoothActivation } from '@phaseflow/tfjs';
@@ -81,7 +74,8 @@ const cubeT = (x: tf.Tensor, on: boolean | undefined) => (on ? tf.mul(x, tf.mul(
 /** @internal The tensor field with explicit weights. */
 export function tensorField(spec: FieldSpec, ws: readonly tf.Tensor[]) {
   const nQ = ws.length / (spec.structure === 'partitioned' ? 2 : 1);
-  const wq = ws.slice(0, nQ), wp = ws.slice(nQ);
+  const wq = ws.slice(0, nQ),
+    wp = ws.slice(nQ);
   const velocity = (t: number, p: tf.Tensor) => mlpForward(withTimeT(cubeT(p, spec.cube), t, spec.timeDependent), wq, spec.activation);
   const force = (t: number, q: tf.Tensor) => mlpForward(withTimeT(cubeT(q, spec.cube), t, spec.timeDependent), wp, spec.activation);
   const f = (t: number, y: tf.Tensor): tf.Tensor => {
@@ -158,7 +152,8 @@ export function float64Field(spec: FieldSpec, theta: Float64Array, rows: number)
   const widths = fieldWidths(spec);
   const P = theta.length;
   const first = createMlp64({ sizes: widths[0]!, activation: spec.activation, theta: spec.structure === 'general' ? theta : theta.subarray(0, P / 2) });
-  const mlps: Mlp64[] = spec.structure === 'general' ? [first] : [first, createMlp64({ sizes: widths[1]!, activation: spec.activation, theta: theta.subarray(P / 2) })];
+  const mlps: Mlp64[] =
+    spec.structure === 'general' ? [first] : [first, createMlp64({ sizes: widths[1]!, activation: spec.activation, theta: theta.subarray(P / 2) })];
   const PQ = mlps[0]!.parameters.size;
   const td = spec.timeDependent ? 1 : 0;
   /** mlp(x) for `rows` rows of width w (+ the time column). */
@@ -187,7 +182,8 @@ export function float64Field(spec: FieldSpec, theta: Float64Array, rows: number)
   };
   const h = spec.D / 2;
   const split = (y: Float64Array): [Float64Array, Float64Array] => {
-    const q = new Float64Array(rows * h), p = new Float64Array(rows * h);
+    const q = new Float64Array(rows * h),
+      p = new Float64Array(rows * h);
     for (let r = 0; r < rows; r++) {
       q.set(y.subarray(r * spec.D, r * spec.D + h), r * h);
       p.set(y.subarray(r * spec.D + h, (r + 1) * spec.D), r * h);
@@ -229,10 +225,7 @@ export function float64Field(spec: FieldSpec, theta: Float64Array, rows: number)
 /** @internal Problems over traced Float64 values on `tape`, accumulating ∂L/∂θ into `gTheta`. */
 function tracedProblems(spec: FieldSpec, field: ReturnType<typeof float64Field>, tape: Tape, gTheta: Float64Array) {
   const space = tracedSpace(tape);
-  const flat = odeProblem<Traced>(
-    (t, y) => tape.record(field.f(t, y.v), (g) => accumulate(y, field.vjp(t, y.v, g, gTheta))),
-    { space },
-  );
+  const flat = odeProblem<Traced>((t, y) => tape.record(field.f(t, y.v), (g) => accumulate(y, field.vjp(t, y.v, g, gTheta))), { space });
   const part = partitionedProblem<Traced>({
     velocity: (t, _q, p) => tape.record(field.velocity(t, p.v), (g) => accumulate(p, field.velocityVjp(t, p.v, g, gTheta))),
     force: (t, q) => tape.record(field.force(t, q.v), (g) => accumulate(q, field.forceVjp(t, q.v, g, gTheta))),
@@ -298,7 +291,9 @@ export function float64Backend(
     solve(t0, t1, y, options) {
       const pr = tracedProblems(spec, field, tape, tapeTheta);
       if (!partitioned) return integrate(integrator as never, pr.flat as never, y as never, { t0, tEnd: t1, adaptive: options }).yFinal as Traced;
-      return pr.join(integrate(integrator as never, pr.part as never, pr.split(y) as never, { t0, tEnd: t1, adaptive: options }).yFinal as { q: Traced; p: Traced });
+      return pr.join(
+        integrate(integrator as never, pr.part as never, pr.split(y) as never, { t0, tEnd: t1, adaptive: options }).yFinal as { q: Traced; p: Traced },
+      );
     },
     thetaZeros: () => tape.leaf(new Float64Array(field.P)),
   };

@@ -20,7 +20,18 @@ import {
 import { GRADIENT_MODES, adjointBackward, reversibleBackward, solveForward, stepsFor, type GradientMode, type Schedule } from '@phaseflow/adjoint';
 import { rungeKuttaMethods } from '@phaseflow/runge-kutta';
 import { createLeapfrog, splittingMethods } from '@phaseflow/symplectic';
-import { PhaseflowLayer, SMOOTH_ACTIVATIONS, asTensor, checkTensor, mlpWeightShapes, registerPhaseflowLayer, releaseTapeOnError, type LayerArgs, type SmoothActivation, type Weight } from '@phaseflow/tfjs';
+import {
+  PhaseflowLayer,
+  SMOOTH_ACTIVATIONS,
+  asTensor,
+  checkTensor,
+  mlpWeightShapes,
+  registerPhaseflowLayer,
+  releaseTapeOnError,
+  type LayerArgs,
+  type SmoothActivation,
+  type Weight,
+} from '@phaseflow/tfjs';
 import { fieldWidths, initialFieldWeights, tensorBackend, usesPartitioned, type FieldSpec } from './field.js';
 import { createNeuralOde64, type NeuralODE64 } from './neural-ode64.js';
 
@@ -81,7 +92,31 @@ const METHODS = [rungeKuttaMethods, { leapfrog: () => createLeapfrog() }, splitt
  */
 export const NEURAL_ODE_INTEGRATORS: readonly string[] = integratorNames(...METHODS);
 
-const KEYS = ['hidden', 'activation', 'structure', 'integrator', 'adjointIntegrator', 'h', 'adaptive', 't0', 'times', 'gradient', 'augment', 'timeDependent', 'features', 'seed', 'checkFinite', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
+const KEYS = [
+  'hidden',
+  'activation',
+  'structure',
+  'integrator',
+  'adjointIntegrator',
+  'h',
+  'adaptive',
+  't0',
+  'times',
+  'gradient',
+  'augment',
+  'timeDependent',
+  'features',
+  'seed',
+  'checkFinite',
+  'inputShape',
+  'batchInputShape',
+  'batchSize',
+  'dtype',
+  'name',
+  'trainable',
+  'weights',
+  'inputDType',
+];
 
 /** Hidden widths: a non-empty array of positive integers. */
 function checkHidden(argument: string, hidden: unknown): number[] {
@@ -95,7 +130,8 @@ function checkOutputTimes(argument: string, times: unknown, t0: number): number[
   const out = times.map((t, i) => checkFinite(`${argument}[${i}]`, t));
   for (let i = 0; i < out.length; i++) {
     const prev = i === 0 ? t0 : out[i - 1]!;
-    if (!(out[i]! > prev)) invalid(`${argument}[${i}]`, `a time strictly greater than ${i === 0 ? `t0 = ${t0}` : `the previous time ${prev}`} (output times must increase)`, out[i]);
+    if (!(out[i]! > prev))
+      invalid(`${argument}[${i}]`, `a time strictly greater than ${i === 0 ? `t0 = ${t0}` : `the previous time ${prev}`} (output times must increase)`, out[i]);
   }
   return out;
 }
@@ -175,12 +211,22 @@ export class NeuralODE extends PhaseflowLayer {
     this.integratorName = typeof o.integrator === 'string' ? o.integrator : this.integrator.name;
     const adj = o.adjointIntegrator ?? (this.integrator.problemKinds.includes('ode') ? this.integrator : 'rk4');
     this.adjointIntegrator = resolveIntegrator('args.adjointIntegrator', adj, ...METHODS);
-    this.adjointName = typeof o.adjointIntegrator === 'string' ? o.adjointIntegrator : this.adjointIntegrator === this.integrator ? this.integratorName : this.adjointIntegrator.name;
-    if (!this.adjointIntegrator.problemKinds.includes('ode')) invalid('args.adjointIntegrator', "an integrator that solves 'ode' problems", this.adjointIntegrator.name, 'UNSUPPORTED_PROBLEM');
+    this.adjointName =
+      typeof o.adjointIntegrator === 'string'
+        ? o.adjointIntegrator
+        : this.adjointIntegrator === this.integrator
+          ? this.integratorName
+          : this.adjointIntegrator.name;
+    if (!this.adjointIntegrator.problemKinds.includes('ode'))
+      invalid('args.adjointIntegrator', "an integrator that solves 'ode' problems", this.adjointIntegrator.name, 'UNSUPPORTED_PROBLEM');
     this.h = o.h === undefined ? 0.1 : checkPositive('args.h', o.h);
     if (o.adaptive !== undefined && o.adaptive !== false) {
       if (!this.integrator.properties.adaptive || !this.integrator.adaptive) {
-        throw new PhaseflowError('NOT_AVAILABLE', `args.adaptive: integrator ${this.integrator.name} has no adaptive step control`, { argument: 'args.adaptive', expected: 'an adaptive integrator (dopri5, tsit5, bs3, dop853)', received: this.integrator.name });
+        throw new PhaseflowError('NOT_AVAILABLE', `args.adaptive: integrator ${this.integrator.name} has no adaptive step control`, {
+          argument: 'args.adaptive',
+          expected: 'an adaptive integrator (dopri5, tsit5, bs3, dop853)',
+          received: this.integrator.name,
+        });
       }
       const a = o.adaptive === true ? {} : checkOptions('args.adaptive', o.adaptive, ['rtol', 'atol']);
       this.adaptiveOptions = {
@@ -192,7 +238,8 @@ export class NeuralODE extends PhaseflowLayer {
     this.times = checkOutputTimes('args.times', o.times ?? [1], this.t0);
     this.gradient = o.gradient === undefined ? 'backprop' : checkOneOf('args.gradient', o.gradient, GRADIENT_MODES);
     if (this.gradient === 'reversible') {
-      if (!this.integrator.properties.timeReversible) invalid('args.integrator', "a time-reversible integrator for gradient 'reversible' (leapfrog, stormer-verlet-*, yoshida6, …)", this.integrator.name);
+      if (!this.integrator.properties.timeReversible)
+        invalid('args.integrator', "a time-reversible integrator for gradient 'reversible' (leapfrog, stormer-verlet-*, yoshida6, …)", this.integrator.name);
       if (this.adaptiveOptions) invalid('args.adaptive', "fixed steps for gradient 'reversible'", o.adaptive);
     }
     this.augment = o.augment === undefined ? 0 : checkInteger('args.augment', o.augment, { min: 0 });
@@ -206,7 +253,14 @@ export class NeuralODE extends PhaseflowLayer {
 
   /** @internal */
   spec(): FieldSpec {
-    return { D: this.dim + this.augment, structure: this.structure, timeDependent: this.timeDependent, cube: this.features === 'cube', activation: this.activationName, hidden: this.hidden };
+    return {
+      D: this.dim + this.augment,
+      structure: this.structure,
+      timeDependent: this.timeDependent,
+      cube: this.features === 'cube',
+      activation: this.activationName,
+      hidden: this.hidden,
+    };
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -301,7 +355,10 @@ export class NeuralODE extends PhaseflowLayer {
             const cot = this.cotangents(dy, st.length, squeeze);
             const { dy0, dtheta } = mode === 'adjoint' ? adjointBackward(bb, st, cot, sched) : reversibleBackward(bb, st, cot, sched);
             const dx = this.augment === 0 ? dy0 : tf.slice(dy0, [0, 0], [-1, this.dim]);
-            const parts = tf.split(dtheta, shapes.map((s) => s.reduce((a, b) => a * b, 1)));
+            const parts = tf.split(
+              dtheta,
+              shapes.map((s) => s.reduce((a, b) => a * b, 1)),
+            );
             return [dx, ...parts.map((p, i) => tf.reshape(p, shapes[i]!))];
           }),
       };
@@ -346,11 +403,16 @@ export class NeuralODE extends PhaseflowLayer {
    * r.peakTensors; r.gradient.length === ode.countParams();
    * ```
    */
-  gradients(x: tf.Tensor, loss: (output: tf.Tensor) => tf.Scalar, mode: GradientMode = this.gradient): { loss: number; gradient: Float64Array; peakTensors: number; evaluations: number } {
+  gradients(
+    x: tf.Tensor,
+    loss: (output: tf.Tensor) => tf.Scalar,
+    mode: GradientMode = this.gradient,
+  ): { loss: number; gradient: Float64Array; peakTensors: number; evaluations: number } {
     checkTensor('x', x);
     if (typeof loss !== 'function') invalid('loss', 'a function output → scalar tensor', loss);
     checkOneOf('mode', mode, GRADIENT_MODES);
-    if (mode === 'reversible' && !this.integrator.properties.timeReversible) invalid('mode', `a mode the integrator ${this.integrator.name} supports (not reversible)`, mode);
+    if (mode === 'reversible' && !this.integrator.properties.timeReversible)
+      invalid('mode', `a mode the integrator ${this.integrator.name} supports (not reversible)`, mode);
     if (!this.built) this.forward(tf.slice(x, 0, 1)).dispose();
     this.checkInput(x, 'x');
     const ws = this.fieldWeights.map((w) => w.read() as tf.Variable);

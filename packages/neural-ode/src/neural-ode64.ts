@@ -29,7 +29,12 @@ export interface NeuralODE64 {
    * L and ∂L/∂θ, ∂L/∂x for L = Σₖ loss(k, y(tₖ)) given ∂loss/∂y(tₖ) by `cotangent(k, y)`.
    * Returns the gradient by the chosen mode.
    */
-  gradients(x: Float64Array, rows: number, cotangent: (k: number, y: Float64Array) => Float64Array, mode: GradientMode): { gradient: Float64Array; dx: Float64Array; tapeLength: number };
+  gradients(
+    x: Float64Array,
+    rows: number,
+    cotangent: (k: number, y: Float64Array) => Float64Array,
+    mode: GradientMode,
+  ): { gradient: Float64Array; dx: Float64Array; tapeLength: number };
 }
 
 /** @internal The twin over a copy of the layer's weights. */

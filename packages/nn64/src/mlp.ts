@@ -165,7 +165,8 @@ export function createMlp64(options: Mlp64Options): Mlp64 {
     for (const key of ['seed', 'distribution', 'gain'] as const) {
       if (o[key] !== undefined) invalid(`options.${key}`, 'no initialisation option next to options.theta', o[key]);
     }
-    if (!(o.theta instanceof Float64Array) || o.theta.length !== size) invalid('options.theta', `a Float64Array of ${size} parameters`, o.theta, 'SHAPE_MISMATCH');
+    if (!(o.theta instanceof Float64Array) || o.theta.length !== size)
+      invalid('options.theta', `a Float64Array of ${size} parameters`, o.theta, 'SHAPE_MISMATCH');
     theta = o.theta;
   } else {
     const seed = checkInteger('options.seed', o.seed ?? 0, { min: 0, max: 2 ** 32 - 1 });
@@ -301,8 +302,10 @@ export function createMlp64(options: Mlp64Options): Mlp64 {
     vjp(batch, gy, gTheta) {
       checkBatch('batch', batch);
       const rows = batch.rows;
-      if (!(gy instanceof Float64Array) || gy.length !== rows * outSize) invalid('gy', `a Float64Array of rows × ${outSize} = ${rows * outSize} numbers`, gy, 'SHAPE_MISMATCH');
-      if (gTheta !== undefined && (!(gTheta instanceof Float64Array) || gTheta.length !== size)) invalid('gTheta', `a Float64Array of ${size} numbers`, gTheta, 'SHAPE_MISMATCH');
+      if (!(gy instanceof Float64Array) || gy.length !== rows * outSize)
+        invalid('gy', `a Float64Array of rows × ${outSize} = ${rows * outSize} numbers`, gy, 'SHAPE_MISMATCH');
+      if (gTheta !== undefined && (!(gTheta instanceof Float64Array) || gTheta.length !== size))
+        invalid('gTheta', `a Float64Array of ${size} numbers`, gTheta, 'SHAPE_MISMATCH');
       const { zs, hs } = trace(batch.x, rows);
       let g = outputVjp(output, hs[layers]!, gy, rows, outSize);
       for (let l = layers - 1; l >= 0; l--) {

@@ -94,14 +94,16 @@ export function createEnergyObserver(options: { every?: number; maxSamples?: num
       const n = ts.length;
       let slope = 0;
       if (n >= 2) {
-        let mt = 0, me = 0;
+        let mt = 0,
+          me = 0;
         for (let i = 0; i < n; i++) {
           mt += ts[i]!;
           me += es[i]!;
         }
         mt /= n;
         me /= n;
-        let sxy = 0, sxx = 0;
+        let sxy = 0,
+          sxx = 0;
         for (let i = 0; i < n; i++) {
           sxy += (ts[i]! - mt) * (es[i]! - me);
           sxx += (ts[i]! - mt) ** 2;

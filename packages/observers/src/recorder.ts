@@ -18,9 +18,7 @@ export interface Recorder<T> extends Observer {
  * rec.t.length; // 201
  * ```
  */
-export function createRecorder<T = Float64Array>(
-  options: { every?: number; map?: (state: unknown, t: number) => T; limit?: number } = {},
-): Recorder<T> {
+export function createRecorder<T = Float64Array>(options: { every?: number; map?: (state: unknown, t: number) => T; limit?: number } = {}): Recorder<T> {
   const o = checkOptions('options', options, ['every', 'map', 'limit']);
   const every = o.every === undefined ? 1 : checkInteger('options.every', o.every, { min: 1 });
   const limit = o.limit === undefined ? Infinity : checkInteger('options.limit', o.limit, { min: 1 });

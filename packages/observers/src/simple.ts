@@ -116,9 +116,7 @@ export interface EarlyStopping extends Observer {
  * await trainer.fit(model, data, { observers: [early] });
  * ```
  */
-export function createEarlyStopping(
-  options: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max' } = {},
-): EarlyStopping {
+export function createEarlyStopping(options: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max' } = {}): EarlyStopping {
   const o = checkOptions('options', options, ['monitor', 'patience', 'minDelta', 'mode']);
   const monitor = o.monitor ?? 'loss';
   if (typeof monitor !== 'string') invalid('options.monitor', 'a metric name', monitor);

@@ -8,7 +8,8 @@ import { measureAbortLatency } from '@phaseflow/testkit';
 import { createEsn, createLms, createNvar, createRidge, createRls, matrix } from '@phaseflow/reservoir';
 
 const rows = 200_000;
-const inputs = matrix(rows, 1), targets = matrix(rows, 1);
+const inputs = matrix(rows, 1),
+  targets = matrix(rows, 1);
 for (let t = 0; t < rows; t++) {
   inputs.data[t] = Math.sin(0.1 * t);
   targets.data[t] = Math.sin(0.1 * (t + 1));

@@ -6,9 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import {
-  createEsn, createNvar, createReservoir, createRidge, matrix, nrmse, ridgeSweep, validPredictionTime,
-} from '@phaseflow/reservoir';
+import { createEsn, createNvar, createReservoir, createRidge, matrix, nrmse, ridgeSweep, validPredictionTime } from '@phaseflow/reservoir';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shared = process.env.PHASEFLOW_SHARED_DATA ?? path.resolve(here, '../../../../shared/data');
@@ -16,7 +14,7 @@ const quick = process.env.BENCH_QUICK === '1';
 const loadAtStart = os.loadavg().map((x) => Number(x.toFixed(2)));
 const reference = {
   source: 'issue #8, ReservoirPy 0.4.2 on a 2-core machine',
-  mackeyGlass500: { nrmse: 3.78e-4, fitSeconds: 0.58, runSeconds: 0.10 },
+  mackeyGlass500: { nrmse: 3.78e-4, fitSeconds: 0.58, runSeconds: 0.1 },
   mackeyGlass2000: { nrmse: 2.33e-4, fitSeconds: 5.26, buildSeconds: 1.07, runSeconds: 0.82 },
   lorenzEsn500: { vptLyapunovTimes: 9.83, vptStd: 1.43 },
   lorenzNvar: { vptLyapunovTimes: 4.4 },
@@ -36,18 +34,36 @@ const mg = Float64Array.from(load('mackey_glass_tau17.json').series);
 const col = (a, b) => matrix(b - a, 1, mg.slice(a, b));
 // Wall time and this process's CPU time (user + system) per phase: the workspace's two cores
 // are shared, so CPU time is the steadier figure.
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 async function mackeyGlass(units, seed) {
-  let t = now(), c = cpu();
-  const reservoir = createReservoir({ units, inputDim: 1, spectralRadius: 1.25, leakRate: 0.3, inputScaling: 1, connectivity: 0.1, inputConnectivity: 0.1, seed });
+  let t = now(),
+    c = cpu();
+  const reservoir = createReservoir({
+    units,
+    inputDim: 1,
+    spectralRadius: 1.25,
+    leakRate: 0.3,
+    inputScaling: 1,
+    connectivity: 0.1,
+    inputConnectivity: 0.1,
+    seed,
+  });
   const esn = createEsn({ reservoir });
-  const build = now() - t, buildCpu = cpu() - c;
-  t = now(); c = cpu();
+  const build = now() - t,
+    buildCpu = cpu() - c;
+  t = now();
+  c = cpu();
   await esn.fit(col(0, 10000), col(1, 10001), { trainer: createRidge({ ridge: 1e-6, warmup: 100 }) });
-  const fit = now() - t, fitCpu = cpu() - c;
-  t = now(); c = cpu();
+  const fit = now() - t,
+    fitCpu = cpu() - c;
+  t = now();
+  c = cpu();
   const pred = esn.run(col(10000, 12000));
-  const run = now() - t, runCpu = cpu() - c;
+  const run = now() - t,
+    runCpu = cpu() - c;
   return { seed, nrmse: nrmse(col(10001, 12001), pred), buildSeconds: build, fitSeconds: fit, runSeconds: run, buildCpu, fitCpu, runCpu };
 }
 function summarise(rows) {
@@ -72,16 +88,22 @@ for (const seed of quick ? [0] : [0, 1]) mg2000.push(await mackeyGlass(2000, see
 // ---- Lorenz-63, closed loop ---------------------------------------------------------------
 const lorenz = load('lorenz63_dop853_dt0.025.json');
 const raw = Float64Array.from(lorenz.data.flat());
-const dt = lorenz.params.dt, lyap = lorenz.lyapunov_exponent;
-const TRAIN = 10000, WARM = 100, SYNC = 200, HORIZON = 1200;
+const dt = lorenz.params.dt,
+  lyap = lorenz.lyapunov_exponent;
+const TRAIN = 10000,
+  WARM = 100,
+  SYNC = 200,
+  HORIZON = 1200;
 // Each component is standardised with the training rows' mean and std (on raw Lorenz, input
 // scaling 0.1 saturates the tanh units and every closed loop leaves the attractor within a few
 // steps; standardised, the issue's ReservoirPy figure is reproduced). The VPT error is then
 // e(t) = sqrt(mean_i((ŷi−yi)/σi)²) in the original units, σ = training std.
 const L = raw.slice();
 for (let j = 0; j < 3; j++) {
-  const v = []; for (let t = 0; t < TRAIN; t++) v.push(raw[3 * t + j]);
-  const m = mean(v), s = std(v);
+  const v = [];
+  for (let t = 0; t < TRAIN; t++) v.push(raw[3 * t + j]);
+  const m = mean(v),
+    s = std(v);
   for (let t = 0; t < raw.length / 3; t++) L[3 * t + j] = (raw[3 * t + j] - m) / s;
 }
 const rows = (a, b) => matrix(b - a, 3, L.slice(3 * a, 3 * b));
@@ -101,7 +123,8 @@ function windowVpts(model, starts = windows) {
       rest.data.set(e.partial.data);
     }
     const forecast = new Float64Array(3 * HORIZON);
-    forecast.set(first); forecast.set(rest.data, 3);
+    forecast.set(first);
+    forecast.set(rest.data, 3);
     return validPredictionTime(rows(s + 1, s + 1 + HORIZON), matrix(HORIZON, 3, forecast), { dt, lyapunovExponent: lyap, threshold: 0.4, scale: sigma });
   });
 }
@@ -109,7 +132,19 @@ const esnVpt = [];
 const esnTimes = [];
 for (const seed of quick ? [0, 1] : [0, 1, 2, 3, 4]) {
   const t = now();
-  const esn = createEsn({ reservoir: { units: 500, inputDim: 3, spectralRadius: 0.9, leakRate: 1, inputScaling: 0.1, inputConnectivity: 1, biasScaling: 0.5, connectivity: 0.1, seed } });
+  const esn = createEsn({
+    reservoir: {
+      units: 500,
+      inputDim: 3,
+      spectralRadius: 0.9,
+      leakRate: 1,
+      inputScaling: 0.1,
+      inputConnectivity: 1,
+      biasScaling: 0.5,
+      connectivity: 0.1,
+      seed,
+    },
+  });
   await esn.fit(rows(0, TRAIN), rows(1, TRAIN + 1), { trainer: createRidge({ ridge: 1e-8, warmup: WARM }) });
   esnTimes.push(now() - t);
   const v = windowVpts(esn);
@@ -138,36 +173,81 @@ const nvarDirect = nvarRun(false);
 let reservoirpy = { measured: false, note: 'python3 with reservoirpy 0.4.2 not importable here; reference figures from the issue shown instead' };
 try {
   execFileSync(process.env.RESERVOIRPY_PYTHON ?? 'python3', ['-c', 'import reservoirpy'], { stdio: 'ignore' });
-  const out = execFileSync(process.env.RESERVOIRPY_PYTHON ?? 'python3', [path.join(here, 'reservoirpy_bench.py'), shared], { encoding: 'utf8', timeout: 600_000 });
+  const out = execFileSync(process.env.RESERVOIRPY_PYTHON ?? 'python3', [path.join(here, 'reservoirpy_bench.py'), shared], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   reservoirpy = { measured: true, ...JSON.parse(out) };
-} catch { /* keep the note */ }
+} catch {
+  /* keep the note */
+}
 
 // ---- numpy/scipy peer doing ReservoirPy's arithmetic, same run, same load --------------
 let numpyPeer = { measured: false, note: 'python3 with numpy and scipy not available' };
 try {
-  const py = (units, seed) => JSON.parse(execFileSync('python3', [path.join(here, 'numpy_esn.py'), shared, String(units), String(seed)], { encoding: 'utf8', timeout: 600_000 }));
-  numpyPeer = { measured: true, what: 'bench/numpy_esn.py: scipy.sparse reservoir loop + BLAS Gram + LAPACK solve (ReservoirPy 0.4.2 arithmetic without its framework overhead)', mackeyGlass500: py(500, 0), mackeyGlass2000: py(2000, 0) };
-} catch (e) { numpyPeer.note += `: ${String(e.message ?? e).slice(0, 200)}`; }
+  const py = (units, seed) =>
+    JSON.parse(execFileSync('python3', [path.join(here, 'numpy_esn.py'), shared, String(units), String(seed)], { encoding: 'utf8', timeout: 600_000 }));
+  numpyPeer = {
+    measured: true,
+    what: 'bench/numpy_esn.py: scipy.sparse reservoir loop + BLAS Gram + LAPACK solve (ReservoirPy 0.4.2 arithmetic without its framework overhead)',
+    mackeyGlass500: py(500, 0),
+    mackeyGlass2000: py(2000, 0),
+  };
+} catch (e) {
+  numpyPeer.note += `: ${String(e.message ?? e).slice(0, 200)}`;
+}
 
-const m500 = summarise(mg500), m2000 = summarise(mg2000);
+const m500 = summarise(mg500),
+  m2000 = summarise(mg2000);
 const allEsn = esnVpt.map((r) => r.mean);
-console.log(JSON.stringify({
-  package: '@phaseflow/reservoir',
-  node: process.version,
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavgAtStart: loadAtStart, loadavgAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))), note: 'load average > cpus means the timings are inflated by other processes' },
-  quick,
-  mackeyGlass500: { ...m500, vsReference: { nrmse: r4(m500.nrmseMean / reference.mackeyGlass500.nrmse), fit: r4(m500.fitSeconds / reference.mackeyGlass500.fitSeconds), run: r4(m500.runSeconds / reference.mackeyGlass500.runSeconds) } },
-  mackeyGlass2000: { ...m2000, vsReference: { nrmse: r4(m2000.nrmseMean / reference.mackeyGlass2000.nrmse), fit: r4(m2000.fitSeconds / reference.mackeyGlass2000.fitSeconds), build: r4(m2000.buildSeconds / reference.mackeyGlass2000.buildSeconds), run: r4(m2000.runSeconds / reference.mackeyGlass2000.runSeconds) } },
-  lorenzEsn500: {
-    protocol: `data standardised per component with the training mean/std; train rows 0..${TRAIN - 1} (warm-up ${WARM}, ridge 1e-8); ${windows.length} windows starting ${windows[0]}+850k: reset, teacher-force ${SYNC + 1} steps, then closed loop ${HORIZON} steps; e(t)=sqrt(mean_i((ŷi−yi)/σi)²), σ = training std per component, threshold 0.4, λ=${lyap}`,
-    vptMean: r4(mean(allEsn)), vptStdOverSeeds: r4(std(allEsn)), perSeed: esnVpt, buildFitSeconds: r4(mean(esnTimes)),
-  },
-  lorenzNvar: {
-    delay: 2, order: 2,
-    residual: nvarResidual,
-    direct: nvarDirect,
-  },
-  reference,
-  numpyPeer,
-  reservoirpy,
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      package: '@phaseflow/reservoir',
+      node: process.version,
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        loadavgAtStart: loadAtStart,
+        loadavgAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))),
+        note: 'load average > cpus means the timings are inflated by other processes',
+      },
+      quick,
+      mackeyGlass500: {
+        ...m500,
+        vsReference: {
+          nrmse: r4(m500.nrmseMean / reference.mackeyGlass500.nrmse),
+          fit: r4(m500.fitSeconds / reference.mackeyGlass500.fitSeconds),
+          run: r4(m500.runSeconds / reference.mackeyGlass500.runSeconds),
+        },
+      },
+      mackeyGlass2000: {
+        ...m2000,
+        vsReference: {
+          nrmse: r4(m2000.nrmseMean / reference.mackeyGlass2000.nrmse),
+          fit: r4(m2000.fitSeconds / reference.mackeyGlass2000.fitSeconds),
+          build: r4(m2000.buildSeconds / reference.mackeyGlass2000.buildSeconds),
+          run: r4(m2000.runSeconds / reference.mackeyGlass2000.runSeconds),
+        },
+      },
+      lorenzEsn500: {
+        protocol: `data standardised per component with the training mean/std; train rows 0..${TRAIN - 1} (warm-up ${WARM}, ridge 1e-8); ${windows.length} windows starting ${windows[0]}+850k: reset, teacher-force ${SYNC + 1} steps, then closed loop ${HORIZON} steps; e(t)=sqrt(mean_i((ŷi−yi)/σi)²), σ = training std per component, threshold 0.4, λ=${lyap}`,
+        vptMean: r4(mean(allEsn)),
+        vptStdOverSeeds: r4(std(allEsn)),
+        perSeed: esnVpt,
+        buildFitSeconds: r4(mean(esnTimes)),
+      },
+      lorenzNvar: {
+        delay: 2,
+        order: 2,
+        residual: nvarResidual,
+        direct: nvarDirect,
+      },
+      reference,
+      numpyPeer,
+      reservoirpy,
+    },
+    null,
+    2,
+  ),
+);

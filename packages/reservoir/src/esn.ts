@@ -80,7 +80,8 @@ export interface Esn extends Layer<Matrix, Matrix>, ReadoutModel {
 export function createEsn(options: EsnOptions): Esn {
   const o = checkOptions('options', options, ['reservoir', 'reservoirs', 'outputDim', 'inputToReadout']);
   if (o.reservoir === undefined && o.reservoirs === undefined) invalid('options.reservoir', 'a Reservoir or reservoir options', undefined);
-  if (o.reservoir !== undefined && o.reservoirs !== undefined) invalid('options.reservoirs', 'either options.reservoir or options.reservoirs, not both', o.reservoirs);
+  if (o.reservoir !== undefined && o.reservoirs !== undefined)
+    invalid('options.reservoirs', 'either options.reservoir or options.reservoirs, not both', o.reservoirs);
   const list = o.reservoirs ?? [o.reservoir!];
   if (!Array.isArray(list) || list.length === 0) invalid('options.reservoirs', 'a non-empty array of reservoirs', list);
   const reservoirs: Reservoir[] = list.map((r, k) =>
@@ -130,7 +131,9 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
   const requireFitted = (what: string): void => {
     if (!readout.fitted) {
       throw new PhaseflowError('INVALID_STATE', `esn.${what}: the readout is not fitted; call fit() first`, {
-        argument: 'esn', expected: 'a fitted ESN', received: 'an unfitted readout',
+        argument: 'esn',
+        expected: 'a fitted ESN',
+        received: 'an unfitted readout',
       });
     }
   };
@@ -160,7 +163,8 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
     },
     stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor, from = 0, to = inputs.rows) {
       if (sequence > 0 && from === 0) esn.reset();
-      const U = inputs.data, Y = targets.data;
+      const U = inputs.data,
+        Y = targets.data;
       for (let t = from; t < to; t++) {
         // Teacher forcing: the fed-back output at step t is the target of step t−1.
         if (t === 0) advance(U, 0, last, 0);
@@ -195,7 +199,9 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
       const o = checkOptions('options', options, ['initial']);
       if (inputDim !== outputDim) {
         throw new PhaseflowError('SHAPE_MISMATCH', `esn.generate: closed loop needs outputDim (${outputDim}) = inputDim (${inputDim})`, {
-          argument: 'esn', expected: `outputDim ${inputDim}`, received: `outputDim ${outputDim}`,
+          argument: 'esn',
+          expected: `outputDim ${inputDim}`,
+          received: `outputDim ${outputDim}`,
         });
       }
       if (o.initial !== undefined) esn.setLastOutput(o.initial);

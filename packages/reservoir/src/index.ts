@@ -16,9 +16,7 @@ export type { Reservoir, ReservoirOptions, ReservoirRunOptions } from './reservo
 export { createReadout, createRidgeAccumulator } from './readout.js';
 export type { Readout, ReadoutOptions, RidgeAccumulator, RidgeAccumulatorOptions } from './readout.js';
 export { createRidge, createRls, createLms } from './trainers.js';
-export type {
-  FeatureVisitor, LmsOptions, ReadoutData, ReadoutHistory, ReadoutModel, ReadoutTrainer, RidgeOptions, RlsOptions,
-} from './trainers.js';
+export type { FeatureVisitor, LmsOptions, ReadoutData, ReadoutHistory, ReadoutModel, ReadoutTrainer, RidgeOptions, RlsOptions } from './trainers.js';
 export { createEsn } from './esn.js';
 export type { Esn, EsnFitOptions, EsnOptions } from './esn.js';
 export { createNvar } from './nvar.js';

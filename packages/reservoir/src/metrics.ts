@@ -13,7 +13,9 @@ function pair(truth: SeriesLike, prediction: SeriesLike): [Matrix, Matrix] {
   const b = toMatrix('prediction', prediction, a.cols);
   if (a.rows !== b.rows) {
     throw new PhaseflowError('SHAPE_MISMATCH', `prediction: expected ${a.rows} rows (as truth), received ${b.rows}`, {
-      argument: 'prediction', expected: `${a.rows} rows`, received: `${b.rows} rows`,
+      argument: 'prediction',
+      expected: `${a.rows} rows`,
+      received: `${b.rows} rows`,
     });
   }
   return [a, b];
@@ -81,7 +83,8 @@ export function nrmse(truth: SeriesLike, prediction: SeriesLike, options: { read
   const d = a.data;
   let scale: number;
   if (norm === 'ptp') {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let i = 0; i < d.length; i++) {
       if (d[i]! < lo) lo = d[i]!;
       if (d[i]! > hi) hi = d[i]!;
@@ -186,11 +189,15 @@ export function validPredictionTime(truth: SeriesLike, prediction: SeriesLike, o
       for (let t = 0; t < a.rows; t++) col[t] = a.data[t * c + j]!;
       sigma[j] = Math.sqrt(variance(col));
       if (isConstant(col)) {
-        throw new PhaseflowError('INVALID_ARGUMENT', `truth: component ${j} is constant, so it has no standard deviation to normalise the error by; pass options.scale`, {
-          argument: 'truth',
-          expected: `a truth whose every component varies, or options.scale`,
-          received: `component ${j} constant (standard deviation 0)`,
-        });
+        throw new PhaseflowError(
+          'INVALID_ARGUMENT',
+          `truth: component ${j} is constant, so it has no standard deviation to normalise the error by; pass options.scale`,
+          {
+            argument: 'truth',
+            expected: `a truth whose every component varies, or options.scale`,
+            received: `component ${j} constant (standard deviation 0)`,
+          },
+        );
       }
     }
   }

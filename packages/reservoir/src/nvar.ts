@@ -9,7 +9,18 @@
  * the trainer's warm-up. With `residual`, the readout learns y − u (Gauthier's Δ form) and the
  * model outputs u + readout(feat).
  */
-import { PhaseflowError, checkAllocation, checkFiniteArray, checkInteger, checkLength, checkOptions, invalid, type FitOptions, type Layer, type ParametricView } from '@phaseflow/core';
+import {
+  PhaseflowError,
+  checkAllocation,
+  checkFiniteArray,
+  checkInteger,
+  checkLength,
+  checkOptions,
+  invalid,
+  type FitOptions,
+  type Layer,
+  type ParametricView,
+} from '@phaseflow/core';
 import { matrix, type Matrix } from '@phaseflow/linalg';
 import { toMatrix, type SeriesLike } from './series.js';
 import { createReadout, type Readout } from './readout.js';
@@ -44,7 +55,11 @@ export interface NvarModel extends Layer<Matrix, Matrix>, ReadoutModel {
   readonly featureDim: number;
   readonly readout: Readout;
   readonly parameters: ParametricView<Matrix, Matrix>;
-  fit(inputs: SeriesLike | readonly SeriesLike[], targets: SeriesLike | readonly SeriesLike[], options?: FitOptions & { readonly trainer?: ReadoutTrainer }): Promise<ReadoutHistory>;
+  fit(
+    inputs: SeriesLike | readonly SeriesLike[],
+    targets: SeriesLike | readonly SeriesLike[],
+    options?: FitOptions & { readonly trainer?: ReadoutTrainer },
+  ): Promise<ReadoutHistory>;
   run(inputs: SeriesLike): Matrix;
   generate(steps: number, options?: { readonly initial?: ArrayLike<number> }): Matrix;
   /** Clear the delay line. */
@@ -115,7 +130,14 @@ export function createNvar(options: NvarOptions): NvarModel {
  */
 export function checkNvarOptions(
   prefix: string,
-  o: { readonly inputDim?: unknown; readonly delay?: unknown; readonly order?: unknown; readonly strides?: unknown; readonly outputDim?: unknown; readonly residual?: unknown },
+  o: {
+    readonly inputDim?: unknown;
+    readonly delay?: unknown;
+    readonly order?: unknown;
+    readonly strides?: unknown;
+    readonly outputDim?: unknown;
+    readonly residual?: unknown;
+  },
 ): { d: number; delay: number; order: number; strides: number; outputDim: number; residual: boolean } {
   const d = checkInteger(`${prefix}.inputDim`, o.inputDim, { min: 1 });
   const delay = o.delay === undefined ? 2 : checkInteger(`${prefix}.delay`, o.delay, { min: 1 });
@@ -129,10 +151,7 @@ export function checkNvarOptions(
 }
 
 /** @internal */
-export function buildNvar(
-  p: { d: number; delay: number; order: number; strides: number; outputDim: number; residual: boolean },
-  readout: Readout,
-): NvarModel {
+export function buildNvar(p: { d: number; delay: number; order: number; strides: number; outputDim: number; residual: boolean }, readout: Readout): NvarModel {
   const { d, delay, order, strides, outputDim, residual } = p;
   const nLin = d * delay;
   checkFeatures(nLin, order);
@@ -172,7 +191,14 @@ export function buildNvar(
 
   const model: NvarModel = {
     name: 'nvar',
-    inputDim: d, outputDim, delay, order, strides, residual, featureDim, readout,
+    inputDim: d,
+    outputDim,
+    delay,
+    order,
+    strides,
+    residual,
+    featureDim,
+    readout,
     parameters: {
       get size() {
         return readout.parameters.size;
@@ -227,7 +253,12 @@ export function buildNvar(
         for (let j = 0; j < d; j++) {
           const v = out.data[t * d + j]!;
           if (!Number.isFinite(v)) {
-            throw new PhaseflowError('NON_FINITE_STATE', `nvar output became non-finite at step ${t}`, { step: t }, { partial: matrix(t, d, out.data.slice(0, t * d)) });
+            throw new PhaseflowError(
+              'NON_FINITE_STATE',
+              `nvar output became non-finite at step ${t}`,
+              { step: t },
+              { partial: matrix(t, d, out.data.slice(0, t * d)) },
+            );
           }
           last[j] = v;
         }

@@ -153,7 +153,6 @@ export interface RidgeAccumulator {
   solve(ridge: number, readout: Readout): number;
 }
 
-
 /**
  * The streaming normal equations behind {@link createRidge} (exposed for custom trainers and
  * for sweeps that solve several λ from one pass over the data).
@@ -227,18 +226,23 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
       checkNonNegative('ridge', ridge);
       if (readout.inputDim !== n || readout.outputDim !== m) {
         throw new PhaseflowError('SHAPE_MISMATCH', `readout: expected ${n} → ${m}, received ${readout.inputDim} → ${readout.outputDim}`, {
-          argument: 'readout', expected: `${n} → ${m}`, received: `${readout.inputDim} → ${readout.outputDim}`,
+          argument: 'readout',
+          expected: `${n} → ${m}`,
+          received: `${readout.inputDim} → ${readout.outputDim}`,
         });
       }
       if (count === 0) {
         throw new PhaseflowError('INVALID_STATE', 'ridge: no training samples (empty sequences, or all inside the warm-up)', {
-          argument: 'data', expected: 'at least one sample after warm-up', received: '0 samples',
+          argument: 'data',
+          expected: 'at least one sample after warm-up',
+          received: '0 samples',
         });
       }
       flush();
       const sums = gram.sums;
       const T = count;
-      const mx = new Float64Array(n), my = new Float64Array(m);
+      const mx = new Float64Array(n),
+        my = new Float64Array(m);
       for (let i = 0; i < n; i++) mx[i] = Sx[i]! / T;
       for (let k = 0; k < m; k++) my[k] = Sy[k]! / T;
       // Centred Gram (lower triangle, row-major) + λI, and centred cross products.
@@ -271,7 +275,8 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
       // Training MSE from the statistics: SSE = ỹᵀỹ − 2wᵀc + wᵀG̃w per output.
       let sse = 0;
       for (let k = 0; k < m; k++) {
-        let wc = 0, wgw = 0;
+        let wc = 0,
+          wgw = 0;
         for (let i = 0; i < n; i++) {
           const wi = Wt[i * m + k]!;
           wc += wi * C[i * m + k]!;

@@ -78,9 +78,27 @@ export interface ReservoirOptions {
 }
 
 const KNOWN = [
-  'units', 'inputDim', 'leakRate', 'spectralRadius', 'connectivity', 'distribution', 'inputScaling',
-  'inputConnectivity', 'inputDistribution', 'biasScaling', 'feedbackDim', 'feedbackScaling',
-  'feedbackConnectivity', 'noise', 'W', 'Win', 'Wfb', 'bias', 'biasDistribution', 'biasConnectivity', 'seed',
+  'units',
+  'inputDim',
+  'leakRate',
+  'spectralRadius',
+  'connectivity',
+  'distribution',
+  'inputScaling',
+  'inputConnectivity',
+  'inputDistribution',
+  'biasScaling',
+  'feedbackDim',
+  'feedbackScaling',
+  'feedbackConnectivity',
+  'noise',
+  'W',
+  'Win',
+  'Wfb',
+  'bias',
+  'biasDistribution',
+  'biasConnectivity',
+  'seed',
 ] as const;
 
 /** Options of {@link Reservoir.run}. */
@@ -143,7 +161,10 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
   const { units, inputDim, leakRate, feedbackDim, noise, seed } = checkReservoirScalars('options', o);
   if (o.spectralRadius !== undefined) checkPositive('options.spectralRadius', o.spectralRadius);
   const root = toRandom('options.seed', seed);
-  const rngW = root.fork('W'), rngIn = root.fork('Win'), rngFb = root.fork('Wfb'), rngB = root.fork('bias');
+  const rngW = root.fork('W'),
+    rngIn = root.fork('Win'),
+    rngFb = root.fork('Wfb'),
+    rngB = root.fork('bias');
   const inputConnectivity = o.inputConnectivity ?? 0.1;
   // Rescaling W runs Arnoldi with min(units, 60) basis vectors of length units (linalg's
   // spectralRadius): refuse a size it cannot hold before drawing any weight.
@@ -154,7 +175,9 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
     if (o.spectralRadius !== undefined) W = rescaleSpectralRadius(W, o.spectralRadius);
   } else {
     const raw = randomSparse({
-      rows: units, cols: units, connectivity: o.connectivity ?? 0.1,
+      rows: units,
+      cols: units,
+      connectivity: o.connectivity ?? 0.1,
       distribution: checkOneOf<WeightDistribution>('options.distribution', o.distribution ?? 'normal', ['normal', 'uniform', 'bernoulli']),
       seed: rngW,
     });
@@ -166,18 +189,27 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
     if (o.inputScaling !== undefined) Win = csrScale(Win, o.inputScaling);
   } else {
     Win = randomSparse({
-      rows: units, cols: inputDim, connectivity: inputConnectivity,
-      distribution: checkOneOf<WeightDistribution>('options.inputDistribution', o.inputDistribution ?? 'bernoulli', ['normal', 'uniform', 'bernoulli']), scale: o.inputScaling ?? 1, seed: rngIn,
+      rows: units,
+      cols: inputDim,
+      connectivity: inputConnectivity,
+      distribution: checkOneOf<WeightDistribution>('options.inputDistribution', o.inputDistribution ?? 'bernoulli', ['normal', 'uniform', 'bernoulli']),
+      scale: o.inputScaling ?? 1,
+      seed: rngIn,
     });
   }
   let Wfb: CsrMatrix | undefined;
   if (feedbackDim > 0) {
-    Wfb = o.Wfb !== undefined
-      ? checkCsr('options.Wfb', o.Wfb, units, feedbackDim)
-      : randomSparse({
-          rows: units, cols: feedbackDim, connectivity: o.feedbackConnectivity ?? 0.1,
-          distribution: 'bernoulli', scale: o.feedbackScaling ?? 1, seed: rngFb,
-        });
+    Wfb =
+      o.Wfb !== undefined
+        ? checkCsr('options.Wfb', o.Wfb, units, feedbackDim)
+        : randomSparse({
+            rows: units,
+            cols: feedbackDim,
+            connectivity: o.feedbackConnectivity ?? 0.1,
+            distribution: 'bernoulli',
+            scale: o.feedbackScaling ?? 1,
+            seed: rngFb,
+          });
   } else if (o.Wfb !== undefined) {
     invalid('options.Wfb', 'no feedback weights when options.feedbackDim is 0', o.Wfb);
   }
@@ -189,7 +221,8 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
   } else {
     const scale = o.biasScaling === undefined ? 0 : checkNonNegative('options.biasScaling', o.biasScaling);
     const distribution = checkOneOf<WeightDistribution>('options.biasDistribution', o.biasDistribution ?? 'bernoulli', ['normal', 'uniform', 'bernoulli']);
-    const connectivity = o.biasConnectivity === undefined ? inputConnectivity : checkInRange('options.biasConnectivity', o.biasConnectivity, Number.MIN_VALUE, 1);
+    const connectivity =
+      o.biasConnectivity === undefined ? inputConnectivity : checkInRange('options.biasConnectivity', o.biasConnectivity, Number.MIN_VALUE, 1);
     bias = scale === 0 ? new Float64Array(units) : randomVector(units, { distribution, scale, connectivity, seed: rngB });
   }
   return buildReservoir({ units, inputDim, feedbackDim, leakRate, noise, seed, W, Win, Wfb, bias, rng: root.fork('noise') });
@@ -201,13 +234,21 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
  */
 export function checkReservoirScalars(
   prefix: string,
-  o: { readonly units?: unknown; readonly inputDim?: unknown; readonly leakRate?: unknown; readonly feedbackDim?: unknown; readonly noise?: unknown; readonly seed?: unknown },
+  o: {
+    readonly units?: unknown;
+    readonly inputDim?: unknown;
+    readonly leakRate?: unknown;
+    readonly feedbackDim?: unknown;
+    readonly noise?: unknown;
+    readonly seed?: unknown;
+  },
 ): { units: number; inputDim: number; leakRate: number; feedbackDim: number; noise: number; seed: number } {
   return {
     units: checkAllocation(`${prefix}.units`, checkInteger(`${prefix}.units`, o.units, { min: 1 }), 8),
     inputDim: checkAllocation(`${prefix}.inputDim`, checkInteger(`${prefix}.inputDim`, o.inputDim, { min: 1 }), 8),
     leakRate: o.leakRate === undefined ? 1 : checkInRange(`${prefix}.leakRate`, o.leakRate, Number.MIN_VALUE, 1),
-    feedbackDim: o.feedbackDim === undefined ? 0 : checkAllocation(`${prefix}.feedbackDim`, checkInteger(`${prefix}.feedbackDim`, o.feedbackDim, { min: 0 }), 8),
+    feedbackDim:
+      o.feedbackDim === undefined ? 0 : checkAllocation(`${prefix}.feedbackDim`, checkInteger(`${prefix}.feedbackDim`, o.feedbackDim, { min: 0 }), 8),
     noise: o.noise === undefined ? 0 : checkNonNegative(`${prefix}.noise`, o.noise),
     seed: o.seed === undefined ? 0 : checkInteger(`${prefix}.seed`, o.seed, { min: 0, max: 2 ** 32 - 1 }),
   };
@@ -215,8 +256,17 @@ export function checkReservoirScalars(
 
 /** @internal Assemble a reservoir from validated parts (also used by the JSON loader). */
 export function buildReservoir(p: {
-  units: number; inputDim: number; feedbackDim: number; leakRate: number; noise: number; seed: number;
-  W: CsrMatrix; Win: CsrMatrix; Wfb: CsrMatrix | undefined; bias: Float64Array; rng: Random;
+  units: number;
+  inputDim: number;
+  feedbackDim: number;
+  leakRate: number;
+  noise: number;
+  seed: number;
+  W: CsrMatrix;
+  Win: CsrMatrix;
+  Wfb: CsrMatrix | undefined;
+  bias: Float64Array;
+  rng: Random;
 }): Reservoir {
   const { units, inputDim, feedbackDim, leakRate, noise, W, Win, Wfb, bias, rng } = p;
   const x = new Float64Array(units);
@@ -272,7 +322,16 @@ export function buildReservoir(p: {
 
   const reservoir: Reservoir = {
     name: 'reservoir',
-    units, inputDim, feedbackDim, leakRate, noise, seed: p.seed, W, Win, Wfb, bias,
+    units,
+    inputDim,
+    feedbackDim,
+    leakRate,
+    noise,
+    seed: p.seed,
+    W,
+    Win,
+    Wfb,
+    bias,
     state: x,
     getState: () => x.slice(),
     setState(v) {

@@ -8,8 +8,7 @@ import { toRandom } from './init.js';
 
 /** One dimension of the search space: a range (optionally log-uniform or integer) or a list of choices. */
 export type SearchDimension =
-  | { readonly low: number; readonly high: number; readonly log?: boolean; readonly integer?: boolean }
-  | readonly (number | string | boolean)[];
+  { readonly low: number; readonly high: number; readonly log?: boolean; readonly integer?: boolean } | readonly (number | string | boolean)[];
 
 /** A trial's parameters by name. */
 export type TrialParams = Record<string, number | string | boolean>;
@@ -52,7 +51,8 @@ export async function randomSearch(options: RandomSearchOptions): Promise<{ best
   const o = checkOptions('options', options, ['space', 'trials', 'seed', 'objective']);
   const trials = checkInteger('options.trials', o.trials, { min: 1 });
   checkFunction('options.objective', o.objective);
-  if (o.space === null || typeof o.space !== 'object' || Object.keys(o.space).length === 0) invalid('options.space', 'a non-empty object of dimensions', o.space);
+  if (o.space === null || typeof o.space !== 'object' || Object.keys(o.space).length === 0)
+    invalid('options.space', 'a non-empty object of dimensions', o.space);
   const names = Object.keys(o.space);
   for (const name of names) {
     const dim = o.space[name]!;
@@ -93,7 +93,9 @@ export async function randomSearch(options: RandomSearchOptions): Promise<{ best
   const table = [
     `| rank | trial | ${names.join(' | ')} | score |`,
     `| --- | --- | ${names.map(() => '---').join(' | ')} | --- |`,
-    ...sorted.map((r, i) => `| ${i + 1} | ${r.trial} | ${names.map((n) => fmt(r.params[n])).join(' | ')} | ${r.error ? `error: ${r.error.slice(0, 40)}` : fmt(r.score)} |`),
+    ...sorted.map(
+      (r, i) => `| ${i + 1} | ${r.trial} | ${names.map((n) => fmt(r.params[n])).join(' | ')} | ${r.error ? `error: ${r.error.slice(0, 40)}` : fmt(r.score)} |`,
+    ),
   ].join('\n');
   return { best: sorted[0]!, results: sorted, table };
 }

@@ -22,7 +22,13 @@ export interface SavedModel {
 }
 
 const csrJson = (A: CsrMatrix) => ({ rows: A.rows, cols: A.cols, rowPtr: Array.from(A.rowPtr), colIdx: Array.from(A.colIdx), values: Array.from(A.values) });
-const readoutJson = (r: Readout) => ({ inputDim: r.inputDim, outputDim: r.outputDim, weights: Array.from(r.weights), bias: Array.from(r.bias), fitted: r.fitted });
+const readoutJson = (r: Readout) => ({
+  inputDim: r.inputDim,
+  outputDim: r.outputDim,
+  weights: Array.from(r.weights),
+  bias: Array.from(r.bias),
+  fitted: r.fitted,
+});
 
 /**
  * A JSON-serialisable copy of an ESN or NVAR model, weights and state included.
@@ -37,11 +43,22 @@ export function saveModel(model: Esn | NvarModel): SavedModel {
   if (model?.name === 'esn') {
     const esn = model as Esn;
     return {
-      format: FORMAT, version: VERSION, kind: 'esn',
+      format: FORMAT,
+      version: VERSION,
+      kind: 'esn',
       inputToReadout: esn.inputToReadout,
       reservoirs: esn.reservoirs.map((r) => ({
-        units: r.units, inputDim: r.inputDim, feedbackDim: r.feedbackDim, leakRate: r.leakRate, noise: r.noise, seed: r.seed,
-        W: csrJson(r.W), Win: csrJson(r.Win), Wfb: r.Wfb ? csrJson(r.Wfb) : null, bias: Array.from(r.bias), state: Array.from(r.state),
+        units: r.units,
+        inputDim: r.inputDim,
+        feedbackDim: r.feedbackDim,
+        leakRate: r.leakRate,
+        noise: r.noise,
+        seed: r.seed,
+        W: csrJson(r.W),
+        Win: csrJson(r.Win),
+        Wfb: r.Wfb ? csrJson(r.Wfb) : null,
+        bias: Array.from(r.bias),
+        state: Array.from(r.state),
         ...(r.noise > 0 && { noiseState: r.getNoiseState() }),
       })),
       readout: readoutJson(esn.readout),
@@ -51,8 +68,15 @@ export function saveModel(model: Esn | NvarModel): SavedModel {
   if (model?.name === 'nvar') {
     const m = model as NvarModel;
     return {
-      format: FORMAT, version: VERSION, kind: 'nvar',
-      inputDim: m.inputDim, delay: m.delay, order: m.order, strides: m.strides, outputDim: m.outputDim, residual: m.residual,
+      format: FORMAT,
+      version: VERSION,
+      kind: 'nvar',
+      inputDim: m.inputDim,
+      delay: m.delay,
+      order: m.order,
+      strides: m.strides,
+      outputDim: m.outputDim,
+      residual: m.residual,
       readout: readoutJson(m.readout),
       state: Array.from(m.getState()),
       lastOutput: Array.from(m.getLastOutput()),
@@ -63,7 +87,9 @@ export function saveModel(model: Esn | NvarModel): SavedModel {
 
 function bad(path: string, expected: string, got: unknown): never {
   throw new PhaseflowError('INVALID_MODEL_FILE', `${path}: expected ${expected}, received ${describeValue(got)}`, {
-    argument: path, expected, received: describeValue(got),
+    argument: path,
+    expected,
+    received: describeValue(got),
   });
 }
 /**
@@ -94,7 +120,13 @@ function nums(path: string, v: unknown, length?: number): Float64Array {
 function csr(path: string, v: unknown, rows: number, cols: number): CsrMatrix {
   const o = v as Record<string, unknown>;
   if (o === null || typeof o !== 'object') bad(path, 'a sparse matrix', v);
-  const A = { rows: num(`${path}.rows`, o['rows'], true), cols: num(`${path}.cols`, o['cols'], true), rowPtr: Int32Array.from(nums(`${path}.rowPtr`, o['rowPtr'])), colIdx: Int32Array.from(nums(`${path}.colIdx`, o['colIdx'])), values: nums(`${path}.values`, o['values']) };
+  const A = {
+    rows: num(`${path}.rows`, o['rows'], true),
+    cols: num(`${path}.cols`, o['cols'], true),
+    rowPtr: Int32Array.from(nums(`${path}.rowPtr`, o['rowPtr'])),
+    colIdx: Int32Array.from(nums(`${path}.colIdx`, o['colIdx'])),
+    values: nums(`${path}.values`, o['values']),
+  };
   try {
     return checkCsr(path, A, rows, cols);
   } catch (e) {
@@ -104,7 +136,8 @@ function csr(path: string, v: unknown, rows: number, cols: number): CsrMatrix {
 function readout(path: string, v: unknown): Readout {
   const o = v as Record<string, unknown>;
   if (o === null || typeof o !== 'object') bad(path, 'a readout', v);
-  const inputDim = num(`${path}.inputDim`, o['inputDim'], true), outputDim = num(`${path}.outputDim`, o['outputDim'], true);
+  const inputDim = num(`${path}.inputDim`, o['inputDim'], true),
+    outputDim = num(`${path}.outputDim`, o['outputDim'], true);
   if (inputDim < 1) bad(`${path}.inputDim`, 'an integer >= 1', inputDim);
   if (outputDim < 1) bad(`${path}.outputDim`, 'an integer >= 1', outputDim);
   const r = asFile(() => createReadout({ inputDim, outputDim }));
@@ -136,15 +169,26 @@ export function loadModel(json: unknown): Esn | NvarModel {
       if (r === null || typeof r !== 'object') bad(p, 'a reservoir', r);
       const { units, inputDim, feedbackDim, seed, leakRate, noise } = asFile(() =>
         checkReservoirScalars(p, {
-          units: num(`${p}.units`, r['units'], true), inputDim: num(`${p}.inputDim`, r['inputDim'], true), feedbackDim: num(`${p}.feedbackDim`, r['feedbackDim'], true),
-          seed: num(`${p}.seed`, r['seed'], true), leakRate: num(`${p}.leakRate`, r['leakRate']), noise: num(`${p}.noise`, r['noise']),
+          units: num(`${p}.units`, r['units'], true),
+          inputDim: num(`${p}.inputDim`, r['inputDim'], true),
+          feedbackDim: num(`${p}.feedbackDim`, r['feedbackDim'], true),
+          seed: num(`${p}.seed`, r['seed'], true),
+          leakRate: num(`${p}.leakRate`, r['leakRate']),
+          noise: num(`${p}.noise`, r['noise']),
         }),
       );
       const res = buildReservoir({
-        units, inputDim, feedbackDim, seed, leakRate, noise,
-        W: csr(`${p}.W`, r['W'], units, units), Win: csr(`${p}.Win`, r['Win'], units, inputDim),
+        units,
+        inputDim,
+        feedbackDim,
+        seed,
+        leakRate,
+        noise,
+        W: csr(`${p}.W`, r['W'], units, units),
+        Win: csr(`${p}.Win`, r['Win'], units, inputDim),
         Wfb: feedbackDim > 0 ? csr(`${p}.Wfb`, r['Wfb'], units, feedbackDim) : undefined,
-        bias: nums(`${p}.bias`, r['bias'], units), rng: createRandom(seed).fork('noise'),
+        bias: nums(`${p}.bias`, r['bias'], units),
+        rng: createRandom(seed).fork('noise'),
       });
       res.setState(nums(`${p}.state`, r['state'], units));
       if (r['noiseState'] !== undefined) {
@@ -161,7 +205,8 @@ export function loadModel(json: unknown): Esn | NvarModel {
     const ro = readout('json.readout', o['readout']);
     const inputToReadout = o['inputToReadout'] === true;
     for (let k = 1; k < reservoirs.length; k++) {
-      if (reservoirs[k]!.inputDim !== reservoirs[k - 1]!.units) bad(`json.reservoirs[${k}].inputDim`, String(reservoirs[k - 1]!.units), reservoirs[k]!.inputDim);
+      if (reservoirs[k]!.inputDim !== reservoirs[k - 1]!.units)
+        bad(`json.reservoirs[${k}].inputDim`, String(reservoirs[k - 1]!.units), reservoirs[k]!.inputDim);
     }
     const features = reservoirs.reduce((a, r) => a + r.units, 0) + (inputToReadout ? reservoirs[0]!.inputDim : 0);
     if (ro.inputDim !== features) bad('json.readout.inputDim', `${features} (the ESN's features)`, ro.inputDim);
@@ -173,8 +218,12 @@ export function loadModel(json: unknown): Esn | NvarModel {
     const ro = readout('json.readout', o['readout']);
     const spec = asFile(() =>
       checkNvarOptions('json', {
-        inputDim: num('json.inputDim', o['inputDim'], true), delay: num('json.delay', o['delay'], true), order: num('json.order', o['order'], true),
-        strides: num('json.strides', o['strides'], true), outputDim: num('json.outputDim', o['outputDim'], true), residual: o['residual'],
+        inputDim: num('json.inputDim', o['inputDim'], true),
+        delay: num('json.delay', o['delay'], true),
+        order: num('json.order', o['order'], true),
+        strides: num('json.strides', o['strides'], true),
+        outputDim: num('json.outputDim', o['outputDim'], true),
+        residual: o['residual'],
       }),
     );
     if (ro.outputDim !== spec.outputDim) bad('json.readout.outputDim', `${spec.outputDim} (the NVAR's outputDim)`, ro.outputDim);

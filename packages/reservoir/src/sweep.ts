@@ -77,7 +77,8 @@ export function ridgeSweep(model: ReadoutModel, options: RidgeSweepOptions): { b
     F.data.set(f.subarray(fo, fo + r.inputDim), t * r.inputDim);
     Y.data.set(y.subarray(yo, yo + r.outputDim), t * r.outputDim);
   });
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of vy!.data) {
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);

@@ -87,7 +87,9 @@ function sequences(model: ReadoutModel, data: ReadoutData): { inputs: Matrix[]; 
   const targets = toMatrixList('data.targets', data.targets, model.readout.outputDim);
   if (inputs.length !== targets.length) {
     throw new PhaseflowError('SHAPE_MISMATCH', `data: ${inputs.length} input sequence(s) but ${targets.length} target sequence(s)`, {
-      argument: 'data.targets', expected: `${inputs.length} sequences`, received: `${targets.length} sequences`,
+      argument: 'data.targets',
+      expected: `${inputs.length} sequences`,
+      received: `${targets.length} sequences`,
     });
   }
   inputs.forEach((u, i) => {
@@ -140,7 +142,7 @@ async function streamSequence(
   visit: FeatureVisitor,
 ): Promise<void> {
   let rows = 8;
-  for (let from = 0; from < inputs.rows; ) {
+  for (let from = 0; from < inputs.rows;) {
     const to = Math.min(inputs.rows, from + rows);
     const started = performance.now();
     run.guard('model.stream', () => model.stream(inputs, targets, sequence, visit, from, to));
@@ -238,7 +240,8 @@ function onlineFit(
     async fit(model, data, fitOpts) {
       const m = asModel(model);
       const { inputs, targets } = sequences(m, data);
-      let steps = 0, sse = 0;
+      let steps = 0,
+        sse = 0;
       let loss = NaN;
       const run = lifecycle(name, fitOpts, () => ({ samples: steps, loss }));
       const yielder = createYielder();
@@ -271,7 +274,9 @@ function onlineFit(
         for (let s = 0; s < inputs.length && !stopped; s++) await streamSequence(run, yielder, m, inputs[s]!, targets[s]!, s, visit);
         if (steps === 0) {
           run.fail('INVALID_STATE', `${name}: no training samples (empty sequences, or all inside the warm-up)`, {
-            argument: 'data', expected: 'at least one sample after warm-up', received: '0 samples',
+            argument: 'data',
+            expected: 'at least one sample after warm-up',
+            received: '0 samples',
           });
         }
         r.fitted = true;
@@ -311,7 +316,8 @@ export function createRls(options: RlsOptions = {}): ReadoutTrainer {
   const alpha = o.alpha === undefined ? 1 : checkPositive('options.alpha', o.alpha);
   const lambda = o.forgetting === undefined ? 1 : checkInRange('options.forgetting', o.forgetting, Number.MIN_VALUE, 1);
   const warmup = o.warmup === undefined ? 0 : checkInteger('options.warmup', o.warmup, { min: 0 });
-  let P = new Float64Array(0), Px = new Float64Array(0);
+  let P = new Float64Array(0),
+    Px = new Float64Array(0);
   let n1 = 0;
   return onlineFit(
     'rls',

@@ -33,7 +33,8 @@ const results = { ours: {}, scipy: {} };
 for (const [name, spec] of Object.entries(problems)) {
   const ref = name === 'arenstorf' ? arenstorf() : lorenz63({ y0: LORENZ_X0 });
   // Arenstorf: exact return to y0 after one period. Lorenz: our DOP853 at rtol = atol = 1e-13.
-  const yRef = name === 'arenstorf' ? ref.y0() : solveIvp(createDop853(), ref.problem, ref.y0(), { tEnd: 20, rtol: 1e-13, atol: 1e-13, saveAt: 'endpoints' }).yFinal;
+  const yRef =
+    name === 'arenstorf' ? ref.y0() : solveIvp(createDop853(), ref.problem, ref.y0(), { tEnd: 20, rtol: 1e-13, atol: 1e-13, saveAt: 'endpoints' }).yFinal;
   reference[name] = Array.from(yRef);
   for (const [m, make] of Object.entries(ours)) {
     const rows = [];
@@ -98,7 +99,10 @@ if (py.status === 0) {
 
 // nfev scipy needs for the same achieved error: log–log interpolation on its curve.
 function nfevAtError(rows, error) {
-  const pts = rows.filter((r) => r.error > 0).map((r) => [Math.log(r.error), Math.log(r.nfev)]).sort((a, b) => a[0] - b[0]);
+  const pts = rows
+    .filter((r) => r.error > 0)
+    .map((r) => [Math.log(r.error), Math.log(r.nfev)])
+    .sort((a, b) => a[0] - b[0]);
   const x = Math.log(error);
   if (pts.length < 2 || x < pts[0][0] || x > pts[pts.length - 1][0]) return null;
   for (let i = 1; i < pts.length; i++) {
@@ -113,7 +117,11 @@ function nfevAtError(rows, error) {
 const comparison = {};
 if (!scipyNote) {
   for (const name of Object.keys(problems)) {
-    for (const [m, peer] of [['dopri5', 'RK45'], ['tsit5', 'RK45'], ['dop853', 'DOP853']]) {
+    for (const [m, peer] of [
+      ['dopri5', 'RK45'],
+      ['tsit5', 'RK45'],
+      ['dop853', 'DOP853'],
+    ]) {
       const rows = results.ours[name][m].map((r, i) => {
         const p = results.scipy[name][peer][i];
         const same = nfevAtError(results.scipy[name][peer], r.error);
@@ -144,7 +152,7 @@ console.log(
         arenstorf: 'one period; error = max |y(T) − y0|',
         lorenz63: `to t = 20 from ${JSON.stringify(LORENZ_X0)}; error = max |y(20) − DOP853(rtol = atol = 1e-13)|`,
       },
-      note: 'nfevRatioSameError < 1 means fewer f evaluations than scipy for the same achieved error (log–log interpolation on scipy\'s curve; null outside its range). Wall times are medians; ms.',
+      note: "nfevRatioSameError < 1 means fewer f evaluations than scipy for the same achieved error (log–log interpolation on scipy's curve; null outside its range). Wall times are medians; ms.",
       ...(scipyNote && { scipyNote }),
       comparison,
       ...results,

@@ -123,7 +123,9 @@ export function createStepper<S>(
   if (y0 === null || y0 === undefined) invalid('y0', 'an initial state', y0);
   if (!space.isFinite(y0)) {
     throw new PhaseflowError('NON_FINITE_INPUT', 'y0: expected a finite initial state, received one with NaN or Infinity', {
-      argument: 'y0', expected: 'finite values', received: 'NaN or Infinity',
+      argument: 'y0',
+      expected: 'finite values',
+      received: 'NaN or Infinity',
     });
   }
   const rtol = tolerance('options.rtol', o.rtol, 1e-3, space, y0);
@@ -203,7 +205,11 @@ export function createStepper<S>(
       if ((tStop - t) * dir <= 0) invalid('tStop', `a time beyond the current t = ${t} in the direction of integration`, tStop);
       if ((tStop - tEnd) * dir > 0) invalid('tStop', `a time not beyond tEnd = ${tEnd}`, tStop);
       if (stats.accepted >= maxSteps) {
-        throw new PhaseflowError('STEP_BUDGET_EXCEEDED', `${name}: step budget of ${maxSteps} accepted steps used up at t = ${t} (h = ${h}) before tEnd = ${tEnd}`, { t, h, maxSteps, step: stats.accepted });
+        throw new PhaseflowError(
+          'STEP_BUDGET_EXCEEDED',
+          `${name}: step budget of ${maxSteps} accepted steps used up at t = ${t} (h = ${h}) before tEnd = ${tEnd}`,
+          { t, h, maxSteps, step: stats.accepted },
+        );
       }
       // The previous step's f(t + h, y₁) becomes this step's k₀ (FSAL or evaluated at acceptance).
       if (stats.accepted > 0 && w.k[0] !== w.k[last]) {
@@ -217,7 +223,11 @@ export function createStepper<S>(
         if (small !== undefined) {
           // Shrinking did not help: if every retry produced NaN/Inf the solution itself blew up.
           if (nonFiniteRetries > 0 && nonFiniteRetries === retries) {
-            throw new PhaseflowError('NON_FINITE_STATE', `${name}: the solution became non-finite at t = ${t}: every trial step down to h = ${dir * hAbs} produced NaN or Infinity`, { t, h: dir * hAbs, step: stats.accepted + 1 });
+            throw new PhaseflowError(
+              'NON_FINITE_STATE',
+              `${name}: the solution became non-finite at t = ${t}: every trial step down to h = ${dir * hAbs} produced NaN or Infinity`,
+              { t, h: dir * hAbs, step: stats.accepted + 1 },
+            );
           }
           if (small === 'minStep') stepTooSmall(name, t, dir * hAbs, `below options.minStep = ${ctl.minStep}`, stats.accepted + 1);
           stepTooSmall(name, t, dir * hAbs, 'the step no longer changes t in double precision', stats.accepted + 1);

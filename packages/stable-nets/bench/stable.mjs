@@ -50,7 +50,10 @@ async function epochTime(model, data, epochs) {
 const roll = swissRoll({ n: 1024, seed: 1 });
 const xs = tf.tensor2d(Float32Array.from(roll.x), [roll.n, 2]);
 const speed = [];
-for (const [width, depth] of [[8, 16], [32, 32]]) {
+for (const [width, depth] of [
+  [8, 16],
+  [32, 32],
+]) {
   const data = { x: xs, y: roll.y };
   const epochs = 4;
   const peer = tfLayersResNet({ inputs: 2, classes: 2, width, depth, seed: 1 });
@@ -63,7 +66,9 @@ for (const [width, depth] of [[8, 16], [32, 32]]) {
     t.ham.push(await epochTime(ham, data, epochs));
     t.res.push(await epochTime(res, data, epochs));
   }
-  const p = Math.min(...t.peer), hm = Math.min(...t.ham), rs = Math.min(...t.res);
+  const p = Math.min(...t.peer),
+    hm = Math.min(...t.ham),
+    rs = Math.min(...t.res);
   speed.push({
     width,
     depth,
@@ -89,7 +94,11 @@ const kinds = {
 };
 out.stability = { width: 8, batch: 16, h: 0.1, init: 'K ~ N(0, 1/w), b = 0, tanh', blocks: {} };
 for (const [name, make] of Object.entries(kinds)) {
-  out.stability.blocks[name] = measureStability(make, { width: 8, batch: 16, h: 0.1, seed: 0 }).map((r) => ({ depth: r.depth, growth: r.growth, gradientRatio: r.gradientRatio }));
+  out.stability.blocks[name] = measureStability(make, { width: 8, batch: 16, h: 0.1, seed: 0 }).map((r) => ({
+    depth: r.depth,
+    growth: r.growth,
+    gradientRatio: r.gradientRatio,
+  }));
 }
 
 if (!quick) {
@@ -134,7 +143,17 @@ if (!quick) {
       },
     },
   );
-  out.multilevel = { data: 'swiss-roll', block: 'hamiltonian', width: 8, finalTime: 4, epochs: [40, 15, 10], optimizer: 'adam', learningRate: [0.02, 0.01, 0.01], levels, totalMs: performance.now() - started };
+  out.multilevel = {
+    data: 'swiss-roll',
+    block: 'hamiltonian',
+    width: 8,
+    finalTime: 4,
+    epochs: [40, 15, 10],
+    optimizer: 'adam',
+    learningRate: [0.02, 0.01, 0.01],
+    levels,
+    totalMs: performance.now() - started,
+  };
   result.model.dispose();
   tf.dispose([xTrain, xTest]);
 }

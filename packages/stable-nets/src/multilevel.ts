@@ -53,12 +53,17 @@ export function prolongBlock(block: StableBlock): StableBlock {
 
 function prolong(b0: StableBlock, standalone: boolean): StableBlock {
   const n = b0.depth;
-  return resample(b0, 2 * n, (k, b) => {
-    const w = b0.width!;
-    const k2 = tf.reshape(tf.tile(tf.expandDims(k, 1), [1, 2, 1, 1]), [2 * n, w, w]);
-    const bb = tf.reshape(tf.tile(tf.expandDims(b, 1), [1, 2, 1]), [2 * n, w]);
-    return [k2, bb];
-  }, standalone);
+  return resample(
+    b0,
+    2 * n,
+    (k, b) => {
+      const w = b0.width!;
+      const k2 = tf.reshape(tf.tile(tf.expandDims(k, 1), [1, 2, 1, 1]), [2 * n, w, w]);
+      const bb = tf.reshape(tf.tile(tf.expandDims(b, 1), [1, 2, 1]), [2 * n, w]);
+      return [k2, bb];
+    },
+    standalone,
+  );
 }
 
 /**
@@ -79,12 +84,17 @@ export function restrictBlock(block: StableBlock): StableBlock {
 function restrict(b0: StableBlock, standalone: boolean): StableBlock {
   const n = b0.depth;
   if (n % 2 !== 0) invalid('block.depth', 'an even number of steps to restrict', n);
-  return resample(b0, n / 2, (k, b) => {
-    const w = b0.width!;
-    const kk = tf.mean(tf.reshape(k, [n / 2, 2, w, w]), 1);
-    const bb = tf.mean(tf.reshape(b, [n / 2, 2, w]), 1);
-    return [kk, bb];
-  }, standalone);
+  return resample(
+    b0,
+    n / 2,
+    (k, b) => {
+      const w = b0.width!;
+      const kk = tf.mean(tf.reshape(k, [n / 2, 2, w, w]), 1);
+      const bb = tf.mean(tf.reshape(b, [n / 2, 2, w]), 1);
+      return [kk, bb];
+    },
+    standalone,
+  );
 }
 
 /**

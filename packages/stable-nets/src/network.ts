@@ -65,7 +65,22 @@ export interface StableNetworkOptions {
   readonly seed?: number;
 }
 
-const KEYS = ['inputs', 'classes', 'block', 'integrator', 'width', 'depth', 'finalTime', 'activation', 'opening', 'openingActivation', 'gamma', 'sharedWeights', 'weightScale', 'seed'];
+const KEYS = [
+  'inputs',
+  'classes',
+  'block',
+  'integrator',
+  'width',
+  'depth',
+  'finalTime',
+  'activation',
+  'opening',
+  'openingActivation',
+  'gamma',
+  'sharedWeights',
+  'weightScale',
+  'seed',
+];
 
 /**
  * Build opening → stable block → softmax closing as a `tf.Sequential`:
@@ -100,8 +115,10 @@ export function createStableNetwork(options: StableNetworkOptions): tf.Sequentia
       received: String(width),
     });
   }
-  if (kind === 'integrator' && o.integrator === undefined) invalid('options.integrator', "an Integrator (or a registered name) for block 'integrator'", o.integrator);
-  if (kind !== 'integrator' && o.integrator !== undefined) invalid('options.integrator', `nothing for block ${JSON.stringify(kind)} (only block 'integrator' takes one)`, o.integrator);
+  if (kind === 'integrator' && o.integrator === undefined)
+    invalid('options.integrator', "an Integrator (or a registered name) for block 'integrator'", o.integrator);
+  if (kind !== 'integrator' && o.integrator !== undefined)
+    invalid('options.integrator', `nothing for block ${JSON.stringify(kind)} (only block 'integrator' takes one)`, o.integrator);
   if (kind !== 'antisymmetric' && o.gamma !== undefined) invalid('options.gamma', "nothing unless block is 'antisymmetric'", o.gamma);
 
   const blockArgs = {

@@ -14,8 +14,19 @@ export function separableChain(M) {
       out[M - 1] = 3 * q[M - 1] - q[M - 2] - q[0];
       return out;
     },
-    T: (p) => { let s = 0; for (let j = 0; j < M; j++) s += p[j] * p[j]; return s / 2; },
-    V: (q) => { let s = 0; for (let j = 0; j < M; j++) { const d = q[(j + 1) % M] - q[j]; s += q[j] * q[j] + d * d; } return s / 2; },
+    T: (p) => {
+      let s = 0;
+      for (let j = 0; j < M; j++) s += p[j] * p[j];
+      return s / 2;
+    },
+    V: (q) => {
+      let s = 0;
+      for (let j = 0; j < M; j++) {
+        const d = q[(j + 1) % M] - q[j];
+        s += q[j] * q[j] + d * d;
+      }
+      return s / 2;
+    },
   });
   return {
     problem,

@@ -55,16 +55,20 @@ function runAdvance(method) {
 function handVerlet() {
   const { dVdq, dTdp } = hh.problem;
   const y = hh.y0();
-  const q = y.q, p = y.p;
+  const q = y.q,
+    p = y.p;
   const g = new Float64Array(2);
   let maxErr = 0;
   for (let i = 0; i < N; i++) {
     dVdq(q, g);
-    p[0] -= 0.5 * dt * g[0]; p[1] -= 0.5 * dt * g[1];
+    p[0] -= 0.5 * dt * g[0];
+    p[1] -= 0.5 * dt * g[1];
     dTdp(p, g);
-    q[0] += dt * g[0]; q[1] += dt * g[1];
+    q[0] += dt * g[0];
+    q[1] += dt * g[1];
     dVdq(q, g);
-    p[0] -= 0.5 * dt * g[0]; p[1] -= 0.5 * dt * g[1];
+    p[0] -= 0.5 * dt * g[0];
+    p[1] -= 0.5 * dt * g[1];
     if (i % 100 === 99) maxErr = Math.max(maxErr, Math.abs((hh.energy(y) - H0) / H0));
   }
   return maxErr;
@@ -75,7 +79,8 @@ function handKahanLi8() {
   // Position-Verlet composition, half-drifts merged: 17 force evaluations per step.
   const { dVdq, dTdp } = hh.problem;
   const y = hh.y0();
-  const q = y.q, p = y.p;
+  const q = y.q,
+    p = y.p;
   const g = new Float64Array(2);
   const s = gamma.length;
   const drift = new Float64Array(s + 1);
@@ -85,14 +90,17 @@ function handKahanLi8() {
     for (let k = 0; k < s; k++) {
       const a = drift[k] * dt;
       dTdp(p, g);
-      q[0] += a * g[0]; q[1] += a * g[1];
+      q[0] += a * g[0];
+      q[1] += a * g[1];
       const b = gamma[k] * dt;
       dVdq(q, g);
-      p[0] -= b * g[0]; p[1] -= b * g[1];
+      p[0] -= b * g[0];
+      p[1] -= b * g[1];
     }
     const a = drift[s] * dt;
     dTdp(p, g);
-    q[0] += a * g[0]; q[1] += a * g[1];
+    q[0] += a * g[0];
+    q[1] += a * g[1];
     if (n % 100 === 99) maxErr = Math.max(maxErr, Math.abs((hh.energy(y) - H0) / H0));
   }
   return maxErr;
@@ -144,7 +152,8 @@ function chainOurs() {
 }
 function chainHand() {
   const y = chain.y0();
-  const q = y.q, p = y.p;
+  const q = y.q,
+    p = y.p;
   const g = new Float64Array(M);
   const h = 0.01;
   for (let i = 0; i < chainSteps; i++) {

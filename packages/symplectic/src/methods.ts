@@ -122,8 +122,22 @@ export function createStormerVerlet<S = Float64Array>(options: StormerVerletOpti
 
 function stormerVerlet<S>(first: FirstSubFlow): SplittingIntegrator<S> {
   return first === 'kick'
-    ? createSplittingMethod<S>({ name: 'stormer-verlet-velocity', order: 2, a: [1, 0], b: [0.5, 0.5], first: 'kick', reference: `Verlet (1967); ${HLW}, §I.1.4` })
-    : createSplittingMethod<S>({ name: 'stormer-verlet-position', order: 2, a: [0.5, 0.5], b: [1, 0], first: 'drift', reference: `Störmer (1907); ${HLW}, §I.1.4` });
+    ? createSplittingMethod<S>({
+        name: 'stormer-verlet-velocity',
+        order: 2,
+        a: [1, 0],
+        b: [0.5, 0.5],
+        first: 'kick',
+        reference: `Verlet (1967); ${HLW}, §I.1.4`,
+      })
+    : createSplittingMethod<S>({
+        name: 'stormer-verlet-position',
+        order: 2,
+        a: [0.5, 0.5],
+        b: [1, 0],
+        first: 'drift',
+        reference: `Störmer (1907); ${HLW}, §I.1.4`,
+      });
 }
 
 /** Options of {@link createLeapfrog}. */
@@ -185,7 +199,14 @@ export function createForestRuth4<S = Float64Array>(): SplittingIntegrator<S> {
 function forestRuth<S>(name: string): SplittingIntegrator<S> {
   const theta = 1 / (2 - Math.cbrt(2));
   const { a, b } = verletCompositionCoefficients([theta, 1 - 2 * theta, theta]);
-  return createSplittingMethod<S>({ name, order: 4, a, b, first: 'drift', reference: 'Forest & Ruth, Physica D 43 (1990) 105; Candy & Rozmus, J. Comput. Phys. 92 (1991) 230' });
+  return createSplittingMethod<S>({
+    name,
+    order: 4,
+    a,
+    b,
+    first: 'drift',
+    reference: 'Forest & Ruth, Physica D 43 (1990) 105; Candy & Rozmus, J. Comput. Phys. 92 (1991) 230',
+  });
 }
 
 /** The same method as {@link createForestRuth4}, under Candy & Rozmus's name. @example `const cr = createCandyRozmus4();` */
@@ -205,7 +226,13 @@ export function createCandyRozmus4<S = Float64Array>(): SplittingIntegrator<S> {
  * ```
  */
 export function createMcLachlanAtela4<S = Float64Array>(): SplittingIntegrator<S> {
-  return createSplittingMethod<S>({ name: 'mclachlan-atela4', order: 4, ...MCLACHLAN_ATELA4, first: 'kick', reference: 'McLachlan & Atela, Nonlinearity 5 (1992) 541' });
+  return createSplittingMethod<S>({
+    name: 'mclachlan-atela4',
+    order: 4,
+    ...MCLACHLAN_ATELA4,
+    first: 'kick',
+    reference: 'McLachlan & Atela, Nonlinearity 5 (1992) 541',
+  });
 }
 
 /**
@@ -234,7 +261,13 @@ export function createMcLachlan4<S = Float64Array>(): SplittingIntegrator<S> {
  * ```
  */
 export function createCalvoSanzSerna4<S = Float64Array>(): SplittingIntegrator<S> {
-  return createSplittingMethod<S>({ name: 'calvo-sanz-serna4', order: 4, ...CALVO_SANZ_SERNA4, first: 'kick', reference: 'Calvo & Sanz-Serna, SIAM J. Sci. Comput. 14 (1993) 936' });
+  return createSplittingMethod<S>({
+    name: 'calvo-sanz-serna4',
+    order: 4,
+    ...CALVO_SANZ_SERNA4,
+    first: 'kick',
+    reference: 'Calvo & Sanz-Serna, SIAM J. Sci. Comput. 14 (1993) 936',
+  });
 }
 
 /**
@@ -250,7 +283,13 @@ export function createCalvoSanzSerna4<S = Float64Array>(): SplittingIntegrator<S
  * ```
  */
 export function createMcLachlanAtela5<S = Float64Array>(): SplittingIntegrator<S> {
-  return createSplittingMethod<S>({ name: 'mclachlan-atela5', order: 5, ...MCLACHLAN_ATELA5, first: 'kick', reference: 'McLachlan & Atela, Nonlinearity 5 (1992) 541' });
+  return createSplittingMethod<S>({
+    name: 'mclachlan-atela5',
+    order: 5,
+    ...MCLACHLAN_ATELA5,
+    first: 'kick',
+    reference: 'McLachlan & Atela, Nonlinearity 5 (1992) 541',
+  });
 }
 
 function verletComposition<S>(name: string, order: number, gamma: number[], reference: string): SplittingIntegrator<S> {

@@ -10,11 +10,7 @@ import { checkFiniteArray, invalid, PhaseflowError } from '@phaseflow/core';
  * checkCoefficients('gamma', [0.5, 0.5], { sumToOne: true });
  * ```
  */
-export function checkCoefficients(
-  argument: string,
-  value: unknown,
-  options: { sumToOne?: boolean; length?: number } = {},
-): readonly number[] {
+export function checkCoefficients(argument: string, value: unknown, options: { sumToOne?: boolean; length?: number } = {}): readonly number[] {
   const arr = checkFiniteArray<ArrayLike<number>>(argument, value);
   if (arr.length === 0) invalid(argument, 'a non-empty array of coefficients', value);
   if (options.length !== undefined && arr.length !== options.length) {

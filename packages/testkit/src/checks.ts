@@ -199,7 +199,10 @@ export function jacobian(map: (x: Float64Array) => Float64Array, x: Float64Array
       xp[j] = x[j]! + k * d;
       return map(xp);
     };
-    const p2 = at(2), p1 = at(1), m1 = at(-1), m2 = at(-2);
+    const p2 = at(2),
+      p1 = at(1),
+      m1 = at(-1),
+      m2 = at(-2);
     const c = new Float64Array(n);
     for (let i = 0; i < n; i++) c[i] = (-p2[i]! + 8 * p1[i]! - 8 * m1[i]! + m2[i]!) / (12 * d);
     cols.push(c);
@@ -306,9 +309,10 @@ export function checkAdvance<Y>(integrator: Integrator<Problem<Y>, Y>, ref: Refe
     check: 'advance',
     problem: ref.name,
     ok: same && untouched,
-    message: same && untouched
-      ? `${integrator.name} on ${ref.name}: advance(n = ${n}) gives bitwise the states of ${n} steps`
-      : `${integrator.name} on ${ref.name}: ${untouched ? `advance(n = ${n}) differs from ${n} steps by ${maxAbsDiff(space.toFloat64(a), space.toFloat64(z)).toExponential(2)}` : 'advance modified its input y'}`,
+    message:
+      same && untouched
+        ? `${integrator.name} on ${ref.name}: advance(n = ${n}) gives bitwise the states of ${n} steps`
+        : `${integrator.name} on ${ref.name}: ${untouched ? `advance(n = ${n}) differs from ${n} steps by ${maxAbsDiff(space.toFloat64(a), space.toFloat64(z)).toExponential(2)}` : 'advance modified its input y'}`,
   };
 }
 
@@ -370,7 +374,8 @@ export function runConformance<P extends Problem<Y>, Y>(integrator: Integrator<P
     if (!integrator.problemKinds.includes(ref.problem.kind)) continue;
     if (options.order !== false && ref.exact) results.push(checkOrder(int, ref, options.order || {}));
     if (integrator.properties.timeReversible && options.reversibility !== false) results.push(checkReversibility(int, ref, options.reversibility || {}));
-    if (integrator.properties.symplectic && ref.hamiltonian && ref.exact && options.symplecticity !== false) results.push(checkSymplecticity(int, ref, options.symplecticity || {}));
+    if (integrator.properties.symplectic && ref.hamiltonian && ref.exact && options.symplecticity !== false)
+      results.push(checkSymplecticity(int, ref, options.symplecticity || {}));
     if (options.mutation !== false) results.push(checkNoMutation(int, ref));
     if (typeof integrator.advance === 'function') results.push(checkAdvance(int, ref));
     if (options.badInput !== false) results.push(checkBadInput(int, ref));

@@ -112,7 +112,19 @@ const describeError = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.mess
 export function layerChecks<I, O>(layer: Layer<I, O>, options: LayerConformanceOptions<I, O>): NamedCheck[] {
   if (layer === null || typeof layer !== 'object') invalid('layer', 'a Layer { name, forward }', layer);
   if (options === null || typeof options !== 'object') invalid('options', 'layer conformance options { input, … }', options);
-  const o = checkOptions('options', options, ['input', 'read', 'readInput', 'release', 'releaseInput', 'tolerance', 'members', 'perturbation', 'seed', 'resources', 'reset']);
+  const o = checkOptions('options', options, [
+    'input',
+    'read',
+    'readInput',
+    'release',
+    'releaseInput',
+    'tolerance',
+    'members',
+    'perturbation',
+    'seed',
+    'resources',
+    'reset',
+  ]);
   if (!('input' in o)) invalid('options.input', 'a sample input (or a function returning one)', undefined);
   for (const k of ['read', 'readInput', 'release', 'releaseInput', 'reset'] as const) if (o[k] !== undefined) checkFunction(`options.${k}`, o[k]);
   const reset = o.reset ?? (() => undefined);
@@ -168,7 +180,8 @@ export function layerChecks<I, O>(layer: Layer<I, O>, options: LayerConformanceO
         if (typeof layer.forward !== 'function') problems.push('forward is not a function');
         if (layer.parameters !== undefined) {
           if (!isParametric(layer)) problems.push('parameters is not a ParametricView { size, get, set }');
-          else if (!Number.isInteger(layer.parameters.size) || layer.parameters.size < 0) problems.push(`parameters.size ${layer.parameters.size} (expected an integer ≥ 0)`);
+          else if (!Number.isInteger(layer.parameters.size) || layer.parameters.size < 0)
+            problems.push(`parameters.size ${layer.parameters.size} (expected an integer ≥ 0)`);
         }
         const inv = (layer as MaybeInvertible<I, O>).inverse;
         if (inv !== undefined && typeof inv !== 'function') problems.push('inverse is declared but not a function');
@@ -246,7 +259,12 @@ export function layerChecks<I, O>(layer: Layer<I, O>, options: LayerConformanceO
           if (P > 0) nan[0] = NaN;
           const cases: [string, ArrayLike<number>][] = [
             [`θ of length ${P + 1}`, new Float64Array(P + 1)],
-            ...(P > 0 ? ([[`θ of length ${P - 1}`, new Float64Array(P - 1)], ['θ with a NaN', nan]] as [string, ArrayLike<number>][]) : []),
+            ...(P > 0
+              ? ([
+                  [`θ of length ${P - 1}`, new Float64Array(P - 1)],
+                  ['θ with a NaN', nan],
+                ] as [string, ArrayLike<number>][])
+              : []),
           ];
           for (const [label, bad] of cases) {
             try {

@@ -4,7 +4,17 @@
  * claimed) on group-valued reference problems, plus the check that matters most on a
  * manifold: the numerical solution stays on it.
  */
-import { checkFunction, checkInteger, checkNonNegative, checkOptions, checkPositive, invalid, isPhaseflowError, type Integrator, type Problem } from '@phaseflow/core';
+import {
+  checkFunction,
+  checkInteger,
+  checkNonNegative,
+  checkOptions,
+  checkPositive,
+  invalid,
+  isPhaseflowError,
+  type Integrator,
+  type Problem,
+} from '@phaseflow/core';
 import type { ReferenceProblem } from '@phaseflow/problems';
 import { runConformance, type CheckResult, type ConformanceOptions, type ConformanceReport } from './checks.js';
 
@@ -105,7 +115,8 @@ export function lieIntegratorConformance<P extends Problem<Y>, Y>(integrator: In
   const { manifold, defect, problems, ...rest } = options;
   if (!Array.isArray(problems) || problems.length === 0) invalid('options.problems', 'a non-empty array of group-valued reference problems', problems);
   if (defect !== undefined) checkFunction('options.defect', defect);
-  if (manifold !== undefined && manifold !== false && (manifold === null || typeof manifold !== 'object')) invalid('options.manifold', 'manifold options or false', manifold);
+  if (manifold !== undefined && manifold !== false && (manifold === null || typeof manifold !== 'object'))
+    invalid('options.manifold', 'manifold options or false', manifold);
   const base = runConformance(integrator, { ...rest, problems: problems as unknown as readonly ReferenceProblem<never>[] });
   const results = [...base.results];
   if (manifold !== false) {

@@ -93,7 +93,12 @@ function trainingRun(observer: Observer): void {
     emit('epoch:end', { epoch, total: epochs, loss: 1 / (1 + step), metrics });
     if (events.stopReason !== undefined) break;
   }
-  emit('run:end', { status: events.stopReason === undefined ? 'completed' : 'stopped', steps: step, t: 0.01 * step, ...(events.stopReason !== undefined && { reason: events.stopReason }) });
+  emit('run:end', {
+    status: events.stopReason === undefined ? 'completed' : 'stopped',
+    steps: step,
+    t: 0.01 * step,
+    ...(events.stopReason !== undefined && { reason: events.stopReason }),
+  });
 }
 
 /**
@@ -109,7 +114,8 @@ export function observerChecks(observer: Observer, options: ObserverConformanceO
   if (observer === null || typeof observer !== 'object') invalid('observer', 'an Observer { name, on }', observer);
   const o = checkOptions('options', options, ['runs', 'steps']);
   const runs = o.runs ?? ['integration', 'training'];
-  if (!Array.isArray(runs) || runs.some((r) => r !== 'integration' && r !== 'training')) invalid('options.runs', "an array of 'integration' and 'training'", runs);
+  if (!Array.isArray(runs) || runs.some((r) => r !== 'integration' && r !== 'training'))
+    invalid('options.runs', "an array of 'integration' and 'training'", runs);
   const steps = o.steps ?? 50;
   if (!Number.isInteger(steps) || steps < 1) invalid('options.steps', 'an integer ≥ 1', steps);
   const name = typeof observer.name === 'string' ? observer.name : String(observer.name);

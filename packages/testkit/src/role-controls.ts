@@ -29,14 +29,7 @@ export type ControlModel = ParametricLayer<Float64Array, Float64Array>;
 
 /** Ways the control trainer can break the Trainer contract. */
 export type TrainerFlaw =
-  | 'one-based-epochs'
-  | 'one-based-batches'
-  | 'run-end-twice'
-  | 'raw-errors'
-  | 'no-partial'
-  | 'ignores-abort'
-  | 'leaks'
-  | 'accepts-unknown-options';
+  'one-based-epochs' | 'one-based-batches' | 'run-end-twice' | 'raw-errors' | 'no-partial' | 'ignores-abort' | 'leaks' | 'accepts-unknown-options';
 
 let liveBuffers = 0;
 
@@ -90,7 +83,16 @@ export interface ControlTrainerOptions {
   readonly flaw?: TrainerFlaw;
 }
 
-const FLAWS: readonly TrainerFlaw[] = ['one-based-epochs', 'one-based-batches', 'run-end-twice', 'raw-errors', 'no-partial', 'ignores-abort', 'leaks', 'accepts-unknown-options'];
+const FLAWS: readonly TrainerFlaw[] = [
+  'one-based-epochs',
+  'one-based-batches',
+  'run-end-twice',
+  'raw-errors',
+  'no-partial',
+  'ignores-abort',
+  'leaks',
+  'accepts-unknown-options',
+];
 
 /**
  * Minibatch gradient descent on the squared error of {@link createControlModel}, written out
@@ -102,7 +104,9 @@ const FLAWS: readonly TrainerFlaw[] = ['one-based-epochs', 'one-based-batches', 
  * (await runTrainerConformance(trainer, { model: () => createControlModel(), data })).ok; // false
  * ```
  */
-export function createControlTrainer(options: ControlTrainerOptions = {}): Trainer<ControlModel, LabelledData<Float64Array, Float64Array>, FitOptions, TrainingHistory> {
+export function createControlTrainer(
+  options: ControlTrainerOptions = {},
+): Trainer<ControlModel, LabelledData<Float64Array, Float64Array>, FitOptions, TrainingHistory> {
   const o = checkOptions('options', options, ['epochs', 'batchSize', 'learningRate', 'flaw']);
   const epochs = o.epochs === undefined ? 3 : checkInteger('options.epochs', o.epochs, { min: 1 });
   const batchSize = o.batchSize === undefined ? 4 : checkInteger('options.batchSize', o.batchSize, { min: 1 });
@@ -123,10 +127,20 @@ export function createControlTrainer(options: ControlTrainerOptions = {}): Train
       let step = 0;
       const history = (status: string): TrainingHistory => ({ status, epochs: epochsDone, loss: [...loss], metrics: {} }) as TrainingHistory;
       const end = (status: 'completed' | 'stopped' | 'aborted' | 'failed', error?: PhaseflowError) => {
-        events.emit('run:end', { status, steps: step, ...(error && { error }), ...(events.stopReason !== undefined && status === 'stopped' && { reason: events.stopReason }) });
+        events.emit('run:end', {
+          status,
+          steps: step,
+          ...(error && { error }),
+          ...(events.stopReason !== undefined && status === 'stopped' && { reason: events.stopReason }),
+        });
       };
       const abort = (): never => {
-        const err = new PhaseflowError('ABORTED', `${name}: aborted at step ${step}`, { step }, flaw === 'no-partial' ? {} : { partial: history('aborted'), cause: f.signal?.reason });
+        const err = new PhaseflowError(
+          'ABORTED',
+          `${name}: aborted at step ${step}`,
+          { step },
+          flaw === 'no-partial' ? {} : { partial: history('aborted'), cause: f.signal?.reason },
+        );
         end('aborted', err);
         throw err;
       };
@@ -141,7 +155,9 @@ export function createControlTrainer(options: ControlTrainerOptions = {}): Train
             const yb = y.subarray(start, start + batchSize);
             const pred = model.forward(xb);
             const theta = model.parameters.get();
-            let gw = 0, gb = 0, l = 0;
+            let gw = 0,
+              gb = 0,
+              l = 0;
             for (let i = 0; i < xb.length; i++) {
               const r = pred[i]! - yb[i]!;
               l += r * r;
@@ -166,7 +182,15 @@ export function createControlTrainer(options: ControlTrainerOptions = {}): Train
       } catch (e) {
         if (e instanceof PhaseflowError && e.code === 'ABORTED') throw e;
         if (flaw === 'raw-errors') throw e;
-        const err = e instanceof PhaseflowError ? e : new PhaseflowError('CALLBACK_FAILED', `${name}: ${e instanceof Error ? e.message : String(e)}`, { step }, { cause: e, partial: history('failed') });
+        const err =
+          e instanceof PhaseflowError
+            ? e
+            : new PhaseflowError(
+                'CALLBACK_FAILED',
+                `${name}: ${e instanceof Error ? e.message : String(e)}`,
+                { step },
+                { cause: e, partial: history('failed') },
+              );
         end('failed', err);
         throw err;
       }
@@ -276,16 +300,17 @@ export function createControlObserver(options: { readonly flaw?: ObserverFlaw } 
         counts.steps = 0;
         counts.epochs = 0;
       },
-      step: flaw === 'bad-handler'
-        ? (42 as never)
-        : (e, control) => {
-            counts.steps++;
-            if (flaw === 'mutates-state') {
-              const s = e.state as { q?: Float64Array; weights?: Float64Array };
-              (s.q ?? s.weights)?.fill(0);
-            }
-            if (flaw === 'stop-without-reason' && counts.steps === 3) control.stop('');
-          },
+      step:
+        flaw === 'bad-handler'
+          ? (42 as never)
+          : (e, control) => {
+              counts.steps++;
+              if (flaw === 'mutates-state') {
+                const s = e.state as { q?: Float64Array; weights?: Float64Array };
+                (s.q ?? s.weights)?.fill(0);
+              }
+              if (flaw === 'stop-without-reason' && counts.steps === 3) control.stop('');
+            },
       'epoch:end': () => {
         counts.epochs++;
         if (flaw === 'throws') throw new Error('control observer: failed on epoch:end');

@@ -217,7 +217,8 @@ export function trainerChecks<M, D>(trainer: Trainer<M, D>, options: TrainerConf
   if (o.fitOptions !== undefined) {
     if (o.fitOptions === null || typeof o.fitOptions !== 'object') invalid('options.fitOptions', 'an options object', o.fitOptions);
     for (const key of ['observers', 'signal']) {
-      if (key in o.fitOptions) invalid(`options.fitOptions.${key}`, 'nothing: the suite passes its own observers and signals', (o.fitOptions as Record<string, unknown>)[key]);
+      if (key in o.fitOptions)
+        invalid(`options.fitOptions.${key}`, 'nothing: the suite passes its own observers and signals', (o.fitOptions as Record<string, unknown>)[key]);
     }
   }
   if (o.dispose !== undefined) checkFunction('options.dispose', o.dispose);
@@ -252,7 +253,12 @@ export function trainerChecks<M, D>(trainer: Trainer<M, D>, options: TrainerConf
     }
     const after = o.resources?.count();
     o.dispose?.(model);
-    const leaked = before === undefined || after === undefined ? [] : after !== before ? [`${after - before} ${o.resources!.name} left behind (${before} before the fit, ${after} after)`] : [];
+    const leaked =
+      before === undefined || after === undefined
+        ? []
+        : after !== before
+          ? [`${after - before} ${o.resources!.name} left behind (${before} before the fit, ${after} after)`]
+          : [];
     return { history: history as History, error, events: rec.events, leaked };
   }
 
@@ -262,9 +268,19 @@ export function trainerChecks<M, D>(trainer: Trainer<M, D>, options: TrainerConf
       async run() {
         const r = await fit({});
         if (r.error !== undefined) return verdict('completes', name, [`fit rejected: ${describeError(r.error)}`], '');
-        const problems = [...lifecycleProblems(r.events, 'required'), ...indexProblems(r.events), ...historyProblems(r.history, r.events, 'completed'), ...r.leaked];
+        const problems = [
+          ...lifecycleProblems(r.events, 'required'),
+          ...indexProblems(r.events),
+          ...historyProblems(r.history, r.events, 'completed'),
+          ...r.leaked,
+        ];
         if (count(r.events, 'epoch:end') === 0) problems.push('no epoch:end event');
-        return verdict('completes', name, problems, `${count(r.events, 'epoch:end')} epochs, ${count(r.events, 'batch:end')} batches, ${count(r.events, 'step')} steps; events and history agree`);
+        return verdict(
+          'completes',
+          name,
+          problems,
+          `${count(r.events, 'epoch:end')} epochs, ${count(r.events, 'batch:end')} batches, ${count(r.events, 'step')} steps; events and history agree`,
+        );
       },
     },
     {
@@ -273,7 +289,12 @@ export function trainerChecks<M, D>(trainer: Trainer<M, D>, options: TrainerConf
         const reason = 'conformance: stop requested';
         const r = await fit({}, (_k, stop) => stop(reason));
         if (r.error !== undefined) return verdict('stop', name, [`fit rejected: ${describeError(r.error)}`], '');
-        const problems = [...lifecycleProblems(r.events, 'required'), ...indexProblems(r.events), ...historyProblems(r.history, r.events, 'stopped'), ...r.leaked];
+        const problems = [
+          ...lifecycleProblems(r.events, 'required'),
+          ...indexProblems(r.events),
+          ...historyProblems(r.history, r.events, 'stopped'),
+          ...r.leaked,
+        ];
         if (r.history?.reason !== reason) problems.push(`history.reason ${JSON.stringify(r.history?.reason)} (expected the observer's)`);
         const end = r.events.find((e) => e.kind === 'run:end')?.event as PhaseflowEventMap['run:end'] | undefined;
         if (end && end.reason !== reason) problems.push(`run:end.reason ${JSON.stringify(end.reason)} (expected the observer's)`);
@@ -294,7 +315,12 @@ export function trainerChecks<M, D>(trainer: Trainer<M, D>, options: TrainerConf
       async run() {
         const controller = new AbortController();
         const r = await fit({ signal: controller.signal }, () => controller.abort(new Error('conformance: aborted by an observer')));
-        return verdict('abort-observer', name, [...abortProblems(r.error, r.events), ...indexProblems(r.events), ...r.leaked], 'ABORTED at the next check, with partial');
+        return verdict(
+          'abort-observer',
+          name,
+          [...abortProblems(r.error, r.events), ...indexProblems(r.events), ...r.leaked],
+          'ABORTED at the next check, with partial',
+        );
       },
     },
     {
@@ -327,8 +353,10 @@ export function trainerChecks<M, D>(trainer: Trainer<M, D>, options: TrainerConf
         ];
         for (const [label, extra, code, argument] of cases) {
           const r = await fit(extra, undefined, o.model, !('observers' in extra));
-          if (!isPhaseflowError(r.error, code as never)) problems.push(`${label}: ${r.error === undefined ? 'accepted' : `threw ${describeError(r.error)}`} (expected ${code})`);
-          else if (argument && !String(r.error.details.argument ?? '').endsWith(argument)) problems.push(`${label}: the error names ${JSON.stringify(r.error.details.argument)}`);
+          if (!isPhaseflowError(r.error, code as never))
+            problems.push(`${label}: ${r.error === undefined ? 'accepted' : `threw ${describeError(r.error)}`} (expected ${code})`);
+          else if (argument && !String(r.error.details.argument ?? '').endsWith(argument))
+            problems.push(`${label}: the error names ${JSON.stringify(r.error.details.argument)}`);
           problems.push(...r.leaked.map((l) => `${label}: ${l}`));
         }
         return verdict('bad-options', name, problems, 'unknown options, bad signals and bad observers refused with coded errors');
@@ -374,12 +402,20 @@ export function trainerChecks<M, D>(trainer: Trainer<M, D>, options: TrainerConf
         const latency = settled - (started + abortAfter);
         const problems: string[] = [];
         if (Number.isNaN(firedAt)) problems.push(`the fit settled after ${(settled - started).toFixed(0)} ms, before the timer fired: lengthen options.long`);
-        else if (!isPhaseflowError(error, 'ABORTED')) problems.push(`the fit ${error === undefined ? 'completed' : `threw ${describeError(error)}`} (expected ABORTED)`);
+        else if (!isPhaseflowError(error, 'ABORTED'))
+          problems.push(`the fit ${error === undefined ? 'completed' : `threw ${describeError(error)}`} (expected ABORTED)`);
         else {
           if (error.partial === undefined) problems.push('ABORTED without partial');
-          if (latency > abortWithin) problems.push(`the abort landed ${latency.toFixed(0)} ms after it was due (allowed ${abortWithin} ms; the timer itself ran ${(firedAt - started - abortAfter).toFixed(0)} ms late)`);
+          if (latency > abortWithin)
+            problems.push(
+              `the abort landed ${latency.toFixed(0)} ms after it was due (allowed ${abortWithin} ms; the timer itself ran ${(firedAt - started - abortAfter).toFixed(0)} ms late)`,
+            );
         }
-        return verdict('abort-timer', t.name, problems, `the abort landed ${latency.toFixed(1)} ms after it was due`, { latencyMs: latency, timerDelayMs: firedAt - started - abortAfter, abortAfterMs: abortAfter });
+        return verdict('abort-timer', t.name, problems, `the abort landed ${latency.toFixed(1)} ms after it was due`, {
+          latencyMs: latency,
+          timerDelayMs: firedAt - started - abortAfter,
+          abortAfterMs: abortAfter,
+        });
       },
     });
   }

@@ -48,10 +48,14 @@ function register(title: string, checks: NamedCheck[], suite: SuiteOptions | und
   if (s.timeout !== undefined && !(typeof s.timeout === 'number' && s.timeout > 0)) invalid('suite.timeout', 'a positive number of milliseconds', s.timeout);
   describe(title, () => {
     for (const c of checks) {
-      it(c.name, async () => {
-        const r = await c.run();
-        expect(r.ok, r.message).toBe(true);
-      }, s.timeout);
+      it(
+        c.name,
+        async () => {
+          const r = await c.run();
+          expect(r.ok, r.message).toBe(true);
+        },
+        s.timeout,
+      );
     }
   });
 }
@@ -98,13 +102,17 @@ export function observerConformance(observer: Observer, options?: ObserverConfor
 }
 
 function checkCaught(caught: unknown, code: PhaseflowErrorCode, argument: string | undefined, threw: boolean): PhaseflowError {
-  expect(isPhaseflowError(caught, code), threw ? `expected a PhaseflowError ${code}, got ${String(caught)}` : `expected a PhaseflowError ${code}, but nothing was thrown`).toBe(true);
+  expect(
+    isPhaseflowError(caught, code),
+    threw ? `expected a PhaseflowError ${code}, got ${String(caught)}` : `expected a PhaseflowError ${code}, but nothing was thrown`,
+  ).toBe(true);
   const err = caught as PhaseflowError;
   if (argument !== undefined) expect(err.details.argument, err.message).toBe(argument);
   return err;
 }
 
-const isThenable = (v: unknown): v is PromiseLike<unknown> => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 
 /**
  * Assert that `call` throws a PhaseflowError with `code` (and, when given, naming `argument`).
@@ -117,7 +125,11 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> => v !== null && (typ
  * await expectPhaseflowError(() => trainer.fit(model, data, { epoch: 3 } as never), 'UNKNOWN_OPTION');
  * ```
  */
-export function expectPhaseflowError(call: PromiseLike<unknown> | (() => PromiseLike<unknown>), code: PhaseflowErrorCode, argument?: string): Promise<PhaseflowError>;
+export function expectPhaseflowError(
+  call: PromiseLike<unknown> | (() => PromiseLike<unknown>),
+  code: PhaseflowErrorCode,
+  argument?: string,
+): Promise<PhaseflowError>;
 export function expectPhaseflowError(call: () => unknown, code: PhaseflowErrorCode, argument?: string): PhaseflowError;
 export function expectPhaseflowError(call: unknown, code: PhaseflowErrorCode, argument?: string): PhaseflowError | Promise<PhaseflowError> {
   if (isThenable(call)) return expectPhaseflowErrorAsync(call, code, argument);
@@ -142,7 +154,11 @@ export function expectPhaseflowError(call: unknown, code: PhaseflowErrorCode, ar
  * err.partial; // the history so far
  * ```
  */
-export async function expectPhaseflowErrorAsync(call: PromiseLike<unknown> | (() => unknown), code: PhaseflowErrorCode, argument?: string): Promise<PhaseflowError> {
+export async function expectPhaseflowErrorAsync(
+  call: PromiseLike<unknown> | (() => unknown),
+  code: PhaseflowErrorCode,
+  argument?: string,
+): Promise<PhaseflowError> {
   if (!isThenable(call) && typeof call !== 'function') invalid('call', 'a promise or a function', call);
   try {
     await (isThenable(call) ? call : (call as () => unknown)());

@@ -27,7 +27,11 @@ for (const c of cases) {
     const model = createMlp({ inputs: 2, hidden: c.hidden, outputs: 2, seed: 1 });
     const before = tf.memory().numTensors;
     const m = await measureAbortLatency(
-      (signal) => createGradientTrainer({ epochs: 100_000, batchSize: c.batchSize, seed: 1 }).fit(model, data, { signal, ...(c.observers && { observers: c.observers }) }),
+      (signal) =>
+        createGradientTrainer({ epochs: 100_000, batchSize: c.batchSize, seed: 1 }).fit(model, data, {
+          signal,
+          ...(c.observers && { observers: c.observers }),
+        }),
       { afterMs: 50 },
     );
     if (!m.aborted) throw new Error(`${c.name}: the fit was not aborted`);

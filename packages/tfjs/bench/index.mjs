@@ -40,8 +40,22 @@ async function ours(task, epochs, shuffleSeed = 1) {
   const model = createMlp({ inputs: 2, hidden: task.hidden, outputs: 2, seed: 3 });
   const epochCpu = [];
   let c0 = 0;
-  const clock = { name: 'cpu-clock', on: { 'run:start': () => void (c0 = cpuMs()), 'epoch:end': () => { const c = cpuMs(); epochCpu.push(c - c0); c0 = c; } } };
-  const h = await createGradientTrainer({ learningRate: task.learningRate, epochs, batchSize: task.batchSize ?? 32, seed: shuffleSeed }).fit(model, task.data(1), { observers: [clock] });
+  const clock = {
+    name: 'cpu-clock',
+    on: {
+      'run:start': () => void (c0 = cpuMs()),
+      'epoch:end': () => {
+        const c = cpuMs();
+        epochCpu.push(c - c0);
+        c0 = c;
+      },
+    },
+  };
+  const h = await createGradientTrainer({ learningRate: task.learningRate, epochs, batchSize: task.batchSize ?? 32, seed: shuffleSeed }).fit(
+    model,
+    task.data(1),
+    { observers: [clock] },
+  );
   const acc = evaluate(model, task.data(2)).accuracy;
   model.dispose();
   return { accuracy: acc, epochMs: h.epochMs, epochCpu };

@@ -105,11 +105,11 @@ async function registerWasm(wasmPaths: string | undefined): Promise<string> {
 
 function checkName(argument: string, name: unknown): BackendName {
   if (typeof name !== 'string' || !(KNOWN_BACKENDS as readonly string[]).includes(name)) {
-    throw new PhaseflowError(
-      'NOT_AVAILABLE',
-      `${argument}: unknown backend ${describeValue(name)}; known backends are ${KNOWN_BACKENDS.join(', ')}`,
-      { argument, expected: `one of ${KNOWN_BACKENDS.join(', ')}`, received: describeValue(name) },
-    );
+    throw new PhaseflowError('NOT_AVAILABLE', `${argument}: unknown backend ${describeValue(name)}; known backends are ${KNOWN_BACKENDS.join(', ')}`, {
+      argument,
+      expected: `one of ${KNOWN_BACKENDS.join(', ')}`,
+      received: describeValue(name),
+    });
   }
   return name as BackendName;
 }
@@ -172,7 +172,9 @@ export async function useBestBackend(options?: BackendOptions): Promise<BackendI
       skipped[name] = e instanceof Error ? e.message : String(e);
     }
   }
-  const why = Object.entries(skipped).map(([k, v]) => `${k}: ${v}`).join('; ');
+  const why = Object.entries(skipped)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('; ');
   throw new PhaseflowError('NOT_AVAILABLE', `options.prefer: no backend of ${order.join(', ')} could start here (${why})`, {
     argument: 'options.prefer',
     expected: `a backend that starts in ${runtime}`,

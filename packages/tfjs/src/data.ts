@@ -45,7 +45,10 @@ export interface DataTensors {
 }
 
 const isArrayLike = (v: unknown): v is ArrayLike<unknown> =>
-  v !== null && typeof v === 'object' && typeof (v as ArrayLike<unknown>).length === 'number' && (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)));
+  v !== null &&
+  typeof v === 'object' &&
+  typeof (v as ArrayLike<unknown>).length === 'number' &&
+  (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)));
 
 function rowsToTensor(argument: string, rows: readonly ArrayLike<number>[]): tf.Tensor {
   const n = rows.length;
@@ -84,7 +87,12 @@ function checkLabels(argument: string, labels: ArrayLike<number>, classes: numbe
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= classes) {
-      invalid(`${argument}[${i}]`, `a class label, an integer in [0, ${classes - 1}]`, v, typeof v === 'number' && !Number.isFinite(v) ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+      invalid(
+        `${argument}[${i}]`,
+        `a class label, an integer in [0, ${classes - 1}]`,
+        v,
+        typeof v === 'number' && !Number.isFinite(v) ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT',
+      );
     }
   }
 }
@@ -147,7 +155,13 @@ export function toTensors(data: TensorData, kind: TargetKind, classesOf: (x: tf.
     } else {
       const rows = y as readonly (ArrayLike<number> | number)[];
       // Array.from, not .map: a typed array's map would coerce each [v] back to a number.
-      yt = typeof rows[0] === 'number' ? rowsToTensor(ya, Array.from(rows as ArrayLike<number>, (v) => [v])) : rowsToTensor(ya, rows as ArrayLike<number>[]);
+      yt =
+        typeof rows[0] === 'number'
+          ? rowsToTensor(
+              ya,
+              Array.from(rows as ArrayLike<number>, (v) => [v]),
+            )
+          : rowsToTensor(ya, rows as ArrayLike<number>[]);
     }
     return { x: xt, y: yt, n };
   } catch (e) {

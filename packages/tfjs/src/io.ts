@@ -51,7 +51,8 @@ function checkWeights(artifacts: tf.io.ModelArtifacts): void {
   const floats: { name: string; offset: number; size: number }[] = [];
   specs.forEach((spec, i) => {
     const shape = spec?.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) modelFile(`artifacts.weightSpecs[${i}].shape`, 'a list of integer dimensions', describeValue(shape));
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+      modelFile(`artifacts.weightSpecs[${i}].shape`, 'a list of integer dimensions', describeValue(shape));
     const size = shape.reduce((a, b) => a * b, 1);
     const dtype = spec.quantization?.dtype ?? spec.dtype;
     const bytes = DTYPE_BYTES[dtype];

@@ -102,11 +102,16 @@ function guarded(input: tf.Tensor, run: () => tf.Tensor): tf.Tensor {
   } catch (e) {
     if (e instanceof PhaseflowError) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    throw new PhaseflowError('SHAPE_MISMATCH', `input: a tensor of shape [${input.shape.join(', ')}] does not fit this layer: ${message}`, {
-      argument: 'input',
-      expected: 'a tensor shaped like the layer input',
-      received: `shape [${input.shape.join(', ')}]`,
-    }, { cause: e });
+    throw new PhaseflowError(
+      'SHAPE_MISMATCH',
+      `input: a tensor of shape [${input.shape.join(', ')}] does not fit this layer: ${message}`,
+      {
+        argument: 'input',
+        expected: 'a tensor shaped like the layer input',
+        received: `shape [${input.shape.join(', ')}]`,
+      },
+      { cause: e },
+    );
   }
 }
 

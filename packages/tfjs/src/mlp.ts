@@ -36,9 +36,13 @@ export function mlpInitialWeights(widths: readonly number[], seed: number): { va
   const rng = createRandom(seed);
   const out: { values: Float32Array; shape: number[] }[] = [];
   for (let i = 0; i + 1 < widths.length; i++) {
-    const a = widths[i]!, b = widths[i + 1]!;
+    const a = widths[i]!,
+      b = widths[i + 1]!;
     const limit = Math.sqrt(6 / (a + b));
-    out.push({ values: Float32Array.from(rng.fillUniform(new Float64Array(a * b), -limit, limit)), shape: [a, b] }, { values: new Float32Array(b), shape: [b] });
+    out.push(
+      { values: Float32Array.from(rng.fillUniform(new Float64Array(a * b), -limit, limit)), shape: [a, b] },
+      { values: new Float32Array(b), shape: [b] },
+    );
   }
   return out;
 }

@@ -114,12 +114,7 @@ export const tensorSpace: VectorSpace<tf.Tensor> = {
  * const sol = integrateTensors(rk4, decay, tf.ones([3]), { tEnd: 1, steps: 20 });
  * ```
  */
-export function integrateTensors<P extends Problem<Y>, Y>(
-  integrator: Integrator<P, Y>,
-  problem: P,
-  y0: Y,
-  options: IntegrateOptions,
-): Solution<Y> {
+export function integrateTensors<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, problem: P, y0: Y, options: IntegrateOptions): Solution<Y> {
   let solution: Solution<Y> | undefined;
   let failure: unknown;
   tf.tidy(() => {
@@ -135,4 +130,3 @@ export function integrateTensors<P extends Problem<Y>, Y>(
   if (failure !== undefined) throw failure;
   return solution!;
 }
-

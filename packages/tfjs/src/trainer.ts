@@ -98,7 +98,21 @@ export interface GradientHistory extends TrainingHistory {
   readonly backend: string;
 }
 
-const TRAINER_KEYS = ['optimizer', 'learningRate', 'momentum', 'loss', 'targets', 'epochs', 'batchSize', 'seed', 'shuffle', 'schedule', 'clipNorm', 'clipValue', 'validationSplit'];
+const TRAINER_KEYS = [
+  'optimizer',
+  'learningRate',
+  'momentum',
+  'loss',
+  'targets',
+  'epochs',
+  'batchSize',
+  'seed',
+  'shuffle',
+  'schedule',
+  'clipNorm',
+  'clipValue',
+  'validationSplit',
+];
 const FIT_KEYS = ['observers', 'signal', 'epochs', 'validation', 'validationData'];
 
 /** The 0.0 metric names, kept one minor as non-enumerable aliases of the new ones. */
@@ -203,16 +217,27 @@ function outputWidth(model: TrainableModel, x: tf.Tensor, argument: string): num
     });
   } catch (e) {
     if (e instanceof PhaseflowError) throw e;
-    throw new PhaseflowError('SHAPE_MISMATCH', `${argument}: samples of shape [${x.shape.slice(1).join(', ')}] do not fit the model: ${e instanceof Error ? e.message : String(e)}`, {
-      argument,
-      expected: 'samples shaped like the model input',
-      received: `[${x.shape.slice(1).join(', ')}]`,
-    }, { cause: e });
+    throw new PhaseflowError(
+      'SHAPE_MISMATCH',
+      `${argument}: samples of shape [${x.shape.slice(1).join(', ')}] do not fit the model: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        argument,
+        expected: 'samples shaped like the model input',
+        received: `[${x.shape.slice(1).join(', ')}]`,
+      },
+      { cause: e },
+    );
   }
 }
 
 /** Mean loss and accuracy of `model` on tensors, in chunks; no tensor left behind. */
-function evaluateTensors(model: TrainableModel, lossFn: LossFunction, loss: LossName | LossFunction, d: DataTensors, chunk: number): { loss: number; accuracy?: number } {
+function evaluateTensors(
+  model: TrainableModel,
+  lossFn: LossFunction,
+  loss: LossName | LossFunction,
+  d: DataTensors,
+  chunk: number,
+): { loss: number; accuracy?: number } {
   const [sumLoss, sumCorrect] = tf.tidy(() => {
     let l: tf.Tensor = tf.scalar(0);
     let c: tf.Tensor | undefined;
@@ -263,14 +288,14 @@ function callUser<T>(callback: string, fn: () => T, at: { step: number; t: numbe
  * history.metrics.accuracy.at(-1);
  * ```
  */
-export function createGradientTrainer(
-  options?: GradientTrainerOptions,
-): Trainer<TrainableModel, TensorData, GradientFitOptions, GradientHistory> {
+export function createGradientTrainer(options?: GradientTrainerOptions): Trainer<TrainableModel, TensorData, GradientFitOptions, GradientHistory> {
   const o = checkOptions('options', options, TRAINER_KEYS);
-  const optimizerName = o.optimizer === undefined ? 'adam' : checkOneOf<OptimizerName>('options.optimizer', o.optimizer, ['sgd', 'momentum', 'adam', 'rmsprop']);
+  const optimizerName =
+    o.optimizer === undefined ? 'adam' : checkOneOf<OptimizerName>('options.optimizer', o.optimizer, ['sgd', 'momentum', 'adam', 'rmsprop']);
   const learningRate = o.learningRate === undefined ? 0.01 : checkPositive('options.learningRate', o.learningRate);
   const momentum = o.momentum === undefined ? undefined : checkInRange('options.momentum', o.momentum, 0, 1);
-  const loss = o.loss === undefined ? 'sparse-categorical-crossentropy' : typeof o.loss === 'function' ? o.loss : checkOneOf<LossName>('options.loss', o.loss, LOSSES);
+  const loss =
+    o.loss === undefined ? 'sparse-categorical-crossentropy' : typeof o.loss === 'function' ? o.loss : checkOneOf<LossName>('options.loss', o.loss, LOSSES);
   const defaultEpochs = o.epochs === undefined ? 10 : checkInteger('options.epochs', o.epochs, { min: 1 });
   const batchSize = o.batchSize === undefined ? 32 : checkInteger('options.batchSize', o.batchSize, { min: 1 });
   const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
@@ -295,7 +320,8 @@ export function createGradientTrainer(
     if (fo.validation !== undefined && fo.validationData !== undefined) {
       invalid('options.validationData', 'either options.validation or its deprecated name validationData, not both', fo.validationData);
     }
-    const [validationArg, validationData] = fo.validationData !== undefined ? ['options.validationData', fo.validationData] : ['options.validation', fo.validation];
+    const [validationArg, validationData] =
+      fo.validationData !== undefined ? ['options.validationData', fo.validationData] : ['options.validation', fo.validation];
     let history: (status: 'completed' | 'stopped') => GradientHistory = () => {
       throw new PhaseflowError('INVALID_STATE', 'no history before the run starts');
     };
@@ -391,42 +417,44 @@ export function createGradientTrainer(
           for (let b = 0; b < batches; b++) {
             const start = b * batchSize;
             const size = Math.min(batchSize, n - start);
-            const batchLoss = releaseTapeOnError(() => tf.tidy(() => {
-              const idx = order ? tf.slice(order, start, size) : undefined;
-              const xb = idx ? tf.gather(train.x, idx) : tf.slice(train.x, start, size);
-              const yb = idx ? tf.gather(train.y, idx) : tf.slice(train.y, start, size);
-              let hits: tf.Scalar | undefined;
-              const at = { step: step + 1, t: flowTime + lr };
-              const { value, grads } = tf.variableGrads(() => {
-                const pred = callUser('model', () => apply(model, xb, true), at);
-                const k = correct(loss, yb, pred);
-                if (k) hits = tf.keep(k);
-                return callUser('options.loss', () => lossFn(yb, pred), at);
-              }, vars);
-              let g = grads;
-              if (clipValue !== undefined) {
-                g = Object.fromEntries(Object.entries(g).map(([k, v]) => [k, tf.clipByValue(v, -clipValue, clipValue)]));
-              }
-              if (clipNorm !== undefined) {
-                const norm = tf.sqrt(tf.addN(Object.values(g).map((v) => tf.sum(tf.square(v)))));
-                const factor = tf.minimum(1, tf.div(clipNorm, tf.maximum(norm, 1e-12)));
-                g = Object.fromEntries(Object.entries(g).map(([k, v]) => [k, tf.mul(v, factor)]));
-              }
-              optimizer.applyGradients(g);
-              const weighted = tf.mul(value, size);
-              const nextLoss = tf.add(lossSum, weighted);
-              tf.keep(nextLoss);
-              if (hits) {
-                const nextCorrect = correctSum ? tf.add(correctSum, hits) : tf.clone(hits);
-                tf.keep(nextCorrect);
-                hits.dispose();
-                correctSum?.dispose();
-                correctSum = nextCorrect;
-              }
-              lossSum.dispose();
-              lossSum = nextLoss;
-              return value;
-            }));
+            const batchLoss = releaseTapeOnError(() =>
+              tf.tidy(() => {
+                const idx = order ? tf.slice(order, start, size) : undefined;
+                const xb = idx ? tf.gather(train.x, idx) : tf.slice(train.x, start, size);
+                const yb = idx ? tf.gather(train.y, idx) : tf.slice(train.y, start, size);
+                let hits: tf.Scalar | undefined;
+                const at = { step: step + 1, t: flowTime + lr };
+                const { value, grads } = tf.variableGrads(() => {
+                  const pred = callUser('model', () => apply(model, xb, true), at);
+                  const k = correct(loss, yb, pred);
+                  if (k) hits = tf.keep(k);
+                  return callUser('options.loss', () => lossFn(yb, pred), at);
+                }, vars);
+                let g = grads;
+                if (clipValue !== undefined) {
+                  g = Object.fromEntries(Object.entries(g).map(([k, v]) => [k, tf.clipByValue(v, -clipValue, clipValue)]));
+                }
+                if (clipNorm !== undefined) {
+                  const norm = tf.sqrt(tf.addN(Object.values(g).map((v) => tf.sum(tf.square(v)))));
+                  const factor = tf.minimum(1, tf.div(clipNorm, tf.maximum(norm, 1e-12)));
+                  g = Object.fromEntries(Object.entries(g).map(([k, v]) => [k, tf.mul(v, factor)]));
+                }
+                optimizer.applyGradients(g);
+                const weighted = tf.mul(value, size);
+                const nextLoss = tf.add(lossSum, weighted);
+                tf.keep(nextLoss);
+                if (hits) {
+                  const nextCorrect = correctSum ? tf.add(correctSum, hits) : tf.clone(hits);
+                  tf.keep(nextCorrect);
+                  hits.dispose();
+                  correctSum?.dispose();
+                  correctSum = nextCorrect;
+                }
+                lossSum.dispose();
+                lossSum = nextLoss;
+                return value;
+              }),
+            );
             seen += size;
             step++;
             flowTime += lr;
@@ -515,7 +543,8 @@ export interface EvaluateOptions {
 export function evaluate(model: TrainableModel, data: TensorData, options?: EvaluateOptions): { loss: number; accuracy?: number } {
   checkModel(model);
   const o = checkOptions('options', options, ['loss', 'batchSize']);
-  const loss = o.loss === undefined ? 'sparse-categorical-crossentropy' : typeof o.loss === 'function' ? o.loss : checkOneOf<LossName>('options.loss', o.loss, LOSSES);
+  const loss =
+    o.loss === undefined ? 'sparse-categorical-crossentropy' : typeof o.loss === 'function' ? o.loss : checkOneOf<LossName>('options.loss', o.loss, LOSSES);
   const chunk = o.batchSize === undefined ? 1024 : checkInteger('options.batchSize', o.batchSize, { min: 1 });
   const d = toTensors(data, targetKind(loss), (x) => outputWidth(model, x, 'data.x'), 'data');
   try {

@@ -6,7 +6,7 @@ export const demos: readonly Demo[] = [
   {
     name: 'plugin-midpoint',
     title: 'Third-party plugin: implicit midpoint on the pendulum',
-    description: 'Energy of the pendulum q\'\' = −sin q under the implicit midpoint rule (h = 0.2): bounded, no drift.',
+    description: "Energy of the pendulum q'' = −sin q under the implicit midpoint rule (h = 0.2): bounded, no drift.",
     async run() {
       const f = odeProblem((_t, y: Float64Array, out = new Float64Array(2)) => {
         out[0] = y[1]!;
@@ -25,7 +25,13 @@ export const demos: readonly Demo[] = [
           {
             name: 'energy',
             title: 'Relative energy error',
-            spec: { width: 520, height: 200, data: { values }, mark: 'line', encoding: { x: { field: 't', type: 'quantitative' }, y: { field: 'error', type: 'quantitative' } } },
+            spec: {
+              width: 520,
+              height: 200,
+              data: { values },
+              mark: 'line',
+              encoding: { x: { field: 't', type: 'quantitative' }, y: { field: 'error', type: 'quantitative' } },
+            },
           },
         ],
       };

@@ -4,15 +4,7 @@
  * is solved by fixed-point iteration until the update is below `tolerance` (relative), which
  * converges for h·L < 1 (L the Lipschitz constant of f).
  */
-import {
-  PhaseflowError,
-  checkOptions,
-  checkPositive,
-  checkStep,
-  checkInteger,
-  type Integrator,
-  type OdeProblem,
-} from '@phaseflow/core';
+import { PhaseflowError, checkOptions, checkPositive, checkStep, checkInteger, type Integrator, type OdeProblem } from '@phaseflow/core';
 
 export interface MidpointOptions {
   /** Relative tolerance of the fixed-point iteration (default 1e-14). */
@@ -66,7 +58,10 @@ export function createImplicitMidpoint(options: MidpointOptions = {}): Integrato
           return o2;
         }
       }
-      throw new PhaseflowError('CONVERGENCE_FAILURE', `implicit midpoint: fixed point not reached in ${maxIterations} iterations at t = ${t}, h = ${h}`, { t, h });
+      throw new PhaseflowError('CONVERGENCE_FAILURE', `implicit midpoint: fixed point not reached in ${maxIterations} iterations at t = ${t}, h = ${h}`, {
+        t,
+        h,
+      });
     },
   };
 }

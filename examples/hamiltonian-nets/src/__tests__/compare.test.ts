@@ -11,7 +11,16 @@ describe('the HNN experiment', () => {
 
   it('compareHamiltonianModels runs the paper protocol end to end (small) and leaks nothing', async () => {
     const before = tf.memory().numTensors;
-    const r = await compareHamiltonianModels(massSpringSystem(), { hidden: [16, 16], iterations: 40, checkpoints: [20, 40], tests: 2, horizon: 4, dt: 0.2, trajectories: 5, seed: 2 });
+    const r = await compareHamiltonianModels(massSpringSystem(), {
+      hidden: [16, 16],
+      iterations: 40,
+      checkpoints: [20, 40],
+      tests: 2,
+      horizon: 4,
+      dt: 0.2,
+      trajectories: 5,
+      seed: 2,
+    });
     expect(r.checkpoints.map((c) => c.iteration)).toEqual([20, 40]);
     expect(r.checkpoints[1]!.hnnPerTest.length).toBe(2);
     for (const v of [r.hnnEnergyMse, r.baselineEnergyMse, r.hnnLoss, r.baselineLoss]) expect(Number.isFinite(v)).toBe(true);

@@ -14,12 +14,26 @@ describe('toy classification runner and demos', () => {
     await expect(runToyClassification({ data: 'peaks', depth: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(runToyClassification({ data: 'peaks', finalTime: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(runToyClassification({ data: 'peaks', lr: 1 } as never)).rejects.toMatchObject({ code: 'UNKNOWN_OPTION' });
-    await expect(runToyClassification({ data: 'peaks', fineTuneEpochs: 2 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'options.fineTuneEpochs' } });
+    await expect(runToyClassification({ data: 'peaks', fineTuneEpochs: 2 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { argument: 'options.fineTuneEpochs' },
+    });
   });
 
   it('runs a tiny Swiss roll training with every number it reports, leaving no tensor', async () => {
     const before = tf.memory().numTensors;
-    const r = await runToyClassification({ data: 'swiss-roll', n: 100, width: 4, depth: 2, finalTime: 1, epochs: 2, batchSize: 32, prolong: true, fineTuneEpochs: 1, regularization: { smoothness: 0.01 } });
+    const r = await runToyClassification({
+      data: 'swiss-roll',
+      n: 100,
+      width: 4,
+      depth: 2,
+      finalTime: 1,
+      epochs: 2,
+      batchSize: 32,
+      prolong: true,
+      fineTuneEpochs: 1,
+      regularization: { smoothness: 0.01 },
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.nTrain + r.nTest).toBe(100);
     expect(r.history.epochs).toBe(2);

@@ -167,7 +167,8 @@ function testBackend(theta: Float64Array, integrator: AnyIntegrator, partitioned
 }
 
 const relErr = (a: Float64Array, b: Float64Array) => {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < a.length; i++) {
     num += (a[i]! - b[i]!) ** 2;
     den += b[i]! ** 2;
@@ -180,7 +181,13 @@ const theta0 = rng.fillNormal(new Float64Array(P), 0, 0.7);
 const y0 = Float64Array.of(0.4, -0.3, 0.8, 0.2);
 const times = [0.5, 1];
 const targets = times.map(() => rng.fillNormal(new Float64Array(D)));
-const schedule = (h: number): Schedule => ({ t0: 0, times, steps: stepsFor(0, times, h), adjointIntegrator: createRk4() as unknown as AnyIntegrator, checkFinite: true });
+const schedule = (h: number): Schedule => ({
+  t0: 0,
+  times,
+  steps: stepsFor(0, times, h),
+  adjointIntegrator: createRk4() as unknown as AnyIntegrator,
+  checkFinite: true,
+});
 
 /** L = Σₖ ‖y(tₖ) − targetₖ‖² and its gradient (∂L/∂θ, ∂L/∂y0) by `mode`. */
 function gradients(theta: Float64Array, x: Float64Array, integrator: AnyIntegrator, partitioned: boolean, h: number, mode: GradientMode) {
@@ -207,7 +214,8 @@ function finiteDifferences(integrator: AnyIntegrator, partitioned: boolean, h: n
   const d = 1e-6;
   const central = (v: Float64Array, at: (w: Float64Array) => number) =>
     v.map((u, j) => {
-      const up = v.slice(), dn = v.slice();
+      const up = v.slice(),
+        dn = v.slice();
       up[j] = u + d;
       dn[j] = u - d;
       return (at(up) - at(dn)) / (2 * d);
@@ -232,7 +240,9 @@ describe('gradient engine (Float64)', () => {
 
   it('the adjoint gradient converges to the discrete one as O(h⁴) with rk4', () => {
     const integrator = createRk4() as unknown as AnyIntegrator;
-    const gap = [0.1, 0.05].map((h) => relErr(gradients(theta0, y0, integrator, false, h, 'adjoint').dtheta, gradients(theta0, y0, integrator, false, h, 'backprop').dtheta));
+    const gap = [0.1, 0.05].map((h) =>
+      relErr(gradients(theta0, y0, integrator, false, h, 'adjoint').dtheta, gradients(theta0, y0, integrator, false, h, 'backprop').dtheta),
+    );
     expect(Math.log2(gap[0]! / gap[1]!)).toBeGreaterThan(3.5);
   });
 
@@ -256,7 +266,12 @@ describe('gradient engine (Float64)', () => {
     };
     const s = schedule(0.01);
     const { states } = solveForward(recording, tape.leaf(y0.slice()), s);
-    reversibleBackward(recording, states, states.map(() => tape.leaf(new Float64Array(D).fill(1))), s);
+    reversibleBackward(
+      recording,
+      states,
+      states.map(() => tape.leaf(new Float64Array(D).fill(1))),
+      s,
+    );
     expect(reconstructed.length).toBe(forwardStates.length - 1);
     reconstructed.reverse();
     const worst = Math.max(...reconstructed.map((y, n) => Math.max(...y.map((v, i) => Math.abs(v - forwardStates[n]![i]!)))));

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  PhaseflowError,
-  float64Space,
-  integrate,
-  integrateAsync,
-  odeProblem,
-  type Integrator,
-  type OdeProblem,
-  type Observer,
-} from '@phaseflow/core';
+import { PhaseflowError, float64Space, integrate, integrateAsync, odeProblem, type Integrator, type OdeProblem, type Observer } from '@phaseflow/core';
 
 type F = Float64Array;
 const euler: Integrator<OdeProblem<F>, F> = {

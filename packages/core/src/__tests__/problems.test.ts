@@ -52,7 +52,9 @@ describe('problem factories', () => {
 
   it('integrate rejects a problem that is not one', () => {
     const euler = {
-      name: 'e', order: 1, problemKinds: ['ode'],
+      name: 'e',
+      order: 1,
+      problemKinds: ['ode'],
       properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: false },
       step: (_p: never, _t: number, y: F) => y,
     };

@@ -5,20 +5,24 @@ import { PhaseflowError, createRandom, restoreRandom, type RandomState } from '@
 describe('Random state export and restore', () => {
   it('a restored source (through JSON) continues the stream exactly, whatever was drawn before', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.array(fc.constantFrom('uint32', 'uniform', 'normal', 'fork'), { maxLength: 40 }), (seed, draws) => {
-        const rng = createRandom(seed);
-        for (const d of draws) d === 'fork' ? rng.fork('x') : rng[d]();
-        const saved: RandomState = JSON.parse(JSON.stringify(rng.getState()));
-        const again = restoreRandom(saved);
-        const moved = createRandom((seed + 1) % 2 ** 32);
-        moved.setState(saved);
-        for (let i = 0; i < 12; i++) {
-          const want = [rng.normal(), rng.uint32(), rng.uniform()];
-          expect([again.normal(), again.uint32(), again.uniform()]).toEqual(want);
-          expect([moved.normal(), moved.uint32(), moved.uniform()]).toEqual(want);
-        }
-        expect(again.seed).toBe(seed);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.array(fc.constantFrom('uint32', 'uniform', 'normal', 'fork'), { maxLength: 40 }),
+        (seed, draws) => {
+          const rng = createRandom(seed);
+          for (const d of draws) d === 'fork' ? rng.fork('x') : rng[d]();
+          const saved: RandomState = JSON.parse(JSON.stringify(rng.getState()));
+          const again = restoreRandom(saved);
+          const moved = createRandom((seed + 1) % 2 ** 32);
+          moved.setState(saved);
+          for (let i = 0; i < 12; i++) {
+            const want = [rng.normal(), rng.uint32(), rng.uniform()];
+            expect([again.normal(), again.uint32(), again.uniform()]).toEqual(want);
+            expect([moved.normal(), moved.uint32(), moved.uniform()]).toEqual(want);
+          }
+          expect(again.seed).toBe(seed);
+        },
+      ),
       { numRuns: 100 },
     );
   });

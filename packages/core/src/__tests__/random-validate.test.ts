@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  PhaseflowError,
-  checkFiniteArray,
-  checkInteger,
-  checkOptions,
-  createEmitter,
-  createRandom,
-  requireParametric,
-} from '@phaseflow/core';
+import { PhaseflowError, checkFiniteArray, checkInteger, checkOptions, createEmitter, createRandom, requireParametric } from '@phaseflow/core';
 
 function fnv(values: ArrayLike<number>): string {
   const bytes = new Uint8Array(new Float64Array(Array.from(values)).buffer);
@@ -75,9 +67,7 @@ describe('validation helpers', () => {
   });
 
   it('requireParametric rejects layers without the parametric view', () => {
-    expect(() => requireParametric('model', { name: 'plain', forward: (x: number) => x })).toThrow(
-      expect.objectContaining({ code: 'NOT_PARAMETRIC' }),
-    );
+    expect(() => requireParametric('model', { name: 'plain', forward: (x: number) => x })).toThrow(expect.objectContaining({ code: 'NOT_PARAMETRIC' }));
     const theta = new Float64Array(2);
     const layer = {
       name: 'p',

@@ -73,7 +73,9 @@ describe('classification toys', () => {
     expect(peaksFunction(0.2283, -1.6255)).toBeCloseTo(-6.5511, 3);
     const s = peaks({ n: 500, seed: 2 });
     expect(s.classes).toBe(5);
-    const lo = -6.5511, hi = 8.1062, w = (hi - lo) / 5;
+    const lo = -6.5511,
+      hi = 8.1062,
+      w = (hi - lo) / 5;
     for (let i = 0; i < s.n; i++) {
       const [x, y] = row(s, i);
       expect(Math.abs(x)).toBeLessThanOrEqual(3);
@@ -102,7 +104,8 @@ describe('classification toys', () => {
     const s = ellipses({ n: 300, classes: 4, axes: [2, 1], rotation: rot, seed: 8 });
     for (let i = 0; i < s.n; i++) {
       const [x, y] = row(s, i);
-      const u = Math.cos(rot) * x + Math.sin(rot) * y, v = -Math.sin(rot) * x + Math.cos(rot) * y;
+      const u = Math.cos(rot) * x + Math.sin(rot) * y,
+        v = -Math.sin(rot) * x + Math.cos(rot) * y;
       const rho = Math.hypot(u / 2, v / 1);
       expect(Math.floor(rho * 4 + 1e-12)).toBe(s.y[i]);
     }

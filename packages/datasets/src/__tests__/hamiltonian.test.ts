@@ -25,7 +25,8 @@ const systems: Array<[string, FlatHamiltonianSystem]> = [
 
 /** Complete elliptic integral of the first kind by the arithmetic–geometric mean. */
 function ellipticK(k: number): number {
-  let a = 1, b = Math.sqrt(1 - k * k);
+  let a = 1,
+    b = Math.sqrt(1 - k * k);
   while (Math.abs(a - b) > 1e-15) [a, b] = [(a + b) / 2, Math.sqrt(a * b)];
   return Math.PI / (2 * a);
 }
@@ -33,7 +34,8 @@ function ellipticK(k: number): number {
 /** First time component `c` of a series crosses zero downward, by linear interpolation. */
 function firstDownCrossing(s: { t: Float64Array; x: Float64Array; n: number; dim: number }, c: number): number {
   for (let i = 1; i < s.n; i++) {
-    const a = s.x[(i - 1) * s.dim + c]!, b = s.x[i * s.dim + c]!;
+    const a = s.x[(i - 1) * s.dim + c]!,
+      b = s.x[i * s.dim + c]!;
     if (a > 0 && b <= 0) return s.t[i - 1]! + ((s.t[i]! - s.t[i - 1]!) * a) / (a - b);
   }
   return Number.NaN;
@@ -50,7 +52,8 @@ describe('Hamiltonian systems', () => {
       const f = sys.vectorField(y);
       const eps = 1e-6;
       for (let j = 0; j < 2 * d; j++) {
-        const yp = Float64Array.from(y), ym = Float64Array.from(y);
+        const yp = Float64Array.from(y),
+          ym = Float64Array.from(y);
         yp[j]! += eps;
         ym[j]! -= eps;
         const dH = (sys.energy(yp) - sys.energy(ym)) / (2 * eps);
@@ -115,7 +118,8 @@ describe('Hamiltonian systems', () => {
     expect(clean.outDim).toBe(2);
     expect(noisy.y).toEqual(clean.y);
     for (let i = 0; i < clean.n; i++) {
-      const q = clean.x[2 * i]!, p = clean.x[2 * i + 1]!;
+      const q = clean.x[2 * i]!,
+        p = clean.x[2 * i + 1]!;
       expect(clean.y[2 * i]).toBeCloseTo(p, 12);
       expect(clean.y[2 * i + 1]).toBeCloseTo(-q, 12);
       // energy radius r ∈ [0.1, 1]: H = r²/2

@@ -6,10 +6,10 @@ const expectCode = (call: () => unknown, code: string, argument?: string) => exp
 
 describe('Lorenz-63', () => {
   it('RK4 sampling converges at fourth order (Richardson ratio ≈ 16)', () => {
-    const end = (substeps: number) =>
-      lorenz63Series({ initial: [1, 1, 1], transient: 0, n: 51, dt: 0.02, substeps }).x.subarray(150);
+    const end = (substeps: number) => lorenz63Series({ initial: [1, 1, 1], transient: 0, n: 51, dt: 0.02, substeps }).x.subarray(150);
     const [a, b, c] = [end(4), end(8), end(16)];
-    let num = 0, den = 0;
+    let num = 0,
+      den = 0;
     for (let j = 0; j < 3; j++) {
       num += (a[j]! - b[j]!) ** 2;
       den += (b[j]! - c[j]!) ** 2;
@@ -21,7 +21,8 @@ describe('Lorenz-63', () => {
 
   it('lies on the attractor: symmetric in x, mean z near 23.5 for ρ = 28', () => {
     const s = lorenz63Series({ n: 10000, dt: 0.02, seed: 1 });
-    let mx = 0, mz = 0;
+    let mx = 0,
+      mz = 0;
     for (let i = 0; i < s.n; i++) {
       mx += s.x[i * 3]!;
       mz += s.x[i * 3 + 2]!;

@@ -110,7 +110,13 @@ describe('EKI on a linear inverse problem', () => {
   it('warns when the ensemble collapses and can stop on spread', async () => {
     const warnings: number[] = [];
     const trainer = createEnKFTrainer({
-      ensembleSize: J, perturbObservations: false, noise: 1, epochs: 100000, init: { ensemble: initial }, collapseRatio: 0.05, stop: { spread: 0.01 },
+      ensembleSize: J,
+      perturbObservations: false,
+      noise: 1,
+      epochs: 100000,
+      init: { ensemble: initial },
+      collapseRatio: 0.05,
+      stop: { spread: 0.01 },
     });
     const h = await trainer.fit(linearModel(), data, { observers: [{ name: 'w', on: { 'enkf:collapse': (e) => void warnings.push(e.iteration) } }] });
     expect(warnings).toHaveLength(1);

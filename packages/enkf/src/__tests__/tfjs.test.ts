@@ -26,7 +26,11 @@ describe('a tfjs model', () => {
     expect(typeof layer.parameters.forwardEnsemble).toBe('function');
     const before = tf.memory().numTensors;
     const trainer = createEnKFTrainer<tf.Tensor, tf.Tensor>({ ensembleSize: 8, epochs: 30, noise: 0.01, init: { std: 1 }, seed: 2, input: toTensor });
-    const h = await trainer.fit(layer, { inputs: x, targets: y, samples: n }, { validation: { inputs: x, targets: y.map((v) => (v > 0.5 ? 1 : 0)), samples: n } });
+    const h = await trainer.fit(
+      layer,
+      { inputs: x, targets: y, samples: n },
+      { validation: { inputs: x, targets: y.map((v) => (v > 0.5 ? 1 : 0)), samples: n } },
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(Array.from(h.mean).map((v) => +v.toFixed(2))).toEqual([2, -1, 0.5]);
     model.dispose();
@@ -62,7 +66,15 @@ describe('a tfjs model', () => {
     const testSet = moons({ n: 1000, noise: 0.1, seed: 2 });
     const model = createMlp({ inputs: 2, hidden: [16], outputs: 2, seed: 3 });
     const before = tf.memory().numTensors;
-    const trainer = createEnKFTrainer<tf.Tensor, tf.Tensor>({ ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: 1, input: toTensor });
+    const trainer = createEnKFTrainer<tf.Tensor, tf.Tensor>({
+      ensembleSize: 50,
+      epochs: 30,
+      batchSize: 100,
+      noise: 0.1,
+      init: { std: 0.5 },
+      seed: 1,
+      input: toTensor,
+    });
     await trainer.fit(asLayer(model), { inputs: trainSet.x, targets: oneHot(trainSet), samples: trainSet.n });
     expect(tf.memory().numTensors).toBe(before);
     const pred = tf.tidy(() => (model.predict(toTensor({ x: testSet.x, rows: testSet.n, cols: 2 })) as tf.Tensor).dataSync());

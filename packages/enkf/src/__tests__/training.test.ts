@@ -168,10 +168,14 @@ describe('the data shape', () => {
     const b = await createEnKFTrainer(opts).fit(net(), legacy, { validation: { x: test.inputs, y: test.targets, samples: test.samples } });
     expect(Array.from(b.mean)).toEqual(Array.from(a.mean));
     expect(b.metrics).toEqual(a.metrics);
-    const err = await createEnKFTrainer(opts).fit(net(), { ...legacy, y: [1] }).catch((e: unknown) => e);
+    const err = await createEnKFTrainer(opts)
+      .fit(net(), { ...legacy, y: [1] })
+      .catch((e: unknown) => e);
     expect(isPhaseflowError(err, 'SHAPE_MISMATCH')).toBe(true);
     expect((err as PhaseflowError).details.argument).toBe('data.y');
-    const err2 = await createEnKFTrainer(opts).fit(net(), { ...train, targets: [1] }).catch((e: unknown) => e);
+    const err2 = await createEnKFTrainer(opts)
+      .fit(net(), { ...train, targets: [1] })
+      .catch((e: unknown) => e);
     expect((err2 as PhaseflowError).details.argument).toBe('data.targets');
   });
 
@@ -180,10 +184,24 @@ describe('the data shape', () => {
     const batches: [number, number][] = [];
     const iterationEpochs: number[] = [];
     await createEnKFTrainer({ ensembleSize: 4, epochs: 2, batchSize: 200, seed: 1 }).fit(createMlp64({ sizes: [2, 3, 2], seed: 1 }), train, {
-      observers: [{ name: 'i', on: { 'epoch:end': (e) => void epochs.push(e.epoch), 'batch:end': (e) => void batches.push([e.epoch, e.batch]), 'enkf:iteration': (e) => void iterationEpochs.push(e.epoch) } }],
+      observers: [
+        {
+          name: 'i',
+          on: {
+            'epoch:end': (e) => void epochs.push(e.epoch),
+            'batch:end': (e) => void batches.push([e.epoch, e.batch]),
+            'enkf:iteration': (e) => void iterationEpochs.push(e.epoch),
+          },
+        },
+      ],
     });
     expect(epochs).toEqual([0, 1]);
-    expect(batches).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    expect(batches).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     expect(iterationEpochs).toEqual([0, 0, 1, 1]);
   });
 });

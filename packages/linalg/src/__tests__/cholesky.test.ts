@@ -46,7 +46,9 @@ describe('choleskyFactor / choleskySolve', () => {
         const LLt = new Float64Array(n * n);
         for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) LLt[i * n + j]! += L[i * n + k]! * L[j * n + k]!;
         expect(maxAbsDiff(LLt, S)).toBeLessThan(1e-13 * n);
-        const B = randomMatrix(Math.max(n, m), seed + 7, 1).subarray(0, n * m).slice();
+        const B = randomMatrix(Math.max(n, m), seed + 7, 1)
+          .subarray(0, n * m)
+          .slice();
         const X = choleskySolve(L, n, B.slice(), m);
         for (let c = 0; c < m; c++) {
           const b = Float64Array.from({ length: n }, (_, i) => B[i * m + c]!);

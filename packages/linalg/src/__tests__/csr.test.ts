@@ -15,7 +15,12 @@ function code(f: () => unknown): PhaseflowErrorCode | 'none' {
 
 describe('sparse mat-vec', () => {
   it('equals the row-by-row sum bit for bit (rows summed four at a time, each in entry order)', () => {
-    for (const [rows, cols] of [[1, 5], [7, 7], [50, 30], [203, 203]] as const) {
+    for (const [rows, cols] of [
+      [1, 5],
+      [7, 7],
+      [50, 30],
+      [203, 203],
+    ] as const) {
       const A = randomCsr(rows, cols, 0.3, 'normal', rows);
       const x = new Float64Array(cols);
       createRandom(1).fillNormal(x);

@@ -41,11 +41,22 @@ describe('expm', () => {
       ev.apply(Float64Array.of(t, 0, 0, 0));
       seen.push([ev.last!.degree, ev.last!.squarings]);
     }
-    expect(seen).toEqual([[3, 0], [5, 0], [7, 0], [9, 0], [13, 0], [13, 3]]);
+    expect(seen).toEqual([
+      [3, 0],
+      [5, 0],
+      [7, 0],
+      [9, 0],
+      [13, 0],
+      [13, 3],
+    ]);
   });
 
   it('diagonal matrices: e^D = diag(e^{d_i})', () => {
-    for (const d of [[0.001, -0.002, 0.003], [1, -2, 0.5], [10, -30, 4]]) {
+    for (const d of [
+      [0.001, -0.002, 0.003],
+      [1, -2, 0.5],
+      [10, -30, 4],
+    ]) {
       const a = new Float64Array(9);
       for (let i = 0; i < 3; i++) a[i * 4] = d[i]!;
       const e = expm(a, 3);
@@ -62,8 +73,14 @@ describe('expm', () => {
     const n = 4;
     for (const s of [0.1, 1, 7]) {
       const N = new Float64Array(16);
-      N[1] = s; N[2] = -2 * s; N[3] = 0.5 * s; N[6] = 3 * s; N[7] = s; N[11] = -s;
-      const N2 = matMul(N, N, n), N3 = matMul(N2, N, n);
+      N[1] = s;
+      N[2] = -2 * s;
+      N[3] = 0.5 * s;
+      N[6] = 3 * s;
+      N[7] = s;
+      N[11] = -s;
+      const N2 = matMul(N, N, n),
+        N3 = matMul(N2, N, n);
       const want = identity(n);
       for (let i = 0; i < 16; i++) want[i]! += N[i]! + N2[i]! / 2 + N3[i]! / 6;
       expect(maxAbsDiff(expm(N, n), want)).toBeLessThan(1e-13 * Math.max(1, maxAbs(want)));
@@ -89,19 +106,25 @@ describe('expm', () => {
   it('property: e^{A+B} = e^A e^B for commuting A, B (polynomials in one matrix), fixed seed', () => {
     const n = 4;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), (seed, p, q) => {
-        const C = randomMatrix(n, seed, 0.6);
-        const C2 = matMul(C, C, n);
-        const A = new Float64Array(16), B = new Float64Array(16);
-        for (let i = 0; i < 16; i++) {
-          A[i] = p * C[i]!;
-          B[i] = q * C2[i]! + 0.3 * C[i]!;
-        }
-        const sum = A.map((v, i) => v + B[i]!);
-        const lhs = expm(sum, n);
-        const rhs = matMul(expm(A, n), expm(B, n), n);
-        expect(maxAbsDiff(lhs, rhs)).toBeLessThan(1e-12 * Math.max(1, maxAbs(lhs)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        (seed, p, q) => {
+          const C = randomMatrix(n, seed, 0.6);
+          const C2 = matMul(C, C, n);
+          const A = new Float64Array(16),
+            B = new Float64Array(16);
+          for (let i = 0; i < 16; i++) {
+            A[i] = p * C[i]!;
+            B[i] = q * C2[i]! + 0.3 * C[i]!;
+          }
+          const sum = A.map((v, i) => v + B[i]!);
+          const lhs = expm(sum, n);
+          const rhs = matMul(expm(A, n), expm(B, n), n);
+          expect(maxAbsDiff(lhs, rhs)).toBeLessThan(1e-12 * Math.max(1, maxAbs(lhs)));
+        },
+      ),
       { seed: 20261201, numRuns: 60 },
     );
   });
@@ -111,7 +134,10 @@ describe('expm', () => {
       fc.property(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 4, maxLength: 4 }), (v) => {
         const a = Float64Array.from(v);
         const e = expm(a, 2);
-        const ei = expm(a.map((x) => -x), 2);
+        const ei = expm(
+          a.map((x) => -x),
+          2,
+        );
         expect(maxAbsDiff(matMul(e, ei, 2), identity(2))).toBeLessThan(1e-10 * Math.max(1, maxAbs(e) * maxAbs(ei)));
         const det = e[0]! * e[3]! - e[1]! * e[2]!;
         expect(Math.abs(det - Math.exp(v[0]! + v[3]!))).toBeLessThan(1e-11 * Math.max(1, maxAbs(e) ** 2));

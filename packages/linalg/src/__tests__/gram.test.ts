@@ -21,7 +21,8 @@ describe('Gram kernel', () => {
     it(`wasm and JavaScript kernels agree bit for bit and match the exact Gram (n = ${n}, partial last block)`, () => {
       const rng = createRandom(n);
       const block = 8;
-      const wasm = createGramKernel({ features: n, block }), js = createGramKernel({ features: n, block, kernel: 'js' });
+      const wasm = createGramKernel({ features: n, block }),
+        js = createGramKernel({ features: n, block, kernel: 'js' });
       const X: Float64Array[] = [];
       for (let t = 0; t < 3 * block + 5; t++) {
         const x = new Float64Array(n);

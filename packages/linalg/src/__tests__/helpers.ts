@@ -43,15 +43,11 @@ export function randomMatrix(n: number, seed: number, scale = 1): Float64Array {
  * A seeded random sparse square-or-not CSR matrix for the tests: each entry kept with
  * probability `p`, drawn from N(0, 1), U[−1, 1) or ±1.
  */
-export function randomCsr(
-  rows: number,
-  cols: number,
-  p: number,
-  law: 'normal' | 'uniform' | 'bernoulli',
-  seed: number,
-): CsrMatrix {
+export function randomCsr(rows: number, cols: number, p: number, law: 'normal' | 'uniform' | 'bernoulli', seed: number): CsrMatrix {
   const rng = createRandom(seed);
-  const r: number[] = [], c: number[] = [], v: number[] = [];
+  const r: number[] = [],
+    c: number[] = [],
+    v: number[] = [];
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       if (rng.uniform() >= p) continue;

@@ -21,18 +21,23 @@ describe('logm', () => {
 
   it('property: logm(expm(X)) = X for small X (‖X‖₁ ≤ 0.6), fixed seed', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 6 }), fc.double({ min: 0.001, max: 0.6, noNaN: true }), (seed, n, size) => {
-        const X = randomMatrix(n, seed, 1);
-        let norm = 0;
-        for (let j = 0; j < n; j++) {
-          let s = 0;
-          for (let i = 0; i < n; i++) s += Math.abs(X[i * n + j]!);
-          norm = Math.max(norm, s);
-        }
-        for (let i = 0; i < X.length; i++) X[i]! *= size / norm;
-        const back = logm(expm(X, n), n);
-        expect(maxAbsDiff(back, X)).toBeLessThan(1e-13 * Math.max(1, maxAbs(X)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.double({ min: 0.001, max: 0.6, noNaN: true }),
+        (seed, n, size) => {
+          const X = randomMatrix(n, seed, 1);
+          let norm = 0;
+          for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let i = 0; i < n; i++) s += Math.abs(X[i * n + j]!);
+            norm = Math.max(norm, s);
+          }
+          for (let i = 0; i < X.length; i++) X[i]! *= size / norm;
+          const back = logm(expm(X, n), n);
+          expect(maxAbsDiff(back, X)).toBeLessThan(1e-13 * Math.max(1, maxAbs(X)));
+        },
+      ),
       { seed: 424242, numRuns: 80 },
     );
   });

@@ -5,7 +5,8 @@ import { maxAbsDiff } from './helpers.js';
 
 function reconstruct(u: Matrix, s: Float64Array, v: Matrix): Float64Array {
   const out = new Float64Array(u.rows * v.rows);
-  for (let i = 0; i < u.rows; i++) for (let j = 0; j < v.rows; j++) for (let k = 0; k < s.length; k++) out[i * v.rows + j]! += u.data[i * u.cols + k]! * s[k]! * v.data[j * v.cols + k]!;
+  for (let i = 0; i < u.rows; i++)
+    for (let j = 0; j < v.rows; j++) for (let k = 0; k < s.length; k++) out[i * v.rows + j]! += u.data[i * u.cols + k]! * s[k]! * v.data[j * v.cols + k]!;
   return out;
 }
 function orthoError(q: Matrix): number {
@@ -28,21 +29,31 @@ describe('svd (one-sided Jacobi)', () => {
 
   it('property: A = U Σ Vᵀ, orthonormal U and V, σ descending = √eig(AᵀA), tall and wide (fixed seed)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 64, maxLength: 64 }), (m, n, vals) => {
-        const a = matrix(m, n, Float64Array.from(vals.slice(0, m * n)));
-        const { u, s, v } = svd(a);
-        const k = Math.min(m, n);
-        expect([u.rows, u.cols, v.rows, v.cols, s.length]).toEqual([m, k, n, k, k]);
-        expect(maxAbsDiff(reconstruct(u, s, v), a.data)).toBeLessThan(1e-13 * 10);
-        expect(orthoError(u)).toBeLessThan(1e-13);
-        expect(orthoError(v)).toBeLessThan(1e-13);
-        for (let i = 1; i < k; i++) expect(s[i]).toBeLessThanOrEqual(s[i - 1]!);
-        // σ² are the top eigenvalues of AᵀA.
-        const AtA = new Float64Array(n * n);
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let r = 0; r < m; r++) AtA[i * n + j]! += a.data[r * n + i]! * a.data[r * n + j]!;
-        const ev = symmetricEigen(AtA, n).values.slice().reverse().slice(0, k);
-        expect(maxAbsDiff(Float64Array.from(s, (x) => x * x), ev)).toBeLessThan(1e-11 * Math.max(1, ev[0]!));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 64, maxLength: 64 }),
+        (m, n, vals) => {
+          const a = matrix(m, n, Float64Array.from(vals.slice(0, m * n)));
+          const { u, s, v } = svd(a);
+          const k = Math.min(m, n);
+          expect([u.rows, u.cols, v.rows, v.cols, s.length]).toEqual([m, k, n, k, k]);
+          expect(maxAbsDiff(reconstruct(u, s, v), a.data)).toBeLessThan(1e-13 * 10);
+          expect(orthoError(u)).toBeLessThan(1e-13);
+          expect(orthoError(v)).toBeLessThan(1e-13);
+          for (let i = 1; i < k; i++) expect(s[i]).toBeLessThanOrEqual(s[i - 1]!);
+          // σ² are the top eigenvalues of AᵀA.
+          const AtA = new Float64Array(n * n);
+          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let r = 0; r < m; r++) AtA[i * n + j]! += a.data[r * n + i]! * a.data[r * n + j]!;
+          const ev = symmetricEigen(AtA, n).values.slice().reverse().slice(0, k);
+          expect(
+            maxAbsDiff(
+              Float64Array.from(s, (x) => x * x),
+              ev,
+            ),
+          ).toBeLessThan(1e-11 * Math.max(1, ev[0]!));
+        },
+      ),
       { seed: 123, numRuns: 100 },
     );
   });

@@ -4,7 +4,8 @@ import { useBestBackend } from '@phaseflow/tfjs';
 import { NeuralODE, type GradientMode } from '@phaseflow/neural-ode';
 
 const relErr = (a: Float64Array, b: Float64Array) => {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < a.length; i++) {
     num += (a[i]! - b[i]!) ** 2;
     den += b[i]! ** 2;
@@ -12,8 +13,17 @@ const relErr = (a: Float64Array, b: Float64Array) => {
   return Math.sqrt(num / den);
 };
 
-const X = [[0.8, -0.3], [-0.5, 0.6], [0.2, 0.9]];
-const target = tf.tensor(Array.from({ length: 3 }, (_, b) => [[0.3 * b, -0.2], [0.1, 0.4 * b]]));
+const X = [
+  [0.8, -0.3],
+  [-0.5, 0.6],
+  [0.2, 0.9],
+];
+const target = tf.tensor(
+  Array.from({ length: 3 }, (_, b) => [
+    [0.3 * b, -0.2],
+    [0.1, 0.4 * b],
+  ]),
+);
 const loss = (y: tf.Tensor) => tf.mean(tf.square(tf.sub(y, target))) as tf.Scalar;
 
 function layer(extra: Record<string, unknown>) {
@@ -42,7 +52,11 @@ describe('NeuralODE gradients', () => {
   });
 
   it('Float64 twin: all modes agree with central finite differences', () => {
-    for (const cfg of [{ integrator: 'rk4', h: 0.02 }, { integrator: 'rk4', h: 0.02, features: 'cube' }, { integrator: 'leapfrog', structure: 'partitioned', h: 0.02 }]) {
+    for (const cfg of [
+      { integrator: 'rk4', h: 0.02 },
+      { integrator: 'rk4', h: 0.02, features: 'cube' },
+      { integrator: 'leapfrog', structure: 'partitioned', h: 0.02 },
+    ]) {
       const ode = layer(cfg);
       const ref = ode.float64();
       const x = Float64Array.from(X.flat());

@@ -20,7 +20,10 @@ describe('neural ODE layers', () => {
   });
 
   it('backward-pass memory: flat in the step count for adjoint and reversible, linear for back-propagation', () => {
-    const x = tf.tensor2d([[0.5, -0.2], [0.1, 0.3]]);
+    const x = tf.tensor2d([
+      [0.5, -0.2],
+      [0.1, 0.3],
+    ]);
     const loss = (y: tf.Tensor) => tf.sum(tf.square(y)) as tf.Scalar;
     const peaks: Record<string, number[]> = { backprop: [], adjoint: [], reversible: [] };
     const before = tf.memory().numTensors;
@@ -36,7 +39,7 @@ describe('neural ODE layers', () => {
     expect(peaks.adjoint![2]).toBe(peaks.adjoint![0]);
     expect(peaks.reversible![2]).toBe(peaks.reversible![0]);
     // linear growth: 30× the steps holds at least 20× the tensors beyond the 10-step run
-    expect(peaks.backprop![2]! - peaks.backprop![0]!).toBeGreaterThan(20 * (peaks.backprop![1]! - peaks.backprop![0]!) / 9 * 0.9 * 1);
+    expect(peaks.backprop![2]! - peaks.backprop![0]!).toBeGreaterThan(((20 * (peaks.backprop![1]! - peaks.backprop![0]!)) / 9) * 0.9 * 1);
     expect(peaks.backprop![2]!).toBeGreaterThan(10 * peaks.adjoint![2]!);
     x.dispose();
   });
@@ -70,11 +73,15 @@ describe('neural ODE layers', () => {
   });
 
   it('saves and loads (same outputs after the round trip)', async () => {
-    const x = tf.tensor2d([[0.4, -0.3], [1, 0.2]]);
+    const x = tf.tensor2d([
+      [0.4, -0.3],
+      [1, 0.2],
+    ]);
     for (const layer of [new NeuralODE({ hidden: [6], gradient: 'adjoint', augment: 2, times: [0.5, 1], inputShape: [2] })]) {
       const model = tf.sequential({ layers: [layer] });
       const copy = await loadFromMemory(await saveToMemory(model));
-      const a = model.predict(x) as tf.Tensor, b = copy.predict(x) as tf.Tensor;
+      const a = model.predict(x) as tf.Tensor,
+        b = copy.predict(x) as tf.Tensor;
       expect(Math.max(...(tf.tidy(() => tf.abs(tf.sub(a, b)).max()).dataSync() as Float32Array))).toBe(0);
       expect(copy.layers[0]!.getClassName()).toBe(layer.getClassName());
       tf.dispose([a, b]);

@@ -7,7 +7,11 @@ beforeAll(async () => {
   await useBestBackend();
 });
 
-const X = [[0.8, -0.3], [-0.5, 0.6], [0.2, 0.9]];
+const X = [
+  [0.8, -0.3],
+  [-0.5, 0.6],
+  [0.2, 0.9],
+];
 
 // Each configuration and gradient mode, with a loss that throws after reading the output, and
 // one whose field blows up (NON_FINITE_STATE inside the forward solve): the error path keeps

@@ -4,7 +4,8 @@ import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { ACTIVATIONS, HIDDEN_ACTIVATIONS, createMlp64, type Activation, type OutputActivation } from '@phaseflow/nn64';
 
 const relErr = (a: Float64Array, b: Float64Array) => {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < a.length; i++) {
     num += (a[i]! - b[i]!) ** 2;
     den += b[i]! ** 2;
@@ -45,10 +46,12 @@ describe('createMlp64', () => {
       const rng = createRandom(11);
       let off = 0;
       for (let l = 0; l + 1 < sizes.length; l++) {
-        const a = sizes[l]!, b = sizes[l + 1]!;
-        const expected = distribution === 'uniform'
-          ? rng.fillUniform(new Float64Array(a * b), -1.5 * Math.sqrt(6 / (a + b)), 1.5 * Math.sqrt(6 / (a + b)))
-          : rng.fillNormal(new Float64Array(a * b), 0, 1.5 * Math.sqrt(2 / (a + b)));
+        const a = sizes[l]!,
+          b = sizes[l + 1]!;
+        const expected =
+          distribution === 'uniform'
+            ? rng.fillUniform(new Float64Array(a * b), -1.5 * Math.sqrt(6 / (a + b)), 1.5 * Math.sqrt(6 / (a + b)))
+            : rng.fillNormal(new Float64Array(a * b), 0, 1.5 * Math.sqrt(2 / (a + b)));
         expect(Array.from(net.theta.subarray(off, off + a * b))).toEqual(Array.from(expected));
         expect(Array.from(net.theta.subarray(off + a * b, off + a * b + b))).toEqual(new Array(b).fill(0));
         off += a * b + b;
@@ -61,7 +64,13 @@ describe('createMlp64', () => {
     const rows = 3;
     const rng = createRandom(5);
     const x = rng.fillNormal(new Float64Array(rows * 3));
-    const cases: [Activation, OutputActivation][] = [['tanh', 'linear'], ['sigmoid', 'softmax'], ['softplus', 'sigmoid'], ['linear', 'linear'], ['relu', 'linear']];
+    const cases: [Activation, OutputActivation][] = [
+      ['tanh', 'linear'],
+      ['sigmoid', 'softmax'],
+      ['softplus', 'sigmoid'],
+      ['linear', 'linear'],
+      ['relu', 'linear'],
+    ];
     for (const [activation, output] of cases) {
       const net = createMlp64({ sizes: [3, 6, 4, 2], activation, output, seed: 3 });
       const gy = rng.fillNormal(new Float64Array(rows * 2));
@@ -70,7 +79,8 @@ describe('createMlp64', () => {
       const dx = net.vjp({ x, rows, cols: 3 }, gy, gTheta);
       const d = 1e-6;
       const fdx = x.map((v, i) => {
-        const xp = x.slice(), xm = x.slice();
+        const xp = x.slice(),
+          xm = x.slice();
         xp[i] = v + d;
         xm[i] = v - d;
         return (L(xp) - L(xm)) / (2 * d);

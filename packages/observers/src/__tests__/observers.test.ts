@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEmitter, integrate, separableHamiltonian, type PhaseState } from '@phaseflow/core';
-import {
-  createCallbackObserver,
-  createEarlyStopping,
-  createEnergyObserver,
-  createRecorder,
-  createStopWhen,
-} from '@phaseflow/observers';
+import { createCallbackObserver, createEarlyStopping, createEnergyObserver, createRecorder, createStopWhen } from '@phaseflow/observers';
 import { kepler } from '@phaseflow/problems';
 import { explicitEuler, stormerVerletControl } from '@phaseflow/testkit';
 
@@ -27,8 +21,8 @@ describe('createEnergyObserver', () => {
     const r = energy.report();
     expect(r.initialEnergy).toBe(0.5);
     // Verlet conserves the modified energy; the true energy oscillates with relative amplitude h²/4.
-    expect(r.maxRelativeError).toBeGreaterThan(0.5 * (h * h) / 4);
-    expect(r.maxRelativeError).toBeLessThan(1.1 * (h * h) / 4);
+    expect(r.maxRelativeError).toBeGreaterThan((0.5 * (h * h)) / 4);
+    expect(r.maxRelativeError).toBeLessThan((1.1 * (h * h)) / 4);
     expect(Math.abs(r.driftSlope)).toBeLessThan(1e-5);
   });
 

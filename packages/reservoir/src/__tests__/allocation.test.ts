@@ -27,14 +27,20 @@ afterEach(() => {
   globalThis.Float64Array = Original;
 });
 
-const series = (T: number) => matrix(T, 1, Original.from({ length: T }, (_, i) => Math.sin(0.1 * i)));
+const series = (T: number) =>
+  matrix(
+    T,
+    1,
+    Original.from({ length: T }, (_, i) => Math.sin(0.1 * i)),
+  );
 
 describe('no allocation per time step', () => {
   it('reservoir.run into a caller buffer, esn.run and esn.generate allocate the same for 10 and 2000 steps', async () => {
     const res = createReservoir({ units: 50, inputDim: 1, feedbackDim: 0, seed: 1 });
     const counts: number[] = [];
     for (const T of [10, 2000]) {
-      const U = series(T), out = matrix(T, 50);
+      const U = series(T),
+        out = matrix(T, 50);
       counting(() => res.run(U, { out }));
       counts.push(count);
     }
@@ -42,7 +48,8 @@ describe('no allocation per time step', () => {
 
     const esn = createEsn({ reservoir: { units: 50, inputDim: 1, seed: 2 } });
     await esn.fit(series(300), series(300), { trainer: createRidge({ ridge: 1e-6 }) });
-    const run: number[] = [], gen: number[] = [];
+    const run: number[] = [],
+      gen: number[] = [];
     for (const T of [10, 2000]) {
       const U = series(T);
       counting(() => esn.run(U));

@@ -2,23 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { isPhaseflowError, type PhaseflowError } from '@phaseflow/core';
 import { measureAbortLatency } from '@phaseflow/testkit';
 import { layerConformance, trainerConformance } from '@phaseflow/testkit/vitest';
-import {
-  createEsn,
-  createLms,
-  createNvar,
-  createReadout,
-  createRidge,
-  createRls,
-  matrix,
-  type ReadoutModel,
-} from '@phaseflow/reservoir';
+import { createEsn, createLms, createNvar, createReadout, createRidge, createRls, matrix, type ReadoutModel } from '@phaseflow/reservoir';
 
 // The training contract every phaseflow Trainer keeps (testkit's trainerConformance), and the
 // Layer contract of the readout, the ESN and the NVAR model (layerConformance).
 
 /** A sine series: inputs u[t] = sin(0.1 t), targets u[t + 1]. */
 function sine(rows: number) {
-  const inputs = matrix(rows, 1), targets = matrix(rows, 1);
+  const inputs = matrix(rows, 1),
+    targets = matrix(rows, 1);
   for (let t = 0; t < rows; t++) {
     inputs.data[t] = Math.sin(0.1 * t);
     targets.data[t] = Math.sin(0.1 * (t + 1));
@@ -27,7 +19,8 @@ function sine(rows: number) {
 }
 /** y = 2 x₀ − x₁ + 0.5 x₂ + 1 over 3 features. */
 function linear(rows: number) {
-  const inputs = matrix(rows, 3), targets = matrix(rows, 1);
+  const inputs = matrix(rows, 3),
+    targets = matrix(rows, 1);
   for (let t = 0; t < rows; t++) {
     for (let i = 0; i < 3; i++) inputs.data[t * 3 + i] = Math.sin(1 + 0.7 * t + 2.1 * i);
     targets.data[t] = 2 * inputs.data[t * 3]! - inputs.data[t * 3 + 1]! + 0.5 * inputs.data[t * 3 + 2]! + 1;
@@ -61,7 +54,10 @@ for (const [trainer, long] of [
     long: { trainer: long, model: bigEsn, data: longSeries },
   });
 }
-trainerConformance(createRidge({ ridge: 1e-6, warmup: 10 }), { model: esn, data: { inputs: [sine(100).inputs, sine(80).inputs], targets: [sine(100).targets, sine(80).targets] } });
+trainerConformance(createRidge({ ridge: 1e-6, warmup: 10 }), {
+  model: esn,
+  data: { inputs: [sine(100).inputs, sine(80).inputs], targets: [sine(100).targets, sine(80).targets] },
+});
 
 layerConformance(createReadout({ inputDim: 3, outputDim: 2 }), { input: Float64Array.of(0.5, -1, 2) });
 {
@@ -82,20 +78,26 @@ describe('readout fits: 0-based epochs, aborts that land during one long series'
     await createRidge().fit(createReadout({ inputDim: 3, outputDim: 1 }), linear(50), {
       observers: [{ name: 'p', on: { 'run:start': (e) => void seen.push(['start', e.total]), 'epoch:end': (e) => void seen.push(['epoch', e.epoch]) } }],
     });
-    expect(seen).toEqual([['start', 1], ['epoch', 0]]);
+    expect(seen).toEqual([
+      ['start', 1],
+      ['epoch', 0],
+    ]);
   });
 
   it('data.samples, when given, must be the number of rows', async () => {
     const r = createReadout({ inputDim: 3, outputDim: 1 });
     await createRidge().fit(r, { ...linear(50), samples: 50 });
-    const err = await createRidge().fit(r, { ...linear(50), samples: 49 }).catch((e: unknown) => e);
+    const err = await createRidge()
+      .fit(r, { ...linear(50), samples: 49 })
+      .catch((e: unknown) => e);
     expect(isPhaseflowError(err, 'SHAPE_MISMATCH')).toBe(true);
     expect((err as PhaseflowError).details.argument).toBe('data.samples');
   });
 
   it('streaming in chunks gives the very same ridge readout as one pass', async () => {
     const train = sine(5000);
-    const a = bigEsn(), b = bigEsn();
+    const a = bigEsn(),
+      b = bigEsn();
     await createRidge({ ridge: 1e-6 }).fit(a, train);
     // The model's own stream over the whole sequence, into the same accumulator arithmetic.
     const { createRidgeAccumulator } = await import('@phaseflow/reservoir');

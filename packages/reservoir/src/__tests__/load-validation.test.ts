@@ -23,7 +23,7 @@ const loadError = (json: unknown): PhaseflowError => {
 type Json = Record<string, unknown> & { reservoirs: Record<string, unknown>[]; readout: Record<string, unknown> };
 const savedEsn = () => JSON.parse(JSON.stringify(saveModel(createEsn({ reservoir: { units: 6, inputDim: 1, seed: 2, leakRate: 0.5 } })))) as Json;
 
-describe('loadModel holds a file to the constructors\' rules', () => {
+describe("loadModel holds a file to the constructors' rules", () => {
   it('an ESN edited to values createReservoir refuses is INVALID_MODEL_FILE naming the field', () => {
     // A leak rate of 7 loaded and predicted 373 instead of 0.66.
     const edits: [string, unknown][] = [
@@ -58,9 +58,15 @@ describe('loadModel holds a file to the constructors\' rules', () => {
     );
   });
 
-  it('an NVAR edited past createNvar\'s rules is refused', () => {
+  it("an NVAR edited past createNvar's rules is refused", () => {
     const saved = JSON.parse(JSON.stringify(saveModel(createNvar({ inputDim: 2, delay: 2, order: 2 })))) as Record<string, unknown>;
-    for (const [field, value] of [['order', 9], ['delay', 0], ['strides', 0], ['residual', 'yes'], ['outputDim', 0]] as const) {
+    for (const [field, value] of [
+      ['order', 9],
+      ['delay', 0],
+      ['strides', 0],
+      ['residual', 'yes'],
+      ['outputDim', 0],
+    ] as const) {
       const e = loadError({ ...saved, [field]: value });
       expect({ field, code: e.code }).toEqual({ field, code: 'INVALID_MODEL_FILE' });
       expect(e.details.argument).toBe(`json.${field}`);
@@ -101,7 +107,7 @@ describe('randomVector and the bias', () => {
     expect(nnz).toBeLessThan(140);
   });
 
-  it('a reservoir bias can be dense uniform (ReservoirPy\'s Lorenz bias); the default stays sparse ±biasScaling', () => {
+  it("a reservoir bias can be dense uniform (ReservoirPy's Lorenz bias); the default stays sparse ±biasScaling", () => {
     const dense = createReservoir({ units: 200, inputDim: 1, biasScaling: 0.2, biasDistribution: 'uniform', biasConnectivity: 1, seed: 1 });
     expect(Array.from(dense.bias).every((b) => b !== 0 && Math.abs(b) < 0.2)).toBe(true);
     const sparse = createReservoir({ units: 200, inputDim: 1, biasScaling: 0.2, seed: 1 });

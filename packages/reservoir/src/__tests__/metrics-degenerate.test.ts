@@ -16,29 +16,43 @@ const failure = (f: () => unknown): PhaseflowError | 'accepted' => {
 describe('metrics on degenerate data are coded errors, never ±Infinity or NaN', () => {
   it('a constant truth: nrmse (both norms), rsquare and an unscaled VPT name `truth`', () => {
     fc.assert(
-      fc.property(fc.double({ min: -1e300, max: 1e300, noNaN: true }), fc.integer({ min: 1, max: 50 }), fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 50, maxLength: 50 }), (c, n, pred) => {
-        const truth = new Array<number>(n).fill(c);
-        const p = pred.slice(0, n);
-        for (const f of [() => nrmse(truth, p), () => nrmse(truth, p, { norm: 'std' }), () => rsquare(truth, p), () => validPredictionTime(truth, p, { dt: 1, lyapunovExponent: 1 })]) {
-          const e = failure(f);
-          expect(e).not.toBe('accepted');
-          expect((e as PhaseflowError).code).toBe('INVALID_ARGUMENT');
-          expect((e as PhaseflowError).details.argument).toBe('truth');
-        }
-      }),
+      fc.property(
+        fc.double({ min: -1e300, max: 1e300, noNaN: true }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 50, maxLength: 50 }),
+        (c, n, pred) => {
+          const truth = new Array<number>(n).fill(c);
+          const p = pred.slice(0, n);
+          for (const f of [
+            () => nrmse(truth, p),
+            () => nrmse(truth, p, { norm: 'std' }),
+            () => rsquare(truth, p),
+            () => validPredictionTime(truth, p, { dt: 1, lyapunovExponent: 1 }),
+          ]) {
+            const e = failure(f);
+            expect(e).not.toBe('accepted');
+            expect((e as PhaseflowError).code).toBe('INVALID_ARGUMENT');
+            expect((e as PhaseflowError).details.argument).toBe('truth');
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('finite values near the top of Float64 give finite metrics (sums no longer overflow)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e307, max: 1e307, noNaN: true }), { minLength: 2, maxLength: 30 }), fc.double({ min: 0.1, max: 10, noNaN: true }), (t, k) => {
-        fc.pre(Math.max(...t) - Math.min(...t) > 1e290);
-        const p = t.map((v) => v / k);
-        for (const v of [rmse(t, p), nrmse(t, p), nrmse(t, p, { norm: 'std' }), rsquare(t, p)]) expect(Number.isFinite(v)).toBe(true);
-        expect(nrmse(t, t)).toBe(0);
-        expect(rsquare(t, t)).toBe(1);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e307, max: 1e307, noNaN: true }), { minLength: 2, maxLength: 30 }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (t, k) => {
+          fc.pre(Math.max(...t) - Math.min(...t) > 1e290);
+          const p = t.map((v) => v / k);
+          for (const v of [rmse(t, p), nrmse(t, p), nrmse(t, p, { norm: 'std' }), rsquare(t, p)]) expect(Number.isFinite(v)).toBe(true);
+          expect(nrmse(t, t)).toBe(0);
+          expect(rsquare(t, t)).toBe(1);
+        },
+      ),
       { numRuns: 60 },
     );
     // A difference beyond Float64 is a coded error.

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { isPhaseflowError } from '@phaseflow/core';
 import {
-  createEsn, createNvar, createRidge, loadModel, matrix, nrmse, randomSearch, ridgeSweep, rmse, rsquare, saveModel,
-  validPredictionTime, type Esn, type NvarModel,
+  createEsn,
+  createNvar,
+  createRidge,
+  loadModel,
+  matrix,
+  nrmse,
+  randomSearch,
+  ridgeSweep,
+  rmse,
+  rsquare,
+  saveModel,
+  validPredictionTime,
+  type Esn,
+  type NvarModel,
 } from '@phaseflow/reservoir';
 
 // A logistic-map-driven series: cheap, deterministic, non-linear (no shared data needed).
@@ -74,7 +86,13 @@ describe('metrics', () => {
 describe('save / load', () => {
   it('round-trips an ESN and an NVAR exactly (same predictions bit for bit, state included)', async () => {
     const s = logistic(700);
-    const esn = createEsn({ reservoirs: [{ units: 40, inputDim: 1, leakRate: 0.5, biasScaling: 0.3, seed: 3 }, { units: 20, inputDim: 40, seed: 4 }], inputToReadout: true });
+    const esn = createEsn({
+      reservoirs: [
+        { units: 40, inputDim: 1, leakRate: 0.5, biasScaling: 0.3, seed: 3 },
+        { units: 20, inputDim: 40, seed: 4 },
+      ],
+      inputToReadout: true,
+    });
     await esn.fit(matrix(500, 1, s.slice(0, 500)), matrix(500, 1, s.slice(1, 501)), { trainer: createRidge({ ridge: 1e-6, warmup: 20 }) });
     esn.run(matrix(50, 1, s.slice(500, 550)));
     const copy = loadModel(JSON.parse(JSON.stringify(saveModel(esn)))) as Esn;

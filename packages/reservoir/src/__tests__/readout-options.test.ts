@@ -25,7 +25,8 @@ describe('createReadout({ inputDim, outputDim }) and createRidgeAccumulator({ in
   });
 
   it('the deprecated positional forms still work and give bit-identical fits (removed in the next minor)', async () => {
-    const X = matrix(40, 3), Y = matrix(40, 1);
+    const X = matrix(40, 3),
+      Y = matrix(40, 1);
     for (let t = 0; t < 40; t++) {
       for (let i = 0; i < 3; i++) X.data[t * 3 + i] = Math.sin(0.3 * t + i);
       Y.data[t] = 0.5 * X.data[t * 3]! - X.data[t * 3 + 2]! + 0.1;
@@ -35,12 +36,14 @@ describe('createReadout({ inputDim, outputDim }) and createRidgeAccumulator({ in
     await createRidge({ ridge: 1e-6 }).fit(old, { inputs: X, targets: Y });
     await createRidge({ ridge: 1e-6 }).fit(current, { inputs: X, targets: Y });
     expect(Array.from(old.parameters.get())).toEqual(Array.from(current.parameters.get()));
-    const a = createRidgeAccumulator(3, 1), b = createRidgeAccumulator({ inputDim: 3, outputDim: 1 });
+    const a = createRidgeAccumulator(3, 1),
+      b = createRidgeAccumulator({ inputDim: 3, outputDim: 1 });
     for (let t = 0; t < 40; t++) {
       a.add(X.data, t * 3, Y.data, t);
       b.add(X.data, t * 3, Y.data, t);
     }
-    const ra = createReadout(3, 1), rb = createReadout({ inputDim: 3, outputDim: 1 });
+    const ra = createReadout(3, 1),
+      rb = createReadout({ inputDim: 3, outputDim: 1 });
     expect(a.solve(1e-3, ra)).toBe(b.solve(1e-3, rb));
     expect(Array.from(ra.weights)).toEqual(Array.from(rb.weights));
     // The positional form keeps its old argument names in errors.

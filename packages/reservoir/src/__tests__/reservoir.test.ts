@@ -34,10 +34,30 @@ describe('randomSparse', () => {
 describe('reservoir', () => {
   it('follows x[t+1] = (1−lr)x[t] + lr·tanh(W x[t] + Win u[t+1] + Wfb y[t] + b) (dense reference)', () => {
     const n = 20;
-    const res = createReservoir({ units: n, inputDim: 2, leakRate: 0.3, spectralRadius: 1.1, inputConnectivity: 0.5, biasScaling: 0.2, feedbackDim: 1, feedbackConnectivity: 0.5, seed: 3 });
-    const W = csrToDense(res.W), Win = csrToDense(res.Win), Wfb = csrToDense(res.Wfb!);
-    const U = matrix(30, 2, Float64Array.from({ length: 60 }, (_, i) => Math.sin(0.3 * i)));
-    const Y = matrix(30, 1, Float64Array.from({ length: 30 }, (_, i) => Math.cos(0.2 * i)));
+    const res = createReservoir({
+      units: n,
+      inputDim: 2,
+      leakRate: 0.3,
+      spectralRadius: 1.1,
+      inputConnectivity: 0.5,
+      biasScaling: 0.2,
+      feedbackDim: 1,
+      feedbackConnectivity: 0.5,
+      seed: 3,
+    });
+    const W = csrToDense(res.W),
+      Win = csrToDense(res.Win),
+      Wfb = csrToDense(res.Wfb!);
+    const U = matrix(
+      30,
+      2,
+      Float64Array.from({ length: 60 }, (_, i) => Math.sin(0.3 * i)),
+    );
+    const Y = matrix(
+      30,
+      1,
+      Float64Array.from({ length: 30 }, (_, i) => Math.cos(0.2 * i)),
+    );
     const S = res.run(U, { feedback: Y });
     const x = new Float64Array(n);
     for (let t = 0; t < 30; t++) {
@@ -55,7 +75,11 @@ describe('reservoir', () => {
 
   it('writes into a caller buffer and keeps only the last state on request', () => {
     const res = createReservoir({ units: 30, inputDim: 1, seed: 1 });
-    const U = matrix(50, 1, Float64Array.from({ length: 50 }, (_, i) => Math.sin(i)));
+    const U = matrix(
+      50,
+      1,
+      Float64Array.from({ length: 50 }, (_, i) => Math.sin(i)),
+    );
     const out = matrix(50, 30);
     expect(res.run(U, { out })).toBe(out);
     const all = out.data.slice(49 * 30);
@@ -75,12 +99,25 @@ describe('reservoir', () => {
     expect(code(() => createReservoir({ units: 10, inputDim: 1, leakRate: 1.5 }))).toBe('INVALID_ARGUMENT');
     expect(code(() => createReservoir({ units: 10, inputDim: 1, unknown: 1 } as never))).toBe('UNKNOWN_OPTION');
     expect(code(() => createReservoir({ units: 0, inputDim: 1 }))).toBe('INVALID_ARGUMENT');
-    expect(code(() => createEsn({ reservoirs: [{ units: 10, inputDim: 1 }, { units: 5, inputDim: 9 }] }))).toBe('SHAPE_MISMATCH');
+    expect(
+      code(() =>
+        createEsn({
+          reservoirs: [
+            { units: 10, inputDim: 1 },
+            { units: 5, inputDim: 9 },
+          ],
+        }),
+      ),
+    ).toBe('SHAPE_MISMATCH');
   });
 
   it('the echo state property: two initial states forget their difference (ρ < 1)', () => {
     const res = createReservoir({ units: 100, inputDim: 1, spectralRadius: 0.8, seed: 2 });
-    const U = matrix(300, 1, Float64Array.from({ length: 300 }, (_, i) => Math.sin(0.1 * i)));
+    const U = matrix(
+      300,
+      1,
+      Float64Array.from({ length: 300 }, (_, i) => Math.sin(0.1 * i)),
+    );
     res.setState(Float64Array.from({ length: 100 }, (_, i) => Math.cos(i)));
     const a = res.run(U, { keep: 'last' });
     res.reset();

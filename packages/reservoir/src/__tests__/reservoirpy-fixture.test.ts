@@ -3,10 +3,21 @@ import { csrFromTriplets } from '@phaseflow/linalg';
 import { createEsn, createReservoir, createRidge, matrix, nrmse, rmse, rsquare, validPredictionTime } from '@phaseflow/reservoir';
 import { hasSharedData, loadShared } from './shared-data.js';
 
-interface Coo { shape: [number, number]; row: number[]; col: number[]; val: number[] }
+interface Coo {
+  shape: [number, number];
+  row: number[];
+  col: number[];
+  val: number[];
+}
 interface Fixture {
-  lr: number; ridge: number; W: Coo; Win: Coo; reservoir_bias: number;
-  Wout: number[][]; readout_bias: number[]; test_predictions: number[];
+  lr: number;
+  ridge: number;
+  W: Coo;
+  Win: Coo;
+  reservoir_bias: number;
+  Wout: number[][];
+  readout_bias: number[];
+  test_predictions: number[];
   metrics: { rmse: number; nrmse_ptp: number; nrmse_std: number; rsquare: number };
 }
 
@@ -18,7 +29,14 @@ describe.skipIf(!hasSharedData)('ReservoirPy 0.4.2 fixture (mg_esn500_seed0)', (
   const col = (a: number, b: number) => matrix(b - a, 1, s.slice(a, b));
 
   it('reproduces its test predictions from its W and Win with our own ridge fit (to 5e-9; measured 3.4e-9)', async () => {
-    const reservoir = createReservoir({ units: 500, inputDim: 1, leakRate: fx.lr, W: csr(fx.W), Win: csr(fx.Win), bias: new Float64Array(500).fill(fx.reservoir_bias) });
+    const reservoir = createReservoir({
+      units: 500,
+      inputDim: 1,
+      leakRate: fx.lr,
+      W: csr(fx.W),
+      Win: csr(fx.Win),
+      bias: new Float64Array(500).fill(fx.reservoir_bias),
+    });
     const esn = createEsn({ reservoir });
     await esn.fit(col(0, 10000), col(1, 10001), { trainer: createRidge({ ridge: fx.ridge, warmup: 100 }) });
     const pred = esn.run(col(10000, 12000));
@@ -58,13 +76,16 @@ describe.skipIf(!hasSharedData)('Lorenz-63 closed loop (cheap version of the ben
     // Standardise each component with the training rows' statistics (see bench/index.mjs).
     const L = raw.slice();
     for (let j = 0; j < 3; j++) {
-      let m = 0, v = 0;
+      let m = 0,
+        v = 0;
       for (let t = 0; t < TR; t++) m += raw[3 * t + j]! / TR;
       for (let t = 0; t < TR; t++) v += (raw[3 * t + j]! - m) ** 2 / TR;
       for (let t = 0; t < raw.length / 3; t++) L[3 * t + j] = (raw[3 * t + j]! - m) / Math.sqrt(v);
     }
     const rows = (a: number, b: number) => matrix(b - a, 3, L.slice(3 * a, 3 * b));
-    const esn = createEsn({ reservoir: { units: 300, inputDim: 3, spectralRadius: 0.9, leakRate: 1, inputScaling: 0.1, inputConnectivity: 1, biasScaling: 0.5, seed: 0 } });
+    const esn = createEsn({
+      reservoir: { units: 300, inputDim: 3, spectralRadius: 0.9, leakRate: 1, inputScaling: 0.1, inputConnectivity: 1, biasScaling: 0.5, seed: 0 },
+    });
     await esn.fit(rows(0, TR), rows(1, TR + 1), { trainer: createRidge({ ridge: 1e-8, warmup: 100 }) });
     const vpts = [6000, 7000, 8000].map((s) => {
       esn.reset();

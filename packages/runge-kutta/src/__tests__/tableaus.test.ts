@@ -10,22 +10,63 @@ function residuals(t: ButcherTableau, b: readonly number[], p: number): number[]
   const c2 = c.map((x) => x * x);
   const c3 = c.map((x) => x ** 3);
   const Ac = A(t, c);
-  const out = [dot(b, c.map(() => 1)) - 1];
+  const out = [
+    dot(
+      b,
+      c.map(() => 1),
+    ) - 1,
+  ];
   if (p >= 2) out.push(dot(b, c) - 1 / 2);
   if (p >= 3) out.push(dot(b, c2) - 1 / 3, dot(b, Ac) - 1 / 6);
   if (p >= 4) {
-    out.push(dot(b, c3) - 1 / 4, dot(b, c.map((x, i) => x * Ac[i]!)) - 1 / 8, dot(b, A(t, c2)) - 1 / 12, dot(b, A(t, Ac)) - 1 / 24);
+    out.push(
+      dot(b, c3) - 1 / 4,
+      dot(
+        b,
+        c.map((x, i) => x * Ac[i]!),
+      ) -
+        1 / 8,
+      dot(b, A(t, c2)) - 1 / 12,
+      dot(b, A(t, Ac)) - 1 / 24,
+    );
   }
   if (p >= 5) {
     const AAc = A(t, Ac);
     out.push(
-      dot(b, c.map((x) => x ** 4)) - 1 / 5,
-      dot(b, c.map((x, i) => x * x * Ac[i]!)) - 1 / 10,
-      dot(b, c.map((x, i) => x * A(t, c2)[i]!)) - 1 / 15,
-      dot(b, c.map((x, i) => x * AAc[i]!)) - 1 / 30,
-      dot(b, Ac.map((x) => x * x)) - 1 / 20,
+      dot(
+        b,
+        c.map((x) => x ** 4),
+      ) -
+        1 / 5,
+      dot(
+        b,
+        c.map((x, i) => x * x * Ac[i]!),
+      ) -
+        1 / 10,
+      dot(
+        b,
+        c.map((x, i) => x * A(t, c2)[i]!),
+      ) -
+        1 / 15,
+      dot(
+        b,
+        c.map((x, i) => x * AAc[i]!),
+      ) -
+        1 / 30,
+      dot(
+        b,
+        Ac.map((x) => x * x),
+      ) -
+        1 / 20,
       dot(b, A(t, c3)) - 1 / 20,
-      dot(b, A(t, c.map((x, i) => x * Ac[i]!))) - 1 / 40,
+      dot(
+        b,
+        A(
+          t,
+          c.map((x, i) => x * Ac[i]!),
+        ),
+      ) -
+        1 / 40,
       dot(b, A(t, A(t, c2))) - 1 / 60,
       dot(b, A(t, AAc)) - 1 / 120,
     );

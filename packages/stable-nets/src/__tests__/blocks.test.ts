@@ -108,7 +108,10 @@ describe('stable blocks', () => {
 
   it('forwardEnsemble evaluates J parameter sets at once, as set + forward would', () => {
     const x = tf.tensor2d(x0, [BATCH, W]);
-    for (const make of [...Object.values(makers), (o: { depth: number; finalTime: number }) => new IntegratorBlock({ ...o, integrator: createRk4(), seed: 3 })]) {
+    for (const make of [
+      ...Object.values(makers),
+      (o: { depth: number; finalTime: number }) => new IntegratorBlock({ ...o, integrator: createRk4(), seed: 3 }),
+    ]) {
       const block = make({ depth: 3, finalTime: 1 });
       block.forward(x).dispose();
       const view = block.parameters;
@@ -162,13 +165,19 @@ describe('stable blocks', () => {
   });
 
   it('rejects bad options with coded errors', () => {
-    expect(() => new ResNetBlock({ depth: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'args.depth' }) }));
+    expect(() => new ResNetBlock({ depth: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'args.depth' }) }),
+    );
     expect(() => new HamiltonianBlock({ depth: 2.5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => new HamiltonianBlock({ depth: 4, finalTime: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'args.finalTime' }) }));
+    expect(() => new HamiltonianBlock({ depth: 4, finalTime: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'args.finalTime' }) }),
+    );
     expect(() => new HamiltonianBlock({ depth: 4, finalTime: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => new HamiltonianBlock({ depth: 4, finalTime: Number.NaN })).toThrow(expect.objectContaining({ code: 'NON_FINITE_INPUT' }));
     expect(() => new ResNetBlock({ depth: 4, steps: 3 } as never)).toThrow(expect.objectContaining({ code: 'UNKNOWN_OPTION' }));
-    expect(() => new ResNetBlock({ depth: 4, T: 1 } as never)).toThrow(expect.objectContaining({ code: 'UNKNOWN_OPTION', details: expect.objectContaining({ argument: 'args.T' }) }));
+    expect(() => new ResNetBlock({ depth: 4, T: 1 } as never)).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_OPTION', details: expect.objectContaining({ argument: 'args.T' }) }),
+    );
     expect(() => new ResNetBlock({ depth: 4, activation: 'softmax' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => new AntisymmetricBlock({ depth: 4, gamma: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => new ParabolicBlock({ depth: 4, normalization: 'batch' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
@@ -235,7 +244,13 @@ describe('IntegratorBlock', () => {
   it('accepts registered names and rejects what it cannot run', () => {
     const b = new IntegratorBlock({ integrator: 'rk4', depth: 2 });
     expect(b.integrator.name).toBe('rk4');
-    const lie = { name: 'lie-euler', order: 1, problemKinds: ['lie'], properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: false }, step: () => 0 };
+    const lie = {
+      name: 'lie-euler',
+      order: 1,
+      problemKinds: ['lie'],
+      properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: false },
+      step: () => 0,
+    };
     expect(() => new IntegratorBlock({ integrator: lie as never, depth: 2 })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_PROBLEM' }));
     expect(() => new IntegratorBlock({ integrator: 'no-such-method', depth: 2 })).toThrow(expect.objectContaining({ code: 'NOT_AVAILABLE' }));
     expect(() => new IntegratorBlock({ integrator: 42 as never, depth: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
@@ -265,5 +280,3 @@ describe('stability at depth', () => {
     expect(() => measureStability((d) => new ResNetBlock({ depth: d }), { depths: [] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
-
-

@@ -32,7 +32,16 @@ describe('createStableNetwork', () => {
   const kinds: (StableBlockKind | 'integrator')[] = ['resnet', 'antisymmetric', 'hamiltonian', 'leapfrog', 'parabolic', 'integrator'];
   for (const block of kinds) {
     it(`${block}: save/load round trip gives the same predictions`, async () => {
-      const model = createStableNetwork({ inputs: 2, classes: 3, block, width: 4, depth: 3, finalTime: 1, seed: 2, ...(block === 'integrator' && { integrator: 'rk4' }) });
+      const model = createStableNetwork({
+        inputs: 2,
+        classes: 3,
+        block,
+        width: 4,
+        depth: 3,
+        finalTime: 1,
+        seed: 2,
+        ...(block === 'integrator' && { integrator: 'rk4' }),
+      });
       randomizeBiases(findBlock(model), 5);
       const before = tf.memory().numTensors;
       const artifacts = await saveToMemory(model);
@@ -52,12 +61,20 @@ describe('createStableNetwork', () => {
 
   it('rejects bad options with coded errors', () => {
     const base = { inputs: 2, classes: 2, block: 'hamiltonian' as const, width: 4, depth: 4 };
-    expect(() => createStableNetwork({ ...base, depth: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.depth' }) }));
-    expect(() => createStableNetwork({ ...base, finalTime: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.finalTime' }) }));
+    expect(() => createStableNetwork({ ...base, depth: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.depth' }) }),
+    );
+    expect(() => createStableNetwork({ ...base, finalTime: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.finalTime' }) }),
+    );
     expect(() => createStableNetwork({ ...base, finalTime: -2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => createStableNetwork({ ...base, opening: 'none' })).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', details: expect.objectContaining({ argument: 'options.width' }) }));
+    expect(() => createStableNetwork({ ...base, opening: 'none' })).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH', details: expect.objectContaining({ argument: 'options.width' }) }),
+    );
     expect(() => createStableNetwork({ ...base, block: 'dense' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => createStableNetwork({ ...base, block: 'integrator' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.integrator' }) }));
+    expect(() => createStableNetwork({ ...base, block: 'integrator' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.integrator' }) }),
+    );
     expect(() => createStableNetwork({ ...base, gamma: 0.1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => createStableNetwork({ ...base, epochs: 3 } as never)).toThrow(expect.objectContaining({ code: 'UNKNOWN_OPTION' }));
     const m = createStableNetwork({ ...base, opening: 'none', width: 2 });
@@ -69,7 +86,11 @@ describe('createStableNetwork', () => {
 
   it('works inside a hand-built tf.sequential and trains with model.fit', async () => {
     const model = tf.sequential({
-      layers: [tf.layers.dense({ units: 4, inputShape: [2], activation: 'tanh' }), new HamiltonianBlock({ depth: 3, finalTime: 1 }), tf.layers.dense({ units: 2, activation: 'softmax' })],
+      layers: [
+        tf.layers.dense({ units: 4, inputShape: [2], activation: 'tanh' }),
+        new HamiltonianBlock({ depth: 3, finalTime: 1 }),
+        tf.layers.dense({ units: 2, activation: 'softmax' }),
+      ],
     });
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
     const y = tf.tensor1d([0, 1, 0, 1, 1, 0, 1, 0, 0, 1]);
@@ -81,7 +102,11 @@ describe('createStableNetwork', () => {
 });
 
 describe('multilevel depth', () => {
-  for (const [block, order] of [['resnet', 1], ['antisymmetric', 1], ['hamiltonian', 1]] as const) {
+  for (const [block, order] of [
+    ['resnet', 1],
+    ['antisymmetric', 1],
+    ['hamiltonian', 1],
+  ] as const) {
     it(`${block}: prolonged outputs differ by O(h^${order}) (measured slope) and restriction inverts prolongation`, () => {
       const model = createStableNetwork({ inputs: 2, block, width: 4, depth: 4, finalTime: 2, seed: 1 });
       randomizeBiases(findBlock(model), 2);
@@ -167,7 +192,9 @@ describe('multilevel depth', () => {
     expect(accuracies[1]).toBeGreaterThanOrEqual(accuracies[0]! - 0.01);
     result.model.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    await expect(trainMultilevel(createStableNetwork({ inputs: 2, classes: 2, block: 'resnet', width: 2, depth: 2 }), trainer, tr, { levels: 2, epochs: [1] })).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
+    await expect(
+      trainMultilevel(createStableNetwork({ inputs: 2, classes: 2, block: 'resnet', width: 2, depth: 2 }), trainer, tr, { levels: 2, epochs: [1] }),
+    ).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
     tf.dispose([tr.x, te.x]);
   });
 });

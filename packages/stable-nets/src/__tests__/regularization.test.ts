@@ -52,7 +52,9 @@ describe('time regularisation', () => {
     const vars = findBlock(model).trainableWeights.map((w) => w.read() as tf.Variable);
     const g = tf.tidy(() => tf.norm(tf.variableGrads(() => reg(y, model.predict(x) as tf.Tensor), vars).grads[vars[0]!.name]!).dataSync()[0]!);
     expect(g).toBeGreaterThan(0);
-    expect(() => regularizedCrossEntropy(tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] }))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => regularizedCrossEntropy(tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] }))).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
     tf.dispose([x, y]);
     model.dispose();
   });

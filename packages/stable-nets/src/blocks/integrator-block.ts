@@ -65,11 +65,15 @@ export function registerBlockIntegrator(factory: () => AnyBlockIntegrator): stri
 /** The integrator, if it solves a problem kind a block can pose (`ode` or `partitioned`). */
 function checkKinds(argument: string, integrator: AnyIntegrator): BlockIntegrator {
   if (!integrator.problemKinds.includes('ode') && !integrator.problemKinds.includes('partitioned')) {
-    throw new PhaseflowError('UNSUPPORTED_PROBLEM', `${argument}: integrator ${integrator.name} solves ${integrator.problemKinds.join(', ')} problems; an IntegratorBlock needs 'ode' or 'partitioned'`, {
-      argument,
-      expected: "an integrator whose problemKinds include 'ode' or 'partitioned'",
-      received: integrator.problemKinds.join(', '),
-    });
+    throw new PhaseflowError(
+      'UNSUPPORTED_PROBLEM',
+      `${argument}: integrator ${integrator.name} solves ${integrator.problemKinds.join(', ')} problems; an IntegratorBlock needs 'ode' or 'partitioned'`,
+      {
+        argument,
+        expected: "an integrator whose problemKinds include 'ode' or 'partitioned'",
+        received: integrator.problemKinds.join(', '),
+      },
+    );
   }
   return integrator as unknown as BlockIntegrator;
 }

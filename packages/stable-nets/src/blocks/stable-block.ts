@@ -6,7 +6,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkInteger, checkNonNegative, checkOneOf, checkOptions, checkPositive, createRandom, invalid } from '@phaseflow/core';
-import { ACTIVATIONS, PhaseflowLayer, activation as activationFn, asTensor, checkTensor, type ActivationName, type LayerArgs, type Weight } from '@phaseflow/tfjs';
+import {
+  ACTIVATIONS,
+  PhaseflowLayer,
+  activation as activationFn,
+  asTensor,
+  checkTensor,
+  type ActivationName,
+  type LayerArgs,
+  type Weight,
+} from '@phaseflow/tfjs';
 
 /** Options every stable block accepts (also what `getConfig` returns, with the block's own). */
 export interface StableBlockArgs extends LayerArgs {
@@ -29,7 +38,23 @@ export interface StableBlockArgs extends LayerArgs {
   weightScale?: number;
 }
 
-const COMMON_KEYS = ['depth', 'finalTime', 'width', 'activation', 'sharedWeights', 'seed', 'weightScale', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
+const COMMON_KEYS = [
+  'depth',
+  'finalTime',
+  'width',
+  'activation',
+  'sharedWeights',
+  'seed',
+  'weightScale',
+  'inputShape',
+  'batchInputShape',
+  'batchSize',
+  'dtype',
+  'name',
+  'trainable',
+  'weights',
+  'inputDType',
+];
 
 /** The shape a tf `build`/`computeOutputShape` call receives, as one shape. */
 function singleShape(inputShape: tf.Shape | tf.Shape[]): (number | null)[] {
@@ -78,7 +103,11 @@ export abstract class StableBlock extends PhaseflowLayer {
     const finalTime = o.finalTime === undefined ? 1 : checkPositive('args.finalTime', o.finalTime);
     const width = o.width === undefined ? undefined : checkInteger('args.width', o.width, { min: 1 });
     const act = (o.activation ?? 'tanh') as ActivationName;
-    checkOneOf('args.activation', act, ACTIVATIONS.filter((a) => a !== 'softmax'));
+    checkOneOf(
+      'args.activation',
+      act,
+      ACTIVATIONS.filter((a) => a !== 'softmax'),
+    );
     if (o.sharedWeights !== undefined && typeof o.sharedWeights !== 'boolean') invalid('args.sharedWeights', 'a boolean', o.sharedWeights);
     const seed = o.seed === undefined ? 0 : checkInteger('args.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
     const weightScale = o.weightScale === undefined ? 1 : checkNonNegative('args.weightScale', o.weightScale);
@@ -248,10 +277,10 @@ export abstract class StableBlock extends PhaseflowLayer {
   }
 }
 
-
 /**
  * y Kᵀ + b (transposeK) or y K + b, batched over leading axes for ensembles: the affine map
  * inside every block's field. Not `tf.fused.matMul`: the wasm backend rejects a bias that is a
  * slice of the [N, w] bias weight. Internal to the package (not exported from its index).
  */
-export const affine = (y: tf.Tensor, k: tf.Tensor2D, b: tf.Tensor, transposeK: boolean): tf.Tensor => tf.add(tf.matMul(y as tf.Tensor2D, k, false, transposeK), b);
+export const affine = (y: tf.Tensor, k: tf.Tensor2D, b: tf.Tensor, transposeK: boolean): tf.Tensor =>
+  tf.add(tf.matMul(y as tf.Tensor2D, k, false, transposeK), b);

@@ -43,7 +43,14 @@ describe('composition weights satisfy their order conditions (symmetric composit
   });
   it('force evaluations per step: position-form compositions need one per weight', () => {
     const m = Object.fromEntries(Object.entries(splittingMethods).map(([k, f]) => [k, f().forceEvaluations]));
-    expect(m).toMatchObject({ 'stormer-verlet-position': 1, 'stormer-verlet-velocity': 2, yoshida6: 7, 'kahan-li6': 9, 'kahan-li8': 17, 'sofroniou-spaletta10': 35 });
+    expect(m).toMatchObject({
+      'stormer-verlet-position': 1,
+      'stormer-verlet-velocity': 2,
+      yoshida6: 7,
+      'kahan-li6': 9,
+      'kahan-li8': 17,
+      'sofroniou-spaletta10': 35,
+    });
   });
   it('symmetry is read off the coefficients', () => {
     expect(createRuth3().properties.timeReversible).toBe(false);

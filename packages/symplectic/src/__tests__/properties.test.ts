@@ -72,14 +72,17 @@ describe('Hénon–Heiles, dt = 0.01 (shortened run; the 1e6-step run is in the 
   it('classical RK4 at the same step drifts (the check above can fail)', async () => {
     const { createRk4 } = await import('@phaseflow/runge-kutta');
     const { odeProblem } = await import('@phaseflow/core');
-    const f = odeProblem<Float64Array>((_t, z, out = new Float64Array(4)) => {
-      const [x, y, px, py] = z as unknown as [number, number, number, number];
-      out[0] = px;
-      out[1] = py;
-      out[2] = -(x + 2 * x * y);
-      out[3] = -(y + x * x - y * y);
-      return out;
-    }, { energy: (z) => hh.energy({ q: z.subarray(0, 2), p: z.subarray(2) }) });
+    const f = odeProblem<Float64Array>(
+      (_t, z, out = new Float64Array(4)) => {
+        const [x, y, px, py] = z as unknown as [number, number, number, number];
+        out[0] = px;
+        out[1] = py;
+        out[2] = -(x + 2 * x * y);
+        out[3] = -(y + x * x - y * y);
+        return out;
+      },
+      { energy: (z) => hh.energy({ q: z.subarray(0, 2), p: z.subarray(2) }) },
+    );
     const energy = createEnergyObserver({ every: 10 });
     integrate(createRk4<Float64Array>(), f, Float64Array.of(0.1, 0, 0, 0.5), { tEnd: 200, h: 0.05, observers: [energy] });
     const r = energy.report();

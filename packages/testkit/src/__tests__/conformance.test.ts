@@ -20,8 +20,7 @@ integratorConformance(explicitMidpoint);
 integratorConformance(stormerVerletControl);
 integratorConformance(symplecticEulerControl);
 
-const failed = (report: ReturnType<typeof runConformance>, check: string) =>
-  report.results.filter((r) => r.check === check && !r.ok);
+const failed = (report: ReturnType<typeof runConformance>, check: string) => report.results.filter((r) => r.check === check && !r.ok);
 
 describe('the suite fails on integrators that lie', () => {
   it('fails an order-1 method that declares order 2', () => {
@@ -95,8 +94,7 @@ describe('the advance check', () => {
     const sloppy = {
       ...explicitEuler,
       name: 'sloppy-advance',
-      advance: (pr: OdeProblem<Float64Array>, t: number, y: Float64Array, h: number, n: number) =>
-        explicitEuler.step(pr, t, y, h * n), // one big step instead of n small ones
+      advance: (pr: OdeProblem<Float64Array>, t: number, y: Float64Array, h: number, n: number) => explicitEuler.step(pr, t, y, h * n), // one big step instead of n small ones
     };
     const report = runConformance(sloppy, { order: false });
     expect(failed(report, 'advance').length).toBeGreaterThan(0);
@@ -104,7 +102,7 @@ describe('the advance check', () => {
 });
 
 describe('default reference problems', () => {
-  it('are @phaseflow/problems\' Kepler e = 0.5 over t = 2 in each kind, plus exp-sin for ode', () => {
+  it("are @phaseflow/problems' Kepler e = 0.5 over t = 2 in each kind, plus exp-sin for ode", () => {
     expect(referenceProblems('ode').map((r) => [r.name, r.tEnd])).toEqual([
       ['exp-sin', 3],
       ['kepler-ode(e=0.5)', 2],

@@ -112,11 +112,19 @@ describe('the testkit validates its own options', () => {
   it('refuses unknown and malformed options with coded errors naming them', async () => {
     expectPhaseflowError(() => trainerChecks(createControlTrainer(), { ...trainerOptions, epochz: 3 } as never), 'UNKNOWN_OPTION', 'options.epochz');
     expectPhaseflowError(() => trainerChecks(createControlTrainer(), { data } as never), 'INVALID_ARGUMENT', 'options.model');
-    expectPhaseflowError(() => trainerChecks(createControlTrainer(), { ...trainerOptions, fitOptions: { signal: AbortSignal.abort() } }), 'INVALID_ARGUMENT', 'options.fitOptions.signal');
+    expectPhaseflowError(
+      () => trainerChecks(createControlTrainer(), { ...trainerOptions, fitOptions: { signal: AbortSignal.abort() } }),
+      'INVALID_ARGUMENT',
+      'options.fitOptions.signal',
+    );
     expectPhaseflowError(() => trainerChecks({ fit: 1 } as never, trainerOptions), 'INVALID_ARGUMENT', 'trainer.name');
     expectPhaseflowError(() => trainerChecks(createControlTrainer(), { ...trainerOptions, abortWithinMs: -1 }), 'INVALID_ARGUMENT', 'options.abortWithinMs');
     await expectPhaseflowError(() => runLayerConformance(createControlLayer(), {} as never), 'INVALID_ARGUMENT', 'options.input');
-    await expectPhaseflowError(() => runLayerConformance(createControlLayer(), { input: Float64Array.of(1, 2), tolerence: 1 } as never), 'UNKNOWN_OPTION', 'options.tolerence');
+    await expectPhaseflowError(
+      () => runLayerConformance(createControlLayer(), { input: Float64Array.of(1, 2), tolerence: 1 } as never),
+      'UNKNOWN_OPTION',
+      'options.tolerence',
+    );
     await expectPhaseflowError(() => runObserverConformance(createControlObserver(), { runs: ['inference'] } as never), 'INVALID_ARGUMENT', 'options.runs');
     expectPhaseflowError(() => createControlTrainer({ flaw: 'lies' as never }), 'INVALID_ARGUMENT', 'options.flaw');
   });
@@ -129,7 +137,11 @@ describe('expectPhaseflowError takes promises', () => {
     expect(a.partial).toMatchObject({ status: 'aborted' });
     const b = await expectPhaseflowError(fit(), 'ABORTED');
     expect(b).toBeInstanceOf(PhaseflowError);
-    const c = await expectPhaseflowErrorAsync(() => createControlTrainer().fit(createControlModel(), data, { epoch: 1 } as never), 'UNKNOWN_OPTION', 'options.epoch');
+    const c = await expectPhaseflowErrorAsync(
+      () => createControlTrainer().fit(createControlModel(), data, { epoch: 1 } as never),
+      'UNKNOWN_OPTION',
+      'options.epoch',
+    );
     expect(c.code).toBe('UNKNOWN_OPTION');
   });
 

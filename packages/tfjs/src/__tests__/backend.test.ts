@@ -25,7 +25,10 @@ describe('useBestBackend', () => {
 
   it('rejects unknown names and options with coded errors', async () => {
     await expect(useBestBackend({ prefer: 'cuda' as never })).rejects.toMatchObject({ code: 'NOT_AVAILABLE', details: { argument: 'options.prefer' } });
-    await expect(useBestBackend({ prefer: ['cpu', 'gpu' as never] })).rejects.toMatchObject({ code: 'NOT_AVAILABLE', details: { argument: 'options.prefer[1]' } });
+    await expect(useBestBackend({ prefer: ['cpu', 'gpu' as never] })).rejects.toMatchObject({
+      code: 'NOT_AVAILABLE',
+      details: { argument: 'options.prefer[1]' },
+    });
     await expect(useBestBackend({ prefer: 'webgl' })).rejects.toMatchObject({ code: 'NOT_AVAILABLE' });
     await expect(useBestBackend({ backend: 'cpu' } as never)).rejects.toMatchObject({ code: 'UNKNOWN_OPTION' });
     await expect(useBestBackend({ wasmPaths: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });

@@ -46,7 +46,12 @@ trainerConformance(createGradientTrainer({ loss: 'mse', epochs: 2, batchSize: 16
 const input = () => tf.tensor2d(Float32Array.of(0.5, -0.2, 0, 1.5, -1, 0.25), [3, 2]);
 const float32 = { input, tolerance: 1e-5, resources: tensors };
 layerConformance(asLayer(createMlp({ inputs: 2, hidden: [5], outputs: 3, seed: 3 })), float32);
-layerConformance(asLayer(tf.sequential({ layers: [new PhaseflowDense({ units: 4, activation: 'tanh', inputShape: [2], seed: 1 }), new PhaseflowDense({ units: 2, seed: 2 })] })), float32);
+layerConformance(
+  asLayer(
+    tf.sequential({ layers: [new PhaseflowDense({ units: 4, activation: 'tanh', inputShape: [2], seed: 1 }), new PhaseflowDense({ units: 2, seed: 2 })] }),
+  ),
+  float32,
+);
 {
   const dense = new PhaseflowDense({ units: 3, activation: 'tanh', seed: 4 });
   const x = input();

@@ -30,7 +30,10 @@ describe('numbers that overflow float32 are refused before they reach a tensor',
     fc.assert(
       fc.property(beyond, fc.integer({ min: 0, max: 3 }), (v, i) => {
         const before = tf.memory().numTensors;
-        const rows = [[0, 1], [2, 3]];
+        const rows = [
+          [0, 1],
+          [2, 3],
+        ];
         rows[i >> 1]![i & 1] = v;
         const e1 = failure(() => toTensors({ inputs: rows, targets: [[0], [1]] }, 'rows', () => 1));
         expect((e1 as PhaseflowError).code).toBe('INVALID_ARGUMENT');

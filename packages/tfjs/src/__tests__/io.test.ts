@@ -24,13 +24,16 @@ describe('loadFromMemory checks the weight blob', () => {
     const artifacts = await saveToMemory(model);
     const blob = artifacts.weightData as ArrayBuffer;
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: -blob.byteLength, max: 64 }).filter((d) => d !== 0), async (delta) => {
-        const resized = new Uint8Array(blob.byteLength + delta);
-        resized.set(new Uint8Array(blob).subarray(0, Math.min(blob.byteLength, resized.length)));
-        const e = await loadError({ ...artifacts, weightData: resized.buffer });
-        expect(e.code).toBe('INVALID_MODEL_FILE');
-        expect(e.details.argument).toBe('artifacts.weightData');
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: -blob.byteLength, max: 64 }).filter((d) => d !== 0),
+        async (delta) => {
+          const resized = new Uint8Array(blob.byteLength + delta);
+          resized.set(new Uint8Array(blob).subarray(0, Math.min(blob.byteLength, resized.length)));
+          const e = await loadError({ ...artifacts, weightData: resized.buffer });
+          expect(e.code).toBe('INVALID_MODEL_FILE');
+          expect(e.details.argument).toBe('artifacts.weightData');
+        },
+      ),
       { numRuns: 25 },
     );
     const copy = await loadFromMemory(artifacts);

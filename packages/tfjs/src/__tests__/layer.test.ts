@@ -1,22 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRandom, isParametric, requireParametric } from '@phaseflow/core';
-import {
-  PhaseflowDense,
-  PhaseflowLayer,
-  asLayer,
-  createMlp,
-  loadFromMemory,
-  registerPhaseflowLayer,
-  saveToMemory,
-  useBestBackend,
-} from '@phaseflow/tfjs';
+import { PhaseflowDense, PhaseflowLayer, asLayer, createMlp, loadFromMemory, registerPhaseflowLayer, saveToMemory, useBestBackend } from '@phaseflow/tfjs';
 
 beforeAll(async () => {
   await useBestBackend();
 });
 
-const input = () => tf.tensor2d(Float32Array.from({ length: 10 }, (_, i) => Math.sin(i + 1)), [5, 2]);
+const input = () =>
+  tf.tensor2d(
+    Float32Array.from({ length: 10 }, (_, i) => Math.sin(i + 1)),
+    [5, 2],
+  );
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 
 function phaseflowModel(seed = 1) {
@@ -54,7 +49,12 @@ describe('PhaseflowLayer / PhaseflowDense', () => {
     expect(Array.from(a.parameters.get())).toEqual(Array.from(b.parameters.get()));
     expect(Array.from(a.parameters.get())).not.toEqual(Array.from(c.parameters.get()));
     const limit = Math.sqrt(6 / 7);
-    expect(a.parameters.get().slice(0, 12).every((v) => Math.abs(v) <= limit)).toBe(true);
+    expect(
+      a.parameters
+        .get()
+        .slice(0, 12)
+        .every((v) => Math.abs(v) <= limit),
+    ).toBe(true);
   });
 
   it('parameters.get/set round-trip θ and change the output; no leak', () => {
@@ -82,11 +82,15 @@ describe('PhaseflowLayer / PhaseflowDense', () => {
 
   it('forwardEnsemble equals set + forward for every member (mixed tf Dense and PhaseflowDense, and a single layer)', () => {
     const x = input();
-    for (const layer of [asLayer(phaseflowModel(3)), asLayer(createMlp({ inputs: 2, hidden: [7, 5], outputs: 3, seed: 4 })), (() => {
-      const l = new PhaseflowDense({ units: 4, activation: 'swish', seed: 2 });
-      l.forward(x).dispose();
-      return l;
-    })()]) {
+    for (const layer of [
+      asLayer(phaseflowModel(3)),
+      asLayer(createMlp({ inputs: 2, hidden: [7, 5], outputs: 3, seed: 4 })),
+      (() => {
+        const l = new PhaseflowDense({ units: 4, activation: 'swish', seed: 2 });
+        l.forward(x).dispose();
+        return l;
+      })(),
+    ]) {
       const ens = layer.parameters.forwardEnsemble;
       expect(ens).toBeTypeOf('function');
       const p = layer.parameters.size;
@@ -142,7 +146,9 @@ describe('PhaseflowLayer / PhaseflowDense', () => {
     class Unprefixed extends PhaseflowLayer {
       static override className = 'MyLayer';
     }
-    expect(() => registerPhaseflowLayer(Unprefixed)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'cls.className' }) }));
+    expect(() => registerPhaseflowLayer(Unprefixed)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'cls.className' }) }),
+    );
     expect(() => registerPhaseflowLayer(tf.layers.Layer as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => new PhaseflowDense({ units: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => new PhaseflowDense({ units: 2, activation: 'gelu' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
@@ -151,7 +157,9 @@ describe('PhaseflowLayer / PhaseflowDense', () => {
     expect(() => asLayer(phaseflowModel()).forward([1, 2] as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     const before = tf.memory().numTensors;
     const wrong = tf.ones([3, 5]);
-    expect(() => asLayer(phaseflowModel()).forward(wrong)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', details: expect.objectContaining({ argument: 'input' }) }));
+    expect(() => asLayer(phaseflowModel()).forward(wrong)).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH', details: expect.objectContaining({ argument: 'input' }) }),
+    );
     wrong.dispose();
     expect(tf.memory().numTensors).toBe(before + 6); // the model's own weights only
   });

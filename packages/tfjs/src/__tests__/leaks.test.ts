@@ -2,7 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PhaseflowError, checkStep, integrate, odeProblem, phaseSpace, withScope, type Integrator, type Observer, type OdeProblem } from '@phaseflow/core';
-import { ACTIVATIONS, activation, createGradientTrainer, createMlp, releaseTapeOnError, tensorSpace, useBestBackend, type OptimizerName } from '@phaseflow/tfjs';
+import {
+  ACTIVATIONS,
+  activation,
+  createGradientTrainer,
+  createMlp,
+  releaseTapeOnError,
+  tensorSpace,
+  useBestBackend,
+  type OptimizerName,
+} from '@phaseflow/tfjs';
 
 beforeAll(async () => {
   await useBestBackend();
@@ -67,18 +76,23 @@ describe('gradient Trainer: no tensor left on the success and the error paths', 
 
   it('a loss that throws leaves nothing (the tape saved for the backward pass is released)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...optimizers), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 8 }), async (optimizer, throwAt, batchSize) => {
-        const model = createMlp({ inputs: 2, hidden: [4], outputs: 2 });
-        let calls = 0;
-        const loss = (t: tf.Tensor, p: tf.Tensor) => {
-          if (calls++ === throwAt) throw new Error('loss failed');
-          return tf.losses.meanSquaredError(t, p) as tf.Scalar;
-        };
-        const { left, error } = await leftBy(() => createGradientTrainer({ optimizer, loss, epochs: 3, batchSize }).fit(model, { x: rows(12), y: rows(12) }));
-        expect(error).toBeDefined();
-        expect(left).toBe(0);
-        model.dispose();
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...optimizers),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (optimizer, throwAt, batchSize) => {
+          const model = createMlp({ inputs: 2, hidden: [4], outputs: 2 });
+          let calls = 0;
+          const loss = (t: tf.Tensor, p: tf.Tensor) => {
+            if (calls++ === throwAt) throw new Error('loss failed');
+            return tf.losses.meanSquaredError(t, p) as tf.Scalar;
+          };
+          const { left, error } = await leftBy(() => createGradientTrainer({ optimizer, loss, epochs: 3, batchSize }).fit(model, { x: rows(12), y: rows(12) }));
+          expect(error).toBeDefined();
+          expect(left).toBe(0);
+          model.dispose();
+        },
+      ),
       { numRuns: 12 },
     );
   });
@@ -94,7 +108,9 @@ describe('gradient Trainer: no tensor left on the success and the error paths', 
           },
         },
       };
-      const { left, error } = await leftBy(() => createGradientTrainer({ epochs: 2, batchSize: 8 }).fit(model, { x: rows(20), y: labels(20) }, { observers: [observer] }));
+      const { left, error } = await leftBy(() =>
+        createGradientTrainer({ epochs: 2, batchSize: 8 }).fit(model, { x: rows(20), y: labels(20) }, { observers: [observer] }),
+      );
       expect(error).toBeDefined();
       expect({ event, left }).toEqual({ event, left: 0 });
       model.dispose();
@@ -188,17 +204,21 @@ const rk4: Integrator<OdeProblem<tf.Tensor>, tf.Tensor> = {
 describe('integrate over tensors (core runs the driver in tensorSpace.scope)', () => {
   it('leaves only the saved states, whatever is saved (it left 14+ tensors per run)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 30 }), fc.constantFrom<'endpoints' | 'steps' | { every: number }>('endpoints', 'steps', { every: 3 }), (steps, save) => {
-        const decay = odeProblem<tf.Tensor>((_t, y) => tf.neg(y), { space: tensorSpace });
-        const y0 = tf.ones([3]);
-        const before = live();
-        const sol = integrate(rk4, decay, y0, { tEnd: 1, steps, save });
-        const distinct = new Set([...sol.y, sol.yFinal]);
-        expect(live() - before).toBe(distinct.size);
-        expect(Math.abs(sol.yFinal.dataSync()[0]! - Math.exp(-1))).toBeLessThan(0.01);
-        tf.dispose([...distinct, y0]);
-        expect(live()).toBe(before - 1);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.constantFrom<'endpoints' | 'steps' | { every: number }>('endpoints', 'steps', { every: 3 }),
+        (steps, save) => {
+          const decay = odeProblem<tf.Tensor>((_t, y) => tf.neg(y), { space: tensorSpace });
+          const y0 = tf.ones([3]);
+          const before = live();
+          const sol = integrate(rk4, decay, y0, { tEnd: 1, steps, save });
+          const distinct = new Set([...sol.y, sol.yFinal]);
+          expect(live() - before).toBe(distinct.size);
+          expect(Math.abs(sol.yFinal.dataSync()[0]! - Math.exp(-1))).toBeLessThan(0.01);
+          tf.dispose([...distinct, y0]);
+          expect(live()).toBe(before - 1);
+        },
+      ),
       { numRuns: 25 },
     );
   });

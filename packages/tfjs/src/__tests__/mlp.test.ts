@@ -16,23 +16,29 @@ describe('the tensor MLP', () => {
     const widths = [3, 5, 4, 2];
     model.layers.forEach((layer, i) => {
       const [W, b] = layer.getWeights();
-      const a = widths[i]!, c = widths[i + 1]!;
+      const a = widths[i]!,
+        c = widths[i + 1]!;
       const limit = Math.sqrt(6 / (a + c));
       expect(Array.from(W!.dataSync())).toEqual(Array.from(Float32Array.from(rng.fillUniform(new Float64Array(a * c), -limit, limit))));
       expect(Array.from(b!.dataSync())).toEqual(new Array(c).fill(0));
     });
     const single = createMlp({ inputs: 3, hidden: [], outputs: 4, seed: 2 });
     const dense = tf.sequential({ layers: [new PhaseflowDense({ units: 4, inputShape: [3], seed: 2 })] });
-    const [k1] = single.layers[0]!.getWeights(), [k2] = dense.layers[0]!.getWeights();
+    const [k1] = single.layers[0]!.getWeights(),
+      [k2] = dense.layers[0]!.getWeights();
     expect(maxDiff(k1!, k2!)).toBe(0);
     single.dispose();
     dense.dispose();
     model.dispose();
   });
 
-  it('mlpForward with a model\'s weights is the model (linear output) and leaks nothing', () => {
+  it("mlpForward with a model's weights is the model (linear output) and leaks nothing", () => {
     const model = createMlp({ inputs: 2, hidden: [8, 8], outputs: 3, outputActivation: 'linear', seed: 1 });
-    const x = tf.tensor2d([[0.3, -0.2], [1, 0.5], [-0.7, 0.1]]);
+    const x = tf.tensor2d([
+      [0.3, -0.2],
+      [1, 0.5],
+      [-0.7, 0.1],
+    ]);
     const ws = model.getWeights();
     expect(ws.map((w) => w.shape)).toEqual(mlpWeightShapes([2, 8, 8, 3]));
     const before = tf.memory().numTensors;
@@ -45,7 +51,11 @@ describe('the tensor MLP', () => {
   });
 
   it('mlpInputGradient is ∇ₓ of the scalar network and is itself differentiable in the weights', () => {
-    const x = tf.tensor2d([[0.3, -0.2], [1, 0.5], [-0.7, 0.1]]);
+    const x = tf.tensor2d([
+      [0.3, -0.2],
+      [1, 0.5],
+      [-0.7, 0.1],
+    ]);
     for (const act of SMOOTH_ACTIVATIONS) {
       const model = createMlp({ inputs: 2, hidden: [6, 5], outputs: 1, outputActivation: 'linear', seed: 3 });
       const ws = model.getWeights();

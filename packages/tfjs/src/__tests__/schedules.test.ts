@@ -7,7 +7,9 @@ describe('learning-rate schedules take options objects', () => {
   it('exponentialDecay({ rate }) is η₀·e^(−rate·epoch), and checks its options', () => {
     const s = exponentialDecay({ rate: 0.05 });
     for (const e of epochs) expect(s(e, 0.1)).toBe(0.1 * Math.exp(-0.05 * e));
-    expect(() => exponentialDecay({ rate: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.rate' }) }));
+    expect(() => exponentialDecay({ rate: -1 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'options.rate' }) }),
+    );
     expect(() => exponentialDecay({ rate: 0.1, every: 2 } as never)).toThrow(expect.objectContaining({ code: 'UNKNOWN_OPTION' }));
   });
 

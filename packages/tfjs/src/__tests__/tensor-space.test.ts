@@ -1,7 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkStep, float64Space, integrate, odeProblem, phaseSpace, separableHamiltonian, type Integrator, type OdeProblem, type PhaseState, type SeparableHamiltonianProblem } from '@phaseflow/core';
+import {
+  checkStep,
+  float64Space,
+  integrate,
+  odeProblem,
+  phaseSpace,
+  separableHamiltonian,
+  type Integrator,
+  type OdeProblem,
+  type PhaseState,
+  type SeparableHamiltonianProblem,
+} from '@phaseflow/core';
 import { explicitMidpoint } from '@phaseflow/testkit';
 import { integrateTensors, tensorSpace, useBestBackend } from '@phaseflow/tfjs';
 
@@ -47,7 +58,10 @@ function leapfrog<S>(): Integrator<SeparableHamiltonianProblem<S>, PhaseState<S>
 }
 
 // Damped rotation y' = A y, A = [[-0.1, 1], [-1, -0.1]]: exact solution known.
-const A = [[-0.1, 1], [-1, -0.1]];
+const A = [
+  [-0.1, 1],
+  [-1, -0.1],
+];
 const f64 = odeProblem<Float64Array>((_t, y, out = new Float64Array(2)) => {
   const a = A[0]![0]! * y[0]! + A[0]![1]! * y[1]!;
   const b = A[1]![0]! * y[0]! + A[1]![1]! * y[1]!;

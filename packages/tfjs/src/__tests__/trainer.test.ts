@@ -1,16 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Observer } from '@phaseflow/core';
-import {
-  PhaseflowDense,
-  cosineDecay,
-  createGradientTrainer,
-  createMlp,
-  evaluate,
-  readWeights,
-  stepDecay,
-  useBestBackend,
-} from '@phaseflow/tfjs';
+import { PhaseflowDense, cosineDecay, createGradientTrainer, createMlp, evaluate, readWeights, stepDecay, useBestBackend } from '@phaseflow/tfjs';
 import { fitStandardizer, moons as moonsSet, spirals as spiralsSet, type ClassificationSet } from '@phaseflow/datasets';
 
 beforeAll(async () => {
@@ -106,7 +97,14 @@ describe('createGradientTrainer: the run', () => {
       },
     };
     const model = createMlp({ inputs: 2, hidden: [8], outputs: 2, seed: 1 });
-    const h = await createGradientTrainer({ epochs: 3, batchSize: 20, learningRate: 0.1, optimizer: 'sgd', schedule: stepDecay({ every: 2, factor: 0.5 }), validationSplit: 0.25 }).fit(model, moons(100, 6), { observers: [observer] });
+    const h = await createGradientTrainer({
+      epochs: 3,
+      batchSize: 20,
+      learningRate: 0.1,
+      optimizer: 'sgd',
+      schedule: stepDecay({ every: 2, factor: 0.5 }),
+      validationSplit: 0.25,
+    }).fit(model, moons(100, 6), { observers: [observer] });
     // 75 training samples → 4 batches of ≤ 20 per epoch.
     expect(seen).toEqual({ start: 1, step: 12, batch: 12, end: 1 });
     expect(lastT).toBeCloseTo(4 * (0.1 + 0.1 + 0.05), 10);
@@ -157,7 +155,9 @@ describe('createGradientTrainer: the run', () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();
     const abortAt: Observer = { name: 'abort', on: { 'epoch:end': (e) => e.epoch === 1 && controller.abort() } };
-    const err = await createGradientTrainer({ epochs: 50 }).fit(model, moons(64, 9), { observers: [abortAt], signal: controller.signal }).catch((e) => e);
+    const err = await createGradientTrainer({ epochs: 50 })
+      .fit(model, moons(64, 9), { observers: [abortAt], signal: controller.signal })
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 'ABORTED', partial: { status: 'aborted', epochs: 2 } });
     expect(tf.memory().numTensors).toBe(before);
     await expect(createGradientTrainer().fit(model, moons(64, 9), { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED' });
@@ -187,7 +187,13 @@ describe('createGradientTrainer: the run', () => {
   it('trains with every optimiser and regression losses; a blow-up stops with NON_FINITE_STATE', async () => {
     for (const optimizer of ['sgd', 'momentum', 'adam', 'rmsprop'] as const) {
       const model = createMlp({ inputs: 2, hidden: [8], outputs: 2, seed: 1 });
-      const h = await createGradientTrainer({ optimizer, learningRate: optimizer === 'sgd' ? 0.3 : 0.02, epochs: 6, batchSize: 16, schedule: cosineDecay({ epochs: 6 , min: 0.001 }) }).fit(model, moons(128, 11));
+      const h = await createGradientTrainer({
+        optimizer,
+        learningRate: optimizer === 'sgd' ? 0.3 : 0.02,
+        epochs: 6,
+        batchSize: 16,
+        schedule: cosineDecay({ epochs: 6, min: 0.001 }),
+      }).fit(model, moons(128, 11));
       expect(h.loss.at(-1)!).toBeLessThan(h.loss[0]!);
       model.dispose();
     }
@@ -198,7 +204,9 @@ describe('createGradientTrainer: the run', () => {
     expect(h.loss.at(-1)!).toBeLessThan(h.loss[0]! / 2);
     expect(h.metrics.accuracy).toBeUndefined();
     const before = tf.memory().numTensors;
-    const err = await createGradientTrainer({ loss: 'mse', optimizer: 'sgd', learningRate: 1e6, epochs: 20 }).fit(reg, { x, y: y.map((v) => v * 1e3) }).catch((e) => e);
+    const err = await createGradientTrainer({ loss: 'mse', optimizer: 'sgd', learningRate: 1e6, epochs: 20 })
+      .fit(reg, { x, y: y.map((v) => v * 1e3) })
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 'NON_FINITE_STATE' });
     expect(err.partial.epochs).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
@@ -251,7 +259,10 @@ describe('createGradientTrainer: bad input', () => {
     expect(() => createGradientTrainer({ validationSplit: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => createGradientTrainer({ batchsize: 3 } as never)).toThrow(expect.objectContaining({ code: 'UNKNOWN_OPTION' }));
     expect(() => stepDecay({ every: 0, factor: 0.5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    await expect(createGradientTrainer({ schedule: () => NaN }).fit(model, { x, y })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'options.schedule' } });
+    await expect(createGradientTrainer({ schedule: () => NaN }).fit(model, { x, y })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { argument: 'options.schedule' },
+    });
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
