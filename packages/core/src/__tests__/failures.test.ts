@@ -5,6 +5,7 @@ import {
   float64Space,
   integrate,
   integrateAsync,
+  hamiltonianProblem,
   odeProblem,
   partitionedProblem,
   separableHamiltonian,
@@ -116,6 +117,74 @@ describe('integrate: every failure carries the step and the partial run', () => 
     const sol = integrate(euler, tricky, Float64Array.of(1), { tEnd: 1, steps: 100 });
     expect(calls).toBe(100);
     expect(sol.yFinal[0]).toBeCloseTo(0.99 ** 100, 14);
+  });
+
+  it('property: a vector field of any kind returning the wrong number of components is SHAPE_MISMATCH naming it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.constantFrom('ode', 'dTdp', 'dVdq', 'velocity', 'force', 'dHdq', 'dHdp'),
+        (n, mRaw, which) => {
+          const m = mRaw === n ? n + 1 : mRaw;
+          const sized = (k: number): F => new Float64Array(k);
+          const right = (x: F): F => x.slice();
+          const pick = (name: string) => (name === which ? () => sized(m) : undefined);
+          type PS = { q: F; p: F };
+          let run: () => unknown;
+          const phase: PS = { q: new Float64Array(n).fill(0.5), p: new Float64Array(n).fill(0.25) };
+          const phaseStep = (call: (pr: never, y: PS) => void) =>
+            ({
+              name: 'calls',
+              order: 1,
+              problemKinds: ['separable-hamiltonian', 'partitioned', 'hamiltonian'],
+              properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: false },
+              step: (pr: never, _t: number, y: PS) => (call(pr, y), { q: y.q.slice(), p: y.p.slice() }),
+            }) as unknown as Integrator<never, PS>;
+          if (which === 'ode') {
+            run = () =>
+              integrate(
+                euler,
+                odeProblem<F>(() => sized(m)),
+                new Float64Array(n).fill(1),
+                { tEnd: 1, steps: 3 },
+              );
+          } else if (which === 'dTdp' || which === 'dVdq') {
+            const pr = separableHamiltonian<F>({ dTdp: pick('dTdp') ?? right, dVdq: pick('dVdq') ?? right });
+            const integ = phaseStep((p: never, y) => {
+              const q = p as unknown as typeof pr;
+              q.dTdp(y.p);
+              q.dVdq(y.q);
+            });
+            run = () => integrate(integ, pr as never, phase, { tEnd: 1, steps: 3 });
+          } else if (which === 'velocity' || which === 'force') {
+            const pr = partitionedProblem<F>({
+              velocity: pick('velocity') ?? ((_t, _q, p: F) => p.slice()),
+              force: pick('force') ?? ((_t, q: F) => q.slice()),
+            });
+            const integ = phaseStep((p: never, y) => {
+              const q = p as unknown as typeof pr;
+              q.velocity(0, y.q, y.p);
+              q.force(0, y.q, y.p);
+            });
+            run = () => integrate(integ, pr as never, phase, { tEnd: 1, steps: 3 });
+          } else {
+            const pr = hamiltonianProblem<F>({ dHdq: pick('dHdq') ?? ((q: F) => q.slice()), dHdp: pick('dHdp') ?? ((_q, p: F) => p.slice()) });
+            const integ = phaseStep((p: never, y) => {
+              const q = p as unknown as typeof pr;
+              q.dHdq(y.q, y.p);
+              q.dHdp(y.q, y.p);
+            });
+            run = () => integrate(integ, pr as never, phase, { tEnd: 1, steps: 3 });
+          }
+          const e = errorOf(run);
+          expect(e.code).toBe('SHAPE_MISMATCH');
+          expect(e.details.argument).toBe(which === 'ode' ? 'problem.f' : `problem.${which}`);
+          expect(e.details).toMatchObject({ expected: `${n} components`, received: `${m} components`, step: 1 });
+        },
+      ),
+      { seed: 1305, numRuns: 200 },
+    );
   });
 
   it('an observer that throws is CALLBACK_FAILED naming it, with the partial run', () => {
