@@ -84,7 +84,7 @@ export function createEsn(options: EsnOptions): Esn {
     invalid('options.reservoirs', 'either options.reservoir or options.reservoirs, not both', o.reservoirs);
   const list = o.reservoirs ?? [o.reservoir!];
   if (!Array.isArray(list) || list.length === 0) invalid('options.reservoirs', 'a non-empty array of reservoirs', list);
-  const reservoirs: Reservoir[] = list.map((r, k) =>
+  const reservoirs: Reservoir[] = list.map((r) =>
     r !== null && typeof r === 'object' && (r as Reservoir).name === 'reservoir' && typeof (r as Reservoir).advance === 'function'
       ? (r as Reservoir)
       : createReservoir(r as ReservoirOptions),

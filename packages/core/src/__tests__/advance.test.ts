@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PhaseflowError, checkStep, integrate, odeProblem, type Integrator, type Observer, type OdeProblem } from '@phaseflow/core';
+import { type PhaseflowError, checkStep, integrate, odeProblem, type Integrator, type Observer, type OdeProblem } from '@phaseflow/core';
 
 type F = Float64Array;
 let advanceCalls = 0;
