@@ -72,7 +72,7 @@ const withTimeT = (x: tf.Tensor, t: number, on: boolean) => (on ? tf.concat([x, 
 const cubeT = (x: tf.Tensor, on: boolean | undefined) => (on ? tf.mul(x, tf.mul(x, x)) : x);
 
 /** @internal The tensor field with explicit weights. */
-export function tensorField(spec: FieldSpec, ws: readonly tf.Tensor[]) {
+function tensorField(spec: FieldSpec, ws: readonly tf.Tensor[]) {
   const nQ = ws.length / (spec.structure === 'partitioned' ? 2 : 1);
   const wq = ws.slice(0, nQ),
     wp = ws.slice(nQ);
@@ -87,7 +87,7 @@ export function tensorField(spec: FieldSpec, ws: readonly tf.Tensor[]) {
 }
 
 /** @internal One integrator step of the tensor field with explicit weights. */
-export function tensorStep(spec: FieldSpec, integrator: AnyIntegrator, ws: readonly tf.Tensor[], onEvaluate?: () => void) {
+function tensorStep(spec: FieldSpec, integrator: AnyIntegrator, ws: readonly tf.Tensor[], onEvaluate?: () => void) {
   const field = tensorField(spec, ws);
   const partitioned = usesPartitioned(spec, integrator);
   const ev = onEvaluate ?? (() => {});
@@ -148,7 +148,7 @@ export function tensorBackend(spec: FieldSpec, integrator: AnyIntegrator, ws: re
  * @internal The Float64 twin of the field over `rows` samples of width D (row-major), reading
  * its parameters θ (the layer's weights in order, one or two MLPs) in place.
  */
-export function float64Field(spec: FieldSpec, theta: Float64Array, rows: number) {
+function float64Field(spec: FieldSpec, theta: Float64Array, rows: number) {
   const widths = fieldWidths(spec);
   const P = theta.length;
   const first = createMlp64({ sizes: widths[0]!, activation: spec.activation, theta: spec.structure === 'general' ? theta : theta.subarray(0, P / 2) });

@@ -121,7 +121,7 @@ export function checkPhaseState<S>(state: unknown, component: VectorSpace<S>, ar
 }
 
 /** Reject partitioned problems that are not separable (the sub-flows would not be exact). */
-export function checkSeparable(name: string, problem: SplittingProblem<unknown>): void {
+function checkSeparable(name: string, problem: SplittingProblem<unknown>): void {
   if (problem.kind === 'partitioned' && !problem.separable) {
     throw new PhaseflowError(
       'UNSUPPORTED_PROBLEM',

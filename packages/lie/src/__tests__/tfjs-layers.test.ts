@@ -5,7 +5,7 @@ import { OrthogonalDense, type OrthogonalMapName } from '@phaseflow/lie/tfjs';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { createGradientTrainer, loadFromMemory, saveToMemory } from '@phaseflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { orthogonality } from './tfjs-helpers.js';
+import { orthogonality, transposed } from './tfjs-helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -29,7 +29,7 @@ describe.each(MAPS)('OrthogonalDense (%s)', (map) => {
       const w = tf.tidy(() => layer.kernel().dataSync());
       expect(tf.memory().numTensors).toBe(built);
       expect(built).toBeGreaterThan(before);
-      const d = units <= inputs ? orthogonality(w, inputs, units) : orthogonality(transposedOf(w, inputs, units), units, inputs);
+      const d = units <= inputs ? orthogonality(w, inputs, units) : orthogonality(transposed(w, inputs, units), units, inputs);
       expect(d.max).toBeLessThan(1e-6);
       layer.dispose();
     }
@@ -76,12 +76,6 @@ describe.each(MAPS)('OrthogonalDense (%s)', (map) => {
     copy.dispose();
   });
 });
-
-function transposedOf(w: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j]!;
-  return t;
-}
 
 describe('a tf layer’s kernel under the Riemannian trainer', () => {
   it('trains a tf.layers.dense kernel on SO(4) (Float64 steps, float32 copies): it stays a rotation and fits', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** <repo>/../shared/data, or $PHASEFLOW_SHARED_DATA. This file is packages/reservoir/src/__tests__/. */
-export const sharedData = process.env['PHASEFLOW_SHARED_DATA'] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/data');
+const sharedData = process.env['PHASEFLOW_SHARED_DATA'] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/data');
 
 export const hasSharedData = existsSync(path.join(sharedData, 'reservoir', 'mackey_glass_tau17.json'));
 if (!hasSharedData) {
