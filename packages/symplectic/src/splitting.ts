@@ -340,7 +340,14 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
    * first step reads y and writes the output buffers (a separate `out`, or y itself when
    * out === y); the others update them in place.
    */
-  function fastSteps(problem: SplittingProblem<S>, t: number, y: PhaseState<S>, h: number, n: number, out: PhaseState<S> | undefined): PhaseState<S> | undefined {
+  function fastSteps(
+    problem: SplittingProblem<S>,
+    t: number,
+    y: PhaseState<S>,
+    h: number,
+    n: number,
+    out: PhaseState<S> | undefined,
+  ): PhaseState<S> | undefined {
     const yq = (y as PhaseState<unknown> | null | undefined)?.q;
     const yp = (y as PhaseState<unknown> | null | undefined)?.p;
     if (problem.space.component !== (float64Space as unknown) || !(yq instanceof Float64Array) || !(yp instanceof Float64Array) || yq.length !== yp.length) {
@@ -383,11 +390,15 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     const c = problem.space.component;
     checkPhaseState(y, c);
     if (compensated) {
-      throw new PhaseflowError('NOT_AVAILABLE', `${integrator.name}: compensated summation runs on Float64Array states in core's float64Space, not on ${c.name}`, {
-        argument: 'problem.space',
-        expected: "phaseSpace(float64Space) with Float64Array q and p",
-        received: problem.space.name,
-      });
+      throw new PhaseflowError(
+        'NOT_AVAILABLE',
+        `${integrator.name}: compensated summation runs on Float64Array states in core's float64Space, not on ${c.name}`,
+        {
+          argument: 'problem.space',
+          expected: 'phaseSpace(float64Space) with Float64Array q and p',
+          received: problem.space.name,
+        },
+      );
     }
     const n = c.size(y.q);
     if (n !== scratchSize) {
@@ -437,7 +448,14 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
  */
 export function withCompensatedSummation<S = Float64Array>(method: SplittingIntegrator<S>): SplittingIntegrator<S> {
   const m = method as Partial<SplittingIntegrator<S>> | null;
-  if (m === null || typeof m !== 'object' || !Array.isArray(m.sequence) || m.sequence.length === 0 || typeof m.name !== 'string' || typeof m.order !== 'number') {
+  if (
+    m === null ||
+    typeof m !== 'object' ||
+    !Array.isArray(m.sequence) ||
+    m.sequence.length === 0 ||
+    typeof m.name !== 'string' ||
+    typeof m.order !== 'number'
+  ) {
     invalid('method', 'a splitting integrator (createSplittingMethod, createStormerVerlet, …)', method);
   }
   return splittingFromSequence<S>(m.name, m.order, m.sequence, m.reference, true);
