@@ -60,7 +60,7 @@ export function checkEvents<Y>(argument: string, events: unknown): Spec<Y>[] {
  * Brent's method on a bracket [a, b] with f(a)·f(b) < 0 (R. P. Brent, Algorithms for
  * Minimization without Derivatives, 1973, ch. 4 "zeroin"); `tol` is absolute, 4ε|x| is added.
  */
-export function brent(f: (x: number) => number, a: number, b: number, fa: number, fb: number, tol: number): number {
+function brent(f: (x: number) => number, a: number, b: number, fa: number, fb: number, tol: number): number {
   let c = a;
   let fc = fa;
   let d = b - a;
