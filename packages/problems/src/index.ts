@@ -2,6 +2,8 @@ export type { ReferenceParameters, ReferenceProblem } from './reference-problem.
 export { eccentricAnomaly, kepler } from './kepler.js';
 export type { KeplerKind, KeplerOptions, KeplerProblem, KeplerProblems, KeplerReference } from './kepler.js';
 export { harmonicOscillator } from './oscillator.js';
+export { forcedOscillator } from './forced-oscillator.js';
+export type { ForcedOscillatorOptions, ForcedOscillatorProblem } from './forced-oscillator.js';
 export type { HarmonicOscillatorOptions, HarmonicOscillatorProblem } from './oscillator.js';
 export { pendulum } from './pendulum.js';
 export type { PendulumOptions, PendulumProblem } from './pendulum.js';
