@@ -14,7 +14,7 @@ import {
   type Integrator,
   type Problem,
 } from '@phaseflow/core';
-import type { ReferenceProblem } from '@phaseflow/problems';
+import { forcedOscillator, type ReferenceProblem } from '@phaseflow/problems';
 import { referenceProblems } from './references.js';
 
 type AnyInt = Integrator<Problem<unknown>, unknown>;
@@ -177,6 +177,81 @@ export function checkReversibility<Y>(integrator: Integrator<Problem<Y>, Y>, ref
   };
 }
 
+/** Options of {@link checkBackward}. */
+export interface BackwardOptions {
+  /** Steps each way (default 32). */
+  readonly steps?: number;
+  /** Allowed ratio of the backward error to the forward error (default 10). */
+  readonly tolerance?: number;
+}
+
+/**
+ * Negative steps, for every integrator (not only symmetric ones): N steps of −h from the exact
+ * solution at tEnd must reach the exact solution at t0 about as accurately as N steps of h
+ * reach it forward — error_back ≤ tolerance·error_forward + 1e-12·‖y‖. A method that takes
+ * |h|, or a stage time measured the wrong way, fails it.
+ */
+export function checkBackward<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: BackwardOptions = {}): CheckResult {
+  checkStepOptions('options', options, ['steps', 'tolerance']);
+  const { steps = 32, tolerance = 10 } = options;
+  const exact = exactOf(ref);
+  const space = ref.problem.space;
+  const t0 = ref.t0;
+  const t1 = ref.tEnd;
+  const h = (t1 - t0) / steps;
+  let y = ref.y0();
+  for (let i = 0; i < steps; i++) y = integrator.step(ref.problem, t0 + i * h, y, h);
+  const forward = maxAbsDiff(space.toFloat64(y), exact(t1));
+  let z = ref.fromFlat(exact(t1));
+  for (let i = 0; i < steps; i++) z = integrator.step(ref.problem, t1 - i * h, z, -h);
+  const start = exact(t0);
+  const backward = maxAbsDiff(space.toFloat64(z), start);
+  const scale = Math.max(...start.map(Math.abs), 1);
+  const ok = Number.isFinite(backward) && backward <= tolerance * forward + 1e-12 * scale;
+  return {
+    check: 'backward',
+    problem: ref.name,
+    ok,
+    message: `${integrator.name} on ${ref.name}: ${steps} steps of −h = ${(-h).toPrecision(3)} from the exact end reach the start within ${backward.toExponential(2)}; forward ${forward.toExponential(2)} (allowed ${tolerance}× forward)`,
+    measured: { backward, forward, h, steps },
+  };
+}
+
+/** Options of {@link checkStageTimes}. */
+export interface StageTimeOptions {
+  /** Allowed shortfall of the measured order below the declared one (default 0.3). */
+  readonly tolerance?: number;
+}
+
+/**
+ * Stage times, on a time-dependent problem: the forced oscillator p' = −q + cos 2t (in the
+ * integrator's kind, `partitioned` or `ode`). A method that evaluates a time-dependent force
+ * or field at the wrong time (the step start, say) is exact on autonomous problems and drops
+ * to first order here. Passes when the measured order is at least the declared one (less
+ * `tolerance`; higher is fine — the forced oscillator is smooth), or when the method is too
+ * accurate to measure (every error below the rounding floor, which a wrong stage time would
+ * not allow).
+ */
+export function checkStageTimes<Y>(integrator: Integrator<Problem<Y>, Y>, kind: 'partitioned' | 'ode', options: StageTimeOptions = {}): CheckResult {
+  checkStepOptions('options', options, ['tolerance']);
+  const { tolerance = 0.3 } = options;
+  const ref = forcedOscillator({ kind }) as unknown as ReferenceProblem<Y>;
+  // From 2 steps and down to 1e-13 (this linear problem rounds at ≈ 1e-15): high-order
+  // methods reach the floor within a few halvings here.
+  const floor = 1e-13;
+  const m = measureOrder(integrator, ref, { startSteps: 2, floor });
+  const tooAccurate = m.points.every((p) => p.error < floor);
+  const ok = tooAccurate || (Number.isFinite(m.order) && m.order >= integrator.order - tolerance);
+  const table = m.points.map((p) => `N=${p.steps}: ${p.error.toExponential(2)}`).join(', ');
+  return {
+    check: 'stage-times',
+    problem: ref.name,
+    ok,
+    message: `${integrator.name} on ${ref.name} (a time-dependent force): ${tooAccurate ? 'every error below the rounding floor' : `measured order ${m.order.toFixed(3)}, declared ${integrator.order} (at least ${integrator.order - tolerance} wanted)`}; errors ${table}`,
+    measured: { order: m.order, declared: integrator.order, points: m.points },
+  };
+}
+
 /** Options of {@link checkSymplecticity}. */
 export interface SymplecticityOptions {
   readonly h?: number;
@@ -322,6 +397,10 @@ export interface ConformanceOptions {
   readonly problems?: readonly ReferenceProblem<never>[];
   readonly order?: OrderOptions | false;
   readonly reversibility?: ReversibilityOptions | false;
+  /** Negative steps (every integrator, on problems with an exact solution). */
+  readonly backward?: BackwardOptions | false;
+  /** Stage times on the forced oscillator (integrators of `partitioned` or `ode` problems). */
+  readonly stageTimes?: StageTimeOptions | false;
   readonly symplecticity?: SymplecticityOptions | false;
   readonly mutation?: boolean;
   readonly badInput?: boolean;
@@ -336,7 +415,9 @@ function checkConformanceOptions(integrator: unknown, options: ConformanceOption
   if (!Array.isArray(i.problemKinds)) invalid('integrator.problemKinds', 'an array of problem kinds', i.problemKinds);
   if (i.properties === null || typeof i.properties !== 'object') invalid('integrator.properties', 'an IntegratorProperties object', i.properties);
   if (typeof i.order !== 'number' || !(i.order > 0)) invalid('integrator.order', 'a positive number', i.order);
-  const o = checkOptions('options', options, ['problems', 'order', 'reversibility', 'symplecticity', 'mutation', 'badInput']);
+  const o = checkOptions('options', options, ['problems', 'order', 'reversibility', 'backward', 'stageTimes', 'symplecticity', 'mutation', 'badInput']);
+  if (o.stageTimes !== undefined && o.stageTimes !== false) checkStepOptions('options.stageTimes', o.stageTimes, ['tolerance']);
+  if (o.backward !== undefined && o.backward !== false) checkStepOptions('options.backward', o.backward, ['steps', 'tolerance']);
   if (o.problems !== undefined && !Array.isArray(o.problems)) invalid('options.problems', 'an array of reference problems', o.problems);
   if (o.order !== undefined && o.order !== false) checkOrderOptions('options.order', o.order);
   if (o.reversibility !== undefined && o.reversibility !== false) checkStepOptions('options.reversibility', o.reversibility, ['h', 'steps', 'tolerance']);
@@ -353,8 +434,10 @@ export interface ConformanceReport {
 
 /**
  * Run every check an integrator's claims call for, on every reference problem it accepts.
- * Order is always checked (on problems with an exact solution); reversibility when `timeReversible`, symplecticity (on Hamiltonian
- * problems) when `symplectic`, and `advance` against repeated steps when it is present.
+ * Order and negative steps are always checked (on problems with an exact solution), and stage
+ * times on the forced oscillator for integrators of `partitioned` or `ode` problems;
+ * reversibility when `timeReversible`, symplecticity (on Hamiltonian problems) when
+ * `symplectic`, and `advance` against repeated steps when it is present.
  *
  * @example
  * ```ts
@@ -374,11 +457,17 @@ export function runConformance<P extends Problem<Y>, Y>(integrator: Integrator<P
     if (!integrator.problemKinds.includes(ref.problem.kind)) continue;
     if (options.order !== false && ref.exact) results.push(checkOrder(int, ref, options.order || {}));
     if (integrator.properties.timeReversible && options.reversibility !== false) results.push(checkReversibility(int, ref, options.reversibility || {}));
+    if (options.backward !== false && ref.exact) results.push(checkBackward(int, ref, options.backward || {}));
     if (integrator.properties.symplectic && ref.hamiltonian && ref.exact && options.symplecticity !== false)
       results.push(checkSymplecticity(int, ref, options.symplecticity || {}));
     if (options.mutation !== false) results.push(checkNoMutation(int, ref));
     if (typeof integrator.advance === 'function') results.push(checkAdvance(int, ref));
     if (options.badInput !== false) results.push(checkBadInput(int, ref));
+  }
+  if (options.stageTimes !== false) {
+    // Partitioned first: a splitting method's stage times are where a time-dependent force is read.
+    const kind = integrator.problemKinds.includes('partitioned') ? 'partitioned' : integrator.problemKinds.includes('ode') ? 'ode' : undefined;
+    if (kind) results.push(checkStageTimes(int, kind, options.stageTimes || {}));
   }
   return { integrator: integrator.name, ok: results.every((r) => r.ok), results };
 }

@@ -1,9 +1,11 @@
 export {
   checkAdvance,
+  checkBackward,
   checkBadInput,
   checkNoMutation,
   checkOrder,
   checkReversibility,
+  checkStageTimes,
   checkSymplecticity,
   jacobian,
   measureOrder,
@@ -11,12 +13,14 @@ export {
   symplecticDefect,
 } from './checks.js';
 export type {
+  BackwardOptions,
   CheckResult,
   ConformanceOptions,
   ConformanceReport,
   OrderMeasurement,
   OrderOptions,
   ReversibilityOptions,
+  StageTimeOptions,
   SymplecticityOptions,
 } from './checks.js';
 export { referenceProblems } from './references.js';

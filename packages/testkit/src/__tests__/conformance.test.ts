@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Integrator, type OdeProblem } from '@phaseflow/core';
+import { type Integrator, type OdeProblem, type PartitionedProblem, type PhaseState } from '@phaseflow/core';
 import { kepler } from '@phaseflow/problems';
 import {
   explicitEuler,
@@ -63,6 +63,54 @@ describe('the suite fails on integrators that lie', () => {
     };
     const report = runConformance(lax, { order: false });
     expect(failed(report, 'bad-input')[0]!.message).toMatch(/step\(h = 0\): accepted/);
+  });
+});
+
+describe('the suite checks negative steps and stage times', () => {
+  it('fails a method that steps by |h| (negative steps silently go forward)', () => {
+    const forwardOnly: Integrator<OdeProblem<Float64Array>, Float64Array> = {
+      ...explicitMidpoint,
+      name: 'abs-h-midpoint',
+      step: (pr, t, y, h, out) => explicitMidpoint.step(pr, t, y, Math.abs(h), out),
+    };
+    const report = runConformance(forwardOnly, { badInput: false });
+    expect(failed(report, 'backward').length).toBeGreaterThan(0);
+    expect(failed(report, 'order')).toHaveLength(0);
+  });
+
+  it('passes negative steps for every honest control, symmetric or not', () => {
+    for (const m of [explicitEuler, explicitMidpoint, stormerVerletControl, symplecticEulerControl] as Integrator<never, never>[]) {
+      const r = runConformance(m).results.filter((x) => x.check === 'backward');
+      expect(r.length).toBeGreaterThan(0);
+      expect(r.every((x) => x.ok)).toBe(true);
+    }
+  });
+
+  it('fails a Verlet that evaluates a time-dependent force at the step start (first order on the forced oscillator)', () => {
+    // Drift–kick–drift whose kick reads the force at t instead of t + h/2: exact on autonomous
+    // problems, first order once the force depends on t.
+    const stale: Integrator<PartitionedProblem<Float64Array>, PhaseState<Float64Array>> = {
+      name: 'stale-time-verlet',
+      order: 2,
+      problemKinds: ['partitioned'],
+      properties: { explicit: true, symplectic: true, timeReversible: false, adaptive: false },
+      step(pr, t, y, h) {
+        const q = Float64Array.from(y.q, (v, i) => v + (h / 2) * pr.velocity(t, y.q, y.p)[i]!);
+        const p = Float64Array.from(y.p, (v, i) => v + h * pr.force(t, q, y.p)[i]!);
+        const q2 = Float64Array.from(q, (v, i) => v + (h / 2) * pr.velocity(t + h, q, p)[i]!);
+        return { q: q2, p };
+      },
+    };
+    const report = runConformance(stale, { badInput: false, mutation: false });
+    expect(report.results.find((r) => r.check === 'order' && r.problem!.startsWith('kepler'))!.ok).toBe(true);
+    const forced = report.results.find((r) => r.check === 'stage-times')!;
+    expect(forced.problem).toBe('forced-oscillator(omega=1,drive=2)');
+    expect(forced.ok).toBe(false);
+    expect(forced.measured!.order as number).toBeLessThan(1.3);
+    // The honest controls pass it.
+    for (const m of [explicitEuler, explicitMidpoint] as Integrator<never, never>[]) {
+      expect(runConformance(m).results.find((r) => r.check === 'stage-times')!.ok).toBe(true);
+    }
   });
 });
 
