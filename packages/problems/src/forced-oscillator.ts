@@ -31,7 +31,9 @@ export interface ForcedOscillatorOptions {
 
 /** The forced oscillator as a {@link ReferenceProblem} (partitioned or ode form). */
 export type ForcedOscillatorProblem =
-  | (ReferenceProblem<PhaseState<F>, PartitionedProblem<F>, { readonly omega: number; readonly drive: number; readonly amplitude: number }> & { exact(t: number): F })
+  | (ReferenceProblem<PhaseState<F>, PartitionedProblem<F>, { readonly omega: number; readonly drive: number; readonly amplitude: number }> & {
+      exact(t: number): F;
+    })
   | (ReferenceProblem<F, OdeProblem<F>, { readonly omega: number; readonly drive: number; readonly amplitude: number }> & { exact(t: number): F });
 
 /**
@@ -60,9 +62,16 @@ export function forcedOscillator(options: ForcedOscillatorOptions = {}): ForcedO
   const w2 = w * w;
   const a = A / (w2 - nu * nu);
   const name = `forced-oscillator(omega=${w},drive=${nu})${kind === 'ode' ? '/ode' : ''}`;
-  const exact = (t: number): F =>
-    Float64Array.of((1 - a) * Math.cos(w * t) + a * Math.cos(nu * t), -(1 - a) * w * Math.sin(w * t) - a * nu * Math.sin(nu * t));
-  const common = { name, t0: 0, tEnd: 2, parameters: { omega: w, drive: nu, amplitude: A }, exact, hamiltonian: false, citation: 'Landau & Lifshitz, Mechanics, §26 (forced oscillations)' };
+  const exact = (t: number): F => Float64Array.of((1 - a) * Math.cos(w * t) + a * Math.cos(nu * t), -(1 - a) * w * Math.sin(w * t) - a * nu * Math.sin(nu * t));
+  const common = {
+    name,
+    t0: 0,
+    tEnd: 2,
+    parameters: { omega: w, drive: nu, amplitude: A },
+    exact,
+    hamiltonian: false,
+    citation: 'Landau & Lifshitz, Mechanics, §26 (forced oscillations)',
+  };
   if (kind === 'ode') {
     const problem = odeProblem<F>(
       (t, y, out = new Float64Array(2)) => {

@@ -40,9 +40,7 @@ function drift(frame, compensated) {
   // walk of rounding errors, ≈ 1 for a linear drift, → 0 when the error stays bounded.
   // The first tenth is left out (a transient), errors are floored at 2⁻⁵² (rounding).
   let runningMax = 0;
-  const pts = errors
-    .map((e, i) => [Math.log((i + 1) * chunk), Math.log(Math.max((runningMax = Math.max(runningMax, e)), 2 ** -52))])
-    .slice(1);
+  const pts = errors.map((e, i) => [Math.log((i + 1) * chunk), Math.log(Math.max((runningMax = Math.max(runningMax, e)), 2 ** -52))]).slice(1);
   const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
   const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
   const slope = pts.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0) / pts.reduce((s, p) => s + (p[0] - mx) ** 2, 0);

@@ -2,14 +2,7 @@
  * Composition methods: raise the order of any one-step method by composing it with itself
  * at scaled steps, Ψₕ = Φ_{γ_s h} ∘ … ∘ Φ_{γ_1 h} (Hairer, Lubich & Wanner, GNI §II.4, §V.3).
  */
-import {
-  checkInteger,
-  checkOptions,
-  checkStep,
-  invalid,
-  type Integrator,
-  type Problem,
-} from '@phaseflow/core';
+import { checkInteger, checkOptions, checkStep, invalid, type Integrator, type Problem } from '@phaseflow/core';
 import { splittingFromSequence, type SplittingIntegrator } from './splitting.js';
 import { checkCoefficients } from './validate.js';
 
@@ -110,7 +103,13 @@ export function compose<P extends Problem<Y>, Y>(base: Integrator<P, Y>, coeffic
       if (last && last.flow === item.flow) last.c += item.c;
       else merged.push({ ...item });
     }
-    const split = splittingFromSequence<unknown>(o.name ?? `compose(${b.name}, ${n})`, order, merged, o.reference ?? `composition of ${b.name}; Yoshida, Phys. Lett. A 150 (1990) 262`, true);
+    const split = splittingFromSequence<unknown>(
+      o.name ?? `compose(${b.name}, ${n})`,
+      order,
+      merged,
+      o.reference ?? `composition of ${b.name}; Yoshida, Phys. Lett. A 150 (1990) 262`,
+      true,
+    );
     return split as unknown as Integrator<P, Y>;
   }
   const composed: Integrator<P, Y> = {

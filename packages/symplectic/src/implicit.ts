@@ -34,11 +34,7 @@ import {
 import { checkPhaseState } from './splitting.js';
 
 /** The problems an implicit symplectic method solves, over Float64Array or any VectorSpace S. */
-export type ImplicitProblem<S = Float64Array> =
-  | HamiltonianProblem<S>
-  | SeparableHamiltonianProblem<S>
-  | PartitionedProblem<S>
-  | OdeProblem<S>;
+export type ImplicitProblem<S = Float64Array> = HamiltonianProblem<S> | SeparableHamiltonianProblem<S> | PartitionedProblem<S> | OdeProblem<S>;
 
 /** The state of an {@link ImplicitProblem}: a phase state, or a plain vector for 'ode' problems. */
 export type ImplicitState<S = Float64Array> = PhaseState<S> | S;

@@ -10,7 +10,10 @@ describe('Random state export and restore', () => {
         fc.array(fc.constantFrom('uint32', 'uniform', 'normal', 'fork'), { maxLength: 40 }),
         (seed, draws) => {
           const rng = createRandom(seed);
-          for (const d of draws) d === 'fork' ? rng.fork('x') : rng[d]();
+          for (const d of draws) {
+            if (d === 'fork') rng.fork('x');
+            else rng[d]();
+          }
           const saved: RandomState = JSON.parse(JSON.stringify(rng.getState()));
           const again = restoreRandom(saved);
           const moved = createRandom((seed + 1) % 2 ** 32);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PhaseflowError, integrate, separableHamiltonian, type PhaseState, type VectorSpace } from '@phaseflow/core';
+import { type PhaseflowError, integrate, separableHamiltonian, type PhaseState, type VectorSpace } from '@phaseflow/core';
 import { kepler, outerSolarSystem } from '@phaseflow/problems';
 import {
   compose,
@@ -16,9 +16,7 @@ import {
 
 type F = Float64Array;
 const relativeReturn = (y0: PhaseState<F>, y: PhaseState<F>) =>
-  Math.max(
-    ...(['q', 'p'] as const).map((k) => Math.max(...y[k].map((v, i) => Math.abs(v - y0[k][i]!))) / Math.max(...y0[k].map(Math.abs))),
-  );
+  Math.max(...(['q', 'p'] as const).map((k) => Math.max(...y[k].map((v, i) => Math.abs(v - y0[k][i]!))) / Math.max(...y0[k].map(Math.abs))));
 
 function forwardBack(method: Parameters<typeof integrate>[0], h: number, steps: number, frame: 'heliocentric' | 'barycentric') {
   const sys = outerSolarSystem({ frame });
@@ -42,7 +40,9 @@ describe('reversibility on the outer solar system (≤ 1e-12 relative, every sym
 
   it('every symmetric splitting method, and compositions of them', () => {
     const methods = [
-      ...Object.values(splittingMethods).map((make) => make()).filter((m) => m.properties.timeReversible),
+      ...Object.values(splittingMethods)
+        .map((make) => make())
+        .filter((m) => m.properties.timeReversible),
       tripleJump(createStormerVerlet()),
       compose(createStormerVerlet({ first: 'drift' }), [0.5, 0.5], { compensated: true }),
       withCompensatedSummation(createSofroniouSpaletta10()),
@@ -118,10 +118,20 @@ describe('compensated (Kahan) summation', () => {
 
   it('states outside float64Space are NOT_AVAILABLE, not silently uncompensated', () => {
     const arraySpace = {
-      name: 'number[]', mutable: false, zeros: (l: number[]) => l.map(() => 0), clone: (y: number[]) => y.slice(), copy: (y: number[]) => y.slice(),
-      isFinite: (y: number[]) => y.every(Number.isFinite), size: (y: number[]) => y.length, toFloat64: (y: number[]) => Float64Array.from(y),
-      axpy: (a: number, x: number[], y: number[]) => y.map((v, i) => v + a * x[i]!), scale: (a: number, x: number[]) => x.map((v) => a * v),
-      combine: () => [], dot: () => 0, norm: () => 0, errorNorm: () => 0,
+      name: 'number[]',
+      mutable: false,
+      zeros: (l: number[]) => l.map(() => 0),
+      clone: (y: number[]) => y.slice(),
+      copy: (y: number[]) => y.slice(),
+      isFinite: (y: number[]) => y.every(Number.isFinite),
+      size: (y: number[]) => y.length,
+      toFloat64: (y: number[]) => Float64Array.from(y),
+      axpy: (a: number, x: number[], y: number[]) => y.map((v, i) => v + a * x[i]!),
+      scale: (a: number, x: number[]) => x.map((v) => a * v),
+      combine: () => [],
+      dot: () => 0,
+      norm: () => 0,
+      errorNorm: () => 0,
     } as unknown as VectorSpace<number[]>;
     const problem = separableHamiltonian<number[]>({ dTdp: (p) => p.slice(), dVdq: (q) => q.slice(), space: arraySpace });
     expect(problem.space.name).toBe('phase(number[])');
@@ -144,7 +154,9 @@ describe('outerSolarSystem({ frame: "barycentric" })', () => {
     const y = bary.y0();
     const yh = helio.y0();
     for (let k = 0; k < 3; k++) {
-      let P = 0, Q = 0, Ph = 0;
+      let P = 0,
+        Q = 0,
+        Ph = 0;
       for (let i = 0; i < m.length; i++) {
         P += y.p[3 * i + k]!;
         Ph += yh.p[3 * i + k]!;
