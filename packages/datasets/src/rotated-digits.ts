@@ -59,7 +59,8 @@ const MNIST_SIDE = 28;
 export function rotateImage(image: ArrayLike<number>, side: number, angle: number, out: Float64Array = new Float64Array(side * side)): Float64Array {
   checkInteger('side', side, { min: 1 });
   checkFinite('angle', angle);
-  if (image === null || typeof image !== 'object' || image.length !== side * side) invalid('image', `${side} × ${side} = ${side * side} pixels`, image, 'SHAPE_MISMATCH');
+  if (image === null || typeof image !== 'object' || image.length !== side * side)
+    invalid('image', `${side} × ${side} = ${side * side} pixels`, image, 'SHAPE_MISMATCH');
   if (!(out instanceof Float64Array) || out.length !== side * side) invalid('out', `a Float64Array of ${side * side} pixels`, out, 'SHAPE_MISMATCH');
   const c = (side - 1) / 2;
   // Snap the trigonometric values of multiples of 90° so quarter turns move pixels exactly.
@@ -77,8 +78,7 @@ export function rotateImage(image: ArrayLike<number>, side: number, angle: numbe
       const j0 = Math.floor(sj);
       const fi = si - i0;
       const fj = sj - j0;
-      out[i * side + j] =
-        (1 - fi) * ((1 - fj) * at(i0, j0) + fj * at(i0, j0 + 1)) + fi * ((1 - fj) * at(i0 + 1, j0) + fj * at(i0 + 1, j0 + 1));
+      out[i * side + j] = (1 - fi) * ((1 - fj) * at(i0, j0) + fj * at(i0, j0 + 1)) + fi * ((1 - fj) * at(i0 + 1, j0) + fj * at(i0 + 1, j0 + 1));
     }
   }
   return out;

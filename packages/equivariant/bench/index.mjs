@@ -3,7 +3,7 @@
 // plain message-passing GNN and an MLP), equivariance errors of every layer, and speed (p4
 // conv forward+backward vs a plain conv of the same parameter count; EGNN graphs per second).
 // Prints one JSON document. Runs on the builds (`npx nx bench @phaseflow/equivariant` builds
-// first), or: node bench/index.mjs [--quick]
+// first), or: node bench/index.mjs [--quick] [--only=equivariance,digits,nbody,speed]
 import * as tf from '@tensorflow/tfjs';
 import { createRandom } from '@phaseflow/core';
 import { chargedParticlesTask, rotatedDigits } from '@phaseflow/datasets';
@@ -27,6 +27,8 @@ import { checkEquivariance } from '@phaseflow/testkit';
 import { PhaseflowLayer, countWeights, createGradientTrainer, evaluate, mlpForward, useBestBackend } from '@phaseflow/tfjs';
 
 const quick = process.argv.includes('--quick') || process.env.EQUIVARIANT_BENCH_QUICK === '1';
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? process.env.EQUIVARIANT_BENCH_ONLY;
+const only = new Set((onlyArg ?? 'equivariance,digits,nbody,speed').split(','));
 const backend = await useBestBackend({ prefer: 'wasm' });
 const os = await import('node:os');
 const out = { backend: backend.name, quick, machine: { cpus: os.cpus().length, load: os.loadavg().map((l) => +l.toFixed(1)), node: process.version } };
@@ -63,10 +65,12 @@ class Z2Conv extends PhaseflowLayer {
 }
 
 // ---- equivariance errors of every layer (float64 reference and float32 tf layer) ----
-{
+if (only.has('equivariance')) {
   const rows = {};
   const record = (name, r) => {
-    rows[name] = Object.fromEntries(r.runs.map((run) => [run.dtype, { relative: +run.relative.toExponential(2), epsilons: +run.epsilons.toFixed(1), elements: run.elements.length }]));
+    rows[name] = Object.fromEntries(
+      r.runs.map((run) => [run.dtype, { relative: +run.relative.toExponential(2), epsilons: +run.epsilons.toFixed(1), elements: run.elements.length }]),
+    );
   };
   for (const group of ['C4', 'D4']) {
     record(`lifting ${group}`, checkEquivariance(new PhaseflowLiftingConv({ group, filters: 4, seed: 1 }).equivariance({ size: 9, channels: 2 })));
@@ -84,7 +88,7 @@ class Z2Conv extends PhaseflowLayer {
 }
 
 // ---- rotated digits: Z2 CNN (20 channels) vs P4 CNN (10 features × 4), equal budgets ----
-{
+if (only.has('digits')) {
   const size = 14;
   const nTrain = quick ? 400 : 2000;
   const nTest = quick ? 200 : 1000;
@@ -92,7 +96,13 @@ class Z2Conv extends PhaseflowLayer {
   const t0 = performance.now();
   // One seeded draw of the 10,000 digits: the first nTrain train (upright), the next nTest
   // test (the same permutation comes first whatever the rotation, so the sets are disjoint).
-  const slice = (s, from, count) => ({ ...s, n: count, x: s.x.subarray(from * s.dim, (from + count) * s.dim), y: s.y.subarray(from, from + count), angles: s.angles.subarray(from, from + count) });
+  const slice = (s, from, count) => ({
+    ...s,
+    n: count,
+    x: s.x.subarray(from * s.dim, (from + count) * s.dim),
+    y: s.y.subarray(from, from + count),
+    angles: s.angles.subarray(from, from + count),
+  });
   const uprightAll = await rotatedDigits({ count: nTrain + nTest, seed: 1, size, rotation: 'upright' });
   const train = slice(uprightAll, 0, nTrain);
   const upright = slice(uprightAll, nTrain, nTest);
@@ -100,7 +110,10 @@ class Z2Conv extends PhaseflowLayer {
   const dataSeconds = seconds(t0);
   const tensors = (s) => ({ x: tf.tensor4d(Float32Array.from(s.x), [s.n, size, size, 1]), y: tf.tensor1d(s.y, 'int32') });
   const [tr, te, up] = [tensors(train), tensors(test), tensors(upright)];
-  const head = () => [tf.layers.flatten(), tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) })];
+  const head = () => [
+    tf.layers.flatten(),
+    tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }),
+  ];
   const models = {
     z2: () =>
       tf.sequential({
@@ -155,7 +168,15 @@ class Z2Conv extends PhaseflowLayer {
   }
   tf.dispose([tr.x, tr.y, te.x, te.y, up.x, up.y]);
   out.rotatedDigits = {
-    setup: { size: `${size}×${size} (28×28 averaged 2×2)`, train: `${nTrain} upright`, test: `${nTest} other digits at U[0, 2π) angles (and the same digits upright)`, epochs, batchSize: 32, optimizer: 'adam 0.002', dataSeconds },
+    setup: {
+      size: `${size}×${size} (28×28 averaged 2×2)`,
+      train: `${nTrain} upright`,
+      test: `${nTest} other digits at U[0, 2π) angles (and the same digits upright)`,
+      epochs,
+      batchSize: 32,
+      optimizer: 'adam 0.002',
+      dataSeconds,
+    },
     ...results,
     relativeGap: +((results.z2.testErrorRotated - results.p4.testErrorRotated) / results.z2.testErrorRotated).toFixed(3),
     p4BeatsZ2: results.p4.testErrorRotated < results.z2.testErrorRotated,
@@ -164,7 +185,7 @@ class Z2Conv extends PhaseflowLayer {
 }
 
 // ---- N-body: EGNN_vel vs a message-passing GNN and an MLP ----
-{
+if (only.has('nbody')) {
   const n = 5;
   const nTrain = quick ? 300 : 3000;
   const nTest = quick ? 200 : 1000;
@@ -263,7 +284,11 @@ class Z2Conv extends PhaseflowLayer {
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
         const b = x.shape[0];
         const feats = tf.reshape(tf.concat([tf.slice(x, [0, 0, 0], [b, n, 6]), tf.slice(x, [0, 0, 7], [b, n, 1])], -1), [b, n * 7]);
-        const dx = mlpForward(feats, this.ws.map((w) => w.read()), 'tanh');
+        const dx = mlpForward(
+          feats,
+          this.ws.map((w) => w.read()),
+          'tanh',
+        );
         return tf.add(tf.slice(x, [0, 0, 0], [b, n, 3]), tf.reshape(dx, [b, n, 3]));
       });
     }
@@ -272,7 +297,17 @@ class Z2Conv extends PhaseflowLayer {
     tf.sequential({
       layers: Array.from(
         { length: depth },
-        (_, l) => new PhaseflowEgnn({ dim: 3, features: l === 0 ? 1 : hidden, outFeatures: hidden, edgeFeatures: 1, hidden, velocity: true, seed: l + 1, ...(l === 0 && { inputShape: [n, 12] }) }),
+        (_, l) =>
+          new PhaseflowEgnn({
+            dim: 3,
+            features: l === 0 ? 1 : hidden,
+            outFeatures: hidden,
+            edgeFeatures: 1,
+            hidden,
+            velocity: true,
+            seed: l + 1,
+            ...(l === 0 && { inputShape: [n, 12] }),
+          }),
       ),
     });
   const wrap = (layer) => tf.sequential({ layers: [layer] });
@@ -285,8 +320,16 @@ class Z2Conv extends PhaseflowLayer {
     const model = make();
     model.predict(tf.zeros([1, n, 12])).dispose();
     const t1 = performance.now();
-    const history = await createGradientTrainer({ epochs, batchSize: 100, learningRate: 0.001, clipNorm: 1, loss: positionLoss, seed: 1 }).fit(model, { x: trX, y: trY });
-    results[name] = { parameters: countWeights(model.trainableWeights), trainSeconds: seconds(t1), finalTrainMse: +history.loss.at(-1).toFixed(4), testMse: +mse(model, teX, teY).toFixed(4) };
+    const history = await createGradientTrainer({ epochs, batchSize: 100, learningRate: 0.001, clipNorm: 1, loss: positionLoss, seed: 1 }).fit(model, {
+      x: trX,
+      y: trY,
+    });
+    results[name] = {
+      parameters: countWeights(model.trainableWeights),
+      trainSeconds: seconds(t1),
+      finalTrainMse: +history.loss.at(-1).toFixed(4),
+      testMse: +mse(model, teX, teY).toFixed(4),
+    };
     if (name === 'egnn') {
       // The same test systems, each moved by its own random rotation/reflection and translation.
       const E3 = euclideanGroup(3);
@@ -323,7 +366,7 @@ class Z2Conv extends PhaseflowLayer {
 }
 
 // ---- speed ----
-{
+if (only.has('speed')) {
   const reps = quick ? 3 : 7;
   const time = (f) => {
     f();
@@ -367,8 +410,13 @@ class Z2Conv extends PhaseflowLayer {
   const img = createRandom(4).fillNormal(new Float64Array(14 * 14));
   const ref64Ms = time(() => conv64.forward(lift64.forward({ data: img, shape: [1, 14, 14, 1] })));
   out.speed = {
-    note: `${backend.name} backend, median of ${reps}; both convs use the same shifted-matmul op (wasm has no conv2d filter gradient)`,
-    p4ConvForwardBackwardMs: { p4: p4ms, z2: z2ms, ratio: +(p4ms / z2ms).toFixed(2), shapes: 'p4 10→10 features on [32, 14, 14, 40] vs plain 20→20 on [32, 14, 14, 20], 3600 weights each, same padding' },
+    note: `${backend.name} backend, median of ${reps}; both convs use the same op (planarConv: shifted matmuls) (wasm has no conv2d filter gradient)`,
+    p4ConvForwardBackwardMs: {
+      p4: p4ms,
+      z2: z2ms,
+      ratio: +(p4ms / z2ms).toFixed(2),
+      shapes: 'p4 10→10 features on [32, 14, 14, 40] vs plain 20→20 on [32, 14, 14, 20], 3600 weights each, same padding',
+    },
     egnnLayer: {
       forwardGraphsPerSecond: Math.round((graphs / egnnMs) * 1000),
       forwardBackwardGraphsPerSecond: Math.round((graphs / egnnBwdMs) * 1000),

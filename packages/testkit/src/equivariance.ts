@@ -28,7 +28,8 @@ export interface EquivarianceGroup<G> {
 }
 
 /** What a layer is for the checker: a function, or anything with `forward` (a core Layer). */
-export type EquivarianceSubject = ((x: Float64Array) => ArrayLike<number>) | (Pick<Layer<Float64Array, ArrayLike<number>>, 'forward'> & { readonly name?: string });
+export type EquivarianceSubject =
+  ((x: Float64Array) => ArrayLike<number>) | (Pick<Layer<Float64Array, ArrayLike<number>>, 'forward'> & { readonly name?: string });
 
 /**
  * A module's equivariance contract: the group and its actions on the layer's (flat, Float64)
@@ -199,7 +200,8 @@ export function checkEquivariance<G>(options: EquivarianceCheckOptions<G>): Equi
   const group = o.group;
   if (group === null || typeof group !== 'object') invalid('options.group', 'a group { name, elements? | sample? }', group);
   const hasElements = group.elements !== undefined;
-  if (hasElements && (!Array.isArray(group.elements) || group.elements.length === 0)) invalid('options.group.elements', 'a non-empty array of group elements', group.elements);
+  if (hasElements && (!Array.isArray(group.elements) || group.elements.length === 0))
+    invalid('options.group.elements', 'a non-empty array of group elements', group.elements);
   if (group.sample !== undefined) checkFn('options.group.sample', group.sample);
   if (!hasElements && group.sample === undefined) invalid('options.group', 'a group with elements or sample(random)', describeValue(group));
   checkFn('options.actOnInput', o.actOnInput);
@@ -227,7 +229,8 @@ export function checkEquivariance<G>(options: EquivarianceCheckOptions<G>): Equi
     const l = checkOptions('options.layers', o.layers, ['float64', 'float32']);
     for (const dtype of ['float64', 'float32'] as const) {
       if (l[dtype] === undefined) continue;
-      if (subjects.some(([d]) => d === dtype)) invalid(`options.layers.${dtype}`, `one ${dtype} layer (options.layer already runs in ${dtype})`, 'a second one');
+      if (subjects.some(([d]) => d === dtype))
+        invalid(`options.layers.${dtype}`, `one ${dtype} layer (options.layer already runs in ${dtype})`, 'a second one');
       subjects.push([dtype, asMap(`options.layers.${dtype}`, l[dtype])]);
     }
   }

@@ -19,7 +19,8 @@ describe('chargedParticles', () => {
     // Short run from the first frame: pairwise forces cancel, so Σ v stays put.
     const s = chargedParticles({ samples: 3, seed: 2, steps: 300, every: 100 });
     for (let k = 0; k < 3; k++) {
-      const total = (f: number) => [0, 1, 2].map((c) => Array.from({ length: 5 }, (_, i) => s.vel[((k * s.frames + f) * 5 + i) * 3 + c]!).reduce((a, b) => a + b, 0));
+      const total = (f: number) =>
+        [0, 1, 2].map((c) => Array.from({ length: 5 }, (_, i) => s.vel[((k * s.frames + f) * 5 + i) * 3 + c]!).reduce((a, b) => a + b, 0));
       const [a, b] = [total(0), total(1)];
       a.forEach((v, c) => expect(Math.abs(v - b[c]!)).toBeLessThan(1e-9));
     }

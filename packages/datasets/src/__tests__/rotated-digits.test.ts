@@ -46,9 +46,15 @@ describe('rotatedDigits', () => {
     expect(set.n).toBe(10);
     expect(Array.from(set.y).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     await expect(rotatedDigits({ size: 5, source })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'options.size' } });
-    await expect(rotatedDigits({ rotation: 'sideways' as never, source })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'options.rotation' } });
+    await expect(rotatedDigits({ rotation: 'sideways' as never, source })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { argument: 'options.rotation' },
+    });
     await expect(rotatedDigits({ count: 11, source })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'options.count' } });
-    await expect(rotatedDigits({ source: { 0: cls } as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'options.source[1]' } });
+    await expect(rotatedDigits({ source: { 0: cls } as never })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { argument: 'options.source[1]' },
+    });
     expectPhaseflowError(() => rotateImage([1, 2, 3], 2, 0), 'SHAPE_MISMATCH', 'image');
   });
 });

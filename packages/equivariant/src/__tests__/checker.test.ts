@@ -1,7 +1,7 @@
 // The testkit's equivariance checker (it lives in @phaseflow/testkit; its tests sit here, beside
 // the layers that rely on it): it passes exact maps, catches broken ones, and reads float32 and
 // float64 runs against their own machine epsilon.
-import { createRandom } from '@phaseflow/core';
+import type { createRandom } from '@phaseflow/core';
 import { SO2 } from '@phaseflow/lie';
 import { checkEquivariance, machineEpsilon } from '@phaseflow/testkit';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
@@ -20,7 +20,16 @@ const circular32 = (x: Float64Array) => x.map((v, i) => f(f(f(0.3) * f(v)) + f(f
 
 describe('checkEquivariance', () => {
   it('passes an exactly equivariant map to rounding, every element, both dtypes side by side', () => {
-    const r = checkEquivariance({ name: 'circular', group: cyclic, actOnInput: shift, actOnOutput: shift, sampleInput, layer: circular, layers: { float32: circular32 }, inputs: 3 });
+    const r = checkEquivariance({
+      name: 'circular',
+      group: cyclic,
+      actOnInput: shift,
+      actOnOutput: shift,
+      sampleInput,
+      layer: circular,
+      layers: { float32: circular32 },
+      inputs: 3,
+    });
     expect(r.ok, r.message).toBe(true);
     expect(r.runs.map((run) => run.dtype)).toEqual(['float64', 'float32']);
     for (const run of r.runs) {
@@ -41,11 +50,12 @@ describe('checkEquivariance', () => {
     const shape = [1, 7, 7, 1] as const;
     const layer = (x: Float64Array) => {
       const out = new Float64Array(25);
-      for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) {
-        let s = 0;
-        for (let u = 0; u < 3; u++) for (let v = 0; v < 3; v++) s += x[(i + u) * 7 + j + v]! * kernel[u * 3 + v]!;
-        out[i * 5 + j] = s;
-      }
+      for (let i = 0; i < 5; i++)
+        for (let j = 0; j < 5; j++) {
+          let s = 0;
+          for (let u = 0; u < 3; u++) for (let v = 0; v < 3; v++) s += x[(i + u) * 7 + j + v]! * kernel[u * 3 + v]!;
+          out[i * 5 + j] = s;
+        }
       return out;
     };
     const r = checkEquivariance({
@@ -102,7 +112,15 @@ describe('checkEquivariance', () => {
       }
       return y;
     };
-    const options = { group: SO2, actOnInput: rotate, actOnOutput: rotate, sampleInput: (r: ReturnType<typeof createRandom>) => r.fillNormal(new Float64Array(8)), layer: cubic, samples: 16, seed: 5 };
+    const options = {
+      group: SO2,
+      actOnInput: rotate,
+      actOnOutput: rotate,
+      sampleInput: (r: ReturnType<typeof createRandom>) => r.fillNormal(new Float64Array(8)),
+      layer: cubic,
+      samples: 16,
+      seed: 5,
+    };
     const a = checkEquivariance(options);
     expect(a.ok, a.message).toBe(true);
     expect(a.runs[0]!.pairs).toBe(32);

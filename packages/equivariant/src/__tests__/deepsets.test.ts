@@ -60,7 +60,12 @@ describe('DeepSets', () => {
 
   it('an invariant DeepSets model saves, loads and gives one answer for every order of its input', async () => {
     const model = tf.sequential({
-      layers: [new PhaseflowDeepSets({ units: 8, inputShape: [4, 2], seed: 1 }), new PhaseflowDeepSets({ units: 8, pool: 'sum', seed: 2 }), new PhaseflowSetPool({ pool: 'mean' }), tf.layers.dense({ units: 1 })],
+      layers: [
+        new PhaseflowDeepSets({ units: 8, inputShape: [4, 2], seed: 1 }),
+        new PhaseflowDeepSets({ units: 8, pool: 'sum', seed: 2 }),
+        new PhaseflowSetPool({ pool: 'mean' }),
+        tf.layers.dense({ units: 1 }),
+      ],
     });
     const copy = await loadFromMemory(await saveToMemory(model));
     const S4 = symmetricGroup(4);

@@ -4,7 +4,16 @@ import { loadFromMemory, saveToMemory } from '@phaseflow/tfjs';
 import { checkEquivariance } from '@phaseflow/testkit';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { describe, expect, it } from 'vitest';
-import { PhaseflowEgnn, createEgnn64, egnnParameterCount, euclideanGroup, nodeWidth, packPointClouds, tensorMap, unpackPointClouds } from '@phaseflow/equivariant';
+import {
+  PhaseflowEgnn,
+  createEgnn64,
+  egnnParameterCount,
+  euclideanGroup,
+  nodeWidth,
+  packPointClouds,
+  tensorMap,
+  unpackPointClouds,
+} from '@phaseflow/equivariant';
 
 describe('E(n)', () => {
   it('samples orthogonal Q with both determinants and acts as Qx + t', () => {
@@ -15,12 +24,16 @@ describe('E(n)', () => {
       for (let s = 0; s < 40; s++) {
         const g = E.sample(rng);
         const Q = g.rotation;
-        for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) {
-          let dot = 0;
-          for (let k = 0; k < dim; k++) dot += Q[k * dim + i]! * Q[k * dim + j]!;
-          expect(dot).toBeCloseTo(i === j ? 1 : 0, 12);
-        }
-        const det = dim === 2 ? Q[0]! * Q[3]! - Q[1]! * Q[2]! : Q[0]! * (Q[4]! * Q[8]! - Q[5]! * Q[7]!) - Q[1]! * (Q[3]! * Q[8]! - Q[5]! * Q[6]!) + Q[2]! * (Q[3]! * Q[7]! - Q[4]! * Q[6]!);
+        for (let i = 0; i < dim; i++)
+          for (let j = 0; j < dim; j++) {
+            let dot = 0;
+            for (let k = 0; k < dim; k++) dot += Q[k * dim + i]! * Q[k * dim + j]!;
+            expect(dot).toBeCloseTo(i === j ? 1 : 0, 12);
+          }
+        const det =
+          dim === 2
+            ? Q[0]! * Q[3]! - Q[1]! * Q[2]!
+            : Q[0]! * (Q[4]! * Q[8]! - Q[5]! * Q[7]!) - Q[1]! * (Q[3]! * Q[8]! - Q[5]! * Q[6]!) + Q[2]! * (Q[3]! * Q[7]! - Q[4]! * Q[6]!);
         dets.add(Math.round(det));
         expect(det < 0).toBe(g.reflection);
       }
@@ -73,7 +86,15 @@ describe('EGNN', () => {
   });
 
   it('packs and unpacks point clouds, and rejects mismatched dimensions with DIMENSION_MISMATCH', () => {
-    const cloud = { batch: 2, n: 3, dim: 3, x: Float64Array.from({ length: 18 }, (_, i) => i), v: new Float64Array(18).fill(1), h: new Float64Array(6).fill(2), edges: new Float64Array(18).fill(3) };
+    const cloud = {
+      batch: 2,
+      n: 3,
+      dim: 3,
+      x: Float64Array.from({ length: 18 }, (_, i) => i),
+      v: new Float64Array(18).fill(1),
+      h: new Float64Array(6).fill(2),
+      edges: new Float64Array(18).fill(3),
+    };
     const packed = packPointClouds(cloud);
     expect(packed.shape).toEqual([2, 3, nodeWidth(packed.layout, 3)]);
     expect(packed.shape[2]).toBe(3 + 3 + 1 + 3);
@@ -118,7 +139,16 @@ describe('EGNN', () => {
       }
       return out;
     };
-    const r = checkEquivariance({ name: 'EGNN_vel stack', group: spec.group, actOnInput: (g, d) => act(g, d, 12), actOnOutput: (g, d) => act(g, d, 19), sampleInput: spec.sampleInput, layer: tensorMap(copy, [1, 5, 12]), dtype: 'float32', samples: 8 });
+    const r = checkEquivariance({
+      name: 'EGNN_vel stack',
+      group: spec.group,
+      actOnInput: (g, d) => act(g, d, 12),
+      actOnOutput: (g, d) => act(g, d, 19),
+      sampleInput: spec.sampleInput,
+      layer: tensorMap(copy, [1, 5, 12]),
+      dtype: 'float32',
+      samples: 8,
+    });
     expect(r.ok, r.message).toBe(true);
     model.dispose();
     copy.dispose();

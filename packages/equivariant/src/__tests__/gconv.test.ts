@@ -40,7 +40,9 @@ describe('Float64 reference of the planar group layers', () => {
       createGroupConv64({ group, inChannels: 3, outChannels: 1, padding: 'same', seed: 4 }).equivariance({ size: 5 }),
       createGroupPool64({ group, mode: 'max' }).equivariance({ size: 4 }),
       createGroupPool64({ group, mode: 'mean' }).equivariance({ size: 5, channels: 3 }),
-      createGroupBatchNorm64({ group, channels: 2, gamma: [2, 0.5], beta: [0.1, 0.2], movingMean: [0.3, -0.3], movingVariance: [1.5, 0.7] }).equivariance({ size: 5 }),
+      createGroupBatchNorm64({ group, channels: 2, gamma: [2, 0.5], beta: [0.1, 0.2], movingMean: [0.3, -0.3], movingVariance: [1.5, 0.7] }).equivariance({
+        size: 5,
+      }),
       createGroupBatchNorm64({ group, channels: 2 }).equivariance({ size: 4, batch: 3, training: true }),
     ];
     for (const spec of specs) {
@@ -72,8 +74,16 @@ describe('Float64 reference of the planar group layers', () => {
     const conv = createGroupConv64({ group: 'D4', inChannels: 2, outChannels: 1 });
     expectPhaseflowError(() => conv.forward({ data: new Float64Array(25 * 12), shape: [1, 5, 5, 12] }), 'WRONG_MULTIPLICITY', 'x.shape[3]');
     expectPhaseflowError(() => conv.forward({ data: new Float64Array(25 * 8), shape: [1, 5, 5, 8] }), 'WRONG_MULTIPLICITY', 'x.shape[3]');
-    expectPhaseflowError(() => createGroupPool64({ group: 'C4' }).forward({ data: new Float64Array(6), shape: [1, 1, 1, 6] }), 'WRONG_MULTIPLICITY', 'x.shape[3]');
-    expectPhaseflowError(() => createGroupBatchNorm64({ group: 'C4', channels: 2 }).forward({ data: new Float64Array(4), shape: [1, 1, 1, 4] }), 'WRONG_MULTIPLICITY', 'x.shape[3]');
+    expectPhaseflowError(
+      () => createGroupPool64({ group: 'C4' }).forward({ data: new Float64Array(6), shape: [1, 1, 1, 6] }),
+      'WRONG_MULTIPLICITY',
+      'x.shape[3]',
+    );
+    expectPhaseflowError(
+      () => createGroupBatchNorm64({ group: 'C4', channels: 2 }).forward({ data: new Float64Array(4), shape: [1, 1, 1, 4] }),
+      'WRONG_MULTIPLICITY',
+      'x.shape[3]',
+    );
     expectPhaseflowError(() => createLiftingConv64({ group: 'C4', inChannels: 1, outChannels: 1, kernelSize: 4 }), 'INVALID_ARGUMENT', 'options.kernelSize');
     expectPhaseflowError(() => createLiftingConv64({ group: 'C4', inChannels: 1, outChannels: 1, kernel: [1, 2] }), 'SHAPE_MISMATCH', 'options.kernel');
     expectPhaseflowError(() => createLiftingConv64({ group: 'C6' as never, inChannels: 1, outChannels: 1 }), 'INVALID_ARGUMENT', 'options.group');
@@ -101,6 +111,38 @@ describe('tfjs planar group layers', () => {
     }
     expect(tf.memory().numTensors).toBe(weights);
     expect(weights - before).toBe(2 + 2 + 0 + 4); // kernels and biases, γ, β and running statistics
+  });
+
+  it.each(GROUPS)('%s: the kernel gradient (one gather back per group element) is the exact derivative of the Float64 map', (group) => {
+    // Without activation the layer is linear in ψ: ∂/∂ψ_j Σ r ⊙ f(x) = Σ r ⊙ f_{e_j}(x), f_{e_j} the conv with kernel e_j.
+    for (const [Layer, channels] of [
+      [PhaseflowLiftingConv, 2],
+      [PhaseflowGroupConv, group === 'C4' ? 8 : 16],
+    ] as const) {
+      const layer = new Layer({ group, filters: 2, useBias: false, seed: 5 });
+      const x = createRandom(1).fillNormal(new Float64Array(5 * 5 * channels));
+      const xt = tf.tensor4d(Float32Array.from(x), [1, 5, 5, channels]);
+      layer.apply(xt);
+      const order = group === 'C4' ? 4 : 8;
+      const r = createRandom(2).fillNormal(new Float64Array(3 * 3 * 2 * order));
+      const rt = tf.tensor4d(Float32Array.from(r), [1, 3, 3, 2 * order]);
+      const kernel = layer.trainableWeights[0]!.read() as tf.Variable;
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(xt) as tf.Tensor, rt)) as tf.Scalar, [kernel]);
+      const g = Object.values(grads)[0]!.dataSync();
+      const twin = layer.toFloat64();
+      const make = Layer === PhaseflowLiftingConv ? createLiftingConv64 : createGroupConv64;
+      for (const j of [0, 7, g.length - 1]) {
+        const unit = new Float64Array(g.length);
+        unit[j] = 1;
+        const y = make({ group, inChannels: twin.inChannels, outChannels: 2, useBias: false, kernel: unit }).forward({
+          data: x,
+          shape: [1, 5, 5, channels],
+        }).data;
+        const exact = y.reduce((acc, v, i) => acc + v * r[i]!, 0);
+        expect(Math.abs(g[j]! - exact)).toBeLessThan(1e-4 * (1 + Math.abs(exact)));
+      }
+      tf.dispose([xt, rt, ...Object.values(grads)]);
+    }
   });
 
   function p4Model(group: PlanarGroupName) {
@@ -137,7 +179,10 @@ describe('tfjs planar group layers', () => {
     const model = p4Model('D4');
     const x = tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 3);
     const artifacts = await saveToMemory(model);
-    const topology = artifacts.modelTopology as { model_config?: { config: { layers: { class_name: string }[] } }; config?: { layers: { class_name: string }[] } };
+    const topology = artifacts.modelTopology as {
+      model_config?: { config: { layers: { class_name: string }[] } };
+      config?: { layers: { class_name: string }[] };
+    };
     const names = (topology.model_config?.config ?? topology.config)!.layers.map((l) => l.class_name);
     expect(names.slice(0, 4)).toEqual(['PhaseflowLiftingConv', 'PhaseflowGroupBatchNorm', 'PhaseflowGroupConv', 'PhaseflowGroupPool']);
     const copy = await loadFromMemory(artifacts);
@@ -155,7 +200,10 @@ describe('tfjs planar group layers', () => {
   it('trains with the gradient Trainer (batch statistics in training, running averages updated), leaking nothing', async () => {
     const model = p4Model('C4');
     const x = tf.randomNormal([16, 8, 8, 1], 0, 1, 'float32', 4);
-    const y = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 2), 'int32');
+    const y = tf.tensor1d(
+      Array.from({ length: 16 }, (_, i) => i % 2),
+      'int32',
+    );
     const bn = model.layers[1] as PhaseflowGroupBatchNorm;
     const meanBefore = bn.toFloat64().movingMean.slice();
     const before = tf.memory().numTensors;

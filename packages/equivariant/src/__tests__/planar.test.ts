@@ -3,7 +3,8 @@ import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { describe, expect, it } from 'vitest';
 import { C4, D4, planarGroup, transformGroupFeatures, transformImages } from '@phaseflow/equivariant';
 
-const mul = (a: readonly number[], b: readonly number[]) => [a[0]! * b[0]! + a[1]! * b[2]!, a[0]! * b[1]! + a[1]! * b[3]!, a[2]! * b[0]! + a[3]! * b[2]!, a[2]! * b[1]! + a[3]! * b[3]!].map((v) => v + 0);
+const mul = (a: readonly number[], b: readonly number[]) =>
+  [a[0]! * b[0]! + a[1]! * b[2]!, a[0]! * b[1]! + a[1]! * b[3]!, a[2]! * b[0]! + a[3]! * b[2]!, a[2]! * b[1]! + a[3]! * b[3]!].map((v) => v + 0);
 
 describe('C4 and D4', () => {
   it('are groups, and matrix() is a faithful representation', () => {

@@ -9,7 +9,16 @@ import { glorot } from '@phaseflow/nn64';
 import type { EquivarianceContract } from '../contract.js';
 import type { Permutation } from '../groups/permutation.js';
 import { tensorMap } from '../tensor-map.js';
-import { SET_ACTIVATIONS, createDeepSets64, createSetPool64, type DeepSets64, type SetActivation, type SetCheckOptions, type SetPool, type SetPool64 } from './reference.js';
+import {
+  SET_ACTIVATIONS,
+  createDeepSets64,
+  createSetPool64,
+  type DeepSets64,
+  type SetActivation,
+  type SetCheckOptions,
+  type SetPool,
+  type SetPool64,
+} from './reference.js';
 
 const LAYER_KEYS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
 type Shape = (number | null)[];

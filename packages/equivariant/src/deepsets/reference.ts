@@ -45,7 +45,7 @@ export interface DeepSets64Options {
 }
 
 /** Check a set batch; n and d must match when given. @internal */
-export function checkSets(argument: string, x: unknown, d?: number): SetBatch {
+function checkSets(argument: string, x: unknown, d?: number): SetBatch {
   if (x === null || typeof x !== 'object') invalid(argument, 'a set batch { data, shape: [B, n, d] }', x);
   const { data, shape } = x as SetBatch;
   if (!Array.isArray(shape) || shape.length !== 3) invalid(`${argument}.shape`, '[B, n, d]', shape, 'SHAPE_MISMATCH');
@@ -65,7 +65,7 @@ export function checkSets(argument: string, x: unknown, d?: number): SetBatch {
 }
 
 /** pool_j x_j for every set: [B, n, d] → [B, d]. @internal */
-export function poolSets(x: SetBatch, pool: SetPool): Float64Array {
+function poolSets(x: SetBatch, pool: SetPool): Float64Array {
   const [b, n, d] = x.shape;
   const out = new Float64Array(b * d).fill(pool === 'max' ? -Infinity : 0);
   for (let s = 0; s < b; s++) {

@@ -84,10 +84,17 @@ export function packPointClouds(cloud: PointClouds): NodeBatch & { readonly layo
   const n = checkInteger('cloud.n', cloud.n, { min: 1 });
   const dim = checkInteger('cloud.dim', cloud.dim, { min: 2, max: 3 });
   const nodes = batch * n;
-  const arrays: [string, ArrayLike<number> | undefined][] = [['x', cloud.x], ['v', cloud.v], ['h', cloud.h], ['edges', cloud.edges]];
+  const arrays: [string, ArrayLike<number> | undefined][] = [
+    ['x', cloud.x],
+    ['v', cloud.v],
+    ['h', cloud.h],
+    ['edges', cloud.edges],
+  ];
   for (const [k, a] of arrays) if (a !== undefined) checkFiniteArray(`cloud.${k}`, a);
-  if (cloud.x === undefined || cloud.x.length !== nodes * dim) dimensionMismatch('cloud.x', `${batch} × ${n} × ${dim} = ${nodes * dim} positions`, `${cloud.x?.length ?? 0} numbers`);
-  if (cloud.v !== undefined && cloud.v.length !== nodes * dim) dimensionMismatch('cloud.v', `${batch} × ${n} × ${dim} = ${nodes * dim} velocity components (as the positions)`, `${cloud.v.length} numbers`);
+  if (cloud.x === undefined || cloud.x.length !== nodes * dim)
+    dimensionMismatch('cloud.x', `${batch} × ${n} × ${dim} = ${nodes * dim} positions`, `${cloud.x?.length ?? 0} numbers`);
+  if (cloud.v !== undefined && cloud.v.length !== nodes * dim)
+    dimensionMismatch('cloud.v', `${batch} × ${n} × ${dim} = ${nodes * dim} velocity components (as the positions)`, `${cloud.v.length} numbers`);
   const features = per('h', cloud.h, nodes, cloud.features, `${batch} × ${n} nodes`);
   const edgeFeatures = per('edges', cloud.edges, nodes * n, cloud.edgeFeatures, `${batch} × ${n} × ${n} edges`);
   const layout: NodeLayout = { dim, velocity: cloud.v !== undefined, features, edgeFeatures };

@@ -11,7 +11,17 @@ import type { EuclideanElement } from '../groups/euclidean.js';
 import type { Permutation } from '../groups/permutation.js';
 import { tensorMap } from '../tensor-map.js';
 import { nodeWidth, type NodeLayout } from './cloud.js';
-import { createEgnn64, egnnConfig, egnnContracts, egnnInitialTheta, egnnNetworks, type Egnn64, type EgnnCheckOptions, type EgnnConfig, type EgnnOptions } from './reference.js';
+import {
+  createEgnn64,
+  egnnConfig,
+  egnnContracts,
+  egnnInitialTheta,
+  egnnNetworks,
+  type Egnn64,
+  type EgnnCheckOptions,
+  type EgnnConfig,
+  type EgnnOptions,
+} from './reference.js';
 
 const LAYER_KEYS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
 type Shape = (number | null)[];
@@ -47,10 +57,26 @@ export class PhaseflowEgnn extends PhaseflowLayer {
 
   constructor(args: PhaseflowEgnnArgs) {
     if (args === undefined) invalid('args', 'an options object with dim and features', args);
-    checkOptions('args', args, ['dim', 'features', 'outFeatures', 'edgeFeatures', 'hidden', 'velocity', 'activation', 'aggregation', 'residual', 'coordinateGain', 'seed', ...LAYER_KEYS]);
+    checkOptions('args', args, [
+      'dim',
+      'features',
+      'outFeatures',
+      'edgeFeatures',
+      'hidden',
+      'velocity',
+      'activation',
+      'aggregation',
+      'residual',
+      'coordinateGain',
+      'seed',
+      ...LAYER_KEYS,
+    ]);
     const { dim, features, outFeatures, edgeFeatures, hidden, velocity, activation: act, aggregation, residual, coordinateGain, seed, ...layerArgs } = args;
     super(layerArgs);
-    this.config = egnnConfig({ dim, features, outFeatures, edgeFeatures, hidden, velocity, activation: act, aggregation, residual, coordinateGain, seed } as EgnnOptions, 'args');
+    this.config = egnnConfig(
+      { dim, features, outFeatures, edgeFeatures, hidden, velocity, activation: act, aggregation, residual, coordinateGain, seed } as EgnnOptions,
+      'args',
+    );
     const c = this.config;
     this.inputLayout = { dim: c.dim, velocity: c.velocity, features: c.features, edgeFeatures: c.edgeFeatures };
     this.outputLayout = { ...this.inputLayout, features: c.outFeatures };
@@ -65,7 +91,11 @@ export class PhaseflowEgnn extends PhaseflowLayer {
     const width = nodeWidth(this.inputLayout, n);
     if (w !== width) {
       const l = this.inputLayout;
-      dimensionMismatch(`${argument}[2]`, `rows of ${width} numbers for ${n} nodes in ℝ^${l.dim} (x ${l.dim}${l.velocity ? ` + v ${l.dim}` : ''} + h ${l.features} + edges ${n} × ${l.edgeFeatures})`, `${w}`);
+      dimensionMismatch(
+        `${argument}[2]`,
+        `rows of ${width} numbers for ${n} nodes in ℝ^${l.dim} (x ${l.dim}${l.velocity ? ` + v ${l.dim}` : ''} + h ${l.features} + edges ${n} × ${l.edgeFeatures})`,
+        `${w}`,
+      );
     }
     return n;
   }
@@ -79,7 +109,10 @@ export class PhaseflowEgnn extends PhaseflowLayer {
       for (let l = 0; l + 1 < net.sizes.length; l++) {
         const a = net.sizes[l]!;
         const b = net.sizes[l + 1]!;
-        for (const [part, shape] of [['kernel', [a, b]], ['bias', [b]]] as const) {
+        for (const [part, shape] of [
+          ['kernel', [a, b]],
+          ['bias', [b]],
+        ] as const) {
           const count = shape.reduce<number>((p, s) => p * s, 1);
           const w = this.addWeight(`phi_${net.name}_${part}_${l}`, [...shape], 'float32', tf.initializers.zeros());
           const values = Float32Array.from(theta.subarray(k, k + count));

@@ -48,7 +48,7 @@ export interface EgnnOptions {
   readonly theta?: ArrayLike<number>;
 }
 
-/** The checked options with defaults filled in. @internal */
+/** The checked options of an EGNN layer, defaults filled in. */
 export interface EgnnConfig {
   readonly dim: 2 | 3;
   readonly features: number;
@@ -63,7 +63,20 @@ export interface EgnnConfig {
   readonly seed: number;
 }
 
-const KEYS = ['dim', 'features', 'outFeatures', 'edgeFeatures', 'hidden', 'velocity', 'activation', 'aggregation', 'residual', 'coordinateGain', 'seed', 'theta'];
+const KEYS = [
+  'dim',
+  'features',
+  'outFeatures',
+  'edgeFeatures',
+  'hidden',
+  'velocity',
+  'activation',
+  'aggregation',
+  'residual',
+  'coordinateGain',
+  'seed',
+  'theta',
+];
 
 /** Validate EGNN options. @internal */
 export function egnnConfig(options: EgnnOptions | undefined, argument = 'options', extra: readonly string[] = []): EgnnConfig {
@@ -74,7 +87,8 @@ export function egnnConfig(options: EgnnOptions | undefined, argument = 'options
   const outFeatures = o.outFeatures === undefined ? features : checkInteger(`${argument}.outFeatures`, o.outFeatures, { min: 1 });
   const edgeFeatures = o.edgeFeatures === undefined ? 0 : checkInteger(`${argument}.edgeFeatures`, o.edgeFeatures, { min: 0 });
   const hidden = o.hidden === undefined ? 32 : checkInteger(`${argument}.hidden`, o.hidden, { min: 1 });
-  for (const key of ['velocity', 'residual'] as const) if (o[key] !== undefined && typeof o[key] !== 'boolean') invalid(`${argument}.${key}`, 'a boolean', o[key]);
+  for (const key of ['velocity', 'residual'] as const)
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') invalid(`${argument}.${key}`, 'a boolean', o[key]);
   const residual = o.residual ?? outFeatures === features;
   if (residual && outFeatures !== features) invalid(`${argument}.residual`, `false (a residual needs outFeatures = features = ${features})`, residual);
   return {
@@ -93,7 +107,9 @@ export function egnnConfig(options: EgnnOptions | undefined, argument = 'options
 }
 
 /** The four networks, in θ order: message φ_e, coordinate φ_x, node φ_h, velocity φ_v. @internal */
-export function egnnNetworks(c: Pick<EgnnConfig, 'features' | 'outFeatures' | 'edgeFeatures' | 'hidden' | 'velocity'>): { name: 'e' | 'x' | 'h' | 'v'; sizes: number[] }[] {
+export function egnnNetworks(
+  c: Pick<EgnnConfig, 'features' | 'outFeatures' | 'edgeFeatures' | 'hidden' | 'velocity'>,
+): { name: 'e' | 'x' | 'h' | 'v'; sizes: number[] }[] {
   const { features: f, outFeatures, edgeFeatures: e, hidden: h } = c;
   return [
     { name: 'e', sizes: [2 * f + 1 + e, h, h] },
@@ -110,7 +126,7 @@ const mlpSize = (sizes: readonly number[]) => sizes.slice(1).reduce((n, s, i) =>
  *
  * @example
  * ```ts
- * egnnParameterCount({ dim: 3, features: 1, edgeFeatures: 1, hidden: 64, velocity: true }); // 21 571
+ * egnnParameterCount({ dim: 3, features: 1, edgeFeatures: 1, hidden: 64, velocity: true }); // 13 187
  * ```
  */
 export function egnnParameterCount(options: EgnnOptions): number {
@@ -161,7 +177,7 @@ export interface Egnn64 extends ParametricLayer<NodeBatch, NodeBatch> {
 }
 
 /** Check a packed batch against a layout. @internal */
-export function checkNodes(argument: string, x: unknown, layout: NodeLayout): NodeBatch {
+function checkNodes(argument: string, x: unknown, layout: NodeLayout): NodeBatch {
   if (x === null || typeof x !== 'object') invalid(argument, 'a packed point-cloud batch { data, shape: [B, n, width] }', x);
   const { data, shape } = x as NodeBatch;
   if (!Array.isArray(shape) || shape.length !== 3) invalid(`${argument}.shape`, '[B, n, width]', shape, 'SHAPE_MISMATCH');
@@ -176,13 +192,14 @@ export function checkNodes(argument: string, x: unknown, layout: NodeLayout): No
       `${w}`,
     );
   }
-  if (!(data instanceof Float64Array) || data.length !== b * n * w) invalid(`${argument}.data`, `a Float64Array of ${b * n * w} numbers`, data, 'SHAPE_MISMATCH');
+  if (!(data instanceof Float64Array) || data.length !== b * n * w)
+    invalid(`${argument}.data`, `a Float64Array of ${b * n * w} numbers`, data, 'SHAPE_MISMATCH');
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) invalid(`${argument}.data[${i}]`, 'a finite number', data[i], 'NON_FINITE_INPUT');
   return x as NodeBatch;
 }
 
 /** E(n) or S_n acting on packed rows: positions get Qx + t, velocities Qv; permutations move whole rows and the edge columns. @internal */
-export function nodeActions(layout: NodeLayout, n: number) {
+function nodeActions(layout: NodeLayout, n: number) {
   const E = euclideanGroup(layout.dim);
   const dim = layout.dim;
   const width = nodeWidth(layout, n);
@@ -354,7 +371,12 @@ export function createEgnn64(options: EgnnOptions): Egnn64 {
 }
 
 /** The contract of an EGNN map under E(n) or S_n (shared by the Float64 layer and the tf layer). @internal */
-export function egnnContracts(name: string, inputLayout: NodeLayout, outputLayout: NodeLayout, run: (x: Float64Array, shape: [number, number, number]) => Float64Array) {
+export function egnnContracts(
+  name: string,
+  inputLayout: NodeLayout,
+  outputLayout: NodeLayout,
+  run: (x: Float64Array, shape: [number, number, number]) => Float64Array,
+) {
   const setup = (options: EgnnCheckOptions) => {
     const o = checkOptions('options', options, ['n', 'batch']);
     const n = checkInteger('options.n', o.n, { min: 2 });

@@ -7,7 +7,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkInRange, checkInteger, checkOneOf, checkOptions, checkPositive, invalid } from '@phaseflow/core';
-import { PhaseflowLayer, activation, asTensor, registerPhaseflowLayer, type ActivationName, type CallKwargs, type LayerArgs, type Weight } from '@phaseflow/tfjs';
+import {
+  PhaseflowLayer,
+  activation,
+  asTensor,
+  registerPhaseflowLayer,
+  type ActivationName,
+  type CallKwargs,
+  type LayerArgs,
+  type Weight,
+} from '@phaseflow/tfjs';
 import type { EquivarianceContract } from '../contract.js';
 import { notSquare, wrongMultiplicity } from '../errors.js';
 import { planarGroup, type PlanarGroup, type PlanarGroupName } from '../groups/planar.js';
@@ -148,7 +157,12 @@ abstract class PlanarConvBase extends PhaseflowLayer {
       if (this.bias) {
         const [b, h, wd] = y.shape;
         const order = this.group.order;
-        y = tf.reshape(tf.add(tf.reshape(y, [b!, h!, wd!, this.filters, order]), tf.reshape(this.bias.read(), [this.filters, 1])), [b!, h!, wd!, this.filters * order]);
+        y = tf.reshape(tf.add(tf.reshape(y, [b!, h!, wd!, this.filters, order]), tf.reshape(this.bias.read(), [this.filters, 1])), [
+          b!,
+          h!,
+          wd!,
+          this.filters * order,
+        ]);
       }
       return this.sigma(y);
     });

@@ -67,7 +67,7 @@ export interface GroupConv64 extends ParametricLayer<GridBatch, GridBatch> {
 const CONV_KEYS = ['group', 'inChannels', 'outChannels', 'kernelSize', 'padding', 'useBias', 'seed', 'kernel', 'bias'];
 
 /** Check the options shared by the two convolutions. @internal */
-export function convOptions(options: GroupConv64Options | undefined, argument = 'options') {
+function convOptions(options: GroupConv64Options | undefined, argument = 'options') {
   if (options === undefined) invalid(argument, 'an options object with group, inChannels and outChannels', options);
   const o = checkOptions(argument, options, CONV_KEYS);
   const group = planarGroup(o.group, `${argument}.group`);
@@ -113,35 +113,68 @@ export function expandKernel(
   outChannels: number,
 ): Float64Array {
   const G = planarGroup(group);
-  const order = G.order;
   const k = kernelSize;
-  const cin = kind === 'lifting' ? inChannels : inChannels * order;
+  const cin = kind === 'lifting' ? inChannels : inChannels * G.order;
   const need = k * k * cin * outChannels;
-  if (!(kernel instanceof Float64Array) || kernel.length !== need) invalid('kernel', `a Float64Array of ${k} × ${k} × ${cin} × ${outChannels} = ${need} numbers`, kernel, 'SHAPE_MISMATCH');
+  if (!(kernel instanceof Float64Array) || kernel.length !== need)
+    invalid('kernel', `a Float64Array of ${k} × ${k} × ${cin} × ${outChannels} = ${need} numbers`, kernel, 'SHAPE_MISMATCH');
+  const { source } = expansionIndex(G, kind, k, inChannels, outChannels);
+  return Float64Array.from(source, (i) => kernel[i]!);
+}
+
+const expansions = new Map<string, { source: Int32Array; scatter: Int32Array }>();
+
+/**
+ * Where every entry of the expanded kernel comes from: `source[b]` is the index in ψ of entry
+ * b of W (the layout of {@link expandKernel}), and `scatter[g·P + j]` the entry of W that copy
+ * g of ψ_j lands on (P = ψ.length; for each g it is a bijection), so ∂L/∂ψ_j = Σ_g ∂L/∂W at
+ * scatter[g·P + j]. Cached per shape. @internal
+ */
+export function expansionIndex(
+  group: PlanarGroup,
+  kind: 'lifting' | 'group',
+  k: number,
+  inChannels: number,
+  outChannels: number,
+): { source: Int32Array; scatter: Int32Array } {
+  const key = `${group.name}/${kind}/${k}/${inChannels}/${outChannels}`;
+  const hit = expansions.get(key);
+  if (hit) return hit;
+  const order = group.order;
+  const cin = kind === 'lifting' ? inChannels : inChannels * order;
   const cout = outChannels * order;
-  const out = new Float64Array(k * k * cin * cout);
+  const size = k * k * cin * outChannels;
+  const source = new Int32Array(k * k * cin * cout);
+  const scatter = new Int32Array(order * size);
   for (let g = 0; g < order; g++) {
-    const src = gridSource(G, g, k);
-    const gi = G.inverse(g);
+    const src = gridSource(group, g, k);
+    const gi = group.inverse(g);
     for (let y = 0; y < k * k; y++) {
       const sy = src[y]!;
       for (let i = 0; i < cin; i++) {
         // Input channel (feature f, copy h) reads copy g⁻¹h of ψ.
-        const si = kind === 'lifting' ? i : Math.floor(i / order) * order + G.compose(gi, i % order);
+        const si = kind === 'lifting' ? i : Math.floor(i / order) * order + group.compose(gi, i % order);
         const from = (sy * cin + si) * outChannels;
         const to = (y * cin + i) * cout;
-        for (let c = 0; c < outChannels; c++) out[to + c * order + g] = kernel[from + c]!;
+        for (let c = 0; c < outChannels; c++) {
+          const b = to + c * order + g;
+          source[b] = from + c;
+          scatter[g * size + from + c] = b;
+        }
       }
     }
   }
-  return out;
+  const entry = { source, scatter };
+  if (expansions.size > 64) expansions.clear();
+  expansions.set(key, entry);
+  return entry;
 }
 
 /**
  * Plain 2-D cross-correlation out[b, i, j, o] = Σ x[b, i + u − p, j + v − p, c]·W[u, v, c, o]
  * with zero padding p (0 for `valid`, (k − 1)/2 for `same`). @internal
  */
-export function conv2d64(x: GridBatch, w: Float64Array, k: number, cout: number, padding: Padding): GridBatch {
+function conv2d64(x: GridBatch, w: Float64Array, k: number, cout: number, padding: Padding): GridBatch {
   const [b, h, wd, cin] = x.shape;
   const p = padding === 'same' ? (k - 1) / 2 : 0;
   const ho = h + 2 * p - k + 1;
@@ -181,7 +214,7 @@ function gridSampler(shape: readonly [number, number, number, number]) {
 }
 
 /** The contract group of a planar group. @internal */
-export function contractGroup(group: PlanarGroup) {
+function contractGroup(group: PlanarGroup) {
   return { name: group.name, elements: group.elements, sample: group.sample, label: group.label };
 }
 

@@ -78,6 +78,7 @@ export function euclideanGroup(dim: number): EuclideanGroup {
       return out;
     },
     rotate: (g: EuclideanElement, v: ArrayLike<number>) => mulVec(g.rotation, v),
-    label: (g: EuclideanElement) => `${g.reflection ? 'reflection' : 'rotation'}(Q₀₀ ${g.rotation[0]!.toFixed(4)}, Q₀₁ ${g.rotation[1]!.toFixed(4)}, t₀ ${g.translation[0]!.toFixed(4)})`,
+    label: (g: EuclideanElement) =>
+      `${g.reflection ? 'reflection' : 'rotation'}(Q₀₀ ${g.rotation[0]!.toFixed(4)}, Q₀₁ ${g.rotation[1]!.toFixed(4)}, t₀ ${g.translation[0]!.toFixed(4)})`,
   });
 }

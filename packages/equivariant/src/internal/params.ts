@@ -3,7 +3,8 @@ import { PhaseflowError, checkFiniteArray, invalid, type ParametricView } from '
 
 /** `value` as a new Float64Array of exactly `length` finite numbers (SHAPE_MISMATCH, NON_FINITE_INPUT otherwise). */
 export function floatArray(argument: string, value: unknown, length: number): Float64Array {
-  if (value === null || typeof value !== 'object' || typeof (value as ArrayLike<number>).length !== 'number') invalid(argument, `an array of ${length} numbers`, value);
+  if (value === null || typeof value !== 'object' || typeof (value as ArrayLike<number>).length !== 'number')
+    invalid(argument, `an array of ${length} numbers`, value);
   const a = value as ArrayLike<number>;
   if (a.length !== length) {
     throw new PhaseflowError('SHAPE_MISMATCH', `${argument}: expected ${length} numbers, received ${a.length}`, {
