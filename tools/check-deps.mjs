@@ -129,6 +129,21 @@ function specifiers(file) {
   const add = (spec, typeOnly, node) => {
     if (spec !== undefined) out.push({ spec, typeOnly, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1 });
   };
+  // `const specifier = 'pkg'; await import(specifier)` keeps bundlers from pulling an optional
+  // peer in; the import is still a use of 'pkg'.
+  const constants = new Map();
+  const collect = (node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.parent && node.parent.flags & ts.NodeFlags.Const) {
+      const value = literal(unwrap(node.initializer));
+      if (value !== undefined) constants.set(node.name.text, value);
+    }
+    ts.forEachChild(node, collect);
+  };
+  collect(sf);
+  const specifierOf = (node) => {
+    const n = unwrap(node);
+    return literal(n) ?? (n && ts.isIdentifier(n) ? constants.get(n.text) : undefined);
+  };
   const visit = (node) => {
     if (ts.isImportDeclaration(node)) {
       add(literal(node.moduleSpecifier), node.importClause?.isTypeOnly === true, node);
@@ -143,7 +158,7 @@ function specifiers(file) {
       const callee = node.expression;
       const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
       const isRequire = ts.isIdentifier(callee) && callee.text === 'require' && node.arguments.length === 1;
-      if (isImport || isRequire) add(literal(unwrap(node.arguments[0])), false, node);
+      if (isImport || isRequire) add(specifierOf(node.arguments[0]), false, node);
     }
     ts.forEachChild(node, visit);
   };

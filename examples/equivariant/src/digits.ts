@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRandom } from '@phaseflow/core';
-import { rotateImage, rotatedDigits } from '@phaseflow/datasets';
+import { rotateImage, rotatedDigits, type MnistSource } from '@phaseflow/datasets';
 import { PhaseflowGroupConv, PhaseflowGroupPool, PhaseflowLiftingConv, planarConv } from '@phaseflow/equivariant';
 import { glorot } from '@phaseflow/nn64';
 import { PhaseflowLayer, countWeights, createGradientTrainer, type LayerArgs, type Weight } from '@phaseflow/tfjs';
@@ -99,7 +99,10 @@ function p4Cnn(f: number): tf.Sequential {
 /** Train both CNNs on upright digits and measure their accuracy at each angle. */
 export async function runRotatedDigits(o: RotatedDigitsRunOptions): Promise<RotatedDigitsRun> {
   // One seeded draw: the first digits train, the rest test (disjoint).
-  const all = await rotatedDigits({ count: o.train + o.test, seed: o.seed, size: SIZE, rotation: 'upright' });
+  // The example installs the digits itself (datasets only peers on them).
+  const specifier = 'mnist';
+  const mnist = (await import(specifier)) as { default?: MnistSource } & MnistSource;
+  const all = await rotatedDigits({ count: o.train + o.test, seed: o.seed, size: SIZE, rotation: 'upright', source: mnist.default ?? mnist });
   const px = SIZE * SIZE;
   const test = { n: o.test, x: all.x.subarray(o.train * px), y: all.y.subarray(o.train) };
   const x = tf.tensor4d(Float32Array.from(all.x.subarray(0, o.train * px)), [o.train, SIZE, SIZE, 1]);

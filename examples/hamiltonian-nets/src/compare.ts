@@ -47,7 +47,7 @@ export interface HamiltonianComparisonOptions {
 }
 
 /** Energy MSE of both models after some training steps. */
-export interface HamiltonianCheckpoint {
+interface HamiltonianCheckpoint {
   readonly iteration: number;
   /** Mean over the test states of the energy MSE along each rollout. */
   readonly hnnEnergyMse: number;

@@ -12,7 +12,7 @@ declare module '@phaseflow/core' {
     NOT_POSITIVE_DEFINITE: true;
     /**
      * An argument lies outside the domain where a function is defined or computed to full
-     * accuracy (e.g. {@link logm} given a matrix far from the identity).
+     * accuracy (e.g. `logm` given a matrix far from the identity).
      */
     OUTSIDE_DOMAIN: true;
   }

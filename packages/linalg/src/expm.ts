@@ -68,7 +68,7 @@ function combine(out: Float64Array, n: number, w: ExpmScratch, cI: number, c2: n
   for (let i = 0; i < n; i++) out[i * n + i]! += cI;
 }
 
-/** What {@link expmInto} chose: the Padé degree and the number of squarings. */
+/** What `expm` chose: the Padé degree and the number of squarings. */
 export interface ExpmDiagnostics {
   /** Padé degree m ∈ {3, 5, 7, 9, 13}. */
   readonly degree: 3 | 5 | 7 | 9 | 13;

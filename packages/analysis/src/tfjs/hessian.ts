@@ -149,7 +149,7 @@ export function createTensorHessian(loss: TensorLoss, weights: readonly tf.Tenso
 /**
  * The top-k eigenvalues of ∇²L at `weights` through tfjs in float32: Lanczos (full
  * re-orthogonalisation, Float64 recurrences) on double-backprop Hessian–vector products. The
- * sharpness λ_max is `values[0]`; agrees with the Float64 {@link hessianEigenvalues} to float32
+ * sharpness λ_max is `values[0]`; agrees with the Float64 `hessianEigenvalues` of `@phaseflow/analysis` to float32
  * accuracy (relative 1e-5 on small nets).
  *
  * Source: J. Cohen et al., Gradient descent on neural networks typically occurs at the edge of

@@ -217,7 +217,7 @@ abstract class PlanarConvBase extends PhaseflowLayer {
 
 /**
  * The lifting convolution Z² → p4/p4m as a tf layer: [B, N, N, C] images to
- * [B, N′, N′, filters·|G|] group feature maps, [f ⋆ ψ](g, x) = Σ_y Σ_i f_i(x + y) ψ_i(A_g⁻¹y) + b
+ * [B, N′, N′, filters·|G|] group feature maps, (f ⋆ ψ)(g, x) = Σ_y Σ_i f_i(x + y) ψ_i(A_g⁻¹y) + b
  * (Cohen & Welling, ICML 2016). The kernel is [k, k, C, filters] as in `tf.layers.conv2d`;
  * the |G| transformed copies are built at every call, so gradients reach the one kernel.
  * Non-square input fails with NOT_SQUARE_GRID.
@@ -238,9 +238,9 @@ export class PhaseflowLiftingConv extends PlanarConvBase {
 
 /**
  * The group convolution p4 → p4 (or p4m → p4m) as a tf layer:
- * [F ⋆ ψ](g, x) = Σ_y Σ_h Σ_i F_i(h, x + y) ψ_i(g⁻¹h, A_g⁻¹y) + b (Cohen & Welling 2016).
+ * (F ⋆ ψ)(g, x) = Σ_y Σ_h Σ_i F_i(h, x + y) ψ_i(g⁻¹h, A_g⁻¹y) + b (Cohen & Welling 2016).
  * Input channels must be a multiple of |G| (WRONG_MULTIPLICITY); the kernel is
- * [k, k, C_in·|G|, filters]: 10 → 10 features on p4 with 3 × 3 kernels have 3600 weights,
+ * `[k, k, C_in·|G|, filters]`: 10 → 10 features on p4 with 3 × 3 kernels have 3600 weights,
  * as a plain 20 → 20 conv.
  *
  * @example

@@ -92,7 +92,7 @@ export function initialKernel(kernelSize: number, inTotal: number, outChannels: 
 
 /**
  * The filter bank of a planar group convolution as one ordinary kernel
- * [k, k, C_in·|G_in|, C_out·|G|]: output channel (c, g) holds the filter transformed by g,
+ * `[k, k, C_in·|G_in|, C_out·|G|]`: output channel (c, g) holds the filter transformed by g,
  *
  *   lifting:  W[y, i, (c, g)]      = ψ[A_g⁻¹y, i, c],
  *   group:    W[y, (i, h), (c, g)] = ψ[A_g⁻¹y, (i, g⁻¹h), c]
@@ -287,7 +287,7 @@ function makeConv(kind: 'lifting' | 'group', options: GroupConv64Options): Group
  * The lifting convolution Z² → G (Cohen & Welling, ICML 2016, eq. 10): an image
  * f: Z² → ℝ^{C_in} becomes a function on p4 (or p4m),
  *
- *   [f ⋆ ψ](g, x) = Σ_y Σ_i f_i(x + y) ψ_i(A_g⁻¹ y) + b,
+ *   (f ⋆ ψ)(g, x) = Σ_y Σ_i f_i(x + y) ψ_i(A_g⁻¹ y) + b,
  *
  * one filter per output feature, seen in all |G| rotated (and mirrored) poses. Output
  * channels are C_out·|G|, copy g of feature c at index c·|G| + g. Exactly equivariant:
@@ -307,7 +307,7 @@ export function createLiftingConv64(options: GroupConv64Options): GroupConv64 {
 /**
  * The group convolution G → G (Cohen & Welling, ICML 2016, eq. 11) on p4 or p4m:
  *
- *   [F ⋆ ψ](g, x) = Σ_y Σ_h Σ_i F_i(h, x + y) ψ_i(g⁻¹h, A_g⁻¹ y) + b,
+ *   (F ⋆ ψ)(g, x) = Σ_y Σ_h Σ_i F_i(h, x + y) ψ_i(g⁻¹h, A_g⁻¹ y) + b,
  *
  * with F and the output both group feature maps (C·|G| channels, copy index last). The
  * kernel has k²·C_in·|G|·C_out weights (p4, 10 → 10 features, 3 × 3: 3600, as a plain conv
