@@ -1,12 +1,12 @@
 import { createRandom, type Demo, type DemoContext } from '@phaseflow/core';
 import { moons, oneHot } from '@phaseflow/datasets';
-import { classificationAccuracy, type EnKFData, createEnKFTrainer } from '@phaseflow/enkf';
+import { classificationAccuracy, type EnKFXYData, createEnKFTrainer } from '@phaseflow/enkf';
 import { createMlp64, type Mlp64 } from '@phaseflow/nn64';
 
 const GRID = 50;
 
 /** Two moons (noise 0.1) from @phaseflow/datasets with one-hot targets. */
-function twoMoons(samples: number, seed: number): EnKFData {
+function twoMoons(samples: number, seed: number): EnKFXYData {
   const set = moons({ n: samples, noise: 0.1, seed });
   return { x: set.x, y: oneHot(set), samples };
 }
@@ -23,7 +23,7 @@ function decisionGrid(net: Mlp64): { x: number; y: number; p: number }[] {
   return Array.from({ length: GRID * GRID }, (_, k) => ({ x: +xs[2 * k]!.toFixed(3), y: +xs[2 * k + 1]!.toFixed(3), p: +out[2 * k + 1]!.toFixed(3) }));
 }
 
-function regionsSpec(title: string, grid: { x: number; y: number; p: number }[], data: EnKFData): Record<string, unknown> {
+function regionsSpec(title: string, grid: { x: number; y: number; p: number }[], data: EnKFXYData): Record<string, unknown> {
   const points = Array.from({ length: data.samples }, (_, i) => ({ x: data.x[2 * i], y: data.x[2 * i + 1], class: data.y[2 * i + 1] === 1 ? 'B' : 'A' }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -107,7 +107,7 @@ function adamStep(
   }
 }
 
-function mse(net: Mlp64, data: EnKFData): number {
+function mse(net: Mlp64, data: EnKFXYData): number {
   const out = net.forward({ x: Float64Array.from(data.x), rows: data.samples, cols: 2 });
   let s = 0;
   for (let i = 0; i < out.length; i++) s += (out[i]! - data.y[i]!) ** 2;
