@@ -28,6 +28,8 @@ export { asPartitioned, hamiltonianProblem, odeProblem, partitionedProblem, sepa
 export type { CoreProblem, HamiltonianProblem, OdeProblem, PartitionedProblem, Problem, SeparableHamiltonianProblem } from './problems.js';
 export type { AcceptedStep, AdaptiveOptions, AdaptiveStepper, AnyIntegrator, Integrator, IntegratorProperties } from './integrator.js';
 export { integrate, integrateAsync } from './integrate.js';
+export { createYielder } from './yield.js';
+export type { Yielder } from './yield.js';
 export { createPiController } from './step-control/pi-controller.js';
 export type { PiController, PiControllerOptions, StepTooSmall } from './step-control/pi-controller.js';
 export { initialStep } from './step-control/initial-step.js';

@@ -12,6 +12,7 @@ import type { Problem } from './problems.js';
 import { withScope, type Keep } from './vector-space.js';
 import { checkEvents, createEventDetector, type EventDetector, type EventRecord, type EventSpec, type StateAt } from './zero-crossings.js';
 import { checkFinite, checkInteger, checkOptions, checkPositive, checkTimes, invalid } from './validate.js';
+import { createYielder } from './yield.js';
 
 /** Which states a run keeps. */
 export type SaveAt =
@@ -575,13 +576,12 @@ export async function integrateAsync<P extends Problem<Y>, Y>(
   const { yieldEveryMs, ...rest } = options;
   const every = yieldEveryMs === undefined ? 20 : checkPositive('options.yieldEveryMs', yieldEveryMs);
   const { run, loop, finish, callback } = prepare(integrator, problem, y0, rest);
-  let last = performance.now();
+  const yielder = createYielder(every);
   try {
     for (;;) {
       if (loop.next().done) break;
-      if (performance.now() - last >= every) {
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
-        last = performance.now();
+      if (yielder.due()) {
+        await yielder.pause();
         if (run.signal?.aborted) run.abort();
       }
     }

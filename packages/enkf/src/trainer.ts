@@ -4,6 +4,7 @@
  * passes only.
  */
 import {
+  createYielder,
   PhaseflowError,
   checkFinite,
   checkFiniteArray,
@@ -28,7 +29,6 @@ import './errors.js';
 import './events.js';
 import { classificationAccuracy } from './accuracy.js';
 import type { Batch, EnKFData, EnKFXYData } from './batch.js';
-import { createYielder } from './yield.js';
 import { choleskyFactor, choleskySolve } from '@phaseflow/linalg';
 
 /**

@@ -9,6 +9,8 @@
  * a timer lands within one chunk even on one long series.
  */
 import {
+  createYielder,
+  type Yielder,
   PhaseflowError,
   checkInteger,
   checkNonNegative,
@@ -26,7 +28,6 @@ import {
 import type { Matrix } from '@phaseflow/linalg';
 import { toMatrixList, type SeriesLike } from './series.js';
 import { createRidgeAccumulator, type Readout } from './readout.js';
-import { createYielder, type Yielder } from './yield.js';
 
 /** Called once per time step with the features and the target the readout must map them to. */
 export type FeatureVisitor = (features: Float64Array, fOff: number, target: Float64Array, tOff: number, t: number) => void;

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
+  createYielder,
   PhaseflowError,
   callbackFailed,
   checkInRange,
@@ -22,7 +23,6 @@ import {
 import { toTensors, type DataTensors, type TargetKind, type TensorData } from './data.js';
 import { checkSchedule, type LearningRateSchedule } from './schedules.js';
 import { releaseTapeOnError } from './tape.js';
-import { createYielder } from './yield.js';
 
 /** The optimisers by name (`momentum` is SGD with heavy-ball momentum). */
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop';

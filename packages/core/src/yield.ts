@@ -14,7 +14,7 @@ const nextTurn = (): Promise<void> =>
     else setTimeout(resolve, 0);
   });
 
-/** @internal A clock that says when `budgetMs` of work has passed since the last yield. */
+/** A clock that says when `budgetMs` of work has passed since the last yield. */
 export interface Yielder {
   /** True when the budget is spent: the caller should `await pause()`. */
   due(): boolean;
@@ -22,7 +22,23 @@ export interface Yielder {
   pause(): Promise<void>;
 }
 
-/** @internal */
+/**
+ * A yielder for long synchronous work: check `due()` in the loop and `await pause()` when it
+ * says so. One macrotask per `budgetMs` (default 20 ms) lets an `AbortSignal` fired by a timer
+ * land within about that long, at no cost per iteration. `integrateAsync` and the trainers use it.
+ *
+ * @example
+ * ```ts
+ * const yielder = createYielder();
+ * for (const item of work) {
+ *   step(item);
+ *   if (yielder.due()) {
+ *     await yielder.pause();
+ *     if (signal.aborted) break;
+ *   }
+ * }
+ * ```
+ */
 export function createYielder(budgetMs = 20): Yielder {
   let last = performance.now();
   return {
