@@ -33,6 +33,8 @@ export type { Yielder } from './yield.js';
 export { createPiController } from './step-control/pi-controller.js';
 export type { PiController, PiControllerOptions, StepTooSmall } from './step-control/pi-controller.js';
 export { initialStep } from './step-control/initial-step.js';
+export { STEP_CONTROL_OPTIONS } from './step-control/options.js';
+export type { StepControlOptions } from './step-control/options.js';
 export type { InitialStepOptions } from './step-control/initial-step.js';
 export { integratorNames, resolveIntegrator } from './registry.js';
 export type { MethodRecord } from './registry.js';

@@ -16,7 +16,8 @@ import {
   float64Space,
   invalid,
   type AcceptedStep,
-  type AdaptiveOptions,
+  STEP_CONTROL_OPTIONS,
+  type StepControlOptions,
   type AdaptiveStepper,
   type OdeProblem,
   type VectorSpace,
@@ -25,32 +26,15 @@ import { createWork, evaluateStages, loadRow, propagate, putStage, type StageWor
 import { stepTooSmall } from './errors.js';
 import type { ButcherTableau } from './tableau.js';
 
-/** Options of a Runge–Kutta adaptive solve (what `integrate(..., { adaptive })` forwards). */
-export interface RungeKuttaAdaptiveOptions extends AdaptiveOptions {
-  /** Relative tolerance, > 0: a scalar, or one per component (default 1e-3, as scipy and DifferentialEquations.jl). */
-  readonly rtol?: number | ArrayLike<number> | unknown;
-  /** Absolute tolerance, > 0: a scalar, or one per component (default 1e-6). */
-  readonly atol?: number | ArrayLike<number> | unknown;
-  /** First trial step magnitude (default: Hairer's estimate, one extra f evaluation). */
-  readonly h0?: number;
-  /** Smallest step magnitude; a smaller step fails with STEP_SIZE_TOO_SMALL (default 0: only the rounding limit). */
-  readonly minStep?: number;
-  /** Largest step magnitude (default: |tEnd − t0|). */
-  readonly maxStep?: number;
-  /** Accepted-step budget; exceeding it fails with STEP_BUDGET_EXCEEDED (default unlimited). */
-  readonly maxSteps?: number;
-  /** PI controller weight β on the previous error (default: the method's, 0.04 for 5(4) pairs, 0 for DOP853). */
-  readonly beta?: number;
-  /** Safety factor (default 0.9). */
-  readonly safety?: number;
-  /** Smallest ratio h_new/h (default 0.2; 0.333 for DOP853). */
-  readonly minFactor?: number;
-  /** Largest ratio h_new/h (default 10; 6 for DOP853). */
-  readonly maxFactor?: number;
-}
+/**
+ * Options of a Runge–Kutta adaptive solve (what `integrate(..., { adaptive })` forwards): core's
+ * step-control options. Method defaults: β 0.04 for 5(4) pairs and 0 for DOP853; minFactor 0.2
+ * (0.333 for DOP853), maxFactor 10 (6 for DOP853), safety 0.9.
+ */
+export type RungeKuttaAdaptiveOptions = StepControlOptions;
 
 /** The option names of an adaptive Runge–Kutta solve (solveIvp accepts these and its own). */
-export const ADAPTIVE_OPTIONS = ['rtol', 'atol', 'h0', 'minStep', 'maxStep', 'maxSteps', 'beta', 'safety', 'minFactor', 'maxFactor'];
+export const ADAPTIVE_OPTIONS = STEP_CONTROL_OPTIONS;
 
 /** Statistics of an adaptive run. */
 export interface RungeKuttaStats {

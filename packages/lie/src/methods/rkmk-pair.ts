@@ -18,7 +18,8 @@ import {
   initialStep,
   invalid,
   type AcceptedStep,
-  type AdaptiveOptions,
+  STEP_CONTROL_OPTIONS,
+  type StepControlOptions,
   type AdaptiveStepper,
 } from '@phaseflow/core';
 import { BS3, DOPRI5, type ButcherTableau } from '@phaseflow/runge-kutta';
@@ -28,31 +29,8 @@ import { DEXPINV_COEFFICIENTS, createRkmk, type RkmkIntegrator, type RkmkOptions
 
 type F = Float64Array;
 
-/** Options of an adaptive RKMK solve (what `integrate(..., { adaptive })` forwards). */
-export interface RkmkAdaptiveOptions extends AdaptiveOptions {
-  /** Relative tolerance > 0, scalar or one per state component (default 1e-3). */
-  readonly rtol?: number | ArrayLike<number>;
-  /** Absolute tolerance > 0, scalar or one per state component (default 1e-6). */
-  readonly atol?: number | ArrayLike<number>;
-  /** First trial step magnitude (default: Hairer's estimate). */
-  readonly h0?: number;
-  /** Smallest step magnitude; a smaller step fails with STEP_SIZE_TOO_SMALL (default 0). */
-  readonly minStep?: number;
-  /** Largest step magnitude (default |tEnd − t0|). */
-  readonly maxStep?: number;
-  /** Accepted-step budget; exceeding it fails with STEP_BUDGET_EXCEEDED (default unlimited). */
-  readonly maxSteps?: number;
-  /** PI weight β on the previous error (default: the tableau's). */
-  readonly beta?: number;
-  /** Safety factor (default: the tableau's, 0.9). */
-  readonly safety?: number;
-  /** Smallest ratio h_new/h (default: the tableau's). */
-  readonly minFactor?: number;
-  /** Largest ratio h_new/h (default: the tableau's). */
-  readonly maxFactor?: number;
-}
-
-const OPTIONS = ['rtol', 'atol', 'h0', 'minStep', 'maxStep', 'maxSteps', 'beta', 'safety', 'minFactor', 'maxFactor'];
+/** Options of an adaptive RKMK solve (what `integrate(..., { adaptive })` forwards): core's step-control options; controller defaults are the tableau's. */
+export type RkmkAdaptiveOptions = StepControlOptions;
 
 /** Counters of an adaptive RKMK solve. */
 export interface RkmkStats {
@@ -138,7 +116,7 @@ export function createRkmkPair(tableau: ButcherTableau, options: RkmkOptions = {
   };
 
   function adaptive(problem: LieProblem, t0In: number, y0: F, tEndIn: number, optionsIn: RkmkAdaptiveOptions): RkmkStepper {
-    const o = checkOptions('options', optionsIn, OPTIONS);
+    const o = checkOptions('options', optionsIn, STEP_CONTROL_OPTIONS);
     const t0 = checkFinite('t0', t0In);
     const tEnd = checkFinite('tEnd', tEndIn);
     if (tEnd === t0) invalid('tEnd', `a time different from t0 = ${t0}`, tEnd);
