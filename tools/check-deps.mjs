@@ -19,7 +19,7 @@
 //    the workspace (dependencies, devDependencies, optionalDependencies); internal ranges are
 //    caret ranges the current workspace version satisfies (`^0.0.0` style, never `*` or
 //    `workspace:`); every published package has `type: module`, `sideEffects`, an `exports` map
-//    with `types` before `default`, `license`, `engines.node`, `repository.directory` equal to
+//    with `types` before `default`, `license` and a LICENSE file, `homepage`, `bugs.url`, `engines.node`, `repository.directory` equal to
 //    its path and `publishConfig.access: public`. Private packages (examples/*) are exempt from
 //    the publishing fields and may use `*` for internal ranges.
 //
@@ -336,6 +336,9 @@ for (const pkg of packages) {
     walk('', manifest.exports);
   }
   if (!manifest.license) fail(name, 'license', 'missing');
+  if (!existsSync(join(pkg.dir, 'LICENSE'))) fail(name, 'LICENSE', 'no LICENSE file next to package.json (npm packs it; users and scanners look for it)');
+  if (typeof manifest.homepage !== 'string') fail(name, 'homepage', 'missing');
+  if (typeof manifest.bugs?.url !== 'string') fail(name, 'bugs', 'missing bugs.url');
   if (!manifest.engines?.node) fail(name, 'engines', 'missing engines.node');
   if (manifest.repository?.directory !== path) fail(name, 'repository.directory', `must be "${path}" (got ${JSON.stringify(manifest.repository?.directory)})`);
   if (manifest.publishConfig?.access !== 'public')

@@ -46,6 +46,8 @@ const files = {
       description,
       type: 'module',
       license: 'MIT',
+      homepage: `https://github.com/phaseflow/phaseflow/tree/main/${relative(root, dir).split('\\').join('/')}#readme`,
+      bugs: { url: 'https://github.com/phaseflow/phaseflow/issues' },
       sideEffects: false,
       keywords: ['phaseflow', 'phaseflow-plugin'],
       repository: { type: 'git', url: 'git+https://github.com/phaseflow/phaseflow.git', directory: relative(root, dir) },
@@ -54,7 +56,7 @@ const files = {
         '.': { '@phaseflow/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' },
         './package.json': './package.json',
       },
-      files: ['dist', 'src', '!src/**/*.test.ts', '!src/**/__tests__', '!dist/**/__tests__', '!dist/tsconfig*.tsbuildinfo'],
+      files: ['dist', 'src', '!src/**/*.test.ts', '!src/**/__tests__', '!dist/**/__tests__', '!dist/tsconfig*.tsbuildinfo', 'LICENSE'],
       peerDependencies: { '@phaseflow/core': `^${coreVersion}` },
       publishConfig: { access: 'public' },
       nx: { targets: { 'lint:package': {} } },
@@ -92,6 +94,7 @@ const files = {
   'src/index.ts': `export { ${camel}Version } from './version.js';\n`,
   'src/version.ts': `/**\n * The version of ${pkgName} this build came from.\n *\n * @example\n * \`\`\`ts\n * import { ${camel}Version } from '${pkgName}';\n * console.log(${camel}Version);\n * \`\`\`\n */\nexport const ${camel}Version = '0.0.0';\n`,
   'src/__tests__/version.test.ts': `import { describe, expect, it } from 'vitest';\nimport { ${camel}Version } from '${pkgName}';\n\ndescribe('${pkgName}', () => {\n  it('is importable by its public name', () => {\n    expect(${camel}Version).toMatch(/^\\d+\\.\\d+\\.\\d+/);\n  });\n});\n`,
+  LICENSE: readFileSync(join(root, 'LICENSE'), 'utf8'),
   'README.md': `# ${pkgName}\n\n\`\`\`sh\nnpm install ${pkgName} @phaseflow/core\n\`\`\`\n\n\`\`\`ts\nimport { ${camel}Version } from '${pkgName}';\n\nconsole.log(${camel}Version);\n\`\`\`\n\n${description}\n\n## What is in it\n\n| export | what it is |\n| --- | --- |\n| \`${camel}Version\` | the package version |\n\n## Dependencies\n\nPeer: \`@phaseflow/core\`. No runtime dependencies.\n\n## References\n`,
 };
 for (const [file, text] of Object.entries(files)) {
