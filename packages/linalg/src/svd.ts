@@ -33,7 +33,9 @@ export interface SvdOptions {
  *
  * Equation: for each column pair (p, q) with α = ‖a_p‖², β = ‖a_q‖², γ = a_pᵀa_q, the rotation
  * with ζ = (β − α)/(2γ), t = sign(ζ)/(|ζ| + √(1 + ζ²)) makes a_p ⊥ a_q; at convergence
- * σ_j = ‖a_j‖, u_j = a_j/σ_j, V = Π J (Hestenes 1958; Demmel & Veselić 1992).
+ * σ_j = ‖a_j‖, u_j = a_j/σ_j, V = Π J (Hestenes 1958; Demmel & Veselić 1992). A pair counts
+ * as orthogonal once |γ| ≤ √m·eps·√(αβ) (m = the longer side), LAPACK dgesvj's default when
+ * vectors are computed (Drmač & Veselić 2008): the rounding error of γ itself is of that size.
  *
  * Columns of U belonging to (numerically) zero singular values are completed to an
  * orthonormal set, so UᵀU = I always.
@@ -66,6 +68,12 @@ export function svd(a: Matrix, options?: SvdOptions): SvdResult {
   const w = new Float64Array(n * n); // V columns, contiguous
   for (let j = 0; j < n; j++) w[j * n + j] = 1;
   const eps = Number.EPSILON;
+  // Orthogonality threshold of LAPACK's dgesvj when vectors are wanted: columns p, q count as
+  // orthogonal once |a_pᵀa_q| ≤ √m·eps·‖a_p‖‖a_q‖. The computed a_pᵀa_q of two orthogonal
+  // columns carries a rounding error of that size, so a threshold of eps alone can keep
+  // rotating forever (nearly orthogonal columns of nearly equal norms: the rotation angle is
+  // about 45° and each rotation re-creates a γ of the same rounding size).
+  const tol = Math.sqrt(m) * eps;
   let sweeps = 0;
   for (;;) {
     let rotated = false;
@@ -84,7 +92,7 @@ export function svd(a: Matrix, options?: SvdOptions): SvdResult {
           gamma += x * y;
         }
         // Already orthogonal to working precision (alpha or beta 0 covers underflowed columns).
-        if (gamma === 0 || alpha === 0 || beta === 0 || Math.abs(gamma) <= eps * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
+        if (gamma === 0 || alpha === 0 || beta === 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
         rotated = true;
         const zeta = (beta - alpha) / (2 * gamma);
         const t = Math.abs(zeta) > 1e150 ? 1 / (2 * zeta) : (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));

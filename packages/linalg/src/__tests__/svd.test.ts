@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { matrix, svd, symmetricEigen, type Matrix } from '@phaseflow/linalg';
+import { readFileSync } from 'node:fs';
+import { createRandom } from '@phaseflow/core';
+import { matrix, qr, svd, symmetricEigen, type Matrix } from '@phaseflow/linalg';
 import { maxAbsDiff } from './helpers.js';
 
 function reconstruct(u: Matrix, s: Float64Array, v: Matrix): Float64Array {
@@ -8,6 +10,11 @@ function reconstruct(u: Matrix, s: Float64Array, v: Matrix): Float64Array {
   for (let i = 0; i < u.rows; i++)
     for (let j = 0; j < v.rows; j++) for (let k = 0; k < s.length; k++) out[i * v.rows + j]! += u.data[i * u.cols + k]! * s[k]! * v.data[j * v.cols + k]!;
   return out;
+}
+function transpose(a: Matrix): Matrix {
+  const t = matrix(a.cols, a.rows);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j]!;
+  return t;
 }
 function orthoError(q: Matrix): number {
   let e = 0;
@@ -56,6 +63,49 @@ describe('svd (one-sided Jacobi)', () => {
       ),
       { seed: 123, numRuns: 100 },
     );
+  });
+
+  it('converges on a nearly orthogonal triangular matrix that cycled under an eps-only threshold (fixture, numpy.linalg.svd)', () => {
+    // A 16 × 16 lower-triangular factor from @phaseflow/analysis: singular values 0.93…1.03,
+    // columns orthogonal to ~1e-2. With |a_pᵀa_q| ≤ eps·‖a_p‖‖a_q‖ the sweeps never ended
+    // (60 sweeps, CONVERGENCE_FAILURE); dgesvj's √m·eps threshold ends in a few.
+    const f = JSON.parse(readFileSync(new URL('./fixtures/svd-nearly-orthogonal-triangular.json', import.meta.url), 'utf8')) as {
+      rows: number;
+      cols: number;
+      data: number[];
+      numpySingularValues: number[];
+    };
+    const a = matrix(f.rows, f.cols, Float64Array.from(f.data));
+    for (const m of [a, transpose(a)]) {
+      const { u, s, v, sweeps } = svd(m);
+      expect(sweeps).toBeLessThanOrEqual(12);
+      for (let i = 0; i < s.length; i++) expect(Math.abs(s[i]! - f.numpySingularValues[i]!) / f.numpySingularValues[i]!).toBeLessThan(1e-14);
+      expect(maxAbsDiff(reconstruct(u, s, v), m.data)).toBeLessThan(1e-14);
+      expect(orthoError(u)).toBeLessThan(1e-14);
+      expect(orthoError(v)).toBeLessThan(1e-14);
+    }
+  });
+
+  it('nearly orthogonal triangular factors (R of QR(I + εG), both orientations): few sweeps, σ² = eig(AᵀA) to 1e-14', () => {
+    const rng = createRandom(7);
+    for (const n of [8, 16]) {
+      for (const e of [0.01, 0.03]) {
+        for (let rep = 0; rep < 5; rep++) {
+          const g = new Float64Array(n * n);
+          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) g[i * n + j] = (i === j ? 1 : 0) + e * rng.normal();
+          const { r } = qr(matrix(n, n, g));
+          for (const m of [r, transpose(r)]) {
+            const { s, sweeps } = svd(m);
+            expect(sweeps).toBeLessThanOrEqual(12);
+            const AtA = new Float64Array(n * n);
+            for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) AtA[i * n + j]! += m.data[k * n + i]! * m.data[k * n + j]!;
+            // Well conditioned (σ within a few per cent of 1): the Gram's eigenvalues are a second method to ~1e-15.
+            const ev = symmetricEigen(AtA, n).values.slice().reverse();
+            expect(maxAbsDiff(Float64Array.from(s, (x) => x * x), ev)).toBeLessThan(1e-14);
+          }
+        }
+      }
+    }
   });
 
   it('rank deficient: zero singular values, U still orthonormal', () => {
