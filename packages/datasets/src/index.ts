@@ -24,3 +24,4 @@ export {
   type ChargedParticlesTask,
   type ChargedParticlesTaskOptions,
 } from './charged-particles.js';
+export { inertia, inertiaTensor, o5Synthetic, o5SyntheticTarget, type InertiaOptions, type O5SyntheticOptions, type SymmetricRegressionSet } from './emlp.js';
