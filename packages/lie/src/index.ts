@@ -30,6 +30,8 @@ export { freeRigidBody, heavyTop, precessingRotation, rotationAboutAxis } from '
 export type { HeavyTop, LieReference } from './problems.js';
 export { createCayleyParametrization, createExponentialParametrization, createHouseholderParametrization } from './parametrizations.js';
 export type { OrthogonalParametrization } from './parametrizations.js';
+export { LIE_RESNET_METHODS, createLieResNet } from './resnet.js';
+export type { LieResNet, LieResNetMethod, LieResNetOptions } from './resnet.js';
 export { RETRACTIONS, createStiefel } from './riemannian/stiefel.js';
 export type { Retraction, Stiefel } from './riemannian/stiefel.js';
 export { createRiemannianTrainer } from './riemannian/trainer.js';
