@@ -1,5 +1,6 @@
-export { useBestBackend, currentBackend, KNOWN_BACKENDS } from './backend.js';
-export type { BackendInfo, BackendName, BackendOptions } from './backend.js';
+import './errors.js';
+export { useBestBackend, currentBackend, KNOWN_BACKENDS, WASM_FILES } from './backend.js';
+export type { BackendInfo, BackendName, BackendOptions, WasmFileName, WasmPaths } from './backend.js';
 export { tensorSpace, integrateTensors } from './tensor-space.js';
 export { activation, ACTIVATIONS } from './activations.js';
 export type { ActivationName } from './activations.js';
@@ -28,4 +29,7 @@ export type {
   OptimizerName,
   TrainableModel,
 } from './trainer.js';
-export { saveToMemory, loadFromMemory } from './io.js';
+export { saveToMemory, loadFromMemory, saveModel, loadModel } from './io.js';
+export type { SavedModel } from './io.js';
+export { fileSystem, registerFileSystem, FILE_SCHEME, MODEL_JSON, WEIGHTS_BIN } from './file-system.js';
+export type { FileSystemHandler } from './file-system.js';

@@ -1,9 +1,11 @@
 /**
- * In-memory save/load of tfjs models (topology + weights), for round trips, copies and
- * shipping a trained model as one JSON-friendly object.
+ * Save/load of tfjs models (topology + weights): in memory, for round trips, copies and
+ * shipping a trained model as one JSON-friendly object; and to a folder on disk in Node, or
+ * through any `tf.io.IOHandler`, with the same checks on the way back in.
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, describeValue, invalid } from '@phaseflow/core';
+import { MODEL_JSON, WEIGHTS_BIN, fileSystem, resolveTarget } from './file-system.js';
 
 /**
  * Save `model` (its topology, phaseflow layers included, and weights) to an in-memory
@@ -121,4 +123,73 @@ export async function loadFromMemory(artifacts: tf.io.ModelArtifacts): Promise<t
       { cause: e },
     );
   }
+}
+
+/** What {@link saveModel} wrote. */
+export interface SavedModel {
+  /** The `model.json` written (its full path), or the handler's URL/name for a handler. */
+  readonly modelJson: string;
+  /** The weight file written (its full path), when saved to a folder. */
+  readonly weights?: string;
+  /** tfjs's summary: topology and weight byte counts, date saved. */
+  readonly info: tf.io.ModelArtifactsInfo;
+}
+
+function checkHandler(argument: string, value: unknown, method: 'save' | 'load'): tf.io.IOHandler {
+  if (value === null || typeof value !== 'object' || typeof (value as tf.io.IOHandler)[method] !== 'function') {
+    invalid(argument, `a folder path, a file:// URL or a tf.io.IOHandler with ${method}()`, value);
+  }
+  return value as tf.io.IOHandler;
+}
+
+/**
+ * Save `model` (topology, phaseflow layers included, and weights) to `destination`: a folder
+ * path or `file://` URL in Node — `model.json` and `weights.bin` in tfjs-node's layout, via
+ * {@link fileSystem}, no tfjs-node needed — or any `tf.io.IOHandler`
+ * (`tf.io.browserFiles`, `tf.io.withSaveHandler`, …). A folder that cannot be created or
+ * written fails with FILE_ACCESS_FAILED naming its full path.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, loadModel, saveModel, useBestBackend } from '@phaseflow/tfjs';
+ *
+ * await useBestBackend();
+ * const model = createMlp({ inputs: 2, hidden: [8], outputs: 1, seed: 1 });
+ * const saved = await saveModel(model, './saved/mlp');   // { modelJson: '/…/saved/mlp/model.json', … }
+ * const copy = await loadModel('./saved/mlp');
+ * ```
+ */
+export async function saveModel(model: tf.LayersModel, destination: string | tf.io.IOHandler): Promise<SavedModel> {
+  if (!(model instanceof tf.LayersModel)) invalid('model', 'a tf.LayersModel (e.g. tf.sequential())', model);
+  const handler = typeof destination === 'string' ? fileSystem(destination) : checkHandler('destination', destination, 'save');
+  const artifacts = await saveToMemory(model);
+  const result = await handler.save!(artifacts);
+  const info = result.modelArtifactsInfo ?? tf.io.getModelArtifactsInfoForJSON(artifacts);
+  if (typeof destination !== 'string') return { modelJson: describeValue(destination), info };
+  const { folder, join } = await resolveTarget(destination);
+  return { modelJson: join(folder, MODEL_JSON), weights: join(folder, WEIGHTS_BIN), info };
+}
+
+/**
+ * Load a model from `source` — `…/model.json` or its folder (path or `file://` URL) in Node,
+ * via {@link fileSystem}, or any `tf.io.IOHandler` (`tf.io.http(url)`, `tf.io.browserFiles`,
+ * …) — and run the checks of {@link loadFromMemory} on it: a weight file of the wrong length
+ * or with NaN/±Infinity weights, a topology that is not a layers model, or a layer class not
+ * registered here fail with INVALID_MODEL_FILE; a missing or unreadable file with
+ * FILE_ACCESS_FAILED naming its full path.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { createMlp, loadModel, saveModel } from '@phaseflow/tfjs';
+ *
+ * await saveModel(createMlp({ inputs: 2, hidden: [4], outputs: 1, seed: 2 }), './saved/small');
+ * const model = await loadModel('./saved/small/model.json');
+ * tf.tidy(() => (model.predict(tf.tensor2d([[0.5, -1]])) as tf.Tensor).print());
+ * ```
+ */
+export async function loadModel(source: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  const handler = typeof source === 'string' ? fileSystem(source) : checkHandler('source', source, 'load');
+  const artifacts = await handler.load!();
+  return loadFromMemory(artifacts);
 }
