@@ -40,7 +40,7 @@ export interface LieResNetOptions {
    */
   readonly method?: LieResNetMethod | RkmkIntegrator;
   /** One θ for every layer: an autonomous flow Y' = A_θ(Y)·Y (default false: θ_l per layer). */
-  readonly shareWeights?: boolean;
+  readonly sharedWeights?: boolean;
   /** Scale of the initial output kernel K₂ (default 1). */
   readonly gain?: number;
   /** Seed of the initial parameters (default 0). */
@@ -66,7 +66,7 @@ export interface LieResNet extends ParametricLayer<F, F> {
   readonly method: string;
   /** The order of the step as an integrator of Y' = A_θ(Y)·Y (1 for `euclidean`). */
   readonly order: number;
-  readonly shareWeights: boolean;
+  readonly sharedWeights: boolean;
   /** Parameters of one layer's vector field: hidden·n² + hidden + d·hidden + d, d = n(n−1)/2. */
   readonly layerSize: number;
   /** θ itself (not a copy): per layer K₁ (hidden × n²), b₁, K₂ (d × hidden), b₂. */
@@ -84,7 +84,7 @@ export interface LieResNet extends ParametricLayer<F, F> {
   vjp(input: F, gradient: F, gTheta?: F): F;
 }
 
-const KEYS = ['n', 'depth', 'hidden', 'finalTime', 'method', 'shareWeights', 'gain', 'seed', 'tolerance'];
+const KEYS = ['n', 'depth', 'hidden', 'finalTime', 'method', 'sharedWeights', 'gain', 'seed', 'tolerance'];
 
 const NAMED: Record<Exclude<LieResNetMethod, 'euclidean'>, () => RkmkIntegrator> = {
   'lie-euler': createLieEuler,
@@ -133,7 +133,7 @@ function mulNT(a: F, ao: number, b: F, bo: number, n: number, c: F, co: number):
  *   Y' = A_θ(Y)·Y,   A_θ(Y) = hat(K₂·tanh(K₁·vec(Y) + b₁) + b₂) ∈ so(n),
  *
  * with θ_l = (K₁, b₁, K₂, b₂) held over [lh, (l+1)h] (or one θ for all layers with
- * `shareWeights`). The default step is Lie–Euler, Y_{l+1} = exp(h·A_θ_l(Y_l))·Y_l; the RKMK
+ * `sharedWeights`). The default step is Lie–Euler, Y_{l+1} = exp(h·A_θ_l(Y_l))·Y_l; the RKMK
  * steps (Munthe-Kaas 1998) take uᵢ = hΣⱼaᵢⱼkⱼ, kᵢ = dexp⁻¹_{uᵢ}(A_θ(exp(uᵢ)·Y_l)) truncated
  * after p − 2 commutators, Y_{l+1} = exp(hΣᵢbᵢkᵢ)·Y_l. Every feature is a product of
  * exponentials of skew matrices with the input, so ‖YᵀY − I‖ stays at rounding through any
@@ -176,8 +176,8 @@ export function createLieResNet(options: LieResNetOptions): LieResNet {
   const gain = o.gain === undefined ? 1 : checkPositive('options.gain', o.gain);
   const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
   const tolerance = o.tolerance === undefined ? GROUP_TOLERANCE : checkPositive('options.tolerance', o.tolerance);
-  if (o.shareWeights !== undefined && typeof o.shareWeights !== 'boolean') invalid('options.shareWeights', 'a boolean', o.shareWeights);
-  const shared = o.shareWeights ?? false;
+  if (o.sharedWeights !== undefined && typeof o.sharedWeights !== 'boolean') invalid('options.sharedWeights', 'a boolean', o.sharedWeights);
+  const shared = o.sharedWeights ?? false;
 
   let integrator: RkmkIntegrator | undefined;
   let method: string;
@@ -504,7 +504,7 @@ export function createLieResNet(options: LieResNetOptions): LieResNet {
     h,
     method,
     order,
-    shareWeights: shared,
+    sharedWeights: shared,
     layerSize,
     theta,
     forward(input) {
@@ -532,8 +532,10 @@ export function createLieResNet(options: LieResNetOptions): LieResNet {
     },
     vjp(input, gradient, gTheta) {
       const batch = checkInput(input);
-      if (!(gradient instanceof Float64Array) || gradient.length !== input.length) wrongLength('gradient', '∂L/∂Y_L, one number per output', input.length, gradient);
-      for (let i = 0; i < gradient.length; i++) if (!Number.isFinite(gradient[i])) invalid(`gradient[${i}]`, 'a finite number', gradient[i], 'NON_FINITE_INPUT');
+      if (!(gradient instanceof Float64Array) || gradient.length !== input.length)
+        wrongLength('gradient', '∂L/∂Y_L, one number per output', input.length, gradient);
+      for (let i = 0; i < gradient.length; i++)
+        if (!Number.isFinite(gradient[i])) invalid(`gradient[${i}]`, 'a finite number', gradient[i], 'NON_FINITE_INPUT');
       if (gTheta !== undefined && (!(gTheta instanceof Float64Array) || gTheta.length !== size)) wrongLength('gTheta', 'the parameter gradient', size, gTheta);
       const gIn = new Float64Array(input.length);
       const g = new Float64Array(nn);

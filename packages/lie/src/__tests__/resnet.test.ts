@@ -1,5 +1,16 @@
 import { createRandom, integrate } from '@phaseflow/core';
-import { SO3, createLieEuler, createLieResNet, createRkmk, createRkmk2, createRkmk4, createSO, lieProblem, type LieResNet, type MatrixLieGroup } from '@phaseflow/lie';
+import {
+  SO3,
+  createLieEuler,
+  createLieResNet,
+  createRkmk,
+  createRkmk2,
+  createRkmk4,
+  createSO,
+  lieProblem,
+  type LieResNet,
+  type MatrixLieGroup,
+} from '@phaseflow/lie';
 import { DOPRI5 } from '@phaseflow/runge-kutta';
 import { expectPhaseflowError, layerConformance } from '@phaseflow/testkit/vitest';
 import { describe, expect, it } from 'vitest';
@@ -64,7 +75,7 @@ describe('createLieResNet: a discretised flow on the group', () => {
       [3, 'rkmk4', createRkmk4()],
       [4, 'rkmk2', createRkmk2()],
     ] as const) {
-      const net = createLieResNet({ n, depth: 12, hidden: 5, finalTime: 1.5, method, shareWeights: true, seed: 6 });
+      const net = createLieResNet({ n, depth: 12, hidden: 5, finalTime: 1.5, method, sharedWeights: true, seed: 6 });
       const y0 = sample(net.group, 1, 7);
       const problem = lieProblem({ manifold: net.group, generator: (t, y, out) => net.generator(0, y, out) });
       const run = integrate(integrator, problem, y0.slice(), { tEnd: 1.5, steps: 12 });
@@ -74,7 +85,7 @@ describe('createLieResNet: a discretised flow on the group', () => {
 
   it('doubling the depth at fixed T converges at the order of the step (least-squares slope within 0.1)', () => {
     const Y0 = sample(SO3, 4, 5);
-    const reference = createLieResNet({ n: 3, depth: 512, hidden: 8, method: 'rkmk4', shareWeights: true, seed: 2 }).forward(Y0);
+    const reference = createLieResNet({ n: 3, depth: 512, hidden: 8, method: 'rkmk4', sharedWeights: true, seed: 2 }).forward(Y0);
     const depths = [8, 16, 32, 64];
     for (const [method, order] of [
       ['lie-euler', 1],
@@ -83,7 +94,7 @@ describe('createLieResNet: a discretised flow on the group', () => {
       ['rkmk4', 4],
       ['euclidean', 1],
     ] as const) {
-      const errors = depths.map((depth) => maxDiff(createLieResNet({ n: 3, depth, hidden: 8, method, shareWeights: true, seed: 2 }).forward(Y0), reference));
+      const errors = depths.map((depth) => maxDiff(createLieResNet({ n: 3, depth, hidden: 8, method, sharedWeights: true, seed: 2 }).forward(Y0), reference));
       expect(Math.abs(-logSlope(depths, errors) - order), `${method}: errors ${errors.map((e) => e.toExponential(2)).join(', ')}`).toBeLessThan(0.1);
     }
   });
@@ -94,7 +105,8 @@ describe('createLieResNet: a discretised flow on the group', () => {
     const refined = (r: number) => {
       const net = createLieResNet({ n: 3, depth: 4 * r, hidden: 6, method: r >= 64 ? 'rkmk4' : 'rkmk2' });
       const theta = new Float64Array(net.parameters.size);
-      for (let l = 0; l < 4 * r; l++) theta.set(base.theta.subarray(Math.floor(l / r) * base.layerSize, (Math.floor(l / r) + 1) * base.layerSize), l * net.layerSize);
+      for (let l = 0; l < 4 * r; l++)
+        theta.set(base.theta.subarray(Math.floor(l / r) * base.layerSize, (Math.floor(l / r) + 1) * base.layerSize), l * net.layerSize);
       net.parameters.set(theta);
       return net.forward(Y0);
     };
@@ -113,7 +125,7 @@ describe('createLieResNet: reverse mode against finite differences', () => {
     ['SO(4) rkmk3', createLieResNet({ n: 4, depth: 3, hidden: 5, method: 'rkmk3', seed: 1 })],
     ['SO(2) rkmk2', createLieResNet({ n: 2, depth: 4, hidden: 4, method: 'rkmk2', seed: 1 })],
     ['SO(3) euclidean', createLieResNet({ n: 3, depth: 5, hidden: 6, method: 'euclidean', seed: 1 })],
-    ['SO(3) shared weights', createLieResNet({ n: 3, depth: 6, hidden: 6, method: 'rkmk2', shareWeights: true, seed: 1 })],
+    ['SO(3) shared weights', createLieResNet({ n: 3, depth: 6, hidden: 6, method: 'rkmk2', sharedWeights: true, seed: 1 })],
   ];
   it.each(cases)('%s: ∂L/∂θ and ∂L/∂Y₀ along tangent directions agree to 1e-7 (fourth-order differences)', (_, net) => {
     const G = net.group;
@@ -176,7 +188,12 @@ describe('createLieResNet: reverse mode against finite differences', () => {
     net.vjp(Y0, g, once);
     const twice = once.slice();
     net.vjp(Y0, g, twice);
-    expect(maxDiff(twice, once.map((x) => 2 * x))).toBeLessThan(1e-14);
+    expect(
+      maxDiff(
+        twice,
+        once.map((x) => 2 * x),
+      ),
+    ).toBeLessThan(1e-14);
     expect(maxDiff(Y0, copy)).toBe(0);
     expect(maxDiff(net.parameters.get(), theta)).toBe(0);
   });
@@ -249,7 +266,7 @@ describe('createLieResNet: training on an attitude task', () => {
 describe('createLieResNet: the Layer contract', () => {
   const net = createLieResNet({ n: 3, depth: 3, hidden: 4, method: 'rkmk2', seed: 5 });
   layerConformance(net, { input: sample(SO3, 3, 2) });
-  const so4 = createLieResNet({ n: 4, depth: 2, hidden: 3, shareWeights: true, seed: 5 });
+  const so4 = createLieResNet({ n: 4, depth: 2, hidden: 3, sharedWeights: true, seed: 5 });
   layerConformance(so4, { input: sample(createSO(4), 2, 2) });
 });
 
@@ -263,7 +280,7 @@ describe('createLieResNet: bad input', () => {
     expectPhaseflowError(() => createLieResNet({ n: 3, depth: 2, finalTime: Infinity }), 'NON_FINITE_INPUT', 'options.finalTime');
     expectPhaseflowError(() => createLieResNet({ n: 3, depth: 2, method: 'rk4' as never }), 'INVALID_ARGUMENT', 'options.method');
     expectPhaseflowError(() => createLieResNet({ n: 3, depth: 2, method: { name: 'rk4' } as never }), 'INVALID_ARGUMENT', 'options.method');
-    expectPhaseflowError(() => createLieResNet({ n: 3, depth: 2, shareWeights: 1 as never }), 'INVALID_ARGUMENT', 'options.shareWeights');
+    expectPhaseflowError(() => createLieResNet({ n: 3, depth: 2, sharedWeights: 1 as never }), 'INVALID_ARGUMENT', 'options.sharedWeights');
     expectPhaseflowError(() => createLieResNet({ n: 3, depth: 2, seed: -1 }), 'INVALID_ARGUMENT', 'options.seed');
     expectPhaseflowError(() => createLieResNet({ n: 3, depth: 2, layers: 3 } as never), 'UNKNOWN_OPTION', 'options.layers');
   });

@@ -4,7 +4,8 @@
  * process that imported @phaseflow/lie/tfjs.
  */
 import { registerPhaseflowLayer } from '@phaseflow/tfjs';
+import { LieResNetBlock } from './lie-resnet.js';
 import { OrthogonalDense } from './orthogonal-dense.js';
 import { OrthogonalRnn } from './orthogonal-rnn.js';
 
-for (const cls of [OrthogonalDense, OrthogonalRnn]) registerPhaseflowLayer(cls);
+for (const cls of [OrthogonalDense, OrthogonalRnn, LieResNetBlock]) registerPhaseflowLayer(cls);
