@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { PhaseflowError } from '@phaseflow/core';
-import { findDemoProviders, loadDemos, type FoundDemo } from './discover.js';
+import { DEMO_PACKS } from './catalogue.js';
+import { findDemoProviders, installLine, loadDemos, type FoundDemo, type UnavailableProvider } from './discover.js';
 import { renderSvg } from './render.js';
 import { reportHtml, type DemoOutcome } from './report.js';
 
@@ -24,7 +25,10 @@ Options:
   --quiet      no progress bar, only the summary
 
 Every installed package whose package.json has "phaseflow": { "demos": "./demos" }
-contributes its demos, third-party plugins included.`;
+contributes its demos, third-party plugins included. phaseflow's own demos come in packs:
+  npm install -D @phaseflow/example-symplectic   (and the others \`phaseflow list\` names)
+A demo whose optional packages are missing is listed as unavailable with the install line;
+the others run.`;
 
 /** Where `main` writes; replaceable in tests. */
 export interface Io {
@@ -46,10 +50,20 @@ function version(): string {
   return pkg.version;
 }
 
-async function discover(io: Io): Promise<FoundDemo[]> {
-  const { demos, problems } = await loadDemos(findDemoProviders(io.cwd));
+async function discover(io: Io): Promise<{ demos: FoundDemo[]; unavailable: UnavailableProvider[] }> {
+  const providers = findDemoProviders(io.cwd);
+  const { demos, unavailable, problems } = await loadDemos(providers);
   for (const p of problems) io.err(`warning: could not load demos of ${p}`);
-  return demos;
+  return { demos, unavailable };
+}
+
+const NO_DEMOS = `no demos found: install a demo pack, e.g. ${installLine(['@phaseflow/example-symplectic'])}`;
+
+function unavailableLines(demos: readonly FoundDemo[], providers: readonly UnavailableProvider[]): string[] {
+  return [
+    ...demos.filter((d) => d.missing.length).map((d) => `${d.demo.name.padEnd(24)} unavailable: needs ${d.missing.join(', ')} — ${installLine(d.missing)}`),
+    ...providers.map((p) => `${p.packageName}: its demos are unavailable: needs ${p.missing.join(', ')} — ${installLine(p.missing)}`),
+  ];
 }
 
 async function runDemos(selected: FoundDemo[], outDir: string, seed: number, io: Io, quiet: boolean): Promise<DemoOutcome[]> {
@@ -140,16 +154,23 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     return 2;
   }
   if (command === 'list') {
-    const demos = await discover(io);
-    if (demos.length === 0) io.out('no demos found: install phaseflow packages (e.g. @phaseflow/symplectic)');
-    for (const { demo, packageName } of demos) io.out(`${demo.name.padEnd(24)} ${demo.title}  (${packageName})`);
+    const { demos, unavailable } = await discover(io);
+    if (demos.length === 0 && unavailable.length === 0) io.out(NO_DEMOS);
+    for (const { demo, packageName } of demos.filter((d) => d.missing.length === 0)) io.out(`${demo.name.padEnd(24)} ${demo.title}  (${packageName})`);
+    for (const line of unavailableLines(demos, unavailable)) io.out(line);
+    const present = new Set([...demos.map((d) => d.packageName), ...unavailable.map((p) => p.packageName)]);
+    const more = DEMO_PACKS.filter((p) => !present.has(p.name));
+    if (more.length) {
+      io.out(`\nmore demo packs (${installLine(['<pack>'])}):`);
+      for (const p of more) io.out(`  ${p.name.padEnd(36)} ${p.about}`);
+    }
     return 0;
   }
   if (command !== 'demo') {
     io.err(command === undefined ? HELP : `phaseflow: unknown command ${JSON.stringify(command)}\n\n${HELP}`);
     return 2;
   }
-  const all = await discover(io);
+  const { demos: all, unavailable } = await discover(io);
   const unknown = names.filter((n) => !all.some((d) => d.demo.name === n));
   if (unknown.length > 0) {
     const err = new PhaseflowError(
@@ -163,9 +184,16 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     io.err(`phaseflow: ${err.message}`);
     return 2;
   }
-  const selected = names.length ? all.filter((d) => names.includes(d.demo.name)) : all;
+  const named = names.length ? all.filter((d) => names.includes(d.demo.name)) : all;
+  const blocked = named.filter((d) => d.missing.length);
+  if (names.length && blocked.length) {
+    for (const line of unavailableLines(blocked, [])) io.err(`phaseflow: ${line}`);
+    return 1;
+  }
+  for (const line of unavailableLines(blocked, unavailable)) io.err(`skipped: ${line}`);
+  const selected = named.filter((d) => d.missing.length === 0);
   if (selected.length === 0) {
-    io.err('phaseflow: no demos found: install phaseflow packages (e.g. @phaseflow/symplectic)');
+    io.err(`phaseflow: ${all.length || unavailable.length ? 'no demo can run here (see the install lines above)' : NO_DEMOS}`);
     return 1;
   }
   const outDir = resolve(io.cwd, values.out);

@@ -23,6 +23,32 @@ export interface DemoProvider {
 export interface FoundDemo {
   readonly demo: Demo;
   readonly packageName: string;
+  /** Packages the demo needs that are not installed where its provider is (empty: it can run). */
+  readonly missing: readonly string[];
+}
+
+/** A provider whose demos entry could not be imported because a package it imports is missing. */
+export interface UnavailableProvider {
+  readonly packageName: string;
+  readonly missing: readonly string[];
+}
+
+/** The npm command that installs the packages named (a dev install: demos are a development tool). */
+export function installLine(packages: readonly string[]): string {
+  return `npm install -D ${packages.join(' ')}`;
+}
+
+/** Whether `name` is installed for a package whose package.json is `manifest` (Node's lookup: node_modules folders upwards). */
+function installedFor(manifest: string, name: string): boolean {
+  return nodeModulesDirs(dirname(manifest)).some((nm) => existsSync(join(nm, ...name.split('/'), 'package.json')));
+}
+
+/** The package a failed import names as missing (`Cannot find package 'x'` / `Cannot find module 'x'`), if that is what failed. */
+function missingPackage(e: unknown): string | undefined {
+  const err = e as { code?: string; message?: string };
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' && err?.code !== 'MODULE_NOT_FOUND') return undefined;
+  const m = /Cannot find (?:package|module) '((?:@[^/']+\/)?[^/']+)/.exec(err.message ?? '');
+  return m && !m[1]!.startsWith('.') && !m[1]!.startsWith('/') ? m[1] : undefined;
 }
 
 function nodeModulesDirs(from: string): string[] {
@@ -84,9 +110,17 @@ function isDemo(d: unknown): d is Demo {
   return !!x && typeof x.name === 'string' && typeof x.title === 'string' && typeof x.run === 'function';
 }
 
-/** Import each provider's demos entry and collect its demos; a broken provider is reported, not fatal. */
-export async function loadDemos(providers: readonly DemoProvider[]): Promise<{ demos: FoundDemo[]; problems: string[] }> {
+/**
+ * Import each provider's demos entry and collect its demos. A demo whose `requires` are not
+ * installed comes back with them in `missing`; a provider that cannot be imported because a
+ * package is missing is listed in `unavailable`; any other broken provider is reported in
+ * `problems`. None of these is fatal.
+ */
+export async function loadDemos(
+  providers: readonly DemoProvider[],
+): Promise<{ demos: FoundDemo[]; unavailable: UnavailableProvider[]; problems: string[] }> {
   const demos: FoundDemo[] = [];
+  const unavailable: UnavailableProvider[] = [];
   const problems: string[] = [];
   for (const p of providers) {
     try {
@@ -96,10 +130,13 @@ export async function loadDemos(providers: readonly DemoProvider[]): Promise<{ d
       if (!Array.isArray(mod.demos)) throw new Error(`${specifier} does not export a demos array`);
       for (const d of mod.demos) {
         if (!isDemo(d)) throw new Error(`${specifier} exports something that is not a Demo`);
-        demos.push({ demo: d, packageName: p.packageName });
+        const missing = (d.requires ?? []).filter((r) => !installedFor(p.manifest, r));
+        demos.push({ demo: d, packageName: p.packageName, missing });
       }
     } catch (e) {
-      problems.push(`${p.packageName}: ${e instanceof Error ? e.message : String(e)}`);
+      const missing = missingPackage(e);
+      if (missing) unavailable.push({ packageName: p.packageName, missing: [missing] });
+      else problems.push(`${p.packageName}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   const names = new Map<string, string>();
@@ -112,5 +149,5 @@ export async function loadDemos(providers: readonly DemoProvider[]): Promise<{ d
     }
     names.set(d.demo.name, d.packageName);
   }
-  return { demos, problems };
+  return { demos, unavailable, problems };
 }

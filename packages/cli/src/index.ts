@@ -1,7 +1,8 @@
 export { main } from './cli.js';
 export type { Io } from './cli.js';
-export { findDemoProviders, loadDemos } from './discover.js';
-export type { DemoProvider, FoundDemo } from './discover.js';
+export { DEMO_PACKS } from './catalogue.js';
+export { findDemoProviders, installLine, loadDemos } from './discover.js';
+export type { DemoProvider, FoundDemo, UnavailableProvider } from './discover.js';
 export { createProgress } from './progress.js';
 export type { ProgressStream } from './progress.js';
 export { renderSvg } from './render.js';

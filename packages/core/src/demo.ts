@@ -41,5 +41,11 @@ export interface Demo {
   readonly name: string;
   readonly title: string;
   readonly description: string;
+  /**
+   * Packages the demo needs beyond its provider's own dependencies, typically optional peers
+   * such as a dataset (`['mnist']`). The CLI lists a demo whose requirements are not installed
+   * as unavailable, with the install line, and runs the others.
+   */
+  readonly requires?: readonly string[];
   run(context: DemoContext): Promise<DemoResult>;
 }

@@ -33,8 +33,18 @@ beforeAll(() => {
               encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } } }] };
         } },
       { name: 'acme-broken', title: 'Broken', description: 'throws', async run() { throw new Error('kaput'); } },
+      { name: 'acme-needs-data', title: 'Needs data', description: 'reads an optional dataset', requires: ['acme-digits', 'acme-phaseflow-plugin'],
+        async run() { throw new Error('must not run without acme-digits'); } },
     ];`,
   );
+  // A provider whose demos entry imports a package that is not installed.
+  const lazy = join(project, 'node_modules', '@acme', 'tfjs-demos');
+  mkdirSync(lazy, { recursive: true });
+  writeFileSync(
+    join(lazy, 'package.json'),
+    JSON.stringify({ name: '@acme/tfjs-demos', version: '0.1.0', type: 'module', exports: { './demos': './demos.js' }, phaseflow: { demos: './demos' } }),
+  );
+  writeFileSync(join(lazy, 'demos.js'), `import * as tf from '@acme/not-installed-backend';\nexport const demos = [];\n`);
 });
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
@@ -45,6 +55,35 @@ describe('phaseflow list', () => {
     const text = out.join('\n');
     expect(text).toMatch(/acme-line\s+A line\s+\(acme-phaseflow-plugin\)/);
     expect(text).toMatch(/convergence .*@phaseflow\/example-testkit/);
+  });
+});
+
+describe('demos whose packages are missing', () => {
+  it('are listed as unavailable with the exact install line; installed requirements do not count as missing', async () => {
+    const { handle, out } = io(project);
+    expect(await main(['list'], handle)).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/acme-needs-data\s+unavailable: needs acme-digits — npm install -D acme-digits$/m);
+    expect(text).toMatch(/@acme\/tfjs-demos: its demos are unavailable: needs @acme\/not-installed-backend — npm install -D @acme\/not-installed-backend/);
+    expect(text).not.toMatch(/acme-needs-data\s+Needs data/);
+  });
+
+  it('are skipped with the install line when named, with exit code 1, and never run', async () => {
+    const { handle, err } = io(project);
+    expect(await main(['demo', 'acme-needs-data', '--quiet', '--out', 'rep-missing'], handle)).toBe(1);
+    expect(err.join('\n')).toMatch(/acme-needs-data\s+unavailable: needs acme-digits — npm install -D acme-digits/);
+    expect(existsSync(join(project, 'rep-missing'))).toBe(false);
+  });
+
+  it('names every phaseflow demo pack of the repository in its catalogue', async () => {
+    const { DEMO_PACKS } = await import('@phaseflow/cli');
+    const examples = join(import.meta.dirname, '..', '..', '..', '..', 'examples');
+    const { readdirSync } = await import('node:fs');
+    const names = readdirSync(examples)
+      .filter((d) => existsSync(join(examples, d, 'package.json')))
+      .map((d) => (JSON.parse(readFileSync(join(examples, d, 'package.json'), 'utf8')) as { name: string }).name)
+      .sort();
+    expect(DEMO_PACKS.map((p) => p.name).sort()).toEqual(names);
   });
 });
 
