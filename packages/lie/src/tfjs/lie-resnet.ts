@@ -178,7 +178,7 @@ export class LieResNetBlock extends PhaseflowLayer {
       });
     }
     const weights = [this.k1!, this.b1!, this.k2!, this.b2!];
-    tf.tidy(() => weights.forEach((w, i) => w.write(tf.tensor(parts[i]!, w.shape))));
+    tf.tidy(() => weights.forEach((w, i) => w.write(tf.tensor(parts[i]!, w.shape as number[]))));
   }
 
   /**
@@ -250,7 +250,7 @@ export class LieResNetBlock extends PhaseflowLayer {
           let u: tf.Tensor3D | undefined;
           for (let j = 0; j < i; j++) {
             const c = row[j] ?? 0;
-            if (c !== 0) u = u ? tf.add(u, tf.mul(ks[j]!, h * c)) : tf.mul(ks[j]!, h * c);
+            if (c !== 0) u = u ? tf.add<tf.Tensor3D>(u, tf.mul(ks[j]!, h * c)) : tf.mul<tf.Tensor3D>(ks[j]!, h * c);
           }
           const f = field(l, u ? tf.matMul(expmBatch(u, eye), y) : y);
           let k = f;
@@ -267,7 +267,7 @@ export class LieResNetBlock extends PhaseflowLayer {
         let v: tf.Tensor3D | undefined;
         for (let i = 0; i < s; i++) {
           const c = t.b[i]!;
-          if (c !== 0) v = v ? tf.add(v, tf.mul(ks[i]!, h * c)) : tf.mul(ks[i]!, h * c);
+          if (c !== 0) v = v ? tf.add<tf.Tensor3D>(v, tf.mul(ks[i]!, h * c)) : tf.mul<tf.Tensor3D>(ks[i]!, h * c);
         }
         y = tf.matMul(expmBatch(v!, eye), y);
       }
