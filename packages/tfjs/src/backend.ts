@@ -259,7 +259,8 @@ async function chosenBinary(): Promise<WasmFileName> {
  */
 async function startWasm(option: WasmPaths | undefined): Promise<{ wasmPaths?: string; wasmBinary?: string }> {
   const wasm = await loadWasm();
-  if (tf.findBackend('wasm') !== null) {
+  // Not tf.findBackend: it would start the backend itself, outside the set-up below.
+  if ('wasm' in tf.engine().registry) {
     // Already started in this engine: the location no longer matters.
     if (!(await tf.setBackend('wasm'))) throw initFailed(['(the running wasm backend)'], 'tf.setBackend("wasm") returned false');
     return { ...(wasmStarted?.paths !== undefined && { wasmPaths: wasmStarted.paths }), ...(wasmStarted?.binary !== undefined && { wasmBinary: wasmStarted.binary }) };
