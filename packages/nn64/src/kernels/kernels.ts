@@ -1,0 +1,514 @@
+/**
+ * The float32 kernels of the engine, twice with the same contract: a WebAssembly SIMD (f32x4)
+ * module assembled here from its instructions, used where the engine validates it, and plain
+ * typed-array loops otherwise. All pointers and strides are byte offsets into one memory;
+ * row strides are multiples of 16 bytes (four floats) and tiles are four rows tall, so every
+ * vector access is in bounds of the padded matrices the workspace allocates.
+ *
+ * - gemm: C[t, j] = init + Σ_s A(t, s)·B[s, j], for t < M (a multiple of 4), j < N (a multiple
+ *   of 4), s < K, with A(t, s) at pA + t·aRow + s·aRed (so A or Aᵀ), then an activation.
+ *   `init` is zero, C itself (accumulate) or a bias row; the activation is applied in the
+ *   same pass as the sum (matmul + bias + activation in one loop).
+ * - act: y ← σ(y) in place; dact: g ← g ⊙ σ′ written with y = σ(z); axpy: y ← y + αx.
+ *
+ * tanh is Eigen's rational approximation (a degree-13/6 ratio on [−7.9053, 7.9053], |error| below
+ * 1e-6 of the float32 tanh; x itself below 4e-4); sigmoid is ½ + ½ tanh(z/2).
+ *
+ * Process-global state: the compiled `WebAssembly.Module` (or the finding that SIMD is not
+ * available) is cached here once per realm, as in @phaseflow/linalg's Gram kernel; each
+ * workspace has its own memory and instance.
+ */
+import { I32, V128, assemble, op, type WasmFunction } from './assembler.js';
+
+/** Activation codes shared by both implementations. */
+export const ACT_CODE = { linear: 0, tanh: 1, relu: 2, sigmoid: 3 } as const;
+/** The activations the kernels apply themselves (the others run as loops in the callers). */
+export type KernelActivation = keyof typeof ACT_CODE;
+
+/** gemm's `init` codes. */
+export const INIT_ZERO = 0;
+export const INIT_ACCUMULATE = 1;
+export const INIT_BIAS = 2;
+
+/** The kernel entry points, on byte offsets into one memory. */
+export interface KernelFunctions {
+  gemm(pA: number, pB: number, pC: number, pBias: number, M: number, K: number, N: number, aRow: number, aRed: number, ldb: number, ldc: number, flags: number): void;
+  act(p: number, n: number, kind: number): void;
+  dact(pG: number, pY: number, n: number, kind: number): void;
+  axpy(pX: number, pY: number, n: number, alpha: number): void;
+}
+
+// Eigen's generic_fast_tanh_float coefficients (x·P(x²)/Q(x²)).
+const TANH_CLAMP = 7.90531110763549805;
+const TANH_TINY = 0.0004;
+const ALPHA = [4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8, -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16];
+const BETA = [4.89352518554385e-3, 2.268434632439e-3, 1.18534705686654e-4, 1.19825839466702e-6];
+
+/** @internal The module's bytes (exports gemm, act, dact, axpy; imports memory m.m). */
+export function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
+  const { get, set, tee, i32, call } = op;
+  const F32 = 0x7d;
+
+  // 0: tanh4(v) → v
+  const tanh4: WasmFunction = (() => {
+    const [v, x, x2, p, q] = [0, 1, 2, 3, 4];
+    const horner = (acc: number, coeffs: readonly number[]): number[] => [
+      ...op.f32x4const(coeffs.at(-1)!),
+      ...set(acc),
+      ...coeffs
+        .slice(0, -1)
+        .reverse()
+        .flatMap((c) => [...get(acc), ...get(x2), ...op.f32x4mul, ...op.f32x4const(c), ...op.f32x4add, ...set(acc)]),
+    ];
+    return {
+      params: [V128],
+      results: [V128],
+      locals: [[4, V128]],
+      code: [
+        ...get(v),
+        ...op.f32x4const(-TANH_CLAMP),
+        ...op.f32x4max,
+        ...op.f32x4const(TANH_CLAMP),
+        ...op.f32x4min,
+        ...tee(x),
+        ...get(x),
+        ...op.f32x4mul,
+        ...set(x2),
+        ...horner(p, ALPHA),
+        ...get(p),
+        ...get(x),
+        ...op.f32x4mul,
+        ...set(p),
+        ...horner(q, BETA),
+        // bitselect(v, p/q, |v| < tiny)
+        ...get(v),
+        ...get(p),
+        ...get(q),
+        ...op.f32x4div,
+        ...get(v),
+        ...op.f32x4abs,
+        ...op.f32x4const(TANH_TINY),
+        ...op.f32x4lt,
+        ...op.bitselect,
+      ],
+    };
+  })();
+
+  // 1: act4(v, kind) → v
+  const act4: WasmFunction = {
+    params: [V128, I32],
+    results: [V128],
+    locals: [],
+    code: [
+      ...get(1),
+      ...i32(ACT_CODE.tanh),
+      ...op.eq,
+      ...op.if,
+      ...get(0),
+      ...call(0),
+      ...op.ret,
+      ...op.end,
+      ...get(1),
+      ...i32(ACT_CODE.relu),
+      ...op.eq,
+      ...op.if,
+      ...get(0),
+      ...op.f32x4const(0),
+      ...op.f32x4max,
+      ...op.ret,
+      ...op.end,
+      ...get(1),
+      ...i32(ACT_CODE.sigmoid),
+      ...op.eq,
+      ...op.if,
+      ...get(0),
+      ...op.f32x4const(0.5),
+      ...op.f32x4mul,
+      ...call(0),
+      ...op.f32x4const(0.5),
+      ...op.f32x4mul,
+      ...op.f32x4const(0.5),
+      ...op.f32x4add,
+      ...op.ret,
+      ...op.end,
+      ...get(0),
+    ],
+  };
+
+  // 2: gemm(pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags)
+  const gemm: WasmFunction = (() => {
+    const [pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags] = Array.from({ length: 12 }, (_, i) => i);
+    let next = 12;
+    const local = (): number => next++;
+    const t = local(),
+      j = local(),
+      s = local(),
+      pb = local(),
+      init = local(),
+      kind = local();
+    const pa = [local(), local(), local(), local()];
+    const pc = [local(), local(), local(), local()];
+    const i32Count = next - 12;
+    const acc = Array.from({ length: 8 }, () => local());
+    const bv = [local(), local()];
+    const av = local();
+    const v128Count = next - 12 - i32Count;
+    const accOf = (r: number, v: number): number => acc[2 * r + v]!;
+
+    /** A 4 × (4·nv) tile at rows t…t+3, columns j…j+4nv−1. */
+    const tile = (nv: number): number[] => {
+      const lanes = Array.from({ length: nv }, (_, v) => v);
+      const rows = [0, 1, 2, 3];
+      return [
+        // pc_r = pC + (t + r)·ldc + 4j
+        ...rows.flatMap((r) => [...get(pC), ...get(t), ...i32(r), ...op.add, ...get(ldc), ...op.mul, ...op.add, ...get(j), ...i32(4), ...op.mul, ...op.add, ...set(pc[r]!)]),
+        // init
+        ...get(init),
+        ...i32(INIT_ACCUMULATE),
+        ...op.eq,
+        ...op.if,
+        ...rows.flatMap((r) => lanes.flatMap((v) => [...get(pc[r]!), ...op.v128load(16 * v), ...set(accOf(r, v))])),
+        ...op.else,
+        ...get(init),
+        ...i32(INIT_BIAS),
+        ...op.eq,
+        ...op.if,
+        ...rows.flatMap((r) => lanes.flatMap((v) => [...get(pBias), ...get(j), ...i32(4), ...op.mul, ...op.add, ...op.v128load(16 * v), ...set(accOf(r, v))])),
+        ...op.else,
+        ...rows.flatMap((r) => lanes.flatMap((v) => [...op.f32x4const(0), ...set(accOf(r, v))])),
+        ...op.end,
+        ...op.end,
+        // pa_r = pA + (t + r)·aRow, pb = pB + 4j
+        ...rows.flatMap((r) => [...get(pA), ...get(t), ...i32(r), ...op.add, ...get(aRow), ...op.mul, ...op.add, ...set(pa[r]!)]),
+        ...get(pB),
+        ...get(j),
+        ...i32(4),
+        ...op.mul,
+        ...op.add,
+        ...set(pb),
+        ...i32(0),
+        ...set(s),
+        ...op.block,
+        ...op.loop,
+        ...get(s),
+        ...get(K),
+        ...op.geU,
+        ...op.brIf(1),
+        ...lanes.flatMap((v) => [...get(pb), ...op.v128load(16 * v), ...set(bv[v]!)]),
+        ...rows.flatMap((r) => [
+          ...get(pa[r]!),
+          ...op.load32splat(),
+          ...set(av),
+          ...lanes.flatMap((v) => [...get(accOf(r, v)), ...get(av), ...get(bv[v]!), ...op.f32x4mul, ...op.f32x4add, ...set(accOf(r, v))]),
+        ]),
+        ...rows.flatMap((r) => [...get(pa[r]!), ...get(aRed), ...op.add, ...set(pa[r]!)]),
+        ...get(pb),
+        ...get(ldb),
+        ...op.add,
+        ...set(pb),
+        ...get(s),
+        ...i32(1),
+        ...op.add,
+        ...set(s),
+        ...op.br(0),
+        ...op.end,
+        ...op.end,
+        // activation, then store
+        ...get(kind),
+        ...op.if,
+        ...rows.flatMap((r) => lanes.flatMap((v) => [...get(accOf(r, v)), ...get(kind), ...call(1), ...set(accOf(r, v))])),
+        ...op.end,
+        ...rows.flatMap((r) => lanes.flatMap((v) => [...get(pc[r]!), ...get(accOf(r, v)), ...op.v128store(16 * v)])),
+      ];
+    };
+
+    return {
+      name: 'gemm',
+      params: new Array<number>(12).fill(I32),
+      results: [],
+      locals: [
+        [i32Count, I32],
+        [v128Count, V128],
+      ],
+      code: [
+        ...get(flags),
+        ...i32(3),
+        ...op.and,
+        ...set(init),
+        ...get(flags),
+        ...i32(2),
+        ...op.shrU,
+        ...set(kind),
+        ...i32(0),
+        ...set(t),
+        ...op.block,
+        ...op.loop, // row tiles
+        ...get(t),
+        ...get(M),
+        ...op.geU,
+        ...op.brIf(1),
+        ...i32(0),
+        ...set(j),
+        ...op.block,
+        ...op.loop, // 8-wide column blocks
+        ...get(j),
+        ...i32(8),
+        ...op.add,
+        ...get(N),
+        ...op.gtU,
+        ...op.brIf(1),
+        ...tile(2),
+        ...get(j),
+        ...i32(8),
+        ...op.add,
+        ...set(j),
+        ...op.br(0),
+        ...op.end,
+        ...op.end,
+        // a last block of four columns
+        ...get(j),
+        ...get(N),
+        ...op.geU,
+        ...op.if,
+        ...op.else,
+        ...tile(1),
+        ...op.end,
+        ...get(t),
+        ...i32(4),
+        ...op.add,
+        ...set(t),
+        ...op.br(0),
+        ...op.end,
+        ...op.end,
+      ],
+    };
+  })();
+
+  /** A loop over n floats four at a time: `body` sees the byte offset in local `off`. */
+  const lanesLoop = (n: number, off: number, body: number[]): number[] => [
+    ...i32(0),
+    ...set(off),
+    ...op.block,
+    ...op.loop,
+    ...get(off),
+    ...get(n),
+    ...i32(4),
+    ...op.mul,
+    ...op.geU,
+    ...op.brIf(1),
+    ...body,
+    ...get(off),
+    ...i32(16),
+    ...op.add,
+    ...set(off),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+
+  // 3: act(p, n, kind): p[i] ← σ(p[i])
+  const act: WasmFunction = (() => {
+    const [p, n, kind, off, q] = [0, 1, 2, 3, 4];
+    return {
+      name: 'act',
+      params: [I32, I32, I32],
+      results: [],
+      locals: [[2, I32]],
+      code: lanesLoop(n, off, [...get(p), ...get(off), ...op.add, ...tee(q), ...get(q), ...op.v128load(), ...get(kind), ...call(1), ...op.v128store()]),
+    };
+  })();
+
+  // 4: dact(pG, pY, n, kind): g ← g ⊙ σ′, σ′ from y = σ(z)
+  const dact: WasmFunction = (() => {
+    const [pG, pY, n, kind, off, g, y] = [0, 1, 2, 3, 4, 5, 6];
+    const loadPair = [...get(pG), ...get(off), ...op.add, ...op.v128load(), ...set(g), ...get(pY), ...get(off), ...op.add, ...op.v128load(), ...set(y)];
+    const store = (expr: number[]): number[] => [...get(pG), ...get(off), ...op.add, ...expr, ...op.v128store()];
+    const body = (kindCode: number, expr: number[]): number[] => [
+      ...get(kind),
+      ...i32(kindCode),
+      ...op.eq,
+      ...op.if,
+      ...lanesLoop(n, off, [...loadPair, ...store(expr)]),
+      ...op.ret,
+      ...op.end,
+    ];
+    return {
+      name: 'dact',
+      params: [I32, I32, I32, I32],
+      results: [],
+      locals: [
+        [1, I32],
+        [2, V128],
+      ],
+      code: [
+        // tanh: g·(1 − y²)
+        ...body(ACT_CODE.tanh, [...get(g), ...op.f32x4const(1), ...get(y), ...get(y), ...op.f32x4mul, ...op.f32x4sub, ...op.f32x4mul]),
+        // relu: g where y > 0
+        ...body(ACT_CODE.relu, [...get(g), ...get(y), ...op.f32x4const(0), ...op.f32x4gt, ...op.and128]),
+        // sigmoid: g·y·(1 − y)
+        ...body(ACT_CODE.sigmoid, [...get(g), ...get(y), ...op.f32x4mul, ...op.f32x4const(1), ...get(y), ...op.f32x4sub, ...op.f32x4mul]),
+      ],
+    };
+  })();
+
+  // 5: axpy(pX, pY, n, α): y ← y + αx
+  const axpy: WasmFunction = (() => {
+    const [pX, pY, n, alpha, off, a, q] = [0, 1, 2, 3, 4, 5, 6];
+    return {
+      name: 'axpy',
+      params: [I32, I32, I32, F32],
+      results: [],
+      locals: [
+        [1, I32],
+        [1, V128],
+        [1, I32],
+      ],
+      code: [
+        ...get(alpha),
+        ...op.f32x4splat,
+        ...set(a),
+        ...lanesLoop(n, off, [
+          ...get(pY),
+          ...get(off),
+          ...op.add,
+          ...tee(q),
+          ...get(q),
+          ...op.v128load(),
+          ...get(pX),
+          ...get(off),
+          ...op.add,
+          ...op.v128load(),
+          ...get(a),
+          ...op.f32x4mul,
+          ...op.f32x4add,
+          ...op.v128store(),
+        ]),
+      ],
+    };
+  })();
+
+  return assemble([tanh4, act4, gemm, act, dact, axpy]);
+}
+
+/** Process-global (see the file comment): compiled once per realm, null where SIMD is unavailable. */
+let cachedModule: WebAssembly.Module | null | undefined;
+
+/** @internal The compiled kernel module, or null where WebAssembly SIMD is unavailable. */
+export function kernelModule(): WebAssembly.Module | null {
+  if (cachedModule !== undefined) return cachedModule;
+  cachedModule = null;
+  try {
+    const bytes = kernelWasmBytes();
+    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) cachedModule = new WebAssembly.Module(bytes);
+  } catch {
+    cachedModule = null;
+  }
+  return cachedModule;
+}
+
+/** @internal The wasm kernels on `memory`. */
+export function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelFunctions {
+  const e = new WebAssembly.Instance(module, { m: { m: memory } }).exports;
+  return { gemm: e['gemm'] as KernelFunctions['gemm'], act: e['act'] as KernelFunctions['act'], dact: e['dact'] as KernelFunctions['dact'], axpy: e['axpy'] as KernelFunctions['axpy'] };
+}
+
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+function actScalar(kind: number, z: number): number {
+  switch (kind) {
+    case ACT_CODE.tanh:
+      return Math.tanh(z);
+    case ACT_CODE.relu:
+      return z > 0 ? z : 0;
+    case ACT_CODE.sigmoid:
+      return sigmoid(z);
+    default:
+      return z;
+  }
+}
+
+/**
+ * @internal The same kernels in plain loops over a Float32Array view of `buffer` (byte
+ * offsets divided by four): 4 × 4 register tiles for gemm, sums in double precision.
+ */
+export function jsKernels(view: () => Float32Array): KernelFunctions {
+  return {
+    gemm(pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags) {
+      const f = view();
+      const a0 = pA >> 2,
+        b0 = pB >> 2,
+        c0 = pC >> 2,
+        bias = pBias >> 2;
+      const ar = aRow >> 2,
+        as = aRed >> 2,
+        lb = ldb >> 2,
+        lc = ldc >> 2;
+      const init = flags & 3,
+        kind = flags >> 2;
+      for (let t = 0; t < M; t += 4) {
+        for (let j = 0; j < N; j += 4) {
+          for (let r = 0; r < 4; r++) {
+            const co = c0 + (t + r) * lc + j;
+            let s0 = 0,
+              s1 = 0,
+              s2 = 0,
+              s3 = 0;
+            if (init === INIT_ACCUMULATE) {
+              s0 = f[co]!;
+              s1 = f[co + 1]!;
+              s2 = f[co + 2]!;
+              s3 = f[co + 3]!;
+            } else if (init === INIT_BIAS) {
+              s0 = f[bias + j]!;
+              s1 = f[bias + j + 1]!;
+              s2 = f[bias + j + 2]!;
+              s3 = f[bias + j + 3]!;
+            }
+            let pa = a0 + (t + r) * ar;
+            let pb = b0 + j;
+            for (let s = 0; s < K; s++) {
+              const x = f[pa]!;
+              if (x !== 0) {
+                s0 += x * f[pb]!;
+                s1 += x * f[pb + 1]!;
+                s2 += x * f[pb + 2]!;
+                s3 += x * f[pb + 3]!;
+              }
+              pa += as;
+              pb += lb;
+            }
+            if (kind !== 0) {
+              s0 = actScalar(kind, s0);
+              s1 = actScalar(kind, s1);
+              s2 = actScalar(kind, s2);
+              s3 = actScalar(kind, s3);
+            }
+            f[co] = s0;
+            f[co + 1] = s1;
+            f[co + 2] = s2;
+            f[co + 3] = s3;
+          }
+        }
+      }
+    },
+    act(p, n, kind) {
+      const f = view();
+      const o = p >> 2;
+      for (let i = 0; i < n; i++) f[o + i] = actScalar(kind, f[o + i]!);
+    },
+    dact(pG, pY, n, kind) {
+      const f = view();
+      const g = pG >> 2,
+        y = pY >> 2;
+      if (kind === ACT_CODE.tanh) for (let i = 0; i < n; i++) f[g + i] = f[g + i]! * (1 - f[y + i]! * f[y + i]!);
+      else if (kind === ACT_CODE.relu) for (let i = 0; i < n; i++) f[g + i] = f[y + i]! > 0 ? f[g + i]! : 0;
+      else if (kind === ACT_CODE.sigmoid) for (let i = 0; i < n; i++) f[g + i] = f[g + i]! * f[y + i]! * (1 - f[y + i]!);
+    },
+    axpy(pX, pY, n, alpha) {
+      const f = view();
+      const x = pX >> 2,
+        y = pY >> 2;
+      for (let i = 0; i < n; i++) f[y + i] += alpha * f[x + i]!;
+    },
+  };
+}
