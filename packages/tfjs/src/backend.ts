@@ -158,7 +158,9 @@ const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 function describeStart(bytes: Uint8Array): string {
   if (bytes.length === 0) return 'an empty file';
   const text = String.fromCharCode(...bytes.subarray(0, 16)).replace(/[^\x20-\x7e]/g, '.');
-  return /^\s*</.test(text) ? `an HTML or XML page ("${text}…"), e.g. a server's fallback page for a missing file` : `bytes "${text}…", not the WebAssembly magic number \\0asm`;
+  return /^\s*</.test(text)
+    ? `an HTML or XML page ("${text}…"), e.g. a server's fallback page for a missing file`
+    : `bytes "${text}…", not the WebAssembly magic number \\0asm`;
 }
 
 /**
@@ -263,7 +265,10 @@ async function startWasm(option: WasmPaths | undefined): Promise<{ wasmPaths?: s
   if ('wasm' in tf.engine().registry) {
     // Already started in this engine: the location no longer matters.
     if (!(await tf.setBackend('wasm'))) throw initFailed(['(the running wasm backend)'], 'tf.setBackend("wasm") returned false');
-    return { ...(wasmStarted?.paths !== undefined && { wasmPaths: wasmStarted.paths }), ...(wasmStarted?.binary !== undefined && { wasmBinary: wasmStarted.binary }) };
+    return {
+      ...(wasmStarted?.paths !== undefined && { wasmPaths: wasmStarted.paths }),
+      ...(wasmStarted?.binary !== undefined && { wasmBinary: wasmStarted.binary }),
+    };
   }
   const location = option ?? (isNode() ? await locateWasmPaths() : undefined);
   const file = await chosenBinary();

@@ -133,7 +133,11 @@ export function fileSystem(path: string): FileSystemHandler {
       const folder = toPath(node, 'path', target);
       if (artifacts === null || typeof artifacts !== 'object') invalid('artifacts', 'tf.io.ModelArtifacts', artifacts);
       if (artifacts.modelTopology instanceof ArrayBuffer) {
-        invalid('artifacts.modelTopology', 'a JSON topology (a layers model); binary graph topologies are not written by this handler', artifacts.modelTopology);
+        invalid(
+          'artifacts.modelTopology',
+          'a JSON topology (a layers model); binary graph topologies are not written by this handler',
+          artifacts.modelTopology,
+        );
       }
       try {
         await node.fs.mkdir(folder, { recursive: true });

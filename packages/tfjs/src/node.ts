@@ -15,7 +15,10 @@ export interface NodeFs {
   stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean; size: number }>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string, options: { force: true }): Promise<void>;
-  open(path: string, flags: 'r'): Promise<{ read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>; close(): Promise<void> }>;
+  open(
+    path: string,
+    flags: 'r',
+  ): Promise<{ read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>; close(): Promise<void> }>;
 }
 
 /** The part of `node:path` this package uses. */
