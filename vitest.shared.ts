@@ -1,7 +1,8 @@
 /**
  * The one vitest configuration every package extends: sources resolved through the
  * `@phaseflow/source` export condition (no build needed to test), and a JSON report per
- * package that `.ci/run` sums into the workspace's summary line.
+ * package that `.ci/run` sums into the workspace's summary line (`reports/vitest.json`, or
+ * `reports/<PHASEFLOW_REPORT_NAME>.json` when that is set: the Node 22/24 runs of the matrix).
  */
 import { defineConfig } from 'vitest/config';
 
@@ -13,7 +14,7 @@ export function phaseflowVitestConfig(options: { testTimeout?: number } = {}) {
       include: ['src/**/*.test.ts'],
       environment: 'node',
       testTimeout: options.testTimeout ?? 60_000,
-      reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
+      reporters: ['default', ['json', { outputFile: `reports/${process.env.PHASEFLOW_REPORT_NAME ?? 'vitest'}.json` }]],
       pool: 'forks',
     },
   });

@@ -125,7 +125,8 @@ function versionIn(dir) {
     }
     for (const field of ['dependencies', 'peerDependencies', 'devDependencies', 'optionalDependencies']) {
       for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
-        if (after.has(dep) && !caretSatisfies(range, after.get(dep))) problems.push(`${manifest.name} ${field}["${dep}"] "${range}" does not accept ${dep} ${after.get(dep)}`);
+        if (after.has(dep) && !caretSatisfies(range, after.get(dep)))
+          problems.push(`${manifest.name} ${field}["${dep}"] "${range}" does not accept ${dep} ${after.get(dep)}`);
       }
     }
   }
@@ -141,10 +142,20 @@ for (const [name, v] of versioned.after) {
   if (was !== v) console.log(`  ${name.padEnd(32)} ${was.padEnd(7)} → ${v}${versioned.asked.has(name) ? ` (${versioned.asked.get(name)})` : ''}`);
 }
 console.log(`  (${versioned.after.size - [...versioned.after].filter(([n, v]) => versioned.before.get(n) !== v).length} packages unchanged)`);
-record('versions', 'the pending changesets version every package without a forced major, every internal range satisfied', versioned.problems.length === 0, versioned.problems.join('\n'));
-writeFileSync(join(policy, '.changeset', 'zz-rehearsal-core-minor.md'), "---\n'@phaseflow/core': minor\n'@phaseflow/tfjs': minor\n---\n\nRehearsal: a core and tfjs minor.\n");
+record(
+  'versions',
+  'the pending changesets version every package without a forced major, every internal range satisfied',
+  versioned.problems.length === 0,
+  versioned.problems.join('\n'),
+);
+writeFileSync(
+  join(policy, '.changeset', 'zz-rehearsal-core-minor.md'),
+  "---\n'@phaseflow/core': minor\n'@phaseflow/tfjs': minor\n---\n\nRehearsal: a core and tfjs minor.\n",
+);
 const minor = versionIn(policy);
-const bumpedMajor = [...minor.after].filter(([n, v]) => n !== '@phaseflow/core' && n !== '@phaseflow/tfjs' && breaking(minor.before.get(n), v) && !minor.asked.has(n));
+const bumpedMajor = [...minor.after].filter(
+  ([n, v]) => n !== '@phaseflow/core' && n !== '@phaseflow/tfjs' && breaking(minor.before.get(n), v) && !minor.asked.has(n),
+);
 record(
   'versions',
   `a core minor (${minor.before.get('@phaseflow/core')} → ${minor.after.get('@phaseflow/core')}) and a tfjs minor force no plugin major and keep every range satisfied`,
@@ -189,7 +200,9 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-const server = spawn(process.execPath, [verdaccio, '--config', join(regDir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+const server = spawn(process.execPath, [verdaccio, '--config', join(regDir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 server.stdout.resume();
 server.stderr.on('data', (chunk) => {
   const lines = String(chunk)
@@ -301,7 +314,12 @@ for (const { dir, manifest } of selected) {
     const r = spawnSync(process.execPath, [file], { cwd: app, encoding: 'utf8', timeout: 180_000, env: { ...process.env, FORCE_COLOR: '0' } });
     const ok = r.status === 0 && !r.error;
     const out = `${r.stdout}${r.stderr}`.trim();
-    record(name, `${label} runs (${block.code.trim().split('\n').length} lines)`, ok, head(`${r.error ? `${r.error.message}\n` : ''}exit ${r.status}\n${out}`, 25));
+    record(
+      name,
+      `${label} runs (${block.code.trim().split('\n').length} lines)`,
+      ok,
+      head(`${r.error ? `${r.error.message}\n` : ''}exit ${r.status}\n${out}`, 25),
+    );
     if (ok && out) console.log(indent(head(out, 4), 6));
   }
 }
@@ -324,15 +342,20 @@ if (!opts.only) {
     writeFileSync(
       join(app, 'use.mjs'),
       "import { integrate, odeProblem } from '@phaseflow/core';\nimport { createImplicitMidpoint } from 'phaseflow-plugin-midpoint';\n" +
-        "const f = odeProblem((_t, y, out = new Float64Array(2)) => ((out[0] = y[1]), (out[1] = -y[0]), out));\n" +
-        "const sol = integrate(createImplicitMidpoint(), f, Float64Array.of(1, 0), { tEnd: Math.PI, h: 0.01 });\n" +
+        'const f = odeProblem((_t, y, out = new Float64Array(2)) => ((out[0] = y[1]), (out[1] = -y[0]), out));\n' +
+        'const sol = integrate(createImplicitMidpoint(), f, Float64Array.of(1, 0), { tEnd: Math.PI, h: 0.01 });\n' +
         "console.log('implicit midpoint, y(π) for y(0) = (1, 0):', Array.from(sol.y.at(-1)).map((v) => v.toFixed(6)).join(', '), sol.status);\n",
     );
     const out = run(process.execPath, ['use.mjs'], app);
     record('plugin', `phaseflow-plugin-midpoint builds, passes its tests and installs next to @phaseflow/core ${core}`, true);
     console.log(indent(out.trim(), 6));
   } catch (e) {
-    record('plugin', 'phaseflow-plugin-midpoint builds, passes its tests and installs next to the published core', false, head(`${e.stdout ?? ''}${e.stderr ?? e.message}`, 30));
+    record(
+      'plugin',
+      'phaseflow-plugin-midpoint builds, passes its tests and installs next to the published core',
+      false,
+      head(`${e.stdout ?? ''}${e.stderr ?? e.message}`, 30),
+    );
   }
 }
 
@@ -347,7 +370,10 @@ writeFileSync(
   JSON.stringify({
     numPassedTests: results.length - failed.length,
     numFailedTests: failed.length,
-    testResults: results.map((r) => ({ name: r.suite, assertionResults: [{ title: r.title, status: r.ok ? 'passed' : 'failed', failureMessages: r.ok ? [] : [r.detail] }] })),
+    testResults: results.map((r) => ({
+      name: r.suite,
+      assertionResults: [{ title: r.title, status: r.ok ? 'passed' : 'failed', failureMessages: r.ok ? [] : [r.detail] }],
+    })),
   }),
 );
 if (!opts.keep) rmSync(work, { recursive: true, force: true });

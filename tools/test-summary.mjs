@@ -4,6 +4,10 @@
 // package) into one line:
 //   N passed, M failed
 // A package with tests but no report (its run crashed before reporting) counts one failure.
+// `--matrix 22,24` adds the runs of the Node matrix (reports/vitest-node<v>.json in every
+// package, written by `.ci/run` with PHASEFLOW_REPORT_NAME), one row per version and package,
+// counted in the total like any other run; `--expect-extras` requires the example plugin, the
+// generated package and the release rehearsal reports.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,31 +21,39 @@ const add = (label, file) => {
   passed += r.numPassedTests;
   failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
   lines.push(
-    `${label.padEnd(34)} ${String(r.numPassedTests).padStart(5)} passed ${String(r.numFailedTests).padStart(4)} failed${r.numFailedTestSuites ? ` (${r.numFailedTestSuites} suites failed to run)` : ''}`,
+    `${label.padEnd(46)} ${String(r.numPassedTests).padStart(5)} passed ${String(r.numFailedTests).padStart(4)} failed${r.numFailedTestSuites ? ` (${r.numFailedTestSuites} suites failed to run)` : ''}`,
   );
 };
-for (const [dir, prefix] of [
-  ['packages', '@phaseflow/'],
-  ['examples', '@phaseflow/example-'],
-]) {
-  if (!existsSync(join(root, dir))) continue;
-  for (const pkg of readdirSync(join(root, dir)).sort()) {
-    const report = join(root, dir, pkg, 'reports', 'vitest.json');
-    if (existsSync(report)) add(`${prefix}${pkg}`, report);
-    else if (existsSync(join(root, dir, pkg, 'vitest.config.ts'))) {
-      failed += 1;
-      lines.push(`${prefix}${pkg}`.padEnd(34) + ' no test report (the run did not complete)');
+const matrixArg = process.argv.indexOf('--matrix');
+const runs = [
+  { file: 'vitest.json', label: '' },
+  ...(matrixArg > 0 ? process.argv[matrixArg + 1].split(',') : []).map((v) => ({ file: `vitest-node${v}.json`, label: ` [node ${v}]` })),
+];
+for (const { file, label: run } of runs) {
+  for (const [dir, prefix] of [
+    ['packages', '@phaseflow/'],
+    ['examples', '@phaseflow/example-'],
+  ]) {
+    if (!existsSync(join(root, dir))) continue;
+    for (const pkg of readdirSync(join(root, dir)).sort()) {
+      const report = join(root, dir, pkg, 'reports', file);
+      if (existsSync(report)) add(`${prefix}${pkg}${run}`, report);
+      else if (existsSync(join(root, dir, pkg, 'vitest.config.ts'))) {
+        failed += 1;
+        lines.push(`${prefix}${pkg}${run}`.padEnd(46) + ' no test report (the run did not complete)');
+      }
     }
   }
 }
 for (const [label, file] of [
   ['example plugin (docs/examples)', 'reports/example-plugin.json'],
   ['generated package (tools)', 'reports/generated-plugin.json'],
+  ['release rehearsal (tools)', 'reports/release-rehearsal.json'],
 ]) {
   if (existsSync(join(root, file))) add(label, join(root, file));
   else if (process.argv.includes('--expect-extras')) {
     failed += 1;
-    lines.push(`${label.padEnd(34)} no test report (the check did not complete)`);
+    lines.push(`${label.padEnd(46)} no test report (the check did not complete)`);
   }
 }
 console.log(lines.join('\n'));
