@@ -31,6 +31,7 @@ export default tseslint.config(
         TextDecoder: 'readonly',
         Buffer: 'readonly',
         global: 'readonly',
+        fetch: 'readonly',
       },
     },
     rules: {
