@@ -40,6 +40,50 @@ describe('E(n)', () => {
       expect([...dets].sort()).toEqual([-1, 1]);
     }
   });
+
+  it('above n = 3 too: Haar O(n) from @phaseflow/lie, both determinants, N(0, 1) translations', () => {
+    const det = (q: Float64Array, n: number) => {
+      const a = Array.from({ length: n }, (_, i) => Array.from(q.subarray(i * n, (i + 1) * n)));
+      let d = 1;
+      for (let c = 0; c < n; c++) {
+        let p = c;
+        for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+        if (p !== c) [a[p], a[c], d] = [a[c]!, a[p]!, -d];
+        d *= a[c]![c]!;
+        for (let r = c + 1; r < n; r++) {
+          const f = a[r]![c]! / a[c]![c]!;
+          for (let k = c; k < n; k++) a[r]![k]! -= f * a[c]![k]!;
+        }
+      }
+      return d;
+    };
+    for (const dim of [4, 5]) {
+      const E = euclideanGroup(dim);
+      expect([E.name, E.dim]).toEqual([`E(${dim})`, dim]);
+      const rng = createRandom(dim);
+      const dets = new Set<number>();
+      let t2 = 0;
+      for (let s = 0; s < 40; s++) {
+        const g = E.sample(rng);
+        const Q = g.rotation;
+        for (let i = 0; i < dim; i++)
+          for (let j = 0; j < dim; j++) {
+            let dot = 0;
+            for (let k = 0; k < dim; k++) dot += Q[k * dim + i]! * Q[k * dim + j]!;
+            expect(dot).toBeCloseTo(i === j ? 1 : 0, 12);
+          }
+        const d = det(Q, dim);
+        expect(Math.abs(Math.abs(d) - 1)).toBeLessThan(1e-12);
+        expect(d < 0).toBe(g.reflection);
+        dets.add(Math.round(d));
+        t2 += g.translation.reduce((a, v) => a + v * v, 0) / dim;
+      }
+      expect([...dets].sort()).toEqual([-1, 1]);
+      expect(Math.abs(t2 / 40 - 1)).toBeLessThan(0.35);
+      expect(E.act(E.sample(createRandom(1)), new Float64Array(dim))).toHaveLength(dim);
+    }
+    expectPhaseflowError(() => euclideanGroup(1), 'INVALID_ARGUMENT', 'dim');
+  });
 });
 
 describe('EGNN', () => {
@@ -48,6 +92,7 @@ describe('EGNN', () => {
     { dim: 3, velocity: false, edgeFeatures: 2 },
     { dim: 2, velocity: true, edgeFeatures: 1 },
     { dim: 3, velocity: true, edgeFeatures: 1 },
+    { dim: 5, velocity: false, edgeFeatures: 1 },
   ] as const;
 
   it.each(cases)('Float64, n = $dim, velocity $velocity, $edgeFeatures edge features: E(n)- and S_n-equivariant to 1e-12', (c) => {
@@ -106,7 +151,7 @@ describe('EGNN', () => {
     expectPhaseflowError(() => packPointClouds({ ...cloud, x: new Float64Array(17) }), 'DIMENSION_MISMATCH', 'cloud.x');
     expectPhaseflowError(() => packPointClouds({ ...cloud, h: new Float64Array(7) }), 'DIMENSION_MISMATCH', 'cloud.h');
     expectPhaseflowError(() => packPointClouds({ ...cloud, edges: new Float64Array(12), edgeFeatures: 1 }), 'DIMENSION_MISMATCH', 'cloud.edges');
-    expectPhaseflowError(() => packPointClouds({ ...cloud, dim: 4 }), 'INVALID_ARGUMENT', 'cloud.dim');
+    expectPhaseflowError(() => packPointClouds({ ...cloud, dim: 1 }), 'INVALID_ARGUMENT', 'cloud.dim');
     const egnn = createEgnn64({ dim: 3, features: 1, edgeFeatures: 1, velocity: true, hidden: 4 });
     expect(egnn.forward(packed).shape).toEqual([2, 3, 10]);
     const flat = createEgnn64({ dim: 2, features: 1, edgeFeatures: 1, velocity: true, hidden: 4 });

@@ -15,7 +15,7 @@ export interface PointClouds {
   readonly batch?: number;
   /** Nodes per graph. */
   readonly n: number;
-  /** Space dimension (2 or 3). */
+  /** Space dimension (≥ 2). */
   readonly dim: number;
   /** Positions, B·n·dim numbers (node i of graph b at `((b·n + i)·dim …)`). */
   readonly x: ArrayLike<number>;
@@ -82,7 +82,7 @@ export function packPointClouds(cloud: PointClouds): NodeBatch & { readonly layo
   if (cloud === null || typeof cloud !== 'object') invalid('cloud', 'a point cloud { n, dim, x, v?, h?, edges? }', cloud);
   const batch = cloud.batch === undefined ? 1 : checkInteger('cloud.batch', cloud.batch, { min: 1 });
   const n = checkInteger('cloud.n', cloud.n, { min: 1 });
-  const dim = checkInteger('cloud.dim', cloud.dim, { min: 2, max: 3 });
+  const dim = checkInteger('cloud.dim', cloud.dim, { min: 2 });
   const nodes = batch * n;
   const arrays: [string, ArrayLike<number> | undefined][] = [
     ['x', cloud.x],

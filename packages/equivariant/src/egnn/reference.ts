@@ -18,7 +18,7 @@ export type CoordinateAggregation = 'mean' | 'sum';
 
 /** Options of {@link createEgnn64} (also the tf layer's configuration). */
 export interface EgnnOptions {
-  /** Space dimension n: 2 or 3. */
+  /** Space dimension n ≥ 2 (EGNN's 2 and 3; any n, the map is the same). */
   readonly dim: number;
   /** Node features F in (≥ 1). */
   readonly features: number;
@@ -50,7 +50,7 @@ export interface EgnnOptions {
 
 /** The checked options of an EGNN layer, defaults filled in. */
 export interface EgnnConfig {
-  readonly dim: 2 | 3;
+  readonly dim: number;
   readonly features: number;
   readonly outFeatures: number;
   readonly edgeFeatures: number;
@@ -82,7 +82,7 @@ const KEYS = [
 export function egnnConfig(options: EgnnOptions | undefined, argument = 'options', extra: readonly string[] = []): EgnnConfig {
   if (options === undefined) invalid(argument, 'an options object with dim and features', options);
   const o = checkOptions(argument, options, [...KEYS, ...extra]);
-  const dim = checkInteger(`${argument}.dim`, o.dim, { min: 2, max: 3 }) as 2 | 3;
+  const dim = checkInteger(`${argument}.dim`, o.dim, { min: 2 });
   const features = checkInteger(`${argument}.features`, o.features, { min: 1 });
   const outFeatures = o.outFeatures === undefined ? features : checkInteger(`${argument}.outFeatures`, o.outFeatures, { min: 1 });
   const edgeFeatures = o.edgeFeatures === undefined ? 0 : checkInteger(`${argument}.edgeFeatures`, o.edgeFeatures, { min: 0 });

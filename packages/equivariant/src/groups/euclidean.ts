@@ -1,11 +1,12 @@
 /**
- * The Euclidean group E(n), n = 2 or 3, as EGNN's symmetry: x ↦ Qx + t with Q orthogonal
+ * The Euclidean group E(n), n ≥ 2, as EGNN's symmetry: x ↦ Qx + t with Q orthogonal
  * (rotations and reflections) and t a translation. Rotations and translations are drawn from
- * the rigid motions SE(2)/SE(3) of @phaseflow/lie (Haar rotations, unit-normal translations);
- * half the draws are composed with the reflection diag(−1, 1, …) to reach det Q = −1.
+ * @phaseflow/lie: the rigid motions SE(2)/SE(3) for n = 2, 3, Haar rotations of `createSO(n)`
+ * with N(0, I) translations above; half the draws are composed with the reflection
+ * diag(−1, 1, …) to reach det Q = −1.
  */
 import { checkInteger, invalid, type Random } from '@phaseflow/core';
-import { SE2, SE3 } from '@phaseflow/lie';
+import { SE2, SE3, createSO } from '@phaseflow/lie';
 
 /** An element of E(n): x ↦ Q x + t. */
 export interface EuclideanElement {
@@ -19,9 +20,9 @@ export interface EuclideanElement {
 
 /** E(n) with its seeded sampler. */
 export interface EuclideanGroup {
-  /** `E(2)` or `E(3)`. */
+  /** `E(2)`, `E(3)`, … */
   readonly name: string;
-  readonly dim: 2 | 3;
+  readonly dim: number;
   /** A random element: Haar rotation, N(0, 1) translation, a reflection with probability ½. */
   sample(random: Random): EuclideanElement;
   /** Q p + t. */
@@ -33,7 +34,7 @@ export interface EuclideanGroup {
 }
 
 /**
- * E(n) for n = 2 or 3.
+ * E(n) for n ≥ 2 (EGNN's E(2) and E(3); E(5) carries EMLP's O(5) task once a node sits at the origin).
  *
  * @example
  * ```ts
@@ -43,9 +44,27 @@ export interface EuclideanGroup {
  * ```
  */
 export function euclideanGroup(dim: number): EuclideanGroup {
-  const n = checkInteger('dim', dim, { min: 2, max: 3 }) as 2 | 3;
-  const lie = n === 2 ? SE2 : SE3;
+  const n = checkInteger('dim', dim, { min: 2 });
   const size = n + 1;
+  // SE(n) as an (n + 1) × (n + 1) homogeneous matrix [Q t; 0 1].
+  const rigid =
+    n === 2
+      ? (random: Random) => SE2.sample(random)
+      : n === 3
+        ? (random: Random) => SE3.sample(random)
+        : (() => {
+            const SO = createSO(n);
+            return (random: Random) => {
+              const q = SO.sample(random);
+              const m = new Float64Array(size * size);
+              for (let i = 0; i < n; i++) {
+                for (let j = 0; j < n; j++) m[i * size + j] = q[i * n + j]!;
+                m[i * size + n] = random.normal();
+              }
+              m[size * size - 1] = 1;
+              return m;
+            };
+          })();
   const mulVec = (q: Float64Array, v: ArrayLike<number>) => {
     if (v.length !== n) invalid('p', `a point in ℝ^${n}`, v, 'SHAPE_MISMATCH');
     const out = new Float64Array(n);
@@ -60,7 +79,7 @@ export function euclideanGroup(dim: number): EuclideanGroup {
     name: `E(${n})`,
     dim: n,
     sample(random: Random): EuclideanElement {
-      const m = lie.sample(random);
+      const m = rigid(random);
       const rotation = new Float64Array(n * n);
       const translation = new Float64Array(n);
       for (let i = 0; i < n; i++) {
