@@ -17,7 +17,7 @@
 //      `@types/x` counts as used when `x` is imported.
 // 2. Manifest consistency (what sherif does): one version range per external dependency across
 //    the workspace (dependencies, devDependencies, optionalDependencies); internal ranges are
-//    caret ranges the current workspace version satisfies (`^0.0.0` style, never `*` or
+//    caret ranges the current workspace version satisfies (`^0.1.0` style, never `*` or
 //    `workspace:`); every published package has `type: module`, `sideEffects`, an `exports` map
 //    with `types` before `default`, `license` and a LICENSE file, `homepage`, `bugs.url`, `engines.node`, `repository.directory` equal to
 //    its path and `publishConfig.access: public`. Private packages (examples/*) are exempt from
