@@ -11,7 +11,7 @@
  * ```
  */
 import { callbackFailed, PhaseflowError } from './errors.js';
-import { checkFunction, invalid } from './validate.js';
+import { checkFiniteArray, checkFunction, checkInteger, invalid } from './validate.js';
 
 /** Emitted once before the first step of a run. */
 export interface RunStartEvent {
@@ -41,6 +41,13 @@ export interface StepEvent {
   readonly h: number;
   readonly state: unknown;
   readonly loss?: number;
+  /**
+   * True for an output time an Observer asked for with {@link Observer.at} that falls inside a
+   * step: `state` there was computed for the observer (dense output, or a step of the
+   * integrator from the start of the step that contains `t`) and the run's own trajectory does
+   * not pass through it. `step` is then the step that contains `t`, `h` is `t` minus its start.
+   */
+  readonly interpolated?: boolean;
 }
 
 /** Emitted once when a run ends, however it ends. */
@@ -94,14 +101,41 @@ export type ObserverHandlers = {
 /**
  * Watches a run (integration or training) through its events and may ask it to stop.
  *
+ * An Observer that needs only some steps declares its cadence, and `integrate` then advances in
+ * chunks between the steps it must see (the integrator's `advance` fast path) instead of going
+ * step by step: `every: k` delivers steps k, 2k, … and the run's final state, `at: times`
+ * delivers the state at exactly those times. An Observer without a declaration sees every step.
+ * Both are read when the run's emitter is built and again after the `run:start` handlers ran,
+ * so an observer may set them from the start event (a progress bar from `total`, say).
+ *
  * @example
  * ```ts
  * const printer: Observer = { name: 'printer', on: { step: (e) => console.log(e.t) } };
+ * const everyHundred: Observer = { name: 'sampler', every: 100, on: { step: (e) => console.log(e.step) } };
+ * const atTimes: Observer = { name: 'snapshots', at: [0.5, 1, 1.5], on: { step: (e) => console.log(e.t) } };
  * ```
  */
 export interface Observer {
   readonly name: string;
   readonly on: ObserverHandlers;
+  /**
+   * Step cadence k (an integer ≥ 1): the `step` handler sees accepted steps k, 2k, 3k, … and,
+   * in `integrate`, the run's final state (the last step, the step where a terminal event or a
+   * stop request ended it) when it is not one of them. Trainers deliver every k-th step.
+   * Undefined (and no `at`): every step.
+   */
+  readonly every?: number;
+  /**
+   * Output times, strictly monotone in the run's direction and inside [t0, tEnd]: in
+   * `integrate` the `step` handler sees the state at exactly each of these times — the
+   * accepted step's own state when a time falls on one, otherwise a state computed for the
+   * observer (`interpolated: true`: the integrator's dense output in adaptive runs that have
+   * one, else a step of the integrator from the start of the step that contains the time), so
+   * the run's own steps are the same as without the observer. With `every` as well, the
+   * observer sees both, in time order, each time once. An observer with `at` and no `every`
+   * sees only these times (runs other than `integrate` deliver it no `step` events).
+   */
+  readonly at?: ArrayLike<number>;
 }
 
 /**
@@ -118,7 +152,10 @@ export interface Emitter {
 }
 
 /**
- * Validate a list of observers and build the emitter a run feeds.
+ * Validate a list of observers and build the emitter a run feeds. `step` events go to each
+ * observer at its declared cadence ({@link Observer.every}: only steps k, 2k, …; an observer
+ * that declared only {@link Observer.at} gets none from `emit`, `integrate` hands it its times);
+ * cadences are validated here and read again after every `run:start`.
  *
  * @example
  * ```ts
@@ -144,7 +181,8 @@ export function createEmitter(observers: readonly Observer[] | undefined, argume
       stopReason ??= String(reason);
     },
   };
-  const byKind = new Map<string, { handler: (e: unknown, c: RunControl) => void; label: string }[]>();
+  const cadences: Cadence[] = list.map((o, i) => readCadence(o, i, argument));
+  const byKind = new Map<string, Entry[]>();
   list.forEach((o, i) => {
     for (const [kind, handler] of Object.entries(o.on)) {
       if (!handler) continue;
@@ -152,31 +190,124 @@ export function createEmitter(observers: readonly Observer[] | undefined, argume
       hs.push({
         handler: handler as (e: unknown, c: RunControl) => void,
         label: `${argument}[${i}].on[${JSON.stringify(kind)}] (observer ${JSON.stringify(o.name)})`,
+        cadence: cadences[i]!,
       });
       byKind.set(kind, hs);
     }
   });
-  return {
+  const stepEntries = byKind.get('step') ?? [];
+  const call = (h: Entry, event: unknown): void => {
+    try {
+      h.handler(event, control);
+    } catch (e) {
+      // Coded errors pass as they are; anything else names the handler that threw.
+      if (e instanceof PhaseflowError) throw e;
+      const at = event as { step?: unknown; t?: unknown };
+      throw callbackFailed(h.label, e, {
+        ...(typeof at.step === 'number' && { step: at.step }),
+        ...(typeof at.t === 'number' && { t: at.t }),
+      });
+    }
+  };
+  /** A cadenced observer sees each (step, t) once: a final state or output time it saw already is skipped. */
+  const fresh = (c: Cadence, e: StepEvent): boolean => {
+    if (e.t === c.lastT && e.step === c.lastStep) return false;
+    c.lastT = e.t;
+    c.lastStep = e.step;
+    return true;
+  };
+  const refresh = (): void => {
+    list.forEach((o, i) => {
+      const c = readCadence(o, i, argument);
+      Object.assign(cadences[i]!, c);
+    });
+  };
+  const emitter: Emitter = {
     has: (kind) => byKind.has(kind),
     emit(kind, event) {
       const hs = byKind.get(kind);
-      if (!hs) return;
-      for (const h of hs) {
-        try {
-          h.handler(event, control);
-        } catch (e) {
-          // Coded errors pass as they are; anything else names the handler that threw.
-          if (e instanceof PhaseflowError) throw e;
-          const at = event as { step?: unknown; t?: unknown };
-          throw callbackFailed(h.label, e, {
-            ...(typeof at.step === 'number' && { step: at.step }),
-            ...(typeof at.t === 'number' && { t: at.t }),
-          });
-        }
+      if (hs) {
+        if (kind === 'step') {
+          const e = event as StepEvent;
+          for (const h of hs) {
+            const c = h.cadence;
+            if (c.declared && (c.every === 0 || e.step % c.every !== 0 || !fresh(c, e))) continue;
+            call(h, event);
+          }
+        } else for (const h of hs) call(h, event);
       }
+      // Cadences may be set from the start event: read them again once its handlers ran.
+      if (kind === 'run:start') refresh();
     },
     get stopReason() {
       return stopReason;
     },
   };
+  routes.set(emitter, {
+    get everyStep() {
+      return stepEntries.some((h) => !h.cadence.declared);
+    },
+    get cadenced() {
+      return stepEntries.filter((h) => h.cadence.declared).map((h) => h.cadence);
+    },
+    deliver(index, event) {
+      for (const h of stepEntries) if (h.cadence.index === index && fresh(h.cadence, event)) call(h, event);
+    },
+  });
+  return emitter;
+}
+
+/** One observer's declared cadence (see {@link Observer.every}, {@link Observer.at}). */
+interface Cadence {
+  /** Position in the observer list. */
+  readonly index: number;
+  /** `every` or `at` was given. */
+  declared: boolean;
+  /** The step cadence k, 0 when none was given. */
+  every: number;
+  at: ArrayLike<number> | undefined;
+  /** The last (step, t) this observer saw, so that a final state or output time is not delivered twice. */
+  lastT: number;
+  lastStep: number;
+}
+
+interface Entry {
+  handler: (e: unknown, c: RunControl) => void;
+  label: string;
+  cadence: Cadence;
+}
+
+function readCadence(o: Observer, index: number, argument: string): Cadence {
+  const every = o.every === undefined ? 0 : checkInteger(`${argument}[${index}].every`, o.every, { min: 1 });
+  const at = o.at === undefined ? undefined : checkFiniteArray<ArrayLike<number>>(`${argument}[${index}].at`, o.at);
+  return { index, declared: o.every !== undefined || o.at !== undefined, every, at, lastT: NaN, lastStep: -1 };
+}
+
+/**
+ * @internal The integrate driver's view of the `step` cadences of an emitter built by
+ * {@link createEmitter}: which observers must see every step, which declared a cadence, and
+ * delivery to one observer (final states, output times).
+ */
+export interface StepRoutes {
+  /** Some observer handles `step` without declaring a cadence: it sees every step. */
+  readonly everyStep: boolean;
+  /** The observers with a `step` handler and a declared cadence, as read at the last `run:start`. */
+  readonly cadenced: readonly { readonly index: number; readonly every: number; readonly at: ArrayLike<number> | undefined }[];
+  /** Hand `event` to observer `index` alone, unless it saw this (step, t) already. */
+  deliver(index: number, event: StepEvent): void;
+}
+
+const routes = new WeakMap<Emitter, StepRoutes>();
+
+/**
+ * @internal The step routes of an emitter built by {@link createEmitter} (undefined for any other).
+ *
+ * @example
+ * ```ts
+ * const r = stepRoutes(lifecycle.events);
+ * if (r && !r.everyStep) console.log('the run may advance in chunks');
+ * ```
+ */
+export function stepRoutes(emitter: Emitter): StepRoutes | undefined {
+  return routes.get(emitter);
 }

@@ -3,7 +3,7 @@
  * adaptive control, saves output, feeds Observers, honours an AbortSignal and a step budget,
  * and stops a numerical blow-up with the step and time where it happened.
  */
-import { type Emitter, type Observer } from './events.js';
+import { stepRoutes, type Emitter, type Observer, type StepRoutes } from './events.js';
 import { PhaseflowError, type PhaseflowErrorCode, type PhaseflowErrorDetails } from './errors.js';
 import { guardProblem } from './guard-problem.js';
 import type { AdaptiveOptions, Integrator } from './integrator.js';
@@ -38,7 +38,12 @@ export interface IntegrateOptions<Y = unknown> {
   /** Use the integrator's adaptive control; an object passes tolerances and integrator options. */
   readonly adaptive?: boolean | AdaptiveOptions;
   readonly save?: SaveAt;
-  /** Step budget; exceeding it fails with STEP_BUDGET_EXCEEDED (default 1e6 adaptive, unlimited fixed). */
+  /**
+   * Step budget: the most accepted steps the run may take before tEnd, fixed-step and adaptive
+   * alike; one more fails with STEP_BUDGET_EXCEEDED naming `options.maxSteps`, the step
+   * reached and its time, with the run so far as `partial`. Default {@link DEFAULT_MAX_STEPS}
+   * (10⁶); `Infinity` turns the budget off.
+   */
   readonly maxSteps?: number;
   readonly signal?: AbortSignal;
   readonly observers?: readonly Observer[];
@@ -100,6 +105,24 @@ const KNOWN = [
   'eventSamples',
 ];
 
+/**
+ * The step budget of every {@link integrate} run, fixed-step and adaptive, unless
+ * `options.maxSteps` says otherwise: 10⁶ accepted steps. A budget exists to stop runs that
+ * would not end in useful time — `tEnd: 1e9, h: 1e-3` asks for 10¹² steps, an adaptive solve
+ * of a stiff problem crawls at ever smaller steps. 10⁶ is large enough for the long
+ * Hamiltonian runs of a symplectic study (10⁶ steps of Brouwer's-law tests, 10⁵-step orbits)
+ * and for every adaptive solve that makes progress, and small enough that a runaway run on a
+ * small system fails within about a second, with `save: 'steps'` still in bounded memory.
+ * (diffrax defaults to 4096, which long fixed-step runs exceed; scipy has no budget.)
+ *
+ * @example
+ * ```ts
+ * DEFAULT_MAX_STEPS; // 1e6
+ * integrate(leapfrog, kepler, y0, { tEnd: 1e5, h: 0.01, maxSteps: 1e7 }); // a 10⁷-step run asks for it
+ * ```
+ */
+export const DEFAULT_MAX_STEPS = 1_000_000;
+
 interface Plan {
   t0: number;
   tEnd: number;
@@ -110,6 +133,8 @@ interface Plan {
   every: number;
   times: Float64Array | undefined;
   maxSteps: number;
+  /** The budget came from options.maxSteps (not the default). */
+  maxStepsGiven: boolean;
   checkEvery: number;
   events: ReturnType<typeof checkEvents<unknown>> | undefined;
   eventTolerance: number;
@@ -162,15 +187,33 @@ function plan<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: In
   } else {
     invalid('options.save', "'endpoints', 'steps', { every: k } or { times: [...] }", save);
   }
-  const maxSteps = o.maxSteps === undefined ? (adaptive ? 1_000_000 : Infinity) : checkInteger('options.maxSteps', o.maxSteps, { min: 1 });
+  const maxSteps = o.maxSteps === undefined ? DEFAULT_MAX_STEPS : o.maxSteps === Infinity ? Infinity : checkInteger('options.maxSteps', o.maxSteps, { min: 1 });
   const checkEvery = o.checkFiniteEvery === undefined ? 1 : checkInteger('options.checkFiniteEvery', o.checkFiniteEvery, { min: 1 });
   if (steps !== undefined) h = span / steps;
   if (h !== undefined && !adaptive && !(t0 + dir * h !== t0)) invalid('options.h', `a step that changes t0 = ${t0}`, h);
   const events = o.events === undefined ? undefined : checkEvents<unknown>('options.events', o.events as unknown);
   const eventTolerance = o.eventTolerance === undefined ? 1e-12 : checkPositive('options.eventTolerance', o.eventTolerance);
   const eventSamples = o.eventSamples === undefined ? undefined : checkInteger('options.eventSamples', o.eventSamples, { min: 0, max: 1000 });
-  return { t0, tEnd, dir, h, steps, adaptive, every, times, maxSteps, checkEvery, events, eventTolerance, eventSamples };
+  return {
+    t0,
+    tEnd,
+    dir,
+    h,
+    steps,
+    adaptive,
+    every,
+    times,
+    maxSteps,
+    maxStepsGiven: o.maxSteps !== undefined,
+    checkEvery,
+    events,
+    eventTolerance,
+    eventSamples,
+  };
 }
+
+/** A state computed for observers at an output time inside the step just taken (into `out` when given). */
+type SideState<Y> = (t: number, out: Y | undefined) => Y;
 
 /** Mutable record of a run, shared by the fixed and adaptive loops. */
 class Run<Y> {
@@ -181,9 +224,23 @@ class Run<Y> {
   evaluations = 0;
   tNow: number;
   yNow: Y;
+  /** Signed size of the last accepted step (the `h` of the final state's event). */
+  hLast = 0;
   readonly events: Emitter;
-  /** Looked up once: `accepted` runs on every step. */
-  readonly wantsSteps: boolean;
+  /** Some observer sees every step: `accepted` emits on each one and fixed steps are not chunked. */
+  everyStep = false;
+  /** The distinct `every` cadences observers declared. */
+  everies: number[] = [];
+  /** The next step count at which an `every` observer is due (Infinity when none). */
+  nextDue = Infinity;
+  /** The observers' output times merged in the run's direction, and the observer of each. */
+  atT: Float64Array = new Float64Array(0);
+  atI: Int32Array = new Int32Array(0);
+  /** The first output time not delivered yet. */
+  atPos = 0;
+  /** Where states at output times are computed (mutable spaces). */
+  atBuf: Y | undefined;
+  routes: StepRoutes | undefined;
   /** Zero-crossing events, when the run has any. */
   readonly detector: EventDetector<Y> | undefined;
   /** A terminal event ended the run. */
@@ -198,16 +255,105 @@ class Run<Y> {
     this.tNow = p.t0;
     this.yNow = y0;
     this.events = lifecycle.events;
-    this.wantsSteps = this.events.has('step');
     this.detector = p.events && p.events.length > 0 ? createEventDetector<Y>(p.events, problem.space, y0, p.eventTolerance) : undefined;
   }
-  /** Book-keeping after `m` steps taken in one `advance` call (state already checked finite). */
-  acceptedChunk(t: number, y: Y, h: number, m: number): boolean {
+  /** Read the observers' cadences (after `run:start`, where an observer may have set them) and validate their output times. */
+  readCadences(): void {
+    const routes = stepRoutes(this.events);
+    this.routes = routes;
+    if (!routes) {
+      this.everyStep = this.events.has('step');
+      return;
+    }
+    const { p } = this;
+    this.everyStep = routes.everyStep;
+    const everies = new Set<number>();
+    const times: { t: number; i: number }[] = [];
+    for (const c of routes.cadenced) {
+      if (c.every > 0) everies.add(c.every);
+      if (c.at !== undefined && c.at.length > 0) {
+        for (const t of checkTimes(`options.observers[${c.index}].at`, c.at, p.t0, p.tEnd)) times.push({ t, i: c.index });
+      }
+    }
+    this.everies = [...everies];
+    this.nextDue = this.dueAfter(0);
+    times.sort((x, y) => (x.t - y.t) * p.dir || x.i - y.i);
+    this.atT = Float64Array.from(times, (x) => x.t);
+    this.atI = Int32Array.from(times, (x) => x.i);
+    if (times.length > 0 && this.problem.space.mutable) this.atBuf = this.problem.space.clone(this.yNow);
+  }
+  /** The first step count after `s` at which an `every` observer is due. */
+  dueAfter(s: number): number {
+    let m = Infinity;
+    for (const k of this.everies) m = Math.min(m, (Math.floor(s / k) + 1) * k);
+    return m;
+  }
+  /** Output times remain to be delivered. */
+  get wantsAt(): boolean {
+    return this.atPos < this.atT.length;
+  }
+  /** The next output time not delivered yet (only while {@link wantsAt}). */
+  get nextAt(): number {
+    return this.atT[this.atPos]!;
+  }
+  /** The step event of the step that ended at (t, y): to every-step observers, and to the `every` observers due now. */
+  emitStep(t: number, y: Y, h: number): void {
+    const due = this.steps >= this.nextDue;
+    if (this.everyStep || due) this.events.emit('step', { step: this.steps, t, h, state: y });
+    if (due) this.nextDue = this.dueAfter(this.steps);
+  }
+  /** Output times at t0 get the initial state, as step 0. */
+  deliverStart(): void {
+    const { p, routes } = this;
+    while (this.wantsAt && this.nextAt === p.t0) routes!.deliver(this.atI[this.atPos++]!, { step: 0, t: p.t0, h: 0, state: this.yNow });
+  }
+  /**
+   * The output times inside the step tA → tB just taken (step number `stepNo`, ending in yB
+   * after h), or up to where a terminal event cut it: each observer that asked for one gets
+   * the state there before the step's own event — yB itself at tB, else `side(ts)`.
+   */
+  deliverAt(tA: number, tB: number, yB: Y, h: number, stepNo: number, side: SideState<Y>): void {
+    const { atT, atI, routes, p } = this;
+    const space = this.problem.space;
+    let tSide = NaN;
+    let ySide: Y | undefined;
+    const release = () => {
+      if (ySide !== undefined && !space.mutable) space.dispose?.(ySide);
+    };
+    while (this.atPos < atT.length && (atT[this.atPos]! - tB) * p.dir <= 0) {
+      const ts = atT[this.atPos]!;
+      const i = atI[this.atPos++]!;
+      if (ts === tB) {
+        routes!.deliver(i, { step: stepNo, t: ts, h, state: yB });
+        continue;
+      }
+      if (ts !== tSide) {
+        release();
+        ySide = side(ts, this.atBuf);
+        tSide = ts;
+      }
+      routes!.deliver(i, { step: stepNo, t: ts, h: ts - tA, state: ySide, interpolated: true });
+    }
+    release();
+  }
+  /** The final state, to every `every` observer that has not seen it (a run that ended well). */
+  deliverFinal(): void {
+    const { routes } = this;
+    if (!routes || this.everies.length === 0) return;
+    for (const c of routes.cadenced) {
+      if (c.every > 0) routes.deliver(c.index, { step: this.steps, t: this.tNow, h: this.hLast, state: this.yNow });
+    }
+  }
+  /** Book-keeping after `m` steps taken in one `advance` call (state already checked finite); the chunk started at tA. */
+  acceptedChunk(t: number, y: Y, h: number, m: number, tA: number, side: SideState<Y>): boolean {
     this.steps += m;
     const { p } = this;
     this.tNow = t;
     this.yNow = y;
+    this.hLast = h;
     if (p.every > 0 && this.steps % p.every === 0) this.save(t, y);
+    if (this.wantsAt) this.deliverAt(tA, t, y, h, this.steps, side);
+    this.emitStep(t, y, h);
     if (this.signal?.aborted) this.abort();
     if (this.steps >= p.maxSteps && t !== p.tEnd) this.budgetExceeded(t, h);
     return this.events.stopReason !== undefined;
@@ -253,12 +399,12 @@ class Run<Y> {
   }
   budgetExceeded(t: number, h: number): never {
     const { p } = this;
-    return this.fail('STEP_BUDGET_EXCEEDED', `step budget of ${p.maxSteps} steps used up at t = ${t} (h = ${h}) before tEnd = ${p.tEnd}`, {
-      step: this.steps,
-      t,
-      h,
-      maxSteps: p.maxSteps,
-    });
+    const which = p.maxStepsGiven ? 'options.maxSteps' : `the default budget (${DEFAULT_MAX_STEPS} steps; pass options.maxSteps to allow more)`;
+    return this.fail(
+      'STEP_BUDGET_EXCEEDED',
+      `step budget of ${p.maxSteps} steps (${which}) used up at step ${this.steps}, t = ${t} (h = ${h}), before tEnd = ${p.tEnd}`,
+      { argument: 'options.maxSteps', step: this.steps, t, h, maxSteps: p.maxSteps },
+    );
   }
   /**
    * End the run with something thrown inside a step: the step being taken (steps + 1) and the
@@ -278,8 +424,9 @@ class Run<Y> {
     }
     this.tNow = t;
     this.yNow = y;
+    this.hLast = h;
     if (p.every > 0 && this.steps % p.every === 0) this.save(t, y);
-    if (this.wantsSteps) this.events.emit('step', { step: this.steps, t, h, state: y });
+    this.emitStep(t, y, h);
     if (this.signal?.aborted) this.abort();
     if (this.steps >= p.maxSteps && t !== p.tEnd && !this.terminated) this.budgetExceeded(t, h);
     return this.events.stopReason !== undefined;
@@ -287,7 +434,7 @@ class Run<Y> {
 }
 
 const YIELD_CHECK = 256;
-/** Steps per `advance` call in chunked fixed-step runs. */
+/** Steps per `advance` call in chunked fixed-step runs (and between yields when chunks are shorter). */
 const CHUNK = 1024;
 
 function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: Run<Y>): Generator<void, void> {
@@ -307,50 +454,78 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
   const detector = run.detector;
   const samples = p.eventSamples ?? 0;
   detector?.start(t, y);
-  // Events are located by re-stepping from the start of the step (the state in `spare`).
+  run.deliverStart();
+  // Events and output times inside a step are computed by re-stepping from its start (the state in `spare`).
   let tStart = t;
   const stateAt: StateAt<Y> = (tau, out) => integrator.step(problem, tStart, spare, tau - tStart, out);
   /** The terminal event ends the run: its time and state become the last step's end. */
   const terminate = (hit: EventRecord<Y>): void => {
+    if (run.wantsAt) run.deliverAt(tStart, hit.t, hit.y, hit.t - tStart, run.steps + 1, stateAt);
     run.accepted(hit.t, hit.y, hit.t - tStart);
   };
-  // Chunks of steps through `integrator.advance` when nothing needs to see single steps: no
-  // step observers, no save times inside steps. Saves every k steps, the step budget and the
-  // last (shortened) step keep their exact positions; a non-finite chunk is replayed step by
-  // step from its start so the error still names the first bad step.
-  if (typeof integrator.advance === 'function' && !times && !run.wantsSteps && !detector && n > 1) {
+  // Chunks of steps through `integrator.advance` when nothing needs to see every step: no
+  // observer without a cadence, no save times inside steps, no events. A chunk ends where an
+  // observer's cadence needs a step (every k-th, or the step that holds an output time, taken
+  // alone so that the time is re-stepped from its start); saves every k steps, the step budget
+  // and the last (shortened) step keep their exact positions; a non-finite chunk is replayed
+  // step by step from its start so the error still names the first bad step.
+  if (typeof integrator.advance === 'function' && !times && !run.everyStep && !detector && n > 1) {
     const start = space.clone(y);
     const hd = p.dir * h;
+    // The per-call checks and dispatch of `advance`, once per run when the integrator can.
+    const advance =
+      integrator.prepareAdvance?.(problem, y, hd) ?? ((t0: number, y0: Y, m: number, out?: Y) => integrator.advance!(problem, t0, y0, hd, m, out));
+    /** The first grid index j with gridTime(j) at or beyond time ts (ts inside (t0, tEnd]). */
+    const stepOf = (ts: number): number => {
+      let j = Math.max(1, Math.ceil(((ts - p.t0) * p.dir) / h));
+      while (j > 1 && (gridTime(j - 1) - ts) * p.dir >= 0) j--;
+      while ((gridTime(j) - ts) * p.dir < 0) j++;
+      return j;
+    };
+    let tChunk = t;
+    let yChunk = start;
+    const side: SideState<Y> = (ts, out) => integrator.step(problem, tChunk, yChunk, ts - tChunk, out);
+    let sinceYield = 0;
     while (i < n - 1) {
       let m = Math.min(n - 1 - i, CHUNK);
       if (p.every > 0) m = Math.min(m, p.every - (run.steps % p.every));
       if (Number.isFinite(p.maxSteps)) m = Math.min(m, p.maxSteps - run.steps);
-      const t0 = t;
-      const y0 = space.copy(y, start);
-      const yNew = integrator.advance(problem, t0, y, hd, m, spare);
+      if (run.nextDue !== Infinity) m = Math.min(m, run.nextDue - run.steps);
+      if (run.wantsAt) {
+        // An output time inside step j: chunk up to j − 1, then step j alone (its start is kept).
+        const j = stepOf(run.nextAt);
+        if (j < n) m = Math.min(m, gridTime(j) === run.nextAt ? j - i : Math.max(1, j - 1 - i));
+      }
+      tChunk = t;
+      yChunk = space.copy(y, start);
+      const yNew = advance(tChunk, y, m, spare);
       spare = y;
       y = yNew;
       if (!space.isFinite(y)) {
         // Replay to the first non-finite state; `advance` promises the same states as `step`.
-        let z = space.clone(y0);
-        let tz = t0;
+        let z = space.clone(yChunk);
+        let tz = tChunk;
         let j = 0;
         for (; j < m; j++) {
           const zNew = integrator.step(problem, tz, z, hd);
           if (!space.isFinite(zNew)) break;
           z = zNew;
-          tz = t0 + (j + 1) * hd;
+          tz = tChunk + (j + 1) * hd;
         }
         run.steps += Math.min(j, m - 1) + 1;
         run.tNow = tz;
         run.yNow = z;
-        const tBad = t0 + (Math.min(j, m - 1) + 1) * hd;
+        const tBad = tChunk + (Math.min(j, m - 1) + 1) * hd;
         run.fail('NON_FINITE_STATE', `state became non-finite at step ${run.steps}, t = ${tBad} (h = ${hd})`, { step: run.steps, t: tBad, h: hd });
       }
       i += m;
       t = gridTime(i);
-      if (run.acceptedChunk(t, y, hd, m)) return;
-      yield;
+      if (run.acceptedChunk(t, y, hd, m, tChunk, side)) return;
+      sinceYield += m;
+      if (sinceYield >= CHUNK) {
+        sinceYield = 0;
+        yield;
+      }
     }
   }
   for (; i < n; i++) {
@@ -362,11 +537,12 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
         const yNew = integrator.step(problem, t, y, ts - t, spare);
         spare = y;
         y = yNew;
+        tStart = t;
         if (detector) {
-          tStart = t;
           const hit = run.scan(t, ts, y, stateAt, samples);
           if (hit) return terminate(hit);
         }
+        if (run.wantsAt) run.deliverAt(t, ts, y, ts - t, run.steps + 1, stateAt);
         t = ts;
       }
       run.save(t, y);
@@ -377,11 +553,12 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
     const yNew = integrator.step(problem, t, y, hTaken, spare);
     spare = y;
     y = yNew;
+    tStart = t;
     if (detector) {
-      tStart = t;
       const hit = run.scan(t, tGrid, y, stateAt, samples);
       if (hit) return terminate(hit);
     }
+    if (run.wantsAt) run.deliverAt(t, tGrid, y, hTaken, run.steps + 1, stateAt);
     t = tGrid;
     if (times && saveIdx < times.length && times[saveIdx] === t) {
       run.save(t, y);
@@ -406,8 +583,9 @@ function* adaptiveLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, ru
   const detector = run.detector;
   const samples = p.eventSamples ?? (dense ? 4 : 0);
   detector?.start(t, run.yNow);
-  // Without dense output events are located by re-stepping from a copy of the step's start.
-  let yStart: Y | undefined = detector && !dense ? space.clone(run.yNow) : undefined;
+  run.deliverStart();
+  // Without dense output, events and output times are located by re-stepping from a copy of the step's start.
+  let yStart: Y | undefined = (detector || run.wantsAt) && !dense ? space.clone(run.yNow) : undefined;
   let tStart = t;
   const stateAt: StateAt<Y> = dense ? (tau, out) => stepper.interpolate!(tau, out) : (tau, out) => integrator.step(problem, tStart, yStart!, tau - tStart, out);
   let k = 0;
@@ -422,13 +600,12 @@ function* adaptiveLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, ru
       run.failWith(e, `integrator.adaptive (${integrator.name})`);
     }
     let hit: EventRecord<Y> | undefined;
-    if (detector) {
-      hit = run.scan(t, step.t, step.y, stateAt, samples);
-      tStart = step.t;
-    }
+    if (detector) hit = run.scan(t, step.t, step.y, stateAt, samples);
     run.rejected = stepper.stats.rejected;
     run.evaluations = stepper.stats.evaluations;
     const tLimit = hit ? hit.t : step.t;
+    if (run.wantsAt) run.deliverAt(t, tLimit, hit ? hit.y : step.y, hit ? hit.t - t : step.h, run.steps + 1, stateAt);
+    tStart = step.t;
     while (times && saveIdx < times.length && (times[saveIdx]! - tLimit) * p.dir <= 0) {
       const ts = times[saveIdx++]!;
       run.save(ts, ts === step.t ? step.y : stepper.interpolate!(ts));
@@ -489,6 +666,7 @@ function prepare<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, problem:
   const total = p.adaptive ? undefined : (p.steps ?? Math.ceil(Math.abs(p.tEnd - p.t0) / p.h! - 1e-9));
   lifecycle.at(0, p.t0);
   lifecycle.start({ problem, t0: p.t0, tEnd: p.tEnd, state: y0, ...(total !== undefined && { total }) });
+  run.readCadences();
   if (options.signal?.aborted) lifecycle.abort('run aborted before its first step');
   const loop = p.adaptive ? adaptiveLoop(integrator, run) : fixedLoop(integrator, run);
   return {
@@ -496,6 +674,12 @@ function prepare<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, problem:
     loop,
     callback: `integrator.${p.adaptive ? 'adaptive' : 'step'} (${integrator.name})`,
     finish() {
+      // Observers with an `every` cadence see the final state (a stop request there counts, as on any step).
+      try {
+        run.deliverFinal();
+      } catch (e) {
+        run.failWith(e, 'options.observers');
+      }
       // A terminal event ends the run where it is, whatever an Observer asked in that step.
       const terminated = run.terminated;
       const stopped = !terminated && events.stopReason !== undefined;

@@ -88,9 +88,25 @@ export interface Integrator<P extends Problem<Y>, Y> {
    * observer watches step by step, so per-step overhead vanishes on small systems.
    */
   advance?(problem: P, t: number, y: Y, h: number, n: number, out?: Y): Y;
+  /**
+   * Optional: {@link advance} for one run, checked and specialised once instead of on every
+   * call. `integrate` calls it at the start of a chunked fixed-step run with the problem, the
+   * initial state and the signed step h, then calls what it returns once per chunk: n ≥ 1
+   * steps of size h from (t, y), written into `out` (which may alias y), the same states as
+   * `advance(problem, t, y, h, n, out)`, with no argument checks (the driver passes only
+   * states shaped like `y` and integer n ≥ 1). Returns undefined when there is nothing to
+   * specialise for this problem and state; the driver then calls `advance`.
+   */
+  prepareAdvance?(problem: P, y: Y, h: number): Advancer<Y> | undefined;
   /** Present when `properties.adaptive`: start an adaptive solve from (t0, y0) towards tEnd. */
   adaptive?(problem: P, t0: number, y0: Y, tEnd: number, options: AdaptiveOptions): AdaptiveStepper<Y>;
 }
+
+/**
+ * n fixed steps of one prepared run (see {@link Integrator.prepareAdvance}): from (t, y) into
+ * `out`, returning the new state.
+ */
+export type Advancer<Y> = (t: number, y: Y, n: number, out?: Y) => Y;
 
 /** Any integrator, for code that only reads descriptions. */
 export type AnyIntegrator = Integrator<never, never>;
