@@ -15,6 +15,7 @@ export type { NarmaOptions } from './narma.js';
 export { spiralOdeData, spiralOdeField, type SpiralOdeData, type SpiralOdeOptions } from './spiral-ode.js';
 export { batches, fitStandardizer, oneHot, selectRows, split, standardize, windows } from './helpers.js';
 export type { Batch, BatchOptions, SplitOptions, Splits, Standardizer, WindowOptions } from './helpers.js';
+export { toLabelledData, type FlatLabelledData, type ToLabelledDataOptions } from './labelled.js';
 export { rotateImage, rotatedDigits, type MnistDigitClass, type MnistSource, type RotatedDigits, type RotatedDigitsOptions } from './rotated-digits.js';
 export {
   chargedParticles,
