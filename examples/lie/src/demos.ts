@@ -6,12 +6,18 @@
  * integrated by RKMK4, which moves R by exponentials and so stays a rotation, and by classical
  * RK4 on the embedding ℝ¹² (R' = R·ω̂ as nine ODEs), which drifts off the manifold: its R
  * stops being orthogonal and its axis leaves the unit sphere.
+ *
+ * `phaseflow demo lie-resnet`: a ResNet whose features are rotations (see lie-resnet.ts).
  */
 import { checkInteger, checkOptions, integrate, type Demo } from '@phaseflow/core';
 import { heavyTop, createRkmk4, SO3 } from '@phaseflow/lie';
 import { createRk4 } from '@phaseflow/runge-kutta';
 import { useBestBackend } from '@phaseflow/tfjs';
 import { copyingBaseline, runCopyingTask, type CopyingModel, type CopyingRun } from './copying.js';
+import { createLieResNetDemo } from './lie-resnet.js';
+
+export { createLieResNetDemo } from './lie-resnet.js';
+export type { LieResNetDemoOptions } from './lie-resnet.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 type F = Float64Array;
@@ -215,7 +221,8 @@ export function createCopyingDemo(options?: CopyingDemoOptions): Demo {
 }
 
 /**
- * Demos of @phaseflow/lie: `heavy-top` (RKMK4 on SO(3) × ℝ³ against RK4 on the embedding) and
- * `copying-task` (expRNN against a tanh RNN, T = 100).
+ * Demos of @phaseflow/lie: `heavy-top` (RKMK4 on SO(3) × ℝ³ against RK4 on the embedding),
+ * `copying-task` (expRNN against a tanh RNN, T = 100) and `lie-resnet` (a ResNet whose
+ * features are rotations, against the Euclidean ResNet of the same size).
  */
-export const demos: readonly Demo[] = [heavyTopDemo, createCopyingDemo()];
+export const demos: readonly Demo[] = [heavyTopDemo, createCopyingDemo(), createLieResNetDemo()];
