@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { checkOptions, invalid, type Observer } from '@phaseflow/core';
+import { checkInteger, checkOptions, invalid, type Observer } from '@phaseflow/core';
 
 /** Where the bar is drawn: anything with `write` (process.stderr by default). */
 export interface ProgressStream {
@@ -13,6 +13,13 @@ export interface ProgressStream {
  * `force` is set. It lives in the CLI package, beside the `phaseflow` command's own bars, so the
  * library packages stay free of terminal dependencies.
  *
+ * The bar declares its cadence (core's `Observer.every`): it needs a step only every 1/1000 of
+ * the run, the bar's resolution, so it asks for every ⌈total / 1000⌉-th step when the run
+ * announces its step count (fixed-step integration), and `integrate` advances in chunks between
+ * those steps instead of one step at a time. `every` sets the cadence by hand; runs without a
+ * known total (adaptive ones) are watched at every step unless `every` is given, and a quiet
+ * bar (no TTY, no `force`) or one counting epochs asks for no steps at all.
+ *
  * @example
  * ```ts
  * import { createProgress } from '@phaseflow/cli';
@@ -20,8 +27,9 @@ export interface ProgressStream {
  * integrate(rk4, lorenz, y0, { tEnd: 100, h: 1e-3, observers: [createProgress({ label: 'lorenz' })] });
  * ```
  */
-export function createProgress(options: { label?: string; stream?: ProgressStream; force?: boolean } = {}): Observer {
-  const o = checkOptions('options', options, ['label', 'stream', 'force']);
+export function createProgress(options: { label?: string; stream?: ProgressStream; force?: boolean; every?: number } = {}): Observer {
+  const o = checkOptions('options', options, ['label', 'stream', 'force', 'every']);
+  const fixedEvery = o.every === undefined ? undefined : checkInteger('options.every', o.every, { min: 1 });
   const stream = (o.stream ?? (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr) as ProgressStream;
   if (typeof stream?.write !== 'function') invalid('options.stream', 'a writable stream', stream);
   const enabled = o.force === true || stream.isTTY === true;
@@ -32,6 +40,8 @@ export function createProgress(options: { label?: string; stream?: ProgressStrea
   let total = 0;
   let mode: 'time' | 'steps' | 'epochs' = 'time';
   let lastDraw = 0;
+  /** The step cadence the driver reads after run:start (see the doc comment). */
+  let every = fixedEvery ?? 1;
   const start = () => {
     bar?.stop();
     bar = new cliProgress.SingleBar(
@@ -55,8 +65,14 @@ export function createProgress(options: { label?: string; stream?: ProgressStrea
   };
   return {
     name: 'progress',
+    get every() {
+      return every;
+    },
     on: {
       'run:start'(e) {
+        // A quiet bar, or one that counts epochs, needs no steps: the rarest cadence there is.
+        const none = !enabled || e.run === 'training';
+        every = fixedEvery ?? (none ? Number.MAX_SAFE_INTEGER : e.total !== undefined ? Math.max(1, Math.ceil(e.total / 1000)) : 1);
         if (!enabled) return;
         if (e.run === 'training') mode = 'epochs';
         else if (e.t0 !== undefined && e.tEnd !== undefined) mode = 'time';

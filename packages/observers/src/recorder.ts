@@ -9,7 +9,9 @@ export interface Recorder<T> extends Observer {
 
 /**
  * Keep the run's state every k steps (and the initial state). States are copied with the
- * problem's own `space.toFloat64` unless `map` says what to keep.
+ * problem's own `space.toFloat64` unless `map` says what to keep. The recorder declares its
+ * cadence (`every: k`), so `integrate` keeps advancing in chunks between the steps it keeps;
+ * the final state, which the driver also hands it, is kept only when it is a k-th step.
  *
  * @example
  * ```ts
@@ -33,6 +35,7 @@ export function createRecorder<T = Float64Array>(options: { every?: number; map?
   };
   return {
     name: 'recorder',
+    every,
     t,
     values,
     reset() {

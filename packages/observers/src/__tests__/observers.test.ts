@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEmitter, integrate, separableHamiltonian, type PhaseState } from '@phaseflow/core';
+import { createEmitter, integrate, separableHamiltonian, type Observer, type PhaseState } from '@phaseflow/core';
 import { createCallbackObserver, createEarlyStopping, createEnergyObserver, createRecorder, createStopWhen } from '@phaseflow/observers';
 import { kepler } from '@phaseflow/problems';
 import { explicitEuler, stormerVerletControl } from '@phaseflow/testkit';
@@ -51,6 +51,68 @@ describe('createEnergyObserver', () => {
     const full = createEnergyObserver();
     integrate(stormerVerletControl, oscillator, y0(), { tEnd: 100, h: 0.1, observers: [full] });
     expect(r.maxRelativeError).toBe(full.report().maxRelativeError);
+  });
+});
+
+describe('declared cadence', () => {
+  // Störmer–Verlet with a counting `advance`, to see that the run goes in chunks.
+  let advanceCalls = 0;
+  const chunked = {
+    ...stormerVerletControl,
+    advance(pr: Parameters<typeof stormerVerletControl.step>[0], t: number, y: PhaseState<F>, h: number, n: number, out?: PhaseState<F>) {
+      advanceCalls++;
+      let z = stormerVerletControl.step(pr, t, y, h, out);
+      for (let j = 1; j < n; j++) z = stormerVerletControl.step(pr, t + j * h, z, h, z);
+      return z;
+    },
+  };
+
+  it('the energy observer declares every: k, sees steps k, 2k, … and the final state, and keeps the run chunked', () => {
+    const energy = createEnergyObserver({ every: 100 });
+    expect(energy.every).toBe(100);
+    advanceCalls = 0;
+    const sol = integrate(chunked, oscillator, y0(), { tEnd: 105.05, h: 0.1, observers: [energy] });
+    expect(sol.stats.steps).toBe(1051);
+    expect(advanceCalls).toBe(11); // ten chunks of 100 steps, one of 50; the last (shortened) step alone
+    const r = energy.report();
+    expect(Array.from(r.samples.t)).toEqual(
+      [0, ...Array.from({ length: 10 }, (_, i) => (i + 1) * 100 * 0.1)].map((t, i) => (i === 0 ? 0 : expect.closeTo(t, 9))),
+    );
+    // The final state (step 1051) counts for the final and maximum error.
+    const hEnd = oscillator.energy!(sol.yFinal);
+    expect(r.finalRelativeError).toBe((hEnd - 0.5) / 0.5);
+    // The same figures as an observer that looks at every step and keeps every 100th.
+    let max = 0;
+    const every: Observer = {
+      name: 'every-step',
+      on: {
+        step: (e) =>
+          void ((e.step % 100 === 0 || e.step === 1051) && (max = Math.max(max, Math.abs((oscillator.energy!(e.state as PhaseState<F>) - 0.5) / 0.5)))),
+      },
+    };
+    integrate(chunked, oscillator, y0(), { tEnd: 105.05, h: 0.1, observers: [every] });
+    expect(r.maxRelativeError).toBe(max);
+  });
+
+  it('the energy observer gives the same figures when a driver hands it every step (no cadence support)', () => {
+    const viaCadence = createEnergyObserver({ every: 100 });
+    integrate(chunked, oscillator, y0(), { tEnd: 105.05, h: 0.1, observers: [viaCadence] });
+    const direct = createEnergyObserver({ every: 100 });
+    const control = { stop: () => undefined };
+    direct.on['run:start']!({ run: 'integration', name: 'x', problem: oscillator, t0: 0, tEnd: 105.05, state: y0() }, control);
+    // Every step, as a driver that ignores `every` hands them over.
+    integrate(chunked, oscillator, y0(), { tEnd: 105.05, h: 0.1, observers: [{ name: 'relay', on: { step: (e) => direct.on.step!(e, control) } }] });
+    direct.on['run:end']!({ status: 'completed', steps: 1051 }, control);
+    expect(direct.report()).toEqual(viaCadence.report());
+  });
+
+  it('the recorder declares every: k and keeps only k-th steps (not the final state between them)', () => {
+    const rec = createRecorder({ every: 100 });
+    expect(rec.every).toBe(100);
+    advanceCalls = 0;
+    integrate(chunked, oscillator, y0(), { tEnd: 105.05, h: 0.1, observers: [rec] });
+    expect(advanceCalls).toBe(11); // ten chunks of 100 steps, one of 50; the last (shortened) step alone
+    expect(rec.t).toHaveLength(11);
   });
 });
 
