@@ -23,6 +23,8 @@
 // Leaves reports/release-rehearsal.json (vitest's JSON shape: one test per README block, per
 // install and per policy check) for tools/test-summary.mjs.
 // Usage: node tools/release-rehearsal.mjs [--only @phaseflow/x] [--keep] [--no-build]
+//        node tools/release-rehearsal.mjs --blocks-only [--only @phaseflow/x]
+//          (the README blocks alone, against the workspace's build: a quick check while writing)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,7 +36,12 @@ import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
-  options: { only: { type: 'string', multiple: true }, keep: { type: 'boolean', default: false }, 'no-build': { type: 'boolean', default: false } },
+  options: {
+    'blocks-only': { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true },
+    keep: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+  },
 });
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const run = (cmd, argv, cwd, extra = {}) =>
@@ -82,6 +89,48 @@ const breaking = (from, to) => {
   const [x, y] = to.split('.').map(Number);
   return a > 0 ? x > a : x > a || y > b;
 };
+
+function runBlocks(name, blocks, cwd) {
+  for (const [i, block] of blocks.entries()) {
+    const label = `README block ${i + 1}/${blocks.length}`;
+    if (/no-run/.test(block.info)) {
+      console.log(`  - ${label}: fenced ${block.info}, not run`);
+      continue;
+    }
+    const js = ts.transpileModule(block.code, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    }).outputText;
+    const file = join(cwd, `block-${i + 1}.mjs`);
+    writeFileSync(file, js);
+    const r = spawnSync(process.execPath, [file], { cwd, encoding: 'utf8', timeout: 180_000, env: { ...process.env, FORCE_COLOR: '0' } });
+    const ok = r.status === 0 && !r.error;
+    const out = `${r.stdout}${r.stderr}`.trim();
+    const firstError = out.split('\n').find((l) => /Error|error:/.test(l));
+    record(
+      name,
+      `${label} runs (${block.code.trim().split('\n').length} lines)`,
+      ok,
+      head(`${r.error ? `${r.error.message}\n` : ''}exit ${r.status}${firstError ? `: ${firstError.trim()}` : ''}\n${out}`, 25),
+    );
+    if (ok && out) console.log(indent(head(out, 4), 6));
+  }
+}
+
+if (opts['blocks-only']) {
+  console.log('::: README blocks against the workspace build');
+  for (const dir of workspaceDirs(root)) {
+    const manifest = readJson(join(dir, 'package.json'));
+    if (manifest.private || (opts.only && !opts.only.includes(manifest.name))) continue;
+    console.log(`\n${manifest.name}`);
+    const cwd = join(root, 'node_modules', '.cache', 'phaseflow-readme', manifest.name.replace('/', '+'));
+    mkdirSync(cwd, { recursive: true });
+    runBlocks(manifest.name, readmeParts(join(dir, 'README.md')).blocks, cwd);
+  }
+  const failed = results.filter((r) => !r.ok);
+  console.log(`\nREADME blocks: ${results.length - failed.length} passed, ${failed.length} failed`);
+  rmSync(work, { recursive: true, force: true });
+  process.exit(failed.length ? 1 : 0);
+}
 
 // --- 1. versions ------------------------------------------------------------------------------------
 if (!opts['no-build']) {
@@ -249,11 +298,12 @@ for (const { dir, manifest } of versioned.manifests) {
 function readmeParts(file) {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const blocks = [...text.matchAll(/^```([^\n]*)\n([\s\S]*?)^```/gm)].map((m) => ({ info: m[1].trim(), code: m[2] }));
-  const install = blocks
+  const installs = blocks
     .filter((b) => /^(sh|bash|shell)$/.test(b.info))
     .flatMap((b) => b.code.split('\n'))
-    .find((l) => /^npm (i|install)\s/.test(l.trim()));
-  return { install: install?.trim(), blocks: blocks.filter((b) => /^(ts|typescript|js|javascript)(\s|$)/.test(b.info)) };
+    .map((l) => l.trim())
+    .filter((l) => /^npm (i|install)\s/.test(l));
+  return { installs, blocks: blocks.filter((b) => /^(ts|typescript|js|javascript)(\s|$)/.test(b.info)) };
 }
 const phaseflowClosure = (tree, name) => {
   const seen = new Set();
@@ -276,52 +326,33 @@ for (const { dir, manifest } of selected) {
   const app = join(work, 'apps', name.replace('/', '+'));
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'rehearsal-app', private: true, type: 'module' }, null, 2));
-  const { install, blocks } = readmeParts(join(dir, 'README.md'));
+  const { installs, blocks } = readmeParts(join(dir, 'README.md'));
+  const install = installs[0];
   if (!install) {
     record(name, 'its README has an `npm install` line', false, 'no ```sh block with an `npm install …` line');
     continue;
   }
-  const argv = install.split(/\s+/).slice(2);
-  if (!argv.includes(name)) {
-    record(name, `the README's install line names ${name}`, false, install);
+  if (!install.split(/\s+/).includes(name)) {
+    record(name, `the README's first install line names ${name}`, false, install);
     continue;
   }
   try {
-    run('npm', ['install', '--prefer-offline', '--loglevel=error', ...argv], app, { env: npmEnv });
+    // Every install line of the README, in order (the first one is the package alone; later
+    // ones add what a later example needs, as the README says), run as written.
+    for (const line of installs) run('npm', ['install', '--prefer-offline', '--loglevel=error', ...line.split(/\s+/).slice(2)], app, { env: npmEnv });
     const ls = spawnSync('npm', ['ls', '--omit=dev', '--all', '--json'], { cwd: app, encoding: 'utf8', env: npmEnv, maxBuffer: 256 * 1024 * 1024 });
     const tree = JSON.parse(ls.stdout);
     const problems = tree.problems ?? [];
     const ours = phaseflowClosure(tree, name);
     const peers = Object.keys(manifest.peerDependencies ?? {}).filter((p) => !manifest.peerDependenciesMeta?.[p]?.optional);
-    console.log(`  $ ${install}`);
+    for (const line of installs) console.log(`  $ ${line}`);
     console.log(`  pulls in: ${ours.join(', ') || '(no other phaseflow package)'}; required peers: ${peers.join(', ') || 'none'}`);
     record(name, `installs alone as its README says, npm ls clean`, problems.length === 0, problems.join('\n'));
   } catch (e) {
     record(name, `installs alone as its README says (${install})`, false, head(e.stderr ?? e.message, 30));
     continue;
   }
-  for (const [i, block] of blocks.entries()) {
-    const label = `README block ${i + 1}/${blocks.length}`;
-    if (/no-run/.test(block.info)) {
-      console.log(`  - ${label}: fenced ${block.info}, not run`);
-      continue;
-    }
-    const js = ts.transpileModule(block.code, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-    }).outputText;
-    const file = join(app, `block-${i + 1}.mjs`);
-    writeFileSync(file, js);
-    const r = spawnSync(process.execPath, [file], { cwd: app, encoding: 'utf8', timeout: 180_000, env: { ...process.env, FORCE_COLOR: '0' } });
-    const ok = r.status === 0 && !r.error;
-    const out = `${r.stdout}${r.stderr}`.trim();
-    record(
-      name,
-      `${label} runs (${block.code.trim().split('\n').length} lines)`,
-      ok,
-      head(`${r.error ? `${r.error.message}\n` : ''}exit ${r.status}\n${out}`, 25),
-    );
-    if (ok && out) console.log(indent(head(out, 4), 6));
-  }
+  runBlocks(name, blocks, app);
 }
 
 // --- 4. the third-party plugin next to the new core ----------------------------------------------

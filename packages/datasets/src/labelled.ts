@@ -17,13 +17,12 @@ export interface ToLabelledDataOptions {
   readonly targets?: 'one-hot' | 'labels';
 }
 
-/** A set in the trainers' shape, with the row widths that go with it. */
+/**
+ * A set in the trainers' shape: exactly `{ inputs, targets, samples }` (trainers refuse unknown
+ * keys), row widths `dim` and classes (one-hot), 1 (labels) or `outDim` (regression).
+ */
 export interface FlatLabelledData extends LabelledData<Float64Array, Float64Array> {
   readonly samples: number;
-  /** Width of one input row (`dim`). */
-  readonly inputSize: number;
-  /** Width of one target row (classes for one-hot, 1 for labels, `outDim` for regression). */
-  readonly targetSize: number;
 }
 
 /**
@@ -49,11 +48,11 @@ export function toLabelledData(set: LabeledSet, options: ToLabelledDataOptions =
   }
   if (set.kind === 'regression') {
     if (!(set.y instanceof Float64Array) || set.y.length !== set.n * set.outDim) invalid('set.y', `a Float64Array of n·outDim = ${set.n * set.outDim} entries`, set.y, 'SHAPE_MISMATCH');
-    return { inputs: set.x, targets: set.y, samples: set.n, inputSize: set.dim, targetSize: set.outDim };
+    return { inputs: set.x, targets: set.y, samples: set.n };
   }
   if (o.targets === 'labels') {
     if (set.y.length !== set.n) invalid('set.y', `${set.n} labels`, set.y, 'SHAPE_MISMATCH');
-    return { inputs: set.x, targets: Float64Array.from(set.y), samples: set.n, inputSize: set.dim, targetSize: 1 };
+    return { inputs: set.x, targets: Float64Array.from(set.y), samples: set.n };
   }
-  return { inputs: set.x, targets: oneHot(set), samples: set.n, inputSize: set.dim, targetSize: set.classes };
+  return { inputs: set.x, targets: oneHot(set), samples: set.n };
 }
