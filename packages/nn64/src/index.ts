@@ -1,7 +1,10 @@
 export { createMlp64 } from './mlp.js';
 export type { InputBatch, Mlp64, Mlp64Options } from './mlp.js';
-export { createMlp32 } from './mlp32.js';
-export type { InputBatch32, Mlp32, Mlp32Options } from './mlp32.js';
+export { createDense32, createMlp32 } from './mlp32.js';
+export type { Dense32Options, InputBatch32, Mlp32, Mlp32Options } from './mlp32.js';
+export { chainTrainable32 } from './chain32.js';
+export { AUTO_ENGINE_MAX_PARAMETERS, ENGINE_CHOICES, chooseEngine } from './engine.js';
+export type { EngineChoice, EngineDecision } from './engine.js';
 export { createGradientField32 } from './gradient-field32.js';
 export type { GradientField32, GradientField32Options, SmoothActivation32 } from './gradient-field32.js';
 export { createWorkspace32 } from './workspace.js';

@@ -4,7 +4,7 @@
  * reverse pass in two gemms and one derivative pass per layer), with every buffer kept between
  * calls.
  */
-import { checkFiniteArray, checkOneOf, checkOptions, invalid, type ParametricLayer } from '@phaseflow/core';
+import { checkFiniteArray, checkInteger, checkOneOf, checkOptions, invalid, type ParametricLayer } from '@phaseflow/core';
 import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation, type OutputActivation } from './activations.js';
 import {
   activateRows,
@@ -60,6 +60,25 @@ export interface Mlp32 extends ParametricLayer<InputBatch32, Float32Array>, Trai
 }
 
 const KEYS = ['sizes', 'activation', 'output', 'seed', 'distribution', 'gain', 'theta', 'kernel'];
+const DENSE_KEYS = ['inputs', 'units', 'activation', 'seed', 'distribution', 'gain', 'theta', 'kernel'];
+
+/** Options of {@link createDense32}. */
+export interface Dense32Options {
+  /** Input width. */
+  readonly inputs: number;
+  /** Output width. */
+  readonly units: number;
+  /** σ (default `linear`): any hidden activation, or `softmax` over each output row. */
+  readonly activation?: Activation | 'softmax';
+  /** Seed of the Glorot-uniform kernel (default 0); the bias starts at 0. */
+  readonly seed?: number;
+  readonly distribution?: GlorotDistribution;
+  readonly gain?: number;
+  /** Use these parameters (W: inputs × units, row-major, then b; not copied). */
+  readonly theta?: Float32Array;
+  /** `auto` (default) or `js`. */
+  readonly kernel?: 'auto' | 'js';
+}
 
 /** Buffers for up to `capacity` rows. */
 interface Tape {
@@ -102,6 +121,18 @@ export function createMlp32(options: Mlp32Options): Mlp32 {
   const sizes: readonly number[] = checkSizes('options.sizes', o.sizes);
   const activation = checkOneOf('options.activation', o.activation ?? 'tanh', HIDDEN_ACTIVATIONS);
   const output = checkOneOf('options.output', o.output ?? 'linear', OUTPUT_ACTIVATIONS);
+  return buildMlp32(o, sizes, activation, output, output, `mlp32(${sizes.join('-')}, ${activation}, ${output})`);
+}
+
+/** createMlp32 with any last activation (a hidden one, or an output map): the common body of createMlp32 and createDense32. */
+function buildMlp32(
+  o: { readonly theta?: Float32Array; readonly seed?: number; readonly distribution?: GlorotDistribution; readonly gain?: number; readonly kernel?: 'auto' | 'js' },
+  sizes: readonly number[],
+  activation: Activation,
+  output: OutputActivation,
+  lastActivation: Activation | 'softmax',
+  name: string,
+): Mlp32 {
   const kernelChoice = checkOneOf('options.kernel', o.kernel ?? 'auto', ['auto', 'js'] as const);
   const L = sizes.length - 1;
   const { weights, biases, size } = layout(sizes);
@@ -119,7 +150,7 @@ export function createMlp32(options: Mlp32Options): Mlp32 {
   }
   const inSize = sizes[0]!;
   const outSize = sizes[L]!;
-  const hiddenKernel = kernelActivation(activation);
+  const acts = sizes.slice(1).map((_, l): Activation | 'softmax' => (l + 1 < L ? activation : lastActivation));
 
   let tape: Tape | undefined;
   const tapeFor = (rows: number): Tape => {
@@ -149,12 +180,12 @@ export function createMlp32(options: Mlp32Options): Mlp32 {
     for (let l = 0; l < L; l++) {
       ws.load(W[l]!, theta, weights[l]);
       ws.load(B[l]!, theta, biases[l]);
-      const hidden = l + 1 < L;
-      const act = hidden ? (hiddenKernel ?? 'linear') : output === 'sigmoid' ? 'sigmoid' : 'linear';
-      ws.gemm(H[l]!, W[l]!, H[l + 1]!, { rows, bias: B[l]!, activation: act });
-      if (hidden && hiddenKernel === undefined) activateRows(H[l + 1]!, activation, rows);
+      const a = acts[l]!;
+      const fused = a === 'softmax' ? 'linear' : kernelActivation(a);
+      ws.gemm(H[l]!, W[l]!, H[l + 1]!, { rows, bias: B[l]!, activation: fused ?? 'linear' });
+      if (a === 'softmax') softmaxRows(H[l + 1]!, rows);
+      else if (fused === undefined) activateRows(H[l + 1]!, a, rows);
     }
-    if (output === 'softmax') softmaxRows(H[L]!, rows);
     recorded = rows;
     return t;
   };
@@ -164,10 +195,10 @@ export function createMlp32(options: Mlp32Options): Mlp32 {
     const rows = recorded;
     const { ws, H, G, WT, GW } = t;
     rowsIn(G[L]!, gy, rows);
-    if (output === 'sigmoid') ws.activationGrad(G[L]!, H[L]!, 'sigmoid', rows);
-    else if (output === 'softmax') softmaxVjpRows(G[L]!, H[L]!, rows);
     for (let l = L - 1; l >= 0; l--) {
-      if (l + 1 < L) activationGradRows(ws, G[l + 1]!, H[l + 1]!, activation, rows);
+      const a = acts[l]!;
+      if (a === 'softmax') softmaxVjpRows(G[l + 1]!, H[l + 1]!, rows);
+      else activationGradRows(ws, G[l + 1]!, H[l + 1]!, a, rows);
       if (gTheta !== undefined) {
         ws.gemm(H[l]!, G[l + 1]!, GW[l]!, { transposeA: true, rows });
         ws.addTo(GW[l]!, gTheta, weights[l]);
@@ -198,7 +229,7 @@ export function createMlp32(options: Mlp32Options): Mlp32 {
   };
 
   const net: Mlp32 = {
-    name: `mlp32(${sizes.join('-')}, ${activation}, ${output})`,
+    name,
     sizes,
     activation,
     output,
@@ -248,6 +279,28 @@ export function createMlp32(options: Mlp32Options): Mlp32 {
     },
   };
   return net;
+}
+
+/**
+ * One dense layer y = σ(x W + b) on the float32 engine, W: inputs × units (row-major, then b in
+ * θ — the weights of a tf dense layer, kernel then bias), σ any hidden activation or `softmax`
+ * per row: createMlp32's layer as a {@link Trainable32}, the unit {@link chainTrainable32}
+ * composes (the twin of @phaseflow/tfjs's `PhaseflowDense`).
+ *
+ * @example
+ * ```ts
+ * import { createDense32 } from '@phaseflow/nn64';
+ * const layer = createDense32({ inputs: 2, units: 4, activation: 'tanh', seed: 1 });
+ * layer.forward({ x: Float32Array.of(1, -1), rows: 1, cols: 2 }); // 4 numbers in (−1, 1)
+ * ```
+ */
+export function createDense32(options: Dense32Options): Mlp32 {
+  const o = checkOptions('options', options, DENSE_KEYS);
+  const inputs = checkInteger('options.inputs', o.inputs, { min: 1 });
+  const units = checkInteger('options.units', o.units, { min: 1 });
+  const activation = checkOneOf('options.activation', o.activation ?? 'linear', [...HIDDEN_ACTIVATIONS, 'softmax' as const]);
+  const output: OutputActivation = activation === 'softmax' || activation === 'sigmoid' ? activation : 'linear';
+  return buildMlp32(o, [inputs, units], activation === 'softmax' ? 'linear' : activation, output, activation, `dense32(${inputs}→${units}, ${activation})`);
 }
 
 /** Row-wise softmax of the first `rows` rows, in place (max-shifted). */

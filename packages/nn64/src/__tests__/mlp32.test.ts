@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '@phaseflow/core';
 import { expectPhaseflowError, layerConformance } from '@phaseflow/testkit/vitest';
-import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, createMlp32, createMlp64, type Activation, type OutputActivation } from '@phaseflow/nn64';
+import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, chainTrainable32, createDense32, createMlp32, createMlp64, type Activation, type OutputActivation } from '@phaseflow/nn64';
 
 /** ‖a − b‖ / ‖b‖. */
 const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -67,6 +67,30 @@ describe('createMlp32', () => {
     const s = createMlp32({ sizes: [2, 8, 1], seed: 1 });
     const x = Float32Array.of(0.3, -0.4, 1.1, 0.2);
     expect(Array.from(s.inputGradient({ x, rows: 2, cols: 2 }))).toEqual(Array.from(s.vjp({ x, rows: 2, cols: 2 }, Float32Array.of(1, 1))));
+  });
+
+  it('a chain of dense layers is the MLP with the same θ: same outputs, ∂θ and ∂x; widths must match', () => {
+    const mlp = createMlp32({ sizes: [3, 7, 5, 2], activation: 'relu', output: 'softmax', seed: 6 });
+    const chain = chainTrainable32([
+      createDense32({ inputs: 3, units: 7, activation: 'relu', seed: 1 }),
+      createDense32({ inputs: 7, units: 5, activation: 'relu', seed: 2 }),
+      createDense32({ inputs: 5, units: 2, activation: 'softmax', seed: 3 }),
+    ]);
+    chain.theta.set(mlp.theta); // the trainer's in-place updates reach every part
+    const rng = createRandom(2);
+    const x = Float32Array.from(rng.fillNormal(new Float64Array(18)));
+    const gy = Float32Array.from(rng.fillNormal(new Float64Array(12)));
+    expect(Array.from(chain.forwardTape(x, 6))).toEqual(Array.from(mlp.forwardTape(x, 6)));
+    const g1 = new Float32Array(mlp.theta.length),
+      g2 = new Float32Array(mlp.theta.length);
+    const x1 = new Float32Array(18),
+      x2 = new Float32Array(18);
+    mlp.backwardTape(gy, g1, x1);
+    chain.backwardTape(gy, g2, x2);
+    expect(relErr(g2, g1)).toBeLessThan(1e-7);
+    expect(relErr(x2, x1)).toBeLessThan(1e-7);
+    expectPhaseflowError(() => chainTrainable32([createDense32({ inputs: 2, units: 3 }), createDense32({ inputs: 4, units: 1 })]), 'SHAPE_MISMATCH');
+    expectPhaseflowError(() => createDense32({ inputs: 2, units: 3, activation: 'gelu' as never }), 'INVALID_ARGUMENT');
   });
 
   it('reads an external θ in place and refuses bad input with coded errors', () => {
