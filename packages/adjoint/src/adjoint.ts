@@ -15,6 +15,9 @@ import type { Schedule } from './schedule.js';
  * starting from the saved forward state, adding the loss cotangent ∂L/∂y(t_k) at every output
  * time. Returns dy0 = ∂L/∂y(t₀) and dtheta = ∂L/∂θ.
  *
+ * Every stage of the backward solve needs f(t, y) and the vjp at the same point: a backend
+ * with `valueAndVjp` evaluates the field once per stage (else `f`, then `vjp`).
+ *
  * Memory: the K saved outputs and one augmented state, independent of the number of steps.
  * The result is the gradient of the exact flow, so it differs from the discrete gradient by
  * the integration error (O(hᵖ)); the backward solve re-integrates y, which is unstable for
@@ -34,8 +37,8 @@ export function adjointBackward<S>(be: FieldBackend<S>, states: readonly S[], co
   const problem = odeProblem<AugmentedState<S>>(
     (t, z) => {
       be.onEvaluate?.();
-      const fy = be.f(t, z.y);
-      const [ay, ag] = be.vjp(t, z.y, z.a);
+      // One evaluation of f per stage when the backend returns f with its vjp.
+      const [fy, ay, ag] = be.valueAndVjp ? be.valueAndVjp(t, z.y, z.a) : [be.f(t, z.y), ...be.vjp(t, z.y, z.a)];
       return { y: fy, a: be.space.scale(-1, ay), g: be.space.scale(-1, ag) };
     },
     { space: aug },

@@ -36,12 +36,32 @@ export interface FieldBackend<S> {
   f(t: number, y: S): S;
   /** [aᵀ ∂f/∂y, aᵀ ∂f/∂θ] at (t, y). */
   vjp(t: number, y: S, a: S): [S, S];
+  /**
+   * Optional: [f_θ(t, y), aᵀ ∂f/∂y, aᵀ ∂f/∂θ] from one evaluation of f (the forward pass the
+   * vjp runs anyway). The continuous adjoint's backward solve needs f and the vjp at every
+   * stage; with this it evaluates the field once per stage instead of twice (`f`, then again
+   * inside `vjp`).
+   */
+  valueAndVjp?(t: number, y: S, a: S): [S, S, S];
   /** One step of the forward integrator from (t, y) with step h (h < 0 steps backward). */
   step(t: number, y: S, h: number): S;
   /** [aᵀ ∂Φ/∂y, aᵀ ∂Φ/∂θ] of one integrator step Φ from (t, y) with step h. */
   stepVjp(t: number, y: S, h: number, a: S): [S, S];
-  /** Adaptive forward solve from t0 to t1 (used when the schedule has no fixed steps). */
-  solve(t0: number, t1: number, y: S, options: AdaptiveOptions): S;
+  /**
+   * Optional: [aᵀ ∂Φⁿ/∂y, aᵀ ∂Φⁿ/∂θ] of n consecutive steps Φ of size h from (t, y), the n
+   * steps recomputed under one tape (checkpointing's segment). Absent: the engine recomputes
+   * the n states without a tape and pulls the cotangent back through `stepVjp` one step at a
+   * time (one more step per step, and only one step's tape alive).
+   */
+  stepsVjp?(t: number, y: S, h: number, n: number, a: S): [S, S];
+  /**
+   * Adaptive forward solve from t0 through every output time in `times` (increasing, > t0) as
+   * ONE solve: the step size carries over from one output interval to the next and the states
+   * at `times` come from the pair's dense output inside accepted steps (as torchdiffeq does),
+   * not from a restart at each output time. Returns the K states (used when the schedule has
+   * no fixed steps).
+   */
+  solve(t0: number, times: readonly number[], y: S, options: AdaptiveOptions): S[];
   /** A zero parameter-gradient vector. */
   thetaZeros(): S;
   /** Called at every field evaluation of the adjoint's backward solve (memory probes, counters). */

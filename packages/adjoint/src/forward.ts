@@ -1,58 +1,91 @@
 /**
  * The forward solve of the gradient engine: the states at every output time. Under an autodiff
  * tape (tfjs, or a {@link Tape} over {@link tracedSpace}) this is back-propagation through the
- * solver.
+ * solver; with `checkpointEvery` it also keeps every k-th state for {@link checkpointBackward}.
  */
+import { checkInteger, invalid } from '@phaseflow/core';
 import type { FieldBackend } from './backend.js';
 import { nonFinite } from './internal.js';
 import type { Schedule } from './schedule.js';
 
+/** What {@link solveForward} returns. */
+export interface ForwardSolve<S> {
+  /** The K states at the output times (owned by the caller). */
+  readonly states: S[];
+  /** Fixed steps taken (0 for an adaptive schedule: the backend's integrator counts those). */
+  readonly steps: number;
+  /**
+   * With `checkpointEvery: k` (fixed steps only): per output interval, the states at local
+   * steps 0, k, 2k, … (entry 0 is the interval's start: y0 or the previous output state, not a
+   * copy). Owned by the caller; {@link checkpointBackward} releases them.
+   */
+  readonly checkpoints?: S[][];
+}
+
+/** Options of {@link solveForward}. */
+export interface ForwardOptions {
+  /** Keep the state at every k-th step of each output interval (checkpointing; fixed steps only). */
+  readonly checkpointEvery?: number;
+}
+
 /**
  * Solve y' = f_θ(t, y) from y0 at `schedule.t0` to every output time: fixed steps of the
- * backend's integrator (`schedule.steps`) or one adaptive solve per interval. Returns the K
- * output states (owned by the caller; y0 is never released) and the number of steps taken.
+ * backend's integrator (`schedule.steps`) or ONE adaptive solve through all the output times
+ * (`backend.solve`: dense output at the output times, no restart at each). Returns the K output
+ * states (owned by the caller; y0 is never released) and the number of steps taken.
  * Intermediate states are released as soon as the next one exists, so a run without a tape
- * holds O(1) states; under a tape, differentiating the result is back-propagation through the
- * solver (discretise-then-optimise: the exact gradient of the discrete solution).
+ * holds O(1) states (plus every k-th one with `checkpointEvery`); under a tape,
+ * differentiating the result is back-propagation through the solver (discretise-then-optimise:
+ * the exact gradient of the discrete solution).
  *
  * @throws PhaseflowError `NON_FINITE_STATE` (with `details.step`, `details.t`) when
- * `schedule.checkFinite` and a state becomes NaN/Inf.
+ * `schedule.checkFinite` and a state becomes NaN/Inf; `INVALID_ARGUMENT` for
+ * `checkpointEvery` on an adaptive schedule.
  * @example
  * ```ts
  * const { states } = solveForward(backend, y0, { t0: 0, times: [1], steps: [20], adjointIntegrator: createRk4(), checkFinite: true });
  * ```
  */
-export function solveForward<S>(be: FieldBackend<S>, y0: S, s: Schedule): { states: S[]; steps: number } {
+export function solveForward<S>(be: FieldBackend<S>, y0: S, s: Schedule, options: ForwardOptions = {}): ForwardSolve<S> {
+  const every = options.checkpointEvery === undefined ? undefined : checkInteger('options.checkpointEvery', options.checkpointEvery, { min: 1 });
+  if (!s.steps) {
+    if (every !== undefined) invalid('options.checkpointEvery', 'a fixed-step schedule (schedule.steps) for checkpointing', every);
+    const states = be.tidy(() => be.solve(s.t0, s.times, y0, s.adaptive!));
+    return { states, steps: 0 };
+  }
   const states: S[] = [];
+  const checkpoints: S[][] | undefined = every === undefined ? undefined : [];
   let y = y0;
   let prev = s.t0;
   let steps = 0;
+  const releaseAll = () => {
+    for (const st of states) be.release(st);
+    if (checkpoints) for (const cs of checkpoints) for (let j = 1; j < cs.length; j++) be.release(cs[j]!);
+  };
   for (let k = 0; k < s.times.length; k++) {
     const t1 = s.times[k]!;
-    if (s.steps) {
-      const n = s.steps[k]!;
-      const h = (t1 - prev) / n;
-      for (let i = 0; i < n; i++) {
-        const t = prev + i * h;
-        const yi = y;
-        const next = be.tidy(() => be.step(t, yi, h));
-        steps++;
-        // yi is an intermediate state (not y0, not a saved output) exactly when i > 0.
-        if (i > 0) be.release(yi);
-        if (s.checkFinite && !be.space.isFinite(next)) {
-          be.release(next);
-          for (const st of states) be.release(st);
-          nonFinite(prev + (i + 1) * h, steps, h, 'state');
-        }
-        y = next;
-      }
-    } else {
+    const n = s.steps[k]!;
+    const h = (t1 - prev) / n;
+    const kept: S[] | undefined = checkpoints ? [y] : undefined;
+    if (checkpoints) checkpoints.push(kept!);
+    for (let i = 0; i < n; i++) {
+      const t = prev + i * h;
       const yi = y;
-      y = be.tidy(() => be.solve(prev, t1, yi, s.adaptive!));
+      const next = be.tidy(() => be.step(t, yi, h));
       steps++;
+      // yi is an intermediate state (not y0, not a saved output) exactly when i > 0; a
+      // checkpoint keeps it.
+      if (i > 0 && !(kept && i % every! === 0)) be.release(yi);
+      if (s.checkFinite && !be.space.isFinite(next)) {
+        be.release(next);
+        releaseAll();
+        nonFinite(prev + (i + 1) * h, steps, h, 'state');
+      }
+      y = next;
+      if (kept && i + 1 < n && (i + 1) % every! === 0) kept.push(y);
     }
     states.push(y);
     prev = t1;
   }
-  return { states, steps };
+  return checkpoints ? { states, steps, checkpoints } : { states, steps };
 }

@@ -1,5 +1,5 @@
 /**
- * The three ways back through an ODE solve, by name.
+ * The four ways back through an ODE solve, by name.
  */
 
 /**
@@ -19,6 +19,11 @@
  *   reconstructing y_n = Φ₋ₕ(y_{n+1}) backwards instead of storing it (Gholami et al. 2019
  *   call this the route around ANODE's instability); costs one extra step per step, fixed
  *   steps only. {@link reversibleBackward}.
+ * - `checkpoint` — back-propagation with checkpoints (Griewank & Walther 2008; ANODE): the
+ *   exact gradient of the discrete solution, as `backprop`, with memory bounded by the caller
+ *   (store every k-th state, recompute the steps between on the backward pass; k from a byte
+ *   bound by {@link planCheckpoints}); costs one extra untaped step per step, fixed steps only.
+ *   {@link solveForward} with `checkpointEvery`, then {@link checkpointBackward}.
  *
  * @example
  * ```ts
@@ -26,7 +31,7 @@
  * GRADIENT_MODES.includes(mode); // true
  * ```
  */
-export type GradientMode = 'backprop' | 'adjoint' | 'reversible';
+export type GradientMode = 'backprop' | 'adjoint' | 'reversible' | 'checkpoint';
 
 /**
  * The gradient modes, for option validation.
@@ -36,4 +41,4 @@ export type GradientMode = 'backprop' | 'adjoint' | 'reversible';
  * checkOneOf('options.gradient', value, GRADIENT_MODES);
  * ```
  */
-export const GRADIENT_MODES: readonly GradientMode[] = ['backprop', 'adjoint', 'reversible'];
+export const GRADIENT_MODES: readonly GradientMode[] = ['backprop', 'adjoint', 'reversible', 'checkpoint'];

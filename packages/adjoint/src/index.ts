@@ -1,9 +1,13 @@
+import './errors.js';
 export type { FieldBackend } from './backend.js';
 export { stepsFor } from './schedule.js';
 export type { Schedule } from './schedule.js';
 export { GRADIENT_MODES } from './gradient-mode.js';
 export type { GradientMode } from './gradient-mode.js';
 export { solveForward } from './forward.js';
+export type { ForwardOptions, ForwardSolve } from './forward.js';
+export { backpropBytes, checkpointBackward, memoryBoundExceeded, planCheckpoints } from './checkpoint.js';
+export type { CheckpointPlan, MemoryModel } from './checkpoint.js';
 export { adjointBackward } from './adjoint.js';
 export { reversibleBackward } from './reversible.js';
 export { accumulate, createTape, tracedSpace } from './tape.js';

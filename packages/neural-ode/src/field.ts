@@ -2,12 +2,16 @@
  * The neural vector field f_θ(t, y) of a neural ODE and its two backends for the gradient
  * engine: tensors (float32, tfjs autodiff for vector–Jacobian products) and Float64 (hand
  * reverse mode, traced integrator steps) — the reference the float32 path is tested against.
+ * Both return f with its vjp from one evaluation (`valueAndVjp`), solve adaptive runs through
+ * every output time with dense output, and differentiate a segment of steps under one tape
+ * (`stepsVjp`, checkpointing).
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, integrate, odeProblem, partitionedProblem, type AdaptiveOptions, type AnyIntegrator } from '@phaseflow/core';
 import { accumulate, createTape, tracedSpace, type FieldBackend, type Tape, type Traced } from '@phaseflow/adjoint';
-import { createMlp64, type Mlp64 } from '@phaseflow/nn64';
+import { createMlp64 } from '@phaseflow/nn64';
 import { mlpForward, mlpWeightShapes, tensorSpace, type SmoothActivation } from '@phaseflow/tfjs';
+import { createTracedMlp, type TracedMlp } from './mlp-trace.js';
 
 /** An integrator seen only through `step` (the problem kind was checked when the layer was built). */
 interface LooseIntegrator {
@@ -71,30 +75,32 @@ export function usesPartitioned(spec: FieldSpec, integrator: AnyIntegrator): boo
 const withTimeT = (x: tf.Tensor, t: number, on: boolean) => (on ? tf.concat([x, tf.fill([x.shape[0]!, 1], t)], 1) : x);
 const cubeT = (x: tf.Tensor, on: boolean | undefined) => (on ? tf.mul(x, tf.mul(x, x)) : x);
 
-/** @internal The tensor field with explicit weights. */
-function tensorField(spec: FieldSpec, ws: readonly tf.Tensor[]) {
+/** @internal The tensor field with explicit weights; `ev` is called at every MLP evaluation. */
+function tensorField(spec: FieldSpec, ws: readonly tf.Tensor[], ev?: () => void) {
   const nQ = ws.length / (spec.structure === 'partitioned' ? 2 : 1);
   const wq = ws.slice(0, nQ),
     wp = ws.slice(nQ);
-  const velocity = (t: number, p: tf.Tensor) => mlpForward(withTimeT(cubeT(p, spec.cube), t, spec.timeDependent), wq, spec.activation);
-  const force = (t: number, q: tf.Tensor) => mlpForward(withTimeT(cubeT(q, spec.cube), t, spec.timeDependent), wp, spec.activation);
+  const velocity = (t: number, p: tf.Tensor) => (ev?.(), mlpForward(withTimeT(cubeT(p, spec.cube), t, spec.timeDependent), wq, spec.activation));
+  const force = (t: number, q: tf.Tensor) => (ev?.(), mlpForward(withTimeT(cubeT(q, spec.cube), t, spec.timeDependent), wp, spec.activation));
   const f = (t: number, y: tf.Tensor): tf.Tensor => {
-    if (spec.structure === 'general') return mlpForward(withTimeT(cubeT(y, spec.cube), t, spec.timeDependent), ws, spec.activation);
+    if (spec.structure === 'general') return velocity(t, y);
     const [q, p] = tf.split(y, 2, 1) as [tf.Tensor, tf.Tensor];
     return tf.concat([velocity(t, p), force(t, q)], 1);
   };
   return { f, velocity, force };
 }
 
-/** @internal One integrator step of the tensor field with explicit weights. */
-function tensorStep(spec: FieldSpec, integrator: AnyIntegrator, ws: readonly tf.Tensor[], onEvaluate?: () => void) {
-  const field = tensorField(spec, ws);
+/** Join the (q, p) halves of a partitioned state into the flat state. */
+const joinT = (z: { q: tf.Tensor; p: tf.Tensor }) => tf.concat([z.q, z.p], 1);
+
+/** @internal Integrator steps of the tensor field with explicit weights. */
+function tensorStep(spec: FieldSpec, integrator: AnyIntegrator, ws: readonly tf.Tensor[], ev?: () => void) {
+  const field = tensorField(spec, ws, ev);
   const partitioned = usesPartitioned(spec, integrator);
-  const ev = onEvaluate ?? (() => {});
-  const flat = odeProblem<tf.Tensor>((t, y) => (ev(), field.f(t, y)), { space: tensorSpace });
+  const flat = odeProblem<tf.Tensor>((t, y) => field.f(t, y), { space: tensorSpace });
   const part = partitionedProblem<tf.Tensor>({
-    velocity: (t, _q, p) => (ev(), field.velocity(t, p)),
-    force: (t, q) => (ev(), field.force(t, q)),
+    velocity: (t, _q, p) => field.velocity(t, p),
+    force: (t, q) => field.force(t, q),
     separable: true,
     space: tensorSpace,
   });
@@ -102,63 +108,93 @@ function tensorStep(spec: FieldSpec, integrator: AnyIntegrator, ws: readonly tf.
   const step = (t: number, y: tf.Tensor, h: number): tf.Tensor => {
     if (!partitioned) return integ.step(flat, t, y, h) as tf.Tensor;
     const [q, p] = tf.split(y, 2, 1) as [tf.Tensor, tf.Tensor];
-    const z = integ.step(part, t, { q, p }, h) as { q: tf.Tensor; p: tf.Tensor };
-    return tf.concat([z.q, z.p], 1);
+    return joinT(integ.step(part, t, { q, p }, h) as { q: tf.Tensor; p: tf.Tensor });
   };
-  const solve = (t0: number, t1: number, y: tf.Tensor, options: AdaptiveOptions): tf.Tensor => {
-    if (!partitioned) return integrate(integrator as never, flat as never, y as never, { t0, tEnd: t1, adaptive: options }).yFinal as tf.Tensor;
+  const steps = (t: number, y: tf.Tensor, h: number, n: number): tf.Tensor => {
+    let z = y;
+    for (let i = 0; i < n; i++) z = step(t + i * h, z, h);
+    return z;
+  };
+  /** One adaptive solve through every output time; the states there from dense output. */
+  const solve = (t0: number, times: readonly number[], y: tf.Tensor, options: AdaptiveOptions): tf.Tensor[] => {
+    const o = { t0, tEnd: times[times.length - 1]!, adaptive: options, save: { times } };
+    if (!partitioned) return integrate(integrator as never, flat as never, y as never, o).y as tf.Tensor[];
     const [q, p] = tf.split(y, 2, 1) as [tf.Tensor, tf.Tensor];
-    const z = integrate(integrator as never, part as never, { q, p } as never, { t0, tEnd: t1, adaptive: options }).yFinal as { q: tf.Tensor; p: tf.Tensor };
-    return tf.concat([z.q, z.p], 1);
+    const zs = integrate(integrator as never, part as never, { q, p } as never, o).y as { q: tf.Tensor; p: tf.Tensor }[];
+    return zs.map((z) => {
+      const j = joinT(z);
+      tf.dispose([z.q, z.p]);
+      return j;
+    });
   };
-  return { field, step, solve };
+  return { field, step, steps, solve };
 }
 
 const flatten = (gs: readonly tf.Tensor[]) => tf.concat(gs.map((g) => tf.reshape(g, [-1])));
 
-/** @internal The tensor backend over weights `ws` (variables or plain tensors). */
+/**
+ * @internal The tensor backend over weights `ws` (variables or plain tensors). `onEvaluate` is
+ * called at every MLP evaluation (forward passes, and the forward pass inside each vjp).
+ * Vector–Jacobian products are `tf.grads`/`tf.valueAndGrads` with the cotangent as `dy`.
+ */
 export function tensorBackend(spec: FieldSpec, integrator: AnyIntegrator, ws: readonly tf.Tensor[], onEvaluate?: () => void): FieldBackend<tf.Tensor> {
   const { field, step, solve } = tensorStep(spec, integrator, ws, onEvaluate);
   const P = ws.reduce((n, w) => n + w.size, 0);
+  const pull = (fn: (yy: tf.Tensor, ww: tf.Tensor[]) => tf.Tensor, y: tf.Tensor, a: tf.Tensor): [tf.Tensor, tf.Tensor] => {
+    const [gy, ...gw] = tf.grads((yy: tf.Tensor, ...ww: tf.Tensor[]) => fn(yy, ww))([y, ...ws], a);
+    return [gy!, flatten(gw)];
+  };
   return {
     space: tensorSpace,
     tidy: <T>(fn: () => T): T => tf.tidy(fn as () => tf.TensorContainer) as T,
     release: (x) => x.dispose(),
     f: (t, y) => field.f(t, y),
-    vjp(t, y, a) {
-      const grads = tf.grads((yy: tf.Tensor, ...ww: tf.Tensor[]) => tf.sum(tf.mul(tensorField(spec, ww).f(t, yy), a)));
-      const [gy, ...gw] = grads([y, ...ws]);
-      return [gy!, flatten(gw)];
+    vjp: (t, y, a) => pull((yy, ww) => tensorField(spec, ww, onEvaluate).f(t, yy), y, a),
+    valueAndVjp(t, y, a) {
+      // f's value comes with its gradients: one forward pass of the field per adjoint stage.
+      const { value, grads } = tf.valueAndGrads((yy: tf.Tensor, ...ww: tf.Tensor[]) => tensorField(spec, ww, onEvaluate).f(t, yy))([y, ...ws], a);
+      const [gy, ...gw] = grads;
+      return [value, gy!, flatten(gw)];
     },
     step,
-    stepVjp(t, y, h, a) {
-      const grads = tf.grads((yy: tf.Tensor, ...ww: tf.Tensor[]) => tf.sum(tf.mul(tensorStep(spec, integrator, ww, onEvaluate).step(t, yy, h), a)));
-      const [gy, ...gw] = grads([y, ...ws]);
-      return [gy!, flatten(gw)];
-    },
+    stepVjp: (t, y, h, a) => pull((yy, ww) => tensorStep(spec, integrator, ww, onEvaluate).step(t, yy, h), y, a),
+    stepsVjp: (t, y, h, n, a) => pull((yy, ww) => tensorStep(spec, integrator, ww, onEvaluate).steps(t, yy, h, n), y, a),
     solve,
     thetaZeros: () => tf.zeros([P]),
-    ...(onEvaluate && { onEvaluate }),
   };
 }
 
 // ---------------------------------------------------------------- Float64
 
+/** A tape that records nothing: the Float64 backend's states outside back-propagation. */
+export const NO_TAPE: Tape = {
+  leaf: (v) => ({ v }),
+  record: (v) => ({ v }),
+  backward: () => {},
+  length: 0,
+};
+
+/** One traced evaluation: the value and the pullback that reads the kept trace. */
+interface Pass {
+  readonly y: Float64Array;
+  /** ∂L/∂input from ∂L/∂y, adding ∂L/∂θ into gTheta (θ's full layout). */
+  pull(g: Float64Array, gTheta: Float64Array): Float64Array;
+}
+
 /**
  * @internal The Float64 twin of the field over `rows` samples of width D (row-major), reading
- * its parameters θ (the layer's weights in order, one or two MLPs) in place.
+ * its parameters θ (the layer's weights in order, one or two MLPs) in place. Every evaluation
+ * keeps its trace for the pullback (one forward pass per evaluation, also in a vjp).
  */
-function float64Field(spec: FieldSpec, theta: Float64Array, rows: number) {
+function float64Field(spec: FieldSpec, theta: Float64Array, rows: number, ev?: () => void) {
   const widths = fieldWidths(spec);
   const P = theta.length;
-  const first = createMlp64({ sizes: widths[0]!, activation: spec.activation, theta: spec.structure === 'general' ? theta : theta.subarray(0, P / 2) });
-  const mlps: Mlp64[] =
-    spec.structure === 'general' ? [first] : [first, createMlp64({ sizes: widths[1]!, activation: spec.activation, theta: theta.subarray(P / 2) })];
-  const PQ = mlps[0]!.parameters.size;
+  const general = spec.structure === 'general';
+  const mlps: TracedMlp[] = general
+    ? [createTracedMlp(widths[0]!, spec.activation, theta)]
+    : [createTracedMlp(widths[0]!, spec.activation, theta.subarray(0, P / 2)), createTracedMlp(widths[1]!, spec.activation, theta.subarray(P / 2))];
+  const PQ = mlps[0]!.size;
   const td = spec.timeDependent ? 1 : 0;
-  /** mlp(x) for `rows` rows of width w (+ the time column). */
-  const run = (mlp: Mlp64, x: Float64Array, w: number) => mlp.forward({ x, rows, cols: w + td });
-  const pull = (mlp: Mlp64, x: Float64Array, w: number, g: Float64Array, gTheta: Float64Array) => mlp.vjp({ x, rows, cols: w + td }, g, gTheta);
   /** Input rows [x_r (or x_r³), t] from x of width w. */
   const input = (x0: Float64Array, w: number, t: number) => {
     const x = spec.cube ? x0.map((v) => v * v * v) : x0;
@@ -180,6 +216,14 @@ function float64Field(spec: FieldSpec, theta: Float64Array, rows: number) {
     if (spec.cube) for (let k = 0; k < g.length; k++) g[k] *= 3 * x[k]! * x[k]!;
     return g;
   };
+  /** One MLP m on x (width w): its value and pullback (θ offset `off` in the full layout). */
+  const pass = (m: number, t: number, x: Float64Array, w: number): Pass => {
+    ev?.();
+    const mlp = mlps[m]!;
+    const { y, trace } = mlp.forward(input(x, w, t), rows);
+    const off = m === 0 ? 0 : PQ;
+    return { y, pull: (g, gTheta) => dropTime(mlp.pullback(trace, g, gTheta.subarray(off, off + mlp.size)), w, x) };
+  };
   const h = spec.D / 2;
   const split = (y: Float64Array): [Float64Array, Float64Array] => {
     const q = new Float64Array(rows * h),
@@ -198,37 +242,37 @@ function float64Field(spec: FieldSpec, theta: Float64Array, rows: number) {
     }
     return y;
   };
-  const velocity = (t: number, p: Float64Array) => run(mlps[0]!, input(p, h, t), h);
-  const force = (t: number, q: Float64Array) => run(mlps[1]!, input(q, h, t), h);
-  /** ∂L/∂p and ∂L/∂θ (added into gTheta) of velocity(t, p) with cotangent g. */
-  const velocityVjp = (t: number, p: Float64Array, g: Float64Array, gTheta: Float64Array) =>
-    dropTime(pull(mlps[0]!, input(p, h, t), h, g, gTheta.subarray(0, PQ)), h, p);
-  const forceVjp = (t: number, q: Float64Array, g: Float64Array, gTheta: Float64Array) =>
-    dropTime(pull(mlps[1]!, input(q, h, t), h, g, gTheta.subarray(PQ)), h, q);
-  const f = (t: number, y: Float64Array): Float64Array => {
-    if (spec.structure === 'general') return run(mlps[0]!, input(y, spec.D, t), spec.D);
+  const velocity = (t: number, p: Float64Array) => pass(0, t, p, h);
+  const force = (t: number, q: Float64Array) => pass(1, t, q, h);
+  /** f at (t, y) with its pullback: ∂L/∂y from ∂L/∂f. */
+  const f = (t: number, y: Float64Array): Pass => {
+    if (general) return pass(0, t, y, spec.D);
     const [q, p] = split(y);
-    return join(velocity(t, p), force(t, q));
+    const v = velocity(t, p);
+    const F = force(t, q);
+    return {
+      y: join(v.y, F.y),
+      // f = (v(p), F(q)): ∂/∂q gets F's pullback of a_p, ∂/∂p gets v's pullback of a_q.
+      pull: (g, gTheta) => {
+        const [aq, ap] = split(g);
+        const gp = v.pull(aq, gTheta);
+        return join(F.pull(ap, gTheta), gp);
+      },
+    };
   };
-  const vjp = (t: number, y: Float64Array, a: Float64Array, gTheta: Float64Array): Float64Array => {
-    if (spec.structure === 'general') return dropTime(pull(mlps[0]!, input(y, spec.D, t), spec.D, a, gTheta), spec.D, y);
-    const [q, p] = split(y);
-    const [aq, ap] = split(a);
-    // f = (v(p), F(q)): ∂/∂q gets F's pullback of a_p, ∂/∂p gets v's pullback of a_q.
-    const gp = velocityVjp(t, p, aq, gTheta);
-    const gq = forceVjp(t, q, ap, gTheta);
-    return join(gq, gp);
-  };
-  return { P, f, vjp, velocity, force, velocityVjp, forceVjp, split, join };
+  /** Bytes one evaluation keeps on a tape: the traces and the value (and its gradient). */
+  const evaluationBytes = mlps.reduce((n, m) => n + m.traceBytes(rows), 0) + 8 * rows * spec.D * (spec.cube ? 4 : 3);
+  return { P, f, velocity, force, split, join, evaluationBytes };
 }
 
 /** @internal Problems over traced Float64 values on `tape`, accumulating ∂L/∂θ into `gTheta`. */
-function tracedProblems(spec: FieldSpec, field: ReturnType<typeof float64Field>, tape: Tape, gTheta: Float64Array) {
+function tracedProblems(field: ReturnType<typeof float64Field>, tape: Tape, gTheta: Float64Array) {
   const space = tracedSpace(tape);
-  const flat = odeProblem<Traced>((t, y) => tape.record(field.f(t, y.v), (g) => accumulate(y, field.vjp(t, y.v, g, gTheta))), { space });
+  const recorded = (x: Traced, r: Pass) => tape.record(r.y, (g) => accumulate(x, r.pull(g, gTheta)));
+  const flat = odeProblem<Traced>((t, y) => recorded(y, field.f(t, y.v)), { space });
   const part = partitionedProblem<Traced>({
-    velocity: (t, _q, p) => tape.record(field.velocity(t, p.v), (g) => accumulate(p, field.velocityVjp(t, p.v, g, gTheta))),
-    force: (t, q) => tape.record(field.force(t, q.v), (g) => accumulate(q, field.forceVjp(t, q.v, g, gTheta))),
+    velocity: (t, _q, p) => recorded(p, field.velocity(t, p.v)),
+    force: (t, q) => recorded(q, field.force(t, q.v)),
     separable: true,
     space,
   });
@@ -250,8 +294,9 @@ function tracedProblems(spec: FieldSpec, field: ReturnType<typeof float64Field>,
 
 /**
  * @internal The Float64 backend: states are traced vectors on `tape`, so a whole forward run
- * can be back-propagated (the Float64 reference of back-propagation through the solver).
- * ∂L/∂θ from the tape lands in `tapeTheta`.
+ * can be back-propagated (the Float64 reference of back-propagation through the solver);
+ * ∂L/∂θ from the tape lands in `tapeTheta`. Pass {@link NO_TAPE} outside back-propagation (the
+ * adjoint, reversible and checkpointed modes): nothing is recorded, nothing grows.
  */
 export function float64Backend(
   spec: FieldSpec,
@@ -260,41 +305,50 @@ export function float64Backend(
   rows: number,
   tape: Tape,
   tapeTheta: Float64Array,
-): FieldBackend<Traced> {
-  const field = float64Field(spec, theta, rows);
+  onEvaluate?: () => void,
+): FieldBackend<Traced> & { readonly evaluationBytes: number } {
+  const field = float64Field(spec, theta, rows, onEvaluate);
   const partitioned = usesPartitioned(spec, integrator);
   const integ = integrator as unknown as LooseIntegrator;
   const stepOn = (pr: ReturnType<typeof tracedProblems>, t: number, y: Traced, h: number): Traced =>
     partitioned ? pr.join(integ.step(pr.part, t, pr.split(y), h) as { q: Traced; p: Traced }) : (integ.step(pr.flat, t, y, h) as Traced);
-  const main = tracedProblems(spec, field, tape, tapeTheta);
+  const main = tracedProblems(field, tape, tapeTheta);
+  /** aᵀ∂Φⁿ/∂(y, θ) of n steps from (t, y), on a tape of their own. */
+  const stepsVjp = (t: number, y: Traced, h: number, n: number, a: Traced): [Traced, Traced] => {
+    const sub = createTape();
+    const g = new Float64Array(field.P);
+    const pr = tracedProblems(field, sub, g);
+    const y0 = sub.leaf(y.v.slice());
+    let z = y0;
+    for (let i = 0; i < n; i++) z = stepOn(pr, t + i * h, z, h);
+    z.g = a.v.slice();
+    sub.backward();
+    return [tape.leaf(y0.g ?? new Float64Array(y.v.length)), tape.leaf(g)];
+  };
   return {
     space: main.space,
     tidy: (fn) => fn(),
     release: () => {},
-    f: (t, y) => tape.leaf(field.f(t, y.v)),
+    f: (t, y) => tape.leaf(field.f(t, y.v).y),
     vjp(t, y, a) {
       const g = new Float64Array(field.P);
-      const gy = field.vjp(t, y.v, a.v, g);
+      const gy = field.f(t, y.v).pull(a.v, g);
       return [tape.leaf(gy), tape.leaf(g)];
     },
-    step: (t, y, h) => stepOn(main, t, y, h),
-    stepVjp(t, y, h, a) {
-      const sub = createTape();
+    valueAndVjp(t, y, a) {
       const g = new Float64Array(field.P);
-      const pr = tracedProblems(spec, field, sub, g);
-      const y0 = sub.leaf(y.v.slice());
-      const out = stepOn(pr, t, y0, h);
-      out.g = a.v.slice();
-      sub.backward();
-      return [tape.leaf(y0.g ?? new Float64Array(y.v.length)), tape.leaf(g)];
+      const r = field.f(t, y.v);
+      return [tape.leaf(r.y), tape.leaf(r.pull(a.v, g)), tape.leaf(g)];
     },
-    solve(t0, t1, y, options) {
-      const pr = tracedProblems(spec, field, tape, tapeTheta);
-      if (!partitioned) return integrate(integrator as never, pr.flat as never, y as never, { t0, tEnd: t1, adaptive: options }).yFinal as Traced;
-      return pr.join(
-        integrate(integrator as never, pr.part as never, pr.split(y) as never, { t0, tEnd: t1, adaptive: options }).yFinal as { q: Traced; p: Traced },
-      );
+    step: (t, y, h) => stepOn(main, t, y, h),
+    stepVjp: (t, y, h, a) => stepsVjp(t, y, h, 1, a),
+    stepsVjp,
+    solve(t0, times, y, options) {
+      const o = { t0, tEnd: times[times.length - 1]!, adaptive: options, save: { times } };
+      if (!partitioned) return integrate(integrator as never, main.flat as never, y as never, o).y as Traced[];
+      return (integrate(integrator as never, main.part as never, main.split(y) as never, o).y as { q: Traced; p: Traced }[]).map((z) => main.join(z));
     },
     thetaZeros: () => tape.leaf(new Float64Array(field.P)),
+    evaluationBytes: field.evaluationBytes,
   };
 }

@@ -1,3 +1,3 @@
 export { NEURAL_ODE_INTEGRATORS, NeuralODE } from './neural-ode.js';
 export type { GradientMode, NeuralODEArgs } from './neural-ode.js';
-export type { NeuralODE64 } from './neural-ode64.js';
+export type { NeuralODE64, NeuralODE64Gradients } from './neural-ode64.js';

@@ -17,7 +17,20 @@ import {
   type AdaptiveOptions,
   type AnyIntegrator,
 } from '@phaseflow/core';
-import { GRADIENT_MODES, adjointBackward, reversibleBackward, solveForward, stepsFor, type GradientMode, type Schedule } from '@phaseflow/adjoint';
+import {
+  GRADIENT_MODES,
+  adjointBackward,
+  backpropBytes,
+  checkpointBackward,
+  memoryBoundExceeded,
+  planCheckpoints,
+  reversibleBackward,
+  solveForward,
+  stepsFor,
+  type GradientMode,
+  type MemoryModel,
+  type Schedule,
+} from '@phaseflow/adjoint';
 import { rungeKuttaMethods } from '@phaseflow/runge-kutta';
 import { createLeapfrog, splittingMethods } from '@phaseflow/symplectic';
 import {
@@ -60,8 +73,22 @@ export interface NeuralODEArgs extends LayerArgs {
   t0?: number;
   /** Output times, strictly increasing, > t0 (default [1]). One time gives output [B, d], K times [B, K, d]. */
   times?: number[];
-  /** Gradient mode (default `backprop`; see @phaseflow/adjoint's `GradientMode`). */
+  /**
+   * Gradient mode (default `backprop`; see @phaseflow/adjoint's `GradientMode`): `backprop`,
+   * `adjoint`, `reversible`, or `checkpoint` (back-propagation storing every k-th state and
+   * recomputing the steps between, k chosen for `memory.maxBytes`; fixed steps).
+   */
   gradient?: GradientMode;
+  /**
+   * Memory bound of a gradient computation. `maxBytes`: the most bytes of tensors (Float64
+   * twin: of tape) the backward pass may hold. `checkpoint` chooses its spacing to fit it;
+   * `backprop` refuses a computation whose estimated need exceeds it with
+   * `MEMORY_BOUND_EXCEEDED` (before starting with fixed steps, as soon as the live memory
+   * crosses it with adaptive ones) instead of exhausting the heap. Default on the wasm backend:
+   * 85% of its 4 GiB heap cap less what is in use; elsewhere unbounded (`checkpoint` then stores
+   * the fewest states, every ≈ √N-th).
+   */
+  memory?: { maxBytes?: number };
   /** Extra zero dimensions appended to the state (augmented neural ODE, Dupont et al. 2019; default 0). */
   augment?: number;
   /** Feed t to the field (default false). */
@@ -103,6 +130,7 @@ const KEYS = [
   't0',
   'times',
   'gradient',
+  'memory',
   'augment',
   'timeDependent',
   'features',
@@ -142,14 +170,25 @@ function checkOutputTimes(argument: string, times: unknown, t0: number): number[
  */
 interface Probe {
   peak: number;
+  peakBytes: number;
   evaluations: number;
 }
 let activeProbe: Probe | undefined;
 const sample = () => {
   if (!activeProbe) return;
   activeProbe.evaluations++;
-  const n = tf.memory().numTensors;
-  if (n > activeProbe.peak) activeProbe.peak = n;
+  const m = tf.memory();
+  if (m.numTensors > activeProbe.peak) activeProbe.peak = m.numTensors;
+  if (m.numBytes > activeProbe.peakBytes) activeProbe.peakBytes = m.numBytes;
+};
+
+/** The wasm backend's heap cap (tfjs-backend-wasm is built with a 4 GiB maximum memory). */
+const WASM_HEAP_BYTES = 4 * 2 ** 30;
+
+/** Whether tfjs is recording gradients now (outside any kernel): only then does a solve hold a tape. */
+const recording = () => {
+  const state = tf.engine().state as unknown as { gradientDepth: number; kernelDepth: number };
+  return state.gradientDepth > 0 && state.kernelDepth === 0;
 };
 
 /** Run tf.grads-based code inside a custom gradient without clobbering the outer tape (tfjs keeps one global tape). */
@@ -191,6 +230,8 @@ export class NeuralODE extends PhaseflowLayer {
   readonly t0: number;
   readonly times: number[];
   readonly gradient: GradientMode;
+  /** The user's memory bound in bytes (`memory.maxBytes`), if any. */
+  readonly maxBytes: number | undefined;
   readonly augment: number;
   readonly timeDependent: boolean;
   readonly features: 'state' | 'cube';
@@ -200,6 +241,10 @@ export class NeuralODE extends PhaseflowLayer {
   private readonly adjointName: string;
   private fieldWeights: Weight[] = [];
   private dim = 0;
+  /** Measured bytes one step keeps under a tape, per batch size. */
+  private readonly stepBytesByRows = new Map<number, number>();
+  /** The checkpoint spacing the last `checkpoint` gradient chose. */
+  private lastEvery: number | undefined;
 
   constructor(args: NeuralODEArgs = {}) {
     const o = checkOptions('args', args, KEYS);
@@ -237,6 +282,9 @@ export class NeuralODE extends PhaseflowLayer {
     this.t0 = o.t0 === undefined ? 0 : checkFinite('args.t0', o.t0);
     this.times = checkOutputTimes('args.times', o.times ?? [1], this.t0);
     this.gradient = o.gradient === undefined ? 'backprop' : checkOneOf('args.gradient', o.gradient, GRADIENT_MODES);
+    if (this.gradient === 'checkpoint' && this.adaptiveOptions) invalid('args.adaptive', "fixed steps for gradient 'checkpoint'", o.adaptive);
+    const memory = o.memory === undefined ? {} : checkOptions('args.memory', o.memory, ['maxBytes']);
+    this.maxBytes = memory.maxBytes === undefined ? undefined : checkPositive('args.memory.maxBytes', memory.maxBytes);
     if (this.gradient === 'reversible') {
       if (!this.integrator.properties.timeReversible)
         invalid('args.integrator', "a time-reversible integrator for gradient 'reversible' (leapfrog, stormer-verlet-*, yoshida6, …)", this.integrator.name);
@@ -328,32 +376,110 @@ export class NeuralODE extends PhaseflowLayer {
     return per.map((g) => (this.augment === 0 ? g : tf.concat([g, tf.zeros([g.shape[0]!, this.augment])], 1)));
   }
 
+  /**
+   * The bound a gradient computation must fit in, and which option sets it: the user's
+   * `memory.maxBytes`, or on wasm 85% of the 4 GiB heap less the tensors alive now.
+   */
+  private memoryBound(): { bound: number; argument: string; fromUser: boolean } {
+    if (this.maxBytes !== undefined) return { bound: this.maxBytes, argument: 'args.memory.maxBytes', fromUser: true };
+    if (tf.getBackend() === 'wasm') return { bound: 0.85 * WASM_HEAP_BYTES - tf.memory().numBytes, argument: 'args.memory.maxBytes', fromUser: false };
+    return { bound: Infinity, argument: 'args.memory.maxBytes', fromUser: false };
+  }
+
+  /**
+   * Bytes per state and per step under a tape for a batch of `rows`: one step is measured
+   * (every tensor it allocates, inside a tidy) and tripled, for the gradients the backward pass
+   * allocates next to the kept intermediates (a 1000-step back-propagation grew the wasm heap by
+   * 2.8–3.2× the measured step, batch 256 / 20). Cached per batch size.
+   */
+  private memoryModel(x: tf.Tensor, ws: readonly tf.Tensor[]): MemoryModel {
+    const rows = x.shape[0]!;
+    const D = this.dim + this.augment;
+    let stepBytes = this.stepBytesByRows.get(rows);
+    if (stepBytes === undefined) {
+      const be = tensorBackend(this.spec(), this.integrator, ws);
+      let grown = 0;
+      tf.tidy(() => {
+        const y = this.pad(x);
+        const before = tf.memory().numBytes;
+        be.step(this.t0, y, this.h);
+        grown = tf.memory().numBytes - before;
+      });
+      stepBytes = 3 * grown;
+      this.stepBytesByRows.set(rows, stepBytes);
+    }
+    return { stateBytes: 4 * rows * D, stepBytes };
+  }
+
   private solveTensors(x: tf.Tensor, times: readonly number[], squeeze: boolean, mode: GradientMode): tf.Tensor {
     const spec = this.spec();
     const sched = this.schedule(times);
     const ws = this.fieldWeights.map((w) => w.read());
-    if (mode === 'backprop') {
-      const be = tensorBackend(spec, this.integrator, ws, sample);
-      const { states } = solveForward(be, this.pad(x), sched);
+    const taped = recording();
+    if (mode === 'backprop' || (mode === 'checkpoint' && !taped)) {
+      if (!taped) return this.project(solveForward(tensorBackend(spec, this.integrator, ws, sample), this.pad(x), sched).states, squeeze);
+      // Back-propagation: every step stays on tfjs's tape. Refuse what would not fit before it
+      // starts (fixed steps), and stop as soon as the live tensors cross the bound (adaptive).
+      const { bound, argument, fromUser } = this.memoryBound();
+      const why = fromUser ? '' : ' (the default bound: 85% of the wasm heap cap less the tensors alive)';
+      const hint = `gradient 'checkpoint' computes the same gradient within a bound, 'adjoint' in memory independent of the steps${why}`;
+      let guard = sample;
+      if (Number.isFinite(bound)) {
+        if (sched.steps) {
+          const need = backpropBytes(sched.steps, this.memoryModel(x, ws));
+          if (need > bound) memoryBoundExceeded(argument, need, bound, hint);
+        }
+        const start = tf.memory().numBytes;
+        guard = () => {
+          sample();
+          // The backward pass allocates about twice what the forward pass keeps (see memoryModel).
+          const live = 3 * (tf.memory().numBytes - start);
+          if (live > bound) memoryBoundExceeded(argument, live, bound, `stopped during the forward solve; ${hint}`);
+        };
+      }
+      const { states } = solveForward(tensorBackend(spec, this.integrator, ws, guard), this.pad(x), sched);
       return this.project(states, squeeze);
+    }
+    let every = 0;
+    if (mode === 'checkpoint') {
+      // The user's bound: the widest spacing that fits it (fewest segments). None: the spacing
+      // that needs the least memory, which must still fit the backend's heap.
+      const { bound, argument, fromUser } = this.memoryBound();
+      const model = this.memoryModel(x, ws);
+      const plan = planCheckpoints(sched.steps!, model, fromUser ? bound : undefined, argument);
+      if (!fromUser && plan.needBytes > bound)
+        memoryBoundExceeded(argument, plan.needBytes, bound, 'even the checkpointed backward pass needing the least memory does not fit the default bound (85% of the wasm heap cap less the tensors alive)');
+      every = plan.every;
+      this.lastEvery = every;
     }
     const nW = ws.length;
     const shapes = ws.map((w) => w.shape);
+    const K = times.length;
     const custom = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const save = args.pop() as tf.GradSaveFunc;
       const [xx, ...ww] = args as tf.Tensor[];
       const be = tensorBackend(spec, this.integrator, ww, sample);
-      const { states } = solveForward(be, this.pad(xx!), sched);
-      save([...ww, ...states]);
+      const y0 = this.pad(xx!);
+      const { states, checkpoints } = solveForward(be, y0, sched, mode === 'checkpoint' ? { checkpointEvery: every } : {});
+      // Saved: the weights, the outputs, and for checkpointing y0 and the interior checkpoints.
+      const interior = checkpoints ? checkpoints.flatMap((c) => c.slice(1)) : [];
+      save([...ww, ...states, ...(checkpoints ? [y0, ...interior] : [])]);
       return {
         value: this.project(states, squeeze),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
           isolatedTape(() => {
             const wSaved = saved.slice(0, nW);
-            const st = saved.slice(nW);
+            const st = saved.slice(nW, nW + K);
             const bb = tensorBackend(spec, this.integrator, wSaved, sample);
             const cot = this.cotangents(dy, st.length, squeeze);
-            const { dy0, dtheta } = mode === 'adjoint' ? adjointBackward(bb, st, cot, sched) : reversibleBackward(bb, st, cot, sched);
+            let result: { dy0: tf.Tensor; dtheta: tf.Tensor };
+            if (mode === 'checkpoint') {
+              // Rebuild the checkpoint lists: interval k starts at y0 or the output before it.
+              let next = nW + K + 1;
+              const cps = checkpoints!.map((c, k) => [k === 0 ? saved[nW + K]! : st[k - 1]!, ...c.slice(1).map(() => saved[next++]!)]);
+              result = checkpointBackward(bb, cps, cot, sched, every);
+            } else result = mode === 'adjoint' ? adjointBackward(bb, st, cot, sched) : reversibleBackward(bb, st, cot, sched);
+            const { dy0, dtheta } = result;
             const dx = this.augment === 0 ? dy0 : tf.slice(dy0, [0, 0], [-1, this.dim]);
             const parts = tf.split(
               dtheta,
@@ -393,9 +519,12 @@ export class NeuralODE extends PhaseflowLayer {
 
   /**
    * Loss and gradients of `loss(output)` for input `x` with the layer's gradient mode (or
-   * `mode`), measuring the peak number of live tensors during the computation (sampled at
-   * every field evaluation, relative to the count before it) and the field evaluations.
-   * Returns Float64 copies; leaves no tensor behind, also when `loss` or the solve throws.
+   * `mode`), measuring the peak number of live tensors and of their bytes during the
+   * computation (sampled at every field evaluation, relative to the counts before it) and the
+   * field evaluations (every MLP forward pass, also those inside vector–Jacobian products; a
+   * partitioned field's two MLPs count one each), and for `checkpoint` the spacing k it chose
+   * (`every`). Returns Float64 copies; leaves no tensor behind, also when `loss` or the solve
+   * throws.
    *
    * @example
    * ```ts
@@ -407,17 +536,18 @@ export class NeuralODE extends PhaseflowLayer {
     x: tf.Tensor,
     loss: (output: tf.Tensor) => tf.Scalar,
     mode: GradientMode = this.gradient,
-  ): { loss: number; gradient: Float64Array; peakTensors: number; evaluations: number } {
+  ): { loss: number; gradient: Float64Array; peakTensors: number; peakBytes: number; evaluations: number; every?: number } {
     checkTensor('x', x);
     if (typeof loss !== 'function') invalid('loss', 'a function output → scalar tensor', loss);
     checkOneOf('mode', mode, GRADIENT_MODES);
     if (mode === 'reversible' && !this.integrator.properties.timeReversible)
       invalid('mode', `a mode the integrator ${this.integrator.name} supports (not reversible)`, mode);
+    if (mode === 'checkpoint' && this.adaptiveOptions) invalid('mode', "a mode adaptive steps support (not 'checkpoint': fixed steps only)", mode);
     if (!this.built) this.forward(tf.slice(x, 0, 1)).dispose();
     this.checkInput(x, 'x');
     const ws = this.fieldWeights.map((w) => w.read() as tf.Variable);
-    const before = tf.memory().numTensors;
-    const probe: Probe = { peak: before, evaluations: 0 };
+    const m0 = tf.memory();
+    const probe: Probe = { peak: m0.numTensors, peakBytes: m0.numBytes, evaluations: 0 };
     activeProbe = probe;
     try {
       // A loss (or a solve) that throws leaves the tape's saved tensors behind: released here.
@@ -433,7 +563,14 @@ export class NeuralODE extends PhaseflowLayer {
         gradient.set(g.dataSync(), k);
         k += g.size;
       }
-      const out = { loss: value.dataSync()[0]!, gradient, peakTensors: probe.peak - before, evaluations: probe.evaluations };
+      const out = {
+        loss: value.dataSync()[0]!,
+        gradient,
+        peakTensors: probe.peak - m0.numTensors,
+        peakBytes: probe.peakBytes - m0.numBytes,
+        evaluations: probe.evaluations,
+        ...(mode === 'checkpoint' && this.lastEvery !== undefined && { every: this.lastEvery }),
+      };
       tf.dispose([value, ...grads]);
       return out;
     } finally {
@@ -455,7 +592,7 @@ export class NeuralODE extends PhaseflowLayer {
   float64(): NeuralODE64 {
     if (!this.built) invalid('layer', 'a built layer (call it once first)', 'an unbuilt NeuralODE', 'INVALID_STATE');
     const weights = this.fieldWeights.map((w) => Float64Array.from(w.read().dataSync()));
-    return createNeuralOde64(this.spec(), this.dim, this.augment, this.integrator, (times) => this.schedule(times), this.times, weights);
+    return createNeuralOde64(this.spec(), this.dim, this.augment, this.integrator, (times) => this.schedule(times), this.times, weights, this.maxBytes);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -471,6 +608,7 @@ export class NeuralODE extends PhaseflowLayer {
       t0: this.t0,
       times: this.times,
       gradient: this.gradient,
+      ...(this.maxBytes !== undefined && { memory: { maxBytes: this.maxBytes } }),
       augment: this.augment,
       timeDependent: this.timeDependent,
       features: this.features,

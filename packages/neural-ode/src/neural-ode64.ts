@@ -1,23 +1,41 @@
 /**
  * The Float64 twin of a neural ODE layer: the same field and weights in double precision, with
- * the same three gradient modes (back-propagation through the solver on a traced Float64 tape,
- * the continuous adjoint, reversible reconstruction) — the reference the float32 layer and
- * finite differences are checked against.
+ * the same four gradient modes (back-propagation through the solver on a traced Float64 tape,
+ * the continuous adjoint, reversible reconstruction, checkpointed back-propagation) — the
+ * reference the float32 layer and finite differences are checked against, and a fast path for
+ * small batches.
  */
 import { checkInteger, checkOneOf, invalid, type AnyIntegrator } from '@phaseflow/core';
 import {
   GRADIENT_MODES,
   adjointBackward,
+  backpropBytes,
+  checkpointBackward,
   createTape,
+  memoryBoundExceeded,
+  planCheckpoints,
   reversibleBackward,
   solveForward,
-  type FieldBackend,
   type GradientMode,
+  type MemoryModel,
   type Schedule,
   type Tape,
-  type Traced,
 } from '@phaseflow/adjoint';
-import { float64Backend, type FieldSpec } from './field.js';
+import { NO_TAPE, float64Backend, type FieldSpec } from './field.js';
+
+/** What {@link NeuralODE64.gradients} returns. */
+export interface NeuralODE64Gradients {
+  /** ∂L/∂θ, in θ's layout. */
+  readonly gradient: Float64Array;
+  /** ∂L/∂x (rows × d). */
+  readonly dx: Float64Array;
+  /** Operations recorded on the tape by the forward solve (0 outside `backprop`). */
+  readonly tapeLength: number;
+  /** Field evaluations (MLP forward passes, also inside vector–Jacobian products). */
+  readonly evaluations: number;
+  /** `checkpoint`: the spacing k chosen (every k-th state stored). */
+  readonly every?: number;
+}
 
 /** The Float64 twin of a `NeuralODE` (see `NeuralODE.float64`). */
 export interface NeuralODE64 {
@@ -27,14 +45,28 @@ export interface NeuralODE64 {
   forward(x: Float64Array, rows: number): Float64Array[];
   /**
    * L and ∂L/∂θ, ∂L/∂x for L = Σₖ loss(k, y(tₖ)) given ∂loss/∂y(tₖ) by `cotangent(k, y)`.
-   * Returns the gradient by the chosen mode.
+   * Returns the gradient by the chosen mode. `backprop` and `checkpoint` honour the layer's
+   * `memory.maxBytes` (bytes of tape), as the tensor layer does.
    */
-  gradients(
-    x: Float64Array,
-    rows: number,
-    cotangent: (k: number, y: Float64Array) => Float64Array,
-    mode: GradientMode,
-  ): { gradient: Float64Array; dx: Float64Array; tapeLength: number };
+  gradients(x: Float64Array, rows: number, cotangent: (k: number, y: Float64Array) => Float64Array, mode: GradientMode): NeuralODE64Gradients;
+}
+
+/** A tape that adds up the bytes it records (each value and its gradient, plus bookkeeping). */
+function countingTape(): Tape & { bytes: number } {
+  const inner = createTape();
+  const t = {
+    bytes: 0,
+    leaf: (v: Float64Array) => inner.leaf(v),
+    record(v: Float64Array, backward: (g: Float64Array) => void) {
+      t.bytes += 2 * v.byteLength + 96;
+      return inner.record(v, backward);
+    },
+    backward: () => inner.backward(),
+    get length() {
+      return inner.length;
+    },
+  };
+  return t;
 }
 
 /** @internal The twin over a copy of the layer's weights. */
@@ -46,6 +78,7 @@ export function createNeuralOde64(
   schedule: (times: readonly number[]) => Schedule,
   times: readonly number[],
   weights: Float64Array[],
+  maxBytes?: number,
 ): NeuralODE64 {
   const P = weights.reduce((n, w) => n + w.length, 0);
   const theta = new Float64Array(P);
@@ -67,24 +100,45 @@ export function createNeuralOde64(
     return out;
   };
   const sched = schedule(times);
-  const run = (x: Float64Array, rows: number, tape: Tape, gTheta: Float64Array) => {
-    const be: FieldBackend<Traced> = float64Backend(spec, integrator, theta, rows, tape, gTheta);
-    const y0 = tape.leaf(pad(x, rows));
-    return { be, y0, ...solveForward(be, y0, sched) };
+  const stepBytesByRows = new Map<number, number>();
+  /** Bytes of a state and of one step on the tape: one step measured on a counting tape. */
+  const model = (y0: Float64Array, rows: number): MemoryModel => {
+    let stepBytes = stepBytesByRows.get(rows);
+    if (stepBytes === undefined) {
+      const tape = countingTape();
+      let evaluations = 0;
+      const be = float64Backend(spec, integrator, theta, rows, tape, new Float64Array(P), () => evaluations++);
+      be.step(sched.t0, tape.leaf(y0), sched.steps ? (sched.times[0]! - sched.t0) / sched.steps[0]! : 1e-3);
+      stepBytes = tape.bytes + evaluations * be.evaluationBytes;
+      stepBytesByRows.set(rows, stepBytes);
+    }
+    return { stateBytes: 8 * rows * D, stepBytes };
   };
   return {
     theta,
     forward(x, rows) {
       checkInteger('rows', rows, { min: 1 });
-      const { states } = run(x, rows, createTape(), new Float64Array(P));
+      const be = float64Backend(spec, integrator, theta, rows, NO_TAPE, new Float64Array(P));
+      const { states } = solveForward(be, NO_TAPE.leaf(pad(x, rows)), sched);
       return states.map((s) => cut(s.v, rows));
     },
     gradients(x, rows, cotangent, mode) {
       checkInteger('rows', rows, { min: 1 });
       checkOneOf('mode', mode, GRADIENT_MODES);
-      const tape = createTape();
+      if (mode === 'checkpoint' && !sched.steps) invalid('mode', "a mode adaptive steps support (not 'checkpoint': fixed steps only)", mode);
+      const y0v = pad(x, rows);
+      let every: number | undefined;
+      if (mode === 'checkpoint') every = planCheckpoints(sched.steps!, model(y0v, rows), maxBytes, 'args.memory.maxBytes').every;
+      else if (mode === 'backprop' && maxBytes !== undefined && sched.steps) {
+        const need = backpropBytes(sched.steps, model(y0v, rows));
+        if (need > maxBytes) memoryBoundExceeded('args.memory.maxBytes', need, maxBytes, "gradient 'checkpoint' computes the same gradient within a bound");
+      }
+      const tape = mode === 'backprop' ? createTape() : NO_TAPE;
       const gTape = new Float64Array(P);
-      const { be, y0, states } = run(x, rows, tape, gTape);
+      let evaluations = 0;
+      const be = float64Backend(spec, integrator, theta, rows, tape, gTape, () => evaluations++);
+      const y0 = tape.leaf(y0v);
+      const { states, checkpoints } = solveForward(be, y0, sched, every === undefined ? {} : { checkpointEvery: every });
       const cots = states.map((s, k) => {
         const g = cotangent(k, cut(s.v, rows));
         if (g.length !== rows * dim) invalid(`cotangent(${k})`, `rows × ${dim} numbers`, g, 'SHAPE_MISMATCH');
@@ -94,11 +148,16 @@ export function createNeuralOde64(
       if (mode === 'backprop') {
         states.forEach((s, k) => (s.g = cots[k]));
         tape.backward();
-        return { gradient: gTape, dx: cut(y0.g ?? new Float64Array(rows * D), rows), tapeLength };
+        return { gradient: gTape, dx: cut(y0.g ?? new Float64Array(rows * D), rows), tapeLength, evaluations };
       }
       const traced = cots.map((c) => tape.leaf(c));
-      const { dy0, dtheta } = mode === 'adjoint' ? adjointBackward(be, states, traced, sched) : reversibleBackward(be, states, traced, sched);
-      return { gradient: dtheta.v, dx: cut(dy0.v, rows), tapeLength };
+      const r =
+        mode === 'adjoint'
+          ? adjointBackward(be, states, traced, sched)
+          : mode === 'checkpoint'
+            ? checkpointBackward(be, checkpoints!, traced, sched, every!)
+            : reversibleBackward(be, states, traced, sched);
+      return { gradient: r.dtheta.v, dx: cut(r.dy0.v, rows), tapeLength, evaluations, ...(every !== undefined && { every }) };
     },
   };
 }

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, float64Space, isPhaseflowError, odeProblem, partitionedProblem, type AnyIntegrator } from '@phaseflow/core';
-import { createRk4 } from '@phaseflow/runge-kutta';
+import { createRandom, float64Space, integrate, isPhaseflowError, odeProblem, partitionedProblem, type AnyIntegrator } from '@phaseflow/core';
+import { createDopri5, createRk4 } from '@phaseflow/runge-kutta';
 import { createLeapfrog } from '@phaseflow/symplectic';
 import {
   accumulate,
   adjointBackward,
   augmentedSpace,
+  backpropBytes,
+  checkpointBackward,
   createTape,
+  planCheckpoints,
   reversibleBackward,
   solveForward,
   stepsFor,
@@ -91,16 +94,48 @@ const join = (q: Float64Array, p: Float64Array) => {
   return y;
 };
 
+/** Evaluations of the test field: f, and the forward pass inside each vjp. */
+let fieldEvaluations = 0;
+
 /** f(y) = (v(p), F(q)). */
 function field(theta: Float64Array, y: Float64Array): Float64Array {
+  fieldEvaluations++;
   const [q, p] = split(y);
   return join(velocity(theta, p), force(theta, q));
 }
 
 function fieldVjp(theta: Float64Array, y: Float64Array, a: Float64Array, gTheta: Float64Array): Float64Array {
+  fieldEvaluations++;
   const [q, p] = split(y);
   const [aq, ap] = split(a);
   return join(forceVjp(theta, q, ap, gTheta), velocityVjp(theta, p, aq, gTheta));
+}
+
+/** [f(y), aᵀ∂f/∂y] from one pass over tanh p, sin q (adding aᵀ∂f/∂θ into gTheta). */
+function fieldValueAndVjp(theta: Float64Array, y: Float64Array, a: Float64Array, gTheta: Float64Array): [Float64Array, Float64Array] {
+  fieldEvaluations++;
+  const [q, p] = split(y);
+  const [aq, ap] = split(a);
+  const th = p.map(Math.tanh);
+  const sq = q.map(Math.sin);
+  const b = M * M + M;
+  const v = new Float64Array(M);
+  const F = new Float64Array(M);
+  const gq = new Float64Array(M);
+  const gp = new Float64Array(M);
+  for (let i = 0; i < M; i++) {
+    v[i] = theta[M * M + i]!;
+    gTheta[M * M + i] += aq[i]!;
+    for (let j = 0; j < M; j++) {
+      v[i] += theta[i * M + j]! * th[j]!;
+      F[i] -= theta[b + i * M + j]! * sq[j]!;
+      gTheta[i * M + j] += aq[i]! * th[j]!;
+      gp[j] += aq[i]! * theta[i * M + j]! * (1 - th[j]! * th[j]!);
+      gTheta[b + i * M + j] -= ap[i]! * sq[j]!;
+      gq[j] -= ap[i]! * theta[b + i * M + j]! * Math.cos(q[j]!);
+    }
+  }
+  return [join(v, F), join(gq, gp)];
 }
 
 /** Problems over traced values on `tape` whose pullbacks add ∂L/∂θ into `gTheta`. */
@@ -134,7 +169,14 @@ function tracedProblems(theta: Float64Array, tape: Tape, gTheta: Float64Array) {
  * back-propagated, with ∂L/∂θ landing in `tapeTheta`); `partitioned` runs the integrator on
  * the (q, p) problem, else on the flat one.
  */
-function testBackend(theta: Float64Array, integrator: AnyIntegrator, partitioned: boolean, tape: Tape, tapeTheta: Float64Array): FieldBackend<Traced> {
+function testBackend(
+  theta: Float64Array,
+  integrator: AnyIntegrator,
+  partitioned: boolean,
+  tape: Tape,
+  tapeTheta: Float64Array,
+  extras: { valueAndVjp?: boolean; stepsVjp?: boolean } = {},
+): FieldBackend<Traced> {
   const integ = integrator as unknown as LooseIntegrator;
   const stepOn = (pr: ReturnType<typeof tracedProblems>, t: number, y: Traced, h: number): Traced =>
     partitioned ? pr.fromPhase(integ.step(pr.part, t, pr.toPhase(y), h) as { q: Traced; p: Traced }) : (integ.step(pr.flat, t, y, h) as Traced);
@@ -159,10 +201,32 @@ function testBackend(theta: Float64Array, integrator: AnyIntegrator, partitioned
       sub.backward();
       return [tape.leaf(y0.g ?? new Float64Array(D)), tape.leaf(g)];
     },
-    solve() {
-      throw new Error('fixed steps only in these tests');
+    solve(t0, ts, y, options) {
+      // One solve through every output time (dense output), on the tape.
+      const sol = integrate(integrator as never, main.flat as never, y as never, { t0, tEnd: ts[ts.length - 1]!, adaptive: options, save: { times: ts } });
+      return sol.y as unknown as Traced[];
     },
     thetaZeros: () => tape.leaf(new Float64Array(P)),
+    ...(extras.valueAndVjp && {
+      valueAndVjp(_t: number, y: Traced, a: Traced): [Traced, Traced, Traced] {
+        const g = new Float64Array(P);
+        const [fy, gy] = fieldValueAndVjp(theta, y.v, a.v, g);
+        return [tape.leaf(fy), tape.leaf(gy), tape.leaf(g)];
+      },
+    }),
+    ...(extras.stepsVjp && {
+      stepsVjp(t: number, y: Traced, h: number, n: number, a: Traced): [Traced, Traced] {
+        const sub = createTape();
+        const g = new Float64Array(P);
+        const pr = tracedProblems(theta, sub, g);
+        const start = sub.leaf(y.v.slice());
+        let z = start;
+        for (let i = 0; i < n; i++) z = stepOn(pr, t + i * h, z, h);
+        z.g = a.v.slice();
+        sub.backward();
+        return [tape.leaf(start.g ?? new Float64Array(D)), tape.leaf(g)];
+      },
+    }),
   };
 }
 
@@ -190,13 +254,21 @@ const schedule = (h: number): Schedule => ({
 });
 
 /** L = Σₖ ‖y(tₖ) − targetₖ‖² and its gradient (∂L/∂θ, ∂L/∂y0) by `mode`. */
-function gradients(theta: Float64Array, x: Float64Array, integrator: AnyIntegrator, partitioned: boolean, h: number, mode: GradientMode) {
+function gradients(
+  theta: Float64Array,
+  x: Float64Array,
+  integrator: AnyIntegrator,
+  partitioned: boolean,
+  h: number,
+  mode: GradientMode,
+  opts: { extras?: { valueAndVjp?: boolean; stepsVjp?: boolean }; every?: number } = {},
+) {
   const tape = createTape();
   const gTape = new Float64Array(P);
-  const be = testBackend(theta, integrator, partitioned, tape, gTape);
+  const be = testBackend(theta, integrator, partitioned, tape, gTape, opts.extras);
   const s = schedule(h);
   const start = tape.leaf(x.slice());
-  const { states } = solveForward(be, start, s);
+  const { states, checkpoints } = solveForward(be, start, s, mode === 'checkpoint' ? { checkpointEvery: opts.every ?? 3 } : {});
   const loss = states.reduce((sum, y, k) => sum + y.v.reduce((u, v, i) => u + (v - targets[k]![i]!) ** 2, 0), 0);
   const cots = states.map((y, k) => y.v.map((v, i) => 2 * (v - targets[k]![i]!)));
   if (mode === 'backprop') {
@@ -205,7 +277,12 @@ function gradients(theta: Float64Array, x: Float64Array, integrator: AnyIntegrat
     return { loss, dtheta: gTape, dy0: start.g! };
   }
   const traced = cots.map((c) => tape.leaf(c));
-  const r = mode === 'adjoint' ? adjointBackward(be, states, traced, s) : reversibleBackward(be, states, traced, s);
+  const r =
+    mode === 'adjoint'
+      ? adjointBackward(be, states, traced, s)
+      : mode === 'checkpoint'
+        ? checkpointBackward(be, checkpoints!, traced, s, opts.every ?? 3)
+        : reversibleBackward(be, states, traced, s);
   return { loss, dtheta: r.dtheta.v, dy0: r.dy0.v };
 }
 
@@ -334,5 +411,121 @@ describe('the spaces', () => {
     const tape = createTape();
     const be = testBackend(theta0, createRk4() as unknown as AnyIntegrator, false, tape, new Float64Array(P));
     expect(Array.from(be.f(0, tape.leaf(y0)).v)).toEqual(Array.from(field(theta0, y0)));
+  });
+});
+
+describe('one field evaluation per adjoint stage', () => {
+  it('with valueAndVjp the backward solve evaluates the field once per stage (4 per rk4 step), else twice; same gradient', () => {
+    const integrator = createRk4() as unknown as AnyIntegrator;
+    const h = 0.05;
+    const n = stepsFor(0, times, h).reduce((a, b) => a + b, 0);
+    const count = (extras: { valueAndVjp?: boolean }) => {
+      const before = fieldEvaluations;
+      const g = gradients(theta0, y0, integrator, false, h, 'adjoint', { extras });
+      return { evaluations: fieldEvaluations - before, g };
+    };
+    const two = count({});
+    const one = count({ valueAndVjp: true });
+    // forward: 4 per step on the tape (f); backward: 4 stages per step
+    expect(two.evaluations).toBe(4 * n + 2 * 4 * n);
+    expect(one.evaluations).toBe(4 * n + 4 * n);
+    expect(relErr(one.g.dtheta, two.g.dtheta)).toBeLessThan(1e-14);
+    expect(relErr(one.g.dy0, two.g.dy0)).toBeLessThan(1e-14);
+  });
+});
+
+describe('checkpointed back-propagation', () => {
+  it.each([
+    ['stepsVjp (one tape per segment)', { stepsVjp: true }],
+    ['stepVjp per step (recomputed states)', {}],
+  ] as const)('equals plain back-propagation to rounding for every spacing: %s', (_name, extras) => {
+    for (const [name, integrator, partitioned] of [
+      ['rk4', createRk4(), false],
+      ['leapfrog', createLeapfrog(), true],
+    ] as const) {
+      const integ = integrator as unknown as AnyIntegrator;
+      const bp = gradients(theta0, y0, integ, partitioned, 0.04, 'backprop');
+      // 13 steps per interval: spacings that divide it, do not, and exceed it
+      for (const every of [1, 3, 5, 13, 40]) {
+        const cp = gradients(theta0, y0, integ, partitioned, 0.04, 'checkpoint', { extras, every });
+        expect(relErr(cp.dtheta, bp.dtheta), `${name} every ${every}`).toBeLessThan(1e-13);
+        expect(relErr(cp.dy0, bp.dy0), `${name} every ${every}`).toBeLessThan(1e-13);
+      }
+    }
+  });
+
+  it('keeps every k-th state of each interval (interval starts included) and refuses adaptive schedules', () => {
+    const tape = createTape();
+    const be = testBackend(theta0, createRk4() as unknown as AnyIntegrator, false, tape, new Float64Array(P));
+    const start = tape.leaf(y0.slice());
+    const { checkpoints, states } = solveForward(be, start, schedule(0.04), { checkpointEvery: 5 });
+    expect(checkpoints!.map((c) => c.length)).toEqual([3, 3]); // 13 steps: local 0, 5, 10
+    expect(checkpoints![0]![0]).toBe(start);
+    expect(checkpoints![1]![0]).toBe(states[0]);
+    let error: unknown;
+    try {
+      solveForward(be, start, { t0: 0, times, adaptive: {}, adjointIntegrator: createRk4() as unknown as AnyIntegrator, checkFinite: true }, { checkpointEvery: 2 });
+    } catch (e) {
+      error = e;
+    }
+    expect(isPhaseflowError(error, 'INVALID_ARGUMENT')).toBe(true);
+  });
+
+  it('planCheckpoints picks the largest spacing under the bound and names the option when nothing fits', () => {
+    const model = { stateBytes: 4096, stepBytes: 850_000 };
+    const plan = planCheckpoints([1000], model, 64 * 2 ** 20);
+    expect(plan.every).toBe(77);
+    expect(plan.checkpoints).toBe(13);
+    expect(plan.needBytes).toBeLessThanOrEqual(64 * 2 ** 20);
+    expect(planCheckpoints([1000], model, 1e12).every).toBe(1000);
+    expect(backpropBytes([1000], model)).toBe(1000 * 850_000 + 4096);
+    let error: unknown;
+    try {
+      planCheckpoints([1000], model, 1e6, 'args.memory.maxBytes');
+    } catch (e) {
+      error = e;
+    }
+    expect(isPhaseflowError(error, 'MEMORY_BOUND_EXCEEDED')).toBe(true);
+    const details = (error as { details: { argument: string; needBytes: number; boundBytes: number } }).details;
+    expect(details.argument).toBe('args.memory.maxBytes');
+    expect(details.boundBytes).toBe(1e6);
+    // the smallest need is near k = √(N·S/T) ≈ 2–3
+    expect(details.needBytes).toBeGreaterThan(1e6);
+    expect(details.needBytes).toBeLessThan(planCheckpoints([1000], model, 1e12).needBytes);
+  });
+});
+
+describe('adaptive schedules', () => {
+  it('one solve through every output time (dense output): back-propagation agrees with the adjoint at tight tolerances', () => {
+    const integrator = createDopri5() as unknown as AnyIntegrator;
+    const run = (mode: GradientMode) => {
+      const tape = createTape();
+      const gTape = new Float64Array(P);
+      const be = testBackend(theta0, integrator, false, tape, gTape, { valueAndVjp: true });
+      const s: Schedule = { t0: 0, times: [0.25, 0.5, 0.75, 1], adaptive: { rtol: 1e-10, atol: 1e-12 }, adjointIntegrator: integrator, checkFinite: true };
+      const start = tape.leaf(y0.slice());
+      const { states } = solveForward(be, start, s);
+      expect(states.length).toBe(4);
+      const cots = states.map((y) => y.v.map((v) => 2 * v));
+      if (mode === 'backprop') {
+        states.forEach((y, k) => (y.g = cots[k]));
+        tape.backward();
+        return { dtheta: gTape, states };
+      }
+      return { dtheta: adjointBackward(be, states, cots.map((c) => tape.leaf(c)), s).dtheta.v, states };
+    };
+    const bp = run('backprop');
+    const adj = run('adjoint');
+    expect(relErr(adj.dtheta, bp.dtheta)).toBeLessThan(1e-6);
+    // the output states are those of fixed fine rk4 steps to the tolerance
+    const tape = createTape();
+    const fine = solveForward(testBackend(theta0, createRk4() as unknown as AnyIntegrator, false, tape, new Float64Array(P)), tape.leaf(y0.slice()), {
+      t0: 0,
+      times: [0.25, 0.5, 0.75, 1],
+      steps: [100, 100, 100, 100],
+      adjointIntegrator: createRk4() as unknown as AnyIntegrator,
+      checkFinite: true,
+    }).states;
+    for (let k = 0; k < 4; k++) expect(relErr(bp.states[k]!.v, fine[k]!.v)).toBeLessThan(1e-8);
   });
 });
