@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkInteger, checkOneOf, checkOptions, invalid } from '@phaseflow/core';
-import { createMlp64, type Mlp64 } from '@phaseflow/nn64';
+import { ENGINE_CHOICES, createGradientField32, createMlp64, type EngineChoice, type GradientField32, type Mlp64 } from '@phaseflow/nn64';
 import {
   PhaseflowLayer,
   SMOOTH_ACTIVATIONS,
@@ -29,6 +29,12 @@ export interface HamiltonianNNArgs extends LayerArgs {
   activation?: SmoothActivation;
   /** Seed of the Glorot-uniform initialisation (default 0). */
   seed?: number;
+  /**
+   * The engine that trains it through @phaseflow/nn64/tfjs's `createEngineTrainer` (default
+   * `auto`: the float32 engine of @phaseflow/nn64 up to a million parameters, see nn64's
+   * `chooseEngine`; `tfjs` for tensor ops). The layer's own `call` is tfjs either way.
+   */
+  engine?: EngineChoice;
 }
 
 /** Hidden widths: a non-empty array of positive integers. */
@@ -37,7 +43,7 @@ function checkHidden(argument: string, hidden: unknown): number[] {
   return hidden.map((w, i) => checkInteger(`${argument}[${i}]`, w, { min: 1 }));
 }
 
-const KEYS = ['hidden', 'activation', 'seed', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
+const KEYS = ['hidden', 'activation', 'seed', 'engine', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
 
 /** A Float64 Hamiltonian and its symplectic gradient, read from trained weights. */
 export interface Hamiltonian64 {
@@ -72,6 +78,7 @@ export class HamiltonianNN extends PhaseflowLayer {
   readonly hidden: number[];
   readonly activationName: SmoothActivation;
   readonly seed: number;
+  readonly engine: EngineChoice;
   private hWeights: Weight[] = [];
   private dim = 0;
 
@@ -81,6 +88,7 @@ export class HamiltonianNN extends PhaseflowLayer {
     this.hidden = o.hidden === undefined ? [64, 64] : checkHidden('args.hidden', o.hidden);
     this.activationName = o.activation === undefined ? 'tanh' : checkOneOf('args.activation', o.activation, SMOOTH_ACTIVATIONS);
     this.seed = o.seed === undefined ? 0 : checkInteger('args.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
+    this.engine = o.engine === undefined ? 'auto' : checkOneOf('args.engine', o.engine, ENGINE_CHOICES);
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -210,8 +218,25 @@ export class HamiltonianNN extends PhaseflowLayer {
     return createMlp64({ sizes: [this.dim, ...this.hidden, 1], activation: this.activationName, theta });
   }
 
+  /**
+   * The layer on the float32 engine of @phaseflow/nn64 (weights copied): nn64's
+   * `createGradientField32` of H_θ with `symplectic: true`, x ↦ J∇H_θ(x) with its θ-gradient
+   * written out (double backprop), θ in the order of `trainableWeights`. What
+   * @phaseflow/nn64/tfjs's `createEngineTrainer` trains.
+   *
+   * @example
+   * ```ts
+   * const field = hnn.toTrainable32(); field.forward({ x: Float32Array.of(1, 0), rows: 1, cols: 2 });
+   * ```
+   */
+  toTrainable32(): GradientField32 {
+    if (!this.built) invalid('layer', 'a built layer (call or fit it first)', 'an unbuilt HamiltonianNN', 'INVALID_STATE');
+    const theta = Float32Array.from(this.toMlp64().theta);
+    return createGradientField32({ sizes: [this.dim, ...this.hidden, 1], activation: this.activationName, symplectic: true, theta });
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), hidden: this.hidden, activation: this.activationName, seed: this.seed };
+    return { ...super.getConfig(), hidden: this.hidden, activation: this.activationName, seed: this.seed, engine: this.engine };
   }
 }
 

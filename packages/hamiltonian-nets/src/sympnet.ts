@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkFiniteArray, checkInteger, checkOneOf, checkOptions, createRandom, invalid } from '@phaseflow/core';
-import { activations } from '@phaseflow/nn64';
+import { ENGINE_CHOICES, activations, type EngineChoice, type Trainable32 } from '@phaseflow/nn64';
 import {
   PhaseflowLayer,
   SMOOTH_ACTIVATIONS,
@@ -18,6 +18,7 @@ import {
   type SmoothActivation,
   type Weight,
 } from '@phaseflow/tfjs';
+import { createSympNet32 } from './sympnet32.js';
 
 /** `LA`: linear + activation modules; `G`: gradient modules. */
 export type SympNetKind = 'LA' | 'G';
@@ -36,6 +37,12 @@ export interface SympNetArgs extends LayerArgs {
   activation?: SmoothActivation;
   /** Seed of the N(0, 0.1²) initialisation (default 0). */
   seed?: number;
+  /**
+   * The engine that trains it through @phaseflow/nn64/tfjs's `createEngineTrainer` (default
+   * `auto`: the float32 engine of @phaseflow/nn64, see nn64's `chooseEngine`; `tfjs` for tensor
+   * ops). The layer's own `call` is tfjs either way.
+   */
+  engine?: EngineChoice;
 }
 
 const KEYS = [
@@ -45,6 +52,7 @@ const KEYS = [
   'width',
   'activation',
   'seed',
+  'engine',
   'inputShape',
   'batchInputShape',
   'batchSize',
@@ -84,6 +92,7 @@ export class SympNet extends PhaseflowLayer {
   readonly width: number;
   readonly activationName: SmoothActivation;
   readonly seed: number;
+  readonly engine: EngineChoice;
   private ws: Weight[] = [];
   private d = 0;
 
@@ -97,6 +106,7 @@ export class SympNet extends PhaseflowLayer {
     this.width = o.width === undefined ? 16 : checkInteger('args.width', o.width, { min: 1 });
     this.activationName = o.activation === undefined ? 'sigmoid' : checkOneOf('args.activation', o.activation, SMOOTH_ACTIVATIONS);
     this.seed = o.seed === undefined ? 0 : checkInteger('args.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
+    this.engine = o.engine === undefined ? 'auto' : checkOneOf('args.engine', o.engine, ENGINE_CHOICES);
   }
 
   /** Weight shapes in order. */
@@ -260,9 +270,33 @@ export class SympNet extends PhaseflowLayer {
     };
   }
 
+  /**
+   * The same map on the float32 engine of @phaseflow/nn64 (weights copied, θ in the order of
+   * `trainableWeights`): the shears with their reverse pass written out, as a `Trainable32`,
+   * in plain typed-array loops (the states have 2d numbers). What @phaseflow/nn64/tfjs's
+   * `createEngineTrainer` trains.
+   *
+   * @example
+   * ```ts
+   * const twin = net.toTrainable32(); twin.forwardTape(Float32Array.of(0.3, -0.2), 1);
+   * ```
+   */
+  toTrainable32(): Trainable32 {
+    if (!this.built) invalid('layer', 'a built layer (call or fit it first)', 'an unbuilt SympNet', 'INVALID_STATE');
+    const theta = new Float32Array(this.ws.reduce((n, w) => n + w.read().size, 0));
+    let off = 0;
+    for (const w of this.ws) {
+      const v = w.read().dataSync();
+      theta.set(v, off);
+      off += v.length;
+    }
+    return createSympNet32({ kind: this.kind, layers: this.layersCount, sublayers: this.sublayers, width: this.width, activation: this.activationName, d: this.d, theta });
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),
+      engine: this.engine,
       kind: this.kind,
       layers: this.layersCount,
       sublayers: this.sublayers,

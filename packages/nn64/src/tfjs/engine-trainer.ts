@@ -193,11 +193,24 @@ export function createEngineTrainer(options?: GradientTrainerOptions): Trainer<T
     let reason = unsupported;
     let twin: Trainable32 | undefined;
     let width = 0;
+    // Build an unbuilt model on one sample (its output width decides the label range).
+    const widthOf = (x: tf.Tensor): number => {
+      try {
+        return tf.tidy(() => ((width = (model.apply(tf.slice(x, 0, 1)) as tf.Tensor).shape.at(-1) ?? 1), width));
+      } catch (e) {
+        if (e instanceof PhaseflowError) throw e;
+        const shape = `[${x.shape.slice(1).join(', ')}]`;
+        throw new PhaseflowError('SHAPE_MISMATCH', `data.inputs: samples of shape ${shape} do not fit the model: ${e instanceof Error ? e.message : String(e)}`, { argument: 'data.inputs', expected: 'samples shaped like the model input', received: shape }, { cause: e });
+      }
+    };
+    const probe = toTensors(data, kind, widthOf, 'data');
+    try {
+      if (width === 0) widthOf(probe.x);
+    } finally {
+      tf.dispose([probe.x, probe.y]);
+    }
     if (reason === undefined && choice !== 'tfjs') {
       try {
-        // Build an unbuilt model on one sample, then make its twin.
-        const probe = toTensors(data, kind, (x) => tf.tidy(() => ((width = (model.apply(tf.slice(x, 0, 1)) as tf.Tensor).shape.at(-1) ?? 1), width)), 'data');
-        tf.dispose([probe.x, probe.y]);
         twin = toTrainable32(model);
       } catch (e) {
         if (isPhaseflowError(e, 'NOT_AVAILABLE')) reason = e.details.received ?? e.message;
