@@ -26,6 +26,13 @@ export type BackendName = (typeof KNOWN_BACKENDS)[number];
  * is loaded: `-threaded-simd` where the runtime has WebAssembly threads and SIMD (browsers
  * with cross-origin isolation), `-simd` where it has SIMD (Node, current browsers), the plain
  * one otherwise.
+ *
+ * @example
+ * ```ts
+ * // One URL per binary, e.g. from a CDN or a bundler's asset URLs:
+ * const wasmPaths = Object.fromEntries(WASM_FILES.map((f) => [f, `/static/wasm/${f}`])) as Record<WasmFileName, string>;
+ * await useBestBackend({ prefer: 'wasm', wasmPaths });
+ * ```
  */
 export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
 
@@ -170,6 +177,7 @@ function describeStart(bytes: Uint8Array): string {
  */
 async function checkWasmBinary(where: string): Promise<void> {
   let head: Uint8Array;
+  let shown = where;
   if (isNode()) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(where) && !where.startsWith('file://')) {
       throw initFailed([where], 'in Node, tfjs-backend-wasm reads its binaries from the file system: give a folder path or file:// URL');
@@ -189,19 +197,22 @@ async function checkWasmBinary(where: string): Promise<void> {
       throw initFailed([file], code === 'ENOENT' ? 'no such file (ENOENT)' : `${e instanceof Error ? e.message : String(e)}`, e);
     }
   } else {
+    // Name the absolute URL: a relative one resolves against the page, as tfjs's fetch does.
+    const base = (globalThis as { location?: { href?: unknown } }).location?.href;
+    shown = typeof base === 'string' ? new URL(where, base).href : where;
     let response: Response;
     try {
-      response = await fetch(where, { credentials: 'same-origin' });
+      response = await fetch(shown, { credentials: 'same-origin' });
     } catch (e) {
-      throw initFailed([where], `the request failed (${e instanceof Error ? e.message : String(e)})`, e);
+      throw initFailed([shown], `the request failed (${e instanceof Error ? e.message : String(e)})`, e);
     }
-    if (!response.ok) throw initFailed([response.url || where], `HTTP ${response.status} ${response.statusText}`.trim());
+    if (!response.ok) throw initFailed([shown], `HTTP ${response.status} ${response.statusText}`.trim());
     const reader = response.body?.getReader();
     const first = reader === undefined ? new Uint8Array(await response.arrayBuffer()) : ((await reader.read()).value ?? new Uint8Array(0));
     await reader?.cancel().catch(() => undefined);
     head = first.subarray(0, 16);
   }
-  if (head.length < 4 || WASM_MAGIC.some((b, i) => head[i] !== b)) throw initFailed([where], `found ${describeStart(head)}`);
+  if (head.length < 4 || WASM_MAGIC.some((b, i) => head[i] !== b)) throw initFailed([shown], `found ${describeStart(head)}`);
 }
 
 /**
@@ -248,6 +259,16 @@ async function withoutGlueHandlers<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * tfjs-backend-wasm's own default location in a browser, made explicit: its ES-module glue
+ * has no `document.currentScript`, so it resolves the binaries against `self.location` — the
+ * page's folder (a worker's script folder in a worker). `undefined` where there is no location.
+ */
+function pageFolder(): string | undefined {
+  const href = (globalThis as { location?: { href?: unknown } }).location?.href;
+  return typeof href === 'string' ? new URL('./', href).href : undefined;
+}
+
 /** The binary tfjs-backend-wasm will pick here (its own rule, `getPathToWasmBinary`). */
 async function chosenBinary(): Promise<WasmFileName> {
   const [simd, threads] = await Promise.all([tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')]);
@@ -270,7 +291,7 @@ async function startWasm(option: WasmPaths | undefined): Promise<{ wasmPaths?: s
       ...(wasmStarted?.binary !== undefined && { wasmBinary: wasmStarted.binary }),
     };
   }
-  const location = option ?? (isNode() ? await locateWasmPaths() : undefined);
+  const location = option ?? (isNode() ? await locateWasmPaths() : pageFolder());
   const file = await chosenBinary();
   let folder: string | undefined;
   let binary: string | undefined;
@@ -283,7 +304,16 @@ async function startWasm(option: WasmPaths | undefined): Promise<{ wasmPaths?: s
       map = { ...location };
     }
     binary = map[file];
-    await checkWasmBinary(binary);
+    try {
+      await checkWasmBinary(binary);
+    } catch (e) {
+      if (option !== undefined || isNode() || !(e instanceof PhaseflowError)) throw e;
+      throw initFailed(
+        e.details['looked'] as string[],
+        `${e.details.received}; that is the default without options.wasmPaths (the page's folder), where bundlers do not put the .wasm files: pass options.wasmPaths (${BUNDLER_HINT})`,
+        e,
+      );
+    }
     Object.assign(wasmFileMap, map);
     if (!wasmMapHandedOver) {
       try {
@@ -301,9 +331,9 @@ async function startWasm(option: WasmPaths | undefined): Promise<{ wasmPaths?: s
   const started = await withoutGlueHandlers(() => tf.setBackend('wasm'));
   if (!started) {
     throw initFailed(
-      [binary ?? `${file} next to the bundled script (the default without options.wasmPaths)`],
+      [binary ?? `${file} next to the script (tfjs-backend-wasm's default)`],
       binary === undefined
-        ? `it did not load; bundlers do not emit the .wasm files there: pass options.wasmPaths (${BUNDLER_HINT}); tfjs logged the details above`
+        ? `it did not load (tfjs logged why above): pass options.wasmPaths (${BUNDLER_HINT})`
         : 'the file is WebAssembly but did not instantiate (tfjs logged why above): a binary of another tfjs-backend-wasm version, a Content-Security-Policy without wasm-unsafe-eval, or too little memory',
     );
   }

@@ -9,11 +9,32 @@ import { PhaseflowError, describeValue, invalid } from '@phaseflow/core';
 import './errors.js';
 import { fileAccessFailed, isNode, nodeBuiltins, type NodeBuiltins } from './node.js';
 
-/** The URL scheme the routers of {@link registerFileSystem} answer (tfjs-node's). */
+/**
+ * The URL scheme the routers of {@link registerFileSystem} answer (tfjs-node's).
+ *
+ * @example
+ * ```ts
+ * await model.save(`${FILE_SCHEME}${process.cwd()}/saved`);
+ * ```
+ */
 export const FILE_SCHEME = 'file://';
-/** The name of the topology-and-manifest file (tfjs-node's and the converter's). */
+/**
+ * The name of the topology-and-manifest file (tfjs-node's and the converter's).
+ *
+ * @example
+ * ```ts
+ * const model = await tf.loadLayersModel(fileSystem(`./saved/${MODEL_JSON}`));
+ * ```
+ */
 export const MODEL_JSON = 'model.json';
-/** The name of the one weight file {@link fileSystem} writes (tfjs-node's). */
+/**
+ * The name of the one weight file {@link fileSystem} writes (tfjs-node's).
+ *
+ * @example
+ * ```ts
+ * const bytes = (await readFile(`./saved/${WEIGHTS_BIN}`)).byteLength; // 4 × the number of weights
+ * ```
+ */
 export const WEIGHTS_BIN = 'weights.bin';
 
 /** What {@link fileSystem} returns: a `tf.io.IOHandler` with its target. */

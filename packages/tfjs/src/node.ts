@@ -7,7 +7,7 @@
 import { PhaseflowError } from '@phaseflow/core';
 
 /** The part of `node:fs/promises` this package uses. */
-export interface NodeFs {
+interface NodeFs {
   readFile(path: string): Promise<Uint8Array>;
   readFile(path: string, encoding: 'utf8'): Promise<string>;
   writeFile(path: string, data: Uint8Array | string): Promise<void>;
@@ -22,7 +22,7 @@ export interface NodeFs {
 }
 
 /** The part of `node:path` this package uses. */
-export interface NodePath {
+interface NodePath {
   resolve(...paths: string[]): string;
   join(...paths: string[]): string;
   dirname(path: string): string;
@@ -62,10 +62,10 @@ export async function nodeBuiltins(what: string): Promise<NodeBuiltins> {
     const urlSpecifier = 'node:url';
     const moduleSpecifier = 'node:module';
     const [fs, path, url, mod] = await Promise.all([
-      import(/* @vite-ignore */ fsSpecifier) as Promise<NodeFs>,
-      import(/* @vite-ignore */ pathSpecifier) as Promise<NodePath>,
-      import(/* @vite-ignore */ urlSpecifier) as Promise<{ fileURLToPath(url: string): string }>,
-      import(/* @vite-ignore */ moduleSpecifier) as Promise<{ createRequire(url: string): { resolve(id: string): string } }>,
+      import(/* @vite-ignore */ /* webpackIgnore: true */ fsSpecifier) as Promise<NodeFs>,
+      import(/* @vite-ignore */ /* webpackIgnore: true */ pathSpecifier) as Promise<NodePath>,
+      import(/* @vite-ignore */ /* webpackIgnore: true */ urlSpecifier) as Promise<{ fileURLToPath(url: string): string }>,
+      import(/* @vite-ignore */ /* webpackIgnore: true */ moduleSpecifier) as Promise<{ createRequire(url: string): { resolve(id: string): string } }>,
     ]);
     return { fs, path, fileURLToPath: url.fileURLToPath, createRequire: mod.createRequire };
   })();
