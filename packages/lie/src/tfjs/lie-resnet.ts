@@ -88,7 +88,8 @@ function expmBatch(a: tf.Tensor3D, eye: tf.Tensor2D): tf.Tensor3D {
  *
  * @example
  * ```ts
- * import '@phaseflow/lie/tfjs';
+ * import * as tf from '@tensorflow/tfjs';
+ * import { LieResNetBlock } from '@phaseflow/lie/tfjs';
  * const model = tf.sequential({ layers: [new LieResNetBlock({ depth: 8, hidden: 16, method: 'rkmk2', inputShape: [3, 3] })] });
  * const Y = model.predict(tf.eye(3).expandDims(0)); // [1, 3, 3], a rotation
  * ```
