@@ -35,7 +35,7 @@ describe('copying task', () => {
     );
   });
   it('the demo draws both loss curves and the baseline', async () => {
-    expect(demos.map((d) => d.name)).toEqual(['heavy-top', 'copying-task']);
+    expect(demos.map((d) => d.name)).toEqual(['heavy-top', 'copying-task', 'lie-resnet']);
     const res = await createCopyingDemo({ memory: 6, iterations: 3, units: 4 }).run({ seed: 1, progress: () => {} });
     expect(Object.keys(res.numbers.models as object)).toEqual(['expRNN (orthogonal, modReLU)', 'tanh RNN (unconstrained)']);
     expect(res.figures.map((f) => f.name)).toEqual(['copying-loss']);
