@@ -14,7 +14,9 @@ export { lyapunovSpectrum } from './lyapunov.js';
 export type { LocalExponents, LyapunovOptions, LyapunovRenormaliseEvent, LyapunovSpectrum, ZeroExponentCheck } from './lyapunov.js';
 export { kaplanYorkeDimension } from './kaplan-yorke.js';
 export { echoStateMap, rateRnn } from './rnn.js';
-export type { EchoStateMapOptions, EchoStateReservoir, RateRnn, RateRnnOptions } from './rnn.js';
+export type { DrivingInput, EchoStateMapOptions, EchoStateReservoir, RateRnn, RateRnnOptions } from './rnn.js';
+export { recurrentCellMap } from './recurrent-cell.js';
+export type { RecurrentCell, RecurrentCellActivation, RecurrentCellMap, RecurrentCellMapOptions } from './recurrent-cell.js';
 export {
   erdosRenyiGraph,
   gaussianFrequencies,
@@ -75,5 +77,7 @@ export type {
   SgdMap,
   SgdMapOptions,
 } from './sgd.js';
+export { networkSgd } from './network-sgd.js';
+export type { NetworkSgd, NetworkSgdOptions } from './network-sgd.js';
 export { maximumMeanDiscrepancy, meanFieldNetwork } from './mean-field.js';
 export type { MeanFieldInitOptions, MeanFieldNetwork, MeanFieldOptions, MmdOptions } from './mean-field.js';

@@ -147,6 +147,41 @@ export function rateRnn(options: RateRnnOptions = {}): RateRnn {
   };
 }
 
+/** A driving input: a T × d series (row n at t = n) or a function writing u(t) into `out`. */
+export type DrivingInput = Matrix | ((t: number, out: F) => void);
+
+/**
+ * The reader of a driving input shared by the driven maps: `read(t)` writes u(t) into `u`
+ * (a series row ⌊t⌋, checked against its length; nothing when there is no input).
+ * @internal
+ */
+export function inputReader(argument: string, inputs: DrivingInput | undefined, d: number, u: F): (t: number) => void {
+  if (inputs === undefined) return () => undefined;
+  if (typeof inputs === 'function') return (t) => inputs(t, u);
+  if (
+    inputs === null ||
+    typeof inputs !== 'object' ||
+    !(inputs.data instanceof Float64Array) ||
+    inputs.cols !== d ||
+    inputs.data.length !== inputs.rows * d
+  ) {
+    invalid(argument, `a T × ${d} Matrix or a function (t, out) => void`, inputs, 'SHAPE_MISMATCH');
+  }
+  const series = inputs;
+  return (t) => {
+    const row = Math.floor(t + 1e-9);
+    if (row < 0 || row >= series.rows) {
+      throw new PhaseflowError('INVALID_ARGUMENT', `${argument}: the series has ${series.rows} rows, step t = ${t} needs row ${row}`, {
+        argument,
+        expected: `a series covering row ${row}`,
+        received: `${series.rows} rows`,
+        t,
+      });
+    }
+    for (let j = 0; j < d; j++) u[j] = series.data[row * d + j]!;
+  };
+}
+
 /** What {@link echoStateMap} reads of a reservoir (a @phaseflow/reservoir `Reservoir` has it all). */
 export interface EchoStateReservoir {
   readonly units: number;
@@ -165,7 +200,7 @@ export interface EchoStateMapOptions {
    * The driving input: a T × d series (row n drives step n, time t = n with h = 1), or a
    * function writing u(t) into `out`. Omitted: no input (the autonomous reservoir).
    */
-  readonly inputs?: Matrix | ((t: number, out: F) => void);
+  readonly inputs?: DrivingInput;
 }
 
 /**
@@ -202,35 +237,8 @@ export function echoStateMap(reservoir: EchoStateReservoir, options: EchoStateMa
   const Win = checkCsr('reservoir.Win', reservoir.Win, n, d);
   const bias = reservoir.bias;
   if (bias === null || typeof bias !== 'object' || bias.length !== n) invalid('reservoir.bias', `a vector of length ${n}`, bias, 'SHAPE_MISMATCH');
-  const inputs = o.inputs;
   const u = new Float64Array(d);
-  let readInput: (t: number) => void;
-  if (inputs === undefined) readInput = () => undefined;
-  else if (typeof inputs === 'function') readInput = (t) => inputs(t, u);
-  else {
-    if (
-      inputs === null ||
-      typeof inputs !== 'object' ||
-      !(inputs.data instanceof Float64Array) ||
-      inputs.cols !== d ||
-      inputs.data.length !== inputs.rows * d
-    ) {
-      invalid('options.inputs', `a T × ${d} Matrix or a function (t, out) => void`, inputs, 'SHAPE_MISMATCH');
-    }
-    const series = inputs;
-    readInput = (t) => {
-      const row = Math.floor(t + 1e-9);
-      if (row < 0 || row >= series.rows) {
-        throw new PhaseflowError('INVALID_ARGUMENT', `options.inputs: the series has ${series.rows} rows, step t = ${t} needs row ${row}`, {
-          argument: 'options.inputs',
-          expected: `a series covering row ${row}`,
-          received: `${series.rows} rows`,
-          t,
-        });
-      }
-      for (let j = 0; j < d; j++) u[j] = series.data[row * d + j]!;
-    };
-  }
+  const readInput = inputReader('options.inputs', o.inputs, d, u);
   const pre = new Float64Array(n);
   const wx = new Float64Array(n);
   const inp = new Float64Array(n);

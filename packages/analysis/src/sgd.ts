@@ -320,6 +320,16 @@ export interface SgdLyapunovOptions {
    * rounding, which an unstable minimum amplifies.
    */
   readonly linearise?: 'trajectory' | 'start';
+  /**
+   * With `linearise: 'start'`: an orthonormal n × r basis N (row-major) of a subspace every
+   * linearised map keeps invariant — the normal space of the interpolants at an interpolating
+   * minimum ({@link NetworkSgd.normalFrame}, a regression's `normalFrame`). The exponents are
+   * then those of the compressed maps Nᵀ(I − η∇²L_{B_k})N on Rʳ: the same numbers in exact
+   * arithmetic, but the rounding of the Hessian–vector products can no longer leak into the
+   * neutral tangent directions (exponent 0), which otherwise put a floor of ~ln(1e-10)/T under
+   * a stable λ₁. `frame` and `vectors` then refer to Rʳ (default: k = 1, a random frame).
+   */
+  readonly subspace?: ArrayLike<number>;
   readonly observers?: readonly Observer[];
   readonly signal?: AbortSignal;
 }
@@ -345,7 +355,8 @@ export interface SgdLyapunovExponent extends LyapunovSpectrum {
  * stability and a standard error. Near an interpolating minimum λ₁ < 0 means SGD accumulates
  * there, λ₁ > 0 that it escapes (Chemnitz–Engel); for gradient descent the same test reduces
  * to η < 2/λ_max(∇²L). With `linearise: 'start'` the maps are linearised at θ₀ itself (give
- * the minimum): the exponent of that minimum, which stays finite when it is unstable.
+ * the minimum): the exponent of that minimum, which stays finite when it is unstable; add
+ * `subspace` (the normal frame of the interpolants) to measure it on the normal space alone.
  *
  * Source: D. Chemnitz, M. Engel, Characterizing dynamical stability of stochastic gradient
  * descent in overparameterized learning, arXiv:2407.20209 (2024).
@@ -361,11 +372,41 @@ export function sgdLyapunovExponent(sgd: SgdMap, theta0: F, options: SgdLyapunov
   if (sgd === null || typeof sgd !== 'object' || typeof sgd.batch !== 'function' || typeof sgd.steps !== 'number') {
     invalid('sgd', 'an SGD map from sgdMap or linearRegressionSgd', sgd);
   }
-  const o = checkOptions('options', options, ['transient', 'vectors', 'frame', 'seed', 'history', 'linearise', 'observers', 'signal']);
+  const o = checkOptions('options', options, ['transient', 'vectors', 'frame', 'seed', 'history', 'linearise', 'subspace', 'observers', 'signal']);
   checkFiniteArray('theta0', theta0);
   const where = o.linearise === undefined ? 'trajectory' : checkOneOf<'trajectory' | 'start'>('options.linearise', o.linearise, ['trajectory', 'start']);
   const theta = Float64Array.from(theta0);
-  // Held at θ₀: the identity map whose jvp is SGD's linearisation at θ₀.
+  const p = theta0.length;
+  let N: F | undefined;
+  let r = p;
+  if (o.subspace !== undefined) {
+    if (where !== 'start') invalid('options.subspace', "a subspace only with linearise: 'start' (the maps at one point)", o.subspace);
+    checkFiniteArray('options.subspace', o.subspace);
+    const len = o.subspace.length;
+    if (len === 0 || len % p !== 0 || len / p > p) invalid('options.subspace', `an orthonormal ${p} × r basis (row-major, 1 ≤ r ≤ ${p})`, `${len} numbers`, 'SHAPE_MISMATCH');
+    N = Float64Array.from(o.subspace);
+    r = len / p;
+  }
+  const full = new Float64Array(N ? p : 0);
+  const image = new Float64Array(N ? p : 0);
+  /** out ← Nᵀ J_t N v (v, out in Rʳ). */
+  const compressed: JacobianVectorProduct = (t, _y, v, out) => {
+    const basis = N!;
+    full.fill(0);
+    for (let i = 0; i < p; i++) {
+      let s = 0;
+      for (let c = 0; c < r; c++) s += basis[i * r + c]! * v[c]!;
+      full[i] = s;
+    }
+    sgd.jvp(t, theta, full, image);
+    out.fill(0);
+    for (let i = 0; i < p; i++) {
+      const w = image[i]!;
+      for (let c = 0; c < r; c++) out[c] += basis[i * r + c]! * w;
+    }
+    return out;
+  };
+  // Held at θ₀: the identity map whose jvp is SGD's linearisation at θ₀ (compressed to N when given).
   const problem: MapProblem =
     where === 'trajectory'
       ? sgd
@@ -374,15 +415,15 @@ export function sgdLyapunovExponent(sgd: SgdMap, theta0: F, options: SgdLyapunov
             out.set(y);
             return out;
           },
-          { name: `${sgd.name ?? 'sgd'} at θ₀`, jvp: (t, _y, v, out) => sgd.jvp(t, theta, v, out) },
+          { name: `${sgd.name ?? 'sgd'} at θ₀`, jvp: N ? compressed : (t, _y, v, out) => sgd.jvp(t, theta, v, out) },
         );
-  const n = theta0.length;
+  const n = r;
   const frame = o.frame;
   let k = o.vectors;
   if (k === undefined) {
     k = frame !== undefined && typeof frame === 'object' && frame !== null && frame.length % n === 0 && frame.length > 0 ? frame.length / n : 1;
   }
-  const s = lyapunovSpectrum(mapIterator(), problem, theta0, {
+  const s = lyapunovSpectrum(mapIterator(), problem, N ? new Float64Array(r) : theta0, {
     tEnd: sgd.steps,
     h: 1,
     tau: 1,
@@ -395,5 +436,10 @@ export function sgdLyapunovExponent(sgd: SgdMap, theta0: F, options: SgdLyapunov
     ...(o.signal !== undefined && { signal: o.signal }),
   });
   const standardError = s.local.std.map((x) => (s.renormalisations > 0 ? x / Math.sqrt(s.renormalisations) : NaN));
-  return { ...s, learningRate: sgd.learningRate, batchSize: sgd.batchSize, stable: s.exponents[0]! < 0, standardError };
+  const result = { ...s, learningRate: sgd.learningRate, batchSize: sgd.batchSize, stable: s.exponents[0]! < 0, standardError };
+  if (!N) return result;
+  // Back to parameter space: θ₀ held, the final frame N·F (p × k).
+  const frameOut = new Float64Array(p * k);
+  for (let i = 0; i < p; i++) for (let c = 0; c < r; c++) for (let j = 0; j < k; j++) frameOut[i * k + j] += N[i * r + c]! * s.frame[c * k + j]!;
+  return { ...result, yFinal: theta.slice(), frame: frameOut };
 }

@@ -10,3 +10,5 @@ export { createTensorHessian, createTensorSharpnessObserver, tensorHessianEigenv
 export type { TensorHessian, TensorHessianEigenvalues, TensorLoss, TensorSharpnessObserver, TensorSharpnessObserverOptions } from './hessian.js';
 export { tensorMseLoss, twiceDifferentiable } from './losses.js';
 export type { TensorMseLossOptions, TwiceDifferentiableActivation } from './losses.js';
+export { recurrentCellOf } from './recurrent-cell.js';
+export type { TensorRecurrentLayer, TensorRecurrentWeights } from './recurrent-cell.js';
