@@ -342,7 +342,8 @@ for (const { dir, manifest } of selected) {
     for (const line of installs) run('npm', ['install', '--prefer-offline', '--loglevel=error', ...line.split(/\s+/).slice(2)], app, { env: npmEnv });
     const ls = spawnSync('npm', ['ls', '--omit=dev', '--all', '--json'], { cwd: app, encoding: 'utf8', env: npmEnv, maxBuffer: 256 * 1024 * 1024 });
     const tree = JSON.parse(ls.stdout);
-    const problems = tree.problems ?? [];
+    // "extraneous" is npm's bookkeeping of optional peers it fetched (encoding under node-fetch), not a broken install.
+    const problems = (tree.problems ?? []).filter((p) => !p.startsWith('extraneous:'));
     const ours = phaseflowClosure(tree, name);
     const peers = Object.keys(manifest.peerDependencies ?? {}).filter((p) => !manifest.peerDependenciesMeta?.[p]?.optional);
     for (const line of installs) console.log(`  $ ${line}`);
