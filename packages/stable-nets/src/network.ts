@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkInteger, checkOneOf, checkOptions, checkPositive, invalid } from '@phaseflow/core';
+import type { EngineChoice } from '@phaseflow/nn64';
 import { ACTIVATIONS, PhaseflowDense, type ActivationName } from '@phaseflow/tfjs';
 import { AntisymmetricBlock } from './blocks/antisymmetric.js';
 import { HamiltonianBlock } from './blocks/hamiltonian.js';
@@ -63,6 +64,12 @@ export interface StableNetworkOptions {
   readonly weightScale?: number;
   /** Seed of every initialisation (default 0). */
   readonly seed?: number;
+  /**
+   * The engine that trains the network through @phaseflow/nn64/tfjs's `createEngineTrainer`
+   * (the block's `engine`; default `auto`: nn64's float32 engine when the block has a twin and
+   * the model has at most a million parameters).
+   */
+  readonly engine?: EngineChoice;
 }
 
 const KEYS = [
@@ -80,20 +87,22 @@ const KEYS = [
   'sharedWeights',
   'weightScale',
   'seed',
+  'engine',
 ];
 
 /**
  * Build opening → stable block → softmax closing as a `tf.Sequential`:
  * x ↦ softmax(W_c Y_N + b_c), Y_N = block(σ_o(W_o x + b_o)).
- * Train it with @phaseflow/tfjs's `createGradientTrainer` or `model.fit`; save it with
- * `saveToMemory`/`model.save`.
+ * Train it with @phaseflow/nn64/tfjs's `createEngineTrainer` (on nn64's float32 engine by
+ * default, see `engine`), @phaseflow/tfjs's `createGradientTrainer` or `model.fit`; save it
+ * with `saveToMemory`/`model.save`.
  *
  * Source: Haber & Ruthotto, Inverse Problems 34 (2018), §2 (opening layer, ODE, classifier).
  *
  * @example
  * ```ts
  * const model = createStableNetwork({ inputs: 2, classes: 2, block: 'hamiltonian', width: 8, depth: 16, finalTime: 4, seed: 1 });
- * await createGradientTrainer({ learningRate: 0.02, epochs: 60 }).fit(model, { x, y });
+ * await createEngineTrainer({ learningRate: 0.02, epochs: 60 }).fit(model, { inputs: x, targets: y });
  * ```
  */
 export function createStableNetwork(options: StableNetworkOptions): tf.Sequential {
@@ -129,6 +138,7 @@ export function createStableNetwork(options: StableNetworkOptions): tf.Sequentia
     ...(o.activation !== undefined && { activation: o.activation }),
     ...(o.sharedWeights !== undefined && { sharedWeights: o.sharedWeights }),
     ...(o.weightScale !== undefined && { weightScale: o.weightScale }),
+    ...(o.engine !== undefined && { engine: o.engine }),
     ...(opening === 'none' && { inputShape: [inputs] }),
   };
   let block: StableBlock;

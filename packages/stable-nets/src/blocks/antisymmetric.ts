@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkNonNegative } from '@phaseflow/core';
 import { StableBlock, type StableBlockArgs } from './stable-block.js';
+import type { BlockKind32 } from './engine32.js';
 
 /** Options of {@link AntisymmetricBlock}. */
 export interface AntisymmetricBlockArgs extends StableBlockArgs {
@@ -27,6 +28,9 @@ export class AntisymmetricBlock extends StableBlock {
   constructor(args: AntisymmetricBlockArgs) {
     super(args, ['gamma']);
     this.gamma = args.gamma === undefined ? 0.1 : checkNonNegative('args.gamma', args.gamma);
+  }
+  protected override twinKind(): BlockKind32 {
+    return 'antisymmetric';
   }
   protected override transformKernel(k: tf.Tensor): tf.Tensor {
     const r = k.rank;

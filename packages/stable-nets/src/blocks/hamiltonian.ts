@@ -1,6 +1,7 @@
 /** The Hamiltonian two-stream block: Verlet steps of Y' = σ(K Z + b), Z' = −σ(Kᵀ Y + b). */
 import * as tf from '@tensorflow/tfjs';
 import { StableBlock, affine, type StableBlockArgs } from './stable-block.js';
+import type { BlockKind32 } from './engine32.js';
 
 /**
  * Hamiltonian two-stream network: the Verlet (leapfrog) discretisation of
@@ -20,6 +21,9 @@ export class HamiltonianBlock extends StableBlock {
   static override className = 'PhaseflowHamiltonianBlock';
   constructor(args: StableBlockArgs) {
     super(args);
+  }
+  protected override twinKind(): BlockKind32 {
+    return 'hamiltonian';
   }
   protected override kernelScale(): number {
     return this.h;

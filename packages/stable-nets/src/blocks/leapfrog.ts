@@ -1,6 +1,7 @@
 /** The second-order (leapfrog) block: central differences on Y'' = −Kᵀ σ(K Y + b). */
 import * as tf from '@tensorflow/tfjs';
 import { StableBlock, affine, type StableBlockArgs } from './stable-block.js';
+import type { BlockKind32 } from './engine32.js';
 
 /**
  * Second-order (leapfrog) network: the central-difference discretisation of
@@ -18,6 +19,9 @@ export class LeapfrogBlock extends StableBlock {
   static override className = 'PhaseflowLeapfrogBlock';
   constructor(args: StableBlockArgs) {
     super(args);
+  }
+  protected override twinKind(): BlockKind32 {
+    return 'leapfrog';
   }
   protected steps(x: tf.Tensor, ks: readonly tf.Tensor2D[], bs: readonly tf.Tensor[], record?: tf.Tensor[]): tf.Tensor {
     let prev = x;

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkOneOf } from '@phaseflow/core';
 import { StableBlock, type StableBlockArgs } from './stable-block.js';
+import type { BlockKind32 } from './engine32.js';
 
 /** Options of {@link ParabolicBlock}. */
 export interface ParabolicBlockArgs extends StableBlockArgs {
@@ -28,6 +29,9 @@ export class ParabolicBlock extends StableBlock {
   constructor(args: ParabolicBlockArgs) {
     super(args, ['normalization']);
     this.normalization = args.normalization === undefined ? 'none' : checkOneOf('args.normalization', args.normalization, ['none', 'instance'] as const);
+  }
+  protected override twinKind(): BlockKind32 | undefined {
+    return this.normalization === 'none' ? 'parabolic' : undefined;
   }
   private normalize(x: tf.Tensor): tf.Tensor {
     if (this.normalization === 'none') return x;

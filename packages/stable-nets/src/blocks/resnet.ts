@@ -1,6 +1,7 @@
 /** The residual network block: forward Euler on Y' = σ(K(t) Y + b(t)). */
 import type * as tf from '@tensorflow/tfjs';
 import { StableBlock, type StableBlockArgs } from './stable-block.js';
+import type { BlockKind32 } from './engine32.js';
 
 /**
  * Residual network block = forward Euler on Y' = σ(K(t) Y + b(t)):
@@ -19,6 +20,9 @@ export class ResNetBlock extends StableBlock {
   static override className = 'PhaseflowResNetBlock';
   constructor(args: StableBlockArgs) {
     super(args);
+  }
+  protected override twinKind(): BlockKind32 {
+    return 'resnet';
   }
   protected override kernelScale(): number {
     return this.h;

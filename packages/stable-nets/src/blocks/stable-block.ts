@@ -6,16 +6,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkInteger, checkNonNegative, checkOneOf, checkOptions, checkPositive, createRandom, invalid } from '@phaseflow/core';
+import { ENGINE_CHOICES, type EngineChoice, type Trainable32 } from '@phaseflow/nn64';
 import {
   ACTIVATIONS,
   PhaseflowLayer,
   activation as activationFn,
   asTensor,
   checkTensor,
+  readWeights,
   type ActivationName,
   type LayerArgs,
   type Weight,
 } from '@phaseflow/tfjs';
+import { createBlockEngine32, type BlockKind32 } from './engine32.js';
 
 /** Options every stable block accepts (also what `getConfig` returns, with the block's own). */
 export interface StableBlockArgs extends LayerArgs {
@@ -36,6 +39,13 @@ export interface StableBlockArgs extends LayerArgs {
   seed?: number;
   /** Standard deviation of K's entries times √w (default 1). */
   weightScale?: number;
+  /**
+   * The engine that trains the block through @phaseflow/nn64/tfjs's `createEngineTrainer`
+   * (default `auto`: the float32 engine of @phaseflow/nn64 for models up to a million
+   * parameters whose blocks have a twin, see nn64's `chooseEngine`; `tfjs` for tensor ops).
+   * The layer's own `call` is tfjs either way.
+   */
+  engine?: EngineChoice;
 }
 
 const COMMON_KEYS = [
@@ -46,6 +56,7 @@ const COMMON_KEYS = [
   'sharedWeights',
   'seed',
   'weightScale',
+  'engine',
   'inputShape',
   'batchInputShape',
   'batchSize',
@@ -89,6 +100,7 @@ export abstract class StableBlock extends PhaseflowLayer {
   readonly sharedWeights: boolean;
   readonly seed: number;
   readonly weightScale: number;
+  readonly engine: EngineChoice;
   /** w, once known (from the option or the first input). */
   width: number | undefined;
   protected readonly sigma: (x: tf.Tensor) => tf.Tensor;
@@ -111,6 +123,7 @@ export abstract class StableBlock extends PhaseflowLayer {
     if (o.sharedWeights !== undefined && typeof o.sharedWeights !== 'boolean') invalid('args.sharedWeights', 'a boolean', o.sharedWeights);
     const seed = o.seed === undefined ? 0 : checkInteger('args.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
     const weightScale = o.weightScale === undefined ? 1 : checkNonNegative('args.weightScale', o.weightScale);
+    const engine = o.engine === undefined ? 'auto' : checkOneOf('args.engine', o.engine, ENGINE_CHOICES);
     const base: LayerArgs = {};
     for (const k of ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'] as const) {
       if (o[k] !== undefined) (base as Record<string, unknown>)[k] = o[k];
@@ -125,6 +138,7 @@ export abstract class StableBlock extends PhaseflowLayer {
     this.sharedWeights = o.sharedWeights ?? false;
     this.seed = seed;
     this.weightScale = weightScale;
+    this.engine = engine;
   }
 
   /** Number of (K, b) pairs held: N, or 1 when shared. */
@@ -182,7 +196,7 @@ export abstract class StableBlock extends PhaseflowLayer {
   }
 
   private kernels(): tf.Tensor2D[] {
-    return tf.unstack(this.scaled(this.kernel!.read())) as tf.Tensor2D[];
+    return unstack(this.scaled(this.kernel!.read())) as tf.Tensor2D[];
   }
 
   /**
@@ -191,8 +205,8 @@ export abstract class StableBlock extends PhaseflowLayer {
    */
   override callEnsemble(inputs: tf.Tensor, weights: readonly tf.Tensor[]): tf.Tensor {
     this.checkInput(inputs);
-    const ks = tf.unstack(this.scaled(weights[0]!), 1) as unknown as tf.Tensor2D[];
-    const bs = tf.unstack(weights[1]!, 1).map((b) => tf.expandDims(b, 1));
+    const ks = unstack(this.scaled(weights[0]!), 1) as unknown as tf.Tensor2D[];
+    const bs = unstack(weights[1]!, 1).map((b) => tf.expandDims(b, 1));
     return this.steps(inputs, ks, bs);
   }
 
@@ -216,7 +230,7 @@ export abstract class StableBlock extends PhaseflowLayer {
     return tf.tidy(() => {
       const x = asTensor(inputs);
       this.checkInput(x);
-      return this.steps(x, this.kernels(), tf.unstack(this.bias!.read()));
+      return this.steps(x, this.kernels(), unstack(this.bias!.read()));
     });
   }
 
@@ -237,7 +251,7 @@ export abstract class StableBlock extends PhaseflowLayer {
     const out: tf.Tensor[] = [];
     tf.tidy(() => {
       const record: tf.Tensor[] = [];
-      this.steps(input, this.kernels(), tf.unstack(this.bias!.read()), record);
+      this.steps(input, this.kernels(), unstack(this.bias!.read()), record);
       for (const y of record) out.push(tf.keep(y.clone()));
     });
     return out;
@@ -263,9 +277,53 @@ export abstract class StableBlock extends PhaseflowLayer {
     return tf.mul(u, h);
   }
 
+  /**
+   * Which float32 twin the block has (the step rule of engine32), or undefined when it has none
+   * (the IntegratorBlock, the parabolic block with instance normalisation).
+   */
+  protected twinKind(): BlockKind32 | undefined {
+    return undefined;
+  }
+
+  /**
+   * The block on the float32 engine of @phaseflow/nn64 (weights copied, θ = (K, b) in the
+   * order of `trainableWeights`): the same steps, each product one fused kernel, with the
+   * reverse pass written out, as a `Trainable32` on rows of w features. What
+   * @phaseflow/nn64/tfjs's `createEngineTrainer` trains. NOT_AVAILABLE for blocks without one
+   * (IntegratorBlock, instance normalisation) and activations the kernels lack (elu, selu,
+   * softplus, swish: tanh, relu, sigmoid and linear run there).
+   *
+   * @example
+   * ```ts
+   * const twin = block.toTrainable32(); twin.forwardTape(Float32Array.from(x.dataSync()), rows);
+   * ```
+   */
+  toTrainable32(): Trainable32 {
+    if (!this.built) invalid('block', 'a built block (call or fit it first)', 'an unbuilt block', 'INVALID_STATE');
+    const kind = this.twinKind();
+    const what = `${this.getClassName()} ${JSON.stringify(this.name)}`;
+    const unavailable = (why: string): never => {
+      throw new PhaseflowError('NOT_AVAILABLE', `${what}: ${why}`, { argument: 'block', expected: 'a block with a float32 twin', received: `${what} (${why})` });
+    };
+    if (kind === undefined) unavailable('no nn64 twin');
+    const act = this.activationName;
+    if (act !== 'tanh' && act !== 'relu' && act !== 'sigmoid' && act !== 'linear') return unavailable(`activation ${act} has no nn64 kernel`);
+    return createBlockEngine32({
+      kind: kind!,
+      depth: this.depth,
+      h: this.h,
+      width: this.width!,
+      activation: act,
+      shared: this.sharedWeights,
+      gamma: (this as unknown as { gamma?: number }).gamma ?? 0,
+      theta: Float32Array.from(readWeights(this.trainableWeights)),
+    });
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),
+      engine: this.engine,
       depth: this.depth,
       finalTime: this.finalTime,
       ...(this.width !== undefined && { width: this.width }),
@@ -276,6 +334,13 @@ export abstract class StableBlock extends PhaseflowLayer {
     };
   }
 }
+
+/**
+ * tf.unstack, except along an axis of length one (shared weights), where it is a squeeze:
+ * tfjs's gradient of a one-output unstack fails ("Argument tensors passed to stack must be a
+ * `Tensor[]`"), which made blocks with shared weights impossible to train.
+ */
+const unstack = (t: tf.Tensor, axis = 0): tf.Tensor[] => (t.shape[axis] === 1 ? [tf.squeeze(t, [axis])] : tf.unstack(t, axis));
 
 /**
  * y Kᵀ + b (transposeK) or y K + b, batched over leading axes for ensembles: the affine map
