@@ -13,7 +13,7 @@
 // 3. For each published package, in a fresh project that routes only the @phaseflow scope to
 //    the local registry: runs the `npm install …` line of the package's README exactly as
 //    written (so the install line must name every package its examples import), prints the
-//    phaseflow packages that install pulled in (`npm ls --omit=dev --all`; any problem npm ls
+//    phaseflow packages that install pulled in (`npm ls --all`; any problem npm ls
 //    reports, a missing peer for one, fails), then runs every ```ts block of the README as a
 //    module (transpiled with the workspace's TypeScript, each block on its own, as pasted)
 //    and prints the first lines of its output. A block fenced ```ts no-run is shown, not run.
@@ -340,7 +340,7 @@ for (const { dir, manifest } of selected) {
     // Every install line of the README, in order (the first one is the package alone; later
     // ones add what a later example needs, as the README says), run as written.
     for (const line of installs) run('npm', ['install', '--prefer-offline', '--loglevel=error', ...line.split(/\s+/).slice(2)], app, { env: npmEnv });
-    const ls = spawnSync('npm', ['ls', '--omit=dev', '--all', '--json'], { cwd: app, encoding: 'utf8', env: npmEnv, maxBuffer: 256 * 1024 * 1024 });
+    const ls = spawnSync('npm', ['ls', '--all', '--json'], { cwd: app, encoding: 'utf8', env: npmEnv, maxBuffer: 256 * 1024 * 1024 });
     const tree = JSON.parse(ls.stdout);
     // "extraneous" is npm's bookkeeping of optional peers it fetched (encoding under node-fetch), not a broken install.
     const problems = (tree.problems ?? []).filter((p) => !p.startsWith('extraneous:'));
