@@ -1,12 +1,13 @@
 // Equivariant layers: the rotated-digits experiment (Z2 CNN vs P4 CNN at equal parameter
-// budgets, trained upright, tested rotated), the charged-particle N-body task (EGNN_vel vs a
-// plain message-passing GNN and an MLP), equivariance errors of every layer, and speed (p4
-// conv forward+backward vs a plain conv of the same parameter count; EGNN graphs per second).
-// Prints one JSON document. Runs on the builds (`npx nx bench @phaseflow/equivariant` builds
-// first), or: node bench/index.mjs [--quick] [--only=equivariance,digits,nbody,speed]
+// budgets, trained upright and rotated, tested rotated: bench/rotated-digits.mjs), the
+// charged-particle N-body task (EGNN_vel vs a plain message-passing GNN and an MLP), EMLP's
+// O(5) and inertia tasks (EGNN vs MLP: bench/emlp.mjs), equivariance errors of every layer, and
+// speed (p4 conv forward+backward vs a plain conv of the same parameter count; EGNN graphs per
+// second). Prints one JSON document. Runs on the builds (`npx nx bench @phaseflow/equivariant`
+// builds first), or: node bench/index.mjs [--quick] [--only=equivariance,digits,nbody,emlp,speed]
 import * as tf from '@tensorflow/tfjs';
 import { createRandom } from '@phaseflow/core';
-import { chargedParticlesTask, rotatedDigits } from '@phaseflow/datasets';
+import { chargedParticlesTask } from '@phaseflow/datasets';
 import {
   PhaseflowEgnn,
   PhaseflowGroupBatchNorm,
@@ -20,49 +21,22 @@ import {
   euclideanGroup,
   packPointClouds,
   PhaseflowDeepSets,
-  planarConv,
 } from '@phaseflow/equivariant';
 import { glorot } from '@phaseflow/nn64';
 import { checkEquivariance } from '@phaseflow/testkit';
-import { PhaseflowLayer, countWeights, createGradientTrainer, evaluate, mlpForward, useBestBackend } from '@phaseflow/tfjs';
+import { PhaseflowLayer, countWeights, createGradientTrainer, mlpForward, useBestBackend } from '@phaseflow/tfjs';
+import { emlpTask } from './emlp.mjs';
+import { rotatedDigitsExperiment } from './rotated-digits.mjs';
+import { Z2Conv } from './z2-conv.mjs';
 
 const quick = process.argv.includes('--quick') || process.env.EQUIVARIANT_BENCH_QUICK === '1';
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? process.env.EQUIVARIANT_BENCH_ONLY;
-const only = new Set((onlyArg ?? 'equivariance,digits,nbody,speed').split(','));
+const only = new Set((onlyArg ?? 'equivariance,digits,nbody,emlp,speed').split(','));
 const backend = await useBestBackend({ prefer: 'wasm' });
 const os = await import('node:os');
 const out = { backend: backend.name, quick, machine: { cpus: os.cpus().length, load: os.loadavg().map((l) => +l.toFixed(1)), node: process.version } };
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const seconds = (t0) => +((performance.now() - t0) / 1000).toFixed(1);
-
-// A plain 3 × 3 conv on the same op as the group layers (tf.layers.conv2d has no filter
-// gradient on wasm), seeded with the same Glorot draw.
-class Z2Conv extends PhaseflowLayer {
-  static className = 'BenchZ2Conv';
-  constructor({ filters, activation, seed, ...rest }) {
-    super(rest);
-    Object.assign(this, { filters, act: activation, seed });
-  }
-  build(shape) {
-    const c = shape[3];
-    const values = glorot(createRandom(this.seed), 9 * c, this.filters);
-    this.kernel = this.addWeight('kernel', [3, 3, c, this.filters], 'float32', tf.initializers.zeros());
-    tf.tidy(() => {
-      this.kernel.write(tf.tensor(Float32Array.from(values), [3, 3, c, this.filters]));
-    });
-    this.bias = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros());
-    this.built = true;
-  }
-  computeOutputShape(s) {
-    return [s[0], s[1] - 2, s[2] - 2, this.filters];
-  }
-  call(x) {
-    return tf.tidy(() => {
-      const y = tf.add(planarConv(Array.isArray(x) ? x[0] : x, this.kernel.read(), 'valid'), this.bias.read());
-      return this.act === 'relu' ? tf.relu(y) : y;
-    });
-  }
-}
 
 // ---- equivariance errors of every layer (float64 reference and float32 tf layer) ----
 if (only.has('equivariance')) {
@@ -89,99 +63,7 @@ if (only.has('equivariance')) {
 
 // ---- rotated digits: Z2 CNN (20 channels) vs P4 CNN (10 features × 4), equal budgets ----
 if (only.has('digits')) {
-  const size = 14;
-  const nTrain = quick ? 400 : 2000;
-  const nTest = quick ? 200 : 1000;
-  const epochs = quick ? 1 : 4;
-  const t0 = performance.now();
-  // One seeded draw of the 10,000 digits: the first nTrain train (upright), the next nTest
-  // test (the same permutation comes first whatever the rotation, so the sets are disjoint).
-  const slice = (s, from, count) => ({
-    ...s,
-    n: count,
-    x: s.x.subarray(from * s.dim, (from + count) * s.dim),
-    y: s.y.subarray(from, from + count),
-    angles: s.angles.subarray(from, from + count),
-  });
-  const uprightAll = await rotatedDigits({ count: nTrain + nTest, seed: 1, size, rotation: 'upright' });
-  const train = slice(uprightAll, 0, nTrain);
-  const upright = slice(uprightAll, nTrain, nTest);
-  const test = slice(await rotatedDigits({ count: nTrain + nTest, seed: 1, size, rotation: 'random' }), nTrain, nTest);
-  const dataSeconds = seconds(t0);
-  const tensors = (s) => ({ x: tf.tensor4d(Float32Array.from(s.x), [s.n, size, size, 1]), y: tf.tensor1d(s.y, 'int32') });
-  const [tr, te, up] = [tensors(train), tensors(test), tensors(upright)];
-  const head = () => [
-    tf.layers.flatten(),
-    tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }),
-  ];
-  const models = {
-    z2: () =>
-      tf.sequential({
-        layers: [
-          new Z2Conv({ filters: 20, activation: 'relu', inputShape: [size, size, 1], seed: 1 }),
-          new Z2Conv({ filters: 20, activation: 'relu', seed: 2 }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          new Z2Conv({ filters: 20, activation: 'relu', seed: 3 }),
-          new Z2Conv({ filters: 20, activation: 'relu', seed: 4 }),
-          ...head(),
-        ],
-      }),
-    p4: () =>
-      tf.sequential({
-        layers: [
-          new PhaseflowLiftingConv({ group: 'C4', filters: 10, activation: 'relu', inputShape: [size, size, 1], seed: 1 }),
-          new PhaseflowGroupConv({ group: 'C4', filters: 10, activation: 'relu', seed: 2 }),
-          tf.layers.maxPooling2d({ poolSize: 2 }), // 10 × 10 → 5 × 5: even, so it commutes with C4
-          new PhaseflowGroupConv({ group: 'C4', filters: 10, activation: 'relu', seed: 3 }),
-          new PhaseflowGroupConv({ group: 'C4', filters: 10, activation: 'relu', seed: 4 }),
-          new PhaseflowGroupPool({ group: 'C4' }),
-          ...head(),
-        ],
-      }),
-  };
-  const results = {};
-  for (const [name, make] of Object.entries(models)) {
-    const model = make();
-    const t1 = performance.now();
-    const history = await createGradientTrainer({ epochs, batchSize: 32, learningRate: 0.002, seed: 1 }).fit(model, tr);
-    const trainSeconds = seconds(t1);
-    const rot = evaluate(model, te);
-    const upr = evaluate(model, up);
-    // Accuracy against the rotation angle, in 8 bins of 45°.
-    const pred = tf.tidy(() => tf.argMax(model.predict(te.x), -1).dataSync());
-    const bins = Array.from({ length: 8 }, () => [0, 0]);
-    test.angles.forEach((a, i) => {
-      const b = bins[Math.min(7, Math.floor(a / (Math.PI / 4)))];
-      b[1]++;
-      if (pred[i] === test.y[i]) b[0]++;
-    });
-    results[name] = {
-      parameters: countWeights(model.trainableWeights),
-      hiddenLayerWeights: 3600,
-      trainSeconds,
-      finalTrainLoss: +history.loss.at(-1).toFixed(4),
-      testErrorRotated: +(1 - rot.accuracy).toFixed(4),
-      testErrorUpright: +(1 - upr.accuracy).toFixed(4),
-      accuracyByAngle: bins.map(([c, n]) => +(n ? c / n : 0).toFixed(3)),
-    };
-    model.dispose();
-  }
-  tf.dispose([tr.x, tr.y, te.x, te.y, up.x, up.y]);
-  out.rotatedDigits = {
-    setup: {
-      size: `${size}×${size} (28×28 averaged 2×2)`,
-      train: `${nTrain} upright`,
-      test: `${nTest} other digits at U[0, 2π) angles (and the same digits upright)`,
-      epochs,
-      batchSize: 32,
-      optimizer: 'adam 0.002',
-      dataSeconds,
-    },
-    ...results,
-    relativeGap: +((results.z2.testErrorRotated - results.p4.testErrorRotated) / results.z2.testErrorRotated).toFixed(3),
-    p4BeatsZ2: results.p4.testErrorRotated < results.z2.testErrorRotated,
-    paper: 'Cohen & Welling 2016, MNIST-rot (12k training digits, rotated): Z2CNN 5.03 %, P4CNN 2.28 % test error',
-  };
+  out.rotatedDigits = await rotatedDigitsExperiment(quick ? { train: 400, test: 200, sweep: 100, epochs: 1 } : {});
 }
 
 // ---- N-body: EGNN_vel vs a message-passing GNN and an MLP ----
@@ -363,6 +245,12 @@ if (only.has('nbody')) {
     ...results,
     paper: 'Satorras et al. 2021 (10,000 epochs): EGNN 0.0071, GNN 0.0107, linear 0.0819',
   };
+}
+
+// ---- EMLP's O(5) regression and inertia tensors: EGNN vs MLP ----
+if (only.has('emlp')) {
+  const options = quick ? { train: 200, test: 200, epochs: 2 } : {};
+  out.emlp = { o5: await emlpTask('o5', options), inertia: await emlpTask('inertia', options) };
 }
 
 // ---- speed ----
