@@ -183,5 +183,30 @@ export function guardProblem<P extends Pick<Problem<never>, 'kind'>>(problem: P)
       };
     }
   }
-  return Object.assign(Object.create(Object.getPrototypeOf(problem) as object) as P, problem, overrides);
+  const guarded = Object.assign(Object.create(Object.getPrototypeOf(problem) as object) as P, problem, overrides);
+  const all = [...checkers.values()];
+  checkedAll.set(guarded, () => all.every((c) => c.checked));
+  return guarded;
+}
+
+/** For each guarded problem: have all its functions been called (and their result sizes checked) once? */
+const checkedAll = new WeakMap<object, () => boolean>();
+
+/**
+ * True when every vector-field function of a problem built by {@link guardProblem} has been
+ * called once in this run, so its result size has been checked (always true for a problem
+ * the guard left as it was). From then on the driver may hand the integrator the problem as
+ * the user gave it, where the wrappers' cost per call shows (small systems), as long as it
+ * replays a failing stretch on the guarded problem to name the function that threw.
+ *
+ * @example
+ * ```ts
+ * const guarded = guardProblem(problem);
+ * integrator.step(guarded, t0, y0, h);
+ * guardChecked(guarded); // true: f has been called and checked
+ * ```
+ */
+export function guardChecked(problem: object): boolean {
+  const all = checkedAll.get(problem);
+  return all === undefined || all();
 }

@@ -5,8 +5,8 @@
  */
 import { stepRoutes, type Emitter, type Observer, type StepRoutes } from './events.js';
 import { PhaseflowError, type PhaseflowErrorCode, type PhaseflowErrorDetails } from './errors.js';
-import { guardProblem } from './guard-problem.js';
-import type { AdaptiveOptions, Integrator } from './integrator.js';
+import { guardChecked, guardProblem } from './guard-problem.js';
+import type { AdaptiveOptions, Advancer, Integrator } from './integrator.js';
 import { createRunLifecycle, type RunLifecycle } from './lifecycle.js';
 import type { Problem } from './problems.js';
 import { withScope, type Keep } from './vector-space.js';
@@ -246,7 +246,10 @@ class Run<Y> {
   /** A terminal event ended the run. */
   terminated = false;
   constructor(
+    /** The problem with its vector-field functions guarded (see guard-problem.ts). */
     readonly problem: Problem<Y>,
+    /** The problem as the caller gave it. */
+    readonly raw: Problem<Y>,
     readonly lifecycle: RunLifecycle,
     readonly p: Plan,
     readonly signal: AbortSignal | undefined,
@@ -469,12 +472,20 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
   // alone so that the time is re-stepped from its start); saves every k steps, the step budget
   // and the last (shortened) step keep their exact positions; a non-finite chunk is replayed
   // step by step from its start so the error still names the first bad step.
+  //
+  // The first step goes through `step` on the guarded problem, whose wrappers check the size
+  // of each function's result on its first call. Once every function has been checked, the
+  // chunks run on the problem as the caller gave it: on a small system the wrappers would cost
+  // as much as the arithmetic. A throw inside a chunk is replayed step by step from the chunk's
+  // start on the guarded problem, so the error names the function that threw and the step, as
+  // on the step-by-step path. (A function never called in the first step keeps the guard on.)
   if (typeof integrator.advance === 'function' && !times && !run.everyStep && !detector && n > 1) {
     const start = space.clone(y);
     const hd = p.dir * h;
     // The per-call checks and dispatch of `advance`, once per run when the integrator can.
-    const advance =
-      integrator.prepareAdvance?.(problem, y, hd) ?? ((t0: number, y0: Y, m: number, out?: Y) => integrator.advance!(problem, t0, y0, hd, m, out));
+    const prepareOn = (pr: P): Advancer<Y> =>
+      integrator.prepareAdvance?.(pr, y, hd) ?? ((t0: number, y0: Y, m: number, out?: Y) => integrator.advance!(pr, t0, y0, hd, m, out));
+    let advance: Advancer<Y> | undefined;
     /** The first grid index j with gridTime(j) at or beyond time ts (ts inside (t0, tEnd]). */
     const stepOf = (ts: number): number => {
       let j = Math.max(1, Math.ceil(((ts - p.t0) * p.dir) / h));
@@ -484,10 +495,25 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
     };
     let tChunk = t;
     let yChunk = start;
+    /** Re-take the m steps of the chunk that threw on the guarded problem; what throws there is thrown (named), else the caller rethrows. */
+    const replayThrow = (m: number): void => {
+      const { steps, tNow, yNow } = run;
+      let z = space.clone(yChunk);
+      for (let j = 0; j < m; j++) {
+        run.tNow = tChunk + j * hd;
+        run.yNow = z;
+        z = integrator.step(problem, run.tNow, z, hd);
+        run.steps++;
+      }
+      run.steps = steps;
+      run.tNow = tNow;
+      run.yNow = yNow;
+    };
     const side: SideState<Y> = (ts, out) => integrator.step(problem, tChunk, yChunk, ts - tChunk, out);
     let sinceYield = 0;
     while (i < n - 1) {
-      let m = Math.min(n - 1 - i, CHUNK);
+      if (advance === undefined && run.steps > 0) advance = prepareOn(guardChecked(problem) ? (run.raw as P) : problem);
+      let m = advance === undefined ? 1 : Math.min(n - 1 - i, CHUNK);
       if (p.every > 0) m = Math.min(m, p.every - (run.steps % p.every));
       if (Number.isFinite(p.maxSteps)) m = Math.min(m, p.maxSteps - run.steps);
       if (run.nextDue !== Infinity) m = Math.min(m, run.nextDue - run.steps);
@@ -498,7 +524,13 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
       }
       tChunk = t;
       yChunk = space.copy(y, start);
-      const yNew = advance(tChunk, y, m, spare);
+      let yNew: Y;
+      try {
+        yNew = advance === undefined ? integrator.step(problem, tChunk, y, hd, spare) : advance(tChunk, y, m, spare);
+      } catch (e) {
+        if (advance !== undefined) replayThrow(m);
+        throw e;
+      }
       spare = y;
       y = yNew;
       if (!space.isFinite(y)) {
@@ -661,7 +693,7 @@ function prepare<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, problem:
     partial: (status): PartialSolution<Y> => run.partial(status),
   });
   const events = lifecycle.events;
-  const run: Run<Y> = new Run<Y>(guardProblem(problem), lifecycle, p, options.signal, y0);
+  const run: Run<Y> = new Run<Y>(guardProblem(problem), problem, lifecycle, p, options.signal, y0);
   if (!p.times) run.save(p.t0, y0);
   const total = p.adaptive ? undefined : (p.steps ?? Math.ceil(Math.abs(p.tEnd - p.t0) / p.h! - 1e-9));
   lifecycle.at(0, p.t0);

@@ -132,6 +132,87 @@ function checkSeparable(name: string, problem: SplittingProblem<unknown>): void 
 }
 
 /**
+ * `steps` ≥ 1 steps of a separable Hamiltonian from (yq, yp) into (q, p) — which may be the same
+ * arrays — with step fractions τₖ = cₖh in `tau` and the gradient scratch `g`.
+ */
+type HamiltonianKernel = (
+  problem: SeparableHamiltonianProblem<Float64Array>,
+  yq: Float64Array,
+  yp: Float64Array,
+  q: Float64Array,
+  p: Float64Array,
+  g: Float64Array,
+  tau: Float64Array,
+  steps: number,
+) => void;
+
+/** Compiled kernels by sequence shape (`null`: code generation is not allowed here). */
+const kernels = new Map<string, HamiltonianKernel | null>();
+
+/**
+ * A merged drift/kick sequence compiled into straight-line JavaScript, once per distinct
+ * sequence shape: each sub-flow its own loop with its own τₖ held in a local, no dispatch per
+ * sub-flow, and a body (hence V8 type feedback) of its own, so that on small systems the calls
+ * of ∂T/∂p and ∂V/∂q are inlined as in a hand-written loop instead of going through one loop
+ * that every method and problem of the process shares. The arithmetic is that of the step loop
+ * it replaces, in the same order (bitwise the same states). Only the shape of the sequence
+ * (which sub-flow comes when) goes into the source; the coefficients arrive in `tau`, so nothing
+ * a user supplies is ever compiled. Undefined where the environment forbids code generation (a
+ * Content-Security-Policy without 'unsafe-eval'): the caller then runs the step loop.
+ */
+function hamiltonianKernel(kinds: Int8Array): HamiltonianKernel | undefined {
+  const key = kinds.join('');
+  let kernel = kernels.get(key);
+  if (kernel === undefined) {
+    kernel = compileHamiltonianKernel(kinds) ?? null;
+    kernels.set(key, kernel);
+  }
+  return kernel ?? undefined;
+}
+
+function compileHamiltonianKernel(kinds: Int8Array): HamiltonianKernel | undefined {
+  const nOps = kinds.length;
+  /** One sub-flow: the drift q ← q⁰ + τ·∂T/∂p(p⁰) or the kick p ← p⁰ − τ·∂V/∂q(q⁰), reading q⁰, p⁰ from `q0`, `p0`. */
+  const op = (kind: number, tau: string, q0: string, p0: string): string =>
+    kind === DRIFT
+      ? `{ const c = ${tau}; const d = problem.dTdp(${p0}, g); for (let i = 0; i < n; i++) q[i] = ${q0}[i] + c * d[i]; }`
+      : `{ const c = ${tau}; const d = problem.dVdq(${q0}, g); for (let i = 0; i < n; i++) p[i] = ${p0}[i] - c * d[i]; }`;
+  const lines: string[] = ["'use strict';", 'const n = yq.length;'];
+  // The first step reads the input state until each component has been written once.
+  let qWritten = false;
+  let pWritten = false;
+  const first = (k: number): void => {
+    lines.push(op(kinds[k]!, `tau[${k}]`, qWritten ? 'q' : 'yq', pWritten ? 'p' : 'yp'));
+    if (kinds[k] === DRIFT) qWritten = true;
+    else pWritten = true;
+  };
+  if (nOps <= 3) {
+    // Short sequences (Störmer–Verlet, symplectic Euler): every sub-flow written out.
+    for (let k = 0; k < nOps; k++) first(k);
+    lines.push('for (let s = 1; s < steps; s++) {');
+    for (let k = 0; k < nOps; k++) lines.push(op(kinds[k]!, `tau[${k}]`, 'q', 'p'));
+    lines.push('}');
+  } else {
+    // Long ones: the alternating pairs in a loop, so that each step holds only a few calls of
+    // the vector field (V8 inlines a bounded amount of code per function).
+    const pairsEnd = nOps % 2 === 1 ? nOps - 1 : nOps;
+    const pairs = (from: number) =>
+      `for (let k = ${from}; k < ${pairsEnd}; k += 2) { ${op(kinds[0]!, 'tau[k]', 'q', 'p')} ${op(kinds[1]!, 'tau[k + 1]', 'q', 'p')} }`;
+    const tail = nOps % 2 === 1 ? op(kinds[nOps - 1]!, `tau[${nOps - 1}]`, 'q', 'p') : '';
+    first(0);
+    first(1);
+    lines.push(pairs(2), tail, 'for (let s = 1; s < steps; s++) {', pairs(0), tail, '}');
+  }
+  const source = lines.join('\n');
+  try {
+    // Compiled from the sequence's shape only (see hamiltonianKernel).
+    return new Function('problem', 'yq', 'yp', 'q', 'p', 'g', 'tau', 'steps', source) as HamiltonianKernel;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Build an explicit splitting integrator from its stage coefficients.
  *
  * Each stage i applies, in the order `first` says, the drift q ← q + aᵢh·∂T/∂p and the kick
@@ -191,9 +272,16 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
   };
   const gradient = (n: number): Float64Array => (g64.length === n ? g64 : (g64 = new Float64Array(n)));
 
-  function stepHamiltonian(problem: SeparableHamiltonianProblem<Float64Array>, yq: Float64Array, yp: Float64Array, q: Float64Array, p: Float64Array): void {
+  function stepHamiltonian(
+    problem: SeparableHamiltonianProblem<Float64Array>,
+    yq: Float64Array,
+    yp: Float64Array,
+    q: Float64Array,
+    p: Float64Array,
+    g: Float64Array,
+    tau: Float64Array,
+  ): void {
     const n = yq.length;
-    const g = gradient(n);
     const t0 = tau[0]!;
     const t1 = tau[1]!;
     if (kickFirst) {
@@ -227,6 +315,23 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     }
   }
 
+  /**
+   * `steps` ≥ 1 steps of a separable Hamiltonian for `advance` and `prepareAdvance`: this
+   * method's sequence compiled into code of its own (see {@link hamiltonianKernel}), or the
+   * loop above where code cannot be generated. Both do the same arithmetic in the same order.
+   * Single `step` calls take the loop: they are what `integrate` makes on its guarded problem
+   * (first steps, step-by-step runs, re-stepping for events), and keeping those out of the
+   * compiled code keeps its calls of ∂T/∂p, ∂V/∂q monomorphic for the chunks, which run on
+   * the problem as given.
+   */
+  const compiled = hamiltonianKernel(kinds);
+  const runHamiltonian: HamiltonianKernel =
+    compiled ??
+    ((problem, yq, yp, q, p, g, tau, steps) => {
+      stepHamiltonian(problem, yq, yp, q, p, g, tau);
+      for (let j = 1; j < steps; j++) stepHamiltonian(problem, q, p, q, p, g, tau);
+    });
+
   // Compensated summation: cq, cp hold the low-order bits the rounded q, p lost, for the
   // trajectory whose latest state is (lastQ, lastP).
   let cq = new Float64Array(0);
@@ -245,9 +350,17 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
   };
 
   /** One step of either kind with every update a Kahan sum: t = x + (τg − c), c = (t − x) − (τg − c). */
-  function stepCompensated(problem: SplittingProblem<Float64Array>, t: number, yq: Float64Array, yp: Float64Array, q: Float64Array, p: Float64Array): void {
+  function stepCompensated(
+    problem: SplittingProblem<Float64Array>,
+    t: number,
+    yq: Float64Array,
+    yp: Float64Array,
+    q: Float64Array,
+    p: Float64Array,
+    g: Float64Array,
+    tau: Float64Array,
+  ): void {
     const n = yq.length;
-    const g = gradient(n);
     const ham = problem.kind === 'separable-hamiltonian';
     const sh = problem as SeparableHamiltonianProblem<Float64Array>;
     const pp = problem as PartitionedProblem<Float64Array>;
@@ -285,9 +398,17 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
   }
 
   /** The same for a separable partitioned problem: p ← p + τ·force, time carried by the drifts. */
-  function stepPartitioned(problem: PartitionedProblem<Float64Array>, t: number, yq: Float64Array, yp: Float64Array, q: Float64Array, p: Float64Array): void {
+  function stepPartitioned(
+    problem: PartitionedProblem<Float64Array>,
+    t: number,
+    yq: Float64Array,
+    yp: Float64Array,
+    q: Float64Array,
+    p: Float64Array,
+    g: Float64Array,
+    tau: Float64Array,
+  ): void {
     const n = yq.length;
-    const g = gradient(n);
     let tq = t;
     let qs = yq;
     let ps = yp;
@@ -318,19 +439,67 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     step(problem, t, y, h, out) {
       checkStep(integrator, problem, h);
       checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
-      return fastSteps(problem, t, y, h, 1, out) ?? genericStep(problem, t, y, h, out);
+      return fastSteps(problem, t, y, h, 1, out, false) ?? genericStep(problem, t, y, h, out);
     },
     advance(problem, t, y, h, n, out) {
       checkStep(integrator, problem, h);
       checkInteger('n', n, { min: 0 });
       checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
       if (n > 0) {
-        const fast = fastSteps(problem, t, y, h, n, out);
+        const fast = fastSteps(problem, t, y, h, n, out, true);
         if (fast) return fast;
       }
       let z = n === 0 ? problem.space.copy(y, out) : genericStep(problem, t, y, h, out);
       for (let j = 1; j < n; j++) z = genericStep(problem, t + j * h, z, h, z);
       return z;
+    },
+    prepareAdvance(problem, y, h) {
+      // Everything `advance` checks and decides on each call, once for the run.
+      checkStep(integrator, problem, h);
+      checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
+      const yq = (y as PhaseState<unknown> | null | undefined)?.q;
+      const yp = (y as PhaseState<unknown> | null | undefined)?.p;
+      if (problem.space.component !== (float64Space as unknown) || !(yq instanceof Float64Array) || !(yp instanceof Float64Array) || yq.length !== yp.length) {
+        return undefined;
+      }
+      const m = yq.length;
+      // The run's own step fractions and gradient scratch: steps taken in between (an
+      // observer's output time, an event search) cannot disturb them.
+      const tauRun = new Float64Array(nOps);
+      for (let k = 0; k < nOps; k++) tauRun[k] = cs[k]! * h;
+      const g = new Float64Array(m);
+      const target = (from: PhaseState<S>, out: PhaseState<S> | undefined): PhaseState<S> =>
+        out === from ? from : (out ?? { q: new Float64Array(m) as S, p: new Float64Array(m) as S });
+      type F = Float64Array;
+      if (compensated) {
+        const pr = problem as unknown as SplittingProblem<F>;
+        return (t, from, n, out) => {
+          const o = target(from, out);
+          const q = o.q as F;
+          const p = o.p as F;
+          compensation(from.q as F, from.p as F);
+          stepCompensated(pr, t, from.q as F, from.p as F, q, p, g, tauRun);
+          for (let j = 1; j < n; j++) stepCompensated(pr, t + j * h, q, p, q, p, g, tauRun);
+          return o;
+        };
+      }
+      if (problem.kind === 'separable-hamiltonian') {
+        const pr = problem as unknown as SeparableHamiltonianProblem<F>;
+        return (_t, from, n, out) => {
+          const o = target(from, out);
+          runHamiltonian(pr, from.q as F, from.p as F, o.q as F, o.p as F, g, tauRun, n);
+          return o;
+        };
+      }
+      const pr = problem as unknown as PartitionedProblem<F>;
+      return (t, from, n, out) => {
+        const o = target(from, out);
+        const q = o.q as F;
+        const p = o.p as F;
+        stepPartitioned(pr, t, from.q as F, from.p as F, q, p, g, tauRun);
+        for (let j = 1; j < n; j++) stepPartitioned(pr, t + j * h, q, p, q, p, g, tauRun);
+        return o;
+      };
     },
   };
 
@@ -347,6 +516,7 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     h: number,
     n: number,
     out: PhaseState<S> | undefined,
+    compiledKernel: boolean,
   ): PhaseState<S> | undefined {
     const yq = (y as PhaseState<unknown> | null | undefined)?.q;
     const yp = (y as PhaseState<unknown> | null | undefined)?.p;
@@ -363,19 +533,23 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
       p = op instanceof Float64Array && op.length === m ? op : new Float64Array(m);
     }
     if (h !== tauH) setTau(h);
+    const g = gradient(m);
     if (compensated) {
       const pr = problem as unknown as SplittingProblem<Float64Array>;
       compensation(yq, yp);
-      stepCompensated(pr, t, yq, yp, q, p);
-      for (let j = 1; j < n; j++) stepCompensated(pr, t + j * h, q, p, q, p);
+      stepCompensated(pr, t, yq, yp, q, p, g, tau);
+      for (let j = 1; j < n; j++) stepCompensated(pr, t + j * h, q, p, q, p, g, tau);
     } else if (problem.kind === 'separable-hamiltonian') {
       const pr = problem as unknown as SeparableHamiltonianProblem<Float64Array>;
-      stepHamiltonian(pr, yq, yp, q, p);
-      for (let j = 1; j < n; j++) stepHamiltonian(pr, q, p, q, p);
+      if (compiledKernel) runHamiltonian(pr, yq, yp, q, p, g, tau, n);
+      else {
+        stepHamiltonian(pr, yq, yp, q, p, g, tau);
+        for (let j = 1; j < n; j++) stepHamiltonian(pr, q, p, q, p, g, tau);
+      }
     } else {
       const pr = problem as unknown as PartitionedProblem<Float64Array>;
-      stepPartitioned(pr, t, yq, yp, q, p);
-      for (let j = 1; j < n; j++) stepPartitioned(pr, t + j * h, q, p, q, p);
+      stepPartitioned(pr, t, yq, yp, q, p, g, tau);
+      for (let j = 1; j < n; j++) stepPartitioned(pr, t + j * h, q, p, q, p, g, tau);
     }
     if (out) {
       out.q = q as S;

@@ -82,4 +82,50 @@ describe('integrate with Integrator.advance', () => {
     expect(Number.isFinite(a.partial!.yFinal[0])).toBe(true);
     expect(a.partial!.stats.steps).toBe(b.partial!.stats.steps);
   });
+
+  it('runs the chunks on the problem as given, and still names a vector field that throws inside a chunk, and its step', () => {
+    const seen = new Set<unknown>();
+    const watching: Integrator<OdeProblem<F>, F> = {
+      ...euler,
+      name: 'euler-watching',
+      advance(pr, t, y, h, n, out) {
+        seen.add(pr);
+        return euler.advance!(pr, t, y, h, n, out);
+      },
+    };
+    integrate(watching, f, Float64Array.of(1), { tEnd: 3, h: 0.001 });
+    expect([...seen]).toEqual([f]);
+    const boom = new Error('boom');
+    const throwing = odeProblem((t, y: F, out = new Float64Array(1)) => {
+      if (t > 1.2345) throw boom;
+      return ((out[0] = -y[0]!), out);
+    });
+    const run = (m: Integrator<OdeProblem<F>, F>) => {
+      try {
+        integrate(m, throwing, Float64Array.of(1), { tEnd: 3, h: 0.001, save: { every: 100 } });
+      } catch (e) {
+        return e as PhaseflowError<{ t: number[]; stats: { steps: number } }>;
+      }
+      throw new Error('expected a failure');
+    };
+    const a = run(euler);
+    const b = run(stepOnly);
+    expect(a.code).toBe('CALLBACK_FAILED');
+    expect(a.message).toMatch(/problem\.f/);
+    expect(a.cause).toBe(boom);
+    expect(a.details.step).toBe(b.details.step);
+    expect(a.details.t).toBeCloseTo(b.details.t!, 12);
+    expect(a.partial!.stats.steps).toBe(b.partial!.stats.steps);
+    expect(a.partial!.t).toEqual(b.partial!.t);
+  });
+
+  it('checks the size of what the vector field returns in chunked runs too', () => {
+    const wrong = odeProblem((_t, _y: F) => new Float64Array(3));
+    try {
+      integrate(euler, wrong, Float64Array.of(1, 2), { tEnd: 3, h: 0.001 });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'SHAPE_MISMATCH', details: { argument: 'problem.f' } });
+    }
+  });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { integrate, partitionedProblem, type PhaseState } from '@phaseflow/core';
-import { splittingMethods } from '@phaseflow/symplectic';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { float64Space, integrate, partitionedProblem, separableHamiltonian, type PhaseState, type VectorSpace } from '@phaseflow/core';
+import { createSplittingMethod, splittingMethods, withCompensatedSummation } from '@phaseflow/symplectic';
 import { henonHeiles } from '@phaseflow/problems';
 
 type F = Float64Array;
@@ -49,5 +49,101 @@ describe('advance: n steps with the arguments checked once', () => {
     const m = splittingMethods.yoshida6();
     expect(() => m.advance!(hh.problem, 0, hh.y0(), 0, 3)).toThrow(/h: expected a finite, non-zero step/);
     expect(() => m.advance!(hh.problem, 0, hh.y0(), 0.1, -1)).toThrow(/n: expected an integer >= 0/);
+  });
+});
+
+describe('prepareAdvance: the checks and dispatch of advance once per run', () => {
+  const hh = henonHeiles();
+  const forced = partitionedProblem<F>({
+    separable: true,
+    velocity: (_t, _q, p, out = new Float64Array(2)) => (out.set(p), out),
+    force: (t, q, _p, out = new Float64Array(2)) => ((out[0] = -q[0]! + Math.cos(2 * t)), (out[1] = -q[1]!), out),
+  });
+
+  it('gives bitwise the states of n calls of step, for every method, plain and compensated, Hamiltonian and partitioned', () => {
+    for (const [name, make] of Object.entries(splittingMethods)) {
+      for (const m of [make(), withCompensatedSummation(make())]) {
+        for (const [pr, t0] of [
+          [hh.problem, 0],
+          [forced, 0.3],
+        ] as const) {
+          const chunks = [
+            [0, 10],
+            [10, 1],
+            [11, 26],
+          ] as const;
+          // Step times as the chunks make them (t + j·h from each chunk's start).
+          let z = hh.y0();
+          let spare = hh.y0();
+          for (const [from, n] of chunks) {
+            for (let j = 0; j < n; j++) {
+              const zNew = m.step(pr, t0 + from * 0.01 + j * 0.01, z, 0.01, spare);
+              spare = z;
+              z = zNew;
+            }
+          }
+          const adv = m.prepareAdvance!(pr, hh.y0(), 0.01)!;
+          // In chunks into alternating buffers, as integrate calls it.
+          let y = hh.y0();
+          let other = hh.y0();
+          for (const [from, n] of chunks) {
+            const yNew = adv(t0 + from * 0.01, y, n, other);
+            expect(yNew, name).toBe(other);
+            other = y;
+            y = yNew;
+          }
+          expect(flat(y), `${name} ${m.compensated ? 'compensated' : ''} ${pr.kind}`).toEqual(flat(z));
+          // In place, and without out (one chunk: an autonomous problem has the same states).
+          if (pr.kind !== 'separable-hamiltonian') continue;
+          const w = hh.y0();
+          expect(adv(t0, w, 37, w)).toBe(w);
+          expect(flat(w), name).toEqual(flat(z));
+          expect(flat(adv(t0, hh.y0(), 37)), name).toEqual(flat(z));
+        }
+      }
+    }
+  });
+
+  it('checks once, and leaves states it cannot specialise for to advance', () => {
+    const m = splittingMethods['kahan-li8']();
+    expect(() => m.prepareAdvance!(hh.problem, hh.y0(), 0)).toThrow(/h: expected a finite, non-zero step/);
+    const generic: VectorSpace<Float64Array> = { ...float64Space, name: 'float64-generic' };
+    const slow = separableHamiltonian<F>({ space: generic, dTdp: hh.problem.dTdp, dVdq: hh.problem.dVdq });
+    expect(m.prepareAdvance!(slow, hh.y0(), 0.01)).toBeUndefined();
+  });
+
+  it('is what integrate uses, once per run, with the states of a step-by-step run', () => {
+    const m = splittingMethods['kahan-li8']();
+    const spy = vi.spyOn(m, 'prepareAdvance');
+    const chunked = integrate(m, hh.problem, hh.y0(), { tEnd: 20, h: 0.01, save: { every: 500 } });
+    expect(spy).toHaveBeenCalledTimes(1);
+    // The chunks get the problem as given (the first step went through the guarded one).
+    expect(spy.mock.calls[0]![0]).toBe(hh.problem);
+    const stepped = integrate({ ...m, advance: undefined, prepareAdvance: undefined }, hh.problem, hh.y0(), { tEnd: 20, h: 0.01, save: { every: 500 } });
+    expect(chunked.y.map(flat)).toEqual(stepped.y.map(flat));
+  });
+});
+
+describe('the compiled kernel', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('has a loop of the same arithmetic where code generation is forbidden (a strict Content-Security-Policy)', () => {
+    // A sequence shape no other test compiles (the kernels are cached by shape).
+    const spec = { name: 'odd-shape', order: 1, a: [0.1, 0.2, 0.3, 0.15, 0.25], b: [0.3, 0.1, 0.2, 0.25, 0.15] };
+    vi.stubGlobal('Function', function forbidden() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    });
+    const looped = createSplittingMethod(spec);
+    vi.unstubAllGlobals();
+    const compiled = createSplittingMethod({ ...spec, name: 'odd-shape-2', a: [0.2, 0.1, 0.3, 0.25, 0.15] });
+    const compiledRef = createSplittingMethod({ ...spec, name: 'odd-shape-3', a: [0.2, 0.1, 0.3, 0.25, 0.15] });
+    const hh = henonHeiles();
+    let z = hh.y0();
+    for (let j = 0; j < 40; j++) z = looped.step(hh.problem, 0, z, 0.02);
+    expect(flat(looped.advance!(hh.problem, 0, hh.y0(), 0.02, 40))).toEqual(flat(z));
+    expect(flat(looped.prepareAdvance!(hh.problem, hh.y0(), 0.02)!(0, hh.y0(), 40))).toEqual(flat(z));
+    let c = hh.y0();
+    for (let j = 0; j < 40; j++) c = compiledRef.step(hh.problem, 0, c, 0.02);
+    expect(flat(compiled.advance!(hh.problem, 0, hh.y0(), 0.02, 40))).toEqual(flat(c));
   });
 });
