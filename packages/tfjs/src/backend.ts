@@ -244,7 +244,7 @@ interface ProcessEvents {
  * handling of uncaught errors stays: the error printed, exit code 1.
  */
 async function withoutGlueHandlers<T>(start: () => Promise<T>): Promise<T> {
-  const proc = (globalThis as { process?: Partial<ProcessEvents> }).process;
+  const proc = (globalThis as unknown as { process?: Partial<ProcessEvents> }).process;
   if (!isNode() || typeof proc?.listeners !== 'function' || typeof proc.removeListener !== 'function') return start();
   const events = proc as ProcessEvents;
   const before = GLUE_EVENTS.map((event) => events.listeners(event));
