@@ -20,6 +20,7 @@
  * cache holds only the validated bytes' compilation; nothing in it depends on the caller.
  */
 import { checkAllocation, checkInteger, checkOneOf, checkOptions } from '@phaseflow/core';
+import { name, section, sleb, uleb, vec } from './wasm-asm.js';
 
 /** A Gram accumulator's storage and kernel, from {@link createGramKernel}. */
 export interface GramKernel {
@@ -212,28 +213,6 @@ function wasmKernel(stride: number, nq: number, block: number): GramKernel | und
   };
 }
 
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-};
-const sleb = (v: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-};
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 /**
  * @internal The module: imports memory `m.m`, exports

@@ -27,3 +27,5 @@ export { symmetricEigen } from './symmetric-eigen.js';
 export type { SymmetricEigen, SymmetricEigenOptions } from './symmetric-eigen.js';
 export { svd } from './svd.js';
 export type { SvdOptions, SvdResult } from './svd.js';
+export { createSpmvKernel } from './spmv-wasm.js';
+export type { SpmvKernel, SpmvKernelOptions } from './spmv-wasm.js';

@@ -14,11 +14,12 @@
  */
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { PhaseflowError, checkAllocation, checkInteger, checkOptions, checkPositive, checkFinite, createRandom } from '@phaseflow/core';
-import { checkCsr, csrScale, matVecUnchecked, spmv, type CsrMatrix } from './csr.js';
+import { checkCsr, csrScale, type CsrMatrix } from './csr.js';
+import { createSpmvKernel } from './spmv-wasm.js';
 
 /** Options of {@link spectralRadius}. */
 export interface SpectralRadiusOptions {
-  /** Krylov dimension per restart. Default min(n, 60). */
+  /** Krylov dimension per restart. Default min(n, 40). */
   readonly krylov?: number;
   /** Relative residual tolerance ‖Wy − λy‖ ≤ tol·ρ·‖y‖ on the four outermost Ritz pairs. Default 1e-6 (ρ to about that relative accuracy or better: 3e-9 on a 2000-unit W). */
   readonly tol?: number;
@@ -51,110 +52,72 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
   }
   const o = checkOptions('options', options, ['krylov', 'tol', 'maxRestarts', 'seed']);
   const n = A.rows;
-  const m = o.krylov === undefined ? Math.min(n, 60) : checkInteger('options.krylov', o.krylov, { min: 1, max: n });
+  const m = o.krylov === undefined ? Math.min(n, 40) : checkInteger('options.krylov', o.krylov, { min: 1, max: n });
   const tol = o.tol === undefined ? 1e-6 : checkPositive('options.tol', o.tol);
   const maxRestarts = o.maxRestarts === undefined ? 300 : checkInteger('options.maxRestarts', o.maxRestarts, { min: 0 });
   if (A.values.length === 0) return 0;
   const rng = createRandom(o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 }));
-  // V: basis vectors (rows), AV: their images. Thick restart (Morgan 2002; Stewart's
-  // Krylov–Schur in spirit): the kept Ritz vectors plus the next Arnoldi direction span a
-  // Krylov subspace again, so the outer eigenvalues keep converging across restarts.
-  checkAllocation('options.krylov', m * n, 8);
-  const V = new Float64Array(m * n);
-  const AV = new Float64Array(m * n);
-  const f = new Float64Array(n);
-  const tmp = new Float64Array(n);
-  rng.fillNormal(f);
-  let q = orthonormalInto(V, 0, f, n) ? 1 : 0;
+  // Krylov–Schur (Stewart 2001) keeping the Ritz basis of the wanted eigenvalues at each
+  // restart. Invariant: A·V_k = V_k·H_k + β·v_k·e_kᵀ with V (k + 1 orthonormal rows) and H
+  // (k × k) — so the residual of a Ritz pair (λ, y = V_k s) is β·|s_k|/‖s‖ without touching
+  // A, and a restart onto the kept Ritz vectors (V_k·Q, Q orthonormal k × p spanning the
+  // wanted eigenvectors of H_k) is again such a relation with H_p = QᵀH_kQ and the border
+  // row β·e_kᵀQ: no product with A is recomputed and no A·V is stored.
+  checkAllocation('options.krylov', (m + 1) * n, 8);
+  const V = new Float64Array((m + 1) * n);
+  const H = new Float64Array((m + 1) * m); // row-major, (m + 1) × m, H[i·m + j]
+  const w = new Float64Array(n);
+  const h = new Float64Array(m + 1);
+  const c = new Float64Array(m + 1);
+  const scratch = new Float64Array(m * n);
+  // A·v in the WebAssembly kernel (same bits as csr.ts's loop): v copied in, A·v read out.
+  const kernel = createSpmvKernel(A);
+  rng.fillNormal(w);
+  const w0 = norm(w, 0, n);
+  for (let r = 0; r < n; r++) V[r] = w[r]! / w0;
+  let p = 0; // columns of H already filled (the kept block after a restart)
   let best = NaN;
   let bestResidual = Infinity;
   for (let restart = 0; restart <= maxRestarts; restart++) {
     let k = m;
-    let invariant = false;
-    for (let j = 0; j < m; j++) {
-      spmv(A.rowPtr, A.colIdx, A.values, n, V, j * n, tmp);
-      AV.set(tmp, j * n);
-      if (j + 1 < q) continue; // the next basis vector is already there (kept Ritz vectors)
-      if (j + 1 === m) break;
-      if (!orthonormalInto(V, j + 1, tmp, n)) {
+    let beta = 0;
+    for (let j = p; j < m; j++) {
+      kernel.x.set(V.subarray(j * n, (j + 1) * n));
+      kernel.apply();
+      w.set(kernel.y);
+      const before = norm(w, 0, n);
+      // Classical Gram–Schmidt twice against v_0…v_j (Giraud et al. 2005: twice is enough).
+      h.fill(0, 0, j + 1);
+      gramSchmidtPass(V, j + 1, n, w, h, c);
+      gramSchmidtPass(V, j + 1, n, w, h, c);
+      for (let i = 0; i <= j; i++) H[i * m + j] = h[i]!;
+      for (let i = j + 2; i <= m; i++) H[i * m + j] = 0;
+      beta = norm(w, 0, n);
+      H[(j + 1) * m + j] = beta;
+      if (!(beta > 1e-12 * before)) {
+        // An invariant subspace: its Ritz values are eigenvalues of A.
         k = j + 1;
-        invariant = true;
+        beta = 0;
         break;
       }
+      const off = (j + 1) * n;
+      for (let r = 0; r < n; r++) V[off + r] = w[r]! / beta;
     }
-    // H = Vᵀ A V on the k basis vectors.
-    // Four columns per pass share the loads of V's row i (each entry summed over r in order).
     const Hk = new MlMatrix(k, k);
-    for (let i = 0; i < k; i++) {
-      const vi = i * n;
-      let j = 0;
-      for (; j + 3 < k; j += 4) {
-        const a0 = j * n,
-          a1 = a0 + n,
-          a2 = a1 + n,
-          a3 = a2 + n;
-        let d0 = 0,
-          d1 = 0,
-          d2 = 0,
-          d3 = 0;
-        for (let r = 0; r < n; r++) {
-          const v = V[vi + r]!;
-          d0 += v * AV[a0 + r]!;
-          d1 += v * AV[a1 + r]!;
-          d2 += v * AV[a2 + r]!;
-          d3 += v * AV[a3 + r]!;
-        }
-        Hk.set(i, j, d0);
-        Hk.set(i, j + 1, d1);
-        Hk.set(i, j + 2, d2);
-        Hk.set(i, j + 3, d3);
-      }
-      for (; j < k; j++) {
-        let d = 0;
-        const aj = j * n;
-        for (let r = 0; r < n; r++) d += V[vi + r]! * AV[aj + r]!;
-        Hk.set(i, j, d);
-      }
-    }
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) Hk.set(i, j, H[i * m + j]!);
     const evd = new EigenvalueDecomposition(Hk, { assumeSymmetric: false });
     const re = evd.realEigenvalues;
     const im = evd.imaginaryEigenvalues;
     const S = evd.eigenvectorMatrix;
     const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => Math.hypot(re[b]!, im[b]!) - Math.hypot(re[a]!, im[a]!));
-    const lead = idx[0]!;
-    const rho = Math.hypot(re[lead]!, im[lead]!);
-    // Residual ‖A y − λ y‖ / ‖y‖ of a Ritz pair, y = V s (complex).
+    const rho = Math.hypot(re[idx[0]!]!, im[idx[0]!]!);
+    // Residual ‖A y − λ y‖/‖y‖ = β·|s_k|/‖s‖ of a Ritz pair (s complex: its real-part and imaginary-part columns).
     const residualOf = (e: number): number => {
-      const lr = re[e]!,
-        li = im[e]!;
       const [cr, ci] = ritzColumns(e, im);
-      const sr = new Float64Array(k),
-        si = new Float64Array(k);
-      for (let j = 0; j < k; j++) {
-        sr[j] = S.get(j, cr);
-        si[j] = ci < 0 ? 0 : li >= 0 ? S.get(j, ci) : -S.get(j, ci);
-      }
-      let rr = 0,
-        yy = 0;
-      for (let r = 0; r < n; r++) {
-        let yr = 0,
-          yi = 0,
-          ar = 0,
-          ai = 0;
-        for (let j = 0; j < k; j++) {
-          const v = V[j * n + r]!,
-            a = AV[j * n + r]!;
-          yr += v * sr[j]!;
-          yi += v * si[j]!;
-          ar += a * sr[j]!;
-          ai += a * si[j]!;
-        }
-        const er = ar - (lr * yr - li * yi);
-        const ei = ai - (lr * yi + li * yr);
-        rr += er * er + ei * ei;
-        yy += yr * yr + yi * yi;
-      }
-      return Math.sqrt(rr / yy);
+      let ss = 0;
+      for (let j = 0; j < k; j++) ss += S.get(j, cr) ** 2 + (ci < 0 ? 0 : S.get(j, ci) ** 2);
+      const last = Math.hypot(S.get(k - 1, cr), ci < 0 ? 0 : S.get(k - 1, ci));
+      return ss > 0 ? (beta * last) / Math.sqrt(ss) : Infinity;
     };
     // Converged when the few outermost Ritz pairs are (a lone converged pair can be an inner
     // eigenvalue the Krylov space found before the outermost one).
@@ -165,17 +128,9 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       bestResidual = res;
       best = rho;
     }
-    if (invariant || res <= tol * Math.max(rho, 1e-300)) return rho;
-    // The next Arnoldi direction (collinear with every Ritz residual).
-    matVecUnchecked(A, V.subarray((k - 1) * n, k * n), 0, f);
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < k; i++) {
-        let d = 0;
-        for (let r = 0; r < n; r++) d += V[i * n + r]! * f[r]!;
-        for (let r = 0; r < n; r++) f[r]! -= d * V[i * n + r]!;
-      }
-    }
-    // Keep the leading Ritz vectors (real and imaginary parts, pairs kept whole), then f.
+    if (beta === 0 || res <= tol * Math.max(rho, 1e-300)) return rho;
+    // Keep the leading Ritz vectors (real and imaginary parts, pairs kept whole): Q, an
+    // orthonormal basis (coordinates in V_k, one row per kept vector) of their span.
     const want = Math.max(1, Math.floor(k / 3));
     const cols: number[] = [];
     for (const i of idx) {
@@ -184,19 +139,45 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       if (!cols.includes(a)) cols.push(a);
       if (b >= 0 && !cols.includes(b)) cols.push(b);
     }
-    const Y = new Float64Array(cols.length * n);
-    cols.forEach((c, t) => {
+    const Q = new Float64Array(cols.length * k);
+    const col = new Float64Array(k);
+    let q = 0;
+    for (const cc of cols) {
+      for (let j = 0; j < k; j++) col[j] = S.get(j, cc);
+      if (orthonormalInto(Q, q, col, k)) q++;
+    }
+    // V_p = V_k·Q (through scratch); the continuation vector v_k becomes v_p.
+    scratch.fill(0, 0, q * n);
+    for (let t = 0; t < q; t++) {
+      const yt = t * n;
       for (let j = 0; j < k; j++) {
-        const sc = S.get(j, c);
-        if (sc === 0) continue;
-        const vj = j * n,
-          yt = t * n;
-        for (let r = 0; r < n; r++) Y[yt + r]! += sc * V[vj + r]!;
+        const a = Q[t * k + j]!;
+        if (a === 0) continue;
+        const vj = j * n;
+        for (let r = 0; r < n; r++) scratch[yt + r]! += a * V[vj + r]!;
       }
-    });
-    q = 0;
-    for (let t = 0; t < cols.length; t++) if (orthonormalInto(V, q, Y.subarray(t * n, (t + 1) * n), n)) q++;
-    if (orthonormalInto(V, q, f, n)) q++;
+    }
+    V.copyWithin(q * n, k * n, (k + 1) * n);
+    V.set(scratch.subarray(0, q * n));
+    // H_p = QᵀH_kQ and the border row β·e_kᵀQ; below it, zeros.
+    const HQ = new Float64Array(k * q);
+    for (let i = 0; i < k; i++) {
+      for (let t = 0; t < q; t++) {
+        let d = 0;
+        for (let j = 0; j < k; j++) d += H[i * m + j]! * Q[t * k + j]!;
+        HQ[i * q + t] = d;
+      }
+    }
+    for (let a = 0; a < q; a++) {
+      for (let t = 0; t < q; t++) {
+        let d = 0;
+        for (let i = 0; i < k; i++) d += Q[a * k + i]! * HQ[i * q + t]!;
+        H[a * m + t] = d;
+      }
+    }
+    for (let t = 0; t < q; t++) H[q * m + t] = beta * Q[t * k + k - 1]!;
+    for (let i = q + 1; i <= m; i++) for (let t = 0; t < q; t++) H[i * m + t] = 0;
+    p = q;
   }
   throw new PhaseflowError(
     'CONVERGENCE_FAILURE',
@@ -204,6 +185,59 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
     { argument: 'A', estimate: best, residual: bestResidual },
     { partial: best },
   );
+}
+
+/**
+ * One classical Gram–Schmidt pass of w against rows 0…rows−1 of V: c = V·w, w −= Vᵀ·c,
+ * c added into h. Four rows per sweep share the loads of w.
+ */
+function gramSchmidtPass(V: Float64Array, rows: number, n: number, w: Float64Array, h: Float64Array, c: Float64Array): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const a0 = i * n,
+      a1 = a0 + n,
+      a2 = a1 + n,
+      a3 = a2 + n;
+    let d0 = 0,
+      d1 = 0,
+      d2 = 0,
+      d3 = 0;
+    for (let r = 0; r < n; r++) {
+      const x = w[r]!;
+      d0 += V[a0 + r]! * x;
+      d1 += V[a1 + r]! * x;
+      d2 += V[a2 + r]! * x;
+      d3 += V[a3 + r]! * x;
+    }
+    c[i] = d0;
+    c[i + 1] = d1;
+    c[i + 2] = d2;
+    c[i + 3] = d3;
+  }
+  for (; i < rows; i++) {
+    let d = 0;
+    const a = i * n;
+    for (let r = 0; r < n; r++) d += V[a + r]! * w[r]!;
+    c[i] = d;
+  }
+  i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const a0 = i * n,
+      a1 = a0 + n,
+      a2 = a1 + n,
+      a3 = a2 + n;
+    const c0 = c[i]!,
+      c1 = c[i + 1]!,
+      c2 = c[i + 2]!,
+      c3 = c[i + 3]!;
+    for (let r = 0; r < n; r++) w[r]! -= c0 * V[a0 + r]! + c1 * V[a1 + r]! + c2 * V[a2 + r]! + c3 * V[a3 + r]!;
+  }
+  for (; i < rows; i++) {
+    const ci = c[i]!,
+      a = i * n;
+    for (let r = 0; r < n; r++) w[r]! -= ci * V[a + r]!;
+  }
+  for (let t = 0; t < rows; t++) h[t]! += c[t]!;
 }
 
 /**

@@ -1,32 +1,35 @@
-"""Same-run ReservoirPy 0.4.2 figures for bench/index.mjs (used only when `import reservoirpy`
-works; this workspace cannot install it, so the script is untested here). Prints one JSON
-object: Mackey-Glass one-step-ahead build/fit/run seconds and NRMSE(ptp) for 500 and 2000 units
-on the shared series, the same protocol as the JS bench."""
-import json, sys, time
+"""Same-run ReservoirPy 0.4 figures for bench/index.mjs (run when `import reservoirpy` works;
+RESERVOIRPY_PYTHON picks the interpreter). Mackey-Glass one step ahead on the shared series,
+the protocol of the JS bench: build (Reservoir + Ridge, weights drawn and W rescaled to its
+spectral radius by ARPACK), fit on rows 0..9999 (warm-up 100, ridge 1e-6), run rows
+10000..11999. BLAS threads are whatever the caller's environment says (OPENBLAS_NUM_THREADS
+etc.); the script reports what threadpoolctl-free numpy sees.
+Usage: python3 reservoirpy_bench.py <shared-data-dir> <units> <seed> [<seed> ...]
+Prints one JSON object."""
+import json, os, sys, time
 import numpy as np
 import reservoirpy as rpy
 from reservoirpy.nodes import Reservoir, Ridge
 
-rpy.verbosity(0)
-shared = sys.argv[1]
+shared, units = sys.argv[1], int(sys.argv[2])
+seeds = [int(a) for a in sys.argv[3:]] or [0]
 s = np.array(json.load(open(f"{shared}/reservoir/mackey_glass_tau17.json"))["series"])[:, None]
-out = {"version": rpy.__version__}
-for units, seeds in ((500, (0, 1, 2)), (2000, (0,))):
-    rows = []
-    for seed in seeds:
-        t = time.perf_counter()
-        res = Reservoir(units, sr=1.25, lr=0.3, input_scaling=1.0, rc_connectivity=0.1, input_connectivity=0.1, seed=seed)
-        esn = res >> Ridge(ridge=1e-6)
-        res.initialize(s[:1])
-        build = time.perf_counter() - t
-        t = time.perf_counter()
-        esn.fit(s[0:10000], s[1:10001], warmup=100)
-        fit = time.perf_counter() - t
-        t = time.perf_counter()
-        pred = esn.run(s[10000:12000])
-        run = time.perf_counter() - t
-        truth = s[10001:12001]
-        nrmse = float(np.sqrt(np.mean((pred - truth) ** 2)) / np.ptp(truth))
-        rows.append({"seed": seed, "buildSeconds": build, "fitSeconds": fit, "runSeconds": run, "nrmse": nrmse})
-    out[f"mackeyGlass{units}"] = {k: float(np.mean([r[k] for r in rows])) for k in ("buildSeconds", "fitSeconds", "runSeconds", "nrmse")}
-print(json.dumps(out))
+rows = []
+for seed in seeds:
+    t, c = time.perf_counter(), time.process_time()
+    res = Reservoir(units, sr=1.25, lr=0.3, input_scaling=1.0, rc_connectivity=0.1, input_connectivity=0.1, seed=seed)
+    esn = res >> Ridge(ridge=1e-6)
+    res.initialize(s[:1])
+    build, buildCpu = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
+    esn.fit(s[0:10000], s[1:10001], warmup=100)
+    fit, fitCpu = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
+    pred = esn.run(s[10000:12000])
+    run, runCpu = time.perf_counter() - t, time.process_time() - c
+    truth = s[10001:12001]
+    nrmse = float(np.sqrt(np.mean((pred - truth) ** 2)) / np.ptp(truth))
+    rows.append({"seed": seed, "buildSeconds": build, "fitSeconds": fit, "runSeconds": run,
+                 "cpuSeconds": {"build": buildCpu, "fit": fitCpu, "run": runCpu}, "nrmse": nrmse})
+threads = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS") if os.environ.get(k) is not None}
+print(json.dumps({"version": rpy.__version__, "numpy": np.__version__, "units": units, "blasThreadsEnv": threads, "rows": rows}))

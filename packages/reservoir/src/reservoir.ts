@@ -23,7 +23,7 @@ import {
   type Random,
   type RandomState,
 } from '@phaseflow/core';
-import { checkCsr, csrScale, matVecUnchecked, matrix, rescaleSpectralRadius, type CsrMatrix, type Matrix } from '@phaseflow/linalg';
+import { checkCsr, createSpmvKernel, csrScale, matrix, rescaleSpectralRadius, type CsrMatrix, type Matrix } from '@phaseflow/linalg';
 import { randomSparse, randomVector, toRandom, type WeightDistribution } from './init.js';
 import { toMatrix } from './series.js';
 
@@ -166,9 +166,9 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
     rngFb = root.fork('Wfb'),
     rngB = root.fork('bias');
   const inputConnectivity = o.inputConnectivity ?? 0.1;
-  // Rescaling W runs Arnoldi with min(units, 60) basis vectors of length units (linalg's
+  // Rescaling W runs Arnoldi with min(units, 40) + 1 basis vectors of length units (linalg's
   // spectralRadius): refuse a size it cannot hold before drawing any weight.
-  if (o.W === undefined || o.spectralRadius !== undefined) checkAllocation('options.units', units * Math.min(units, 60), 8);
+  if (o.W === undefined || o.spectralRadius !== undefined) checkAllocation('options.units', units * (Math.min(units, 40) + 1), 8);
   let W: CsrMatrix;
   if (o.W !== undefined) {
     W = checkCsr('options.W', o.W, units, units);
@@ -269,18 +269,21 @@ export function buildReservoir(p: {
   rng: Random;
 }): Reservoir {
   const { units, inputDim, feedbackDim, leakRate, noise, W, Win, Wfb, bias, rng } = p;
-  const x = new Float64Array(units);
-  const pre = new Float64Array(units);
+  // W·x runs in a WebAssembly kernel (same bits as the JavaScript loop, ~2.5× faster: no
+  // bounds checks on the gathered loads); the state x and the product live in its memory.
+  const kernel = createSpmvKernel(W);
+  const x = kernel.x;
+  const pre = kernel.y;
   const keepOld = 1 - leakRate;
   const uRow = new Float64Array(inputDim);
   const yRow = new Float64Array(feedbackDim);
   const { rowPtr: iPtr, colIdx: iCol, values: iVal } = Win;
   const plain = Wfb === undefined && noise === 0;
 
-  // Arithmetic order (kept bit for bit): pre = W·x; s = pre + b; s += Win·u (entry order);
+  // Arithmetic order (kept bit for bit): pre = W·x (the kernel); s = pre + b; s += Win·u (entry order);
   // s += Wfb·y; x ← (1 − lr)·x + lr·(tanh(s) + ξ).
   const advance = (u: Float64Array, uOff: number, y: Float64Array | undefined, yOff: number): void => {
-    matVecUnchecked(W, x, 0, pre);
+    kernel.apply();
     if (plain) {
       // No feedback and no noise: Win·u, bias, tanh and the leak in one pass.
       for (let i = 0; i < units; i++) {
