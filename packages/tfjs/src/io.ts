@@ -127,8 +127,8 @@ export async function loadFromMemory(artifacts: tf.io.ModelArtifacts): Promise<t
 
 /** What {@link saveModel} wrote. */
 export interface SavedModel {
-  /** The `model.json` written (its full path), or the handler's URL/name for a handler. */
-  readonly modelJson: string;
+  /** The `model.json` written (its full path), when saved to a folder. */
+  readonly modelJson?: string;
   /** The weight file written (its full path), when saved to a folder. */
   readonly weights?: string;
   /** tfjs's summary: topology and weight byte counts, date saved. */
@@ -165,7 +165,7 @@ export async function saveModel(model: tf.LayersModel, destination: string | tf.
   const artifacts = await saveToMemory(model);
   const result = await handler.save!(artifacts);
   const info = result.modelArtifactsInfo ?? tf.io.getModelArtifactsInfoForJSON(artifacts);
-  if (typeof destination !== 'string') return { modelJson: describeValue(destination), info };
+  if (typeof destination !== 'string') return { info };
   const { folder, join } = await resolveTarget(destination);
   return { modelJson: join(folder, MODEL_JSON), weights: join(folder, WEIGHTS_BIN), info };
 }

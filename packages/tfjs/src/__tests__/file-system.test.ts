@@ -219,6 +219,8 @@ describe('saveModel / loadModel with a folder', () => {
       }),
     );
     expect(saved.weights).toBeUndefined();
+    expect(saved.modelJson).toBeUndefined();
+    expect(saved.info.weightDataBytes).toBe((stored!.weightData as ArrayBuffer).byteLength);
     const copy = await loadModel(tf.io.fromMemory(stored!));
     expect(predictBytes(copy)).toEqual(predictBytes(m));
     const data = new Float32Array((stored!.weightData as ArrayBuffer).slice(0));
