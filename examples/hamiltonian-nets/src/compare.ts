@@ -2,14 +2,15 @@
  * The HNN paper's experiment as one call (Greydanus, Dzamba & Yosinski 2019, §3 and their
  * `experiment-spring` / `analyze-spring` code): train an HNN and a baseline MLP vector field on
  * the same noisy derivative data with a private full-batch Adam loop, roll both out from
- * held-out test states and compare the energy MSE along the rollouts. An experiment runner,
- * not library API.
+ * held-out test states and compare the energy MSE along the rollouts. The loop runs on the
+ * float32 engine of @phaseflow/nn64 (the HNN layer's default engine: its twin is nn64's
+ * gradient field), or on tfjs ops with `engine: 'tfjs'`. An experiment runner, not library API.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkFiniteArray, checkInteger, checkOptions, checkPositive, createRandom, invalid } from '@phaseflow/core';
+import { checkFiniteArray, checkInteger, checkOneOf, checkOptions, checkPositive, createRandom, invalid } from '@phaseflow/core';
 import { hamiltonianSamples, hamiltonianTrajectory, type FlatHamiltonianSystem } from '@phaseflow/datasets';
 import { HamiltonianNN, energyMse, rolloutHamiltonianBatch, rolloutVectorFieldBatch } from '@phaseflow/hamiltonian-nets';
-import { createMlp64 } from '@phaseflow/nn64';
+import { createAdam, createMlp32, createMlp64, type Mlp64, type Trainable32 } from '@phaseflow/nn64';
 import { mlpForward, mlpWeightShapes } from '@phaseflow/tfjs';
 
 /** Options of {@link compareHamiltonianModels}. Defaults are the paper's mass-spring protocol in our time units. */
@@ -44,6 +45,8 @@ export interface HamiltonianComparisonOptions {
   readonly dt?: number;
   readonly substeps?: number;
   readonly seed?: number;
+  /** The engine of the training loop: `nn64` (default, the HNN layer's default) or `tfjs` (tensor ops, the loop before the float32 engine). */
+  readonly engine?: 'nn64' | 'tfjs';
 }
 
 /** Energy MSE of both models after some training steps. */
@@ -68,6 +71,10 @@ export interface HamiltonianComparison {
   /** Final full-batch training loss (MSE of derivatives, without the weight decay) of each model. */
   readonly hnnLoss: number;
   readonly baselineLoss: number;
+  /** The engine that trained both models. */
+  readonly engine: 'nn64' | 'tfjs';
+  /** Wall time of the training steps of both models, in ms (rollouts and scoring excluded). */
+  readonly trainMs: number;
   /** The test initial states (tests × 2d). */
   readonly initials: Float64Array;
   /** Rollouts from the first test state at the last checkpoint, (steps + 1) × 2d: truth, HNN, baseline; and the time grid. */
@@ -93,6 +100,7 @@ const KEYS = [
   'dt',
   'substeps',
   'seed',
+  'engine',
 ];
 
 /**
@@ -144,12 +152,148 @@ export async function compareHamiltonianModels(system: FlatHamiltonianSystem, op
   });
   const dim = data.dim;
   const batchSize = o.batchSize === undefined ? data.n : checkInteger('options.batchSize', o.batchSize, { min: 1 });
+  const engine = o.engine === undefined ? 'nn64' : checkOneOf('options.engine', o.engine, ['nn64', 'tfjs'] as const);
 
   // Test states and their true trajectories (a stream separate from the training data).
   const testRng = createRandom(seed).fork('test');
   const initials = Array.from({ length: tests }, () => Float64Array.from(system.sampleInitial(testRng)));
   const truths = initials.map((initial) => hamiltonianTrajectory(system, { n: steps + 1, dt, initial, substeps: 10 * substeps }).x);
 
+  const H = (s: Float64Array) => system.energy(s);
+  const setup = { data, dim, hidden, seed, learningRate, weightDecay, batchSize, checkpoints, iterations };
+  const trained = engine === 'nn64' ? trainNn64(setup) : trainTfjs(setup);
+  const results: HamiltonianCheckpoint[] = [];
+  let last: { hnn: Float64Array[]; baseline: Float64Array[] } | undefined;
+  for (const c of trained.checkpoints) {
+    const rollout = { dt, steps, substeps };
+    const hnnPaths = rolloutHamiltonianBatch(c.hnn, initials, rollout);
+    const basePaths = rolloutVectorFieldBatch(c.baseline, initials, rollout);
+    const hnnPerTest = Float64Array.from(hnnPaths, (p, i) => energyMse(H, p, truths[i]!, dim));
+    const baselinePerTest = Float64Array.from(basePaths, (p, i) => energyMse(H, p, truths[i]!, dim));
+    const mean = (v: Float64Array) => v.reduce((s, u) => s + u, 0) / v.length;
+    results.push({ iteration: c.iteration, hnnEnergyMse: mean(hnnPerTest), baselineEnergyMse: mean(baselinePerTest), hnnPerTest, baselinePerTest });
+    last = { hnn: hnnPaths, baseline: basePaths };
+  }
+  const end = results.at(-1)!;
+  return {
+    system: system.name,
+    hnnEnergyMse: end.hnnEnergyMse,
+    baselineEnergyMse: end.baselineEnergyMse,
+    checkpoints: results,
+    hnnLoss: trained.hnnLoss,
+    baselineLoss: trained.baselineLoss,
+    engine,
+    trainMs: trained.trainMs,
+    initials: Float64Array.from(initials.flatMap((s) => Array.from(s))),
+    t: Float64Array.from({ length: steps + 1 }, (_, i) => i * dt),
+    truth: truths[0]!,
+    hnn: last!.hnn[0]!,
+    baseline: last!.baseline[0]!,
+  };
+}
+
+/** What both training loops share. */
+interface TrainSetup {
+  readonly data: { readonly x: Float64Array; readonly y: Float64Array; readonly n: number };
+  readonly dim: number;
+  readonly hidden: number[];
+  readonly seed: number;
+  readonly learningRate: number;
+  readonly weightDecay: number;
+  readonly batchSize: number;
+  readonly checkpoints: number[];
+  readonly iterations: number;
+}
+
+/** The models at each checkpoint (Float64 copies for the rollouts) and the final losses. */
+interface Trained {
+  readonly checkpoints: { readonly iteration: number; readonly hnn: Mlp64; readonly baseline: Mlp64 }[];
+  readonly hnnLoss: number;
+  readonly baselineLoss: number;
+  readonly trainMs: number;
+}
+
+/**
+ * The paper's loop on the float32 engine: the HNN is its layer's twin (nn64's gradient field
+ * J∇H_θ), the baseline createMlp32; both start from nn64's Glorot weights for the seed, and
+ * each takes Adam steps (PyTorch's weight decay) on the derivative MSE.
+ */
+function trainNn64(s: TrainSetup): Trained {
+  const { data, dim, hidden, seed } = s;
+  const hnnLayer = new HamiltonianNN({ hidden, seed });
+  tf.tidy(() => {
+    hnnLayer.forward(tf.zeros([1, dim]));
+  });
+  const hnn = hnnLayer.toTrainable32();
+  hnnLayer.dispose();
+  const baseline = createMlp32({ sizes: [dim, ...hidden, dim], seed });
+  const x = Float32Array.from(data.x),
+    y = Float32Array.from(data.y);
+  const models: { net: Trainable32; adam: ReturnType<typeof createAdam>; grad: Float32Array }[] = [hnn, baseline].map((net) => ({
+    net,
+    adam: createAdam({ size: net.theta.length, learningRate: s.learningRate, weightDecay: s.weightDecay }),
+    grad: new Float32Array(net.theta.length),
+  }));
+  const rows = Math.min(s.batchSize, data.n);
+  const xb = new Float32Array(rows * dim),
+    yb = new Float32Array(rows * dim),
+    gy = new Float32Array(Math.max(rows, data.n) * dim);
+  const rng = createRandom(seed).fork('batches');
+  const order = Int32Array.from({ length: data.n }, (_, i) => i);
+  let cursor = data.n;
+  const mse = (out: Float32Array, target: Float32Array, count: number): number => {
+    let sum = 0;
+    for (let i = 0; i < count * dim; i++) {
+      const e = out[i]! - target[i]!;
+      sum += e * e;
+      gy[i] = (2 * e) / (count * dim);
+    }
+    return sum / (count * dim);
+  };
+  const checkpoints: Trained['checkpoints'] = [];
+  let done = 0;
+  let trainMs = 0;
+  for (const stop of s.checkpoints) {
+    const started = performance.now();
+    for (; done < stop; done++) {
+      let xs = x,
+        ys = y,
+        count = data.n;
+      if (rows < data.n) {
+        if (cursor + rows > data.n) {
+          rng.shuffle(order);
+          cursor = 0;
+        }
+        for (let r = 0; r < rows; r++) {
+          const i = order[cursor + r]!;
+          xb.set(x.subarray(i * dim, (i + 1) * dim), r * dim);
+          yb.set(y.subarray(i * dim, (i + 1) * dim), r * dim);
+        }
+        cursor += rows;
+        xs = xb;
+        ys = yb;
+        count = rows;
+      }
+      for (const m of models) {
+        mse(m.net.forwardTape(xs, count), ys, count);
+        m.grad.fill(0);
+        m.net.backwardTape(gy, m.grad);
+        m.adam.step(m.net.theta, m.grad);
+      }
+    }
+    trainMs += performance.now() - started;
+    checkpoints.push({
+      iteration: stop,
+      hnn: createMlp64({ sizes: [dim, ...hidden, 1], activation: 'tanh', theta: Float64Array.from(hnn.theta) }),
+      baseline: createMlp64({ sizes: [dim, ...hidden, dim], activation: 'tanh', theta: Float64Array.from(baseline.theta) }),
+    });
+  }
+  return { checkpoints, hnnLoss: mse(hnn.forwardTape(x, data.n), y, data.n), baselineLoss: mse(baseline.forwardTape(x, data.n), y, data.n), trainMs };
+}
+
+/** The same loop on tfjs ops (tf.train.adam, the HNN layer's own call), as before the float32 engine. */
+function trainTfjs(s: TrainSetup): Trained {
+  const { data, dim, hidden, seed, learningRate, weightDecay, batchSize } = s;
   const x = tf.tensor2d(Float32Array.from(data.x), [data.n, dim]);
   const y = tf.tensor2d(Float32Array.from(data.y), [data.n, dim]);
   const hnn = new HamiltonianNN({ hidden, seed });
@@ -164,9 +308,8 @@ export async function compareHamiltonianModels(system: FlatHamiltonianSystem, op
     return tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
   });
   const optimizers = [tf.train.adam(learningRate), tf.train.adam(learningRate)];
-  const H = (s: Float64Array) => system.energy(s);
-  const results: HamiltonianCheckpoint[] = [];
-  let last: { hnn: Float64Array[]; baseline: Float64Array[] } | undefined;
+  const checkpoints: Trained['checkpoints'] = [];
+  let trainMs = 0;
   try {
     tf.tidy(() => {
       hnn.forward(tf.slice(x, 0, 1));
@@ -180,7 +323,8 @@ export async function compareHamiltonianModels(system: FlatHamiltonianSystem, op
     const order = Int32Array.from({ length: data.n }, (_, i) => i);
     let cursor = data.n;
     let done = 0;
-    for (const stop of checkpoints) {
+    for (const stop of s.checkpoints) {
+      const started = performance.now();
       for (; done < stop; done++) {
         let xb = x,
           yb = y;
@@ -210,34 +354,13 @@ export async function compareHamiltonianModels(system: FlatHamiltonianSystem, op
         });
         if (xb !== x) tf.dispose([xb, yb]);
       }
-      const hnnMlp = hnn.toMlp64();
+      trainMs += performance.now() - started;
       const baseTheta = new Float64Array(base.reduce((n, v) => n + v.size, 0));
       base.reduce((off, v) => (baseTheta.set(v.dataSync(), off), off + v.size), 0);
-      const baseMlp = createMlp64({ sizes: widths, activation: 'tanh', theta: baseTheta });
-      const rollout = { dt, steps, substeps };
-      const hnnPaths = rolloutHamiltonianBatch(hnnMlp, initials, rollout);
-      const basePaths = rolloutVectorFieldBatch(baseMlp, initials, rollout);
-      const hnnPerTest = Float64Array.from(hnnPaths, (p, i) => energyMse(H, p, truths[i]!, dim));
-      const baselinePerTest = Float64Array.from(basePaths, (p, i) => energyMse(H, p, truths[i]!, dim));
-      const mean = (v: Float64Array) => v.reduce((s, u) => s + u, 0) / v.length;
-      results.push({ iteration: stop, hnnEnergyMse: mean(hnnPerTest), baselineEnergyMse: mean(baselinePerTest), hnnPerTest, baselinePerTest });
-      last = { hnn: hnnPaths, baseline: basePaths };
+      checkpoints.push({ iteration: stop, hnn: hnn.toMlp64(), baseline: createMlp64({ sizes: widths, activation: 'tanh', theta: baseTheta }) });
     }
     const finalLoss = (m: (typeof models)[number]) => tf.tidy(() => tf.mean(tf.square(tf.sub(m.predict(x), y))).dataSync()[0]!);
-    const end = results.at(-1)!;
-    return {
-      system: system.name,
-      hnnEnergyMse: end.hnnEnergyMse,
-      baselineEnergyMse: end.baselineEnergyMse,
-      checkpoints: results,
-      hnnLoss: finalLoss(models[0]!),
-      baselineLoss: finalLoss(models[1]!),
-      initials: Float64Array.from(initials.flatMap((s) => Array.from(s))),
-      t: Float64Array.from({ length: steps + 1 }, (_, i) => i * dt),
-      truth: truths[0]!,
-      hnn: last!.hnn[0]!,
-      baseline: last!.baseline[0]!,
-    };
+    return { checkpoints, hnnLoss: finalLoss(models[0]!), baselineLoss: finalLoss(models[1]!), trainMs };
   } finally {
     tf.dispose([x, y, ...base]);
     optimizers.forEach((opt) => opt.dispose());

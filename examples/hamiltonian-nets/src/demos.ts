@@ -9,7 +9,7 @@ export const demos: readonly Demo[] = [
     name: 'hnn-energy',
     title: 'Hamiltonian neural network vs baseline: energy along rollouts',
     description:
-      "An HNN (rolled out with Gauss–Legendre 4) and a baseline MLP vector field (rk4), 200-200 tanh, trained full-batch with Adam on the same noisy mass-spring and pendulum data (Greydanus et al.'s recipe, shortened to 250 training steps on mass-spring, 100 on the pendulum, and 3 test states); the true energy along each rollout over 40 time units.",
+      "An HNN (rolled out with Gauss–Legendre 4) and a baseline MLP vector field (rk4), 200-200 tanh, trained full-batch with Adam on the float32 engine of @phaseflow/nn64 on the same noisy mass-spring and pendulum data (Greydanus et al.'s recipe, shortened to 250 training steps on mass-spring, 100 on the pendulum, and 3 test states); the true energy along each rollout over 40 time units.",
     async run(ctx) {
       await useBestBackend();
       const values: { t: number; energy: number; model: string; system: string }[] = [];
