@@ -1,26 +1,35 @@
 // Bench of @phaseflow/neural-ode: prints one JSON document.
-// Spiral training-step time per gradient mode and the full torchdiffeq spiral fit (the
-// experiment runner lives in examples/neural-ode, built by the bench target first), and
-// backward-pass memory at 10/100/1000 steps with gradient agreement.
-// `node bench/index.mjs [spiral] [memory]` runs only the named sections (all by default).
+// - spiral: training-step time per gradient mode and the full torchdiffeq spiral fit (the
+//   experiment runner lives in examples/neural-ode, built by the bench target first);
+// - memory: peak live tensors of the backward pass at 10/100/1000 steps, gradient agreement;
+// - torch: the training step of torchdiffeq's spiral recipe against torchdiffeq, same run,
+//   alternated (rk4 3/8 and dopri5, backprop and adjoint, the tfjs layer and the Float64 twin),
+//   loss and gradients compared at iteration 1, field evaluations counted on both sides;
+// - heap: memory of a 1000-step backward pass (batch 20 / 256 / 512) against torch's growth.
+// The torchdiffeq peer needs PyTorch (`python3 -c 'import torch'`) and TORCHDIFFEQ_PATH, a
+// checkout of github.com/rtqichen/torchdiffeq (never vendored); without them ours is measured
+// alone with a note. `node bench/index.mjs [spiral] [memory] [torch] [heap]` runs only the
+// named sections (all by default).
+import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '@phaseflow/tfjs';
 import { NeuralODE } from '@phaseflow/neural-ode';
+import { heap, trainingStep } from './vs-torchdiffeq.mjs';
 
-// By path, not by name and not as a static import: a library does not depend on its examples,
-// and a static import would make nx see neural-ode → example-neural-ode, a cycle. The bench target
-// builds the example first.
-const { fitSpiral } = await import(new URL('../../../examples/neural-ode/dist/spiral-fit.js', import.meta.url).href);
 const sections = process.argv.slice(2);
 const run = (name) => sections.length === 0 || sections.includes(name);
 const backend = await useBestBackend();
-const out = { backend: backend.name };
+const out = { backend: backend.name, load: loadavg().map((l) => +l.toFixed(2)) };
 const stats = (v) => {
   const mean = v.reduce((s, u) => s + u, 0) / v.length;
   return { mean, std: Math.sqrt(v.reduce((s, u) => s + (u - mean) ** 2, 0) / Math.max(1, v.length - 1)), min: Math.min(...v), max: Math.max(...v), values: v };
 };
 
 if (run('spiral')) {
+  // By path, not by name and not as a static import: a library does not depend on its
+  // examples, and a static import would make nx see neural-ode → example-neural-ode, a cycle.
+  // The bench target builds the example first.
+  const { fitSpiral } = await import(new URL('../../../examples/neural-ode/dist/spiral-fit.js', import.meta.url).href);
   out.spiralStepMs = {};
   for (const gradient of ['backprop', 'adjoint', 'reversible']) {
     for (const engine of ['float64', 'tensor']) {
@@ -87,5 +96,9 @@ if (run('memory')) {
   x.dispose();
 }
 
+if (run('torch')) out.trainingStepVsTorchdiffeq = await trainingStep();
+if (run('heap')) out.backwardMemoryVsTorch = heap();
+
+out.loadAtEnd = loadavg().map((l) => +l.toFixed(2));
 out.numTensorsAtEnd = tf.memory().numTensors;
 console.log(JSON.stringify(out, null, 2));
