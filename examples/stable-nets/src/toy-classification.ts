@@ -1,12 +1,15 @@
 /**
  * The papers' toy experiments in one call: a seeded data set from @phaseflow/datasets, a
- * stable network, the gradient Trainer, test accuracy and timings — what the stable-nets bench,
+ * stable network, @phaseflow/nn64/tfjs's engine Trainer (nn64's float32 engine by default),
+ * test accuracy and timings — what the stable-nets bench,
  * the demos and the README numbers run.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkInteger, checkOneOf, checkOptions, checkPositive, invalid } from '@phaseflow/core';
 import { peaks, split, standardize, swissRoll, type ClassificationSet } from '@phaseflow/datasets';
-import { createGradientTrainer, evaluate, type GradientHistory } from '@phaseflow/tfjs';
+import type { EngineChoice } from '@phaseflow/nn64';
+import { createEngineTrainer, type EngineHistory } from '@phaseflow/nn64/tfjs';
+import { evaluate } from '@phaseflow/tfjs';
 import { createStableNetwork, prolongModel, regularizedCrossEntropy, type StableBlockKind, type TimeRegularizerOptions } from '@phaseflow/stable-nets';
 
 /** Options of {@link runToyClassification}. */
@@ -35,6 +38,8 @@ export interface ToyClassificationOptions {
   readonly regularization?: TimeRegularizerOptions;
   /** Keep the trained model and the standardised test set in the result (the caller disposes the model). */
   readonly keepModel?: boolean;
+  /** The network's engine (default `auto`: nn64's float32 engine; a regularised loss, a function, runs on tfjs). */
+  readonly engine?: EngineChoice;
 }
 
 /** What {@link runToyClassification} measured. */
@@ -61,7 +66,10 @@ export interface ToyClassificationResult {
   readonly trainMs: number;
   readonly meanEpochMs: number;
   readonly backend: string;
-  readonly history: GradientHistory;
+  /** The engine that trained it, and why (see @phaseflow/nn64/tfjs's createEngineTrainer). */
+  readonly engine: 'nn64' | 'tfjs';
+  readonly engineReason: string;
+  readonly history: EngineHistory;
   readonly model?: tf.Sequential;
   readonly test?: ClassificationSet;
 }
@@ -93,6 +101,7 @@ export async function runToyClassification(options: ToyClassificationOptions): P
     'fineTuneEpochs',
     'keepModel',
     'regularization',
+    'engine',
   ]);
   const data = checkOneOf('options.data', o.data, ['swiss-roll', 'peaks'] as const);
   const block = (o.block ?? 'hamiltonian') as StableBlockKind;
@@ -109,12 +118,12 @@ export async function runToyClassification(options: ToyClassificationOptions): P
   const set = data === 'swiss-roll' ? swissRoll({ n, seed }) : peaks({ n, seed });
   const { train, test } = standardize(split(set, { train: 0.8, validation: 0, seed: seed + 1 }));
   const toX = (s: ClassificationSet) => tf.tensor2d(Float32Array.from(s.x), [s.n, s.dim]);
-  const model = createStableNetwork({ inputs: set.dim, classes: set.classes, block, width, depth, finalTime, seed });
+  const model = createStableNetwork({ inputs: set.dim, classes: set.classes, block, width, depth, finalTime, seed, ...(o.engine !== undefined && { engine: o.engine }) });
   const xTrain = toX(train);
   const xTest = toX(test);
   try {
     const loss = o.regularization === undefined ? 'sparse-categorical-crossentropy' : regularizedCrossEntropy(model, o.regularization);
-    const trainer = createGradientTrainer({ optimizer: 'adam', learningRate, epochs, batchSize, seed, loss });
+    const trainer = createEngineTrainer({ optimizer: 'adam', learningRate, epochs, batchSize, seed, loss });
     const started = performance.now();
     const history = await trainer.fit(model, { x: xTrain, y: train.y });
     const trainMs = performance.now() - started;
@@ -128,7 +137,7 @@ export async function runToyClassification(options: ToyClassificationOptions): P
         prolongedTestAccuracy = evaluate(fine, { x: xTest, y: test.y }).accuracy!;
         for (let e = 0; e < fineTuneEpochs; e++) {
           const fineLoss = o.regularization === undefined ? 'sparse-categorical-crossentropy' : regularizedCrossEntropy(fine, o.regularization);
-          const tuner = createGradientTrainer({
+          const tuner = createEngineTrainer({
             optimizer: 'adam',
             learningRate: learningRate / 4,
             epochs: 1,
@@ -163,6 +172,8 @@ export async function runToyClassification(options: ToyClassificationOptions): P
       trainMs,
       meanEpochMs: history.epochMs.reduce((a, b) => a + b, 0) / history.epochMs.length,
       backend: history.backend,
+      engine: history.engine,
+      engineReason: history.engineReason,
       history,
       ...(o.keepModel === true && { model, test }),
     };

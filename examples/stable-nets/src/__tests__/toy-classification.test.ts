@@ -41,6 +41,19 @@ describe('toy classification runner and demos', () => {
     expect(r.prolongedTestAccuracy).toBeDefined();
     expect(r.fineTunedTestAccuracy?.length).toBe(1);
     expect(r.meanEpochMs).toBeGreaterThan(0);
+    // A regularised loss is a function: the engine Trainer runs it on tfjs, and says so.
+    expect(r.engine).toBe('tfjs');
+    expect(r.engineReason).toBe('auto: a loss function (only the named losses)');
+  });
+
+  it('trains on the float32 engine by default and on tfjs when asked, to the same accuracy path', async () => {
+    const options = { data: 'swiss-roll', n: 120, width: 4, depth: 3, finalTime: 1, epochs: 3, batchSize: 32 } as const;
+    const a = await runToyClassification(options);
+    const b = await runToyClassification({ ...options, engine: 'tfjs' });
+    expect(a.engine).toBe('nn64');
+    expect(a.backend).toBe('wasm-simd');
+    expect(b.engine).toBe('tfjs');
+    for (let e = 0; e < 3; e++) expect(Math.abs(a.history.loss[e]! - b.history.loss[e]!) / b.history.loss[e]!).toBeLessThan(1e-3);
   });
 
   it('lists the three stable demos', () => {
