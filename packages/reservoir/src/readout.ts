@@ -23,7 +23,7 @@ import {
   type Layer,
   type ParametricView,
 } from '@phaseflow/core';
-import { choleskyFactor, choleskySolve, createGramKernel } from '@phaseflow/linalg';
+import { choleskyFactor, choleskyFactorBlocked, choleskySolve, createGramKernel } from '@phaseflow/linalg';
 
 /** A linear readout: a core Layer from a feature vector (length N) to an output (length m). */
 export interface Readout extends Layer<ArrayLike<number>, Float64Array> {
@@ -259,7 +259,10 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
       const L = G.slice();
       for (let i = 0; i < n; i++) L[i * n + i]! += ridge;
       try {
-        choleskyFactor(L, n);
+        // Blocked from a few hundred features up (cache-friendly, 1.6–2.4× faster at 1000–2000;
+        // equal to the unblocked factor to rounding), unblocked below.
+        if (n >= 256) choleskyFactorBlocked(L, n);
+        else choleskyFactor(L, n);
       } catch (e) {
         if (!isPhaseflowError(e, 'NOT_POSITIVE_DEFINITE')) throw e;
         const d = e.details['received'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRandom } from '@phaseflow/core';
-import { choleskyFactor, choleskySolve } from '@phaseflow/linalg';
+import { choleskyFactor, choleskyFactorBlocked, choleskySolve } from '@phaseflow/linalg';
 import { matMul, maxAbsDiff, randomMatrix } from './helpers.js';
 
 const relErr = (a: Float64Array, b: Float64Array) => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0) / b.reduce((s, v) => s + v * v, 0));
@@ -58,5 +58,40 @@ describe('choleskyFactor / choleskySolve', () => {
       }),
       { seed: 2026, numRuns: 50 },
     );
+  });
+});
+
+describe('choleskyFactorBlocked', () => {
+  it('equals the unblocked factor to rounding (1e-13 relative), any n and block, and solves the same systems', () => {
+    const r = createRandom(11);
+    for (const [n, block] of [
+      [1, 4],
+      [5, 4],
+      [67, 16],
+      [130, 64],
+      [130, 20],
+    ] as const) {
+      const B = r.fillNormal(new Float64Array(n * n));
+      const S = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) S[i * n + j] += B[i * n + k]! * B[j * n + k]!;
+      for (let i = 0; i < n; i++) S[i * n + i] += 0.1;
+      const a = choleskyFactor(S.slice(), n);
+      const b = choleskyFactorBlocked(S.slice(), n, { block });
+      let scale = 0;
+      for (const v of a) scale = Math.max(scale, Math.abs(v));
+      expect(maxAbsDiff(a, b) / scale).toBeLessThan(1e-13);
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(b[i * n + j]).toBe(0);
+      const x = r.fillNormal(new Float64Array(n));
+      const rhs = Float64Array.from({ length: n }, (_, i) => x.reduce((s, xv, j) => s + S[i * n + j]! * xv, 0));
+      expect(relErr(choleskySolve(b, n, rhs), x)).toBeLessThan(1e-8);
+    }
+    expect(Array.from(choleskyFactorBlocked(Float64Array.of(4, 2, 2, 3), 2))).toEqual([2, 0, 1, Math.SQRT2]);
+  });
+
+  it('refuses a matrix that is not positive definite, naming the pivot', () => {
+    const a = new Float64Array(100 * 100);
+    for (let i = 0; i < 100; i++) a[i * 100 + i] = i === 70 ? -1 : 1;
+    expect(() => choleskyFactorBlocked(a, 100, { block: 16 })).toThrow(expect.objectContaining({ code: 'NOT_POSITIVE_DEFINITE', details: expect.objectContaining({ pivot: 70 }) }));
+    expect(() => choleskyFactorBlocked(new Float64Array(4), 2, { block: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
