@@ -1,9 +1,13 @@
 // Work–precision bench: our dopri5 / tsit5 / dop853 against scipy's solve_ivp (RK45, DOP853),
-// measured in the same run on the Arenstorf orbit and Lorenz-63. Prints one JSON document.
+// measured in the same run on the Arenstorf orbit and Lorenz-63; and fixed-step RK4 on small
+// systems (a chain of 2 … 1024 oscillators) against a hand-written Float64 loop. Prints one
+// JSON document.
 // Run after a build: npx nx bench @phaseflow/runge-kutta
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { integrate, odeProblem } from '@phaseflow/core';
 import { arenstorf, lorenz63 } from '@phaseflow/problems';
-import { createDop853, createDopri5, createTsit5, solveIvp } from '@phaseflow/runge-kutta';
+import { createDop853, createDopri5, createRk4, createTsit5, solveIvp } from '@phaseflow/runge-kutta';
 
 const LORENZ_X0 = [17.67715816276679, 12.931379185960404, 43.91404334248268];
 const problems = {
@@ -143,6 +147,97 @@ if (!scipyNote) {
   }
 }
 
+// ---------------------------------------------- small systems: RK4 vs a hand-written loop
+// The periodic chain q̈ᵢ = −(3qᵢ − qᵢ₋₁ − qᵢ₊₁) as a first-order system y = (q, p) at 2, 16, 64
+// and 1024 degrees of freedom; classical RK4 through `advance` (calls of 1024 and of 100
+// steps) and through `integrate`, against the hand-written RK4 loop calling the same f. All
+// sizes in one process, rounds alternating the contenders; each figure is the median over
+// rounds of the ratio of CPU times within a round.
+function chainOde(M) {
+  return odeProblem(
+    (_t, y, out = new Float64Array(2 * M)) => {
+      for (let j = 0; j < M; j++) out[j] = y[M + j];
+      out[M] = -(3 * y[0] - y[M - 1] - y[1 % M]);
+      for (let j = 1; j < M - 1; j++) out[M + j] = -(3 * y[j] - y[j - 1] - y[j + 1]);
+      if (M > 1) out[2 * M - 1] = -(3 * y[M - 1] - y[M - 2] - y[0]);
+      return out;
+    },
+    { name: `chain-ode(${M})` },
+  );
+}
+const chainY0 = (M) => Float64Array.from({ length: 2 * M }, (_, j) => (j < M ? 0.1 * Math.sin((2 * Math.PI * j) / M) : 0));
+function handRk4(f, y, N, h) {
+  const n = y.length;
+  const k1 = new Float64Array(n);
+  const k2 = new Float64Array(n);
+  const k3 = new Float64Array(n);
+  const k4 = new Float64Array(n);
+  const tmp = new Float64Array(n);
+  const h2 = h / 2;
+  const h6 = h / 6;
+  for (let i = 0; i < N; i++) {
+    const t = i * h;
+    f(t, y, k1);
+    for (let l = 0; l < n; l++) tmp[l] = y[l] + h2 * k1[l];
+    f(t + h2, tmp, k2);
+    for (let l = 0; l < n; l++) tmp[l] = y[l] + h2 * k2[l];
+    f(t + h2, tmp, k3);
+    for (let l = 0; l < n; l++) tmp[l] = y[l] + h * k3[l];
+    f(t + h, tmp, k4);
+    for (let l = 0; l < n; l++) y[l] += h6 * (k1[l] + 2 * k2[l] + 2 * k3[l] + k4[l]);
+  }
+  return y;
+}
+const cpuMs = (fn) => {
+  const c0 = process.cpuUsage();
+  fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e3;
+};
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+const smallLoad = loadavg();
+const rk4 = createRk4();
+const smallCases = [2, 16, 64, 1024].map((M) => ({
+  M,
+  pr: chainOde(M),
+  N: Math.max(200, Math.round(2.5e6 / (2 * M + 8))),
+  times: { hand: [], advance1024: [], advance100: [], integrate: [] },
+}));
+for (let r = 0; r < 7; r++) {
+  for (const c of smallCases) {
+    const h = 0.01;
+    const adv = (chunk) => {
+      const y = chainY0(c.M);
+      for (let i = 0; i < c.N; i += chunk) rk4.advance(c.pr, i * h, y, h, Math.min(chunk, c.N - i), y);
+      return y;
+    };
+    const runs = {
+      hand: () => handRk4(c.pr.f, chainY0(c.M), c.N, h),
+      advance1024: () => adv(1024),
+      advance100: () => adv(100),
+      integrate: () => integrate(rk4, c.pr, chainY0(c.M), { tEnd: c.N * h, steps: c.N }),
+    };
+    const order = Object.keys(runs);
+    if (r % 2 === 1) order.reverse();
+    for (const k of order) c.times[k].push(cpuMs(runs[k]));
+  }
+}
+const smallSystems = {};
+for (const c of smallCases) {
+  const ratio = (k) => +median(c.times[k].map((x, i) => x / c.times.hand[i])).toFixed(3);
+  smallSystems[`rk4/${c.M}`] = {
+    dof: c.M,
+    steps: c.N,
+    handCpuNsPerStep: +((median(c.times.hand) * 1e6) / c.N).toFixed(1),
+    advance1024RatioToHand: ratio('advance1024'),
+    advance100RatioToHand: ratio('advance100'),
+    integrateRatioToHand: ratio('integrate'),
+  };
+}
+
 console.log(
   JSON.stringify(
     {
@@ -155,6 +250,14 @@ console.log(
       note: "nfevRatioSameError < 1 means fewer f evaluations than scipy for the same achieved error (log–log interpolation on scipy's curve; null outside its range). Wall times are medians; ms.",
       ...(scipyNote && { scipyNote }),
       comparison,
+      smallSystems: {
+        note: 'fixed-step RK4 on the chain; median over 7 alternated rounds of CPU-time ratios to the hand-written loop, all sizes in one process',
+        loadAverageAtStart: smallLoad.map((x) => +x.toFixed(2)),
+        loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
+        goal: '≤ 1.15× the hand loop at every size',
+        worstRatio: Math.max(...Object.values(smallSystems).flatMap((r) => [r.advance1024RatioToHand, r.advance100RatioToHand, r.integrateRatioToHand])),
+        cases: smallSystems,
+      },
       ...results,
     },
     null,

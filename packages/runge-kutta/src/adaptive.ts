@@ -28,8 +28,9 @@ import type { ButcherTableau } from './tableau.js';
 
 /**
  * Options of a Runge–Kutta adaptive solve (what `integrate(..., { adaptive })` forwards): core's
- * step-control options. Method defaults: β 0.04 for 5(4) pairs and 0 for DOP853; minFactor 0.2
- * (0.333 for DOP853), maxFactor 10 (6 for DOP853), safety 0.9.
+ * step-control options. Method defaults: β = 0 (the I controller, as scipy's RK23/RK45 and
+ * MATLAB's ode45; `beta: 0.04` gives Hairer's DOPRI5 PI controller), minFactor 0.2 (0.333 for
+ * DOP853), maxFactor 10 (6 for DOP853), safety 0.9.
  */
 export type RungeKuttaAdaptiveOptions = StepControlOptions;
 

@@ -1,5 +1,5 @@
 export type { ButcherTableau, ControllerDefaults, DenseOutputSpec, EmbeddedEstimate } from './tableau.js';
-export { BS3, DOP853, DOPRI5, EULER, HEUN, MIDPOINT, PI_DEFAULTS_5, PI_DEFAULTS_8, RALSTON, RK38, RK4, TSIT5 } from './tableaus.js';
+export { BS3, DOP853, DOPRI5, EULER, HEUN, I_DEFAULTS_5, MIDPOINT, PI_DEFAULTS_5, PI_DEFAULTS_8, RALSTON, RK38, RK4, TSIT5 } from './tableaus.js';
 export {
   createBs3,
   createDop853,

@@ -1,9 +1,10 @@
 /**
  * Each method is an Integrator made by a factory over its Butcher tableau.
  */
-import { checkInteger, checkStep, type Integrator, type OdeProblem } from '@phaseflow/core';
+import { checkInteger, checkStep, float64Space, type Advancer, type Integrator, type OdeProblem } from '@phaseflow/core';
 import { createStepper, type RungeKuttaAdaptiveOptions, type RungeKuttaStepper } from './adaptive.js';
 import { createWork, evaluateStages, fixedStageCount, propagate, type StageWork } from './engine.js';
+import { kernelCoefficients, rungeKuttaKernel, type RungeKuttaKernel } from './kernel.js';
 import { checkTableau } from './order-conditions.js';
 import type { ButcherTableau } from './tableau.js';
 import { BS3, DOP853, DOPRI5, EULER, HEUN, MIDPOINT, RALSTON, RK38, RK4, TSIT5 } from './tableaus.js';
@@ -39,6 +40,25 @@ export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): Run
   }
   const stages = fixedStageCount(tableau);
   let work: StageWork<S> | undefined;
+  let kernel: RungeKuttaKernel | undefined;
+  /**
+   * Fixed steps of size h on Float64Array states in core's float64Space: the tableau's kernel
+   * (see kernel.ts) with this run's coefficients and stage buffers, or undefined for any other
+   * space. Bitwise the states of `step`.
+   */
+  const float64Steps = (problem: OdeProblem<S>, y: S, h: number): Advancer<S> | undefined => {
+    if (problem.space !== (float64Space as unknown) || !(y instanceof Float64Array)) return undefined;
+    kernel ??= rungeKuttaKernel(tableau, stages);
+    const run = kernel;
+    const n = y.length;
+    const k = Array.from({ length: stages }, () => new Float64Array(n));
+    const tmp = new Float64Array(n);
+    const { ch, A, B } = kernelCoefficients(tableau, stages, h);
+    const pr = problem as unknown as OdeProblem<Float64Array>;
+    return (t, from, m, out) => run(pr, t, from as Float64Array, h, m, out as Float64Array | undefined, k, tmp, ch, A, B) as S;
+  };
+  /** The last prepared steps of `advance`, reused while the problem, h and the size stay the same. */
+  let cached: { problem: OdeProblem<S>; h: number; n: number; steps: Advancer<S> } | undefined;
   const integrator: RungeKuttaIntegrator<S> = {
     name: tableau.name,
     order: tableau.order,
@@ -64,6 +84,13 @@ export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): Run
       checkInteger('n', n, { min: 0 });
       const space = problem.space;
       if (n === 0) return space.copy(y, out);
+      if (y instanceof Float64Array) {
+        if (cached?.problem !== problem || cached.h !== h || cached.n !== y.length) {
+          const steps = float64Steps(problem, y, h);
+          cached = steps && { problem, h, n: y.length, steps };
+        }
+        if (cached) return cached.steps(t, y, n, out);
+      }
       if (!work || work.space !== space || work.size !== space.size(y)) work = createWork(space, y, stages);
       // The first step reads y and writes `out`; the others update the result in place.
       let z = y;
@@ -72,6 +99,11 @@ export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): Run
         z = propagate(work, tableau, z, h, j === 0 ? out : z);
       }
       return z;
+    },
+    prepareAdvance(problem, y, h) {
+      // What `advance` checks and builds on each call, once for the run.
+      checkStep(integrator, problem, h);
+      return float64Steps(problem, y, h);
     },
   };
   if (tableau.embedded) {
