@@ -1,8 +1,10 @@
 // Benchmark of @phaseflow/symplectic (run after a build: `npx nx bench @phaseflow/symplectic`).
 // Prints one JSON document. Each figure is measured against a hand-written tight loop of the
 // same method, calling the same force functions, in the same process; the large system is
-// also measured against a numpy-vectorised Verlet when python3 with numpy is available.
+// also measured against a numpy-vectorised Verlet when python3 with numpy is available, and
+// small chains (2 … 1024 degrees of freedom) through `advance` and `integrate`.
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { integrate } from '@phaseflow/core';
 import { createKahanLi8, createStormerVerlet, henonHeiles, KAHAN_LI8_HALF, palindrome, separableChain } from './helpers.mjs';
 
@@ -166,6 +168,52 @@ function chainHand() {
   }
   return chain.energy(y);
 }
+function chainHandVerlet(problem, y, N, h) {
+  const { dVdq, dTdp } = problem;
+  const q = y.q,
+    p = y.p;
+  const M = q.length;
+  const g = new Float64Array(M);
+  for (let i = 0; i < N; i++) {
+    dVdq(q, g);
+    for (let j = 0; j < M; j++) p[j] -= 0.5 * h * g[j];
+    dTdp(p, g);
+    for (let j = 0; j < M; j++) q[j] += h * g[j];
+    dVdq(q, g);
+    for (let j = 0; j < M; j++) p[j] -= 0.5 * h * g[j];
+  }
+  return y;
+}
+function chainHandKahanLi8(problem, y, N, h) {
+  const { dVdq, dTdp } = problem;
+  const q = y.q,
+    p = y.p;
+  const M = q.length;
+  const g = new Float64Array(M);
+  const s = gamma.length;
+  const drift = new Float64Array(s + 1);
+  for (let i = 0; i <= s; i++) drift[i] = ((i > 0 ? gamma[i - 1] : 0) + (i < s ? gamma[i] : 0)) / 2;
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < s; k++) {
+      const a = drift[k] * h;
+      dTdp(p, g);
+      for (let j = 0; j < M; j++) q[j] += a * g[j];
+      const b = gamma[k] * h;
+      dVdq(q, g);
+      for (let j = 0; j < M; j++) p[j] -= b * g[j];
+    }
+    const a = drift[s] * h;
+    dTdp(p, g);
+    for (let j = 0; j < M; j++) q[j] += a * g[j];
+  }
+  return y;
+}
+function chainAdvance(m, ch, N, h, chunk) {
+  const y = ch.y0();
+  for (let i = 0; i < N; i += chunk) m.advance(ch.problem, i * h, y, h, Math.min(chunk, N - i), y);
+  return y;
+}
+
 const co = best(5, chainOurs);
 const ch = best(5, chainHand);
 const large = {
@@ -204,6 +252,66 @@ if (r.status === 0) {
   large.ratioToNumpy = +((co.ms * 1e6) / chainSteps / ns).toFixed(3);
 } else large.numpy = `skipped: python3 with numpy not available (${(r.stderr || r.error?.message || '').split('\n').filter(Boolean).pop()})`;
 
+// ------------------------------------------- small chains: advance and integrate vs a hand loop
+// The periodic chain at 2, 16, 64 and 1024 degrees of freedom, Störmer–Verlet and Kahan–Li 8:
+// `advance` in calls of 1024 and of 100 steps (the chunk sizes of an unobserved run and of one
+// watched every 100 steps), `integrate` over the whole run, and the hand-written loop of the
+// same method calling the same force functions. All sizes and methods run in one process, in
+// rounds that alternate the contenders; each figure is the median over rounds of the ratio of
+// CPU times within a round (so a busy machine slows both sides of a ratio alike).
+const chainLoad = loadavg();
+const chainRounds = 7;
+const chainCases = [];
+for (const M of [2, 16, 64, 1024]) {
+  const ch = separableChain(M);
+  for (const [name, make, hand, forces] of [
+    ['stormer-verlet', createStormerVerlet, chainHandVerlet, 2],
+    ['kahan-li8', createKahanLi8, chainHandKahanLi8, 17],
+  ]) {
+    // About 10⁷ component updates per run, whatever the size.
+    const N = Math.max(200, Math.round(5e6 / (M + 4) / forces));
+    chainCases.push({ M, name, ch, m: make(), hand, N, times: { hand: [], advance1024: [], advance100: [], integrate: [] } });
+  }
+}
+const cpuMs = (fn) => {
+  const c0 = process.cpuUsage();
+  fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e3;
+};
+for (let r = 0; r < chainRounds; r++) {
+  for (const c of chainCases) {
+    const dt = 0.01;
+    const runs = {
+      hand: () => c.hand(c.ch.problem, c.ch.y0(), c.N, dt),
+      advance1024: () => chainAdvance(c.m, c.ch, c.N, dt, 1024),
+      advance100: () => chainAdvance(c.m, c.ch, c.N, dt, 100),
+      integrate: () => integrate(c.m, c.ch.problem, c.ch.y0(), { tEnd: c.N * dt, steps: c.N }),
+    };
+    // Alternate the order from round to round.
+    const order = Object.keys(runs);
+    if (r % 2 === 1) order.reverse();
+    for (const k of order) c.times[k].push(cpuMs(runs[k]));
+  }
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ratio = (c, k) => +median(c.times[k].map((x, i) => x / c.times.hand[i])).toFixed(3);
+const smallChains = {};
+for (const c of chainCases) {
+  smallChains[`${c.name}/${c.M}`] = {
+    dof: c.M,
+    steps: c.N,
+    handCpuNsPerStep: +((median(c.times.hand) * 1e6) / c.N).toFixed(1),
+    advance1024RatioToHand: ratio(c, 'advance1024'),
+    advance100RatioToHand: ratio(c, 'advance100'),
+    integrateRatioToHand: ratio(c, 'integrate'),
+  };
+}
+const worstSmall = Math.max(...Object.values(smallChains).flatMap((r) => [r.advance1024RatioToHand, r.advance100RatioToHand, r.integrateRatioToHand]));
+
 console.log(
   JSON.stringify(
     {
@@ -212,6 +320,14 @@ console.log(
       goal: 'step loop ≤ 1.15× the hand-written loop of the same method',
       henonHeiles: henon,
       coupledOscillators: large,
+      smallChains: {
+        note: 'median over 7 alternated rounds of CPU-time ratios to the hand-written loop, every size and method in one process',
+        loadAverageAtStart: chainLoad.map((x) => +x.toFixed(2)),
+        loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
+        goal: '≤ 1.15× the hand loop at every size',
+        worstRatio: worstSmall,
+        cases: smallChains,
+      },
     },
     null,
     2,
