@@ -1,8 +1,10 @@
 /**
  * `phaseflow demo` figures of @phaseflow/analysis: the Lyapunov spectrum of Lorenz-63
  * converging over time, r(K) of the Kuramoto model against the N → ∞ theory, the Lyapunov
- * spectra of random rate networks for several gains, and the sharpness of full-batch gradient
- * descent settling at 2/η (the edge of stability).
+ * spectra of random rate networks for several gains and of trained RNN cells from
+ * @phaseflow/lie, the sharpness of full-batch gradient descent settling at 2/η (the edge of
+ * stability; on mnist digits by progressive sharpening), networks as maps, the Lyapunov
+ * exponent of SGD (least squares and a nonlinear network) and the mean-field limit.
  */
 import { integrate, odeProblem, type Demo, type DemoContext, type Observer } from '@phaseflow/core';
 import {
@@ -23,7 +25,10 @@ import { lorenz63 } from '@phaseflow/problems';
 import { createEuler, createRk4 } from '@phaseflow/runge-kutta';
 import { forwardStabilityDemo } from './forward-stability.js';
 import { meanFieldDemo } from './mean-field.js';
+import { progressiveSharpeningDemo } from './progressive-sharpening.js';
+import { trainedRnnCellsDemo } from './rnn-cells.js';
 import { sgdLyapunovDemo } from './sgd-lyapunov.js';
+import { sgdNetworkDemo } from './sgd-network.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 const r4 = (v: number): number => Number(v.toPrecision(4));
@@ -411,4 +416,15 @@ const edgeOfStabilityDemo: Demo = {
   },
 };
 
-export const demos: readonly Demo[] = [lorenzDemo, kuramotoDemo, rnnDemo, edgeOfStabilityDemo, forwardStabilityDemo, sgdLyapunovDemo, meanFieldDemo];
+export const demos: readonly Demo[] = [
+  lorenzDemo,
+  kuramotoDemo,
+  rnnDemo,
+  trainedRnnCellsDemo,
+  edgeOfStabilityDemo,
+  progressiveSharpeningDemo,
+  forwardStabilityDemo,
+  sgdLyapunovDemo,
+  sgdNetworkDemo,
+  meanFieldDemo,
+];

@@ -1,8 +1,9 @@
 /**
  * @phaseflow/analysis — dynamical-systems analysis of networks and training: Lyapunov spectra
  * of flows, maps and recurrent networks (Benettin / QR on the tangent bundle of any core
- * Integrator), Kuramoto oscillators and their order parameter, and the sharpness of a loss
- * (top Hessian eigenvalues by Lanczos) as an Observer of training.
+ * Integrator; trained recurrent cells among them), Kuramoto oscillators and their order
+ * parameter, the sharpness of a loss (top Hessian eigenvalues by Lanczos) as an Observer of
+ * training, networks as maps, the Lyapunov exponent of SGD and the mean-field limit.
  */
 import './errors.js';
 

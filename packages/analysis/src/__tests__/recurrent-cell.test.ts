@@ -182,7 +182,7 @@ describe('Lyapunov spectra of trained RNN cells from @phaseflow/lie', () => {
 
   it('trained expRNN and Householder cells: W orthogonal, top exponents ≤ 0 and near 0; a trained tanh RNN forgets much faster', () => {
     const n = 8;
-    const T = 1500;
+    const T = 1000;
     const inputs = gaussianSeries(T, 1, 9);
     const top = (cell: RecurrentCell) =>
       lyapunovSpectrum(mapIterator(), recurrentCellMap(cell, { inputs }), new Float64Array(n), { tEnd: T, transient: 100, vectors: 3 }).exponents;
