@@ -59,8 +59,10 @@ export interface SplittingSpec {
    * compensated sum keeps it at rounding level (Brouwer's law; Kahan 1965, Higham, Accuracy
    * and Stability §4.3, Hairer, McLachlan & Razakarivony 2008). Costs three additions per
    * component and sub-flow. The compensation follows a trajectory: it is kept while each step
-   * is given the previous step's output arrays (as `integrate` does) and restarts from zero
-   * otherwise. Float64Array states in core's float64Space only (NOT_AVAILABLE elsewhere).
+   * is given the previous step's output arrays (as `integrate` does) and starts from zero from
+   * any other state; steps from other states in between (re-stepping for an event or an
+   * observer's output time) do not disturb it. Float64Array states in core's float64Space only
+   * (NOT_AVAILABLE elsewhere).
    */
   readonly compensated?: boolean;
 }
@@ -145,6 +147,13 @@ type HamiltonianKernel = (
   tau: Float64Array,
   steps: number,
 ) => void;
+
+/** The compensation of one trajectory of a compensated method, and the p array of its latest state. */
+interface Compensation {
+  p: Float64Array;
+  readonly cq: Float64Array;
+  readonly cp: Float64Array;
+}
 
 /** Compiled kernels by sequence shape (`null`: code generation is not allowed here). */
 const kernels = new Map<string, HamiltonianKernel | null>();
@@ -332,21 +341,20 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
       for (let j = 1; j < steps; j++) stepHamiltonian(problem, q, p, q, p, g, tau);
     });
 
-  // Compensated summation: cq, cp hold the low-order bits the rounded q, p lost, for the
-  // trajectory whose latest state is (lastQ, lastP).
-  let cq = new Float64Array(0);
-  let cp = new Float64Array(0);
-  let lastQ: Float64Array | undefined;
-  let lastP: Float64Array | undefined;
-  const compensation = (yq: Float64Array, yp: Float64Array): void => {
-    const n = yq.length;
-    if (cq.length !== n) {
-      cq = new Float64Array(n);
-      cp = new Float64Array(n);
-    } else if (yq !== lastQ || yp !== lastP) {
-      cq.fill(0);
-      cp.fill(0);
-    }
+  // Compensated summation: the low-order bits the rounded q, p lost, carried by the
+  // trajectory whose latest state is a given (q, p) pair of arrays. A step from a state takes
+  // its trajectory's compensation (zeros for a state no step of this integrator produced) and
+  // hands it to the arrays it writes, so a step from some other state in between — an
+  // observer's output time, an event search, both re-stepping from a copy of a step's start —
+  // starts its own trajectory and leaves the run's untouched.
+  const trajectories = new WeakMap<Float64Array, Compensation>();
+  const compensation = (yq: Float64Array, yp: Float64Array, q: Float64Array, p: Float64Array): Compensation => {
+    let c = trajectories.get(yq);
+    if (c === undefined || c.p !== yp || c.cq.length !== yq.length) c = { p: yp, cq: new Float64Array(yq.length), cp: new Float64Array(yq.length) };
+    else if (q !== yq) trajectories.delete(yq);
+    c.p = p;
+    trajectories.set(q, c);
+    return c;
   };
 
   /** One step of either kind with every update a Kahan sum: t = x + (τg − c), c = (t − x) − (τg − c). */
@@ -359,8 +367,10 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     p: Float64Array,
     g: Float64Array,
     tau: Float64Array,
+    c: Compensation,
   ): void {
     const n = yq.length;
+    const { cq, cp } = c;
     const ham = problem.kind === 'separable-hamiltonian';
     const sh = problem as SeparableHamiltonianProblem<Float64Array>;
     const pp = problem as PartitionedProblem<Float64Array>;
@@ -393,8 +403,6 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
         ps = p;
       }
     }
-    lastQ = q;
-    lastP = p;
   }
 
   /** The same for a separable partitioned problem: p ← p + τ·force, time carried by the drifts. */
@@ -477,9 +485,9 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
           const o = target(from, out);
           const q = o.q as F;
           const p = o.p as F;
-          compensation(from.q as F, from.p as F);
-          stepCompensated(pr, t, from.q as F, from.p as F, q, p, g, tauRun);
-          for (let j = 1; j < n; j++) stepCompensated(pr, t + j * h, q, p, q, p, g, tauRun);
+          const c = compensation(from.q as F, from.p as F, q, p);
+          stepCompensated(pr, t, from.q as F, from.p as F, q, p, g, tauRun, c);
+          for (let j = 1; j < n; j++) stepCompensated(pr, t + j * h, q, p, q, p, g, tauRun, c);
           return o;
         };
       }
@@ -536,9 +544,9 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     const g = gradient(m);
     if (compensated) {
       const pr = problem as unknown as SplittingProblem<Float64Array>;
-      compensation(yq, yp);
-      stepCompensated(pr, t, yq, yp, q, p, g, tau);
-      for (let j = 1; j < n; j++) stepCompensated(pr, t + j * h, q, p, q, p, g, tau);
+      const c = compensation(yq, yp, q, p);
+      stepCompensated(pr, t, yq, yp, q, p, g, tau, c);
+      for (let j = 1; j < n; j++) stepCompensated(pr, t + j * h, q, p, q, p, g, tau, c);
     } else if (problem.kind === 'separable-hamiltonian') {
       const pr = problem as unknown as SeparableHamiltonianProblem<Float64Array>;
       if (compiledKernel) runHamiltonian(pr, yq, yp, q, p, g, tau, n);

@@ -147,3 +147,24 @@ describe('the compiled kernel', () => {
     expect(flat(compiled.advance!(hh.problem, 0, hh.y0(), 0.02, 40))).toEqual(flat(c));
   });
 });
+
+describe('observers with a cadence on symplectic runs', () => {
+  it('leave the states bit-identical to the unobserved run, compensated methods included (output times re-step from a copy)', () => {
+    const hh = henonHeiles();
+    for (const m of [
+      splittingMethods['kahan-li8'](),
+      withCompensatedSummation(splittingMethods['stormer-verlet-velocity']()),
+      withCompensatedSummation(splittingMethods['kahan-li8']()),
+    ]) {
+      const quiet = integrate(m, hh.problem, hh.y0(), { tEnd: 30, h: 0.01, save: { every: 250 } });
+      const seen: number[] = [];
+      const watcher = { name: 'w', every: 77, at: [0.005, 1.2345, 17.77], on: { step: (e: { t: number }) => void seen.push(e.t) } };
+      const watched = integrate(m, hh.problem, hh.y0(), { tEnd: 30, h: 0.01, save: { every: 250 }, observers: [watcher] });
+      expect(watched.y.map(flat), m.name).toEqual(quiet.y.map(flat));
+      expect(flat(watched.yFinal), m.name).toEqual(flat(quiet.yFinal));
+      expect(seen).toContain(1.2345);
+      expect(seen).toContain(17.77);
+      expect(seen.at(-1)).toBe(30);
+    }
+  });
+});
