@@ -215,10 +215,10 @@ function wasmKernel(stride: number, nq: number, block: number): GramKernel | und
 
 
 /**
- * @internal The module: imports memory `m.m`, exports
+ * @internal The module: imports memory `m.m` (a shared one of `sharedMaxPages` pages when > 0), exports
  * `gram(pP, pS, pC, nq, rowBytes, panelBytes, countBytes)` (byte offsets and sizes).
  */
-export function gramWasmBytes(): Uint8Array<ArrayBuffer> {
+export function gramWasmBytes(sharedMaxPages = 0): Uint8Array<ArrayBuffer> {
   const I32 = 0x7f,
     V128 = 0x7b;
   // Locals: params 0–6; i32 7–12; v128 13–27.
@@ -404,7 +404,8 @@ export function gramWasmBytes(): Uint8Array<ArrayBuffer> {
     0x00,
     0x00,
     ...section(1, vec([[0x60, ...vec(new Array<number[]>(7).fill([I32])), 0x00]])), // type: (i32 ×7) → ()
-    ...section(2, vec([[...name('m'), ...name('m'), 0x02, 0x00, 0x00]])), // import memory m.m (min 0)
+    // import memory m.m (min 0; or shared, min 1, max sharedMaxPages, for the worker pipeline)
+    ...section(2, vec([[...name('m'), ...name('m'), 0x02, ...(sharedMaxPages > 0 ? [0x03, ...uleb(1), ...uleb(sharedMaxPages)] : [0x00, 0x00])]])),
     ...section(3, vec([[0x00]])), // function 0 has type 0
     ...section(7, vec([[...name('gram'), 0x00, 0x00]])), // export func 0
     ...section(10, vec([[...uleb(body.length), ...body]])),

@@ -30,3 +30,5 @@ export { svd } from './svd.js';
 export type { SvdOptions, SvdResult } from './svd.js';
 export { createSpmvKernel } from './spmv-wasm.js';
 export type { SpmvKernel, SpmvKernelOptions } from './spmv-wasm.js';
+export { createGramPipeline } from './gram-pipeline.js';
+export type { GramPipeline, GramPipelineOptions } from './gram-pipeline.js';

@@ -17,13 +17,14 @@ import {
   checkInteger,
   checkLength,
   checkNonNegative,
+  checkOneOf,
   checkOptions,
   invalid,
   isPhaseflowError,
   type Layer,
   type ParametricView,
 } from '@phaseflow/core';
-import { choleskyFactor, choleskyFactorBlocked, choleskySolve, createGramKernel } from '@phaseflow/linalg';
+import { choleskyFactor, choleskyFactorBlocked, choleskySolve, createGramPipeline } from '@phaseflow/linalg';
 
 /** A linear readout: a core Layer from a feature vector (length N) to an output (length m). */
 export interface Readout extends Layer<ArrayLike<number>, Float64Array> {
@@ -56,18 +57,27 @@ export interface RidgeAccumulatorOptions {
   readonly inputDim: number;
   /** m, the number of outputs per sample. */
   readonly outputDim: number;
+  /**
+   * Where the Gram XᵀX is summed: `2` on a worker thread (shared memory) while the caller
+   * streams the next block, `1` on the calling thread, `'auto'` (default) on a worker when the
+   * job pays for one (samples·N² ≥ 4·10⁸, N ≥ 64, worker threads available). The same bits
+   * either way.
+   */
+  readonly threads?: 'auto' | 1 | 2;
+  /** Expected number of samples (for `threads: 'auto'`). Default 0 (unknown: one thread). */
+  readonly samples?: number;
 }
 
 /**
  * The two sizes from either form of the factories below: `{ inputDim, outputDim }`, or the
  * deprecated positional `(inputDim, outputDim)`, which keeps its old argument names in errors.
  */
-function dims(first: unknown, second: unknown): { inputDim: number; outputDim: number } {
+function dims(first: unknown, second: unknown, extra: readonly string[] = []): { inputDim: number; outputDim: number } {
   if (typeof first === 'number' || second !== undefined) {
     return { inputDim: checkInteger('inputDim', first, { min: 1 }), outputDim: checkInteger('outputDim', second, { min: 1 }) };
   }
   if (first === null || typeof first !== 'object') invalid('options', 'an options object { inputDim, outputDim }', first);
-  const o = checkOptions('options', first as ReadoutOptions, ['inputDim', 'outputDim']);
+  const o = checkOptions('options', first as ReadoutOptions, ['inputDim', 'outputDim', ...extra]);
   return { inputDim: checkInteger('options.inputDim', o.inputDim, { min: 1 }), outputDim: checkInteger('options.outputDim', o.outputDim, { min: 1 }) };
 }
 
@@ -151,6 +161,10 @@ export interface RidgeAccumulator {
    * mean squared error (averaged over outputs) computed from the statistics.
    */
   solve(ridge: number, readout: Readout): number;
+  /** True when the Gram is summed on a worker thread. */
+  readonly threaded: boolean;
+  /** Finish the sums and stop the worker thread, if any: solve still works (on the final sums), add throws INVALID_STATE. */
+  close(): void;
 }
 
 /**
@@ -171,15 +185,23 @@ export function createRidgeAccumulator(options: RidgeAccumulatorOptions): RidgeA
  */
 export function createRidgeAccumulator(inputDim: number, outputDim: number): RidgeAccumulator;
 export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, second?: number): RidgeAccumulator {
-  const { inputDim: n, outputDim: m } = dims(first, second);
+  const { inputDim: n, outputDim: m } = dims(first, second, ['threads', 'samples']);
+  const extra = (typeof first === 'object' && first !== null ? first : {}) as RidgeAccumulatorOptions;
+  const threads = checkOneOf('options.threads', extra.threads ?? 'auto', ['auto', 1, 2] as const);
+  const expected = extra.samples === undefined ? 0 : checkInteger('options.samples', extra.samples, { min: 0 });
   // The Gram XᵀX (and its compensation, and the solve's copy): n × n Float64 arrays.
   checkAllocation('options.inputDim', n * n, 8);
   checkAllocation('options.inputDim × options.outputDim', n * m, 8);
   // XᵀX: 4 × 4 tiles summed over blocks of samples (WebAssembly SIMD where available), each
   // block's sum added with Kahan compensation, so the Gram is summed almost exactly.
-  const gram = createGramKernel({ features: n, block: n > 1000 ? 128 : 256 });
-  const { stride, panels } = gram;
+  // On a second core (the caller keeps stepping the reservoir) when the job pays for a worker.
+  const onWorker = threads === 2 || (threads === 'auto' && n >= 64 && expected * n * n >= 4e8);
+  const gram = createGramPipeline({ features: n, block: n > 1000 ? 128 : 256, threads: onWorker ? 2 : 1 });
+  const { stride } = gram;
+  let panels = gram.panels();
   const BLOCK = gram.block;
+  let sums: Float64Array | undefined;
+  let closed = false;
   const Sx = new Float64Array(n);
   const Sxy = new Float64Array(n * m);
   const Sy = new Float64Array(m);
@@ -192,8 +214,10 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
 
   const flush = (): void => {
     if (inBlock === 0) return;
-    gram.accumulate(inBlock);
+    gram.post(inBlock);
+    panels = gram.panels();
     inBlock = 0;
+    sums = undefined;
   };
 
   return {
@@ -202,7 +226,18 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
     get count() {
       return count;
     },
+    threaded: gram.threaded,
+    close() {
+      if (closed) return;
+      flush();
+      sums ??= gram.finish().slice();
+      gram.close();
+      closed = true;
+    },
     add(x, xOff, y, yOff) {
+      if (closed) {
+        throw new PhaseflowError('INVALID_STATE', 'ridge accumulator: add() after close()', { argument: 'accumulator', expected: 'an open accumulator', received: 'closed' });
+      }
       // Column panels of four features: panels[q·4B + 4s + r] = x[4q + r].
       const pb = 4 * BLOCK;
       let p = 4 * inBlock;
@@ -238,8 +273,8 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
           received: '0 samples',
         });
       }
-      flush();
-      const sums = gram.sums;
+      if (!closed) flush();
+      const S = (sums ??= gram.finish().slice());
       const T = count;
       const mx = new Float64Array(n),
         my = new Float64Array(m);
@@ -249,7 +284,7 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
       const G = new Float64Array(n * n);
       for (let i = 0; i < n; i++) {
         for (let j = i; j < n; j++) {
-          const v = sums[i * stride + j]! - T * mx[i]! * mx[j]!;
+          const v = S[i * stride + j]! - T * mx[i]! * mx[j]!;
           G[j * n + i] = v;
           G[i * n + j] = v;
         }

@@ -63,13 +63,20 @@ export function ridgeSweep(model: ReadoutModel, options: RidgeSweepOptions): { b
   const [vy] = toMatrixList('options.validation.targets', o.validation.targets, model.readout.outputDim);
   if (vu!.rows !== vy!.rows) invalid('options.validation.targets', `${vu!.rows} rows`, vy!.rows, 'SHAPE_MISMATCH');
   const r = model.readout;
-  const acc = createRidgeAccumulator({ inputDim: r.inputDim, outputDim: r.outputDim });
+  const samples = ui.reduce((a, u) => a + Math.max(0, u.rows - warmup), 0);
   ui.forEach((u, s) => {
     if (u.rows !== yi[s]!.rows) invalid(`options.train.targets[${s}]`, `${u.rows} rows`, yi[s]!.rows, 'SHAPE_MISMATCH');
-    model.stream(u, yi[s]!, s, (f, fo, y, yo, t) => {
-      if (t >= warmup) acc.add(f, fo, y, yo);
-    });
   });
+  const acc = createRidgeAccumulator({ inputDim: r.inputDim, outputDim: r.outputDim, samples });
+  try {
+    ui.forEach((u, s) => {
+      model.stream(u, yi[s]!, s, (f, fo, y, yo, t) => {
+        if (t >= warmup) acc.add(f, fo, y, yo);
+      });
+    });
+  } finally {
+    acc.close(); // the sums are final: every λ below is a solve on them
+  }
   // Validation features and (model-transformed) targets, kept once.
   const F: Matrix = matrix(vu!.rows, r.inputDim);
   const Y: Matrix = matrix(vu!.rows, r.outputDim);

@@ -14,6 +14,7 @@ import {
   PhaseflowError,
   checkInteger,
   checkNonNegative,
+  checkOneOf,
   checkOptions,
   checkPositive,
   checkInRange,
@@ -161,6 +162,12 @@ export interface RidgeOptions {
   readonly ridge?: number;
   /** Time steps discarded at the start of every sequence. Default 0. */
   readonly warmup?: number;
+  /**
+   * Where the Gram XᵀX is summed: `2` on a worker thread while this thread steps the model,
+   * `1` here, `'auto'` (default) on a worker when the fit is large enough to pay for one
+   * (samples·N² ≥ 4·10⁸). The same bits either way.
+   */
+  readonly threads?: 'auto' | 1 | 2;
 }
 
 /**
@@ -174,9 +181,10 @@ export interface RidgeOptions {
  * ```
  */
 export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { readonly ridge: number; readonly warmup: number } {
-  const o = checkOptions('options', options, ['ridge', 'warmup']);
+  const o = checkOptions('options', options, ['ridge', 'warmup', 'threads']);
   const ridge = o.ridge === undefined ? 1e-6 : checkNonNegative('options.ridge', o.ridge);
   const warmup = o.warmup === undefined ? 0 : checkInteger('options.warmup', o.warmup, { min: 0 });
+  const threads = checkOneOf('options.threads', o.threads ?? 'auto', ['auto', 1, 2] as const);
   return {
     name: 'ridge',
     ridge,
@@ -184,7 +192,8 @@ export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { read
     async fit(model, data, fitOpts) {
       const m = asModel(model);
       const { inputs, targets } = sequences(m, data);
-      const acc = createRidgeAccumulator({ inputDim: m.readout.inputDim, outputDim: m.readout.outputDim });
+      const samples = inputs.reduce((a, u) => a + Math.max(0, u.rows - warmup), 0);
+      const acc = createRidgeAccumulator({ inputDim: m.readout.inputDim, outputDim: m.readout.outputDim, threads, samples });
       let loss = NaN;
       const run = lifecycle('ridge', fitOpts, () => ({ samples: acc.count, loss }));
       const yielder = createYielder();
@@ -203,8 +212,10 @@ export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { read
         run.events.emit('epoch:end', { epoch: 0, total: 1, loss, metrics: { samples: acc.count } });
         run.checkAbort('readout fit aborted after its epoch');
       } catch (e) {
+        acc.close();
         run.failWith(e);
       }
+      acc.close();
       const reason = run.stopReason;
       const status = run.finish();
       return {
