@@ -25,13 +25,13 @@
 // Usage: node tools/release-rehearsal.mjs [--only @phaseflow/x] [--keep] [--no-build]
 //        node tools/release-rehearsal.mjs --blocks-only [--only @phaseflow/x]
 //          (the README blocks alone, against the workspace's build: a quick check while writing)
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,6 +46,34 @@ const { values: opts } = parseArgs({
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const run = (cmd, argv, cwd, extra = {}) =>
   execFileSync(cmd, argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, ...extra });
+const execAsync = promisify(execFile);
+const runAsync = (cmd, argv, cwd, extra = {}) => execAsync(cmd, argv, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...extra });
+/** Run `jobs` (async functions) `width` at a time; results in the order of `jobs`. */
+async function pool(jobs, width) {
+  const results = new Array(jobs.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        results[i] = await jobs[i]();
+      }
+    }),
+  );
+  return results;
+}
+/** A buffered log for a job run in parallel: printed in one piece, in order, when the job ends. */
+function bufferedLog() {
+  const lines = [];
+  return {
+    lines,
+    log: (s) => lines.push(s),
+    record: (suite, title, ok, detail = '') => {
+      results.push({ suite, title, ok, detail });
+      lines.push(`  ${ok ? '✓' : '✗'} ${title}${detail && !ok ? `\n${indent(detail, 6)}` : ''}`);
+    },
+  };
+}
 const work = mkdtempSync(join(tmpdir(), 'phaseflow-rehearsal-'));
 const results = [];
 const record = (suite, title, ok, detail = '') => {
@@ -90,11 +118,11 @@ const breaking = (from, to) => {
   return a > 0 ? x > a : x > a || y > b;
 };
 
-function runBlocks(name, blocks, cwd) {
+async function runBlocks(name, blocks, cwd, out = { log: console.log, record }) {
   for (const [i, block] of blocks.entries()) {
     const label = `README block ${i + 1}/${blocks.length}`;
     if (/no-run/.test(block.info)) {
-      console.log(`  - ${label}: fenced ${block.info}, not run`);
+      out.log(`  - ${label}: fenced ${block.info}, not run`);
       continue;
     }
     const js = ts.transpileModule(block.code, {
@@ -102,17 +130,26 @@ function runBlocks(name, blocks, cwd) {
     }).outputText;
     const file = join(cwd, `block-${i + 1}.mjs`);
     writeFileSync(file, js);
-    const r = spawnSync(process.execPath, [file], { cwd, encoding: 'utf8', timeout: 180_000, env: { ...process.env, FORCE_COLOR: '0' } });
-    const ok = r.status === 0 && !r.error;
-    const out = `${r.stdout}${r.stderr}`.trim();
-    const firstError = out.split('\n').find((l) => /Error|error:/.test(l));
-    record(
+    let status = 0;
+    let text;
+    let failure = '';
+    try {
+      const r = await runAsync(process.execPath, [file], cwd, { timeout: 180_000, env: { ...process.env, FORCE_COLOR: '0' } });
+      text = `${r.stdout}${r.stderr}`.trim();
+    } catch (e) {
+      status = typeof e.code === 'number' ? e.code : 1;
+      text = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim();
+      failure = e.killed ? `killed after 180 s\n` : '';
+    }
+    const ok = status === 0 && !failure;
+    const firstError = text.split('\n').find((l) => /Error|error:/.test(l));
+    out.record(
       name,
       `${label} runs (${block.code.trim().split('\n').length} lines)`,
       ok,
-      head(`${r.error ? `${r.error.message}\n` : ''}exit ${r.status}${firstError ? `: ${firstError.trim()}` : ''}\n${out}`, 25),
+      head(`${failure}exit ${status}${firstError ? `: ${firstError.trim()}` : ''}\n${text}`, 25),
     );
-    if (ok && out) console.log(indent(head(out, 4), 6));
+    if (ok && text) out.log(indent(head(text, 4), 6));
   }
 }
 
@@ -124,7 +161,7 @@ if (opts['blocks-only']) {
     console.log(`\n${manifest.name}`);
     const cwd = join(root, 'node_modules', '.cache', 'phaseflow-readme', manifest.name.replace('/', '+'));
     mkdirSync(cwd, { recursive: true });
-    runBlocks(manifest.name, readmeParts(join(dir, 'README.md')).blocks, cwd);
+    await runBlocks(manifest.name, readmeParts(join(dir, 'README.md')).blocks, cwd);
   }
   const failed = results.filter((r) => !r.ok);
   console.log(`\nREADME blocks: ${results.length - failed.length} passed, ${failed.length} failed`);
@@ -282,16 +319,24 @@ const npmrc = join(work, '.npmrc');
 writeFileSync(npmrc, `@phaseflow:registry=${registry}\n//127.0.0.1:${port}/:_authToken=${user.token}\n`);
 const npmEnv = { ...process.env, npm_config_userconfig: npmrc, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 console.log(`\n::: 2. publishing to verdaccio at ${registry} (loopback only, no uplink)`);
+const publishable = versioned.manifests.filter(({ manifest }) => !manifest.private);
+const outcomes = await pool(
+  publishable.map(({ dir }) => async () => {
+    try {
+      await runAsync('npm', ['publish', '--ignore-scripts', '--registry', registry, '--provenance=false'], dir, { env: npmEnv });
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, detail: head(e.stderr ?? e.message, 20) };
+    }
+  }),
+  4,
+);
 const published = [];
-for (const { dir, manifest } of versioned.manifests) {
-  if (manifest.private) continue;
-  try {
-    run('npm', ['publish', '--ignore-scripts', '--registry', registry, '--provenance=false'], dir, { env: npmEnv });
+for (const [i, { dir, manifest }] of publishable.entries()) {
+  if (outcomes[i].ok) {
     published.push({ dir, manifest });
     console.log(`  published ${manifest.name}@${manifest.version}`);
-  } catch (e) {
-    record('publish', `${manifest.name}@${manifest.version} publishes`, false, head(e.stderr ?? e.message, 20));
-  }
+  } else record('publish', `${manifest.name}@${manifest.version} publishes`, false, outcomes[i].detail);
 }
 
 // --- 3. each package alone, its README as written ---------------------------------------------------
@@ -301,7 +346,7 @@ function readmeParts(file) {
   const installs = blocks
     .filter((b) => /^(sh|bash|shell)$/.test(b.info))
     .flatMap((b) => b.code.split('\n'))
-    .map((l) => l.trim())
+    .map((l) => l.replace(/\s+#.*$/, '').trim()) // a shell comment after the command
     .filter((l) => /^npm (i|install)\s/.test(l));
   return { installs, blocks: blocks.filter((b) => /^(ts|typescript|js|javascript)(\s|$)/.test(b.info)) };
 }
@@ -320,41 +365,64 @@ const phaseflowClosure = (tree, name) => {
 };
 console.log('\n::: 3. every package installed alone from the registry; its README run as written');
 const selected = published.filter(({ manifest }) => !opts.only || opts.only.includes(manifest.name));
-for (const { dir, manifest } of selected) {
+async function rehearse({ dir, manifest }) {
   const { name, version } = manifest;
-  console.log(`\n${name}@${version}`);
+  const out = bufferedLog();
+  out.log(`\n${name}@${version}`);
   const app = join(work, 'apps', name.replace('/', '+'));
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'rehearsal-app', private: true, type: 'module' }, null, 2));
   const { installs, blocks } = readmeParts(join(dir, 'README.md'));
   const install = installs[0];
   if (!install) {
-    record(name, 'its README has an `npm install` line', false, 'no ```sh block with an `npm install …` line');
-    continue;
+    out.record(name, 'its README has an `npm install` line', false, 'no ```sh block with an `npm install …` line');
+    return out.lines;
   }
   if (!install.split(/\s+/).includes(name)) {
-    record(name, `the README's first install line names ${name}`, false, install);
-    continue;
+    out.record(name, `the README's first install line names ${name}`, false, install);
+    return out.lines;
   }
   try {
     // Every install line of the README, in order (the first one is the package alone; later
     // ones add what a later example needs, as the README says), run as written.
-    for (const line of installs) run('npm', ['install', '--prefer-offline', '--loglevel=error', ...line.split(/\s+/).slice(2)], app, { env: npmEnv });
-    const ls = spawnSync('npm', ['ls', '--all', '--json'], { cwd: app, encoding: 'utf8', env: npmEnv, maxBuffer: 256 * 1024 * 1024 });
+    for (const line of installs)
+      await runAsync('npm', ['install', '--prefer-offline', '--loglevel=error', ...line.split(/\s+/).slice(2)], app, { env: npmEnv });
+    let ls;
+    try {
+      ls = await runAsync('npm', ['ls', '--all', '--json'], app, { env: npmEnv });
+    } catch (e) {
+      ls = e; // npm ls exits 1 when it has problems; its JSON is still on stdout
+    }
     const tree = JSON.parse(ls.stdout);
     // "extraneous" is npm's bookkeeping of optional peers it fetched (encoding under node-fetch), not a broken install.
     const problems = (tree.problems ?? []).filter((p) => !p.startsWith('extraneous:'));
     const ours = phaseflowClosure(tree, name);
     const peers = Object.keys(manifest.peerDependencies ?? {}).filter((p) => !manifest.peerDependenciesMeta?.[p]?.optional);
-    for (const line of installs) console.log(`  $ ${line}`);
-    console.log(`  pulls in: ${ours.join(', ') || '(no other phaseflow package)'}; required peers: ${peers.join(', ') || 'none'}`);
-    record(name, `installs alone as its README says, npm ls clean`, problems.length === 0, problems.join('\n'));
+    for (const line of installs) out.log(`  $ ${line}`);
+    out.log(`  pulls in: ${ours.join(', ') || '(no other phaseflow package)'}; required peers: ${peers.join(', ') || 'none'}`);
+    out.record(name, `installs alone as its README says, npm ls clean`, problems.length === 0, problems.join('\n'));
   } catch (e) {
-    record(name, `installs alone as its README says (${install})`, false, head(e.stderr ?? e.message, 30));
-    continue;
+    out.record(name, `installs alone as its README says (${install})`, false, head(e.stderr ?? e.message, 30));
+    return out.lines;
   }
-  runBlocks(name, blocks, app);
+  await runBlocks(name, blocks, app, out);
+  return out.lines;
 }
+// Three projects at a time (installs wait on the network and the disk more than on the CPU);
+// each package's lines are printed together, in order.
+const jobs = selected.map((p) => async () => {
+  const lines = await rehearse(p);
+  return lines;
+});
+let printed = 0;
+const finished = new Array(jobs.length);
+await pool(
+  jobs.map((job, i) => async () => {
+    finished[i] = await job();
+    while (printed < finished.length && finished[printed]) console.log(finished[printed++].join('\n'));
+  }),
+  3,
+);
 
 // --- 4. the third-party plugin next to the new core ----------------------------------------------
 if (!opts.only) {
