@@ -8,7 +8,7 @@ import type { LieGroup } from './group.js';
 import { createSO } from './groups/so-n.js';
 import { SO2 } from './groups/so2.js';
 import { SO3 } from './groups/so3.js';
-import { checkMember, need } from './internal/check.js';
+import { checkGroup, checkMember, checkRandom, need, needArrayLike, outOf } from './internal/check.js';
 
 type F = Float64Array;
 
@@ -50,12 +50,13 @@ export interface HomogeneousSpace {
  * ```
  */
 export function leftTranslations(group: LieGroup): HomogeneousSpace {
+  checkGroup('group', group);
   const e = new Float64Array(group.size);
   return {
     name: group.name,
     group,
     size: group.size,
-    act: (g, y, out) => group.compose(g, y, out),
+    act: (g, y, out) => (need('y', `a point of ${group.name}`, group.size, y), group.compose(g, y, out)),
     expAct: group.expCompose ? (xi, y, out) => group.expCompose!(xi, y, out) : (xi, y, out) => group.compose(group.exp(xi, e), y, out),
     distance(a, b) {
       const w = group.log(group.compose(group.inverse(a), b));
@@ -112,8 +113,9 @@ export function createSphere(n: number, group?: LieGroup): Sphere {
   const name = `S^${n}`;
   if (!Number.isInteger(n) || n < 1) invalid('n', 'an integer >= 1', n);
   const G = group ?? (n === 1 ? SO2 : n === 2 ? SO3 : createSO(size));
-  if (G === null || typeof G !== 'object' || G.pointDim !== size) invalid('group', `a Lie group acting on R^${size} (SO(${size}))`, G);
-  const alloc = (out?: F) => out ?? new Float64Array(size);
+  if (group !== undefined) checkGroup('group', group);
+  if (G.pointDim !== size) invalid('group', `a Lie group acting on R^${size} (SO(${size}))`, G);
+  const alloc = (out?: F) => outOf(size, out);
   const e = new Float64Array(G.size);
   const defect = (y: ArrayLike<number>) => Math.abs(norm(y, size) - 1);
   const point = `a point of ${name}`;
@@ -135,10 +137,11 @@ export function createSphere(n: number, group?: LieGroup): Sphere {
       }
       return 2 * Math.atan2(Math.sqrt(dm), Math.sqrt(dp));
     },
-    defect,
+    defect: (y) => (needArrayLike('y', point, size, y), defect(y)),
     defectMeasure: '|‖u‖ − 1|',
     check: (argument, y, tolerance) => checkMember(argument, y, size, name, defect, sphere.defectMeasure, tolerance),
     sample(random, out) {
+      checkRandom('random', random);
       const o = alloc(out);
       for (let i = 0; i < size; i++) o[i] = random.normal();
       const r = norm(o, size);

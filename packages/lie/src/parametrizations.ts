@@ -11,7 +11,7 @@
 import { checkInteger, checkOptions, invalid } from '@phaseflow/core';
 import { createExpm, luFactor, luSolve } from '@phaseflow/linalg';
 import { createSO } from './groups/so-n.js';
-import { need } from './internal/check.js';
+import { need, outOf } from './internal/check.js';
 
 type F = Float64Array;
 
@@ -99,7 +99,7 @@ export function createExponentialParametrization(options: { n: number }): Orthog
       big.apply(block, blockExp);
       const gradA = new Float64Array(n * n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) gradA[i * n + j] = blockExp[i * m + j + n]!;
-      return skewGradient(G.pairs, n, gradA, out ?? new Float64Array(G.dim));
+      return skewGradient(G.pairs, n, gradA, outOf(G.dim, out));
     },
   };
 }
@@ -134,8 +134,8 @@ export function createCayleyParametrization(options: { n: number }): OrthogonalP
     forward(params, out) {
       need('params', `${G.dim} parameters`, G.dim, params);
       const { W } = parts(params);
-      if (!out) return W;
-      out.set(W);
+      if (out === undefined) return W;
+      outOf(n * n, out).set(W);
       return out;
     },
     backward(params, gradW, out) {
@@ -160,7 +160,7 @@ export function createCayleyParametrization(options: { n: number }): OrthogonalP
         right,
         { columns: n },
       );
-      return skewGradient(G.pairs, n, gradA, out ?? new Float64Array(G.dim));
+      return skewGradient(G.pairs, n, gradA, outOf(G.dim, out));
     },
   };
 }
@@ -203,8 +203,8 @@ export function createHouseholderParametrization(options: { n: number; reflectio
       need('params', `${size} parameters (${k} vectors of R^${n})`, size, params);
       let W: F = identity();
       for (let i = 0; i < k; i++) W = matMul(W, reflection(params, i).H, n);
-      if (!out) return W;
-      out.set(W);
+      if (out === undefined) return W;
+      outOf(n * n, out).set(W);
       return out;
     },
     backward(params, gradW, out) {
@@ -216,7 +216,7 @@ export function createHouseholderParametrization(options: { n: number; reflectio
       const suffix: F[] = new Array(k + 1);
       suffix[k] = identity();
       for (let i = k - 1; i >= 0; i--) suffix[i] = matMul(hs[i]!.H, suffix[i + 1]!, n);
-      const o = out ?? new Float64Array(size);
+      const o = outOf(size, out);
       for (let i = 0; i < k; i++) {
         const M = matMul(matMul(transpose(prefix[i]!, n), gradW, n), transpose(suffix[i + 1]!, n), n);
         const s = hs[i]!.s;

@@ -20,6 +20,7 @@ import { createEuclideanGroup } from './groups/euclidean.js';
 import { createProductGroup } from './groups/product.js';
 import { SO3 } from './groups/so3.js';
 import { createSphere } from './manifold.js';
+import { need, outOf } from './internal/check.js';
 import { lieProblem, type LieProblem } from './problem.js';
 
 type F = Float64Array;
@@ -47,7 +48,17 @@ export interface LieReference {
   readonly citation: string;
 }
 
-const copyOf = (v: F) => Float64Array.from(v);
+/** `fromFlat` of a manifold whose points have `size` numbers: a checked copy. */
+const flatOf =
+  (size: number) =>
+  (v: F): F => {
+    checkFiniteArray('v', v);
+    checkLength('v', v, size);
+    return Float64Array.from(v);
+  };
+
+/** A state argument of a reference problem's helpers: a Float64Array of `size` numbers. */
+const state = (argument: string, y: F, size: number, what: string) => need(argument, what, size, y);
 
 /** The heavy top: its Lie problem, the same ODE on the embedding ℝ¹², and its energy. */
 export interface HeavyTop {
@@ -123,7 +134,7 @@ export function heavyTop(options: { Mgl?: number; inertia?: ArrayLike<number>; t
       omegaDot(y, out, 3);
       return out;
     },
-    energy: (y) => 0.5 * (I0 * y[9]! ** 2 + I1 * y[10]! ** 2 + I2 * y[11]! ** 2) + Mgl * y[8]!,
+    energy: (y) => (state('y', y, 12, 'a heavy-top state (R, ω)'), 0.5 * (I0 * y[9]! ** 2 + I1 * y[10]! ** 2 + I2 * y[11]! ** 2) + Mgl * y[8]!),
   });
   const embedded = odeProblem(
     (_t, y: F, out = new Float64Array(12)) => {
@@ -158,11 +169,13 @@ export function heavyTop(options: { Mgl?: number; inertia?: ArrayLike<number>; t
     },
     tEnd,
     energy: problem.energy!,
-    axis(y, out = new Float64Array(3)) {
-      out[0] = y[2]!;
-      out[1] = y[5]!;
-      out[2] = y[8]!;
-      return out;
+    axis(y, out) {
+      state('y', y, 12, 'a heavy-top state (R, ω)');
+      const o = outOf(3, out);
+      o[0] = y[2]!;
+      o[1] = y[5]!;
+      o[2] = y[8]!;
+      return o;
     },
   };
 }
@@ -191,7 +204,10 @@ export function freeRigidBody(
   checkLength('options.inertia', I, 3);
   I.forEach((x, i) => checkPositive(`options.inertia[${i}]`, x));
   const S2 = createSphere(2, SO3);
-  const u0 = o.u0 === undefined ? Float64Array.of(0, Math.sqrt(0.9), Math.sqrt(0.1)) : S2.check('options.u0', Float64Array.from(o.u0 as ArrayLike<number>));
+  const u0 =
+    o.u0 === undefined
+      ? Float64Array.of(0, Math.sqrt(0.9), Math.sqrt(0.1))
+      : S2.check('options.u0', Float64Array.from(checkFiniteArray<ArrayLike<number>>('options.u0', o.u0)));
   const tEnd = o.tEnd === undefined ? 20 : checkPositive('options.tEnd', o.tEnd);
   if (o.reference !== undefined) checkFunction('options.reference', o.reference);
   const [a, b, c] = [1 / I[0]!, 1 / I[1]!, 1 / I[2]!];
@@ -204,10 +220,11 @@ export function freeRigidBody(
       out[2] = -c * u[2]!;
       return out;
     },
-    energy: (u) => 0.5 * (a * u[0]! ** 2 + b * u[1]! ** 2 + c * u[2]! ** 2),
+    energy: (u) => (state('u', u, 3, 'a point of S^2'), 0.5 * (a * u[0]! ** 2 + b * u[1]! ** 2 + c * u[2]! ** 2)),
   });
   const symmetric = I[0] === I[1];
   const exact = (t: number): F => {
+    checkFinite('t', t);
     if (o.reference) return o.reference(t);
     if (!symmetric) {
       throw new PhaseflowError('NOT_AVAILABLE', 'freeRigidBody: an asymmetric body (I₁ ≠ I₂) has no closed-form solution here; pass options.reference', {
@@ -223,7 +240,7 @@ export function freeRigidBody(
     name: `free-rigid-body(I=${I.map((x) => +x.toFixed(4)).join(',')})`,
     problem,
     y0: () => u0.slice(),
-    fromFlat: copyOf,
+    fromFlat: flatOf(3),
     t0: 0,
     tEnd,
     parameters: { I1: I[0]!, I2: I[1]!, I3: I[2]! },
@@ -247,7 +264,8 @@ export function freeRigidBody(
 export function rotationAboutAxis(options: { u0?: ArrayLike<number>; tEnd?: number } = {}): LieReference {
   const o = checkOptions('options', options, ['u0', 'tEnd']);
   const S2 = createSphere(2, SO3);
-  const u0 = o.u0 === undefined ? Float64Array.of(0, 0.6, 0.8) : S2.check('options.u0', Float64Array.from(o.u0 as ArrayLike<number>));
+  const u0 =
+    o.u0 === undefined ? Float64Array.of(0, 0.6, 0.8) : S2.check('options.u0', Float64Array.from(checkFiniteArray<ArrayLike<number>>('options.u0', o.u0)));
   const tEnd = o.tEnd === undefined ? 2 * Math.PI : checkPositive('options.tEnd', o.tEnd);
   const problem = lieProblem({
     manifold: S2,
@@ -264,11 +282,11 @@ export function rotationAboutAxis(options: { u0?: ArrayLike<number>; tEnd?: numb
     name: 'u × e1',
     problem,
     y0: () => u0.slice(),
-    fromFlat: copyOf,
+    fromFlat: flatOf(3),
     t0: 0,
     tEnd,
     parameters: {},
-    exact: (t) => SO3.act(SO3.exp(Float64Array.of(-t, 0, 0)), u0),
+    exact: (t) => (checkFinite('t', t), SO3.act(SO3.exp(Float64Array.of(-t, 0, 0)), u0)),
     hamiltonian: false,
     citation: 'A rotation about a fixed axis: u(t) = exp(−t·ê₁)·u₀',
   };
@@ -313,12 +331,15 @@ export function precessingRotation(options: { a?: ArrayLike<number>; alpha?: num
     name: `precessing-rotation(alpha=${alpha})`,
     problem,
     y0: () => Y0.slice(),
-    fromFlat: copyOf,
+    fromFlat: flatOf(9),
     t0: 0,
     tEnd,
     parameters: { a1: ax, a2: ay, a3: az, alpha },
     citation: 'Y(t) = exp(αt·ê₃)·exp(t(a − αe₃)^)·Y₀ solves Y′ = (R_z(αt)a)^·Y (a rotating-frame change of variables)',
-    exact: (t) => SO3.compose(SO3.exp(Float64Array.of(0, 0, alpha * t)), SO3.compose(SO3.exp(Float64Array.of(t * ax, t * ay, t * (az - alpha))), Y0)),
+    exact: (t) => (
+      checkFinite('t', t),
+      SO3.compose(SO3.exp(Float64Array.of(0, 0, alpha * t)), SO3.compose(SO3.exp(Float64Array.of(t * ax, t * ay, t * (az - alpha))), Y0))
+    ),
     hamiltonian: false,
   };
 }

@@ -7,6 +7,7 @@
  */
 import { checkInteger, checkOneOf, checkOptions, checkPositive, createRandom, invalid, PhaseflowError, type ParametricLayer } from '@phaseflow/core';
 import { notOnManifold, wrongLength } from './errors.js';
+import { outOf } from './internal/check.js';
 import { GROUP_TOLERANCE, type MatrixLieGroup } from './group.js';
 import { createSO } from './groups/so-n.js';
 import { SO2 } from './groups/so2.js';
@@ -525,8 +526,7 @@ export function createLieResNet(options: LieResNetOptions): LieResNet {
     generator(layer, y, out) {
       checkInteger('layer', layer, { min: 0, max: depth - 1 });
       if (!(y instanceof Float64Array) || y.length !== nn) wrongLength('y', `an ${n}×${n} matrix`, nn, y);
-      const o = out ?? new Float64Array(d);
-      if (o.length !== d) wrongLength('out', `an so(${n}) vector`, d, o);
+      const o = outOf(d, out);
       field(layer, y, 0, new Float64Array(hidden), 0, o, 0);
       return o;
     },

@@ -2,7 +2,8 @@
  * Core StateOps over points of a manifold, so `integrate`, Observers and save points work on
  * group elements and sphere points unchanged.
  */
-import type { StateOps } from '@phaseflow/core';
+import { invalid, type StateOps } from '@phaseflow/core';
+import { need, outOf } from './internal/check.js';
 import type { LieGroup } from './group.js';
 import { isHomogeneousSpace, leftTranslations, type HomogeneousSpace } from './manifold.js';
 
@@ -32,28 +33,34 @@ export interface LieStateOps extends StateOps<F> {
  * ```
  */
 export function createLieStateOps(manifold: HomogeneousSpace | LieGroup): LieStateOps {
+  if (manifold === null || typeof manifold !== 'object') invalid('manifold', 'a Lie group or a homogeneous space', manifold);
   const m = isHomogeneousSpace(manifold) ? manifold : leftTranslations(manifold);
+  const what = `a point of ${m.name}`;
+  const point = (argument: string, y: F) => need(argument, what, m.size, y);
   return {
     name: m.name,
     mutable: true,
     manifold: m,
-    clone: (y) => y.slice(),
+    clone: (y) => (point('y', y), y.slice()),
     copy(src, out) {
-      const o = out ?? new Float64Array(src.length);
+      point('src', src);
+      const o = outOf(m.size, out);
       if (o !== src) o.set(src);
       return o;
     },
     isFinite(y) {
+      point('y', y);
       for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) return false;
       return true;
     },
-    size: (y) => y.length,
+    size: (y) => (point('y', y), y.length),
     toFloat64(y, out) {
-      const o = out ?? new Float64Array(y.length);
+      point('y', y);
+      const o = outOf(m.size, out);
       o.set(y);
       return o;
     },
-    defect: (y) => m.defect(y),
+    defect: (y) => (point('y', y), m.defect(y)),
     distance: (a, b) => m.distance(a, b),
   };
 }

@@ -2,9 +2,9 @@
  * ℝⁿ as an additive Lie group (translations): the factor that carries velocities and momenta
  * in product groups such as SO(3) × ℝ³ (the heavy top's state).
  */
-import { checkInteger, type Random } from '@phaseflow/core';
+import { checkFinite, checkInteger, type Random } from '@phaseflow/core';
 import type { LieGroup } from '../group.js';
-import { checkMember, need } from '../internal/check.js';
+import { checkMember, checkRandom, need, needArrayLike, outOf } from '../internal/check.js';
 
 type F = Float64Array;
 
@@ -24,10 +24,10 @@ export function createEuclideanGroup(n: number): LieGroup {
   checkInteger('n', n, { min: 1 });
   const name = `R^${n}`;
   const what = `a vector of ${name}`;
-  const alloc = (out?: F) => out ?? new Float64Array(n);
+  const alloc = (out?: F) => outOf(n, out);
   const eye = (xi: F, out?: F) => {
     need('xi', what, n, xi);
-    const o = out ?? new Float64Array(n * n);
+    const o = outOf(n * n, out);
     o.fill(0);
     for (let i = 0; i < n; i++) o[i * n + i] = 1;
     return o;
@@ -80,6 +80,7 @@ export function createEuclideanGroup(n: number): LieGroup {
     rightJacobianInverse: eye,
     leftJacobianInverse: eye,
     interpolate(a, b, s, out) {
+      checkFinite('s', s);
       need('a', what, n, a);
       need('b', what, n, b);
       const o = alloc(out);
@@ -100,9 +101,10 @@ export function createEuclideanGroup(n: number): LieGroup {
       for (let i = 0; i < n; i++) o[i] = p[i]! + xi[i]!;
       return o;
     },
-    defect: () => 0,
+    defect: (m) => (needArrayLike('m', what, n, m), 0),
     check: (argument, m, tolerance) => checkMember(argument, m, n, name, () => 0, group.defectMeasure, tolerance),
     sample(random: Random, out?: F) {
+      checkRandom('random', random);
       const o = alloc(out);
       for (let i = 0; i < n; i++) o[i] = random.normal();
       return o;

@@ -2,9 +2,9 @@
  * Direct products G₁ × G₂ × … of Lie groups, elements stored as the concatenation of the
  * factors' elements (and algebra coordinates, and points, likewise concatenated).
  */
-import { invalid, type Random } from '@phaseflow/core';
+import { checkFinite, invalid, type Random } from '@phaseflow/core';
 import type { LieGroup } from '../group.js';
-import { checkMember, need } from '../internal/check.js';
+import { checkMember, checkRandom, need, needArrayLike, outOf } from '../internal/check.js';
 
 type F = Float64Array;
 
@@ -84,7 +84,7 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     (argument: string, what: string, inLen: number, inViews: ViewCache, outLen: number, outViews: ViewCache, verb: (g: LieGroup, x: F, out: F) => F) =>
     (x: F, out?: F): F => {
       need(argument, what, inLen, x);
-      const o = out ?? new Float64Array(outLen);
+      const o = outOf(outLen, out);
       const xs = inViews(x),
         os = outViews(o);
       for (let i = 0; i < k; i++) verb(fs[i]!, xs[i]!, os[i]!);
@@ -94,7 +94,7 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     (verb: (g: LieGroup, xi: F, out: F) => F, argument: string, what: string, inViews: ViewCache, inLen: number) =>
     (x: F, out?: F): F => {
       need(argument, what, inLen, x);
-      const o = out ?? new Float64Array(dim * dim);
+      const o = outOf(dim * dim, out);
       o.fill(0);
       const xs = inViews(x);
       for (let i = 0; i < k; i++) {
@@ -122,7 +122,7 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     algebraOffsets: ao,
     defectMeasure: `the sum of the factors' defects (${fs.map((g) => g.defectMeasure).join('; ')})`,
     identity(out) {
-      const o = out ?? new Float64Array(size);
+      const o = outOf(size, out);
       const os = views.element(o);
       for (let i = 0; i < k; i++) fs[i]!.identity(os[i]!);
       return o;
@@ -130,7 +130,7 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     compose(a, b, out) {
       need('a', whatElement, size, a);
       need('b', whatElement, size, b);
-      const o = out ?? new Float64Array(size);
+      const o = outOf(size, out);
       const as = views.element(a),
         bs = views.element(b),
         os = views.element(o);
@@ -143,7 +143,7 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     bracket(u, v, out) {
       need('u', whatAlgebra, dim, u);
       need('v', whatAlgebra, dim, v);
-      const o = out ?? new Float64Array(dim);
+      const o = outOf(dim, out);
       const us = views.algebra(u),
         vs = views.algebra(v),
         os = views.algebra(o);
@@ -154,7 +154,7 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     act(g, p, out) {
       need('g', whatElement, size, g);
       need('p', whatPoint, pointDim, p);
-      const o = out ?? new Float64Array(pointDim);
+      const o = outOf(pointDim, out);
       const gs = views.element(g),
         ps = views.point(p),
         os = views.point(o);
@@ -166,9 +166,10 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     rightJacobianInverse: blockDiagonal((g, x, o) => g.rightJacobianInverse(x, o), 'xi', whatAlgebra, views.algebra, dim),
     leftJacobianInverse: blockDiagonal((g, x, o) => g.leftJacobianInverse(x, o), 'xi', whatAlgebra, views.algebra, dim),
     interpolate(a, b, s, out) {
+      checkFinite('s', s);
       need('a', whatElement, size, a);
       need('b', whatElement, size, b);
-      const o = out ?? new Float64Array(size);
+      const o = outOf(size, out);
       const as = views.element(a),
         bs = views.element(b),
         os = views.element(o);
@@ -178,7 +179,7 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     expCompose(xi, g, out) {
       need('xi', whatAlgebra, dim, xi);
       need('g', whatElement, size, g);
-      const o = out ?? new Float64Array(size);
+      const o = outOf(size, out);
       const xs = views.algebra(xi),
         gs = views.element(g),
         os = views.element(o);
@@ -192,7 +193,7 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
     expAct(xi, p, out) {
       need('xi', whatAlgebra, dim, xi);
       need('p', whatPoint, pointDim, p);
-      const o = out ?? new Float64Array(pointDim);
+      const o = outOf(pointDim, out);
       const xs = views.algebra(xi),
         ps = views.point(p),
         os = views.point(o);
@@ -203,10 +204,11 @@ export function createProductGroup(factors: readonly LieGroup[]): ProductGroup {
       }
       return o;
     },
-    defect,
+    defect: (m) => (needArrayLike('m', whatElement, size, m), defect(m)),
     check: (argument, m, tolerance) => checkMember(argument, m, size, name, defect, group.defectMeasure, tolerance),
     sample(random: Random, out?: F) {
-      const o = out ?? new Float64Array(size);
+      checkRandom('random', random);
+      const o = outOf(size, out);
       const os = views.element(o);
       for (let i = 0; i < k; i++) fs[i]!.sample(random, os[i]!);
       return o;

@@ -2,13 +2,13 @@
  * SE(2), rigid motions of the plane: elements are 3×3 homogeneous matrices [[R, t], [0, 1]]
  * (row-major); algebra coordinates ξ = (ρ₁, ρ₂, θ), translation first (as jaxlie and manif).
  */
-import type { Random } from '@phaseflow/core';
+import { checkFinite, type Random } from '@phaseflow/core';
 import type { MatrixLieGroup } from '../group.js';
-import { checkMember, need } from '../internal/check.js';
+import { checkMember, checkRandom, need, needArrayLike, outOf } from '../internal/check.js';
 import { cubicSinc, sinc, versinc } from '../internal/series.js';
 
 type F = Float64Array;
-const alloc = (n: number, out?: F) => out ?? new Float64Array(n);
+const alloc = outOf;
 
 function defect(m: ArrayLike<number>): number {
   const a = m[0]!,
@@ -246,15 +246,17 @@ export const SE2: MatrixLieGroup = {
   rightJacobianInverse: (xi, out) => jacobian(xi, 1, true, out),
   leftJacobianInverse: (xi, out) => jacobian(xi, -1, true, out),
   interpolate(a, b, s, out) {
+    checkFinite('s', s);
     const w = SE2.log(SE2.compose(SE2.inverse(a), b));
     w[0] *= s;
     w[1] *= s;
     w[2] *= s;
     return SE2.compose(a, SE2.exp(w), out);
   },
-  defect,
+  defect: (m) => (needArrayLike('m', 'a 3×3 matrix', 9, m), defect(m)),
   check: (argument, m, tolerance) => checkMember(argument, m, 9, 'SE(2)', defect, SE2.defectMeasure, tolerance),
   sample(random: Random, out?: F) {
+    checkRandom('random', random);
     const t = Math.PI * (2 * random.uniform() - 1);
     return element(Math.cos(t), Math.sin(t), random.normal(), random.normal(), out);
   },

@@ -3,14 +3,14 @@
  * (row-major); algebra coordinates ξ = (ρ, φ) ∈ ℝ⁶, translation first (as jaxlie and manif).
  * Built on the SO(3) closed forms.
  */
-import type { Random } from '@phaseflow/core';
+import { checkFinite, type Random } from '@phaseflow/core';
 import type { MatrixLieGroup } from '../group.js';
-import { checkMember, need } from '../internal/check.js';
+import { checkMember, checkRandom, need, needArrayLike, outOf } from '../internal/check.js';
 import { cubicSinc, quarticCos, quinticSin } from '../internal/series.js';
 import { SO3 } from './so3.js';
 
 type F = Float64Array;
-const alloc = (n: number, out?: F) => out ?? new Float64Array(n);
+const alloc = outOf;
 
 // Scratch for the 3×3 blocks (the group functions are not re-entrant, and need not be).
 const R = new Float64Array(9);
@@ -293,13 +293,15 @@ export const SE3: MatrixLieGroup = {
   rightJacobianInverse: (xi, out) => jacobian(xi, -1, true, out),
   leftJacobianInverse: (xi, out) => jacobian(xi, 1, true, out),
   interpolate(a, b, s, out) {
+    checkFinite('s', s);
     const w = SE3.log(SE3.compose(SE3.inverse(a), b));
     for (let i = 0; i < 6; i++) w[i] *= s;
     return SE3.compose(a, SE3.exp(w), out);
   },
-  defect,
+  defect: (m) => (needArrayLike('m', 'a 4×4 matrix', 16, m), defect(m)),
   check: (argument, m, tolerance) => checkMember(argument, m, 16, 'SE(3)', defect, SE3.defectMeasure, tolerance),
   sample(random: Random, out?: F) {
+    checkRandom('random', random);
     SO3.sample(random, R);
     return assemble(R, random.normal(), random.normal(), random.normal(), out);
   },

@@ -4,10 +4,10 @@
  * eigenvalue −1 is in reach), Jacobians as φ(±ad_ξ) through one `expm` of a block matrix.
  * For n = 2, 3 the closed forms {@link SO2} and {@link SO3} are faster and more accurate.
  */
-import { checkInteger, PhaseflowError, type Random } from '@phaseflow/core';
+import { checkFinite, checkInteger, PhaseflowError, type Random } from '@phaseflow/core';
 import { createExpm, createLogm, luFactor, luSolve } from '@phaseflow/linalg';
 import type { MatrixLieGroup } from '../group.js';
-import { checkMember, need } from '../internal/check.js';
+import { checkMember, checkRandom, need, needArrayLike, outOf } from '../internal/check.js';
 
 type F = Float64Array;
 
@@ -68,7 +68,7 @@ export function createSO(n: number): SpecialOrthogonalGroup {
     blockExp = new Float64Array(4 * d * d);
   const elem = `an ${name} element`,
     alg = `an so(${n}) vector`;
-  const alloc = (len: number, out?: F) => out ?? new Float64Array(len);
+  const alloc = outOf;
 
   const hat = (xi: F, out?: F): F => {
     need('xi', alg, d, xi);
@@ -271,13 +271,15 @@ export function createSO(n: number): SpecialOrthogonalGroup {
     rightJacobianInverse: (xi, out) => invert(phi1(xi, -1, new Float64Array(d * d)), alloc(d * d, out)),
     leftJacobianInverse: (xi, out) => invert(phi1(xi, 1, new Float64Array(d * d)), alloc(d * d, out)),
     interpolate(a, b, s, out) {
+      checkFinite('s', s);
       const w = log(group.compose(group.inverse(a), b));
       for (let k = 0; k < d; k++) w[k] *= s;
       return group.compose(a, exp(w), out);
     },
-    defect,
+    defect: (m) => (needArrayLike('m', `an ${n}×${n} matrix`, nn, m), defect(m)),
     check: (argument, m, tolerance) => checkMember(argument, m, nn, name, defect, group.defectMeasure, tolerance),
     sample(random: Random, out?: F) {
+      checkRandom('random', random);
       // Gram–Schmidt on Gaussian columns (QR with a positive diagonal: Haar on O(n)), then a
       // column sign flip when det = −1 (Haar on SO(n)); Mezzadri (2007).
       const q = new Float64Array(nn);

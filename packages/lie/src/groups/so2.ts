@@ -2,12 +2,12 @@
  * SO(2), the rotations of the plane: elements are 2×2 rotation matrices (row-major), the
  * algebra coordinate is the angle θ. Abelian, so every Jacobian and the adjoint are 1.
  */
-import type { Random } from '@phaseflow/core';
+import { checkFinite, type Random } from '@phaseflow/core';
 import type { MatrixLieGroup } from '../group.js';
-import { checkMember, need } from '../internal/check.js';
+import { checkMember, checkRandom, need, needArrayLike, outOf } from '../internal/check.js';
 
 type F = Float64Array;
-const alloc = (n: number, out?: F) => out ?? new Float64Array(n);
+const alloc = outOf;
 
 function rotation(t: number, out?: F): F {
   const o = alloc(4, out);
@@ -136,6 +136,7 @@ export const SO2: MatrixLieGroup = {
   rightJacobianInverse: (xi, out) => (need('xi', 'an so(2) vector', 1, xi), one(out)),
   leftJacobianInverse: (xi, out) => (need('xi', 'an so(2) vector', 1, xi), one(out)),
   interpolate(a, b, s, out) {
+    checkFinite('s', s);
     need('a', 'an SO(2) element', 4, a);
     need('b', 'an SO(2) element', 4, b);
     const ta = Math.atan2(a[2]!, a[0]!);
@@ -174,7 +175,7 @@ export const SO2: MatrixLieGroup = {
     o[1] = p1 + (s * p0 + c * p1);
     return o;
   },
-  defect,
+  defect: (m) => (needArrayLike('m', 'a 2×2 matrix', 4, m), defect(m)),
   check: (argument, m, tolerance) => checkMember(argument, m, 4, 'SO(2)', defect, SO2.defectMeasure, tolerance),
-  sample: (random: Random, out?: F) => rotation(Math.PI * (2 * random.uniform() - 1), out),
+  sample: (random: Random, out?: F) => rotation(Math.PI * (2 * checkRandom('random', random).uniform() - 1), out),
 };

@@ -3,14 +3,14 @@
  * accurate (and finite, with finite Jacobians) up to θ = π, and the closed-form Jacobians.
  * Elements are 3×3 rotation matrices (row-major); ω ∈ ℝ³ is the rotation vector, θ = ‖ω‖.
  */
-import type { Random } from '@phaseflow/core';
+import { checkFinite, type Random } from '@phaseflow/core';
 import type { MatrixLieGroup } from '../group.js';
-import { checkMember, need } from '../internal/check.js';
+import { checkMember, checkRandom, need, needArrayLike, outOf } from '../internal/check.js';
 import { cubicSinc, inverseJacobianCoefficient, invSinc, sinc, versinc } from '../internal/series.js';
 
 type F = Float64Array;
 
-const alloc = (n: number, out?: F) => out ?? new Float64Array(n);
+const alloc = outOf;
 
 /** Write c₀·I + c₁·ŵ + c₂·wwᵀ into `o` (every SO(3) closed form has this shape). */
 function fill(o: F, w0: number, w1: number, w2: number, c0: number, c1: number, c2: number): F {
@@ -289,6 +289,7 @@ export const SO3: MatrixLieGroup = {
   rightJacobianInverse: (xi, out) => jac(xi, half, 1, inverseJacobianCoefficient, out),
   leftJacobianInverse: (xi, out) => jac(xi, half, -1, inverseJacobianCoefficient, out),
   interpolate(a, b, s, out) {
+    checkFinite('s', s);
     const d = SO3.compose(SO3.inverse(a), b);
     const w = SO3.log(d);
     w[0] *= s;
@@ -322,9 +323,10 @@ export const SO3: MatrixLieGroup = {
     o[2] = p2 + (m[6]! * p0 + m[7]! * p1 + m[8]! * p2);
     return o;
   },
-  defect: orthogonalityDefect,
+  defect: (m) => (needArrayLike('m', 'a 3×3 matrix', 9, m), orthogonalityDefect(m)),
   check: (argument, m, tolerance) => checkMember(argument, m, 9, 'SO(3)', orthogonalityDefect, SO3.defectMeasure, tolerance),
   sample(random: Random, out?: F) {
+    checkRandom('random', random);
     // A unit quaternion from four normals is uniform on S³, hence Haar on SO(3).
     let w = random.normal(),
       x = random.normal(),

@@ -2,6 +2,7 @@
 import { checkStep, invalid, type Integrator } from '@phaseflow/core';
 import { notOnManifold, wrongLength } from '../errors.js';
 import { GROUP_TOLERANCE } from '../group.js';
+import { outOf } from '../internal/check.js';
 import type { HomogeneousSpace } from '../manifold.js';
 import type { LieProblem } from '../problem.js';
 
@@ -45,9 +46,13 @@ export function workFor(work: Work | undefined, manifold: HomogeneousSpace, stag
   };
 }
 
-/** The checks of every step: problem kind, step size, and a state on the manifold. */
-export function checkLieStep(integrator: LieIntegrator, problem: LieProblem, h: number, y: F): void {
+/**
+ * The checks of every step: problem kind, a finite t, step size, a state on the manifold, and
+ * an `out` buffer (when given) of the state's length.
+ */
+export function checkLieStep(integrator: LieIntegrator, problem: LieProblem, h: number, y: F, t: number, out: F | undefined): void {
   checkStep(integrator, problem, h);
+  if (typeof t !== 'number' || t - t !== 0) invalid('t', 'a finite time', t, typeof t === 'number' ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
   const m = problem.manifold;
   if (!(y instanceof Float64Array)) invalid('y', `a Float64Array point of ${m.name}`, y);
   if (y.length !== m.size) wrongLength('y', `a point of ${m.name}`, m.size, y);
@@ -56,6 +61,7 @@ export function checkLieStep(integrator: LieIntegrator, problem: LieProblem, h: 
     for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) invalid(`y[${i}]`, 'a finite number', y[i], 'NON_FINITE_INPUT');
     notOnManifold('y', m.name, d, GROUP_TOLERANCE, m.defectMeasure);
   }
+  if (out !== undefined) outOf(m.size, out);
 }
 
 /** Evaluate the generator into `out` and check its length once per step. */

@@ -186,13 +186,13 @@ export function createCommutatorFree(scheme: CommutatorFreeScheme): LieIntegrato
     properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: false },
     reference: scheme.reference,
     step(problem, t, y, h, out) {
-      checkLieStep(integrator, problem, h, y);
+      checkLieStep(integrator, problem, h, y, t, out);
       work = workFor(work, problem.manifold, s);
       work.y0.set(y);
       return one(problem, t, h, out ?? new Float64Array(y.length));
     },
     advance(problem, t, y, h, n, out) {
-      checkLieStep(integrator, problem, h, y);
+      checkLieStep(integrator, problem, h, y, t, out);
       checkInteger('n', n, { min: 0 });
       const o = out ?? new Float64Array(y.length);
       if (n === 0) return problem.space.copy(y, o);

@@ -66,14 +66,14 @@ export function createMagnus4(): LieIntegrator {
     properties: { explicit: true, symplectic: false, timeReversible: true, adaptive: false },
     reference: 'A. Iserles, S. P. Nørsett, On the solution of linear differential equations in Lie groups, Phil. Trans. R. Soc. A 357 (1999)',
     step(problem, t, y, h, out) {
-      checkLieStep(integrator, problem, h, y);
+      checkLieStep(integrator, problem, h, y, t, out);
       requireLinear(problem);
       work = workFor(work, problem.manifold, 2);
       work.y0.set(y);
       return one(problem, t, h, out ?? new Float64Array(y.length));
     },
     advance(problem, t, y, h, n, out) {
-      checkLieStep(integrator, problem, h, y);
+      checkLieStep(integrator, problem, h, y, t, out);
       requireLinear(problem);
       checkInteger('n', n, { min: 0 });
       const o = out ?? new Float64Array(y.length);

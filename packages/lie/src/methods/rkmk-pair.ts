@@ -120,7 +120,7 @@ export function createRkmkPair(tableau: ButcherTableau, options: RkmkOptions = {
     const t0 = checkFinite('t0', t0In);
     const tEnd = checkFinite('tEnd', tEndIn);
     if (tEnd === t0) invalid('tEnd', `a time different from t0 = ${t0}`, tEnd);
-    checkLieStep(integrator, problem, tEnd - t0, y0);
+    checkLieStep(integrator, problem, tEnd - t0, y0, t0, undefined);
     const M = problem.manifold;
     const size = M.size;
     const rtol = tolerance('options.rtol', o.rtol, 1e-3, size);

@@ -6,7 +6,7 @@
  */
 import { checkInteger, checkOneOf, checkOptions, type Random } from '@phaseflow/core';
 import { createExpm, luFactor, luSolve, matrix, qr } from '@phaseflow/linalg';
-import { checkMember, need } from '../internal/check.js';
+import { checkMember, checkRandom, need, needArrayLike, outOf } from '../internal/check.js';
 
 type F = Float64Array;
 
@@ -67,7 +67,7 @@ export function createStiefel(options: { rows: number; cols: number }): Stiefel 
     E = new Float64Array(n * n),
     A = new Float64Array(size),
     S = new Float64Array(p * p);
-  const alloc = (out?: F) => out ?? new Float64Array(size);
+  const alloc = (out?: F) => outOf(size, out);
 
   /** S = XᵀZ (p×p). */
   const gram = (x: F, z: F) => {
@@ -164,11 +164,12 @@ export function createStiefel(options: { rows: number; cols: number }): Stiefel 
       o2.set(luSolve(luFactor(left, n), right, { columns: p }));
       return o2;
     },
-    defect,
+    defect: (x) => (needArrayLike('x', what, size, x), defect(x)),
     check: (argument, x, tolerance) => checkMember(argument, x, size, name, defect, '‖XᵀX − I‖_F', tolerance),
     sample(random, out) {
+      const r = checkRandom('random', random);
       const g = new Float64Array(size);
-      random.fillNormal(g);
+      r.fillNormal(g);
       const o2 = alloc(out);
       o2.set(qr(matrix(n, p, g)).q.data);
       return o2;

@@ -15,7 +15,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkInteger, checkOneOf, checkOptions, invalid, type Random } from '@phaseflow/core';
 import { luFactor, luSolve } from '@phaseflow/linalg';
+import { checkTensor } from '@phaseflow/tfjs';
 import { createSO } from '../groups/so-n.js';
+import { checkRandom } from '../internal/check.js';
 import {
   createCayleyParametrization,
   createExponentialParametrization,
@@ -128,6 +130,7 @@ const TAYLOR_DEGREE = 10;
  * ```
  */
 export function expmTensor(a: tf.Tensor2D): tf.Tensor2D {
+  checkTensor('a', a);
   const n = a.shape[0];
   if (a.rank !== 2 || a.shape[1] !== n) invalid('a', 'a square rank-2 tensor', `shape [${a.shape.join(', ')}]`, 'SHAPE_MISMATCH');
   const nrm = norm1(a);
@@ -202,6 +205,12 @@ function henaff(n: number, random: Random, cayley: boolean): Float64Array {
  * const { grads } = tf.variableGrads(() => tf.sum(tf.matMul(x, p.matrix(theta))));
  * ```
  */
+/** θ for `matrix`: a live tensor of `size` numbers. */
+function checkTheta(theta: unknown, size: number): void {
+  const t = checkTensor('theta', theta);
+  if (t.size !== size) invalid('theta', `a tensor of ${size} parameters`, `shape [${t.shape.join(', ')}]`, 'SHAPE_MISMATCH');
+}
+
 export function createTensorParametrization(options: TensorParametrizationOptions): TensorParametrization {
   const o = checkOptions('options', options, ['map', 'n', 'reflections']);
   const name = checkOneOf<OrthogonalMapName>('options.map', o.map, ORTHOGONAL_MAPS);
@@ -217,6 +226,7 @@ export function createTensorParametrization(options: TensorParametrizationOption
       shape: [k, n],
       reference,
       matrix(theta) {
+        checkTheta(theta, k * n);
         return tf.tidy(() => {
           const v = tf.reshape(theta, [k, n]);
           const scaled = tf.div(tf.mul(v, 2), tf.sum(tf.square(v), 1, true)); // rows 2vᵢ/‖vᵢ‖²
@@ -229,7 +239,7 @@ export function createTensorParametrization(options: TensorParametrizationOption
       },
       initial(init, random) {
         if (init !== 'random') invalid('init', `'random' for the householder map`, init);
-        return random.fillNormal(new Float64Array(k * n));
+        return checkRandom('random', random).fillNormal(new Float64Array(k * n));
       },
     };
   }
@@ -244,6 +254,7 @@ export function createTensorParametrization(options: TensorParametrizationOption
     shape: [G.dim],
     reference,
     matrix(theta) {
+      checkTheta(theta, G.dim);
       return tf.tidy(() => {
         const a = skew(theta) as tf.Tensor2D;
         return cayley ? (cayley(a) as tf.Tensor2D) : expmTensor(a);
@@ -252,6 +263,7 @@ export function createTensorParametrization(options: TensorParametrizationOption
     initial(init, random) {
       const kind = checkOneOf<OrthogonalInit>('init', init, ['identity', 'henaff', 'haar']);
       if (kind === 'identity') return new Float64Array(G.dim);
+      checkRandom('random', random);
       if (kind === 'henaff') return henaff(n, random, name === 'cayley');
       const Q = G.sample(random);
       if (name === 'exponential') return G.log(Q);
