@@ -166,9 +166,9 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
     rngFb = root.fork('Wfb'),
     rngB = root.fork('bias');
   const inputConnectivity = o.inputConnectivity ?? 0.1;
-  // Rescaling W runs Arnoldi with min(units, 40) + 1 basis vectors of length units (linalg's
+  // Rescaling W runs Arnoldi with at most 61 basis vectors of length units (linalg's
   // spectralRadius): refuse a size it cannot hold before drawing any weight.
-  if (o.W === undefined || o.spectralRadius !== undefined) checkAllocation('options.units', units * (Math.min(units, 40) + 1), 8);
+  if (o.W === undefined || o.spectralRadius !== undefined) checkAllocation('options.units', units * (Math.min(units, 60) + 1), 8);
   let W: CsrMatrix;
   if (o.W !== undefined) {
     W = checkCsr('options.W', o.W, units, units);

@@ -5,6 +5,7 @@
  */
 import { checkFunction, checkInteger, checkOptions, checkFinite, invalid, type Random } from '@phaseflow/core';
 import { toRandom } from './init.js';
+import { createTrialPool, type TrialJob } from './pool.js';
 
 /** One dimension of the search space: a range (optionally log-uniform or integer) or a list of choices. */
 export type SearchDimension =
@@ -22,6 +23,14 @@ export interface TrialResult {
   readonly error?: string;
 }
 
+/** A trial living in an ES module (for worker threads): its export is called as `(params, { index, seed })`. */
+export interface TrialModule {
+  /** File URL or absolute path of the module. */
+  readonly module: string | URL;
+  /** The export's name. Default `'trial'`. */
+  readonly export?: string;
+}
+
 /** Options of {@link randomSearch}. */
 export interface RandomSearchOptions {
   readonly space: Readonly<Record<string, SearchDimension>>;
@@ -29,8 +38,15 @@ export interface RandomSearchOptions {
   readonly trials: number;
   /** Seed of the sampler; each trial also gets its own forked Random. Default 0. */
   readonly seed?: number;
-  /** Score a parameter set (lower is better). */
-  readonly objective: (params: TrialParams, trial: { readonly index: number; readonly rng: Random }) => number | Promise<number>;
+  /**
+   * Score a parameter set (lower is better): a function (run here, one trial after another,
+   * with the trial's forked Random), or a {@link TrialModule} whose export runs on a pool of
+   * `workers` threads with the trial's seed (the first 32-bit word of the same forked stream):
+   * the same results as `workers: 0`, which runs them here.
+   */
+  readonly objective: ((params: TrialParams, trial: { readonly index: number; readonly rng: Random }) => number | Promise<number>) | TrialModule;
+  /** Worker threads for a module objective (0: this thread). Default 2. */
+  readonly workers?: number;
 }
 
 /**
@@ -48,9 +64,12 @@ export interface RandomSearchOptions {
  * ```
  */
 export async function randomSearch(options: RandomSearchOptions): Promise<{ best: TrialResult; results: TrialResult[]; table: string }> {
-  const o = checkOptions('options', options, ['space', 'trials', 'seed', 'objective']);
+  const o = checkOptions('options', options, ['space', 'trials', 'seed', 'objective', 'workers']);
   const trials = checkInteger('options.trials', o.trials, { min: 1 });
-  checkFunction('options.objective', o.objective);
+  const viaModule = o.objective !== null && typeof o.objective === 'object';
+  if (viaModule) checkOptions('options.objective', o.objective as TrialModule, ['module', 'export']);
+  else checkFunction('options.objective', o.objective);
+  if (o.workers !== undefined && !viaModule) invalid('options.workers', 'no workers with a function objective (a module objective runs on workers)', o.workers);
   if (o.space === null || typeof o.space !== 'object' || Object.keys(o.space).length === 0)
     invalid('options.space', 'a non-empty object of dimensions', o.space);
   const names = Object.keys(o.space);
@@ -68,6 +87,7 @@ export async function randomSearch(options: RandomSearchOptions): Promise<{ best
   }
   const rng = toRandom('options.seed', o.seed ?? 0);
   const results: TrialResult[] = [];
+  const jobs: TrialJob[] = [];
   for (let index = 0; index < trials; index++) {
     const params: TrialParams = {};
     for (const name of names) {
@@ -81,11 +101,25 @@ export async function randomSearch(options: RandomSearchOptions): Promise<{ best
       }
     }
     const trialRng = rng.fork(index);
+    if (viaModule) {
+      jobs.push({ index, params, seed: trialRng.uint32() });
+      continue;
+    }
     try {
-      const score = await o.objective(params, { index, rng: trialRng });
+      const score = await (o.objective as Exclude<RandomSearchOptions['objective'], TrialModule>)(params, { index, rng: trialRng });
       results.push({ trial: index, params, score: typeof score === 'number' ? score : NaN });
     } catch (e) {
       results.push({ trial: index, params, score: NaN, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  if (viaModule) {
+    const m = o.objective as TrialModule;
+    const pool = createTrialPool({ module: m.module, ...(m.export === undefined ? {} : { export: m.export }), workers: o.workers ?? 2 });
+    try {
+      const outcomes = await pool.run(jobs);
+      outcomes.forEach((r, i) => results.push({ trial: r.index, params: jobs[i]!.params, score: r.score, ...(r.error === undefined ? {} : { error: r.error }) }));
+    } finally {
+      await pool.close();
     }
   }
   const sorted = [...results].sort((a, b) => (Number.isNaN(a.score) ? 1 : Number.isNaN(b.score) ? -1 : a.score - b.score));
