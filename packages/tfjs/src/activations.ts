@@ -5,18 +5,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOneOf } from '@phaseflow/core';
+import { checkTensor } from './layer.js';
 
 const table = {
   // A clone (it shares x's data): disposing the output must not dispose the input.
-  linear: (x: tf.Tensor) => tf.clone(x),
-  relu: (x: tf.Tensor) => tf.relu(x),
-  tanh: (x: tf.Tensor) => tf.tanh(x),
-  sigmoid: (x: tf.Tensor) => tf.sigmoid(x),
-  softmax: (x: tf.Tensor) => tf.softmax(x),
-  elu: (x: tf.Tensor) => tf.elu(x),
-  selu: (x: tf.Tensor) => tf.selu(x),
-  softplus: (x: tf.Tensor) => tf.softplus(x),
-  swish: (x: tf.Tensor) => tf.tidy(() => tf.mul(x, tf.sigmoid(x))),
+  linear: (x: tf.Tensor) => tf.clone(checkTensor('x', x)),
+  relu: (x: tf.Tensor) => tf.relu(checkTensor('x', x)),
+  tanh: (x: tf.Tensor) => tf.tanh(checkTensor('x', x)),
+  sigmoid: (x: tf.Tensor) => tf.sigmoid(checkTensor('x', x)),
+  softmax: (x: tf.Tensor) => tf.softmax(checkTensor('x', x)),
+  elu: (x: tf.Tensor) => tf.elu(checkTensor('x', x)),
+  selu: (x: tf.Tensor) => tf.selu(checkTensor('x', x)),
+  softplus: (x: tf.Tensor) => tf.softplus(checkTensor('x', x)),
+  swish: (x: tf.Tensor) => (checkTensor('x', x), tf.tidy(() => tf.mul(x, tf.sigmoid(x)))),
 } as const;
 
 /** The activation names phaseflow layers accept (the same names tf.layers uses). */
@@ -35,7 +36,8 @@ export const ACTIVATIONS = Object.keys(table) as ActivationName[];
 /**
  * The activation σ with this name as a tensor function; throws INVALID_ARGUMENT naming
  * `argument` for an unknown name. σ(x) is always a new tensor (`linear` returns a clone of x)
- * and allocates nothing else: `tf.memory().numTensors` grows by exactly one per call.
+ * and allocates nothing else: `tf.memory().numTensors` grows by exactly one per call. σ refuses
+ * what is not a live tensor with INVALID_ARGUMENT naming `x`, before any op runs.
  *
  * @example
  * ```ts

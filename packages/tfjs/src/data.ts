@@ -2,8 +2,8 @@
  * Checking and converting training data into tensors once, before any epoch runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { PhaseflowError, invalid, type LabelledData } from '@phaseflow/core';
-import { checkFloat32 } from './float32.js';
+import { PhaseflowError, checkFunction, checkInteger, checkOneOf, invalid, type LabelledData } from '@phaseflow/core';
+import { checkArgumentName, checkFloat32 } from './float32.js';
 
 /** Features: n rows of d numbers, or a tensor [n, …]. */
 export type TensorInputs = readonly ArrayLike<number>[] | tf.Tensor;
@@ -101,7 +101,7 @@ function checkLabels(argument: string, labels: ArrayLike<number>, classes: numbe
  * Validate `data` and convert it to float32 tensors [n, …]. `classesOf(x)` gives the model's
  * output width once x is checked (labels must lie in [0, classes), binary labels in {0, 1}).
  * Errors: SHAPE_MISMATCH (inputs/targets lengths, ragged rows), INVALID_ARGUMENT (empty, label
- * range), NON_FINITE_INPUT (NaN/Inf, naming `data.inputs[i][j]`). The caller disposes `x` and `y`.
+ * range, an unknown `kind`, a `classesOf` that is no function or returns no class count), NON_FINITE_INPUT (NaN/Inf, naming `data.inputs[i][j]`). The caller disposes `x` and `y`.
  *
  * @example
  * ```ts
@@ -109,7 +109,10 @@ function checkLabels(argument: string, labels: ArrayLike<number>, classes: numbe
  * ```
  */
 export function toTensors(data: TensorData, kind: TargetKind, classesOf: (x: tf.Tensor) => number, argument = 'data'): DataTensors {
-  if (data === null || typeof data !== 'object') invalid(argument, 'an object { inputs, targets }', data);
+  checkArgumentName(argument);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) invalid(argument, 'an object { inputs, targets }', data);
+  checkOneOf<TargetKind>('kind', kind, ['labels', 'binary', 'rows']);
+  checkFunction('classesOf', classesOf);
   const legacy = 'x' in data && !('targets' in data);
   const [xk, yk] = legacy ? ['x', 'y'] : ['inputs', 'targets'];
   const raw = data as unknown as Record<string, unknown>;
@@ -141,7 +144,7 @@ export function toTensors(data: TensorData, kind: TargetKind, classesOf: (x: tf.
   if (x instanceof tf.Tensor) checkTensorFinite(xa, x);
   const xt = x instanceof tf.Tensor ? tf.cast(x, 'float32') : rowsToTensor(xa, x);
   try {
-    const classes = kind === 'labels' ? classesOf(xt) : 2;
+    const classes = kind === 'labels' ? checkInteger('classesOf', classesOf(xt), { min: 1 }) : 2;
     let yt: tf.Tensor;
     if (y instanceof tf.Tensor) {
       checkTensorFinite(ya, y);

@@ -152,7 +152,10 @@ export function fileSystem(path: string): FileSystemHandler {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       const node = await nodeBuiltins('fileSystem(path).save');
       const folder = toPath(node, 'path', target);
-      if (artifacts === null || typeof artifacts !== 'object') invalid('artifacts', 'tf.io.ModelArtifacts', artifacts);
+      if (artifacts === null || typeof artifacts !== 'object' || Array.isArray(artifacts)) invalid('artifacts', 'tf.io.ModelArtifacts', artifacts);
+      if (artifacts.modelTopology === null || typeof artifacts.modelTopology !== 'object') {
+        invalid('artifacts.modelTopology', 'a JSON topology object (a layers model)', artifacts.modelTopology);
+      }
       if (artifacts.modelTopology instanceof ArrayBuffer) {
         invalid(
           'artifacts.modelTopology',

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, describeValue, type Layer, type ParametricLayer, type ParametricView } from '@phaseflow/core';
+import { checkArgumentName } from './float32.js';
 import { ensembleWeights, weightsView, type Weight } from './parameters.js';
 
 /** Constructor arguments of every tf.layers.Layer (name, inputShape, trainable, dtype …). */
@@ -117,7 +118,8 @@ function guarded(input: tf.Tensor, run: () => tf.Tensor): tf.Tensor {
 
 /**
  * The single tensor of a `call` argument or result (tfjs passes arrays for multi-input layers);
- * SHAPE_MISMATCH when there is more than one.
+ * SHAPE_MISMATCH when there is more than one, INVALID_ARGUMENT (as {@link checkTensor}) when it
+ * is not a live tensor.
  *
  * @example
  * ```ts
@@ -133,9 +135,9 @@ export function asTensor(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
         received: `${x.length} tensors`,
       });
     }
-    return x[0]!;
+    return checkTensor('inputs[0]', x[0]);
   }
-  return x;
+  return checkTensor('inputs', x);
 }
 
 /**
@@ -147,6 +149,7 @@ export function asTensor(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
  * ```
  */
 export function checkTensor(argument: string, value: unknown): tf.Tensor {
+  checkArgumentName(argument);
   if (!(value instanceof tf.Tensor)) {
     throw new PhaseflowError('INVALID_ARGUMENT', `${argument}: expected a tf.Tensor, received ${describeValue(value)}`, {
       argument,

@@ -7,8 +7,9 @@
  * in {@link PhaseflowDense}: the same numbers on every machine and backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInteger, checkOptions, createRandom, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkInteger, checkOptions, createRandom, invalid } from '@phaseflow/core';
 import { activation, activation as checkActivation, type ActivationName } from './activations.js';
+import { checkTensor } from './layer.js';
 
 /** Options of {@link createMlp}. */
 export interface MlpOptions {
@@ -87,7 +88,8 @@ export function createMlp(options: MlpOptions): tf.Sequential {
 }
 
 /**
- * Shapes of the weights [W₁, b₁, W₂, b₂, …] of an MLP with layer widths [in, h₁, …, out].
+ * Shapes of the weights [W₁, b₁, W₂, b₂, …] of an MLP with layer widths [in, h₁, …, out]
+ * (at least two widths, each an integer ≥ 1; INVALID_ARGUMENT naming `widths[i]` otherwise).
  *
  * @example
  * ```ts
@@ -95,6 +97,8 @@ export function createMlp(options: MlpOptions): tf.Sequential {
  * ```
  */
 export function mlpWeightShapes(widths: readonly number[]): number[][] {
+  if (!Array.isArray(widths) || widths.length < 2) invalid('widths', 'an array of at least two layer widths [in, …, out]', widths);
+  widths.forEach((w, i) => checkInteger(`widths[${i}]`, w, { min: 1 }));
   const out: number[][] = [];
   for (let i = 0; i + 1 < widths.length; i++) out.push([widths[i]!, widths[i + 1]!], [widths[i + 1]!]);
   return out;
@@ -117,10 +121,37 @@ const matMul2d = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFu
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
+function shapeMismatch(argument: string, expected: string, received: string): never {
+  throw new PhaseflowError('SHAPE_MISMATCH', `${argument}: expected ${expected}, received ${received}`, { argument, expected, received });
+}
+
+/**
+ * x [B, in] and weights [W₁ [in, h₁], b₁ [h₁], W₂ [h₁, h₂], …] that chain: checked by shape
+ * only (no tensor is read or made), before any op runs; returns the output width.
+ */
+function checkMlpArguments(x: unknown, weights: unknown): number {
+  const xt = checkTensor('x', x);
+  if (xt.rank !== 2) shapeMismatch('x', 'a rank-2 tensor [batch, inputs]', `shape [${xt.shape.join(', ')}]`);
+  if (!Array.isArray(weights) || weights.length === 0 || weights.length % 2 !== 0) {
+    invalid('weights', 'a non-empty array of tensors [W₁, b₁, W₂, b₂, …] (kernel and bias per layer)', weights);
+  }
+  let width = xt.shape[1]!;
+  for (let i = 0; i < weights.length; i += 2) {
+    const w = checkTensor(`weights[${i}]`, weights[i]);
+    const b = checkTensor(`weights[${i + 1}]`, weights[i + 1]);
+    if (w.rank !== 2 || w.shape[0] !== width) shapeMismatch(`weights[${i}]`, `a kernel of shape [${width}, units]`, `shape [${w.shape.join(', ')}]`);
+    width = w.shape[1]!;
+    if (b.rank !== 1 || b.shape[0] !== width) shapeMismatch(`weights[${i + 1}]`, `a bias of shape [${width}]`, `shape [${b.shape.join(', ')}]`);
+  }
+  return width;
+}
+
 /**
  * y = W_L σ(… σ(x W₁ + b₁) …) + b_L for x [B, in] with explicit weights [W₁, b₁, …] (hidden
  * activation σ, linear output), so `tf.grads` can differentiate with respect to the weights.
- * Inside `tf.tidy` the intermediates are freed; the caller owns the result.
+ * Inside `tf.tidy` the intermediates are freed; the caller owns the result. Shapes are checked
+ * before any op runs: SHAPE_MISMATCH naming `x` or `weights[i]` when they do not chain,
+ * INVALID_ARGUMENT for what is not a live tensor or an unknown `hidden`.
  *
  * @example
  * ```ts
@@ -128,7 +159,8 @@ const matMul2d = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFu
  * ```
  */
 export function mlpForward(x: tf.Tensor, weights: readonly tf.Tensor[], hidden: ActivationName): tf.Tensor {
-  const sigma = activation(hidden, 'activation');
+  checkMlpArguments(x, weights);
+  const sigma = activation(hidden, 'hidden');
   let h = x;
   const layers = weights.length / 2;
   for (let i = 0; i < layers; i++) {
@@ -162,7 +194,10 @@ export const SMOOTH_ACTIVATIONS: readonly SmoothActivation[] = ['tanh', 'softplu
  * ```
  */
 export function mlpInputGradient(x: tf.Tensor, weights: readonly tf.Tensor[], hidden: SmoothActivation): { value: tf.Tensor; grad: tf.Tensor } {
-  const sigma = activation(hidden, 'activation');
+  const out = checkMlpArguments(x, weights);
+  if (out !== 1) shapeMismatch(`weights[${weights.length - 2}]`, 'a scalar MLP (output width 1)', `output width ${out}`);
+  if (!SMOOTH_ACTIVATIONS.includes(hidden)) invalid('hidden', `one of ${SMOOTH_ACTIVATIONS.map((a) => JSON.stringify(a)).join(', ')}`, hidden);
+  const sigma = activation(hidden, 'hidden');
   const layers = weights.length / 2;
   let h = x;
   const dact: tf.Tensor[] = [];

@@ -3,16 +3,30 @@
  * evaluation for chains of dense layers — what derivative-free trainers (EnKF) read and write.
  */
 import * as tf from '@tensorflow/tfjs';
-import { PhaseflowError, checkFiniteArray, checkInteger, checkLength, invalid, type ParametricView } from '@phaseflow/core';
-import { checkFloat32Array } from './float32.js';
+import { PhaseflowError, checkFiniteArray, checkFunction, checkInteger, checkLength, invalid, type ParametricView } from '@phaseflow/core';
+import { checkArgumentName, checkFloat32Array } from './float32.js';
 
 /** A tfjs layer weight (`layer.trainableWeights[i]`). */
 export type Weight = tf.layers.Layer['trainableWeights'][number];
 
 const sizeOf = (shape: readonly (number | null)[]): number => shape.reduce<number>((n, d) => n * (d ?? 0), 1);
 
+/** A list of tfjs layer weights (`layer.trainableWeights`): an array of objects with a shape, `read` and `write`. */
+function checkWeights(argument: string, weights: unknown): readonly Weight[] {
+  if (!Array.isArray(weights)) invalid(argument, 'an array of tfjs layer weights (layer.trainableWeights)', weights);
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i] as Partial<Weight> | null;
+    if (w === null || typeof w !== 'object' || !Array.isArray(w.shape) || typeof w.read !== 'function' || typeof w.write !== 'function') {
+      invalid(`${argument}[${i}]`, 'a tfjs layer weight (an entry of layer.trainableWeights)', w);
+    }
+  }
+  return weights as readonly Weight[];
+}
+
 /**
- * Total number of scalars P in `weights` (the length of θ).
+ * Total number of scalars P in `weights` (the length of θ). Every function here refuses a
+ * `weights` that is not an array of layer weights with INVALID_ARGUMENT naming `weights` or
+ * `weights[i]`; an empty list is a model without weights (P = 0).
  *
  * @example
  * ```ts
@@ -20,6 +34,7 @@ const sizeOf = (shape: readonly (number | null)[]): number => shape.reduce<numbe
  * ```
  */
 export function countWeights(weights: readonly Weight[]): number {
+  checkWeights('weights', weights);
   let n = 0;
   for (const w of weights) n += sizeOf(w.shape);
   return n;
@@ -35,7 +50,10 @@ export function countWeights(weights: readonly Weight[]): number {
  */
 export function readWeights(weights: readonly Weight[], out?: Float64Array): Float64Array {
   const n = countWeights(weights);
-  if (out !== undefined) checkLength('out', out, n);
+  if (out !== undefined) {
+    if (!(out instanceof Float64Array)) invalid('out', `a Float64Array of ${n} numbers`, out);
+    checkLength('out', out, n);
+  }
   const o = out ?? new Float64Array(n);
   let k = 0;
   for (const w of weights) {
@@ -55,9 +73,11 @@ export function readWeights(weights: readonly Weight[], out?: Float64Array): Flo
  * ```
  */
 export function writeWeights(weights: readonly Weight[], theta: ArrayLike<number>, argument = 'theta'): void {
+  checkArgumentName(argument);
+  const p = countWeights(weights);
   checkFiniteArray(argument, theta);
   checkFloat32Array(argument, theta);
-  checkLength(argument, theta, countWeights(weights));
+  checkLength(argument, theta, p);
   let k = 0;
   tf.tidy(() => {
     for (const w of weights) {
@@ -116,6 +136,9 @@ export function weightsView<I, O>(
   owner: string,
   ensemble?: (thetas: Float64Array, members: number, input: I) => O[],
 ): ParametricView<I, O> {
+  checkFunction('weights', weights);
+  checkArgumentName(owner, 'owner');
+  if (ensemble !== undefined) checkFunction('ensemble', ensemble);
   const built = () => {
     const ws = weights();
     if (ws.length === 0) {

@@ -1,10 +1,25 @@
 /**
  * Learning-rate schedules: η(epoch) for epoch = 0, 1, 2, … given the base rate η₀.
  */
-import { checkFunction, checkInteger, checkNonNegative, checkOptions, checkPositive } from '@phaseflow/core';
+import { checkFunction, checkInteger, checkNonNegative, checkOptions, checkPositive, invalid } from '@phaseflow/core';
 
-/** A learning-rate schedule: the rate for a (0-based) epoch, given the base rate. */
+/**
+ * A learning-rate schedule: the rate for a (0-based) epoch, given the base rate. The built-in
+ * ones refuse an epoch that is not an integer ≥ 0 and a base rate that is not a finite number
+ * > 0 (INVALID_ARGUMENT naming `epoch` or `base`).
+ */
 export type LearningRateSchedule = (epoch: number, base: number) => number;
+
+/** Options are required: `undefined` is refused here, not read as `{}`. */
+function requireOptions<T>(options: T): T {
+  if (options === undefined) invalid('options', 'an options object', options);
+  return options;
+}
+
+function checkEpoch(epoch: unknown, base: unknown): void {
+  checkInteger('epoch', epoch, { min: 0 });
+  checkPositive('base', base);
+}
 
 /**
  * Step decay η = η₀ · factor^⌊epoch / every⌋.
@@ -15,9 +30,10 @@ export type LearningRateSchedule = (epoch: number, base: number) => number;
  * ```
  */
 export function stepDecay(options: { every: number; factor: number }): LearningRateSchedule {
-  const every = checkInteger('options.every', options?.every, { min: 1 });
-  const factor = checkPositive('options.factor', options.factor);
-  return (epoch, base) => base * factor ** Math.floor(epoch / every);
+  const o = checkOptions('options', requireOptions(options), ['every', 'factor']);
+  const every = checkInteger('options.every', o.every, { min: 1 });
+  const factor = checkPositive('options.factor', o.factor);
+  return (epoch, base) => (checkEpoch(epoch, base), base * factor ** Math.floor(epoch / every));
 }
 
 /**
@@ -38,7 +54,7 @@ export function exponentialDecay(rate: number): LearningRateSchedule;
 export function exponentialDecay(options: { rate: number } | number): LearningRateSchedule {
   // The positional form keeps its old argument name in errors.
   const r = typeof options === 'number' ? checkNonNegative('rate', options) : checkNonNegative('options.rate', checkOptions('options', options, ['rate']).rate);
-  return (epoch, base) => base * Math.exp(-r * epoch);
+  return (epoch, base) => (checkEpoch(epoch, base), base * Math.exp(-r * epoch));
 }
 
 /**
@@ -51,9 +67,10 @@ export function exponentialDecay(options: { rate: number } | number): LearningRa
  * ```
  */
 export function cosineDecay(options: { epochs: number; min?: number }): LearningRateSchedule {
-  const epochs = checkInteger('options.epochs', options?.epochs, { min: 1 });
-  const min = options.min === undefined ? 0 : checkNonNegative('options.min', options.min);
-  return (epoch, base) => min + 0.5 * (base - min) * (1 + Math.cos((Math.PI * Math.min(epoch, epochs)) / epochs));
+  const o = checkOptions('options', requireOptions(options), ['epochs', 'min']);
+  const epochs = checkInteger('options.epochs', o.epochs, { min: 1 });
+  const min = o.min === undefined ? 0 : checkNonNegative('options.min', o.min);
+  return (epoch, base) => (checkEpoch(epoch, base), min + 0.5 * (base - min) * (1 + Math.cos((Math.PI * Math.min(epoch, epochs)) / epochs)));
 }
 
 /** Validate a user schedule's result. */

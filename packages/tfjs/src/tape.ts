@@ -8,6 +8,7 @@
  * the process ends: hundreds of tensors per call for a neural ODE solved by Dormand–Prince.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkFunction } from '@phaseflow/core';
 
 interface TapeState {
   activeTape: { saved?: tf.Tensor[] }[] | null;
@@ -27,6 +28,7 @@ interface TapeState {
  * ```
  */
 export function releaseTapeOnError<T>(fn: () => T): T {
+  checkFunction('fn', fn);
   try {
     return fn();
   } catch (e) {

@@ -4,7 +4,11 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   PhaseflowError,
+  checkFinite,
+  checkFunction,
+  checkNonNegative,
   integrate,
+  invalid,
   type IntegrateOptions,
   type Integrator,
   type Keep,
@@ -13,6 +17,18 @@ import {
   type Solution,
   type VectorSpace,
 } from '@phaseflow/core';
+import { checkTensor } from './layer.js';
+
+/** A tf.Tensor, live or already disposed (disposing twice is harmless). */
+function checkAnyTensor(argument: string, value: unknown): tf.Tensor {
+  if (!(value instanceof tf.Tensor)) checkTensor(argument, value);
+  return value as tf.Tensor;
+}
+
+/** A tolerance of errorNorm: a number ≥ 0 or a tensor of per-component tolerances. */
+function checkTolerance(argument: string, value: unknown): number | tf.Tensor {
+  return value instanceof tf.Tensor ? checkTensor(argument, value) : checkNonNegative(argument, value);
+}
 
 const scalarOf = (t: tf.Tensor): number => {
   const v = t.dataSync()[0]!;
@@ -23,7 +39,9 @@ const scalarOf = (t: tf.Tensor): number => {
 /**
  * `VectorSpace<tf.Tensor>`: immutable (every operation ignores `out` and returns a new tensor),
  * float32 on every backend but cpu/tensorflow, no tensor left behind by `dot`, `norm`,
- * `isFinite`, `errorNorm`, `toFloat64`. Intermediate states an integrator drops are not
+ * `isFinite`, `errorNorm`, `toFloat64`. Every operation checks its operands before any op
+ * runs (INVALID_ARGUMENT naming `x`, `y`, `a`, `xs[j]`, … for what is not a live tensor or a
+ * finite coefficient), so a bad call allocates nothing. Intermediate states an integrator drops are not
  * disposed by the integrator: `scope(fn)` (core's `StateOps.scope`, a `tf.tidy` that keeps
  * what `keep` marks, on success and on throw) releases them; drivers run inside it, and
  * {@link integrateTensors} is `integrate` inside a tidy.
@@ -39,19 +57,30 @@ const scalarOf = (t: tf.Tensor): number => {
 export const tensorSpace: VectorSpace<tf.Tensor> = {
   name: 'tensor',
   mutable: false,
-  zeros: (like) => tf.zerosLike(like),
-  clone: (y) => y.clone(),
-  copy: (src) => src.clone(),
-  size: (y) => y.size,
-  isFinite: (y) => (y.size === 0 ? true : scalarOf(tf.tidy(() => tf.all(tf.isFinite(y))))) !== 0,
+  zeros: (like) => tf.zerosLike(checkTensor('like', like)),
+  clone: (y) => checkTensor('y', y).clone(),
+  copy: (src) => checkTensor('src', src).clone(),
+  size: (y) => checkTensor('y', y).size,
+  isFinite: (y) => (checkTensor('y', y).size === 0 ? true : scalarOf(tf.tidy(() => tf.all(tf.isFinite(y))))) !== 0,
   toFloat64(y, out) {
-    const data = y.dataSync();
+    const data = checkTensor('y', y).dataSync();
+    if (out !== undefined) {
+      if (!(out instanceof Float64Array)) invalid('out', `a Float64Array of ${data.length} numbers`, out);
+      if (out.length !== data.length) {
+        throw new PhaseflowError('SHAPE_MISMATCH', `out: expected length ${data.length} (the size of y), received length ${out.length}`, {
+          argument: 'out',
+          expected: `length ${data.length}`,
+          received: `length ${out.length}`,
+        });
+      }
+    }
     const o = out ?? new Float64Array(data.length);
     o.set(data);
     return o;
   },
-  dispose: (y) => y.dispose(),
+  dispose: (y) => checkAnyTensor('y', y).dispose(),
   scope<T>(fn: (keep: Keep<tf.Tensor>) => T): T {
+    checkFunction('fn', fn);
     // tf.tidy releases what `fn` allocated and hands the kept tensors to the enclosing scope;
     // the throw is caught inside so that kept tensors (a failed run's partial) survive it too.
     const kept: tf.Tensor[] = [];
@@ -74,9 +103,29 @@ export const tensorSpace: VectorSpace<tf.Tensor> = {
     if (failed) throw failure;
     return result as T;
   },
-  axpy: (a, x, y) => tf.tidy(() => (a === 0 ? y.clone() : tf.add(y, tf.mul(x, a)))),
-  scale: (a, x) => tf.tidy(() => tf.mul(x, a)),
+  axpy(a, x, y) {
+    checkFinite('a', a);
+    checkTensor('x', x);
+    checkTensor('y', y);
+    return tf.tidy(() => (a === 0 ? y.clone() : tf.add(y, tf.mul(x, a))));
+  },
+  scale(a, x) {
+    checkFinite('a', a);
+    checkTensor('x', x);
+    return tf.tidy(() => tf.mul(x, a));
+  },
   combine(c, xs, base) {
+    if (c === null || typeof c !== 'object' || !(Array.isArray(c) || ArrayBuffer.isView(c))) {
+      invalid('coefficients', 'an array or typed array of finite numbers', c);
+    }
+    if (!Array.isArray(xs)) invalid('xs', 'an array of tensors', xs);
+    if (c.length < xs.length) invalid('coefficients', `at least ${xs.length} coefficients (one per tensor of xs)`, c);
+    for (let j = 0; j < xs.length; j++) {
+      checkFinite(`coefficients[${j}]`, c[j]);
+      checkTensor(`xs[${j}]`, xs[j]);
+    }
+    if (base !== undefined) checkTensor('base', base);
+    else if (xs.length === 0) invalid('xs', 'at least one tensor when base is omitted', xs);
     return tf.tidy(() => {
       let acc: tf.Tensor | undefined = base?.clone();
       for (let j = 0; j < xs.length; j++) {
@@ -88,9 +137,18 @@ export const tensorSpace: VectorSpace<tf.Tensor> = {
       return acc ?? tf.zerosLike((base ?? xs[0])!);
     });
   },
-  dot: (x, y) => scalarOf(tf.tidy(() => tf.sum(tf.mul(x, y)))),
-  norm: (x) => scalarOf(tf.tidy(() => tf.norm(x))),
+  dot: (x, y) => {
+    checkTensor('x', x);
+    checkTensor('y', y);
+    return scalarOf(tf.tidy(() => tf.sum(tf.mul(x, y))));
+  },
+  norm: (x) => scalarOf(tf.tidy(() => tf.norm(checkTensor('x', x)))),
   errorNorm(err, a, b, atol, rtol) {
+    checkTensor('err', err);
+    checkTensor('a', a);
+    checkTensor('b', b);
+    checkTolerance('atol', atol);
+    checkTolerance('rtol', rtol);
     if (err.size === 0) return 0;
     return scalarOf(
       tf.tidy(() => {
