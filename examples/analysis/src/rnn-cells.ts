@@ -18,7 +18,11 @@ const r4 = (v: number): number => Number(v.toPrecision(4));
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 type Model = 'exprnn' | 'householder' | 'tanh';
-const LABELS: Record<Model, string> = { exprnn: 'expRNN (orthogonal, modReLU)', householder: 'Householder cell (orthogonal, modReLU)', tanh: 'tanh RNN (unconstrained W)' };
+const LABELS: Record<Model, string> = {
+  exprnn: 'expRNN (orthogonal, modReLU)',
+  householder: 'Householder cell (orthogonal, modReLU)',
+  tanh: 'tanh RNN (unconstrained W)',
+};
 
 /** Options of {@link trainRecallCell}. */
 interface RecallTrainingOptions {
@@ -87,7 +91,7 @@ async function trainRecallCell(options: RecallTrainingOptions): Promise<RecallTr
     read = () => recurrentCellOf(rnn);
   }
   const V = tf.tidy(() => tf.variable(tf.zeros([n, 1])));
-  const optimizer = tf.train.adam(options.learningRate ?? 0.005);
+  const optimizer: tf.Optimizer = tf.train.adam(options.learningRate ?? 0.005);
   const data = createRandom(seed).fork('data');
   const loss: number[] = [];
   try {
@@ -133,16 +137,32 @@ function spectrumOf(cell: RecurrentCell, T: number, seed: number, signal?: Abort
 /** The method on cells with known exponents: linear W = c·Q (all exponents ln c) and tanh W = diag(a) at h = 0 (ln |aᵢ|). */
 function validate(seed: number) {
   const n = 8;
-  const Q = qr(matrix(n, n, createRandom(seed).fork('Q').fillNormal(new Float64Array(n * n)))).q.data;
+  const Q = qr(
+    matrix(
+      n,
+      n,
+      createRandom(seed)
+        .fork('Q')
+        .fillNormal(new Float64Array(n * n)),
+    ),
+  ).q.data;
   const c = 0.9;
-  const rotation = lyapunovSpectrum(mapIterator(), recurrentCellMap({ units: n, recurrentKernel: Q.map((q) => c * q), activation: 'linear' }), Float64Array.from({ length: n }, (_, i) => i + 1), {
-    tEnd: 300,
-    seed,
-  });
+  const rotation = lyapunovSpectrum(
+    mapIterator(),
+    recurrentCellMap({ units: n, recurrentKernel: Q.map((q) => c * q), activation: 'linear' }),
+    Float64Array.from({ length: n }, (_, i) => i + 1),
+    {
+      tEnd: 300,
+      seed,
+    },
+  );
   const a = Array.from({ length: n }, (_, i) => 1.2 - 0.15 * i);
   const D = new Float64Array(n * n);
   a.forEach((v, i) => (D[i * n + i] = v));
-  const diagonal = lyapunovSpectrum(mapIterator(), recurrentCellMap({ units: n, recurrentKernel: D, activation: 'tanh' }), new Float64Array(n), { tEnd: 300, frame: 'identity' });
+  const diagonal = lyapunovSpectrum(mapIterator(), recurrentCellMap({ units: n, recurrentKernel: D, activation: 'tanh' }), new Float64Array(n), {
+    tEnd: 300,
+    frame: 'identity',
+  });
   return {
     scaledRotationError: Math.max(...Array.from(rotation.exponents, (l) => Math.abs(l - Math.log(c)))),
     diagonalError: Math.max(...Array.from(diagonal.exponents, (l, i) => Math.abs(l - Math.log(Math.abs(a[i]!))))),
@@ -207,29 +227,39 @@ export const trainedRnnCellsDemo: Demo = {
         {
           name: 'trained-rnn-cell-spectra',
           title: `Conditional Lyapunov spectra λᵢ vs i/n of three RNN cells (n = ${n}), before and after training on 10-step recall`,
-          caption:
-            'Orthogonal W with modReLU cannot expand (‖Jv‖ ≤ ‖v‖): the exponents sit at or just below 0, lowered only where units switch off (those that hit a singular Jacobian are −∞, left out and counted in the numbers). The tanh cell’s sech² < 1 and its unconstrained W make it forget: its spectrum lies well below 0, and training does not lift it to the orthogonal cells’.',
+          caption: `Orthogonal W with modReLU cannot expand (‖Jv‖ ≤ ‖v‖): at initialisation every exponent sits at 0, after training at or just below it, lowered where units switch off; those whose Jacobian turned singular are −∞ and left out (${models
+            .map((m) => `${(numbers[m] as { minusInfinityTrained: number }).minusInfinityTrained} of ${LABELS[m].split(' (')[0]}`)
+            .join(
+              ', ',
+            )} after training). The tanh cell forgets: sech² < 1 and an unconstrained W put its spectrum well below 0, and training lifts it only part of the way.`,
           spec: {
             $schema: SCHEMA,
-            width: 640,
-            height: 320,
-            layer: [
-              {
-                data: { values: spectra },
-                mark: { type: 'line', point: { size: 14 }, strokeWidth: 1.4 },
-                encoding: {
-                  x: { field: 'x', type: 'quantitative', title: 'i / n' },
-                  y: { field: 'lambda', type: 'quantitative', title: 'λᵢ (per step)' },
-                  color: { field: 'cell', type: 'nominal', title: 'cell', legend: { orient: 'bottom', columns: 1 } },
-                  strokeDash: { field: 'stage', type: 'nominal', title: 'weights', sort: ['trained', 'at initialisation'] },
+            data: { values: spectra },
+            facet: { column: { field: 'stage', type: 'nominal', title: null, sort: ['at initialisation', 'trained'] } },
+            spec: {
+              width: 330,
+              height: 320,
+              layer: [
+                {
+                  mark: { type: 'line', point: { size: 14 }, strokeWidth: 1.4 },
+                  encoding: {
+                    x: { field: 'x', type: 'quantitative', title: 'i / n' },
+                    y: {
+                      field: 'lambda',
+                      type: 'quantitative',
+                      title: 'λᵢ (per step, symlog scale)',
+                      scale: { type: 'symlog', constant: 0.01 },
+                      axis: { values: [0, -0.01, -0.03, -0.1, -0.3, -1, -3] },
+                    },
+                    color: { field: 'cell', type: 'nominal', title: 'cell', legend: { orient: 'bottom', columns: 1, labelLimit: 400 } },
+                  },
                 },
-              },
-              {
-                data: { values: [{ y: 0 }] },
-                mark: { type: 'rule', strokeDash: [4, 4], color: '#888' },
-                encoding: { y: { field: 'y', type: 'quantitative' } },
-              },
-            ],
+                {
+                  mark: { type: 'rule', strokeDash: [4, 4], color: '#888' },
+                  encoding: { y: { datum: 0, type: 'quantitative' } },
+                },
+              ],
+            },
           },
         },
         {
@@ -244,7 +274,7 @@ export const trainedRnnCellsDemo: Demo = {
             encoding: {
               x: { field: 'iteration', type: 'quantitative', title: 'Adam iteration' },
               y: { field: 'loss', type: 'quantitative', title: 'recall MSE' },
-              color: { field: 'cell', type: 'nominal', title: 'cell', legend: { orient: 'bottom', columns: 1 } },
+              color: { field: 'cell', type: 'nominal', title: 'cell', legend: { orient: 'bottom', columns: 1, labelLimit: 400 } },
             },
           },
         },

@@ -31,7 +31,7 @@ export const sgdNetworkDemo: Demo = {
       networkSgd({ network: net, inputs, targets, learningRate: eta, batchSize, steps, seed, ...(batchSize === m && { sampling: 'epochs' as const }) });
     // the curvature at θ*: the nonzero eigenvalues μᵢ of ∇²L = (1/m) JᵀJ, i.e. of (1/m) J Jᵀ
     const probe = make(0.1, 1, 1, 0);
-    const J = probe.jacobian(star);
+    const J = probe.outputJacobian(star);
     const G = new Float64Array(m * m);
     for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) for (let j = 0; j < p; j++) G[a * m + b] += (J[a * p + j]! * J[b * p + j]!) / m;
     const mu = Array.from(symmetricEigen(G, m).values).sort((a, b) => b - a);
@@ -170,7 +170,8 @@ export const sgdNetworkDemo: Demo = {
         {
           name: 'sgd-network-trajectories',
           title: 'SGD (batch 1) from 10⁻⁶ off θ*: the loss (solid) and L_a·e^{2λ₁(k − a)} from step a (dashed)',
-          caption: 'At η·μ_max = 0.5 SGD converges back to the manifold of minima; at η·μ_max = 1, where gradient descent is still stable, it escapes (plotted until L > 10⁻³).',
+          caption:
+            'At η·μ_max = 0.5 SGD converges back to the manifold of minima; at η·μ_max = 1, where gradient descent is still stable, it escapes (plotted until L > 10⁻³).',
           spec: {
             $schema: SCHEMA,
             data: { values: trajectories },

@@ -10,10 +10,16 @@
 // (default 7), EOS_STANDARDIZE 1/0 (default 1: per-pixel zero mean, unit variance), EOS_STEPS
 // (default 3000), EOS_EVERY (default 25), EOS_LANCZOS Krylov steps per measurement (default
 // 10), EOS_GAIN Glorot gain of the initial kernels (default 1) or EOS_GAINS one per step size,
-// EOS_ETAS (default 0.01,0.02,0.04), EOS_SEED (default 0).
+// EOS_ETAS (default 0.01,0.02,0.04), EOS_SEED (default 0), EOS_WIDTHS hidden widths (default
+// 200,200).
 //
 // The README's figures: EOS_COUNT=100 EOS_SIZE=7 EOS_STANDARDIZE=0 EOS_STEPS=1500
 // EOS_LANCZOS=8 EOS_GAINS=2.25,2.25,1.5 EOS_FIGURE=eos.json node bench/mnist-edge-of-stability.mjs
+//
+// Progressive sharpening from well below 2/η (the README's second figure): a deeper, narrower
+// net (5 × 32 tanh) at a small initial scale on 500 digits, where the sharpness climbs by itself:
+// EOS_COUNT=500 EOS_STANDARDIZE=0 EOS_WIDTHS=32,32,32,32,32 EOS_GAIN=0.7 EOS_ETAS=0.1,0.0666667,0.05
+// EOS_STEPS=3500 EOS_EVERY=50 EOS_LANCZOS=8 EOS_FIGURE=sharpening.json node bench/mnist-edge-of-stability.mjs
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createSharpnessObserver, mseLoss } from '@phaseflow/analysis';
@@ -32,6 +38,9 @@ const etas = (process.env.EOS_ETAS ?? '0.01,0.02,0.04').split(',').map(Number);
 const lanczosSteps = env('EOS_LANCZOS', 10);
 const standardize = env('EOS_STANDARDIZE', 1) === 1;
 const gain = env('EOS_GAIN', 1);
+const hidden = (process.env.EOS_WIDTHS ?? '200,200').split(',').map(Number);
+if (hidden.length === 0 || hidden.some((w) => !Number.isInteger(w) || w < 1))
+  throw new Error(`EOS_WIDTHS: positive integers, received ${process.env.EOS_WIDTHS}`);
 // one Glorot gain per step size (overrides EOS_GAIN): the initial sharpness grows with the gain
 // (≈ 22, 81, 176, 230 at 1, 1.5, 2, 2.25 on 100 digits of 7 × 7), and progressive sharpening is
 // slow at this size, so each run starts near its own edge
@@ -61,7 +70,7 @@ const runs = [];
 const started = performance.now();
 for (const [run, eta] of etas.entries()) {
   const g = gains[run];
-  const net = createMlp64({ sizes: [d, 200, 200, 10], seed, gain: g });
+  const net = createMlp64({ sizes: [d, ...hidden, 10], seed, gain: g });
   const loss = mseLoss(net, batch, y);
   // gradient descent with step η is explicit Euler on the gradient flow θ′ = −∇L(θ)
   const flow = odeProblem((_t, th, out = new Float64Array(th.length)) => {
@@ -101,6 +110,8 @@ for (const [run, eta] of etas.entries()) {
   const reached = series.find((r) => r.sharpness >= 0.9 * threshold)?.step;
   const after = reached === undefined ? [] : series.filter((r) => r.step >= reached + 0.1 * steps);
   const ratios = after.map((r) => r.sharpness / threshold);
+  // progressive sharpening: from the first measurement within 10 % of 2/η, every later one
+  const fromReach = reached === undefined ? [] : series.filter((r) => r.step >= reached).map((r) => r.sharpness / threshold);
   runs.push({
     eta,
     gain: g,
@@ -113,6 +124,12 @@ for (const [run, eta] of etas.entries()) {
     minRatioAfter: ratios.length ? Math.min(...ratios) : null,
     maxRatioAfter: ratios.length ? Math.max(...ratios) : null,
     fractionWithin10Percent: ratios.length ? ratios.filter((r) => Math.abs(r - 1) <= 0.1).length / ratios.length : null,
+    initialRatio: series[0] ? series[0].sharpness / threshold : null,
+    timeToReach: reached === undefined ? null : reached * eta,
+    measurementsFromReach: fromReach.length,
+    fractionWithin10PercentFromReach: fromReach.length ? fromReach.filter((r) => Math.abs(r - 1) <= 0.1).length / fromReach.length : null,
+    minRatioFromReach: fromReach.length ? Math.min(...fromReach) : null,
+    maxRatioFromReach: fromReach.length ? Math.max(...fromReach) : null,
     initialLoss: losses[0]?.loss,
     finalLoss: finalTheta === undefined ? null : loss.value(finalTheta),
     seconds: (performance.now() - t0) / 1000,
@@ -131,7 +148,7 @@ const out = {
     inputs: d,
     standardize,
     gain,
-    widths: [d, 200, 200, 10],
+    widths: [d, ...hidden, 10],
     steps,
     every,
     lanczosSteps,
@@ -150,7 +167,7 @@ if (process.env.EOS_FIGURE) {
   const lossValues = runs.flatMap((r) => r.losses.map((p) => ({ ...p, eta: `η = ${r.eta}` })));
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: `Edge of stability on ${count} mnist digits (${size}×${size}), 2×200 tanh, MSE, full-batch GD`,
+    title: `Edge of stability on ${count} mnist digits (${size}×${size}), ${hidden.length}×${hidden[0]} tanh, MSE, full-batch GD`,
     vconcat: [
       {
         width: 640,

@@ -36,7 +36,7 @@ export interface NetworkSgd extends SgdMap {
    * The Jacobian J(θ) of all outputs on all samples, (m·outputs) × p row-major: row (i, k) is
    * ∇_θ f_k(xᵢ).
    */
-  jacobian(theta: F): F;
+  outputJacobian(theta: F): F;
   /**
    * An orthonormal basis of the row space of J(θ), p × r row-major (r = rank J): at an
    * interpolating minimum the directions normal to the manifold of interpolants, which every
@@ -85,7 +85,15 @@ export function networkSgd(options: NetworkSgdOptions): NetworkSgd {
     invalid('options.network', 'a network with parameters { size, get, set }, forward and vjp (e.g. an nn64 Mlp64)', net);
   }
   const X = o.inputs;
-  if (X === null || typeof X !== 'object' || !(X.x instanceof Float64Array) || !Number.isInteger(X.rows) || !Number.isInteger(X.cols) || X.rows < 1 || X.cols < 1) {
+  if (
+    X === null ||
+    typeof X !== 'object' ||
+    !(X.x instanceof Float64Array) ||
+    !Number.isInteger(X.rows) ||
+    !Number.isInteger(X.cols) ||
+    X.rows < 1 ||
+    X.cols < 1
+  ) {
     invalid('options.inputs', 'a batch { x: Float64Array, rows, cols } with rows ≥ 1', X);
   }
   if (X.x.length !== X.rows * X.cols) invalid('options.inputs.x', `rows × cols = ${X.rows * X.cols} numbers`, `${X.x.length} numbers`, 'SHAPE_MISMATCH');
@@ -98,7 +106,8 @@ export function networkSgd(options: NetworkSgdOptions): NetworkSgd {
   const out = y.length / m;
   const p = net.parameters.size;
   const probe = net.forward(X);
-  if (probe.length !== y.length) invalid('options.targets', `${probe.length} numbers (the network's output on the inputs)`, `${y.length} numbers`, 'SHAPE_MISMATCH');
+  if (probe.length !== y.length)
+    invalid('options.targets', `${probe.length} numbers (the network's output on the inputs)`, `${y.length} numbers`, 'SHAPE_MISMATCH');
 
   const saved = new Float64Array(p);
   const withTheta = <T>(theta: F, fn: () => T): T => {
@@ -116,7 +125,11 @@ export function networkSgd(options: NetworkSgdOptions): NetworkSgd {
   const subBatch = (B: ArrayLike<number>) => {
     let s = scratch.get(B.length);
     if (!s) {
-      s = { batch: { x: new Float64Array(B.length * cols), rows: B.length, cols }, gy: new Float64Array(B.length * out), targets: new Float64Array(B.length * out) };
+      s = {
+        batch: { x: new Float64Array(B.length * cols), rows: B.length, cols },
+        gy: new Float64Array(B.length * out),
+        targets: new Float64Array(B.length * out),
+      };
       scratch.set(B.length, s);
     }
     for (let r = 0; r < B.length; r++) {
@@ -152,7 +165,7 @@ export function networkSgd(options: NetworkSgdOptions): NetworkSgd {
       const f = net.forward(X);
       return f.map((v, k) => v - y[k]!);
     });
-  const jacobian = (theta: F): F =>
+  const outputJacobian = (theta: F): F =>
     withTheta(theta, () => {
       const J = new Float64Array(m * out * p);
       const one = [0];
@@ -182,12 +195,12 @@ export function networkSgd(options: NetworkSgdOptions): NetworkSgd {
       for (const v of residuals(theta)) s = Math.max(s, Math.abs(v));
       return s;
     },
-    jacobian,
+    outputJacobian,
     normalFrame(theta, frameOptions = {}) {
       const fo = checkOptions('options', frameOptions, ['tolerance', 'seed']);
       const tol = fo.tolerance === undefined ? 1e-10 : checkPositive('options.tolerance', fo.tolerance);
       const seed = fo.seed === undefined ? 0 : checkInteger('options.seed', fo.seed, { min: 0, max: 2 ** 32 - 1 });
-      const J = jacobian(theta);
+      const J = outputJacobian(theta);
       const rows = m * out;
       // The row space of J from the Gram matrix J Jᵀ = U M Uᵀ: basis Jᵀuᵢ/√μᵢ for μᵢ > tol·μ_max.
       const G = new Float64Array(rows * rows);

@@ -158,13 +158,7 @@ export type DrivingInput = Matrix | ((t: number, out: F) => void);
 export function inputReader(argument: string, inputs: DrivingInput | undefined, d: number, u: F): (t: number) => void {
   if (inputs === undefined) return () => undefined;
   if (typeof inputs === 'function') return (t) => inputs(t, u);
-  if (
-    inputs === null ||
-    typeof inputs !== 'object' ||
-    !(inputs.data instanceof Float64Array) ||
-    inputs.cols !== d ||
-    inputs.data.length !== inputs.rows * d
-  ) {
+  if (inputs === null || typeof inputs !== 'object' || !(inputs.data instanceof Float64Array) || inputs.cols !== d || inputs.data.length !== inputs.rows * d) {
     invalid(argument, `a T × ${d} Matrix or a function (t, out) => void`, inputs, 'SHAPE_MISMATCH');
   }
   const series = inputs;

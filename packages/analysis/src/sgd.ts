@@ -383,7 +383,8 @@ export function sgdLyapunovExponent(sgd: SgdMap, theta0: F, options: SgdLyapunov
     if (where !== 'start') invalid('options.subspace', "a subspace only with linearise: 'start' (the maps at one point)", o.subspace);
     checkFiniteArray('options.subspace', o.subspace);
     const len = o.subspace.length;
-    if (len === 0 || len % p !== 0 || len / p > p) invalid('options.subspace', `an orthonormal ${p} × r basis (row-major, 1 ≤ r ≤ ${p})`, `${len} numbers`, 'SHAPE_MISMATCH');
+    if (len === 0 || len % p !== 0 || len / p > p)
+      invalid('options.subspace', `an orthonormal ${p} × r basis (row-major, 1 ≤ r ≤ ${p})`, `${len} numbers`, 'SHAPE_MISMATCH');
     N = Float64Array.from(o.subspace);
     r = len / p;
   }

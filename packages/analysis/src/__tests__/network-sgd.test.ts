@@ -55,7 +55,7 @@ describe('SGD on a nonlinear network near an interpolating minimum (Chemnitz–E
       }
       return out;
     };
-    const J = s.jacobian(star);
+    const J = s.outputJacobian(star);
     for (let row = 0; row < 3; row++) {
       const g = J.subarray(row * p, (row + 1) * p);
       const off = project(g).map((v, i) => v - g[i]!);
@@ -103,7 +103,7 @@ describe('SGD on a nonlinear network near an interpolating minimum (Chemnitz–E
       // the loss is quadratic in the normal deviation: ½ ln(L_k/L_0)/k → λ₁
       const rate = (0.5 * Math.log(s.loss(end) / s.loss(theta0))) / horizon;
       return { lambda: e.exponents[0]!, se: e.standardError[0]!, rate };
-    }
+    };
     const stable = at(0.5);
     const unstable = at(1.9);
     expect(stable.lambda).toBeLessThan(-5 * stable.se);
@@ -114,9 +114,17 @@ describe('SGD on a nonlinear network near an interpolating minimum (Chemnitz–E
 
   it('bad input: coded errors', () => {
     const { net, inputs, targets, star, sgd } = setup();
-    expectPhaseflowError(() => networkSgd({ network: net, inputs, targets: targets.subarray(0, 2), learningRate: 0.1, steps: 10 }), 'SHAPE_MISMATCH', 'options.targets');
+    expectPhaseflowError(
+      () => networkSgd({ network: net, inputs, targets: targets.subarray(0, 2), learningRate: 0.1, steps: 10 }),
+      'SHAPE_MISMATCH',
+      'options.targets',
+    );
     expectPhaseflowError(() => networkSgd({ network: {} as never, inputs, targets, learningRate: 0.1, steps: 10 }), 'INVALID_ARGUMENT', 'options.network');
-    expectPhaseflowError(() => networkSgd({ network: net, inputs: { x: inputs.x, rows: 4, cols: 2 }, targets, learningRate: 0.1, steps: 10 }), 'SHAPE_MISMATCH', 'options.inputs.x');
+    expectPhaseflowError(
+      () => networkSgd({ network: net, inputs: { x: inputs.x, rows: 4, cols: 2 }, targets, learningRate: 0.1, steps: 10 }),
+      'SHAPE_MISMATCH',
+      'options.inputs.x',
+    );
     const s = sgd(0.1, 1, 10);
     expectPhaseflowError(() => s.loss(star.subarray(1)), 'SHAPE_MISMATCH', 'theta');
     expectPhaseflowError(() => sgdLyapunovExponent(s, star, { subspace: s.normalFrame(star) }), 'INVALID_ARGUMENT', 'options.subspace');

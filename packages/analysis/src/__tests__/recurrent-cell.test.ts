@@ -25,7 +25,12 @@ describe('recurrent cell h ← σ(h·W + x·U + b) as a map: the method on cells
     const Q = orthogonal(n, 3);
     for (const c of [0.8, 1, 1.1]) {
       const cell = recurrentCellMap({ units: n, recurrentKernel: Q.map((q) => c * q), activation: 'linear' });
-      const s = lyapunovSpectrum(mapIterator(), cell, Float64Array.from({ length: n }, (_, i) => i + 1), { tEnd: 200, vectors: n });
+      const s = lyapunovSpectrum(
+        mapIterator(),
+        cell,
+        Float64Array.from({ length: n }, (_, i) => i + 1),
+        { tEnd: 200, vectors: n },
+      );
       for (const l of s.exponents) expect(Math.abs(l - Math.log(c))).toBeLessThan(1e-12);
     }
     const a = [1.5, -0.9, 0.5, 0.2, -0.05, 1.01];
@@ -60,7 +65,13 @@ describe('recurrent cell h ← σ(h·W + x·U + b) as a map: the method on cells
         const n = 5;
         const r = createRandom(seed);
         const cell = recurrentCellMap(
-          { units: n, recurrentKernel: orthogonal(n, seed + 1), inputKernel: r.fillNormal(new Float64Array(n)), bias: new Float64Array(n).fill(bias), activation: 'modrelu' },
+          {
+            units: n,
+            recurrentKernel: orthogonal(n, seed + 1),
+            inputKernel: r.fillNormal(new Float64Array(n)),
+            bias: new Float64Array(n).fill(bias),
+            activation: 'modrelu',
+          },
           { inputs: gaussianSeries(150, 1, seed + 2) },
         );
         const s = lyapunovSpectrum(mapIterator(), cell, new Float64Array(n), { tEnd: 150, transient: 10, vectors: 3 });
@@ -135,7 +146,7 @@ function trainCell(model: 'exprnn' | 'householder' | 'tanh', n: number, iteratio
     hidden = (x) => layer!.apply(x) as tf.Tensor;
   }
   const V = tf.tidy(() => tf.variable(tf.zeros([n, 1])));
-  const optimizer = tf.train.adam(0.01);
+  const optimizer: tf.Optimizer = tf.train.adam(0.01);
   const data = createRandom(7);
   let loss = NaN;
   for (let it = 0; it < iterations; it++) {
@@ -151,7 +162,10 @@ function trainCell(model: 'exprnn' | 'householder' | 'tanh', n: number, iteratio
     });
     tf.dispose([d.x, d.y]);
   }
-  const cell = model === 'tanh' ? recurrentCellOf({ recurrentKernel: weights[0]!, inputKernel: weights[1]!, bias: weights[2]!, activation: 'tanh' }) : recurrentCellOf(layer!);
+  const cell =
+    model === 'tanh'
+      ? recurrentCellOf({ recurrentKernel: weights[0]!, inputKernel: weights[1]!, bias: weights[2]!, activation: 'tanh' })
+      : recurrentCellOf(layer!);
   optimizer.dispose();
   V.dispose();
   if (model === 'tanh') tf.dispose(weights);

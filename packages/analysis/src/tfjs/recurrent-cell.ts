@@ -67,10 +67,12 @@ export function recurrentCellOf(source: TensorRecurrentLayer | TensorRecurrentWe
     const W = layer.recurrentKernel();
     try {
       const n = W.shape[0]!;
-      if (W.rank !== 2 || W.shape[1] !== n || n !== layer.units) invalid('source.recurrentKernel()', `a [${layer.units}, ${layer.units}] tensor`, `shape [${W.shape.join(', ')}]`, 'SHAPE_MISMATCH');
+      if (W.rank !== 2 || W.shape[1] !== n || n !== layer.units)
+        invalid('source.recurrentKernel()', `a [${layer.units}, ${layer.units}] tensor`, `shape [${W.shape.join(', ')}]`, 'SHAPE_MISMATCH');
       const U = weights[1]!.read();
       const b = weights[2]!.read();
-      if (U.rank !== 2 || U.shape[1] !== n) invalid('source.trainableWeights[1]', `an input kernel [d, ${n}]`, `shape [${U.shape.join(', ')}]`, 'SHAPE_MISMATCH');
+      if (U.rank !== 2 || U.shape[1] !== n)
+        invalid('source.trainableWeights[1]', `an input kernel [d, ${n}]`, `shape [${U.shape.join(', ')}]`, 'SHAPE_MISMATCH');
       if (b.size !== n) invalid('source.trainableWeights[2]', `a bias of ${n}`, `shape [${b.shape.join(', ')}]`, 'SHAPE_MISMATCH');
       return {
         units: n,
