@@ -1,6 +1,6 @@
 /** The Arenstorf orbit: the standard test of adaptive step-size control. */
 import { odeProblem, type OdeProblem } from '@phaseflow/core';
-import { copyOf } from './internal.js';
+import { flatFromFlat, flatState } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -60,6 +60,7 @@ export function arenstorf(): ArenstorfProblem {
     { name: 'arenstorf' },
   );
   const jacobi = (z: F) => {
+    flatState('z', z, 4);
     const x = z[0]!;
     const y = z[1]!;
     const r1 = Math.hypot(x + mu, y);
@@ -70,7 +71,7 @@ export function arenstorf(): ArenstorfProblem {
     name: 'arenstorf',
     problem,
     y0: () => Float64Array.of(0.994, 0, 0, -2.00158510637908252240537862224),
-    fromFlat: copyOf,
+    fromFlat: flatFromFlat(4),
     t0: 0,
     tEnd: ARENSTORF_PERIOD,
     period: ARENSTORF_PERIOD,

@@ -1,6 +1,6 @@
 /** A bouncing ball: the reference problem for event location. */
 import { checkAllocation, checkInteger, checkOptions, checkPositive, invalid, odeProblem, type OdeProblem } from '@phaseflow/core';
-import { copyOf } from './internal.js';
+import { flatFromFlat, flatState } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -50,7 +50,7 @@ export function bouncingBall(options: BouncingBallOptions = {}): BouncingBallPro
   const height = o.height === undefined ? 1 : checkPositive('options.height', o.height);
   const restitution = o.restitution === undefined ? 0.9 : checkPositive('options.restitution', o.restitution);
   if (restitution > 1) invalid('options.restitution', 'a number in (0, 1]', restitution);
-  const energy = (y: F) => g * y[0]! + 0.5 * y[1]! * y[1]!;
+  const energy = (y: F) => (flatState('y', y, 2), g * y[0]! + 0.5 * y[1]! * y[1]!);
   const problem = odeProblem<F>(
     (_t, y, out = new Float64Array(2)) => {
       out[0] = y[1]!;
@@ -63,14 +63,14 @@ export function bouncingBall(options: BouncingBallOptions = {}): BouncingBallPro
     name: 'bouncing-ball',
     problem,
     y0: () => Float64Array.of(height, 0),
-    fromFlat: copyOf,
+    fromFlat: flatFromFlat(2),
     t0: 0,
     tEnd: 10,
     parameters: { g, height, restitution },
     energy,
     hamiltonian: false,
     impact: { g: (_t, y) => y[0]!, direction: 'down', terminal: true, name: 'impact' },
-    bounce: (y) => Float64Array.of(0, -restitution * y[1]!),
+    bounce: (y) => (flatState('y', y, 2), Float64Array.of(0, -restitution * y[1]!)),
     impactTimes(n) {
       checkInteger('n', n, { min: 0 });
       checkAllocation('n', n, 16);

@@ -1,6 +1,6 @@
 /** The planar double pendulum: a non-separable Hamiltonian system. */
 import { checkOptions, checkPositive, hamiltonianProblem, invalid, type HamiltonianProblem, type PhaseState } from '@phaseflow/core';
-import { phaseOf, vectorOption } from './internal.js';
+import { phaseFromFlat, phaseState, vectorOption } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -109,11 +109,11 @@ export function doublePendulum(options: DoublePendulumOptions = {}): DoublePendu
     name: 'double-pendulum',
     problem,
     y0: () => ({ q: Float64Array.from(q0), p: Float64Array.from(p0) }),
-    fromFlat: phaseOf,
+    fromFlat: phaseFromFlat(2),
     t0: 0,
     tEnd: 10,
     parameters: { m1, m2, l1, l2, g },
-    energy: (y) => H(y.q, y.p),
+    energy: (y) => (phaseState('y', y, 2), H(y.q, y.p)),
     hamiltonian: true,
     reversingDims: [2, 3],
     citation: 'Goldstein, Poole & Safko, Classical Mechanics (3rd ed., Addison-Wesley 2002)',

@@ -1,6 +1,6 @@
 /** A non-autonomous scalar ODE with a closed-form solution, for order measurements. */
 import { float64Space, odeProblem, type OdeProblem } from '@phaseflow/core';
-import { copyOf } from './internal.js';
+import { checkTime, flatFromFlat } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -33,11 +33,11 @@ export function expSin(): ExpSinProblem {
     name: 'exp-sin',
     problem,
     y0: () => Float64Array.of(1),
-    fromFlat: copyOf,
+    fromFlat: flatFromFlat(1),
     t0: 0,
     tEnd: 3,
     parameters: {},
-    exact: (t) => Float64Array.of(Math.exp(Math.sin(t))),
+    exact: (t) => Float64Array.of(Math.exp(Math.sin(checkTime(t)))),
     hamiltonian: false,
     citation: 'y = exp(sin t) by separation of variables (a standard non-autonomous test equation)',
   };

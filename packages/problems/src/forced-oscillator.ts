@@ -12,7 +12,7 @@ import {
   type PartitionedProblem,
   type PhaseState,
 } from '@phaseflow/core';
-import { copyOf, phaseOf } from './internal.js';
+import { checkTime, flatFromFlat, phaseFromFlat } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -62,7 +62,10 @@ export function forcedOscillator(options: ForcedOscillatorOptions = {}): ForcedO
   const w2 = w * w;
   const a = A / (w2 - nu * nu);
   const name = `forced-oscillator(omega=${w},drive=${nu})${kind === 'ode' ? '/ode' : ''}`;
-  const exact = (t: number): F => Float64Array.of((1 - a) * Math.cos(w * t) + a * Math.cos(nu * t), -(1 - a) * w * Math.sin(w * t) - a * nu * Math.sin(nu * t));
+  const exact = (t: number): F => (
+    checkTime(t),
+    Float64Array.of((1 - a) * Math.cos(w * t) + a * Math.cos(nu * t), -(1 - a) * w * Math.sin(w * t) - a * nu * Math.sin(nu * t))
+  );
   const common = {
     name,
     t0: 0,
@@ -82,7 +85,7 @@ export function forcedOscillator(options: ForcedOscillatorOptions = {}): ForcedO
       },
       { name, space: float64Space },
     );
-    return { ...common, problem, y0: () => Float64Array.of(1, 0), fromFlat: copyOf };
+    return { ...common, problem, y0: () => Float64Array.of(1, 0), fromFlat: flatFromFlat(2) };
   }
   const problem = partitionedProblem<F>({
     name,
@@ -90,5 +93,5 @@ export function forcedOscillator(options: ForcedOscillatorOptions = {}): ForcedO
     velocity: (_t, _q, p, out = new Float64Array(1)) => ((out[0] = p[0]!), out),
     force: (t, q, _p, out = new Float64Array(1)) => ((out[0] = -w2 * q[0]! + A * Math.cos(nu * t)), out),
   });
-  return { ...common, problem, y0: () => ({ q: Float64Array.of(1), p: Float64Array.of(0) }), fromFlat: phaseOf };
+  return { ...common, problem, y0: () => ({ q: Float64Array.of(1), p: Float64Array.of(0) }), fromFlat: phaseFromFlat(1) };
 }

@@ -1,6 +1,6 @@
 /** The Hénon–Heiles system: two degrees of freedom, regular and chaotic motion side by side. */
 import { checkOptions, separableHamiltonian, type PhaseState, type SeparableHamiltonianProblem } from '@phaseflow/core';
-import { phaseOf, vectorOption } from './internal.js';
+import { phaseFromFlat, phaseState, vectorOption } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -60,11 +60,11 @@ export function henonHeiles(options: HenonHeilesOptions = {}): HenonHeilesProble
     name: 'henon-heiles',
     problem,
     y0: () => ({ q: Float64Array.from(q0), p: Float64Array.from(p0) }),
-    fromFlat: phaseOf,
+    fromFlat: phaseFromFlat(2),
     t0: 0,
     tEnd: 2 * Math.PI,
     parameters: {},
-    energy: (y) => T(y.p) + V(y.q),
+    energy: (y) => (phaseState('y', y, 2), T(y.p) + V(y.q)),
     hamiltonian: true,
     reversingDims: [2, 3],
     citation: 'Hénon & Heiles, Astron. J. 69 (1964) 73–79; Hairer, Lubich & Wanner, Geometric Numerical Integration (2nd ed., Springer 2006), §I.3',

@@ -18,7 +18,7 @@ import {
   type Problem,
   type SeparableHamiltonianProblem,
 } from '@phaseflow/core';
-import { copyOf, phaseOf } from './internal.js';
+import { checkTime, flatFromFlat, flatState, phaseFromFlat, phaseOf, phaseState } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -129,7 +129,7 @@ export function kepler<K extends KeplerKind = 'separable-hamiltonian'>(options: 
   const name = `${NAME_PREFIX[kind]}(e=${e})`;
   const b = Math.sqrt(1 - e * e);
   const exact = (t: number): F => {
-    const E = eccentricAnomaly(t, e);
+    const E = eccentricAnomaly(checkTime(t), e);
     const c = Math.cos(E);
     const s = Math.sin(E);
     const d = 1 - e * c;
@@ -147,7 +147,7 @@ export function kepler<K extends KeplerKind = 'separable-hamiltonian'>(options: 
     citation: 'Hairer, Lubich & Wanner, Geometric Numerical Integration (2nd ed., Springer 2006), §I.2.3',
   } as const;
   if (kind === 'ode') {
-    const energy = (z: F) => H(z.subarray(0, 2), z.subarray(2, 4));
+    const energy = (z: F) => (flatState('z', z, 4), H(z.subarray(0, 2), z.subarray(2, 4)));
     const problem = odeProblem<F>(
       (_t, z, out = new Float64Array(4)) => {
         const r2 = z[0]! * z[0]! + z[1]! * z[1]!;
@@ -166,13 +166,13 @@ export function kepler<K extends KeplerKind = 'separable-hamiltonian'>(options: 
       ...common,
       problem,
       y0: () => exact(0),
-      fromFlat: copyOf,
+      fromFlat: flatFromFlat(4),
       energy,
-      invariants: { angularMomentum: (z: F) => z[0]! * z[3]! - z[1]! * z[2]! },
+      invariants: { angularMomentum: (z: F) => (flatState('z', z, 4), z[0]! * z[3]! - z[1]! * z[2]!) },
     };
     return ref as unknown as KeplerProblem<K>;
   }
-  const energy = (y: PhaseState<F>) => H(y.q, y.p);
+  const energy = (y: PhaseState<F>) => (phaseState('y', y, 2), H(y.q, y.p));
   let problem: SeparableHamiltonianProblem<F> | PartitionedProblem<F> | HamiltonianProblem<F>;
   if (kind === 'separable-hamiltonian') {
     problem = separableHamiltonian<F>({
@@ -211,9 +211,9 @@ export function kepler<K extends KeplerKind = 'separable-hamiltonian'>(options: 
     ...common,
     problem: problem as SeparableHamiltonianProblem<F>,
     y0: () => phaseOf(exact(0)),
-    fromFlat: phaseOf,
+    fromFlat: phaseFromFlat(2),
     energy,
-    invariants: { angularMomentum: (y: PhaseState<F>) => L(y.q, y.p) },
+    invariants: { angularMomentum: (y: PhaseState<F>) => (phaseState('y', y, 2), L(y.q, y.p)) },
   };
   return ref as unknown as KeplerProblem<K>;
 }

@@ -1,6 +1,6 @@
 /** Lorenz-63: the butterfly, the first chaotic flow found by computation. */
 import { checkFinite, checkOptions, odeProblem, type OdeProblem } from '@phaseflow/core';
-import { copyOf, vectorOption } from './internal.js';
+import { flatFromFlat, vectorOption } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -56,7 +56,7 @@ export function lorenz63(options: Lorenz63Options = {}): Lorenz63Problem {
     name: 'lorenz63',
     problem,
     y0: () => start.slice(),
-    fromFlat: copyOf,
+    fromFlat: flatFromFlat(3),
     t0: 0,
     tEnd: 20,
     parameters: { sigma, rho, beta },

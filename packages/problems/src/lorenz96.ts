@@ -1,6 +1,6 @@
 /** Lorenz-96: a ring of sites, the toy atmosphere of data assimilation. */
 import { checkAllocation, checkFinite, checkInteger, checkOptions, odeProblem, type OdeProblem } from '@phaseflow/core';
-import { copyOf, vectorOption } from './internal.js';
+import { flatFromFlat, vectorOption } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -58,7 +58,7 @@ export function lorenz96(options: Lorenz96Options = {}): Lorenz96Problem {
     name: 'lorenz96',
     problem,
     y0: () => start.slice(),
-    fromFlat: copyOf,
+    fromFlat: flatFromFlat(dim),
     t0: 0,
     tEnd: 10,
     parameters: { dim, forcing: F },

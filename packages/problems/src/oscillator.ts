@@ -1,6 +1,6 @@
 /** The harmonic oscillator, the one linear Hamiltonian system every method is checked on. */
 import { checkFinite, checkOptions, checkPositive, separableHamiltonian, type PhaseState, type SeparableHamiltonianProblem } from '@phaseflow/core';
-import { phaseOf } from './internal.js';
+import { checkTime, phaseFromFlat, phaseState } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -56,13 +56,14 @@ export function harmonicOscillator(options: HarmonicOscillatorOptions = {}): Har
     name: problem.name!,
     problem,
     y0: () => ({ q: Float64Array.of(q0), p: Float64Array.of(p0) }),
-    fromFlat: phaseOf,
+    fromFlat: phaseFromFlat(1),
     t0: 0,
     tEnd: (2 * Math.PI) / w,
     period: (2 * Math.PI) / w,
     parameters: { omega: w },
-    energy: (y) => T(y.p) + V(y.q),
+    energy: (y) => (phaseState('y', y, 1), T(y.p) + V(y.q)),
     exact: (t) => {
+      checkTime(t);
       const c = Math.cos(w * t);
       const s = Math.sin(w * t);
       return Float64Array.of(q0 * c + (p0 / w) * s, -q0 * w * s + p0 * c);

@@ -1,6 +1,6 @@
 /** The outer solar system: six bodies, the long-time benchmark of Hairer, Lubich & Wanner. */
 import { checkOneOf, checkOptions, separableHamiltonian, type PhaseState, type SeparableHamiltonianProblem } from '@phaseflow/core';
-import { phaseOf, range } from './internal.js';
+import { phaseFromFlat, phaseState, range } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -146,11 +146,11 @@ export function outerSolarSystem(options: OuterSolarSystemOptions = {}): OuterSo
     masses: Array.from(m),
     names: [...d.names],
     y0: () => ({ q: q0.slice(), p: p0.slice() }),
-    fromFlat: phaseOf,
+    fromFlat: phaseFromFlat(n),
     t0: 0,
     tEnd: 4332.6, // one Jupiter year, in days
     parameters: { G },
-    energy: (y) => T(y.p) + V(y.q),
+    energy: (y) => (phaseState('y', y, n), T(y.p) + V(y.q)),
     hamiltonian: true,
     reversingDims: range(n, 2 * n),
     citation: 'Hairer, Lubich & Wanner, Geometric Numerical Integration (2nd ed., Springer 2006), §I.2.4, Table I.2.1',

@@ -1,6 +1,6 @@
 /** The mathematical pendulum, the simplest nonlinear Hamiltonian system. */
 import { checkFinite, checkOptions, separableHamiltonian, type PhaseState, type SeparableHamiltonianProblem } from '@phaseflow/core';
-import { phaseOf } from './internal.js';
+import { phaseFromFlat, phaseState } from './internal.js';
 import type { ReferenceProblem } from './reference-problem.js';
 
 type F = Float64Array;
@@ -58,12 +58,12 @@ export function pendulum(options: PendulumOptions = {}): PendulumProblem {
     name: 'pendulum',
     problem,
     y0: () => ({ q: Float64Array.of(q0), p: Float64Array.of(p0) }),
-    fromFlat: phaseOf,
+    fromFlat: phaseFromFlat(1),
     t0: 0,
     tEnd: 2 * Math.PI,
     ...(H0 < 1 && { period: 4 * ellipticK(Math.sin(Math.acos(-H0) / 2)) }),
     parameters: {},
-    energy: (y) => T(y.p) + V(y.q),
+    energy: (y) => (phaseState('y', y, 1), T(y.p) + V(y.q)),
     hamiltonian: true,
     reversingDims: [1],
     citation: 'Hairer, Lubich & Wanner, Geometric Numerical Integration (2nd ed., Springer 2006), §I.1',
