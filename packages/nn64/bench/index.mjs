@@ -4,7 +4,9 @@
 // createGradientTrainer32) against PyTorch with 1 thread and with 2 threads, in the same run,
 // alternated. Identical work: both start from the same weights (sent to the peer), see the
 // same data and the same per-epoch permutations; loss and gradient of the first minibatch are
-// compared before anything is timed. Then the same epochs with the plain-loop kernels
+// compared before anything is timed. Wall and CPU time are both recorded: on a shared machine
+// the 1-thread ratio is read on CPU time (the work each side did), the 2-thread one on wall
+// time (what a second thread buys). Then the same epochs with the plain-loop kernels
 // (kernel: 'js') against the WebAssembly SIMD ones, which is what decides where SIMD runs.
 // Run after a build: `npx nx bench @phaseflow/nn64` (or `node bench/index.mjs [mlp] [kernels]`).
 import { spawn, spawnSync } from 'node:child_process';
@@ -21,7 +23,13 @@ const median = (a) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const round = (v, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
-const out = { bench: '@phaseflow/nn64', node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadAverageStart: os.loadavg().map((v) => round(v, 2)) };
+const out = {
+  bench: '@phaseflow/nn64',
+  node: process.version,
+  cpus: os.cpus().length,
+  cpu: os.cpus()[0]?.model,
+  loadAverageStart: os.loadavg().map((v) => round(v, 2)),
+};
 
 // ---- the PyTorch peers (one process per thread count, started once) ----
 function startPeer(threads) {
@@ -98,10 +106,23 @@ const relErr = (a, b) => {
   return Math.sqrt(num / den);
 };
 
+/** CPU time of this process in ms: robust to other jobs on a shared machine (the engine runs on one thread). */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 async function ours(task, theta, kernel = 'auto') {
   const net = createMlp32({ sizes: task.sizes, output: 'softmax', theta: theta.slice(), kernel });
-  const h = await createGradientTrainer32({ learningRate: task.lr, epochs: task.epochs, batchSize: task.batch, seed: 1 }).fit(net, { inputs: task.inputs, targets: task.targets });
-  return { epochMs: h.epochMs, backend: h.backend, accuracy: h.metrics.accuracy.at(-1) };
+  const epochCpuMs = [];
+  let c0 = 0;
+  const clock = { name: 'cpu-clock', on: { 'run:start': () => void (c0 = cpuMs()), 'epoch:end': () => void (epochCpuMs.push(cpuMs() - c0), (c0 = cpuMs())) } };
+  const h = await createGradientTrainer32({ learningRate: task.lr, epochs: task.epochs, batchSize: task.batch, seed: 1 }).fit(
+    net,
+    { inputs: task.inputs, targets: task.targets },
+    { observers: [clock] },
+  );
+  return { epochMs: h.epochMs, epochCpuMs, backend: h.backend, accuracy: h.metrics.accuracy.at(-1) };
 }
 
 if (run('mlp')) {
@@ -110,22 +131,37 @@ if (run('mlp')) {
     process.stderr.write(`mlp ${name}\n`);
     const theta = createMlp32({ sizes: task.sizes, seed: 3 }).theta.slice();
     const perms = permutations(task.inputs.length / 2, task.epochs, 1);
-    const job = { kind: 'mlp', sizes: task.sizes, theta: Array.from(theta), x: Array.from(task.inputs), y: Array.from(task.targets), lr: task.lr, batch: task.batch, perms };
+    const job = {
+      kind: 'mlp',
+      sizes: task.sizes,
+      theta: Array.from(theta),
+      x: Array.from(task.inputs),
+      y: Array.from(task.targets),
+      lr: task.lr,
+      batch: task.batch,
+      perms,
+    };
     const row = { model: `mlp ${task.sizes.join('-')} tanh/softmax, adam lr ${task.lr}, batch ${task.batch}, 1000 samples`, epochs: task.epochs };
     await ours(task, theta); // warm-up (JIT, wasm compilation)
     const reps = 3;
     const times = { nn64: [], torch1: [], torch2: [] };
-    const ratios = { torch1: [], torch2: [] };
+    const cpu = { nn64: [], torch1: [] };
+    const ratios = { torch1: [], torch2: [], torch1Cpu: [] };
     for (let rep = 0; rep < reps; rep++) {
       // Alternated, the order rotated each repetition so load hits every side alike.
       const order = [['nn64'], ['torch1'], ['torch2']].map(([s]) => s);
       for (let i = 0; i < rep; i++) order.push(order.shift());
       const got = {};
+      const gotCpu = {};
       for (const side of order) {
-        if (side === 'nn64') got.nn64 = median((await ours(task, theta)).epochMs.slice(1));
-        else if (peers[side === 'torch1' ? 1 : 2]) {
+        if (side === 'nn64') {
+          const r = await ours(task, theta);
+          got.nn64 = median(r.epochMs.slice(1));
+          gotCpu.nn64 = median(r.epochCpuMs.slice(1));
+        } else if (peers[side === 'torch1' ? 1 : 2]) {
           const r = await peers[side === 'torch1' ? 1 : 2].ask(job);
           got[side] = median(r.epochMs.slice(1));
+          if (side === 'torch1') gotCpu.torch1 = median(r.epochCpuMs.slice(1));
           if (rep === 0 && side === 'torch1') {
             const mine = firstBatch(task, theta, perms[0]);
             row.iteration1 = { lossRelDiff: Math.abs(mine.loss - r.first.loss) / Math.abs(r.first.loss), gradientRelErr: relErr(mine.grad, r.first.grad) };
@@ -133,11 +169,27 @@ if (run('mlp')) {
         }
       }
       for (const side of Object.keys(got)) times[side].push(got[side]);
+      for (const side of Object.keys(gotCpu)) cpu[side].push(gotCpu[side]);
       for (const side of ['torch1', 'torch2']) if (got[side] !== undefined) ratios[side].push(got.nn64 / got[side]);
+      if (gotCpu.torch1 !== undefined) ratios.torch1Cpu.push(gotCpu.nn64 / gotCpu.torch1);
     }
-    row.epochMs = Object.fromEntries(Object.entries(times).filter(([, v]) => v.length).map(([k, v]) => [k, round(median(v), 2)]));
-    if (ratios.torch1.length) row.ratio = { vsTorch1Thread: round(median(ratios.torch1)), vsTorch2Threads: round(median(ratios.torch2)) };
-    row.ratios = { vsTorch1Thread: ratios.torch1.map((v) => round(v)), vsTorch2Threads: ratios.torch2.map((v) => round(v)) };
+    row.epochMs = Object.fromEntries(
+      Object.entries(times)
+        .filter(([, v]) => v.length)
+        .map(([k, v]) => [k, round(median(v), 2)]),
+    );
+    row.epochCpuMs = Object.fromEntries(
+      Object.entries(cpu)
+        .filter(([, v]) => v.length)
+        .map(([k, v]) => [k, round(median(v), 2)]),
+    );
+    if (ratios.torch1.length)
+      row.ratio = {
+        vsTorch1ThreadCpu: round(median(ratios.torch1Cpu)),
+        vsTorch1ThreadWall: round(median(ratios.torch1)),
+        vsTorch2ThreadsWall: round(median(ratios.torch2)),
+      };
+    row.ratios = Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, v.map((r) => round(r))]));
     out.mlp[name] = row;
   }
 }
@@ -152,10 +204,13 @@ if (run('kernels')) {
     const small = { ...task, epochs: name === 'wide' ? 2 : 3 };
     await ours(small, theta, 'js');
     for (let rep = 0; rep < 2; rep++) {
-      t['wasm-simd'].push(median((await ours(small, theta)).epochMs.slice(1)));
-      t.js.push(median((await ours(small, theta, 'js')).epochMs.slice(1)));
+      t['wasm-simd'].push(median((await ours(small, theta)).epochCpuMs.slice(1)));
+      t.js.push(median((await ours(small, theta, 'js')).epochCpuMs.slice(1)));
     }
-    out.kernels[name] = { epochMs: { wasmSimd: round(median(t['wasm-simd']), 2), js: round(median(t.js), 2) }, jsOverWasm: round(median(t.js) / median(t['wasm-simd'])) };
+    out.kernels[name] = {
+      epochCpuMs: { wasmSimd: round(median(t['wasm-simd']), 2), js: round(median(t.js), 2) },
+      jsOverWasm: round(median(t.js) / median(t['wasm-simd'])),
+    };
   }
 }
 peers[1]?.close();

@@ -52,10 +52,10 @@ def mlp(job):
     opt = torch.optim.Adam(model.parameters(), lr=job["lr"], eps=1e-7)
     bs = job["batch"]
     n = x.shape[0]
-    epoch_ms, first = [], None
+    epoch_ms, epoch_cpu, first = [], [], None
     for perm in job["perms"]:
         idx_all = torch.tensor(perm, dtype=torch.long)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for start in range(0, n, bs):
             idx = idx_all[start:start + bs]
             xb, yb = x[idx], y[idx]
@@ -66,7 +66,8 @@ def mlp(job):
                 first = {"loss": loss.item(), "grad": flat_grad(layers)}
             opt.step()
         epoch_ms.append((time.perf_counter() - t0) * 1000)
-    return {"epochMs": epoch_ms, "first": first}
+        epoch_cpu.append((time.process_time() - c0) * 1000)
+    return {"epochMs": epoch_ms, "epochCpuMs": epoch_cpu, "first": first}
 
 
 JOBS = {"mlp": mlp}
