@@ -14,8 +14,20 @@ import { describe, expect, it } from 'vitest';
 const counts = (r: BadInputReport) =>
   `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
-const { arenstorf, bouncingBall, doublePendulum, expSin, forcedOscillator, harmonicOscillator, henonHeiles, kepler, lorenz63, lorenz96, outerSolarSystem, pendulum } =
-  problems;
+const {
+  arenstorf,
+  bouncingBall,
+  doublePendulum,
+  expSin,
+  forcedOscillator,
+  harmonicOscillator,
+  henonHeiles,
+  kepler,
+  lorenz63,
+  lorenz96,
+  outerSolarSystem,
+  pendulum,
+} = problems;
 
 /** Every reference problem, and every kind of Kepler problem, with its invariants as a table of its own. */
 function built(): Record<string, unknown> {
