@@ -10,7 +10,7 @@
 import { activations, type Activation } from '@phaseflow/nn64';
 
 /** @internal What the pullback of one pass needs: the layer inputs h_l (h_0 = x) and, for activations whose σ′ reads z, the pre-activations. */
-export interface MlpTrace {
+interface MlpTrace {
   readonly rows: number;
   readonly hs: readonly Float64Array[];
   readonly zs: readonly (Float64Array | undefined)[];
