@@ -3,7 +3,7 @@
  * classical RK4 by the method of steps, the delayed values read from a cubic Hermite
  * interpolant of the computed solution.
  */
-import { checkFinite, checkFunction, checkOptions, checkPositive, invalid, PhaseflowError } from '@phaseflow/core';
+import { checkAllocation, checkFinite, checkFunction, checkOptions, checkPositive, invalid, PhaseflowError } from '@phaseflow/core';
 
 /** The right-hand side f(t, x(t), x(t − τ)) of a delay equation. */
 export type DelayRightHandSide = (t: number, x: number, xDelayed: number) => number;
@@ -78,6 +78,8 @@ export function solveDelay(f: DelayRightHandSide, options: DelayOptions): DelayS
     };
   } else invalid('options.history', 'a number or a function of t', hist);
   const steps = Math.ceil((tEnd - t0) / hWanted - 1e-9);
+  // Three arrays of steps + 1 numbers: refuse a grid that cannot be allocated, before allocating it.
+  checkAllocation('options.h', 3 * (steps + 1), 8);
   const h = (tEnd - t0) / steps;
   const t = new Float64Array(steps + 1);
   const x = new Float64Array(steps + 1);
