@@ -189,7 +189,11 @@ function ours(truth, weights, method, gradient, engine) {
 export async function trainingStep({ rounds = 5, blockMs = 1000, engines = ['tensor', 'float64'], seed = 0 } = {}) {
   const missing = peerMissing();
   const peer = missing ? undefined : startPeer();
-  const result = { recipe: 'torchdiffeq examples/ode_demo.py: MLP(y³) 2-50-2 tanh, 20 windows × 10 samples, mean |ŷ − y|, RMSprop lr 1e-3', loadBefore: load(), configs: {} };
+  const result = {
+    recipe: 'torchdiffeq examples/ode_demo.py: MLP(y³) 2-50-2 tanh, 20 windows × 10 samples, mean |ŷ − y|, RMSprop lr 1e-3',
+    loadBefore: load(),
+    configs: {},
+  };
   if (missing) result.note = missing;
   for (const engine of engines) {
     for (const method of ['rk4', 'dopri5']) {
@@ -277,7 +281,9 @@ export function heap({ batches = [20, 256, 512], steps = 1000, checkpointBytes =
   if (missing) result.note = missing;
   const node = (cfg) => {
     const r = spawnSync(process.execPath, [here('./memory-child.mjs'), JSON.stringify(cfg)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    return r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : { ...cfg, crashed: true, status: r.status, signal: r.signal, stderr: r.stderr.slice(-400) };
+    return r.status === 0
+      ? JSON.parse(r.stdout.trim().split('\n').pop())
+      : { ...cfg, crashed: true, status: r.status, signal: r.signal, stderr: r.stderr.slice(-400) };
   };
   const py = (cfg) => {
     const r = spawnSync('python3', [here('./torchdiffeq_peer.py'), 'memory', JSON.stringify(cfg)], { encoding: 'utf8', env: process.env });

@@ -448,7 +448,12 @@ export class NeuralODE extends PhaseflowLayer {
       const model = this.memoryModel(x, ws);
       const plan = planCheckpoints(sched.steps!, model, fromUser ? bound : undefined, argument);
       if (!fromUser && plan.needBytes > bound)
-        memoryBoundExceeded(argument, plan.needBytes, bound, 'even the checkpointed backward pass needing the least memory does not fit the default bound (85% of the wasm heap cap less the tensors alive)');
+        memoryBoundExceeded(
+          argument,
+          plan.needBytes,
+          bound,
+          'even the checkpointed backward pass needing the least memory does not fit the default bound (85% of the wasm heap cap less the tensors alive)',
+        );
       every = plan.every;
       this.lastEvery = every;
     }

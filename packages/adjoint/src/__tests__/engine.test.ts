@@ -464,7 +464,12 @@ describe('checkpointed back-propagation', () => {
     expect(checkpoints![1]![0]).toBe(states[0]);
     let error: unknown;
     try {
-      solveForward(be, start, { t0: 0, times, adaptive: {}, adjointIntegrator: createRk4() as unknown as AnyIntegrator, checkFinite: true }, { checkpointEvery: 2 });
+      solveForward(
+        be,
+        start,
+        { t0: 0, times, adaptive: {}, adjointIntegrator: createRk4() as unknown as AnyIntegrator, checkFinite: true },
+        { checkpointEvery: 2 },
+      );
     } catch (e) {
       error = e;
     }
@@ -512,7 +517,15 @@ describe('adaptive schedules', () => {
         tape.backward();
         return { dtheta: gTape, states };
       }
-      return { dtheta: adjointBackward(be, states, cots.map((c) => tape.leaf(c)), s).dtheta.v, states };
+      return {
+        dtheta: adjointBackward(
+          be,
+          states,
+          cots.map((c) => tape.leaf(c)),
+          s,
+        ).dtheta.v,
+        states,
+      };
     };
     const bp = run('backprop');
     const adj = run('adjoint');

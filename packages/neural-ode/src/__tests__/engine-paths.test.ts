@@ -191,9 +191,24 @@ describe('MEMORY_BOUND_EXCEEDED instead of an exhausted heap', () => {
     const e = caught(() => ode.float64().gradients(x64, 3, (_k, y) => y.slice(), 'backprop'));
     expect(isPhaseflowError(e, 'MEMORY_BOUND_EXCEEDED')).toBe(true);
     expect(ode.getConfig().memory).toEqual({ maxBytes: 5000 });
-    expect(isPhaseflowError(caught(() => new NeuralODE({ memory: { maxBytes: -1 } })), 'INVALID_ARGUMENT')).toBe(true);
-    expect(isPhaseflowError(caught(() => new NeuralODE({ memory: { bytes: 1 } } as never)), 'UNKNOWN_OPTION')).toBe(true);
-    expect(isPhaseflowError(caught(() => new NeuralODE({ gradient: 'checkpoint', integrator: 'dopri5', adaptive: true })), 'INVALID_ARGUMENT')).toBe(true);
+    expect(
+      isPhaseflowError(
+        caught(() => new NeuralODE({ memory: { maxBytes: -1 } })),
+        'INVALID_ARGUMENT',
+      ),
+    ).toBe(true);
+    expect(
+      isPhaseflowError(
+        caught(() => new NeuralODE({ memory: { bytes: 1 } } as never)),
+        'UNKNOWN_OPTION',
+      ),
+    ).toBe(true);
+    expect(
+      isPhaseflowError(
+        caught(() => new NeuralODE({ gradient: 'checkpoint', integrator: 'dopri5', adaptive: true })),
+        'INVALID_ARGUMENT',
+      ),
+    ).toBe(true);
     ode.dispose();
     x.dispose();
   });
