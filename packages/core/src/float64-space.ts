@@ -21,7 +21,10 @@ export const float64Space: VectorSpace<Float64Array> = {
   clone: (y) => y.slice(),
   copy(src, out) {
     const o = target(src, out);
-    if (o !== src) o.set(src);
+    if (o === src) return o;
+    // A loop beats TypedArray.set on small arrays (the states of small systems, copied per chunk).
+    if (src.length <= 32) for (let i = 0; i < src.length; i++) o[i] = src[i]!;
+    else o.set(src);
     return o;
   },
   size: (y) => y.length,

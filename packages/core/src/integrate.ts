@@ -480,7 +480,6 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
   // start on the guarded problem, so the error names the function that threw and the step, as
   // on the step-by-step path. (A function never called in the first step keeps the guard on.)
   if (typeof integrator.advance === 'function' && !times && !run.everyStep && !detector && n > 1) {
-    const start = space.clone(y);
     const hd = p.dir * h;
     // The per-call checks and dispatch of `advance`, once per run when the integrator can.
     const prepareOn = (pr: P): Advancer<Y> =>
@@ -493,8 +492,10 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
       while ((gridTime(j) - ts) * p.dir < 0) j++;
       return j;
     };
+    // The chunk's start: its input state, which `advance` reads and does not write (it writes
+    // `spare`), so it stays intact until the next chunk for replays and output times.
     let tChunk = t;
-    let yChunk = start;
+    let yChunk = y;
     /** Re-take the m steps of the chunk that threw on the guarded problem; what throws there is thrown (named), else the caller rethrows. */
     const replayThrow = (m: number): void => {
       const { steps, tNow, yNow } = run;
@@ -523,7 +524,7 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
         if (j < n) m = Math.min(m, gridTime(j) === run.nextAt ? j - i : Math.max(1, j - 1 - i));
       }
       tChunk = t;
-      yChunk = space.copy(y, start);
+      yChunk = y;
       let yNew: Y;
       try {
         yNew = advance === undefined ? integrator.step(problem, tChunk, y, hd, spare) : advance(tChunk, y, m, spare);

@@ -57,16 +57,13 @@ function pattern(tab: ButcherTableau, stages: number): { rows: number[][]; weigh
   return { rows, weights };
 }
 
-/** Compiled kernels by nonzero pattern (`null`: code generation is not allowed here). */
-const kernels = new Map<string, RungeKuttaKernel | null>();
-
 /**
- * The kernel of a tableau: compiled into code of its own once per nonzero pattern (each stage
- * one fused loop, no dispatch over stages or coefficients, type feedback of its own, so that on
- * small systems the calls of f are inlined as in a hand-written loop), or {@link loopKernel}
- * where the environment forbids code generation (a Content-Security-Policy without
- * 'unsafe-eval'). Only the pattern (which coefficients are zero) goes into the source; the
- * values arrive in `A`, `B` and `ch`.
+ * The kernel of a tableau, compiled into code of its own (each stage one fused loop, no
+ * dispatch over stages or coefficients, type feedback of its own, so that on small systems the
+ * calls of f are inlined as in a hand-written loop; `createRungeKutta` compiles one per
+ * integrator, on its first fixed-step run), or {@link loopKernel} where the environment
+ * forbids code generation (a Content-Security-Policy without 'unsafe-eval'). Only the nonzero
+ * pattern of the tableau goes into the source; the values arrive in `A`, `B` and `ch`.
  *
  * @example
  * ```ts
@@ -77,13 +74,7 @@ const kernels = new Map<string, RungeKuttaKernel | null>();
  */
 export function rungeKuttaKernel(tab: ButcherTableau, stages: number): RungeKuttaKernel {
   const { rows, weights } = pattern(tab, stages);
-  const key = `${stages}|${rows.map((r) => r.join(',')).join(';')}|${weights.join(',')}`;
-  let kernel = kernels.get(key);
-  if (kernel === undefined) {
-    kernel = compile(stages, rows, weights) ?? null;
-    kernels.set(key, kernel);
-  }
-  return kernel ?? ((...args) => loopKernel(stages, rows, weights, ...args));
+  return compile(stages, rows, weights) ?? ((...args) => loopKernel(stages, rows, weights, ...args));
 }
 
 function compile(s: number, rows: number[][], weights: number[]): RungeKuttaKernel | undefined {

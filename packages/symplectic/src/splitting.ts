@@ -155,66 +155,49 @@ interface Compensation {
   readonly cp: Float64Array;
 }
 
-/** Compiled kernels by sequence shape (`null`: code generation is not allowed here). */
-const kernels = new Map<string, HamiltonianKernel | null>();
-
 /**
- * A merged drift/kick sequence compiled into straight-line JavaScript, once per distinct
- * sequence shape: each sub-flow its own loop with its own τₖ held in a local, no dispatch per
- * sub-flow, and a body (hence V8 type feedback) of its own, so that on small systems the calls
- * of ∂T/∂p and ∂V/∂q are inlined as in a hand-written loop instead of going through one loop
- * that every method and problem of the process shares. The arithmetic is that of the step loop
- * it replaces, in the same order (bitwise the same states). Only the shape of the sequence
- * (which sub-flow comes when) goes into the source; the coefficients arrive in `tau`, so nothing
- * a user supplies is ever compiled. Undefined where the environment forbids code generation (a
- * Content-Security-Policy without 'unsafe-eval'): the caller then runs the step loop.
+ * A merged drift/kick sequence compiled into JavaScript of its own, once per integrator (on its
+ * first `advance`): each sub-flow its own loop with its own τₖ, no dispatch per sub-flow, and a
+ * body — hence V8 type feedback — of its own, so that on small systems the calls of ∂T/∂p and
+ * ∂V/∂q are inlined as in a hand-written loop instead of going through one loop that every
+ * method and problem of the process shares (an integrator per use, as the `createX()`
+ * factories give, is then as specialised as a loop written for that use). The arithmetic is
+ * that of the step loop it replaces, in the same order (bitwise the same states). Only the
+ * shape of the sequence (which sub-flow comes when) goes into the source; the coefficients
+ * arrive in `tau`, so nothing a user supplies is ever compiled. Undefined where the environment
+ * forbids code generation (a Content-Security-Policy without 'unsafe-eval'): the caller then
+ * runs the step loop.
  */
-function hamiltonianKernel(kinds: Int8Array): HamiltonianKernel | undefined {
-  const key = kinds.join('');
-  let kernel = kernels.get(key);
-  if (kernel === undefined) {
-    kernel = compileHamiltonianKernel(kinds) ?? null;
-    kernels.set(key, kernel);
-  }
-  return kernel ?? undefined;
-}
-
 function compileHamiltonianKernel(kinds: Int8Array): HamiltonianKernel | undefined {
   const nOps = kinds.length;
-  /** One sub-flow: the drift q ← q⁰ + τ·∂T/∂p(p⁰) or the kick p ← p⁰ − τ·∂V/∂q(q⁰), reading q⁰, p⁰ from `q0`, `p0`. */
-  const op = (kind: number, tau: string, q0: string, p0: string): string =>
+  /** One sub-flow in place: the drift q ← q + τ·∂T/∂p(p) or the kick p ← p − τ·∂V/∂q(q). */
+  const op = (kind: number, tau: string): string =>
     kind === DRIFT
-      ? `{ const c = ${tau}; const d = problem.dTdp(${p0}, g); for (let i = 0; i < n; i++) q[i] = ${q0}[i] + c * d[i]; }`
-      : `{ const c = ${tau}; const d = problem.dVdq(${q0}, g); for (let i = 0; i < n; i++) p[i] = ${p0}[i] - c * d[i]; }`;
-  const lines: string[] = ["'use strict';", 'const n = yq.length;'];
-  // The first step reads the input state until each component has been written once.
-  let qWritten = false;
-  let pWritten = false;
-  const first = (k: number): void => {
-    lines.push(op(kinds[k]!, `tau[${k}]`, qWritten ? 'q' : 'yq', pWritten ? 'p' : 'yp'));
-    if (kinds[k] === DRIFT) qWritten = true;
-    else pWritten = true;
-  };
+      ? `{ const c = ${tau}; const d = problem.dTdp(p, g); for (let i = 0; i < n; i++) q[i] = q[i] + c * d[i]; }`
+      : `{ const c = ${tau}; const d = problem.dVdq(q, g); for (let i = 0; i < n; i++) p[i] = p[i] - c * d[i]; }`;
+  // The input state is copied into the output once per call (the copy is exact, so the
+  // arithmetic is that of the step loop, which reads the input in its first sub-flows); then
+  // every step runs in place, each sub-flow call site once per step as in a hand-written loop.
+  const lines: string[] = [
+    "'use strict';",
+    'const n = yq.length;',
+    'if (q !== yq) q.set(yq);',
+    'if (p !== yp) p.set(yp);',
+    'for (let s = 0; s < steps; s++) {',
+  ];
   if (nOps <= 3) {
     // Short sequences (Störmer–Verlet, symplectic Euler): every sub-flow written out.
-    for (let k = 0; k < nOps; k++) first(k);
-    lines.push('for (let s = 1; s < steps; s++) {');
-    for (let k = 0; k < nOps; k++) lines.push(op(kinds[k]!, `tau[${k}]`, 'q', 'p'));
-    lines.push('}');
+    for (let k = 0; k < nOps; k++) lines.push(op(kinds[k]!, `tau[${k}]`));
   } else {
-    // Long ones: the alternating pairs in a loop, so that each step holds only a few calls of
-    // the vector field (V8 inlines a bounded amount of code per function).
+    // Long ones: the alternating pairs in a loop (V8 inlines a bounded amount of code per function).
     const pairsEnd = nOps % 2 === 1 ? nOps - 1 : nOps;
-    const pairs = (from: number) =>
-      `for (let k = ${from}; k < ${pairsEnd}; k += 2) { ${op(kinds[0]!, 'tau[k]', 'q', 'p')} ${op(kinds[1]!, 'tau[k + 1]', 'q', 'p')} }`;
-    const tail = nOps % 2 === 1 ? op(kinds[nOps - 1]!, `tau[${nOps - 1}]`, 'q', 'p') : '';
-    first(0);
-    first(1);
-    lines.push(pairs(2), tail, 'for (let s = 1; s < steps; s++) {', pairs(0), tail, '}');
+    lines.push(`for (let k = 0; k < ${pairsEnd}; k += 2) { ${op(kinds[0]!, 'tau[k]')} ${op(kinds[1]!, 'tau[k + 1]')} }`);
+    if (nOps % 2 === 1) lines.push(op(kinds[nOps - 1]!, `tau[${nOps - 1}]`));
   }
+  lines.push('}');
   const source = lines.join('\n');
   try {
-    // Compiled from the sequence's shape only (see hamiltonianKernel).
+    // Compiled from the sequence's shape only (see above).
     return new Function('problem', 'yq', 'yp', 'q', 'p', 'g', 'tau', 'steps', source) as HamiltonianKernel;
   } catch {
     return undefined;
@@ -326,20 +309,20 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
 
   /**
    * `steps` ≥ 1 steps of a separable Hamiltonian for `advance` and `prepareAdvance`: this
-   * method's sequence compiled into code of its own (see {@link hamiltonianKernel}), or the
+   * method's sequence compiled into code of its own (see {@link compileHamiltonianKernel}), or the
    * loop above where code cannot be generated. Both do the same arithmetic in the same order.
    * Single `step` calls take the loop: they are what `integrate` makes on its guarded problem
    * (first steps, step-by-step runs, re-stepping for events), and keeping those out of the
    * compiled code keeps its calls of ∂T/∂p, ∂V/∂q monomorphic for the chunks, which run on
    * the problem as given.
    */
-  const compiled = hamiltonianKernel(kinds);
-  const runHamiltonian: HamiltonianKernel =
-    compiled ??
-    ((problem, yq, yp, q, p, g, tau, steps) => {
-      stepHamiltonian(problem, yq, yp, q, p, g, tau);
-      for (let j = 1; j < steps; j++) stepHamiltonian(problem, q, p, q, p, g, tau);
-    });
+  const loop: HamiltonianKernel = (problem, yq, yp, q, p, g, tau, steps) => {
+    stepHamiltonian(problem, yq, yp, q, p, g, tau);
+    for (let j = 1; j < steps; j++) stepHamiltonian(problem, q, p, q, p, g, tau);
+  };
+  let compiled: HamiltonianKernel | undefined;
+  const hamiltonianKernel = (): HamiltonianKernel => (compiled ??= compileHamiltonianKernel(kinds) ?? loop);
+  const runHamiltonian: HamiltonianKernel = (problem, yq, yp, q, p, g, tau, steps) => hamiltonianKernel()(problem, yq, yp, q, p, g, tau, steps);
 
   // Compensated summation: the low-order bits the rounded q, p lost, carried by the
   // trajectory whose latest state is a given (q, p) pair of arrays. A step from a state takes
@@ -493,9 +476,10 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
       }
       if (problem.kind === 'separable-hamiltonian') {
         const pr = problem as unknown as SeparableHamiltonianProblem<F>;
+        const kernel = hamiltonianKernel();
         return (_t, from, n, out) => {
           const o = target(from, out);
-          runHamiltonian(pr, from.q as F, from.p as F, o.q as F, o.p as F, g, tauRun, n);
+          kernel(pr, from.q as F, from.p as F, o.q as F, o.p as F, g, tauRun, n);
           return o;
         };
       }

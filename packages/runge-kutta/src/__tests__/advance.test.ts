@@ -99,7 +99,7 @@ describe('the kernel where code generation is forbidden', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('is a loop with the same arithmetic (a strict Content-Security-Policy)', () => {
-    // Kutta's third-order method: a nonzero pattern no built-in tableau has (kernels are cached by pattern).
+    // Kutta's third-order method (its kernel is compiled on its first fixed-step run).
     const kutta3 = createRungeKutta({
       name: 'kutta3',
       order: 3,
@@ -110,11 +110,14 @@ describe('the kernel where code generation is forbidden', () => {
       reference: 'W. Kutta (1901)',
     });
     const ref = stepped(kutta3, forced, 0.3);
+    let refused = 0;
     vi.stubGlobal('Function', function forbidden() {
+      refused++;
       throw new EvalError('Code generation from strings disallowed for this context');
     });
     const adv = kutta3.prepareAdvance!(forced, y0(), h)!;
     vi.unstubAllGlobals();
+    expect(refused).toBe(1);
     let y = y0();
     let other = y0();
     for (const [from, n] of chunks) {
