@@ -69,7 +69,6 @@ function workerConstructor(): WorkerCtor | undefined {
   }
 }
 
-
 // The worker: instantiate the Gram module over the shared memory, then sum each posted block.
 // ctrl: [0] blocks posted, [1] blocks summed, [2] state (1 running, −1 failed), [3] stop, [4 + b] samples in buffer b.
 const WORKER_SOURCE = `
@@ -202,7 +201,11 @@ function startThreaded(Worker: WorkerCtor, n: number, block: number): GramPipeli
     let stalled = 0;
     while (last < target) {
       if (Atomics.load(ctrl, 2) === -1) {
-        throw new PhaseflowError('INVALID_STATE', 'gram pipeline: the worker thread failed', { argument: 'pipeline', expected: 'a running worker', received: 'a failed worker' });
+        throw new PhaseflowError('INVALID_STATE', 'gram pipeline: the worker thread failed', {
+          argument: 'pipeline',
+          expected: 'a running worker',
+          received: 'a failed worker',
+        });
       }
       const r = Atomics.wait(ctrl, 1, last, 100);
       const now = Atomics.load(ctrl, 1);

@@ -213,7 +213,6 @@ function wasmKernel(stride: number, nq: number, block: number): GramKernel | und
   };
 }
 
-
 /**
  * @internal The module: imports memory `m.m` (a shared one of `sharedMaxPages` pages when > 0), exports
  * `gram(pP, pS, pC, nq, rowBytes, panelBytes, countBytes)` (byte offsets and sizes).

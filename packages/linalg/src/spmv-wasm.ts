@@ -239,18 +239,7 @@ export function spmvWasmBytes(shared: boolean, maxPages: number): Uint8Array<Arr
     ...set(pv),
   ];
   // while (pc < e) term
-  const tail = (j: number): number[] => [
-    ...BLOCK,
-    ...LOOP,
-    ...get(PC[j]!),
-    ...get(E[j]!),
-    GE_U,
-    ...brIf(1),
-    ...term(j),
-    ...br(0),
-    END,
-    END,
-  ];
+  const tail = (j: number): number[] => [...BLOCK, ...LOOP, ...get(PC[j]!), ...get(E[j]!), GE_U, ...brIf(1), ...term(j), ...br(0), END, END];
   const store = (j: number): number[] => [...get(Y), ...get(I), ...i32(3), SHL, ADD, ...get(S[j]!), ...f64store(8 * j)];
   const code: number[] = [
     ...get(R0),
@@ -280,18 +269,7 @@ export function spmvWasmBytes(shared: boolean, maxPages: number): Uint8Array<Arr
     ...get(PC[0]!),
     SUB,
     ...set(LEN),
-    ...[1, 2, 3].flatMap((j) => [
-      ...get(E[j]!),
-      ...get(PC[j]!),
-      SUB,
-      ...tee(T),
-      ...get(LEN),
-      ...get(T),
-      ...get(LEN),
-      LT_S,
-      SELECT,
-      ...set(LEN),
-    ]),
+    ...[1, 2, 3].flatMap((j) => [...get(E[j]!), ...get(PC[j]!), SUB, ...tee(T), ...get(LEN), ...get(T), ...get(LEN), LT_S, SELECT, ...set(LEN)]),
     ...S.flatMap((s) => [...f64zero, ...set(s)]),
     ...get(PC[0]!),
     ...get(LEN),

@@ -38,7 +38,7 @@ const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-async function mackeyGlass(units, seed) {
+async function mackeyGlass(units, seed, threads = 'auto') {
   let t = now(),
     c = cpu();
   const reservoir = createReservoir({
@@ -56,7 +56,7 @@ async function mackeyGlass(units, seed) {
     buildCpu = cpu() - c;
   t = now();
   c = cpu();
-  await esn.fit(col(0, 10000), col(1, 10001), { trainer: createRidge({ ridge: 1e-6, warmup: 100 }) });
+  await esn.fit(col(0, 10000), col(1, 10001), { trainer: createRidge({ ridge: 1e-6, warmup: 100, threads }) });
   const fit = now() - t,
     fitCpu = cpu() - c;
   t = now();
@@ -169,18 +169,83 @@ function nvarRun(residual) {
 const nvarResidual = nvarRun(true);
 const nvarDirect = nvarRun(false);
 
-// ---- ReservoirPy in the same run, when importable -----------------------------------------
-let reservoirpy = { measured: false, note: 'python3 with reservoirpy 0.4.2 not importable here; reference figures from the issue shown instead' };
+// ---- Speed: ours against ReservoirPy in the same run, alternated ---------------------------
+// Per round and size: ours (threads 'auto': the Gram on a worker thread where it pays), ours
+// with every step on one thread, ReservoirPy with 1 BLAS thread, ReservoirPy with its default
+// threads — one after the other, so the four see the same load. ReservoirPy runs in a fresh
+// process per measurement (its import is not timed), ours in this process after one untimed
+// warm-up reservoir (the JIT's first compilation is not timed, as Python's import is not).
+const rpyPython = process.env.RESERVOIRPY_PYTHON ?? 'python3';
+let rpyAvailable = false;
 try {
-  execFileSync(process.env.RESERVOIRPY_PYTHON ?? 'python3', ['-c', 'import reservoirpy'], { stdio: 'ignore' });
-  const out = execFileSync(process.env.RESERVOIRPY_PYTHON ?? 'python3', [path.join(here, 'reservoirpy_bench.py'), shared], {
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  reservoirpy = { measured: true, ...JSON.parse(out) };
+  execFileSync(rpyPython, ['-c', 'import reservoirpy'], { stdio: 'ignore' });
+  rpyAvailable = true;
 } catch {
-  /* keep the note */
+  /* not importable */
 }
+const oneThread = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_MAIN_FREE: '1' };
+const defaultEnv = { ...process.env };
+for (const k of Object.keys(oneThread)) delete defaultEnv[k];
+const rpyRun = (units, seed, env) =>
+  JSON.parse(
+    execFileSync(rpyPython, [path.join(here, 'reservoirpy_bench.py'), shared, String(units), String(seed)], { encoding: 'utf8', timeout: 900_000, env }),
+  ).rows[0];
+const median = (a) => {
+  const b = [...a].sort((x, y) => x - y);
+  return b.length % 2 ? b[(b.length - 1) / 2] : (b[b.length / 2 - 1] + b[b.length / 2]) / 2;
+};
+const load1 = () => Number(os.loadavg()[0].toFixed(2));
+await mackeyGlass(500, 99); // warm-up, untimed
+const speedRounds = [];
+for (const seed of quick ? [0] : [0, 1, 2]) {
+  for (const units of [500, 2000]) {
+    const row = { seed, units, loadavg1Before: load1() };
+    row.ours = await mackeyGlass(units, seed);
+    row.oursOneThread = await mackeyGlass(units, seed, 1);
+    if (rpyAvailable) {
+      row.reservoirpy1Thread = rpyRun(units, seed, { ...defaultEnv, ...oneThread });
+      row.reservoirpyDefaultThreads = rpyRun(units, seed, defaultEnv);
+    }
+    row.loadavg1After = load1();
+    speedRounds.push(row);
+  }
+}
+const ratioTable = (units) => {
+  const rows = speedRounds.filter((r) => r.units === units);
+  const out = { rounds: rows.length, loadavg1: rows.map((r) => [r.loadavg1Before, r.loadavg1After]) };
+  for (const [who, key] of [
+    ['ours', 'ours'],
+    ['oursOneThread', 'oursOneThread'],
+  ]) {
+    out[who] = Object.fromEntries(['build', 'fit', 'run'].map((ph) => [ph, r4(median(rows.map((r) => r[key][`${ph}Seconds`])))]));
+  }
+  if (!rpyAvailable) return out;
+  for (const [who, key] of [
+    ['reservoirpy1Thread', 'reservoirpy1Thread'],
+    ['reservoirpyDefaultThreads', 'reservoirpyDefaultThreads'],
+  ]) {
+    out[who] = Object.fromEntries(['build', 'fit', 'run'].map((ph) => [ph, r4(median(rows.map((r) => r[key][`${ph}Seconds`])))]));
+    out[`oursOver_${who}`] = Object.fromEntries(
+      ['build', 'fit', 'run'].map((ph) => [ph, r4(median(rows.map((r) => r.ours[`${ph}Seconds`] / r[key][`${ph}Seconds`])))]),
+    );
+  }
+  out.nrmse = { ours: rows.map((r) => r4(r.ours.nrmse)), reservoirpy: rows.map((r) => r4(r.reservoirpy1Thread.nrmse)) };
+  return out;
+};
+const reservoirpy = rpyAvailable
+  ? {
+      measured: true,
+      interpreter: rpyPython,
+      what: 'bench/reservoirpy_bench.py: Reservoir(sr=1.25, lr=0.3, input_scaling=1, rc_connectivity=0.1, input_connectivity=0.1, seed) >> Ridge(1e-6), same protocol; medians over rounds of the per-round ratio ours / ReservoirPy (same seed, run back to back)',
+      mackeyGlass500: ratioTable(500),
+      mackeyGlass2000: ratioTable(2000),
+    }
+  : {
+      measured: false,
+      note: `${rpyPython} cannot import reservoirpy (set RESERVOIRPY_PYTHON); ours alone`,
+      mackeyGlass500: ratioTable(500),
+      mackeyGlass2000: ratioTable(2000),
+    };
 
 // ---- numpy/scipy peer doing ReservoirPy's arithmetic, same run, same load --------------
 let numpyPeer = { measured: false, note: 'python3 with numpy and scipy not available' };

@@ -182,7 +182,12 @@ export function createTrialPool(options: TrialPoolOptions): TrialPool {
     name: 'trial-pool',
     workers,
     async run(jobs) {
-      if (busy) throw new PhaseflowError('INVALID_STATE', 'trial pool: run() while a run is in progress', { argument: 'pool', expected: 'an idle pool', received: 'a running pool' });
+      if (busy)
+        throw new PhaseflowError('INVALID_STATE', 'trial pool: run() while a run is in progress', {
+          argument: 'pool',
+          expected: 'an idle pool',
+          received: 'a running pool',
+        });
       busy = true;
       try {
         await Promise.all(threads.map((t) => t.ready));

@@ -236,7 +236,11 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
     },
     add(x, xOff, y, yOff) {
       if (closed) {
-        throw new PhaseflowError('INVALID_STATE', 'ridge accumulator: add() after close()', { argument: 'accumulator', expected: 'an open accumulator', received: 'closed' });
+        throw new PhaseflowError('INVALID_STATE', 'ridge accumulator: add() after close()', {
+          argument: 'accumulator',
+          expected: 'an open accumulator',
+          received: 'closed',
+        });
       }
       // Column panels of four features: panels[q·4B + 4s + r] = x[4q + r].
       const pb = 4 * BLOCK;

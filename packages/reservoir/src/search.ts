@@ -117,7 +117,9 @@ export async function randomSearch(options: RandomSearchOptions): Promise<{ best
     const pool = createTrialPool({ module: m.module, ...(m.export === undefined ? {} : { export: m.export }), workers: o.workers ?? 2 });
     try {
       const outcomes = await pool.run(jobs);
-      outcomes.forEach((r, i) => results.push({ trial: r.index, params: jobs[i]!.params, score: r.score, ...(r.error === undefined ? {} : { error: r.error }) }));
+      outcomes.forEach((r, i) =>
+        results.push({ trial: r.index, params: jobs[i]!.params, score: r.score, ...(r.error === undefined ? {} : { error: r.error }) }),
+      );
     } finally {
       await pool.close();
     }

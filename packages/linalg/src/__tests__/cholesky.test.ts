@@ -91,7 +91,9 @@ describe('choleskyFactorBlocked', () => {
   it('refuses a matrix that is not positive definite, naming the pivot', () => {
     const a = new Float64Array(100 * 100);
     for (let i = 0; i < 100; i++) a[i * 100 + i] = i === 70 ? -1 : 1;
-    expect(() => choleskyFactorBlocked(a, 100, { block: 16 })).toThrow(expect.objectContaining({ code: 'NOT_POSITIVE_DEFINITE', details: expect.objectContaining({ pivot: 70 }) }));
+    expect(() => choleskyFactorBlocked(a, 100, { block: 16 })).toThrow(
+      expect.objectContaining({ code: 'NOT_POSITIVE_DEFINITE', details: expect.objectContaining({ pivot: 70 }) }),
+    );
     expect(() => choleskyFactorBlocked(new Float64Array(4), 2, { block: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

@@ -15,9 +15,7 @@ describe('createGramPipeline (the Gram on a worker thread)', () => {
     const rng = createRandom(5);
     const n = 37,
       block = 16;
-    const blocks = Array.from({ length: 23 }, (_, b) =>
-      Array.from({ length: b === 22 ? 5 : block }, () => rng.fillNormal(new Float64Array(n))),
-    );
+    const blocks = Array.from({ length: 23 }, (_, b) => Array.from({ length: b === 22 ? 5 : block }, () => rng.fillNormal(new Float64Array(n))));
     const ref = createGramKernel({ features: n, block });
     for (const rows of blocks) {
       fill(ref.panels, rows, n, block);

@@ -101,7 +101,12 @@ describe('svd (one-sided Jacobi)', () => {
             for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) AtA[i * n + j]! += m.data[k * n + i]! * m.data[k * n + j]!;
             // Well conditioned (σ within a few per cent of 1): the Gram's eigenvalues are a second method to ~1e-15.
             const ev = symmetricEigen(AtA, n).values.slice().reverse();
-            expect(maxAbsDiff(Float64Array.from(s, (x) => x * x), ev)).toBeLessThan(1e-14);
+            expect(
+              maxAbsDiff(
+                Float64Array.from(s, (x) => x * x),
+                ev,
+              ),
+            ).toBeLessThan(1e-14);
           }
         }
       }
