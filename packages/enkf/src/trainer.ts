@@ -243,44 +243,51 @@ function allFinite(a: ArrayLike<number>): boolean {
  * console.log(history.loss.at(-1));
  * ```
  */
+/** An option's value, or `fallback` when it is left out (undefined only: null is a value, and refused by the option's check). */
+const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+
 export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOptions<I, O> = {}): EnKFTrainer<I, O> {
   const o = checkOptions('options', options, KNOWN);
-  const J = checkInteger('options.ensembleSize', o.ensembleSize ?? 32, { min: 2 });
-  const method = checkOneOf('options.method', o.method ?? 'eki', ['eki', 'hlr', 'tikhonov'] as const);
-  const perturb = o.perturbObservations ?? true;
+  const J = checkInteger('options.ensembleSize', orDefault(o.ensembleSize, 32), { min: 2 });
+  const method = checkOneOf('options.method', orDefault(o.method, 'eki'), ['eki', 'hlr', 'tikhonov'] as const);
+  const perturb = orDefault(o.perturbObservations, true);
   if (typeof perturb !== 'boolean') invalid('options.perturbObservations', 'a boolean', perturb);
-  const gamma = checkPositive('options.noise', o.noise ?? 0.1);
-  const stepOption = o.step ?? 1;
+  const gamma = checkPositive('options.noise', orDefault(o.noise, 0.1));
+  const stepOption = orDefault(o.step, 1);
   const adaptive = stepOption === 'data-misfit';
   const fixedStep = adaptive ? 1 : checkPositive('options.step', stepOption);
-  const terminate = o.terminateAtUnitTime ?? false;
+  const terminate = orDefault(o.terminateAtUnitTime, false);
   if (typeof terminate !== 'boolean') invalid('options.terminateAtUnitTime', 'a boolean', terminate);
-  const epochs = checkInteger('options.epochs', o.epochs ?? 10, { min: 1 });
+  const epochs = checkInteger('options.epochs', orDefault(o.epochs, 10), { min: 1 });
   const maxIterations = o.maxIterations === undefined ? Infinity : checkInteger('options.maxIterations', o.maxIterations, { min: 1 });
   const batchSize = o.batchSize === undefined ? undefined : checkInteger('options.batchSize', o.batchSize, { min: 1 });
   const init = checkOptions('options.init', o.init, ['mean', 'std', 'ensemble']);
-  const initStd = checkPositive('options.init.std', init.std ?? 0.5);
-  const perturbation = checkPositive('options.perturbation', o.perturbation ?? initStd);
-  const lambda = checkPositive('options.tikhonov', o.tikhonov ?? 1);
-  const inflation = checkInRange('options.inflation', o.inflation ?? 1, 1, Infinity);
-  const additive = checkNonNegative('options.additiveNoise', o.additiveNoise ?? 0);
+  const initStd = checkPositive('options.init.std', orDefault(init.std, 0.5));
+  const perturbation = checkPositive('options.perturbation', orDefault(o.perturbation, initStd));
+  const lambda = checkPositive('options.tikhonov', orDefault(o.tikhonov, 1));
+  const inflation = checkInRange('options.inflation', orDefault(o.inflation, 1), 1, Infinity);
+  const additive = checkNonNegative('options.additiveNoise', orDefault(o.additiveNoise, 0));
   if (method === 'hlr' && (inflation !== 1 || additive !== 0)) {
     invalid('options.inflation', "1 and additiveNoise 0 with method 'hlr' (its ensemble is redrawn every iteration)", inflation);
   }
-  const nesterov = o.nesterov ?? false;
+  const nesterov = orDefault(o.nesterov, false);
   if (typeof nesterov !== 'boolean') invalid('options.nesterov', 'a boolean', nesterov);
   const stop = checkOptions('options.stop', o.stop, ['misfit', 'spread', 'discrepancy']);
   if (stop.misfit !== undefined) checkNonNegative('options.stop.misfit', stop.misfit);
   if (stop.spread !== undefined) checkNonNegative('options.stop.spread', stop.spread);
   if (stop.discrepancy !== undefined) checkPositive('options.stop.discrepancy', stop.discrepancy);
-  const collapseRatio = checkInRange('options.collapseRatio', o.collapseRatio ?? 1e-3, 0, 1);
-  const seed = checkInteger('options.seed', o.seed ?? 0, { min: 0, max: 2 ** 32 - 1 });
+  const collapseRatio = checkInRange('options.collapseRatio', orDefault(o.collapseRatio, 1e-3), 0, 1);
+  const seed = checkInteger('options.seed', orDefault(o.seed, 0), { min: 0, max: 2 ** 32 - 1 });
   const toInput = (o.input === undefined ? (b: Batch) => b as unknown as I : checkFunction('options.input', o.input)) as (b: Batch) => I;
   const readOutput = (o.output === undefined ? defaultOutput : checkFunction('options.output', o.output)) as (out: O) => ArrayLike<number>;
   if (init.mean !== undefined && init.mean !== 'model' && typeof init.mean !== 'number') {
     checkFiniteArray('options.init.mean', init.mean);
+    if (init.mean.length === 0) invalid('options.init.mean', "'model', a number or a non-empty vector (one number per parameter)", init.mean);
   } else if (typeof init.mean === 'number') checkFinite('options.init.mean', init.mean);
-  if (init.ensemble !== undefined) checkFiniteArray('options.init.ensemble', init.ensemble);
+  if (init.ensemble !== undefined) {
+    checkFiniteArray('options.init.ensemble', init.ensemble);
+    if (init.ensemble.length === 0) invalid('options.init.ensemble', 'a non-empty ensemble (J rows of one number per parameter)', init.ensemble);
+  }
 
   async function fit(model: Layer<I, O>, data: EnKFData | EnKFXYData, fitOptions?: EnKFFitOptions): Promise<EnKFHistory> {
     const layer = requireParametric('model', model);
@@ -288,6 +295,7 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
     const P = checkInteger('model.parameters.size', view.size, { min: 1 });
     const d = checkData('data', data);
     const f = checkOptions('fitOptions', fitOptions, FIT_KNOWN);
+    if (f.observers === null) invalid('fitOptions.observers', 'an array of observers (or leave it out)', f.observers);
     const val = f.validation === undefined ? undefined : checkData('fitOptions.validation', f.validation);
     if (val && (val.cols !== d.cols || val.outputs !== d.outputs)) {
       throw new PhaseflowError(
