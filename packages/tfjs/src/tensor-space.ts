@@ -104,8 +104,8 @@ export const tensorSpace: VectorSpace<tf.Tensor> = {
     return result as T;
   },
   axpy(a, x, y) {
-    checkFinite('a', a);
-    checkTensor('x', x);
+    // With a = 0, x is not read (as in combine): integrators may pass a released stage there.
+    if (checkFinite('a', a) !== 0) checkTensor('x', x);
     checkTensor('y', y);
     return tf.tidy(() => (a === 0 ? y.clone() : tf.add(y, tf.mul(x, a))));
   },
@@ -121,8 +121,8 @@ export const tensorSpace: VectorSpace<tf.Tensor> = {
     if (!Array.isArray(xs)) invalid('xs', 'an array of tensors', xs);
     if (c.length < xs.length) invalid('coefficients', `at least ${xs.length} coefficients (one per tensor of xs)`, c);
     for (let j = 0; j < xs.length; j++) {
-      checkFinite(`coefficients[${j}]`, c[j]);
-      checkTensor(`xs[${j}]`, xs[j]);
+      // A term with coefficient 0 is skipped unread: integrators may pass a stage already released there.
+      if (checkFinite(`coefficients[${j}]`, c[j]) !== 0) checkTensor(`xs[${j}]`, xs[j]);
     }
     if (base !== undefined) checkTensor('base', base);
     else if (xs.length === 0) invalid('xs', 'at least one tensor when base is omitted', xs);
