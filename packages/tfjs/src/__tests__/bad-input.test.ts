@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkStep, odeProblem, type Integrator, type OdeProblem } from '@phaseflow/core';
 import * as pf from '@phaseflow/tfjs';
 import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 
 await tf.setBackend('cpu');
@@ -148,5 +149,35 @@ describe('bad input gets a coded error naming the argument', () => {
   });
   it('leaves no tensor alive on any of those error paths', () => {
     expect(leaked).toBe(0);
+  });
+});
+
+describe('checks the probe cannot generate: shapes that do not chain', () => {
+  it('mlpForward and mlpInputGradient name the weight whose shape breaks the chain, making no tensor', () => {
+    const xs = tf.ones([2, 2]);
+    const ws = pf.mlpWeightShapes([2, 3, 1]).map((s) => tf.ones(s));
+    const wide = pf.mlpWeightShapes([2, 3, 2]).map((s) => tf.ones(s));
+    const flat = tf.ones([2]);
+    const start = live();
+    expectPhaseflowError(() => pf.mlpForward(xs, [ws[0]!, ws[1]!, ws[2]!, ws[0]!], 'tanh'), 'SHAPE_MISMATCH', 'weights[3]');
+    expectPhaseflowError(() => pf.mlpForward(xs, [ws[2]!, ws[3]!], 'tanh'), 'SHAPE_MISMATCH', 'weights[0]');
+    expectPhaseflowError(() => pf.mlpForward(flat, ws, 'tanh'), 'SHAPE_MISMATCH', 'x');
+    expectPhaseflowError(() => pf.mlpForward(xs, ws.slice(0, 3), 'tanh'), 'INVALID_ARGUMENT', 'weights');
+    expectPhaseflowError(() => pf.mlpInputGradient(xs, wide, 'tanh'), 'SHAPE_MISMATCH', 'weights[2]');
+    expectPhaseflowError(() => pf.mlpInputGradient(xs, ws, 'relu' as never), 'INVALID_ARGUMENT', 'hidden');
+    expect(live() - start).toBe(0);
+    tf.dispose([xs, flat, ...ws, ...wide]);
+  });
+
+  it('tensorSpace.combine and axpy leave a term with coefficient 0 unread (a released stage may sit there)', () => {
+    const a = tf.ones([2]);
+    const gone = tf.ones([2]);
+    gone.dispose();
+    const y = pf.tensorSpace.combine([1, 0], [a, gone]);
+    const z = pf.tensorSpace.axpy(0, gone, a);
+    expect(Array.from(y.dataSync())).toEqual([1, 1]);
+    expect(Array.from(z.dataSync())).toEqual([1, 1]);
+    expectPhaseflowError(() => pf.tensorSpace.combine([1, 2], [a, gone]), 'INVALID_ARGUMENT', 'xs[1]');
+    tf.dispose([a, y, z]);
   });
 });
