@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkFinite, createRandom } from '@phaseflow/core';
 import * as lie from '@phaseflow/lie';
 import * as lieTfjs from '@phaseflow/lie/tfjs';
+import { DOPRI5, RK4 } from '@phaseflow/runge-kutta';
 import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
@@ -70,7 +71,15 @@ async function probeMain() {
     skip: {
       isHomogeneousSpace: 'a predicate: false on anything that is not a homogeneous space, true or false is its answer',
     },
-    valid: { ...groupPrefixes('SO2', SO2), ...groupPrefixes('SO3', SO3), ...groupPrefixes('SE2', SE2), ...groupPrefixes('SE3', SE3) },
+    valid: {
+      ...groupPrefixes('SO2', SO2),
+      ...groupPrefixes('SO3', SO3),
+      ...groupPrefixes('SE2', SE2),
+      ...groupPrefixes('SE3', SE3),
+      createRkmk: [RK4],
+      createRkmkPair: [DOPRI5],
+      createSphere: [2],
+    },
   });
 }
 
@@ -177,9 +186,71 @@ async function probeTfjs() {
   return { r, leaked: tf.memory().numTensors - before };
 }
 
+/** `name: [make(value) for each key]`: one function per option, the others valid. */
+const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
+  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
+
+/**
+ * Every option of the factories, of an adaptive run and of `fit`, probed on its own inside an
+ * otherwise valid call. Values of the probe that are valid for an option (a function for a
+ * reference solution, `true` for a boolean, [] for no observers) are listed in `accepts` and
+ * must be accepted exactly once each.
+ */
+async function probeOptions() {
+  const precession = precessingRotation();
+  const rkmk54 = lie.createRkmk54();
+  const St = createStiefel({ rows: 3, cols: 2 });
+  const x = St.sample(rng);
+  const model = { name: 'm', weights: [{ rows: 3, cols: 2, value: x }], lossAndGradient: () => 0 };
+  const module = {
+    heavyTop: eachOption(['Mgl', 'inertia', 'tilt', 'omega0', 'tEnd'], (k, v) => heavyTop({ [k]: v })),
+    freeRigidBody: eachOption(['inertia', 'u0', 'tEnd', 'reference'], (k, v) => freeRigidBody({ [k]: v })),
+    rotationAboutAxis: eachOption(['u0', 'tEnd'], (k, v) => rotationAboutAxis({ [k]: v })),
+    precessingRotation: eachOption(['a', 'alpha', 'tEnd'], (k, v) => precessingRotation({ [k]: v })),
+    adaptive: eachOption(['rtol', 'atol', 'h0', 'minStep', 'maxStep', 'maxSteps', 'beta', 'safety', 'minFactor', 'maxFactor'], (k, v) =>
+      rkmk54.adaptive(precession.problem, 0, precession.y0(), 1, { [k]: v }),
+    ),
+    createRkmk: eachOption(['truncation'], (k, v) => lie.createRkmk(RK4, { [k]: v })),
+    createStiefel: eachOption(['rows', 'cols'], (k, v) => createStiefel({ rows: 3, cols: 2, [k]: v })),
+    createHouseholderParametrization: eachOption(['n', 'reflections'], (k, v) => createHouseholderParametrization({ n: 3, [k]: v })),
+    createLieResNet: eachOption(['n', 'depth', 'hidden', 'finalTime', 'method', 'sharedWeights', 'gain', 'seed', 'tolerance'], (k, v) =>
+      createLieResNet({ n: 3, depth: 2, hidden: 2, [k]: v }),
+    ),
+    createRiemannianTrainer: eachOption(['optimizer', 'retraction', 'learningRate', 'beta1', 'beta2', 'epsilon', 'epochs', 'tolerance'], (k, v) =>
+      createRiemannianTrainer({ [k]: v }),
+    ),
+    sgdTrainer: eachOption(['momentum'], (k, v) => createRiemannianTrainer({ optimizer: 'sgd', [k]: v })),
+    fit: eachOption(['observers', 'signal', 'epochs'], (k, v) => createRiemannianTrainer({ epochs: 1 }).fit(model, [1], { [k]: v })),
+    createTensorParametrization: eachOption(['map', 'n', 'reflections'], (k, v) => lieTfjs.createTensorParametrization({ map: 'householder', n: 3, [k]: v })),
+    OrthogonalDense: eachOption(
+      ['units', 'map', 'reflections', 'init', 'activation', 'useBias', 'seed'],
+      (k, v) => new lieTfjs.OrthogonalDense({ units: 3, [k]: v }),
+    ),
+    OrthogonalRnn: eachOption(
+      ['units', 'map', 'reflections', 'init', 'activation', 'returnSequences', 'seed'],
+      (k, v) => new lieTfjs.OrthogonalRnn({ units: 3, [k]: v }),
+    ),
+    LieResNetBlock: eachOption(
+      ['depth', 'hidden', 'finalTime', 'method', 'sharedWeights', 'gain', 'seed'],
+      (k, v) => new lieTfjs.LieResNetBlock({ depth: 2, [k]: v }),
+    ),
+  };
+  const accepts = {
+    'freeRigidBody.reference': 'a function of t is a valid reference solution',
+    'adaptive.maxStep': 'Infinity is a valid maxStep (no limit)',
+    'createLieResNet.sharedWeights': 'true is a valid boolean',
+    'fit.observers': '[] is a valid (empty) list of observers',
+    'OrthogonalDense.useBias': 'true is a valid boolean',
+    'OrthogonalRnn.returnSequences': 'true is a valid boolean',
+    'LieResNetBlock.sharedWeights': 'true is a valid boolean',
+  };
+  return { r: await probeBadInputs(module, { accepts }), accepts };
+}
+
 const main = await probeMain();
 const made = await probeMade();
 const tfjs = await probeTfjs();
+const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
   it(`@phaseflow/lie: ${counts(main)}`, () => {
@@ -191,5 +262,12 @@ describe('bad input gets a coded error naming the argument', () => {
   it(`@phaseflow/lie/tfjs and its layer constructors: ${counts(tfjs.r)}`, () => {
     expect(formatBadInputFindings(tfjs.r), counts(tfjs.r)).toBe('');
     expect(tfjs.leaked).toBe(0);
+  });
+  it(`every option of the factories, adaptive runs and fit: ${counts(options.r)}`, () => {
+    expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
+    expect(options.r.acceptedAllowed).toBe(Object.keys(options.accepts).length); // the one valid value each, nothing else
+  });
+  it('a method name is a non-empty string', () => {
+    for (const name of [5, null, '']) expect(() => lie.createRkmk(RK4, { name: name as never })).toThrow(/options\.name/);
   });
 });

@@ -131,11 +131,12 @@ export function createRkmkPair(tableau: ButcherTableau, options: RkmkOptions = {
     const d = emb.controller;
     const ctl = createPiController({
       errorOrder: emb.errorOrder,
-      beta: o.beta ?? d.beta,
-      safety: o.safety ?? d.safety,
-      minFactor: o.minFactor ?? d.minFactor,
-      maxFactor: o.maxFactor ?? d.maxFactor,
-      maxStep: o.maxStep ?? span,
+      // Only a left-out option takes the default: null is a value, and refused by the controller's checks.
+      beta: o.beta === undefined ? d.beta : o.beta,
+      safety: o.safety === undefined ? d.safety : o.safety,
+      minFactor: o.minFactor === undefined ? d.minFactor : o.minFactor,
+      maxFactor: o.maxFactor === undefined ? d.maxFactor : o.maxFactor,
+      maxStep: o.maxStep === undefined ? span : o.maxStep,
       ...(o.minStep !== undefined && { minStep: o.minStep }),
     });
     // Stages 0 … s−1, and slot s for A(t + h, y₁) when the tableau is not FSAL.

@@ -78,6 +78,7 @@ function checkTableau(tableau: ButcherTableau): void {
 export function createRkmk(tableau: ButcherTableau, options: RkmkOptions = {}): RkmkIntegrator {
   checkTableau(tableau);
   const o = checkOptions('options', options, ['truncation', 'name']);
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0)) invalid('options.name', 'a non-empty string', o.name);
   const p = tableau.order;
   const least = Math.max(0, p - 2);
   if (p > MAX_ORDER) {

@@ -152,6 +152,7 @@ export function createRiemannianTrainer<D>(
     });
     if (!Array.isArray(data) || data.length === 0) invalid('data', 'a non-empty array of batches', data);
     const fo = checkOptions('options', fitOptions, ['observers', 'signal', 'epochs']);
+    if (fo.observers === null) invalid('options.observers', 'an array of observers (or leave it out)', fo.observers);
     const epochs = fo.epochs === undefined ? defaultEpochs : checkInteger('options.epochs', fo.epochs, { min: 1 });
     if (fo.signal !== undefined && !(fo.signal instanceof AbortSignal)) invalid('options.signal', 'an AbortSignal', fo.signal);
     const weights = model.weights;

@@ -110,7 +110,7 @@ export class OrthogonalDense extends PhaseflowLayer {
     this.init = c.init;
     this.seed = c.seed;
     this.reflections = c.reflections;
-    this.activationName = o.activation ?? 'linear';
+    this.activationName = o.activation === undefined ? 'linear' : o.activation;
     this.sigma = activation(this.activationName, 'args.activation');
     if (o.useBias !== undefined && typeof o.useBias !== 'boolean') invalid('args.useBias', 'a boolean', o.useBias);
     this.useBias = o.useBias ?? true;
