@@ -4,6 +4,9 @@
  *
  * `phaseflow demo p4-feature-maps`: the four feature maps of a p4 lifting layer for a digit
  * and for the digit turned by 90° — the same maps, rotated and shifted by one copy.
+ *
+ * `phaseflow demo nbody-trajectories`: an EGNN trained on one-frame steps of the charged
+ * particles, rolled out from frame 30 to 40 against the simulation.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkInteger, checkOptions, type Demo } from '@phaseflow/core';
@@ -11,6 +14,7 @@ import { rotateImage, rotatedDigits } from '@phaseflow/datasets';
 import { C4, PhaseflowLiftingConv, transformGroupFeatures, transformImages } from '@phaseflow/equivariant';
 import { useBestBackend } from '@phaseflow/tfjs';
 import { runRotatedDigits } from './digits.js';
+import { runNbodyRollout } from './nbody.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
@@ -164,4 +168,137 @@ const featureMapsDemo: Demo = {
   },
 };
 
-export const demos: readonly Demo[] = [rotatedDigitsDemo, featureMapsDemo];
+const nbodyDemo: Demo = {
+  name: 'nbody-trajectories',
+  title: 'Charged-particle trajectories predicted by an EGNN, against the simulation',
+  description:
+    "An EGNN_vel stack (3 layers, 32 wide) is trained on one-frame steps (100 steps of dt = 0.001) of 100 simulated five-particle systems of the EGNN paper's charged N-body set, the last frame's displacement as its velocity input, then rolled out on its own predictions from frame 30 to frame 40 on 20 other systems and compared with the simulation and with constant-velocity extrapolation. Each step is E(3)-equivariant, so the rollout of a rotated, reflected and shifted system is the moved rollout.",
+  async run(ctx) {
+    await useBestBackend({ prefer: 'wasm' });
+    const r = await runNbodyRollout({ seed: ctx.seed, onProgress: (f, m) => ctx.progress(f, m) });
+    ctx.progress(1);
+    const F = r.frames.length;
+    const sources = [
+      ['simulation', r.truth],
+      ['EGNN rollout', r.egnn],
+      ['constant velocity', r.constantVelocity],
+    ] as const;
+    // Two test systems: the median and the largest constant-velocity error at the last frame
+    // (how much the paths bend), projected on the (x, y) plane, each particle relative to where
+    // it is at the start of the rollout.
+    const lastError = (k: number) => {
+      let e = 0;
+      for (let j = 0; j < 15; j++) e += (r.constantVelocity[(k * F + F - 1) * 15 + j]! - r.truth[(k * F + F - 1) * 15 + j]!) ** 2;
+      return e;
+    };
+    const ranked = Array.from({ length: r.charges.length / 5 }, (_, k) => k).sort((a, b) => lastError(a) - lastError(b));
+    const shown = [
+      { system: ranked[Math.floor((ranked.length - 1) / 2)]!, label: 'the median test system' },
+      { system: ranked.at(-1)!, label: 'the test system whose paths bend most' },
+    ];
+    const rowsOf = (k: number) => {
+      const rows: { source: string; particle: string; frame: number; x: number; y: number }[] = [];
+      for (const [source, series] of sources)
+        for (let f = 0; f < F; f++)
+          for (let i = 0; i < 5; i++) {
+            const at = ((k * F + f) * 5 + i) * 3;
+            const origin = ((k * F + 1) * 5 + i) * 3;
+            const q = r.charges[5 * k + i]! > 0 ? '+' : '−';
+            rows.push({
+              source,
+              particle: `particle ${i + 1} (${q})`,
+              frame: r.frames[f]!,
+              x: +(series[at]! - r.truth[origin]!).toFixed(4),
+              y: +(series[at + 1]! - r.truth[origin + 1]!).toFixed(4),
+            });
+          }
+      return rows;
+    };
+    const start = r.frames[1]!;
+    const errors = (['egnn', 'constantVelocity'] as const).flatMap((k) =>
+      r.mse[k].map((v, i) => ({ predictor: k === 'egnn' ? 'EGNN rollout' : 'constant velocity', frame: start + 1 + i, mse: +v.toPrecision(4) })),
+    );
+    const at = (k: 'egnn' | 'constantVelocity', step: number) => r.mse[k][step - 1]!;
+    const last = r.mse.egnn.length;
+    return {
+      summary: `After ${last} frames (frame ${start + last}) the EGNN's rollout is off by an MSE of ${at('egnn', last).toPrecision(2)} against ${at('constantVelocity', last).toPrecision(2)} for constant velocity (after one frame: ${at('egnn', 1).toPrecision(2)} vs ${at('constantVelocity', 1).toPrecision(2)}); the rollout of moved systems is the moved rollout to ${r.equivarianceError.toExponential(1)} (relative, float32).`,
+      numbers: {
+        parameters: r.parameters,
+        trainSeconds: r.trainSeconds,
+        trainMse: r.trainMse,
+        rolloutMse: r.mse,
+        equivarianceError: r.equivarianceError,
+        frames: r.frames,
+      },
+      figures: [
+        {
+          name: 'nbody-trajectories',
+          title: `Five charged particles from frame ${start} to ${start + last}: simulation, EGNN rollout, constant velocity`,
+          caption:
+            `Each panel follows one particle in the (x, y) plane, relative to its position at frame ${start} (the large dot), where the rollout starts from the simulated frames ${start - 1} and ${start}; top: the median of the 20 test systems by how much their paths bend (the constant-velocity error at the last frame), bottom: the one that bends most; one scale per row. ` +
+            'The EGNN (red) predicts every frame from its own previous predictions; constant velocity (grey, dashed) extrapolates the last displacement.',
+          spec: {
+            $schema: SCHEMA,
+            vconcat: shown.map(({ system, label }) => ({
+              title: { text: `${label} (${system + 1} of ${ranked.length})`, anchor: 'start', fontSize: 12 },
+              data: { values: rowsOf(system) },
+              facet: { column: { field: 'particle', type: 'nominal', title: null } },
+              spec: {
+                width: 150,
+                height: 150,
+                layer: [
+                  {
+                    mark: { type: 'line', point: { size: 12 }, strokeWidth: 1.6 },
+                    encoding: {
+                      x: { field: 'x', type: 'quantitative', title: `x − x(${start})` },
+                      y: { field: 'y', type: 'quantitative', title: `y − y(${start})` },
+                      color: {
+                        field: 'source',
+                        type: 'nominal',
+                        title: null,
+                        scale: { domain: ['simulation', 'EGNN rollout', 'constant velocity'], range: ['#222222', '#d62728', '#8c8c8c'] },
+                        legend: { orient: 'bottom' },
+                      },
+                      strokeDash: {
+                        field: 'source',
+                        type: 'nominal',
+                        scale: { domain: ['simulation', 'EGNN rollout', 'constant velocity'], range: [[1, 0], [1, 0], [5, 3]] },
+                        legend: null,
+                      },
+                      order: { field: 'frame', type: 'quantitative' },
+                    },
+                  },
+                  {
+                    transform: [{ filter: `datum.frame === ${start} && datum.source === 'simulation'` }],
+                    mark: { type: 'point', filled: true, size: 80, color: '#222222' },
+                    encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+                  },
+                ],
+              },
+            })),
+            resolve: { scale: { x: 'independent', y: 'independent' } },
+          },
+        },
+        {
+          name: 'nbody-rollout-error',
+          title: 'Position error of the rollouts against the predicted frame',
+          caption: `Mean squared position error over the 20 test systems at each frame after ${start}: the EGNN rolled out on its own predictions against constant-velocity extrapolation.`,
+          spec: {
+            $schema: SCHEMA,
+            width: 420,
+            height: 260,
+            data: { values: errors },
+            mark: { type: 'line', point: true },
+            encoding: {
+              x: { field: 'frame', type: 'quantitative', title: 'frame (100 steps of dt = 0.001 each)', scale: { zero: false } },
+              y: { field: 'mse', type: 'quantitative', title: 'position MSE', scale: { type: 'log' } },
+              color: { field: 'predictor', type: 'nominal', title: null, scale: { domain: ['EGNN rollout', 'constant velocity'], range: ['#d62728', '#8c8c8c'] }, legend: { orient: 'bottom' } },
+            },
+          },
+        },
+      ],
+    };
+  },
+};
+
+export const demos: readonly Demo[] = [rotatedDigitsDemo, featureMapsDemo, nbodyDemo];

@@ -11,7 +11,7 @@ describe('demo p4-feature-maps', () => {
     expect(JSON.parse(JSON.stringify(res.figures[0]!.spec)).$schema).toMatch(/vega-lite\/v5/);
   });
 
-  it('lists both demos', () => {
-    expect(demos.map((d) => d.name)).toEqual(['rotated-digits', 'p4-feature-maps']);
+  it('lists the demos', () => {
+    expect(demos.map((d) => d.name)).toEqual(['rotated-digits', 'p4-feature-maps', 'nbody-trajectories']);
   });
 });
