@@ -7,7 +7,7 @@
  * (`stepsVjp`, checkpointing).
  */
 import * as tf from '@tensorflow/tfjs';
-import { PhaseflowError, integrate, odeProblem, partitionedProblem, type AdaptiveOptions, type AnyIntegrator, type VectorSpace } from '@phaseflow/core';
+import { PhaseflowError, integrate, odeProblem, partitionedProblem, type AdaptiveOptions, type AnyIntegrator } from '@phaseflow/core';
 import { accumulate, createTape, tracedSpace, type FieldBackend, type Tape, type Traced } from '@phaseflow/adjoint';
 import { createMlp64 } from '@phaseflow/nn64';
 import { mlpForward, mlpWeightShapes, tensorSpace, type SmoothActivation } from '@phaseflow/tfjs';
@@ -72,27 +72,6 @@ export function usesPartitioned(spec: FieldSpec, integrator: AnyIntegrator): boo
 
 // ---------------------------------------------------------------- tensors
 
-/**
- * tensorSpace with the terms of zero coefficient dropped before `combine`: a Runge–Kutta
- * engine hands every stage buffer to each combination, and the stages this step has not yet
- * computed still hold the previous step's tensors, which that step's tidy released (tensorSpace
- * refuses disposed tensors, whatever their coefficient).
- */
-const fieldSpace: VectorSpace<tf.Tensor> = {
-  ...tensorSpace,
-  combine(c, xs, base, out) {
-    const cs: number[] = [];
-    const ts: tf.Tensor[] = [];
-    for (let j = 0; j < xs.length; j++) {
-      if (c[j] === 0) continue;
-      cs.push(c[j]!);
-      ts.push(xs[j]!);
-    }
-    if (ts.length === 0 && base === undefined) return tf.zerosLike(xs[0]!);
-    return tensorSpace.combine(cs, ts, base, out);
-  },
-};
-
 const withTimeT = (x: tf.Tensor, t: number, on: boolean) => (on ? tf.concat([x, tf.fill([x.shape[0]!, 1], t)], 1) : x);
 const cubeT = (x: tf.Tensor, on: boolean | undefined) => (on ? tf.mul(x, tf.mul(x, x)) : x);
 
@@ -118,12 +97,12 @@ const joinT = (z: { q: tf.Tensor; p: tf.Tensor }) => tf.concat([z.q, z.p], 1);
 function tensorStep(spec: FieldSpec, integrator: AnyIntegrator, ws: readonly tf.Tensor[], ev?: () => void) {
   const field = tensorField(spec, ws, ev);
   const partitioned = usesPartitioned(spec, integrator);
-  const flat = odeProblem<tf.Tensor>((t, y) => field.f(t, y), { space: fieldSpace });
+  const flat = odeProblem<tf.Tensor>((t, y) => field.f(t, y), { space: tensorSpace });
   const part = partitionedProblem<tf.Tensor>({
     velocity: (t, _q, p) => field.velocity(t, p),
     force: (t, q) => field.force(t, q),
     separable: true,
-    space: fieldSpace,
+    space: tensorSpace,
   });
   const integ = integrator as unknown as LooseIntegrator;
   const step = (t: number, y: tf.Tensor, h: number): tf.Tensor => {
@@ -166,7 +145,7 @@ export function tensorBackend(spec: FieldSpec, integrator: AnyIntegrator, ws: re
     return [gy!, flatten(gw)];
   };
   return {
-    space: fieldSpace,
+    space: tensorSpace,
     tidy: <T>(fn: () => T): T => tf.tidy(fn as () => tf.TensorContainer) as T,
     release: (x) => x.dispose(),
     f: (t, y) => field.f(t, y),

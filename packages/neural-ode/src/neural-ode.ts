@@ -202,6 +202,18 @@ function isolatedTape<T>(fn: () => T): T {
   }
 }
 
+/** Run `fn` with tfjs's gradient recording paused (nothing it computes lands on the tape). */
+function untaped<T>(fn: () => T): T {
+  const state = tf.engine().state as unknown as { gradientDepth: number };
+  const depth = state.gradientDepth;
+  state.gradientDepth = 0;
+  try {
+    return fn();
+  } finally {
+    state.gradientDepth = depth;
+  }
+}
+
 /**
  * A neural ODE layer (Chen, Rubanova, Bettencourt & Duvenaud, "Neural Ordinary Differential
  * Equations", NeurIPS 2018): y(tₖ) = y(t₀) + ∫_{t₀}^{tₖ} f_θ(t, y) dt, f_θ an MLP, solved by
@@ -388,7 +400,8 @@ export class NeuralODE extends PhaseflowLayer {
 
   /**
    * Bytes per state and per step under a tape for a batch of `rows`: one step is measured
-   * (every tensor it allocates, inside a tidy) and tripled, for the gradients the backward pass
+   * (every tensor it allocates, inside a tidy, with the tape paused: `tf.memory().numBytes`
+   * counts a tape's saved clones once more) and tripled, for the gradients the backward pass
    * allocates next to the kept intermediates (a 1000-step back-propagation grew the wasm heap by
    * 2.8–3.2× the measured step, batch 256 / 20). Cached per batch size.
    */
@@ -399,12 +412,14 @@ export class NeuralODE extends PhaseflowLayer {
     if (stepBytes === undefined) {
       const be = tensorBackend(this.spec(), this.integrator, ws);
       let grown = 0;
-      tf.tidy(() => {
-        const y = this.pad(x);
-        const before = tf.memory().numBytes;
-        be.step(this.t0, y, this.h);
-        grown = tf.memory().numBytes - before;
-      });
+      untaped(() =>
+        tf.tidy(() => {
+          const y = this.pad(x);
+          const before = tf.memory().numBytes;
+          be.step(this.t0, y, this.h);
+          grown = tf.memory().numBytes - before;
+        }),
+      );
       stepBytes = 3 * grown;
       this.stepBytesByRows.set(rows, stepBytes);
     }
