@@ -1,14 +1,13 @@
 import { createRandom, type Demo, type DemoContext } from '@phaseflow/core';
-import { moons, oneHot } from '@phaseflow/datasets';
-import { classificationAccuracy, type EnKFXYData, createEnKFTrainer } from '@phaseflow/enkf';
+import { moons, toLabelledData, type FlatLabelledData } from '@phaseflow/datasets';
+import { classificationAccuracy, createEnKFTrainer } from '@phaseflow/enkf';
 import { createMlp64, type Mlp64 } from '@phaseflow/nn64';
 
 const GRID = 50;
 
 /** Two moons (noise 0.1) from @phaseflow/datasets with one-hot targets. */
-function twoMoons(samples: number, seed: number): EnKFXYData {
-  const set = moons({ n: samples, noise: 0.1, seed });
-  return { x: set.x, y: oneHot(set), samples };
+function twoMoons(samples: number, seed: number): FlatLabelledData {
+  return toLabelledData(moons({ n: samples, noise: 0.1, seed }));
 }
 
 function decisionGrid(net: Mlp64): { x: number; y: number; p: number }[] {
@@ -23,8 +22,12 @@ function decisionGrid(net: Mlp64): { x: number; y: number; p: number }[] {
   return Array.from({ length: GRID * GRID }, (_, k) => ({ x: +xs[2 * k]!.toFixed(3), y: +xs[2 * k + 1]!.toFixed(3), p: +out[2 * k + 1]!.toFixed(3) }));
 }
 
-function regionsSpec(title: string, grid: { x: number; y: number; p: number }[], data: EnKFXYData): Record<string, unknown> {
-  const points = Array.from({ length: data.samples }, (_, i) => ({ x: data.x[2 * i], y: data.x[2 * i + 1], class: data.y[2 * i + 1] === 1 ? 'B' : 'A' }));
+function regionsSpec(title: string, grid: { x: number; y: number; p: number }[], data: FlatLabelledData): Record<string, unknown> {
+  const points = Array.from({ length: data.samples }, (_, i) => ({
+    x: data.inputs[2 * i],
+    y: data.inputs[2 * i + 1],
+    class: data.targets[2 * i + 1] === 1 ? 'B' : 'A',
+  }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
@@ -107,17 +110,17 @@ function adamStep(
   }
 }
 
-function mse(net: Mlp64, data: EnKFXYData): number {
-  const out = net.forward({ x: Float64Array.from(data.x), rows: data.samples, cols: 2 });
+function mse(net: Mlp64, data: FlatLabelledData): number {
+  const out = net.forward({ x: Float64Array.from(data.inputs), rows: data.samples, cols: 2 });
   let s = 0;
-  for (let i = 0; i < out.length; i++) s += (out[i]! - data.y[i]!) ** 2;
+  for (let i = 0; i < out.length; i++) s += (out[i]! - data.targets[i]!) ** 2;
   return s / out.length;
 }
 
 async function moonsRegions(context: DemoContext) {
   const train = twoMoons(400, context.seed);
   const test = twoMoons(1000, context.seed + 1);
-  const testBatch = { x: Float64Array.from(test.x), rows: test.samples, cols: 2 };
+  const testBatch = { x: Float64Array.from(test.inputs), rows: test.samples, cols: 2 };
   const smooth = createMlp64({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3, distribution: 'normal' });
   await createEnKFTrainer({ ensembleSize: 50, epochs: 30, batchSize: 100, noise: 0.1, init: { std: 0.5 }, seed: context.seed }).fit(
     smooth,
@@ -132,8 +135,8 @@ async function moonsRegions(context: DemoContext) {
     context.signal ? { signal: context.signal } : {},
   );
   context.progress(1, 'Heaviside network trained');
-  const accTanh = classificationAccuracy(smooth.forward(testBatch), test.y, test.samples);
-  const accStep = classificationAccuracy(step.forward(testBatch), test.y, test.samples);
+  const accTanh = classificationAccuracy(smooth.forward(testBatch), test.targets, test.samples);
+  const accStep = classificationAccuracy(step.forward(testBatch), test.targets, test.samples);
   return {
     summary: `EKI without gradients: tanh MLP ${(100 * accTanh).toFixed(1)} % and Heaviside MLP ${(100 * accStep).toFixed(1)} % test accuracy on two moons.`,
     figures: [
@@ -157,11 +160,11 @@ async function moonsRegions(context: DemoContext) {
 async function enkfVsAdam(context: DemoContext) {
   const train = twoMoons(400, context.seed);
   const test = twoMoons(1000, context.seed + 1);
-  const testBatch = { x: Float64Array.from(test.x), rows: test.samples, cols: 2 };
+  const testBatch = { x: Float64Array.from(test.inputs), rows: test.samples, cols: 2 };
   const rows: { method: string; evaluations: number; metric: string; value: number }[] = [];
   const record = (method: string, evaluations: number, net: Mlp64) => {
     rows.push({ method, evaluations, metric: 'training misfit (MSE)', value: mse(net, train) });
-    rows.push({ method, evaluations, metric: 'test accuracy', value: classificationAccuracy(net.forward(testBatch), test.y, test.samples) });
+    rows.push({ method, evaluations, metric: 'test accuracy', value: classificationAccuracy(net.forward(testBatch), test.targets, test.samples) });
   };
   const J = 50;
   const enkfNet = createMlp64({ sizes: [2, 16, 2], activation: 'tanh', output: 'softmax', seed: 3, distribution: 'normal' });
@@ -199,8 +202,8 @@ async function enkfVsAdam(context: DemoContext) {
     for (let s = 0; s < 400 && evals < budget; s += 100) {
       for (let r = 0; r < 100; r++) {
         const i = perm[s + r]!;
-        xb.set([train.x[2 * i]!, train.x[2 * i + 1]!], 2 * r);
-        yb.set([train.y[2 * i]!, train.y[2 * i + 1]!], 2 * r);
+        xb.set([train.inputs[2 * i]!, train.inputs[2 * i + 1]!], 2 * r);
+        yb.set([train.targets[2 * i]!, train.targets[2 * i + 1]!], 2 * r);
       }
       adamStep(adamNet, theta, m, v, ++step, xb, yb, 100, 0.01);
       evals += 100;
