@@ -34,6 +34,17 @@ export interface SpmvKernel {
    */
   readonly memory: WebAssembly.Memory | undefined;
   readonly offsets: { readonly rowPtr: number; readonly colIdx: number; readonly values: number; readonly x: number; readonly y: number; readonly end: number };
+  /**
+   * Start a helper thread (a kernel made with `shared: true`, WebAssembly, worker threads
+   * available): from when it runs, a full `apply()` sums the lower half of the rows here and the
+   * upper half there, with one hand-over each way per product (`Atomics`, a short spin, then a
+   * wait). Same bits: every row is still one sum in entry order. False where it cannot start.
+   */
+  startThread(): boolean;
+  /** Stop the helper thread; `apply()` runs every row here again. */
+  stopThread(): void;
+  /** True while a helper thread shares the products. */
+  readonly threaded: boolean;
 }
 
 /** Options of {@link createSpmvKernel}. */
@@ -125,7 +136,76 @@ export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}):
   const offsets = { rowPtr: rp, colIdx: ci, values: va, x: xo, y: yo, end };
   if (fn !== undefined) {
     const f = fn;
-    return { name: 'spmv', kind: 'wasm', rows, cols, x, y, memory, offsets, apply: (r0 = 0, r1 = rows) => f(rp, ci, va, xo, yo, r0, r1) };
+    const mem = memory!;
+    // The helper thread (see startThread): ctrl [0] products posted, [1] done, [2] running, [3] stop.
+    let ctrl: Int32Array | undefined;
+    let helper: { terminate(): Promise<number> } | undefined;
+    let seq = 0;
+    const mid = rows >> 1;
+    const kernel: SpmvKernel = {
+      name: 'spmv',
+      kind: 'wasm',
+      rows,
+      cols,
+      x,
+      y,
+      memory,
+      offsets,
+      get threaded() {
+        return ctrl !== undefined && Atomics.load(ctrl, 2) === 1;
+      },
+      apply(r0 = 0, r1 = rows) {
+        const c = ctrl;
+        if (c === undefined || r0 !== 0 || r1 !== rows || Atomics.load(c, 2) !== 1) {
+          f(rp, ci, va, xo, yo, r0, r1);
+          return;
+        }
+        seq++;
+        Atomics.store(c, 0, seq);
+        Atomics.notify(c, 0, 1);
+        f(rp, ci, va, xo, yo, 0, mid);
+        let spins = 0;
+        while (Atomics.load(c, 1) !== seq) {
+          if (Atomics.load(c, 2) === -1) {
+            // The helper failed: do its half here and go on alone.
+            ctrl = undefined;
+            f(rp, ci, va, xo, yo, mid, rows);
+            return;
+          }
+          if (++spins > 2000) Atomics.wait(c, 1, seq - 1, 20);
+        }
+      },
+      startThread() {
+        if (ctrl !== undefined) return true;
+        if (!shared || rows < 2) return false;
+        const Worker = workerConstructor();
+        if (Worker === undefined) return false;
+        const module = spmvModule(true, mem.buffer.byteLength / 65536);
+        if (module === null) return false;
+        const c = new Int32Array(new SharedArrayBuffer(16));
+        try {
+          const w = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory: mem, ctrlBuffer: c.buffer, a: [rp, ci, va, xo, yo, mid, rows] } });
+          w.unref();
+          w.on('error', () => Atomics.store(c, 2, -1));
+          helper = w;
+        } catch {
+          return false;
+        }
+        seq = 0;
+        ctrl = c;
+        return true;
+      },
+      stopThread() {
+        if (ctrl !== undefined) {
+          Atomics.store(ctrl, 3, 1);
+          Atomics.notify(ctrl, 0);
+        }
+        if (helper !== undefined) void helper.terminate();
+        ctrl = undefined;
+        helper = undefined;
+      },
+    };
+    return kernel;
   }
   return {
     name: 'spmv',
@@ -140,8 +220,55 @@ export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}):
       if (r0 === 0 && r1 === rows) spmv(rowPtr, colIdx, values, rows, x, 0, y);
       else spmvRange(rowPtr, colIdx, values, r0, r1, x, y);
     },
+    startThread: () => false,
+    stopThread: () => undefined,
+    threaded: false,
   };
 }
+
+interface HelperWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: 'error', listener: (e: unknown) => void): void;
+}
+type HelperCtor = new (code: string, options: { eval: true; workerData: unknown }) => HelperWorker;
+
+function workerConstructor(): HelperCtor | undefined {
+  try {
+    if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return undefined;
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    return (proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: HelperCtor } | undefined)?.Worker;
+  } catch {
+    return undefined;
+  }
+}
+
+// The helper: the upper rows of each posted product. It reads the posted count before it says
+// it runs (the caller posts only to a running helper), so it never misses the first one.
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctrlBuffer, a } = workerData;
+const ctrl = new Int32Array(ctrlBuffer);
+try {
+  const spmv = new WebAssembly.Instance(module, { m: { m: memory } }).exports.spmv;
+  let seen = Atomics.load(ctrl, 0);
+  Atomics.store(ctrl, 2, 1);
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctrl, 0) === seen && Atomics.load(ctrl, 3) === 0) {
+      if (++spins > 2000) Atomics.wait(ctrl, 0, seen, 20);
+    }
+    if (Atomics.load(ctrl, 3) !== 0) break;
+    seen = Atomics.load(ctrl, 0);
+    spmv(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+    Atomics.store(ctrl, 1, seen);
+    Atomics.notify(ctrl, 1, 1);
+  }
+} catch (e) {
+  Atomics.store(ctrl, 2, -1);
+  Atomics.notify(ctrl, 1);
+}
+`;
 
 /** @internal Rows r0…r1 of the product, row by row (the JavaScript form of a partial apply). */
 export function spmvRange(rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, r0: number, r1: number, x: Float64Array, y: Float64Array): void {

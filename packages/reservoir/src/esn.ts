@@ -185,11 +185,13 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
       const U = toMatrix('inputs', inputs, inputDim);
       const out = matrix(U.rows, outputDim);
       const od = out.data;
-      for (let t = 0; t < U.rows; t++) {
-        advance(U.data, t * inputDim, last, 0);
-        readout.apply(features, 0, od, t * outputDim);
-        for (let k = 0; k < outputDim; k++) last[k] = od[t * outputDim + k]!;
-      }
+      reservoirs[0]!.parallel(U.rows, () => {
+        for (let t = 0; t < U.rows; t++) {
+          advance(U.data, t * inputDim, last, 0);
+          readout.apply(features, 0, od, t * outputDim);
+          for (let k = 0; k < outputDim; k++) last[k] = od[t * outputDim + k]!;
+        }
+      });
       if (U.rows > 0) checkFinite(od, (U.rows - 1) * outputDim, U.rows - 1, () => out);
       return out;
     },
@@ -207,13 +209,15 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
       if (o.initial !== undefined) esn.setLastOutput(o.initial);
       const out = matrix(steps, outputDim);
       const od = out.data;
-      for (let t = 0; t < steps; t++) {
-        // The previous output is both the next input and the fed-back y.
-        advance(last, 0, last, 0);
-        readout.apply(features, 0, od, t * outputDim);
-        for (let k = 0; k < outputDim; k++) last[k] = od[t * outputDim + k]!;
-        if ((t & 63) === 63 || t === steps - 1) checkFinite(od, t * outputDim, t, () => matrix(t, outputDim, od.slice(0, t * outputDim)));
-      }
+      reservoirs[0]!.parallel(steps, () => {
+        for (let t = 0; t < steps; t++) {
+          // The previous output is both the next input and the fed-back y.
+          advance(last, 0, last, 0);
+          readout.apply(features, 0, od, t * outputDim);
+          for (let k = 0; k < outputDim; k++) last[k] = od[t * outputDim + k]!;
+          if ((t & 63) === 63 || t === steps - 1) checkFinite(od, t * outputDim, t, () => matrix(t, outputDim, od.slice(0, t * outputDim)));
+        }
+      });
       return out;
     },
     forward(inputs) {

@@ -75,6 +75,13 @@ export interface ReservoirOptions {
   readonly bias?: ArrayLike<number>;
   /** Seed for every random choice. Default 0. */
   readonly seed?: number;
+  /**
+   * W·x on two threads during long runs (`run`, an ESN's `run` and `generate`): a helper
+   * thread sums the upper half of the rows each step. `'auto'` (default): when W has ≥ 10⁵
+   * entries and the run steps·entries ≥ 2·10⁸; `1`: never; `2`: every run of more than one
+   * step. The same bits either way (each row is one sum in entry order).
+   */
+  readonly threads?: 'auto' | 1 | 2;
 }
 
 const KNOWN = [
@@ -99,6 +106,7 @@ const KNOWN = [
   'biasDistribution',
   'biasConnectivity',
   'seed',
+  'threads',
 ] as const;
 
 /** Options of {@link Reservoir.run}. */
@@ -142,6 +150,8 @@ export interface Reservoir extends Layer<Matrix, Matrix> {
   run(inputs: Matrix | readonly (readonly number[])[] | readonly number[], options?: ReservoirRunOptions): Matrix;
   /** @internal Unchecked update reading u from `u[uOff…]` and y from `y[yOff…]`. */
   advance(u: Float64Array, uOff: number, y: Float64Array | undefined, yOff: number): void;
+  /** @internal Run `f` (about `steps` updates) with W·x on two threads when `threads` says so. */
+  parallel<T>(steps: number, f: () => T): T;
 }
 
 /**
@@ -225,7 +235,8 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
       o.biasConnectivity === undefined ? inputConnectivity : checkInRange('options.biasConnectivity', o.biasConnectivity, Number.MIN_VALUE, 1);
     bias = scale === 0 ? new Float64Array(units) : randomVector(units, { distribution, scale, connectivity, seed: rngB });
   }
-  return buildReservoir({ units, inputDim, feedbackDim, leakRate, noise, seed, W, Win, Wfb, bias, rng: root.fork('noise') });
+  const threads = checkOneOf('options.threads', o.threads ?? 'auto', ['auto', 1, 2] as const);
+  return buildReservoir({ units, inputDim, feedbackDim, leakRate, noise, seed, W, Win, Wfb, bias, rng: root.fork('noise'), threads });
 }
 
 /**
@@ -267,11 +278,23 @@ export function buildReservoir(p: {
   Wfb: CsrMatrix | undefined;
   bias: Float64Array;
   rng: Random;
+  threads?: 'auto' | 1 | 2;
 }): Reservoir {
   const { units, inputDim, feedbackDim, leakRate, noise, W, Win, Wfb, bias, rng } = p;
+  const threads = p.threads ?? 'auto';
   // W·x runs in a WebAssembly kernel (same bits as the JavaScript loop, ~2.5× faster: no
   // bounds checks on the gathered loads); the state x and the product live in its memory.
-  const kernel = createSpmvKernel(W);
+  const nnz = W.values.length;
+  const kernel = createSpmvKernel(W, { shared: threads === 2 || (threads === 'auto' && nnz >= 1e5) });
+  const parallel = <T>(steps: number, f: () => T): T => {
+    const want = threads === 2 ? steps > 1 : threads === 'auto' && nnz >= 1e5 && steps * nnz >= 2e8;
+    if (!want || kernel.threaded || !kernel.startThread()) return f();
+    try {
+      return f();
+    } finally {
+      kernel.stopThread();
+    }
+  };
   const x = kernel.x;
   const pre = kernel.y;
   const keepOld = 1 - leakRate;
@@ -380,10 +403,12 @@ export function buildReservoir(p: {
         }
       } else out = matrix(rows, units);
       const od = out.data;
-      for (let t = 0; t < U.rows; t++) {
-        advance(U.data, t * inputDim, Y?.data, t * feedbackDim);
-        if (keep === 'all') od.set(x, t * units);
-      }
+      parallel(U.rows, () => {
+        for (let t = 0; t < U.rows; t++) {
+          advance(U.data, t * inputDim, Y?.data, t * feedbackDim);
+          if (keep === 'all') od.set(x, t * units);
+        }
+      });
       if (keep === 'last') od.set(x);
       checkState(U.rows - 1);
       return out;
@@ -392,6 +417,7 @@ export function buildReservoir(p: {
       return reservoir.run(inputs);
     },
     advance,
+    parallel,
   };
   return reservoir;
 }

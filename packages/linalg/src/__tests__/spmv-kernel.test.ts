@@ -41,3 +41,28 @@ describe('createSpmvKernel (WebAssembly W·x)', () => {
     expect(Array.from(k.y)).toEqual([7, 0, 18]);
   });
 });
+
+describe('createSpmvKernel with a helper thread', () => {
+  it('splits the rows with a worker once it runs, with the bits of csrMatVec; stopThread goes back to one thread', () => {
+    const A = randomCsr(203, 203, 0.1, 'normal', 8);
+    const k = createSpmvKernel(A, { shared: true });
+    const ref = new Float64Array(203);
+    const rng = createRandom(9);
+    expect(k.startThread()).toBe(true);
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    for (let t = 0; t < 400 && !k.threaded; t++) Atomics.wait(sleeper, 0, 0, 25);
+    expect(k.threaded).toBe(true);
+    for (let rep = 0; rep < 50; rep++) {
+      rng.fillNormal(k.x);
+      csrMatVec(A, k.x, ref);
+      k.y.fill(NaN);
+      k.apply();
+      expect(Array.from(k.y)).toEqual(Array.from(ref));
+    }
+    k.stopThread();
+    expect(k.threaded).toBe(false);
+    k.apply();
+    expect(Array.from(k.y)).toEqual(Array.from(ref));
+    expect(createSpmvKernel(A).startThread()).toBe(false); // not shared
+  });
+});

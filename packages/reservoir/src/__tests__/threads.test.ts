@@ -39,3 +39,18 @@ describe('the Gram on a worker thread (threads: 2)', () => {
     expect(() => createRidge({ threads: 4 as 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('W·x on two threads during a run (threads: 2)', () => {
+  it('reservoir.run, esn.run and esn.generate give the one-thread bits', async () => {
+    const { u, y } = series(400);
+    const out: Float64Array[][] = [];
+    for (const threads of [1, 2] as const) {
+      const esn = createEsn({ reservoir: { units: 120, inputDim: 1, spectralRadius: 1.1, leakRate: 0.4, seed: 5, threads } });
+      const states = esn.reservoirs[0]!.run(u);
+      esn.reset();
+      await esn.fit(u, y, { trainer: createRidge({ ridge: 1e-6, warmup: 50, threads: 1 }) });
+      out.push([states.data, esn.run(u).data, esn.generate(100).data]);
+    }
+    for (let i = 0; i < 3; i++) expect(Array.from(out[1]![i]!)).toEqual(Array.from(out[0]![i]!));
+  });
+});
