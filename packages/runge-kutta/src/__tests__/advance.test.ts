@@ -10,7 +10,7 @@ const forced = odeProblem((t, y: F, out = new Float64Array(3)) => {
   out[2] = y[0]! * y[1]! - 0.5 * y[2]!;
   return out;
 });
-const y0 = () => Float64Array.of(0.4, -0.2, 0.1);
+const y0 = (): F => Float64Array.of(0.4, -0.2, 0.1);
 const h = 0.013;
 const chunks = [
   [0, 10],
