@@ -262,7 +262,14 @@ const nbodyDemo: Demo = {
                       strokeDash: {
                         field: 'source',
                         type: 'nominal',
-                        scale: { domain: ['simulation', 'EGNN rollout', 'constant velocity'], range: [[1, 0], [1, 0], [5, 3]] },
+                        scale: {
+                          domain: ['simulation', 'EGNN rollout', 'constant velocity'],
+                          range: [
+                            [1, 0],
+                            [1, 0],
+                            [5, 3],
+                          ],
+                        },
                         legend: null,
                       },
                       order: { field: 'frame', type: 'quantitative' },
@@ -292,7 +299,13 @@ const nbodyDemo: Demo = {
             encoding: {
               x: { field: 'frame', type: 'quantitative', title: 'frame (100 steps of dt = 0.001 each)', scale: { zero: false } },
               y: { field: 'mse', type: 'quantitative', title: 'position MSE', scale: { type: 'log' } },
-              color: { field: 'predictor', type: 'nominal', title: null, scale: { domain: ['EGNN rollout', 'constant velocity'], range: ['#d62728', '#8c8c8c'] }, legend: { orient: 'bottom' } },
+              color: {
+                field: 'predictor',
+                type: 'nominal',
+                title: null,
+                scale: { domain: ['EGNN rollout', 'constant velocity'], range: ['#d62728', '#8c8c8c'] },
+                legend: { orient: 'bottom' },
+              },
             },
           },
         },

@@ -67,7 +67,8 @@ const positionLoss = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar =>
 function frameOf(sim: ChargedParticles, from: number, count: number, frame: number): Float64Array {
   const block = N * D;
   const out = new Float64Array(count * block);
-  for (let s = 0; s < count; s++) out.set(sim.loc.subarray(((from + s) * sim.frames + frame) * block, ((from + s) * sim.frames + frame + 1) * block), s * block);
+  for (let s = 0; s < count; s++)
+    out.set(sim.loc.subarray(((from + s) * sim.frames + frame) * block, ((from + s) * sim.frames + frame + 1) * block), s * block);
   return out;
 }
 
@@ -133,23 +134,32 @@ export async function runNbodyRollout(options: NbodyRolloutOptions = {}): Promis
         }),
     ),
   });
-  const xs = packFrames(pairs, x, prev, edges);
-  const ys = tf.tensor3d(target, [pairs, N, D]);
-  let trainSeconds = 0;
-  let trainMse = NaN;
   try {
-    const t0 = performance.now();
-    const progress: Observer = {
-      name: 'progress',
-      on: { 'epoch:end': (e) => o.onProgress?.((e.epoch + 1) / (epochs + 1), `epoch ${e.epoch + 1} of ${epochs}`) },
-    };
-    const trainer = createGradientTrainer({ epochs, batchSize: 100, learningRate: 0.001, clipNorm: 1, loss: positionLoss, seed });
-    const history = await trainer.fit(model, { x: xs, y: ys }, { observers: [progress] });
-    trainSeconds = +((performance.now() - t0) / 1000).toFixed(1);
-    trainMse = history.loss.at(-1)!;
+    return await trainAndRollOut(model, sim, { nTrain, nTest, epochs, seed, start, steps, onProgress: o.onProgress }, { x, prev, target, edges, pairs });
   } finally {
-    tf.dispose([xs, ys]);
+    model.dispose();
   }
+}
+
+async function trainAndRollOut(
+  model: tf.Sequential,
+  sim: ChargedParticles,
+  o: { nTrain: number; nTest: number; epochs: number; seed: number; start: number; steps: number; onProgress?: (fraction: number, message: string) => void },
+  data: { x: Float64Array; prev: Float64Array; target: Float32Array; edges: Float64Array; pairs: number },
+): Promise<NbodyRollout> {
+  const { nTrain, nTest, epochs, seed, start, steps } = o;
+  const block = N * D;
+  const xs = packFrames(data.pairs, data.x, data.prev, data.edges);
+  const ys = tf.tensor3d(data.target, [data.pairs, N, D]);
+  const t0 = performance.now();
+  const progress: Observer = {
+    name: 'progress',
+    on: { 'epoch:end': (e) => o.onProgress?.((e.epoch + 1) / (epochs + 1), `epoch ${e.epoch + 1} of ${epochs}`) },
+  };
+  const trainer = createGradientTrainer({ epochs, batchSize: 100, learningRate: 0.001, clipNorm: 1, loss: positionLoss, seed });
+  const history = await trainer.fit(model, { x: xs, y: ys }, { observers: [progress] }).finally(() => tf.dispose([xs, ys]));
+  const trainSeconds = +((performance.now() - t0) / 1000).toFixed(1);
+  const trainMse = history.loss.at(-1)!;
 
   // Rollouts of the test systems from (start − 1, start).
   const testEdges = sim.edges.subarray(nTrain * N * N);
@@ -199,7 +209,6 @@ export async function runNbodyRollout(options: NbodyRolloutOptions = {}): Promis
         }
       }
   const parameters = model.countParams();
-  model.dispose();
 
   // Frames start − 1 … last of every test system, for plotting.
   const frames = Array.from({ length: steps + 2 }, (_, i) => start - 1 + i);

@@ -139,8 +139,7 @@ function tensor(m: ArrayLike<number>, im: number, r: ArrayLike<number>, ir: numb
     const mass = m[im + p]!;
     const o = ir + 3 * p;
     const r2 = r[o]! ** 2 + r[o + 1]! ** 2 + r[o + 2]! ** 2;
-    for (let a = 0; a < 3; a++)
-      for (let b = 0; b < 3; b++) out[io + 3 * a + b]! += mass * ((a === b ? r2 : 0) - r[o + a]! * r[o + b]!);
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) out[io + 3 * a + b]! += mass * ((a === b ? r2 : 0) - r[o + a]! * r[o + b]!);
   }
   return out;
 }

@@ -260,7 +260,10 @@ export async function emlpTask(task, { train: nTrain = 1000, test: nTest = 1000,
               ],
             })
           : tf.sequential({
-              layers: [...egnnStack({ dim: 3, nodes: 6, features: 2, hidden, depth: 3, seed: seed + 20 }), new TensorReadout({ features: hidden, seed: seed + 30 })],
+              layers: [
+                ...egnnStack({ dim: 3, nodes: 6, features: 2, hidden, depth: 3, seed: seed + 20 }),
+                new TensorReadout({ features: hidden, seed: seed + 30 }),
+              ],
             }),
     },
   };
@@ -277,7 +280,10 @@ export async function emlpTask(task, { train: nTrain = 1000, test: nTest = 1000,
     const xTrain = m.input(train);
     const xTest = m.input(test);
     const t0 = performance.now();
-    const history = await createGradientTrainer({ epochs, batchSize: 50, learningRate: 3e-3, clipNorm: 1, loss: 'mse', seed }).fit(model, { x: xTrain, y: yTrain });
+    const history = await createGradientTrainer({ epochs, batchSize: 50, learningRate: 3e-3, clipNorm: 1, loss: 'mse', seed }).fit(model, {
+      x: xTrain,
+      y: yTrain,
+    });
     const trainSeconds = seconds(t0);
     const pred = predict(model, xTest);
     // Equivariance of the trained model on the first 200 test rows, 8 Haar-random g ∈ O(n).

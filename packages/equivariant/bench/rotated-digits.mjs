@@ -15,7 +15,10 @@
 // the angles, the initial weights and the batch order all follow it), DIGITS_REGIMES
 // (default upright,rotated). --quick: 400 / 200 / 100 digits, 1 epoch.
 //
-// The README's figures: DIGITS_FIGURE=digits.json node bench/rotated-digits.mjs (the defaults).
+// The README's figures are two runs, each printing its JSON: the defaults (both regimes, 4
+// epochs) and DIGITS_REGIMES=rotated DIGITS_EPOCHS=12; the figure is then
+// `node bench/rotated-digits.mjs --figure=fig.json defaults.json rotated-12.json` (the second
+// run's rotated curves replace the first's).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -94,7 +97,8 @@ export async function rotatedDigitsExperiment(options = {}) {
     const upright = await rotatedDigits({ count: nTrain + nTest, seed, size: SIZE, rotation: 'upright' });
     const rotated = await rotatedDigits({ count: nTrain + nTest, seed, size: SIZE, rotation: 'random' });
     const sweepSets = [];
-    for (const deg of angles) sweepSets.push(slice(await rotatedDigits({ count: nTrain + sweep, seed, size: SIZE, rotation: (deg * Math.PI) / 180 }), nTrain, sweep));
+    for (const deg of angles)
+      sweepSets.push(slice(await rotatedDigits({ count: nTrain + sweep, seed, size: SIZE, rotation: (deg * Math.PI) / 180 }), nTrain, sweep));
     dataSeconds += seconds(t0);
     const testRot = slice(rotated, nTrain, nTest);
     const te = tensors(testRot);
@@ -175,48 +179,71 @@ export async function rotatedDigitsExperiment(options = {}) {
   };
 }
 
-/** The accuracy-against-angle figure (mean over seeds), as a Vega-Lite spec. */
-export function accuracyFigure(result) {
+/**
+ * The accuracy-against-angle figure (mean over seeds) of one or more results, as a Vega-Lite
+ * spec; a later result's regime replaces an earlier one's (so a longer rotated run can stand
+ * beside the upright run of the default settings).
+ */
+export function accuracyFigure(...results) {
   const label = { z2: 'Z2 CNN (20 channels)', p4: 'P4 CNN (10 features × 4)' };
-  const regimeLabel = { upright: 'trained upright', rotated: 'trained rotated' };
+  const byRegime = new Map();
+  for (const result of results) for (const regime of Object.keys(result.summary)) byRegime.set(regime, result);
   const values = [];
-  for (const regime of Object.keys(result.summary))
+  const notes = [];
+  for (const [regime, result] of byRegime) {
+    const s = result.setup;
+    notes.push(`${regime === 'rotated' ? 'solid' : 'dashed'}: trained on ${s.trainDigits} ${regime} digits, ${s.epochs} epochs`);
     for (const model of ['z2', 'p4']) {
       const rs = result.runs.filter((r) => r.regime === regime && r.model === model);
       result.angles.forEach((angle, i) =>
-        values.push({ model: label[model], training: regimeLabel[regime], angle, accuracy: +(rs.reduce((s, r) => s + r.accuracyByAngle[i], 0) / rs.length).toFixed(3) }),
+        values.push({ model: label[model], training: regime, angle, accuracy: +(rs.reduce((a, r) => a + r.accuracyByAngle[i], 0) / rs.length).toFixed(3) }),
       );
     }
-  const s = result.setup;
+  }
+  const s = results[0].setup;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
       text: 'Rotated digits: test accuracy against the rotation angle, Z2 vs P4 CNN at equal budgets',
-      subtitle: [
-        'solid: trained on rotated digits; dashed: trained on upright digits',
-        `${s.trainDigits} training digits, ${s.epochs} epochs of Adam; ${s.sweepDigits} other digits at each angle; seed${s.seeds.length > 1 ? 's' : ''} ${s.seeds.join(', ')}`,
-      ],
+      subtitle: [`${notes.join('; ')} (Adam 2e-3)`, `${s.sweepDigits} other digits at each angle; seed${s.seeds.length > 1 ? 's' : ''} ${s.seeds.join(', ')}`],
     },
     width: 560,
     height: 300,
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'angle', type: 'quantitative', title: 'rotation of the test digits (degrees)', scale: { domain: [0, 345] }, axis: { values: [0, 45, 90, 135, 180, 225, 270, 315] } },
+      x: {
+        field: 'angle',
+        type: 'quantitative',
+        title: 'rotation of the test digits (degrees)',
+        scale: { domain: [0, 345] },
+        axis: { values: [0, 45, 90, 135, 180, 225, 270, 315] },
+      },
       y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { domain: [0, 1] } },
       color: { field: 'model', type: 'nominal', title: null, legend: { orient: 'bottom', labelLimit: 320 } },
       strokeDash: {
         field: 'training',
         type: 'nominal',
         title: null,
-        scale: { domain: ['trained rotated', 'trained upright'], range: [[1, 0], [5, 3]] },
+        scale: {
+          domain: ['rotated', 'upright'],
+          range: [
+            [1, 0],
+            [5, 3],
+          ],
+        },
         legend: null,
       },
     },
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2]?.startsWith('--figure=')) {
+  // node bench/rotated-digits.mjs --figure=out.json result.json [more.json …]: the figure of saved results.
+  const { readFileSync } = await import('node:fs');
+  const results = process.argv.slice(3).map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  writeFileSync(process.argv[2].slice(9), `${JSON.stringify(accuracyFigure(...results))}\n`);
+} else if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const quick = process.argv.includes('--quick');
   const env = (name, fallback) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
   const backend = await useBestBackend({ prefer: 'wasm' });

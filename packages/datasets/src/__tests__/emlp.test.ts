@@ -13,8 +13,7 @@ function signedPermutations(d: number): { perm: number[]; sign: number[] }[] {
   };
   walk([]);
   const out: { perm: number[]; sign: number[] }[] = [];
-  for (const perm of perms)
-    for (let bits = 0; bits < 2 ** d; bits++) out.push({ perm, sign: Array.from({ length: d }, (_, i) => ((bits >> i) & 1 ? -1 : 1)) });
+  for (const perm of perms) for (let bits = 0; bits < 2 ** d; bits++) out.push({ perm, sign: Array.from({ length: d }, (_, i) => ((bits >> i) & 1 ? -1 : 1)) });
   return out;
 }
 
