@@ -30,7 +30,7 @@ const meanLoss = (Y: F, T: F) => (0.5 * Y.reduce((s, y, i) => s + (y - T[i]!) **
  * body axis R e₃ tilts towards the vertical while the body spins about it), by RKMK4 at 100
  * steps.
  */
-export function attitudeTargets(Y0: F): F {
+function attitudeTargets(Y0: F): F {
   const problem = lieProblem({
     manifold: SO3,
     generator: (t, R, out = new Float64Array(3)) => {
@@ -49,7 +49,7 @@ export function attitudeTargets(Y0: F): F {
  * Full-batch Adam on θ (Kingma & Ba 2015; β = 0.9, 0.999) for the mean ½‖Y_L − Y*‖²_F; returns
  * the training loss before every step and, every `every` steps, the held-out loss.
  */
-export function fitAdam(
+function fitAdam(
   net: LieResNet,
   data: { x: F; y: F; xTest: F; yTest: F },
   steps: number,
