@@ -23,7 +23,7 @@ import {
   type Solution,
 } from '@phaseflow/core';
 import { kernelBackend, resolveBackend, type GpuBackend, type GpuBackendName } from './backend.js';
-import { createBatchedSpace, type BatchedSpace, type BatchedState } from './batched-state.js';
+import { checkShape, createBatchedSpace, type BatchedSpace, type BatchedState } from './batched-state.js';
 import { fieldNotCompilable, limitExceeded } from './errors.js';
 import { parseField, type ParsedField } from './field-source.js';
 import { componentGroups, rungeKuttaKernel, splittingKernel } from './kernel-source.js';
@@ -297,7 +297,7 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
   if (maxTexture !== undefined && B > maxTexture * maxTexture)
     limitExceeded('options.members', `${backend.name} output texture limit (maxTextureSize²)`, B, maxTexture * maxTexture);
 
-  const inlineMath = o.inlineMath ?? true;
+  const inlineMath = o.inlineMath === undefined ? true : o.inlineMath;
   if (typeof inlineMath !== 'boolean') invalid('options.inlineMath', 'a boolean', inlineMath);
   const compiled = compileSources(method, o.field, dimension, P, inlineMath);
   const groups = componentGroups(D);
@@ -512,7 +512,7 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
       }
       return target;
     },
-    float64Reference: () => float64Reference(method, o.field, dimension, B, P, () => rows64),
+    float64Reference: () => float64Reference(method, o.field, dimension, B, P, () => rows64, space),
     destroy() {
       for (const k of [...kernels, ...(asyncKernels && asyncKernels !== kernels ? asyncKernels : [])]) k.destroy?.();
       kernels = [];
@@ -523,7 +523,15 @@ export function createBatchedIntegrator(options: BatchedIntegratorOptions): Batc
 }
 
 /** The Float64 reference: the field called in JavaScript on Float64Arrays, member by member, under the family's integrator. */
-function float64Reference(method: BatchedMethod, field: unknown, dimension: number, B: number, P: number, rows: () => Float64Array): Float64Reference {
+function float64Reference(
+  method: BatchedMethod,
+  field: unknown,
+  dimension: number,
+  B: number,
+  P: number,
+  rows: () => Float64Array,
+  space: BatchedSpace,
+): Float64Reference {
   const integrator = method.reference as unknown as Integrator<never, never>;
   if (method.kind === 'runge-kutta') {
     const f = field as BatchedOdeField;
@@ -539,6 +547,7 @@ function float64Reference(method: BatchedMethod, field: unknown, dimension: numb
     return {
       integrator,
       integrate(y0, options) {
+        checkShape(space, 'y0', y0);
         const solution = integrate(integrator as unknown as Integrator<typeof problem, Float64Array>, problem, Float64Array.from(y0.values), options);
         return { t: solution.t, y: solution.y, solution };
       },
@@ -573,6 +582,7 @@ function float64Reference(method: BatchedMethod, field: unknown, dimension: numb
   return {
     integrator,
     integrate(y0, options) {
+      checkShape(space, 'y0', y0);
       const q = new Float64Array(B * d);
       const p = new Float64Array(B * d);
       for (let m = 0; m < B; m++) {

@@ -116,7 +116,7 @@ export function createBatchedReservoir(options: BatchedReservoirOptions): Batche
   const d = checkInteger('options.reservoirs[0].inputDim', first.inputDim, { min: 1 });
   if (R * N * (N + d) > MAX_NUMBERS)
     limitExceeded('options.reservoirs', `limit of ${MAX_NUMBERS} weights (reservoirs × units × (units + inputDim))`, R * N * (N + d), MAX_NUMBERS);
-  const compensated = o.compensated ?? true;
+  const compensated = o.compensated === undefined ? true : o.compensated;
   if (typeof compensated !== 'boolean') invalid('options.compensated', 'a boolean', compensated);
   const W = new Float32Array(R * N * N);
   const Win = new Float32Array(R * N * d);

@@ -2,7 +2,7 @@
  * The batched state: B members of D float32 components each, member-major in one
  * Float32Array, and its StateOps so core's driver can copy, save and check it.
  */
-import { PhaseflowError, invalid, type StateOps } from '@phaseflow/core';
+import { PhaseflowError, checkAllocation, checkInteger, invalid, type StateOps } from '@phaseflow/core';
 
 /** B independent states of D components, `values[m·D + i]` = component i of member m. */
 export interface BatchedState {
@@ -22,7 +22,8 @@ export interface BatchedSpace extends StateOps<BatchedState> {
   create(values?: ArrayLike<number> | readonly ArrayLike<number>[]): BatchedState;
 }
 
-function checkShape(space: BatchedSpace, argument: string, y: unknown): BatchedState {
+/** `y` as a state of `space`'s shape, or INVALID_ARGUMENT / SHAPE_MISMATCH naming `argument`. @internal */
+export function checkShape(space: Pick<BatchedSpace, 'members' | 'components'>, argument: string, y: unknown): BatchedState {
   const s = y as BatchedState | null;
   if (s === null || typeof s !== 'object' || !(s.values instanceof Float32Array))
     invalid(argument, 'a BatchedState { members, components, values: Float32Array }', y);
@@ -53,7 +54,9 @@ function checkShape(space: BatchedSpace, argument: string, y: unknown): BatchedS
  * ```
  */
 export function createBatchedSpace(members: number, components: number): BatchedSpace {
-  const n = members * components;
+  checkInteger('members', members, { min: 1 });
+  checkInteger('components', components, { min: 1 });
+  const n = checkAllocation('members', members * components, 4);
   const space: BatchedSpace = {
     name: `batched(f32, ${members}×${components})`,
     mutable: true,
@@ -64,7 +67,7 @@ export function createBatchedSpace(members: number, components: number): Batched
       if (values !== undefined) {
         if (values === null || typeof values !== 'object' || typeof values.length !== 'number')
           invalid('values', `${n} numbers or ${members} rows of ${components}`, values);
-        if (values.length === members && n !== members && typeof values[0] === 'object') {
+        if (values.length === members && typeof values[0] === 'object' && values[0] !== null) {
           const rows = values as readonly ArrayLike<number>[];
           for (let m = 0; m < members; m++) {
             const row = rows[m];
@@ -79,11 +82,19 @@ export function createBatchedSpace(members: number, components: number): Batched
                 },
               );
             }
-            for (let i = 0; i < components; i++) out[m * components + i] = row[i]!;
+            for (let i = 0; i < components; i++) {
+              const x = row[i];
+              if (typeof x !== 'number') invalid(`values[${m}][${i}]`, 'a number', x);
+              out[m * components + i] = x;
+            }
           }
         } else if (values.length === n) {
           const flat = values as ArrayLike<number>;
-          for (let i = 0; i < n; i++) out[i] = flat[i]!;
+          for (let i = 0; i < n; i++) {
+            const x = flat[i];
+            if (typeof x !== 'number') invalid(`values[${i}]`, 'a number', x);
+            out[i] = x;
+          }
         } else {
           throw new PhaseflowError(
             'SHAPE_MISMATCH',

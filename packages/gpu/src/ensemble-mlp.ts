@@ -126,11 +126,11 @@ export function createEnsembleMlp(options: EnsembleMlpOptions): EnsembleMlp {
   const o = checkOptions('options', options, ['sizes', 'activation', 'output', 'members', 'rows', 'compensated', 'backend']);
   if (!Array.isArray(o.sizes) || o.sizes.length < 2) invalid('options.sizes', 'an array of at least two layer widths', o.sizes);
   const sizes = o.sizes.map((s, i) => checkInteger(`options.sizes[${i}]`, s, { min: 1 }));
-  const activation = checkOneOf('options.activation', o.activation ?? 'tanh', ACTIVATIONS);
-  const output = checkOneOf('options.output', o.output ?? 'linear', OUTPUTS);
+  const activation = checkOneOf('options.activation', o.activation === undefined ? 'tanh' : o.activation, ACTIVATIONS);
+  const output = checkOneOf('options.output', o.output === undefined ? 'linear' : o.output, OUTPUTS);
   const J = checkInteger('options.members', o.members, { min: 1 });
   const rows = checkInteger('options.rows', o.rows, { min: 1 });
-  const compensated = o.compensated ?? true;
+  const compensated = o.compensated === undefined ? true : o.compensated;
   if (typeof compensated !== 'boolean') invalid('options.compensated', 'a boolean', compensated);
   const layers = sizes.length - 1;
   const offsets: number[] = [];
