@@ -150,6 +150,7 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
     k = jsKernels(() => f32);
   }
   let used = 0;
+  let scratch: Matrix32 | undefined;
   const refresh = (): void => {
     if (memory !== undefined && memory.buffer !== buffer) {
       buffer = memory.buffer;
@@ -297,13 +298,12 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
       const rows = rowsArg === undefined ? m.rows : checkInteger('rows', rowsArg, { min: 1, max: m.rows });
       if (!(out instanceof Float32Array || out instanceof Float64Array) || out.length < offset + m.cols)
         invalid('out', `a Float32Array or Float64Array of at least ${offset + m.cols} numbers`, out, 'SHAPE_MISMATCH');
-      const d = m.data;
-      const { cols, stride } = m;
-      for (let j = 0; j < cols; j++) {
-        let s = 0;
-        for (let r = 0; r < rows; r++) s += d[r * stride + j]!;
-        out[offset + j] += s;
-      }
+      // Summed by the kernel into a scratch row of the workspace, then added into out.
+      if (scratch === undefined || scratch.stride < m.stride) scratch = ws.matrix(1, m.stride);
+      refresh();
+      k.colsum(m.byteOffset, scratch.byteOffset, rows, m.stride);
+      const d = scratch.data;
+      for (let j = 0; j < m.cols; j++) out[offset + j] += d[j]!;
     },
   };
   return ws;

@@ -236,6 +236,11 @@ if (part('torch')) {
             .filter(([, v]) => v.length)
             .map(([k, v]) => [k, round(median(v), 3)]),
         ),
+        cpuMs: Object.fromEntries(
+          Object.entries(cpuTimes)
+            .filter(([, v]) => v.length)
+            .map(([k, v]) => [k, round(median(v), 3)]),
+        ),
         ratio: Object.fromEntries(
           Object.entries(ratios)
             .filter(([, v]) => v.length)

@@ -9,7 +9,8 @@
  *   of 4), s < K, with A(t, s) at pA + t·aRow + s·aRed (so A or Aᵀ), then an activation.
  *   `init` is zero, C itself (accumulate) or a bias row; the activation is applied in the
  *   same pass as the sum (matmul + bias + activation in one loop).
- * - act: y ← σ(y) in place; dact: g ← g ⊙ σ′ written with y = σ(z); axpy: y ← y + αx.
+ * - act: y ← σ(y) in place; dact: g ← g ⊙ σ′ written with y = σ(z); axpy: y ← y + αx;
+ *   colsum: out[j] = Σ_r G[r, j] over `rows` rows of n floats (n a multiple of 4).
  *
  * tanh is Eigen's rational approximation (a degree-13/6 ratio on [−7.9053, 7.9053], |error| below
  * 1e-6 of the float32 tanh; x itself below 4e-4); sigmoid is ½ + ½ tanh(z/2).
@@ -36,6 +37,7 @@ export interface KernelFunctions {
   act(p: number, n: number, kind: number): void;
   dact(pG: number, pY: number, n: number, kind: number): void;
   axpy(pX: number, pY: number, n: number, alpha: number): void;
+  colsum(pG: number, pOut: number, rows: number, n: number): void;
 }
 
 // Eigen's generic_fast_tanh_float coefficients (x·P(x²)/Q(x²)).
@@ -387,7 +389,59 @@ export function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
     };
   })();
 
-  return assemble([tanh4, act4, gemm, act, dact, axpy]);
+  // 6: colsum(pG, pOut, rows, n): out[0:n) = Σ_r G[r, 0:n), row by row (contiguous loads).
+  const colsum: WasmFunction = (() => {
+    const [pG, pOut, rows, n, off, r, row] = [0, 1, 2, 3, 4, 5, 6];
+    return {
+      name: 'colsum',
+      params: [I32, I32, I32, I32],
+      results: [],
+      locals: [[3, I32]],
+      code: [
+        ...lanesLoop(n, off, [...get(pOut), ...get(off), ...op.add, ...op.f32x4const(0), ...op.v128store()]),
+        ...get(pG),
+        ...set(row),
+        ...i32(0),
+        ...set(r),
+        ...op.block,
+        ...op.loop,
+        ...get(r),
+        ...get(rows),
+        ...op.geU,
+        ...op.brIf(1),
+        ...lanesLoop(n, off, [
+          ...get(pOut),
+          ...get(off),
+          ...op.add,
+          ...get(pOut),
+          ...get(off),
+          ...op.add,
+          ...op.v128load(),
+          ...get(row),
+          ...get(off),
+          ...op.add,
+          ...op.v128load(),
+          ...op.f32x4add,
+          ...op.v128store(),
+        ]),
+        ...get(row),
+        ...get(n),
+        ...i32(4),
+        ...op.mul,
+        ...op.add,
+        ...set(row),
+        ...get(r),
+        ...i32(1),
+        ...op.add,
+        ...set(r),
+        ...op.br(0),
+        ...op.end,
+        ...op.end,
+      ],
+    };
+  })();
+
+  return assemble([tanh4, act4, gemm, act, dact, axpy, colsum]);
 }
 
 /** Process-global (see the file comment): compiled once per realm, null where SIMD is unavailable. */
@@ -409,7 +463,13 @@ export function kernelModule(): WebAssembly.Module | null {
 /** @internal The wasm kernels on `memory`. */
 export function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelFunctions {
   const e = new WebAssembly.Instance(module, { m: { m: memory } }).exports;
-  return { gemm: e['gemm'] as KernelFunctions['gemm'], act: e['act'] as KernelFunctions['act'], dact: e['dact'] as KernelFunctions['dact'], axpy: e['axpy'] as KernelFunctions['axpy'] };
+  return {
+    gemm: e['gemm'] as KernelFunctions['gemm'],
+    act: e['act'] as KernelFunctions['act'],
+    dact: e['dact'] as KernelFunctions['dact'],
+    axpy: e['axpy'] as KernelFunctions['axpy'],
+    colsum: e['colsum'] as KernelFunctions['colsum'],
+  };
 }
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
@@ -509,6 +569,16 @@ export function jsKernels(view: () => Float32Array): KernelFunctions {
       const x = pX >> 2,
         y = pY >> 2;
       for (let i = 0; i < n; i++) f[y + i] += alpha * f[x + i]!;
+    },
+    colsum(pG, pOut, rows, n) {
+      const f = view();
+      const g = pG >> 2,
+        o = pOut >> 2;
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += f[g + r * n + j]!;
+        f[o + j] = s;
+      }
     },
   };
 }
