@@ -116,9 +116,7 @@ function isDemo(d: unknown): d is Demo {
  * package is missing is listed in `unavailable`; any other broken provider is reported in
  * `problems`. None of these is fatal.
  */
-export async function loadDemos(
-  providers: readonly DemoProvider[],
-): Promise<{ demos: FoundDemo[]; unavailable: UnavailableProvider[]; problems: string[] }> {
+export async function loadDemos(providers: readonly DemoProvider[]): Promise<{ demos: FoundDemo[]; unavailable: UnavailableProvider[]; problems: string[] }> {
   const demos: FoundDemo[] = [];
   const unavailable: UnavailableProvider[] = [];
   const problems: string[] = [];

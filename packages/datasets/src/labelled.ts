@@ -47,7 +47,8 @@ export function toLabelledData(set: LabeledSet, options: ToLabelledDataOptions =
     invalid('set.x', `a Float64Array of n·dim = ${set.n * set.dim} entries`, set.x, 'SHAPE_MISMATCH');
   }
   if (set.kind === 'regression') {
-    if (!(set.y instanceof Float64Array) || set.y.length !== set.n * set.outDim) invalid('set.y', `a Float64Array of n·outDim = ${set.n * set.outDim} entries`, set.y, 'SHAPE_MISMATCH');
+    if (!(set.y instanceof Float64Array) || set.y.length !== set.n * set.outDim)
+      invalid('set.y', `a Float64Array of n·outDim = ${set.n * set.outDim} entries`, set.y, 'SHAPE_MISMATCH');
     return { inputs: set.x, targets: set.y, samples: set.n };
   }
   if (o.targets === 'labels') {

@@ -187,7 +187,8 @@ export async function probeBadInputs(module: Record<string, unknown>, options: B
     ['accepts', accepts],
     ['valid', valid],
   ] as const) {
-    for (const key of Object.keys(table)) if (!names.has(key)) invalid(`options.${field}.${key}`, `the name of an exported function (${[...names].join(', ')})`, key);
+    for (const key of Object.keys(table))
+      if (!names.has(key)) invalid(`options.${field}.${key}`, `the name of an exported function (${[...names].join(', ')})`, key);
   }
   const values: [string, unknown, boolean][] = [
     ...[...fixedBadValues(), ...sampledBadValues(samples, seed)].map(([l, v]) => [l, v, false] as [string, unknown, boolean]),
@@ -259,7 +260,5 @@ export async function probeBadInputs(module: Record<string, unknown>, options: B
 export function formatBadInputFindings(report: BadInputReport): string {
   const byExport = new Map<string, BadInputFinding[]>();
   for (const f of report.findings) byExport.set(f.export, [...(byExport.get(f.export) ?? []), f]);
-  return [...byExport]
-    .map(([name, fs]) => `${name}: ${fs.length} × — e.g. ${fs[0]!.input} → ${fs[0]!.outcome} (${fs[0]!.detail})`)
-    .join('\n');
+  return [...byExport].map(([name, fs]) => `${name}: ${fs.length} × — e.g. ${fs[0]!.input} → ${fs[0]!.outcome} (${fs[0]!.detail})`).join('\n');
 }
