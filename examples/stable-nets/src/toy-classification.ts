@@ -118,7 +118,16 @@ export async function runToyClassification(options: ToyClassificationOptions): P
   const set = data === 'swiss-roll' ? swissRoll({ n, seed }) : peaks({ n, seed });
   const { train, test } = standardize(split(set, { train: 0.8, validation: 0, seed: seed + 1 }));
   const toX = (s: ClassificationSet) => tf.tensor2d(Float32Array.from(s.x), [s.n, s.dim]);
-  const model = createStableNetwork({ inputs: set.dim, classes: set.classes, block, width, depth, finalTime, seed, ...(o.engine !== undefined && { engine: o.engine }) });
+  const model = createStableNetwork({
+    inputs: set.dim,
+    classes: set.classes,
+    block,
+    width,
+    depth,
+    finalTime,
+    seed,
+    ...(o.engine !== undefined && { engine: o.engine }),
+  });
   const xTrain = toX(train);
   const xTest = toX(test);
   try {

@@ -290,7 +290,15 @@ export class SympNet extends PhaseflowLayer {
       theta.set(v, off);
       off += v.length;
     }
-    return createSympNet32({ kind: this.kind, layers: this.layersCount, sublayers: this.sublayers, width: this.width, activation: this.activationName, d: this.d, theta });
+    return createSympNet32({
+      kind: this.kind,
+      layers: this.layersCount,
+      sublayers: this.sublayers,
+      width: this.width,
+      activation: this.activationName,
+      d: this.d,
+      theta,
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -27,7 +27,13 @@ import type { Trainable32 } from './trainable.js';
 export function chainTrainable32(parts: readonly Trainable32[]): Trainable32 {
   if (!Array.isArray(parts) || parts.length === 0) invalid('parts', 'a non-empty array of Trainable32', parts);
   parts.forEach((p, k) => {
-    if (p === null || typeof p !== 'object' || typeof p.forwardTape !== 'function' || typeof p.backwardTape !== 'function' || !(p.theta instanceof Float32Array))
+    if (
+      p === null ||
+      typeof p !== 'object' ||
+      typeof p.forwardTape !== 'function' ||
+      typeof p.backwardTape !== 'function' ||
+      !(p.theta instanceof Float32Array)
+    )
       invalid(`parts[${k}]`, 'a Trainable32 { theta, inputs, outputs, forwardTape, backwardTape }', p);
     if (k > 0 && parts[k - 1]!.outputs !== p.inputs) {
       throw new PhaseflowError('SHAPE_MISMATCH', `parts[${k}].inputs: expected ${parts[k - 1]!.outputs} (parts[${k - 1}].outputs), received ${p.inputs}`, {

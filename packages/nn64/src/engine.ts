@@ -60,7 +60,11 @@ export function chooseEngine(choice: EngineChoice, parameters: number, unsupport
   if (c === 'tfjs') return { engine: 'tfjs', reason: 'engine: tfjs' };
   if (c === 'nn64') {
     if (unsupported !== undefined) {
-      throw new PhaseflowError('NOT_AVAILABLE', `engine 'nn64': ${unsupported}`, { argument: 'engine', expected: "a model the nn64 engine runs, or engine 'tfjs' or 'auto'", received: unsupported });
+      throw new PhaseflowError('NOT_AVAILABLE', `engine 'nn64': ${unsupported}`, {
+        argument: 'engine',
+        expected: "a model the nn64 engine runs, or engine 'tfjs' or 'auto'",
+        received: unsupported,
+      });
     }
     return { engine: 'nn64', reason: 'engine: nn64' };
   }

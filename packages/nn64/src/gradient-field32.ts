@@ -126,7 +126,8 @@ export function createGradientField32(options: GradientField32Options): Gradient
     for (const key of ['seed', 'distribution', 'gain'] as const) {
       if (o[key] !== undefined) invalid(`options.${key}`, 'no initialisation option next to options.theta', o[key]);
     }
-    if (!(o.theta instanceof Float32Array) || o.theta.length !== size) invalid('options.theta', `a Float32Array of ${size} parameters`, o.theta, 'SHAPE_MISMATCH');
+    if (!(o.theta instanceof Float32Array) || o.theta.length !== size)
+      invalid('options.theta', `a Float32Array of ${size} parameters`, o.theta, 'SHAPE_MISMATCH');
     checkFloat32Values('options.theta', o.theta);
     theta = o.theta;
   } else {

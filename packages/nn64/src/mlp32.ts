@@ -126,7 +126,13 @@ export function createMlp32(options: Mlp32Options): Mlp32 {
 
 /** createMlp32 with any last activation (a hidden one, or an output map): the common body of createMlp32 and createDense32. */
 function buildMlp32(
-  o: { readonly theta?: Float32Array; readonly seed?: number; readonly distribution?: GlorotDistribution; readonly gain?: number; readonly kernel?: 'auto' | 'js' },
+  o: {
+    readonly theta?: Float32Array;
+    readonly seed?: number;
+    readonly distribution?: GlorotDistribution;
+    readonly gain?: number;
+    readonly kernel?: 'auto' | 'js';
+  },
   sizes: readonly number[],
   activation: Activation,
   output: OutputActivation,
@@ -141,7 +147,8 @@ function buildMlp32(
     for (const key of ['seed', 'distribution', 'gain'] as const) {
       if (o[key] !== undefined) invalid(`options.${key}`, 'no initialisation option next to options.theta', o[key]);
     }
-    if (!(o.theta instanceof Float32Array) || o.theta.length !== size) invalid('options.theta', `a Float32Array of ${size} parameters`, o.theta, 'SHAPE_MISMATCH');
+    if (!(o.theta instanceof Float32Array) || o.theta.length !== size)
+      invalid('options.theta', `a Float32Array of ${size} parameters`, o.theta, 'SHAPE_MISMATCH');
     checkFiniteArray('options.theta', o.theta);
     theta = o.theta;
   } else {
@@ -249,8 +256,10 @@ function buildMlp32(
     vjp(batch, gy, gTheta) {
       checkBatch32('batch', batch, inSize);
       const rows = batch.rows;
-      if (!(gy instanceof Float32Array) || gy.length !== rows * outSize) invalid('gy', `a Float32Array of rows × ${outSize} = ${rows * outSize} numbers`, gy, 'SHAPE_MISMATCH');
-      if (gTheta !== undefined && (!(gTheta instanceof Float32Array) || gTheta.length !== size)) invalid('gTheta', `a Float32Array of ${size} numbers`, gTheta, 'SHAPE_MISMATCH');
+      if (!(gy instanceof Float32Array) || gy.length !== rows * outSize)
+        invalid('gy', `a Float32Array of rows × ${outSize} = ${rows * outSize} numbers`, gy, 'SHAPE_MISMATCH');
+      if (gTheta !== undefined && (!(gTheta instanceof Float32Array) || gTheta.length !== size))
+        invalid('gTheta', `a Float32Array of ${size} numbers`, gTheta, 'SHAPE_MISMATCH');
       forwardRows(batch.x, rows);
       const t = backwardRows(gy, gTheta, true);
       const gx = new Float32Array(rows * inSize);

@@ -133,11 +133,15 @@ function toSet(argument: string, data: Data32, net: Trainable32, labels: boolean
   }
   const width = labels ? 1 : net.outputs;
   if (targets.length !== n * width) {
-    throw new PhaseflowError('SHAPE_MISMATCH', `${argument}.targets: expected ${n * width} numbers (${labels ? 'one label' : `${width} outputs`} per sample), received ${targets.length}`, {
-      argument: `${argument}.targets`,
-      expected: `length ${n * width}`,
-      received: `length ${targets.length}`,
-    });
+    throw new PhaseflowError(
+      'SHAPE_MISMATCH',
+      `${argument}.targets: expected ${n * width} numbers (${labels ? 'one label' : `${width} outputs`} per sample), received ${targets.length}`,
+      {
+        argument: `${argument}.targets`,
+        expected: `length ${n * width}`,
+        received: `length ${targets.length}`,
+      },
+    );
   }
   const x = inputs instanceof Float32Array ? inputs : Float32Array.from(inputs);
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) invalid(`${argument}.inputs[${i}]`, 'a finite float32', inputs[i], 'NON_FINITE_INPUT');
@@ -300,7 +304,13 @@ export function createGradientTrainer32(options?: GradientTrainer32Options): Tra
 
   async function fit(netArg: Trainable32, data: Data32, fitOptions?: GradientFit32Options): Promise<GradientHistory32> {
     const net = netArg;
-    if (net === null || typeof net !== 'object' || typeof net.forwardTape !== 'function' || typeof net.backwardTape !== 'function' || !(net.theta instanceof Float32Array))
+    if (
+      net === null ||
+      typeof net !== 'object' ||
+      typeof net.forwardTape !== 'function' ||
+      typeof net.backwardTape !== 'function' ||
+      !(net.theta instanceof Float32Array)
+    )
       invalid('model', 'a Trainable32 { theta, inputs, outputs, forwardTape, backwardTape } (createMlp32, createGradientField32)', net);
     const fo = checkOptions('options', fitOptions, FIT_KEYS);
     const epochs = fo.epochs === undefined ? defaultEpochs : checkInteger('options.epochs', fo.epochs, { min: 1 });
@@ -310,7 +320,8 @@ export function createGradientTrainer32(options?: GradientTrainer32Options): Tra
     if (val === undefined && validationSplit > 0) {
       const nVal = Math.floor(all.n * validationSplit);
       const nTrain = all.n - nVal;
-      if (nVal === 0 || nTrain === 0) invalid('options.validationSplit', `a fraction leaving at least one training and one validation sample of ${all.n}`, validationSplit);
+      if (nVal === 0 || nTrain === 0)
+        invalid('options.validationSplit', `a fraction leaving at least one training and one validation sample of ${all.n}`, validationSplit);
       const tw = labels ? 1 : net.outputs;
       train = { n: nTrain, x: all.x.subarray(0, nTrain * net.inputs), y: all.y.subarray(0, nTrain * tw) };
       val = { n: nVal, x: all.x.subarray(nTrain * net.inputs), y: all.y.subarray(nTrain * tw) };
@@ -381,7 +392,8 @@ export function createGradientTrainer32(options?: GradientTrainer32Options): Tra
       for (let epoch = 0; epoch < epochs; epoch++) {
         const started = performance.now();
         const lr = schedule ? run.guard('options.schedule', () => schedule(epoch, learningRate)) : learningRate;
-        if (!(typeof lr === 'number' && Number.isFinite(lr) && lr > 0)) invalid('options.schedule', `a schedule returning a finite rate > 0 (epoch ${epoch})`, lr);
+        if (!(typeof lr === 'number' && Number.isFinite(lr) && lr > 0))
+          invalid('options.schedule', `a schedule returning a finite rate > 0 (epoch ${epoch})`, lr);
         optimizer.learningRate = lr;
         if (shuffle) rng.shuffle(indices);
         let lossSum = 0;

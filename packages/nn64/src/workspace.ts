@@ -166,7 +166,12 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
       try {
         memory.grow(pages - have);
       } catch (e) {
-        throw new PhaseflowError('ALLOCATION_TOO_LARGE', `workspace32: cannot grow the memory to ${bytes} bytes`, { argument: 'rows × cols', received: `${bytes} bytes` }, { cause: e });
+        throw new PhaseflowError(
+          'ALLOCATION_TOO_LARGE',
+          `workspace32: cannot grow the memory to ${bytes} bytes`,
+          { argument: 'rows × cols', received: `${bytes} bytes` },
+          { cause: e },
+        );
       }
       refresh();
     } else {

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '@phaseflow/core';
 import { expectPhaseflowError, layerConformance } from '@phaseflow/testkit/vitest';
-import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, chainTrainable32, createDense32, createMlp32, createMlp64, type Activation, type OutputActivation } from '@phaseflow/nn64';
+import {
+  HIDDEN_ACTIVATIONS,
+  OUTPUT_ACTIVATIONS,
+  chainTrainable32,
+  createDense32,
+  createMlp32,
+  createMlp64,
+  type Activation,
+  type OutputActivation,
+} from '@phaseflow/nn64';
 
 /** ‖a − b‖ / ‖b‖. */
 const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -61,7 +70,12 @@ describe('createMlp32', () => {
       const ref = new Float32Array(net.theta.length);
       const dx = net.vjp({ x, rows, cols: 2 }, gy, ref);
       expect(Array.from(gx)).toEqual(Array.from(dx));
-      expect(relErr(g, Array.from(ref, (v) => v + 1))).toBeLessThan(1e-7); // added into g, not written over it
+      expect(
+        relErr(
+          g,
+          Array.from(ref, (v) => v + 1),
+        ),
+      ).toBeLessThan(1e-7); // added into g, not written over it
     }
     // A scalar network's input gradient is its vjp at ḡ = 1.
     const s = createMlp32({ sizes: [2, 8, 1], seed: 1 });

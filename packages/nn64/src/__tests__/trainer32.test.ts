@@ -87,7 +87,10 @@ describe('createGradientTrainer32', () => {
     const inputs = Float32Array.from(rng.fillUniform(new Float64Array(90), -1, 1));
     const targets = Float32Array.from(inputs, (v) => Math.sin(2 * v));
     const net = createMlp32({ sizes: [1, 16, 1], seed: 3 });
-    const h = await createGradientTrainer32({ optimizer: 'momentum', learningRate: 0.05, loss: 'mse', epochs: 60, batchSize: 16, clipNorm: 5 }).fit(net, { inputs, targets });
+    const h = await createGradientTrainer32({ optimizer: 'momentum', learningRate: 0.05, loss: 'mse', epochs: 60, batchSize: 16, clipNorm: 5 }).fit(net, {
+      inputs,
+      targets,
+    });
     expect(h.loss.at(-1)!).toBeLessThan(0.2 * h.loss[0]!);
     expect(h.metrics.accuracy).toBeUndefined();
   });

@@ -33,7 +33,20 @@ export const INIT_BIAS = 2;
 
 /** The kernel entry points, on byte offsets into one memory. */
 export interface KernelFunctions {
-  gemm(pA: number, pB: number, pC: number, pBias: number, M: number, K: number, N: number, aRow: number, aRed: number, ldb: number, ldc: number, flags: number): void;
+  gemm(
+    pA: number,
+    pB: number,
+    pC: number,
+    pBias: number,
+    M: number,
+    K: number,
+    N: number,
+    aRow: number,
+    aRed: number,
+    ldb: number,
+    ldc: number,
+    flags: number,
+  ): void;
   act(p: number, n: number, kind: number): void;
   dact(pG: number, pY: number, n: number, kind: number): void;
   axpy(pX: number, pY: number, n: number, alpha: number): void;
@@ -43,7 +56,9 @@ export interface KernelFunctions {
 // Eigen's generic_fast_tanh_float coefficients (x·P(x²)/Q(x²)).
 const TANH_CLAMP = 7.90531110763549805;
 const TANH_TINY = 0.0004;
-const ALPHA = [4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8, -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16];
+const ALPHA = [
+  4.89352455891786e-3, 6.37261928875436e-4, 1.48572235717979e-5, 5.12229709037114e-8, -8.60467152213735e-11, 2.00018790482477e-13, -2.76076847742355e-16,
+];
 const BETA = [4.89352518554385e-3, 2.268434632439e-3, 1.18534705686654e-4, 1.19825839466702e-6];
 
 /** @internal The module's bytes (exports gemm, act, dact, axpy; imports memory m.m). */
@@ -163,7 +178,20 @@ export function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
       const rows = [0, 1, 2, 3];
       return [
         // pc_r = pC + (t + r)·ldc + 4j
-        ...rows.flatMap((r) => [...get(pC), ...get(t), ...i32(r), ...op.add, ...get(ldc), ...op.mul, ...op.add, ...get(j), ...i32(4), ...op.mul, ...op.add, ...set(pc[r]!)]),
+        ...rows.flatMap((r) => [
+          ...get(pC),
+          ...get(t),
+          ...i32(r),
+          ...op.add,
+          ...get(ldc),
+          ...op.mul,
+          ...op.add,
+          ...get(j),
+          ...i32(4),
+          ...op.mul,
+          ...op.add,
+          ...set(pc[r]!),
+        ]),
         // init
         ...get(init),
         ...i32(INIT_ACCUMULATE),

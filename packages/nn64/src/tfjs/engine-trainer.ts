@@ -200,7 +200,12 @@ export function createEngineTrainer(options?: GradientTrainerOptions): Trainer<T
       } catch (e) {
         if (e instanceof PhaseflowError) throw e;
         const shape = `[${x.shape.slice(1).join(', ')}]`;
-        throw new PhaseflowError('SHAPE_MISMATCH', `data.inputs: samples of shape ${shape} do not fit the model: ${e instanceof Error ? e.message : String(e)}`, { argument: 'data.inputs', expected: 'samples shaped like the model input', received: shape }, { cause: e });
+        throw new PhaseflowError(
+          'SHAPE_MISMATCH',
+          `data.inputs: samples of shape ${shape} do not fit the model: ${e instanceof Error ? e.message : String(e)}`,
+          { argument: 'data.inputs', expected: 'samples shaped like the model input', received: shape },
+          { cause: e },
+        );
       }
     };
     const probe = toTensors(data, kind, widthOf, 'data');

@@ -91,9 +91,24 @@ describe('stable networks on the float32 engine', () => {
     const train = points(96, 2);
     const before = tf.memory().numTensors;
     const runs: [string, ReturnType<typeof createStableNetwork>, string, RegExp][] = [
-      ['auto', createStableNetwork({ inputs: 2, classes: 3, block: 'hamiltonian', width: 8, depth: 6, finalTime: 2, seed: 1 }), 'nn64', /^auto: \d+ parameters/],
-      ['tfjs', createStableNetwork({ inputs: 2, classes: 3, block: 'hamiltonian', width: 8, depth: 6, finalTime: 2, seed: 1, engine: 'tfjs' }), 'tfjs', /^engine: tfjs$/],
-      ['integrator', createStableNetwork({ inputs: 2, classes: 3, block: 'integrator', integrator: createRk4(), width: 4, depth: 2, seed: 1 }), 'tfjs', /IntegratorBlock.*no nn64 twin/],
+      [
+        'auto',
+        createStableNetwork({ inputs: 2, classes: 3, block: 'hamiltonian', width: 8, depth: 6, finalTime: 2, seed: 1 }),
+        'nn64',
+        /^auto: \d+ parameters/,
+      ],
+      [
+        'tfjs',
+        createStableNetwork({ inputs: 2, classes: 3, block: 'hamiltonian', width: 8, depth: 6, finalTime: 2, seed: 1, engine: 'tfjs' }),
+        'tfjs',
+        /^engine: tfjs$/,
+      ],
+      [
+        'integrator',
+        createStableNetwork({ inputs: 2, classes: 3, block: 'integrator', integrator: createRk4(), width: 4, depth: 2, seed: 1 }),
+        'tfjs',
+        /IntegratorBlock.*no nn64 twin/,
+      ],
     ];
     const losses: number[][] = [];
     for (const [label, model, engine, reason] of runs) {

@@ -288,7 +288,8 @@ export function createBlockEngine32(spec: BlockSpec32): Trainable32 {
       if (recorded === 0) invalid('backwardTape', 'a forwardTape call first', 'no recorded forward pass', 'INVALID_STATE');
       if (!(gy instanceof Float32Array) || gy.length < recorded * w) invalid('gy', `a Float32Array of at least ${recorded * w} numbers`, gy, 'SHAPE_MISMATCH');
       if (!(gTheta instanceof Float32Array) || gTheta.length < size) invalid('gTheta', `a Float32Array of at least ${size} numbers`, gTheta, 'SHAPE_MISMATCH');
-      if (gx !== undefined && (!(gx instanceof Float32Array) || gx.length < recorded * w)) invalid('gx', `a Float32Array of at least ${recorded * w} numbers`, gx, 'SHAPE_MISMATCH');
+      if (gx !== undefined && (!(gx instanceof Float32Array) || gx.length < recorded * w))
+        invalid('gx', `a Float32Array of at least ${recorded * w} numbers`, gx, 'SHAPE_MISMATCH');
       backward(gy, gTheta, gx);
     },
   };

@@ -303,7 +303,11 @@ export abstract class StableBlock extends PhaseflowLayer {
     const kind = this.twinKind();
     const what = `${this.getClassName()} ${JSON.stringify(this.name)}`;
     const unavailable = (why: string): never => {
-      throw new PhaseflowError('NOT_AVAILABLE', `${what}: ${why}`, { argument: 'block', expected: 'a block with a float32 twin', received: `${what} (${why})` });
+      throw new PhaseflowError('NOT_AVAILABLE', `${what}: ${why}`, {
+        argument: 'block',
+        expected: 'a block with a float32 twin',
+        received: `${what} (${why})`,
+      });
     };
     if (kind === undefined) unavailable('no nn64 twin');
     const act = this.activationName;
