@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { PhaseflowError } from '@phaseflow/core';
+import { invalid, PhaseflowError } from '@phaseflow/core';
 import { DEMO_PACKS } from './catalogue.js';
 import { findDemoProviders, installLine, loadDemos, type FoundDemo, type UnavailableProvider } from './discover.js';
 import { renderSvg } from './render.js';
@@ -121,6 +121,11 @@ async function runDemos(selected: FoundDemo[], outDir: string, seed: number, io:
 
 /** Run the command; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  // A program calling main wrongly is told so (coded); what a user types is reported on io.err below.
+  if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string')) invalid('argv', 'an array of strings (process.argv.slice(2))', argv);
+  if (io === null || typeof io !== 'object' || typeof io.out !== 'function' || typeof io.err !== 'function' || typeof io.cwd !== 'string') {
+    invalid('io', 'an Io { out(line), err(line), isTTY, cwd }', io);
+  }
   let parsed;
   try {
     parsed = parseArgs({

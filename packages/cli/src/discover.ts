@@ -3,11 +3,11 @@
  * `"phaseflow": { "demos": "./demos" }`, contributes the `demos` array that entry exports.
  * Third-party plugins take part the same way.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PhaseflowError, type Demo } from '@phaseflow/core';
+import { invalid, PhaseflowError, type Demo } from '@phaseflow/core';
 
 /** A package that provides demos. */
 export interface DemoProvider {
@@ -33,8 +33,15 @@ export interface UnavailableProvider {
   readonly missing: readonly string[];
 }
 
+/** An npm package name, scoped or not, or a `<placeholder>` for the help text. */
+const PACKAGE_NAME = /^(?:<[\w-]+>|(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*)$/;
+
 /** The npm command that installs the packages named (a dev install: demos are a development tool). */
 export function installLine(packages: readonly string[]): string {
+  if (!Array.isArray(packages) || packages.length === 0) invalid('packages', 'a non-empty array of package names', packages);
+  packages.forEach((p, i) => {
+    if (typeof p !== 'string' || !PACKAGE_NAME.test(p)) invalid(`packages[${i}]`, 'an npm package name (or a <placeholder>)', p);
+  });
   return `npm install -D ${packages.join(' ')}`;
 }
 
@@ -76,6 +83,7 @@ function readManifest(path: string): { name?: string; version?: string; phaseflo
  * above this CLI's own location. The first copy of a package found wins.
  */
 export function findDemoProviders(cwd = process.cwd()): DemoProvider[] {
+  if (typeof cwd !== 'string' || cwd.length === 0 || !existsSync(cwd) || !statSync(cwd).isDirectory()) invalid('cwd', 'the path of an existing directory', cwd);
   const here = dirname(fileURLToPath(import.meta.url));
   const seen = new Map<string, DemoProvider>();
   for (const nm of [...nodeModulesDirs(cwd), ...nodeModulesDirs(here)]) {
@@ -120,6 +128,11 @@ export async function loadDemos(providers: readonly DemoProvider[]): Promise<{ d
   const demos: FoundDemo[] = [];
   const unavailable: UnavailableProvider[] = [];
   const problems: string[] = [];
+  if (!Array.isArray(providers)) invalid('providers', 'an array of demo providers (findDemoProviders())', providers);
+  providers.forEach((p, i) => {
+    if (p === null || typeof p !== 'object') invalid(`providers[${i}]`, 'a demo provider { packageName, version, manifest, entry }', p);
+    for (const key of ['packageName', 'manifest', 'entry'] as const) if (typeof p[key] !== 'string') invalid(`providers[${i}].${key}`, 'a string', p[key]);
+  });
   for (const p of providers) {
     try {
       const specifier = `${p.packageName}/${p.entry.replace(/^\.\//, '')}`;

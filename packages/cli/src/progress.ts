@@ -30,10 +30,12 @@ export interface ProgressStream {
 export function createProgress(options: { label?: string; stream?: ProgressStream; force?: boolean; every?: number } = {}): Observer {
   const o = checkOptions('options', options, ['label', 'stream', 'force', 'every']);
   const fixedEvery = o.every === undefined ? undefined : checkInteger('options.every', o.every, { min: 1 });
-  const stream = (o.stream ?? (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr) as ProgressStream;
+  const stream = (o.stream === undefined ? (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr : o.stream) as ProgressStream;
   if (typeof stream?.write !== 'function') invalid('options.stream', 'a writable stream', stream);
   const enabled = o.force === true || stream.isTTY === true;
-  const label = o.label ?? 'run';
+  if (o.force !== undefined && typeof o.force !== 'boolean') invalid('options.force', 'a boolean', o.force);
+  if (o.label !== undefined && typeof o.label !== 'string') invalid('options.label', 'a string', o.label);
+  const label = o.label === undefined ? 'run' : o.label;
   let bar: cliProgress.SingleBar | undefined;
   let t0 = 0;
   let span = 0;

@@ -1,5 +1,5 @@
 /** The HTML report: one section per demo with its figures (SVG files), numbers and timing. */
-import type { DemoResult } from '@phaseflow/core';
+import { checkInteger, checkOptions, invalid, type DemoResult } from '@phaseflow/core';
 
 /** A demo's outcome as the report shows it. */
 export interface DemoOutcome {
@@ -25,6 +25,7 @@ function numbersTable(numbers: Readonly<Record<string, unknown>>): string {
 
 /** Numbers as people read them: 4 significant digits, exponent form for tiny/huge values. */
 export function formatNumber(v: number): string {
+  if (typeof v !== 'number') invalid('v', 'a number', v);
   if (!Number.isFinite(v) || Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
@@ -32,6 +33,17 @@ export function formatNumber(v: number): string {
 
 /** Build the report page. */
 export function reportHtml(outcomes: readonly DemoOutcome[], meta: { seed: number; date: string; node: string }): string {
+  if (!Array.isArray(outcomes as unknown)) invalid('outcomes', 'an array of demo outcomes', outcomes);
+  outcomes.forEach((o, i) => {
+    if (o === null || typeof o !== 'object') invalid(`outcomes[${i}]`, 'a demo outcome { name, title, description, packageName, seconds, … }', o);
+    for (const key of ['name', 'title', 'description', 'packageName'] as const)
+      if (typeof o[key] !== 'string') invalid(`outcomes[${i}].${key}`, 'a string', o[key]);
+    if (typeof o.seconds !== 'number') invalid(`outcomes[${i}].seconds`, 'a number', o.seconds);
+  });
+  const m = checkOptions('meta', meta, ['seed', 'date', 'node']);
+  if (meta === undefined) invalid('meta', 'the run { seed, date, node }', meta);
+  checkInteger('meta.seed', m.seed, { min: 0 });
+  for (const key of ['date', 'node'] as const) if (typeof m[key] !== 'string') invalid(`meta.${key}`, 'a string', m[key]);
   const toc = outcomes.map((o) => `<li><a href="#${esc(o.name)}">${esc(o.title)}</a>${o.error ? ' <span class="bad">failed</span>' : ''}</li>`).join('');
   const sections = outcomes
     .map((o) => {
