@@ -249,7 +249,7 @@ export const trainedRnnCellsDemo: Demo = {
                       type: 'quantitative',
                       title: 'λᵢ (per step, symlog scale)',
                       scale: { type: 'symlog', constant: 0.01 },
-                      axis: { values: [0, -0.01, -0.03, -0.1, -0.3, -1, -3] },
+                      axis: { values: [0, -0.01, -0.03, -0.1, -0.3, -1, -3], format: '~g' },
                     },
                     color: { field: 'cell', type: 'nominal', title: 'cell', legend: { orient: 'bottom', columns: 1, labelLimit: 400 } },
                   },

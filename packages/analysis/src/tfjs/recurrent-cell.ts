@@ -1,5 +1,5 @@
 /**
- * Trained tfjs recurrent cells read into the Float64 {@link RecurrentCell} of the main entry, for
+ * Trained tfjs recurrent cells read into the Float64 `RecurrentCell` of the main entry, for
  * their Lyapunov spectra: an @phaseflow/lie/tfjs `OrthogonalRnn` (expRNN, the Householder cell,
  * Cayley) by its shape, or the weight tensors of a plain RNN trained with lie's `recurrence` op.
  */
@@ -42,7 +42,7 @@ const live = (argument: string, t: unknown): tf.Tensor => {
 };
 
 /**
- * The Float64 weights of a trained tfjs recurrent cell, for {@link recurrentCellMap}: from a built
+ * The Float64 weights of a trained tfjs recurrent cell, for `recurrentCellMap`: from a built
  * @phaseflow/lie/tfjs `OrthogonalRnn` (W = W(θ) formed once, U and b read; σ its activation,
  * modReLU by default) or from the tensors W [n, n], U [d, n], b [n] of a plain RNN. The numbers
  * are float32 values widened to Float64; no tensor is left behind.
