@@ -172,7 +172,7 @@ const errorText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message.
  * ```
  */
 export async function probeBadInputs(module: Record<string, unknown>, options: BadInputProbeOptions = {}): Promise<BadInputReport> {
-  if (module === null || typeof module !== 'object') invalid('module', 'a module namespace object (import * as m from …)', module);
+  if (module === null || typeof module !== 'object' || Array.isArray(module)) invalid('module', 'a module namespace object (import * as m from …)', module);
   const o = checkOptions('options', options, ['skip', 'accepts', 'valid', 'samples', 'seed', 'timeoutMs']);
   const samples = o.samples === undefined ? 6 : checkInteger('options.samples', o.samples, { min: 0, max: 1000 });
   const seed = o.seed === undefined ? 1 : checkInteger('options.seed', o.seed, { min: 0 });
@@ -181,6 +181,7 @@ export async function probeBadInputs(module: Record<string, unknown>, options: B
   const accepts = o.accepts ?? {};
   const valid = o.valid ?? {};
   const functions = functionsOf(module);
+  if (functions.length === 0) invalid('module', 'a module with at least one exported function (or plain object of functions) to probe', module);
   const names = new Set(functions.map(([n]) => n));
   for (const [field, table] of [
     ['skip', skip],
@@ -258,6 +259,7 @@ export async function probeBadInputs(module: Record<string, unknown>, options: B
 
 /** One line per export with findings, for a test's failure message. */
 export function formatBadInputFindings(report: BadInputReport): string {
+  if (report === null || typeof report !== 'object' || !Array.isArray(report.findings)) invalid('report', 'a report of probeBadInputs { findings, … }', report);
   const byExport = new Map<string, BadInputFinding[]>();
   for (const f of report.findings) byExport.set(f.export, [...(byExport.get(f.export) ?? []), f]);
   return [...byExport].map(([name, fs]) => `${name}: ${fs.length} × — e.g. ${fs[0]!.input} → ${fs[0]!.outcome} (${fs[0]!.detail})`).join('\n');

@@ -3,9 +3,11 @@
  * numbers, so a suite can assert on them and a report can print them.
  */
 import {
+  checkFinite,
   checkFunction,
   checkInteger,
   checkNonNegative,
+  checkOneOf,
   checkOptions,
   checkPositive,
   integrate,
@@ -27,6 +29,42 @@ export interface CheckResult {
   readonly message: string;
   readonly measured?: Readonly<Record<string, unknown>>;
 }
+
+/** `integrator` as an Integrator (name, order, problem kinds, properties, step), or INVALID_ARGUMENT naming it. @internal */
+export function checkIntegrator(argument: string, integrator: unknown): AnyInt {
+  if (integrator === null || typeof integrator !== 'object') invalid(argument, 'an Integrator { name, order, problemKinds, properties, step }', integrator);
+  const i = integrator as Partial<AnyInt>;
+  if (typeof i.name !== 'string' || i.name === '') invalid(`${argument}.name`, 'a non-empty string', i.name);
+  checkFunction(`${argument}.step`, i.step);
+  if (!Array.isArray(i.problemKinds)) invalid(`${argument}.problemKinds`, 'an array of problem kinds', i.problemKinds);
+  if (i.properties === null || typeof i.properties !== 'object') invalid(`${argument}.properties`, 'an IntegratorProperties object', i.properties);
+  if (typeof i.order !== 'number' || !(i.order > 0)) invalid(`${argument}.order`, 'a positive number', i.order);
+  return integrator as AnyInt;
+}
+
+/** `ref` as a ReferenceProblem (name, problem, y0, fromFlat, t0, tEnd), or INVALID_ARGUMENT naming it. @internal */
+export function checkReference(argument: string, ref: unknown): ReferenceProblem<unknown> {
+  if (ref === null || typeof ref !== 'object' || Array.isArray(ref)) invalid(argument, 'a ReferenceProblem { name, problem, y0, fromFlat, t0, tEnd, … }', ref);
+  const r = ref as Partial<ReferenceProblem<unknown>>;
+  if (typeof r.name !== 'string') invalid(`${argument}.name`, 'a string', r.name);
+  const p = r.problem as Partial<Problem<unknown>> | null | undefined;
+  if (p === null || typeof p !== 'object' || typeof p.kind !== 'string' || p.space === null || typeof p.space !== 'object') {
+    invalid(`${argument}.problem`, 'a core Problem { kind, space, … }', r.problem);
+  }
+  checkFunction(`${argument}.y0`, r.y0);
+  checkFunction(`${argument}.fromFlat`, r.fromFlat);
+  checkFinite(`${argument}.t0`, r.t0);
+  checkFinite(`${argument}.tEnd`, r.tEnd);
+  if (r.exact !== undefined) checkFunction(`${argument}.exact`, r.exact);
+  return ref as ReferenceProblem<unknown>;
+}
+
+/** A step size for a check: finite and non-zero. */
+const checkStepSize = (argument: string, h: unknown): number => {
+  const v = checkFinite(argument, h);
+  if (v === 0) invalid(argument, 'a finite, non-zero step', h);
+  return v;
+};
 
 /** The exact solution of `ref`, which order and symplecticity measurements need. */
 function exactOf<Y>(ref: ReferenceProblem<Y>): (t: number) => Float64Array {
@@ -77,6 +115,8 @@ export interface OrderMeasurement {
  * ```
  */
 export function measureOrder<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: OrderOptions = {}): OrderMeasurement {
+  checkIntegrator('integrator', integrator);
+  checkReference('ref', ref);
   checkOrderOptions('options', options);
   const { startSteps = 8, maxSteps = 1 << 15, floor = 1e-10, ceiling = 0.5 } = options;
   const tEnd = options.tEnd ?? ref.tEnd;
@@ -130,6 +170,9 @@ function checkStepOptions(argument: string, options: object, known: readonly str
 
 /** Check that the measured order equals the declared one within `tolerance`. */
 export function checkOrder<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: OrderOptions = {}): CheckResult {
+  checkIntegrator('integrator', integrator);
+  checkReference('ref', ref);
+  checkOrderOptions('options', options);
   const tolerance = options.tolerance ?? 0.2;
   const m = measureOrder(integrator, ref, options);
   const ok = Number.isFinite(m.order) && Math.abs(m.order - integrator.order) <= tolerance;
@@ -158,6 +201,8 @@ export interface ReversibilityOptions {
  * max-norm distance to the start.
  */
 export function checkReversibility<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: ReversibilityOptions = {}): CheckResult {
+  checkIntegrator('integrator', integrator);
+  checkReference('ref', ref);
   checkStepOptions('options', options, ['h', 'steps', 'tolerance']);
   const { h = 0.05, steps = 40, tolerance = 1e-12 } = options;
   const space = ref.problem.space;
@@ -192,6 +237,8 @@ export interface BackwardOptions {
  * |h|, or a stage time measured the wrong way, fails it.
  */
 export function checkBackward<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: BackwardOptions = {}): CheckResult {
+  checkIntegrator('integrator', integrator);
+  checkReference('ref', ref);
   checkStepOptions('options', options, ['steps', 'tolerance']);
   const { steps = 32, tolerance = 10 } = options;
   const exact = exactOf(ref);
@@ -233,6 +280,8 @@ export interface StageTimeOptions {
  * not allow).
  */
 export function checkStageTimes<Y>(integrator: Integrator<Problem<Y>, Y>, kind: 'partitioned' | 'ode', options: StageTimeOptions = {}): CheckResult {
+  checkIntegrator('integrator', integrator);
+  checkOneOf('kind', kind, ['partitioned', 'ode']);
   checkStepOptions('options', options, ['tolerance']);
   const { tolerance = 0.3 } = options;
   const ref = forcedOscillator({ kind }) as unknown as ReferenceProblem<Y>;
@@ -265,6 +314,10 @@ export interface SymplecticityOptions {
 
 /** Jacobian of a map ℝⁿ → ℝⁿ by 4th-order central differences. */
 export function jacobian(map: (x: Float64Array) => Float64Array, x: Float64Array, delta = 1e-3): Float64Array[] {
+  checkFunction('map', map);
+  if (!(x instanceof Float64Array)) invalid('x', 'a Float64Array point', x);
+  for (let i = 0; i < x.length; i++) checkFinite(`x[${i}]`, x[i]);
+  checkPositive('delta', delta);
   const n = x.length;
   const cols: Float64Array[] = [];
   for (let j = 0; j < n; j++) {
@@ -288,6 +341,10 @@ export function jacobian(map: (x: Float64Array) => Float64Array, x: Float64Array
 
 /** max |MᵀJM − J| for a Jacobian M in (q, p) ordering, J = [[0, I], [−I, 0]]. */
 export function symplecticDefect(M: Float64Array[]): number {
+  if (!Array.isArray(M) || M.length === 0 || M.length % 2 !== 0) invalid('M', 'a square Jacobian of even size 2d (an array of rows)', M);
+  M.forEach((row, i) => {
+    if (!(row instanceof Float64Array) || row.length !== M.length) invalid(`M[${i}]`, `a Float64Array row of ${M.length} numbers`, row);
+  });
   const n = M.length;
   const d = n / 2;
   const J = (i: number, j: number) => (j === i + d && i < d ? 1 : i === j + d && j < d ? -1 : 0);
@@ -304,6 +361,8 @@ export function symplecticDefect(M: Float64Array[]): number {
 
 /** Symplecticity of the step map, MᵀJM = J, with M by finite differences. */
 export function checkSymplecticity<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, options: SymplecticityOptions = {}): CheckResult {
+  checkIntegrator('integrator', integrator);
+  checkReference('ref', ref);
   checkStepOptions('options', options, ['h', 'steps', 'at', 'tolerance']);
   const { h = 0.1, steps = 5, at = 1, tolerance = 1e-10 } = options;
   const space = ref.problem.space;
@@ -324,6 +383,9 @@ export function checkSymplecticity<Y>(integrator: Integrator<Problem<Y>, Y>, ref
 
 /** The step leaves its input alone, and writing into `out` (distinct or aliasing y) gives the same result. */
 export function checkNoMutation<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, h = 0.1): CheckResult {
+  checkIntegrator('integrator', integrator);
+  checkReference('ref', ref);
+  checkStepSize('h', h);
   const space = ref.problem.space;
   const y = ref.y0();
   const before = space.toFloat64(y);
@@ -348,6 +410,8 @@ export function checkNoMutation<Y>(integrator: Integrator<Problem<Y>, Y>, ref: R
 
 /** Zero and non-finite steps, and problems of another kind, are rejected with coded errors. */
 export function checkBadInput<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>): CheckResult {
+  checkIntegrator('integrator', integrator);
+  checkReference('ref', ref);
   const failures: string[] = [];
   const expectCode = (label: string, fn: () => unknown, codes: string[]) => {
     try {
@@ -372,6 +436,11 @@ export function checkBadInput<Y>(integrator: Integrator<Problem<Y>, Y>, ref: Ref
 
 /** When an integrator has `advance`, it must give bitwise the states of repeated `step` calls. */
 export function checkAdvance<Y>(integrator: Integrator<Problem<Y>, Y>, ref: ReferenceProblem<Y>, h = 0.05, n = 7): CheckResult {
+  checkIntegrator('integrator', integrator);
+  checkReference('ref', ref);
+  checkStepSize('h', h);
+  checkInteger('n', n, { min: 1 });
+  checkFunction('integrator.advance', integrator.advance);
   const space = ref.problem.space;
   let z = ref.y0();
   for (let j = 0; j < n; j++) z = integrator.step(ref.problem, 0.5 + j * h, z, h);
@@ -406,19 +475,14 @@ export interface ConformanceOptions {
   readonly badInput?: boolean;
 }
 
-/** The integrator describes itself, and every option of {@link runConformance} is what it says. */
-function checkConformanceOptions(integrator: unknown, options: ConformanceOptions): void {
-  if (integrator === null || typeof integrator !== 'object') invalid('integrator', 'an Integrator { name, order, problemKinds, properties, step }', integrator);
-  const i = integrator as Partial<Integrator<Problem<unknown>, unknown>>;
-  if (typeof i.name !== 'string' || i.name === '') invalid('integrator.name', 'a non-empty string', i.name);
-  checkFunction('integrator.step', i.step);
-  if (!Array.isArray(i.problemKinds)) invalid('integrator.problemKinds', 'an array of problem kinds', i.problemKinds);
-  if (i.properties === null || typeof i.properties !== 'object') invalid('integrator.properties', 'an IntegratorProperties object', i.properties);
-  if (typeof i.order !== 'number' || !(i.order > 0)) invalid('integrator.order', 'a positive number', i.order);
+/** The integrator describes itself, and every option of {@link runConformance} is what it says. @internal */
+export function checkConformanceOptions(integrator: unknown, options: ConformanceOptions): void {
+  checkIntegrator('integrator', integrator);
   const o = checkOptions('options', options, ['problems', 'order', 'reversibility', 'backward', 'stageTimes', 'symplecticity', 'mutation', 'badInput']);
   if (o.stageTimes !== undefined && o.stageTimes !== false) checkStepOptions('options.stageTimes', o.stageTimes, ['tolerance']);
   if (o.backward !== undefined && o.backward !== false) checkStepOptions('options.backward', o.backward, ['steps', 'tolerance']);
   if (o.problems !== undefined && !Array.isArray(o.problems)) invalid('options.problems', 'an array of reference problems', o.problems);
+  (o.problems ?? []).forEach((r, i) => checkReference(`options.problems[${i}]`, r));
   if (o.order !== undefined && o.order !== false) checkOrderOptions('options.order', o.order);
   if (o.reversibility !== undefined && o.reversibility !== false) checkStepOptions('options.reversibility', o.reversibility, ['h', 'steps', 'tolerance']);
   if (o.symplecticity !== undefined && o.symplecticity !== false) checkStepOptions('options.symplecticity', o.symplecticity, ['h', 'steps', 'at', 'tolerance']);

@@ -16,7 +16,7 @@ import {
   type Problem,
 } from '@phaseflow/core';
 import type { ReferenceProblem } from '@phaseflow/problems';
-import { runConformance, type CheckResult, type ConformanceOptions, type ConformanceReport } from './checks.js';
+import { checkIntegrator, checkReference, runConformance, type CheckResult, type ConformanceOptions, type ConformanceReport } from './checks.js';
 
 /** Options of {@link checkStaysOnManifold}. */
 export interface ManifoldOptions {
@@ -52,6 +52,8 @@ export function checkStaysOnManifold<Y>(
   options: ManifoldOptions = {},
   defect?: (y: Y) => number,
 ): CheckResult {
+  checkIntegrator('integrator', integrator);
+  checkReference('ref', ref);
   const o = checkOptions('options', options, ['steps', 'h', 'tolerance']);
   if (o.steps !== undefined) checkInteger('options.steps', o.steps, { min: 1 });
   if (o.h !== undefined) checkPositive('options.h', o.h);

@@ -111,7 +111,9 @@ function trainingRun(observer: Observer): void {
  * ```
  */
 export function observerChecks(observer: Observer, options: ObserverConformanceOptions = {}): NamedCheck[] {
-  if (observer === null || typeof observer !== 'object') invalid('observer', 'an Observer { name, on }', observer);
+  if (observer === null || typeof observer !== 'object' || Array.isArray(observer)) invalid('observer', 'an Observer { name, on }', observer);
+  // An object without `on` is no observer at all; a bad name or handler is judged by the checks.
+  if (!('on' in observer)) invalid('observer.on', 'an object of event handlers', undefined);
   const o = checkOptions('options', options, ['runs', 'steps']);
   const runs = o.runs ?? ['integration', 'training'];
   if (!Array.isArray(runs) || runs.some((r) => r !== 'integration' && r !== 'training'))

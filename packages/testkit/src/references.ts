@@ -2,6 +2,7 @@
  * Which reference problems the conformance suite runs an integrator on, by problem kind. The
  * problems themselves are @phaseflow/problems'; this file only chooses among them.
  */
+import { invalid } from '@phaseflow/core';
 import { expSin, kepler, type ReferenceProblem } from '@phaseflow/problems';
 
 /**
@@ -23,6 +24,7 @@ const over = <R extends { readonly tEnd: number }>(ref: R, tEnd: number): R => (
  * ```
  */
 export function referenceProblems(kind: string): ReferenceProblem[] {
+  if (typeof kind !== 'string' || kind === '') invalid('kind', 'a problem kind (e.g. "ode", "separable-hamiltonian")', kind);
   switch (kind) {
     case 'ode':
       return [expSin(), over(kepler({ kind: 'ode' }), KEPLER_SPAN)] as ReferenceProblem[];

@@ -20,13 +20,15 @@ import {
   type Trainer,
 } from '@phaseflow/core';
 import { describe, expect, it } from 'vitest';
-import { runConformance, type ConformanceOptions } from './checks.js';
+import { checkConformanceOptions, runConformance, type ConformanceOptions } from './checks.js';
 import { layerChecks, type LayerConformanceOptions } from './layer-conformance.js';
 import { observerChecks, type ObserverConformanceOptions } from './observer-conformance.js';
 import { trainerChecks, type NamedCheck, type TrainerConformanceOptions } from './trainer-conformance.js';
 
 /** Register `conformance: <name>` with one test per check and problem. */
 export function integratorConformance<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: ConformanceOptions = {}): void {
+  // Refuse bad input here, before describe: an error inside describe's callback fails the whole file.
+  checkConformanceOptions(integrator, options);
   describe(`conformance: ${integrator.name}`, () => {
     const report = runConformance(integrator, options);
     for (const r of report.results) {
@@ -111,6 +113,13 @@ function checkCaught(caught: unknown, code: PhaseflowErrorCode, argument: string
   return err;
 }
 
+/** The code and argument an expectation names: a code in core's style (`INVALID_ARGUMENT`), an optional non-empty argument. */
+function checkExpectation(code: unknown, argument: unknown): void {
+  if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(code)) invalid('code', 'a PhaseflowError code (e.g. "INVALID_ARGUMENT")', code);
+  if (argument !== undefined && (typeof argument !== 'string' || argument === ''))
+    invalid('argument', 'the argument the error must name (a non-empty string), or undefined', argument);
+}
+
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 
@@ -132,8 +141,9 @@ export function expectPhaseflowError(
 ): Promise<PhaseflowError>;
 export function expectPhaseflowError(call: () => unknown, code: PhaseflowErrorCode, argument?: string): PhaseflowError;
 export function expectPhaseflowError(call: unknown, code: PhaseflowErrorCode, argument?: string): PhaseflowError | Promise<PhaseflowError> {
+  if (!isThenable(call) && typeof call !== 'function') invalid('call', 'a function (or a promise)', call);
+  checkExpectation(code, argument);
   if (isThenable(call)) return expectPhaseflowErrorAsync(call, code, argument);
-  if (typeof call !== 'function') invalid('call', 'a function (or a promise)', call);
   let result: unknown;
   try {
     result = call();
@@ -160,6 +170,7 @@ export async function expectPhaseflowErrorAsync(
   argument?: string,
 ): Promise<PhaseflowError> {
   if (!isThenable(call) && typeof call !== 'function') invalid('call', 'a promise or a function', call);
+  checkExpectation(code, argument);
   try {
     await (isThenable(call) ? call : (call as () => unknown)());
   } catch (e) {
