@@ -28,8 +28,8 @@ export interface SympNet32Spec {
   readonly theta: Float32Array;
 }
 
-/** @internal The shears of a SympNet, `up` meaning "p changes, from q". */
-export function sympnetShears(kind: 'LA' | 'G', layers: number, sublayers: number, width: number, d: number): { shears: Shear[]; size: number } {
+/** The shears of a SympNet, `up` meaning "p changes, from q". */
+function sympnetShears(kind: 'LA' | 'G', layers: number, sublayers: number, width: number, d: number): { shears: Shear[]; size: number } {
   const shears: Shear[] = [];
   let off = 0;
   const linear = (): void => {

@@ -9,7 +9,7 @@ import { glorot, type GlorotDistribution } from './init.js';
 import type { KernelActivation, Matrix32, Workspace32 } from './workspace.js';
 
 /** The largest finite float32. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Per layer, the offsets of W_l (in × out, row-major) and b_l in θ; and θ's length. */
 export function layout(sizes: readonly number[]): { weights: number[]; biases: number[]; size: number } {

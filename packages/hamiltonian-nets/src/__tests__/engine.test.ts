@@ -20,7 +20,9 @@ const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 function bothEngines(layer: HamiltonianNN | SympNet, x: Float32Array, y: Float32Array, rows: number, n: number) {
   const xt = tf.tensor2d(x, [rows, n]),
     yt = tf.tensor2d(y, [rows, n]);
-  tf.tidy(() => layer.apply(xt));
+  tf.tidy(() => {
+    layer.apply(xt);
+  });
   const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
   const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(yt, layer.apply(xt) as tf.Tensor) as tf.Scalar, vars);
   // The output bias of H_θ does not reach the field: tfjs leaves its (zero) gradient out.

@@ -10,7 +10,7 @@ function blobs(n: number, seed: number) {
   const targets: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = i % 2;
-    const a = rng.uniform(0, 2 * Math.PI);
+    const a = 2 * Math.PI * rng.uniform();
     const r = c === 0 ? 0.5 : 1.5;
     inputs[2 * i] = r * Math.cos(a) + 0.1 * rng.normal();
     inputs[2 * i + 1] = r * Math.sin(a) + 0.1 * rng.normal();

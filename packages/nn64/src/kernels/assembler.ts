@@ -5,7 +5,7 @@
  */
 
 /** Unsigned LEB128. */
-export const uleb = (v: number): number[] => {
+const uleb = (v: number): number[] => {
   const out: number[] = [];
   do {
     let b = v & 0x7f;
@@ -17,7 +17,7 @@ export const uleb = (v: number): number[] => {
 };
 
 /** Signed LEB128. */
-export const sleb = (v: number): number[] => {
+const sleb = (v: number): number[] => {
   const out: number[] = [];
   for (;;) {
     const b = v & 0x7f;

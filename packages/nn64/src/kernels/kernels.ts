@@ -61,8 +61,8 @@ const ALPHA = [
 ];
 const BETA = [4.89352518554385e-3, 2.268434632439e-3, 1.18534705686654e-4, 1.19825839466702e-6];
 
-/** @internal The module's bytes (exports gemm, act, dact, axpy; imports memory m.m). */
-export function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
+/** The module's bytes (exports gemm, act, dact, axpy, colsum; imports memory m.m). */
+function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
   const { get, set, tee, i32, call } = op;
   const F32 = 0x7d;
 

@@ -27,9 +27,11 @@ export type BlockIntegrator = Integrator<OdeProblem<tf.Tensor>, tf.Tensor> | Int
 /**
  * What an {@link IntegratorBlock} accepts at the type level: any core Integrator, whatever
  * state type it was created for (`createYoshida6()` defaults to Float64Array; the block runs
- * it on tensors, which generic integrators support at run time).
+ * it on tensors, which generic integrators support at run time). Only the members the block
+ * reads — `name`, `problemKinds`, `step` —, so integrators that also declare core's
+ * `prepareAdvance` for their own state type fit.
  */
-export type AnyBlockIntegrator = Integrator<never, unknown>;
+export type AnyBlockIntegrator = Pick<Integrator<never, unknown>, 'name' | 'problemKinds' | 'step'>;
 
 /** The splitting methods by name, and `leapfrog` (velocity Verlet) as the neural ODE layers name it. */
 const symplecticMethods: MethodRecord = { ...splittingMethods, leapfrog: () => createLeapfrog() };
