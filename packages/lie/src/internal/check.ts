@@ -73,7 +73,7 @@ export function checkGroup(argument: string, group: unknown): LieGroup {
 }
 
 /** The `argument` name a `check` verb reports errors under: a non-empty string. */
-export function checkArgumentName(argument: unknown): string {
+function checkArgumentName(argument: unknown): string {
   if (typeof argument !== 'string' || argument.length === 0) invalid('argument', 'the non-empty name the errors report (e.g. "y0")', argument);
   return argument;
 }
