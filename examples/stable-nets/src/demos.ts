@@ -177,7 +177,7 @@ async function toyDemo(data: 'swiss-roll' | 'peaks', context: DemoContext): Prom
     ];
     context.progress(1);
     return {
-      summary: `Hamiltonian network (width ${r.width}, depth ${r.depth}, T = ${r.finalTime}) on ${data}: ${(100 * r.testAccuracy).toFixed(1)}% test accuracy after ${r.epochs} epochs (${(r.trainMs / 1000).toFixed(1)} s, ${r.backend}).`,
+      summary: `Hamiltonian network (width ${r.width}, depth ${r.depth}, T = ${r.finalTime}) on ${data}: ${(100 * r.testAccuracy).toFixed(1)}% test accuracy after ${r.epochs} epochs (${(r.trainMs / 1000).toFixed(1)} s on ${r.engine === 'nn64' ? `nn64's float32 engine, ${r.backend} kernels` : `tfjs, ${r.backend} backend`}).`,
       figures,
       numbers: {
         data,
@@ -190,6 +190,7 @@ async function toyDemo(data: 'swiss-roll' | 'peaks', context: DemoContext): Prom
         testAccuracy: r.testAccuracy,
         trainAccuracy: r.trainAccuracy,
         trainMs: r.trainMs,
+        engine: r.engine,
         backend: r.backend,
       },
     };
