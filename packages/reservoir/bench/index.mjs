@@ -11,6 +11,8 @@ import { createEsn, createNvar, createReservoir, createRidge, matrix, nrmse, rid
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shared = process.env.PHASEFLOW_SHARED_DATA ?? path.resolve(here, '../../../../shared/data');
 const quick = process.env.BENCH_QUICK === '1';
+// BENCH_ONLY=speed: only the alternated speed rounds against ReservoirPy (the accuracy sections are skipped).
+const speedOnly = process.env.BENCH_ONLY === 'speed';
 const loadAtStart = os.loadavg().map((x) => Number(x.toFixed(2)));
 const reference = {
   source: 'issue #8, ReservoirPy 0.4.2 on a 2-core machine',
@@ -81,9 +83,9 @@ function summarise(rows) {
   };
 }
 const mg500 = [];
-for (const seed of quick ? [0, 1] : [0, 1, 2, 3, 4]) mg500.push(await mackeyGlass(500, seed));
+for (const seed of speedOnly ? [] : quick ? [0, 1] : [0, 1, 2, 3, 4]) mg500.push(await mackeyGlass(500, seed));
 const mg2000 = [];
-for (const seed of quick ? [0] : [0, 1]) mg2000.push(await mackeyGlass(2000, seed));
+for (const seed of speedOnly ? [] : quick ? [0] : [0, 1]) mg2000.push(await mackeyGlass(2000, seed));
 
 // ---- Lorenz-63, closed loop ---------------------------------------------------------------
 const lorenz = load('lorenz63_dop853_dt0.025.json');
@@ -130,7 +132,7 @@ function windowVpts(model, starts = windows) {
 }
 const esnVpt = [];
 const esnTimes = [];
-for (const seed of quick ? [0, 1] : [0, 1, 2, 3, 4]) {
+for (const seed of speedOnly ? [] : quick ? [0, 1] : [0, 1, 2, 3, 4]) {
   const t = now();
   const esn = createEsn({
     reservoir: {
@@ -166,8 +168,8 @@ function nvarRun(residual) {
   const v = windowVpts(nvar);
   return { ridge: sweep.best.ridge, validationVpt: r4(-sweep.best.score), vptMean: r4(mean(v)), vptStd: r4(std(v)) };
 }
-const nvarResidual = nvarRun(true);
-const nvarDirect = nvarRun(false);
+const nvarResidual = speedOnly ? null : nvarRun(true);
+const nvarDirect = speedOnly ? null : nvarRun(false);
 
 // ---- Speed: ours against ReservoirPy in the same run, alternated ---------------------------
 // Per round and size: ours (threads 'auto': the Gram on a worker thread where it pays), ours
@@ -248,19 +250,20 @@ const reservoirpy = rpyAvailable
     };
 
 // ---- numpy/scipy peer doing ReservoirPy's arithmetic, same run, same load --------------
-let numpyPeer = { measured: false, note: 'python3 with numpy and scipy not available' };
-try {
-  const py = (units, seed) =>
-    JSON.parse(execFileSync('python3', [path.join(here, 'numpy_esn.py'), shared, String(units), String(seed)], { encoding: 'utf8', timeout: 600_000 }));
-  numpyPeer = {
-    measured: true,
-    what: 'bench/numpy_esn.py: scipy.sparse reservoir loop + BLAS Gram + LAPACK solve (ReservoirPy 0.4.2 arithmetic without its framework overhead)',
-    mackeyGlass500: py(500, 0),
-    mackeyGlass2000: py(2000, 0),
-  };
-} catch (e) {
-  numpyPeer.note += `: ${String(e.message ?? e).slice(0, 200)}`;
-}
+let numpyPeer = { measured: false, note: speedOnly ? 'skipped (BENCH_ONLY=speed)' : 'python3 with numpy and scipy not available' };
+if (!speedOnly)
+  try {
+    const py = (units, seed) =>
+      JSON.parse(execFileSync('python3', [path.join(here, 'numpy_esn.py'), shared, String(units), String(seed)], { encoding: 'utf8', timeout: 600_000 }));
+    numpyPeer = {
+      measured: true,
+      what: 'bench/numpy_esn.py: scipy.sparse reservoir loop + BLAS Gram + LAPACK solve (ReservoirPy 0.4.2 arithmetic without its framework overhead)',
+      mackeyGlass500: py(500, 0),
+      mackeyGlass2000: py(2000, 0),
+    };
+  } catch (e) {
+    numpyPeer.note += `: ${String(e.message ?? e).slice(0, 200)}`;
+  }
 
 const m500 = summarise(mg500),
   m2000 = summarise(mg2000);

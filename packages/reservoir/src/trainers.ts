@@ -165,7 +165,7 @@ export interface RidgeOptions {
   /**
    * Where the Gram XᵀX is summed: `2` on a worker thread while this thread steps the model,
    * `1` here, `'auto'` (default) on a worker when the fit is large enough to pay for one
-   * (samples·N² ≥ 4·10⁸). The same bits either way.
+   * (samples·N² ≥ 10¹⁰, about 1000 units over 10 000 steps). The same bits either way.
    */
   readonly threads?: 'auto' | 1 | 2;
 }
