@@ -59,8 +59,8 @@ export interface SpmvKernelOptions {
 
 const cache: Record<'private' | 'shared', WebAssembly.Module | null | undefined> = { private: undefined, shared: undefined };
 
-/** @internal The compiled module (`shared`: importing a shared memory of `maxPages` pages), or null where unavailable. */
-export function spmvModule(shared: boolean, maxPages = 65536): WebAssembly.Module | null {
+/** The compiled module (`shared`: importing a shared memory of `maxPages` pages), or null where unavailable. */
+function spmvModule(shared: boolean, maxPages = 65536): WebAssembly.Module | null {
   if (shared) {
     // A shared memory import must declare its maximum; the module is compiled per maximum.
     try {
@@ -270,8 +270,8 @@ try {
 }
 `;
 
-/** @internal Rows r0…r1 of the product, row by row (the JavaScript form of a partial apply). */
-export function spmvRange(rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, r0: number, r1: number, x: Float64Array, y: Float64Array): void {
+/** Rows r0…r1 of the product, row by row (the JavaScript form of a partial apply). */
+function spmvRange(rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, r0: number, r1: number, x: Float64Array, y: Float64Array): void {
   for (let i = r0; i < r1; i++) {
     let s = 0;
     const e = rowPtr[i + 1]!;
@@ -281,10 +281,10 @@ export function spmvRange(rowPtr: Int32Array, colIdx: Int32Array, values: Float6
 }
 
 /**
- * @internal The module: imports memory `m.m` (shared with maximum `maxPages` when `shared`),
+ * The module: imports memory `m.m` (shared with maximum `maxPages` when `shared`),
  * exports `spmv(rowPtr, colIdx, values, x, y, r0, r1)` (byte offsets; rows r0…r1).
  */
-export function spmvWasmBytes(shared: boolean, maxPages: number): Uint8Array<ArrayBuffer> {
+function spmvWasmBytes(shared: boolean, maxPages: number): Uint8Array<ArrayBuffer> {
   const I32 = 0x7f,
     F64 = 0x7c;
   // params 0–6
