@@ -1,7 +1,7 @@
 /**
  * The sparse matrix–vector product y = A·x of a CSR matrix as a WebAssembly kernel, for the
  * hot loop of a reservoir (one product per time step, the matrix streamed from cache each
- * time). Same arithmetic as {@link spmv} in `csr.ts` — each row summed in its own entry order,
+ * time). Same arithmetic as `csrMatVec` — each row summed in its own entry order,
  * four rows side by side — so the same bits; WebAssembly's f64 add/mul are IEEE binary64
  * without contraction, as JavaScript's. Faster than the JavaScript loop because the gathered
  * loads x[colIdx[k]] carry no bounds checks (the module's memory is guarded by the engine).
@@ -30,7 +30,7 @@ export interface SpmvKernel {
   /**
    * The memory the vectors and the matrix live in (a SharedArrayBuffer when made with
    * `shared: true`) and the byte offsets of the parts, for a worker that instantiates
-   * {@link spmvModule} over the same memory.
+   * the kernel's module over the same memory.
    */
   readonly memory: WebAssembly.Memory | undefined;
   readonly offsets: { readonly rowPtr: number; readonly colIdx: number; readonly values: number; readonly x: number; readonly y: number; readonly end: number };
