@@ -102,7 +102,7 @@ export function rowsIn(m: Matrix32, src: Float32Array, rows: number): void {
   const d = m.data;
   const { cols, stride } = m;
   if (cols === stride) d.set(src.subarray(0, rows * cols));
-  else for (let r = 0; r < rows; r++) d.set(src.subarray(r * cols, (r + 1) * cols), r * stride);
+  else for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) d[r * stride + j] = src[r * cols + j]!;
   const pad = ((rows + 3) & ~3) * stride;
   if (pad > rows * stride) d.fill(0, rows * stride, pad);
 }
@@ -112,7 +112,7 @@ export function rowsOut(m: Matrix32, dst: Float32Array, rows: number): void {
   const d = m.data;
   const { cols, stride } = m;
   if (cols === stride) dst.set(d.subarray(0, rows * cols));
-  else for (let r = 0; r < rows; r++) dst.set(d.subarray(r * stride, r * stride + cols), r * cols);
+  else for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) dst[r * cols + j] = d[r * stride + j]!;
 }
 
 /** The activations the kernels apply in their own pass; the rest run as loops here. */

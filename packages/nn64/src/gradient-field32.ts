@@ -171,11 +171,13 @@ export function createGradientField32(options: GradientField32Options): Gradient
       ws.gemm(H[l - 1]!, W[l - 1]!, H[l]!, { rows, bias: B[l - 1]!, activation: hiddenKernel ?? 'linear' });
       if (hiddenKernel === undefined) activateRows(H[l]!, activation, rows);
     }
-    // a_{L−1} = w_L on every row.
+    // a_{L−1} = w_L on every row: the first row written, then doubled by copies.
     const top = A[L - 1]!;
     const td = top.data;
     const w = sizes[L - 1]!;
-    for (let r = 0; r < ((rows + 3) & ~3); r++) for (let i = 0; i < w; i++) td[r * top.stride + i] = theta[weights[L - 1]! + i]!;
+    const filled = ((rows + 3) & ~3) * top.stride;
+    for (let i = 0; i < w; i++) td[i] = theta[weights[L - 1]! + i]!;
+    for (let have = top.stride; have < filled; have *= 2) td.copyWithin(have, 0, Math.min(have, filled - have));
     for (let l = L - 1; l >= 1; l--) {
       D[l]!.data.set(A[l]!.data);
       activationGradRows(ws, D[l]!, H[l]!, activation, rows);
@@ -224,14 +226,16 @@ export function createGradientField32(options: GradientField32Options): Gradient
       ws.gemm(Abar[l - 1]!, W[l - 1]!, Dbar[l]!, { rows });
       Abar[l]!.data.set(Dbar[l]!.data);
       activationGradRows(ws, Abar[l]!, H[l]!, activation, rows);
-      const hb = Hbar[l]!.data,
-        db = Dbar[l]!.data,
-        ab = A[l]!.data,
-        hd = H[l]!.data;
-      const { cols, stride } = Hbar[l]!;
-      for (let r = 0; r < rows; r++) {
-        for (let j = r * stride, e = j + cols; j < e; j++) hb[j] = db[j]! * ab[j]! * curvature(activation, hd[j]!);
-      }
+      if (activation === 'softplus') {
+        const hb = Hbar[l]!.data,
+          db = Dbar[l]!.data,
+          ab = A[l]!.data,
+          hd = H[l]!.data;
+        const { cols, stride } = Hbar[l]!;
+        for (let r = 0; r < rows; r++) {
+          for (let j = r * stride, e = j + cols; j < e; j++) hb[j] = db[j]! * ab[j]! * curvature(activation, hd[j]!);
+        }
+      } else ws.activationCurvature(Hbar[l]!, Dbar[l]!, A[l]!, H[l]!, activation, rows);
     }
     // a_{L−1} = w_L: w̄_L += Σ_rows ā_{L−1}.
     ws.columnSums(Abar[L - 1]!, gTheta, weights[L - 1], rows);

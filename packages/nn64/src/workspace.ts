@@ -81,6 +81,12 @@ export interface Workspace32 {
   activate(m: Matrix32, activation: KernelActivation, rows?: number): void;
   /** g ← g ⊙ σ′(z), σ′ written with y = σ(z) (tanh: 1 − y², sigmoid: y(1 − y), relu: y > 0), on `rows` rows. */
   activationGrad(g: Matrix32, y: Matrix32, activation: KernelActivation, rows?: number): void;
+  /**
+   * out ← a ⊙ b ⊙ (σ′)′, the derivative of σ′ written with y = σ(z) (tanh: −2y, sigmoid:
+   * 1 − 2y, relu and linear: 0), on `rows` rows: the second-order term of double backprop
+   * (reverse mode through a reverse pass), as the HNN field's gradient needs.
+   */
+  activationCurvature(out: Matrix32, a: Matrix32, b: Matrix32, y: Matrix32, activation: KernelActivation, rows?: number): void;
   /** y ← y + αx (same shape), on `rows` rows. */
   axpy(alpha: number, x: Matrix32, y: Matrix32, rows?: number): void;
   /**
@@ -263,6 +269,21 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
         refresh();
         k.dact(g.byteOffset, y.byteOffset, ceil4(rows) * g.stride, act);
       }
+    },
+    activationCurvature(outArg, aArg, bArg, yArg, activation, rowsArg) {
+      const out = checkMatrix('out', outArg, ws);
+      for (const [argument, m] of [
+        ['a', aArg],
+        ['b', bArg],
+        ['y', yArg],
+      ] as const) {
+        const mm = checkMatrix(argument, m, ws);
+        if (mm.cols !== out.cols || mm.rows !== out.rows) mismatch(argument, `${out.rows} × ${out.cols} (out)`, `${mm.rows} × ${mm.cols}`);
+      }
+      const act = ACT_CODE[checkOneOf('activation', activation, ACTIVATIONS)];
+      const rows = rowsArg === undefined ? out.rows : checkInteger('rows', rowsArg, { min: 1, max: out.rows });
+      refresh();
+      k.curv(out.byteOffset, aArg.byteOffset, bArg.byteOffset, yArg.byteOffset, ceil4(rows) * out.stride, act);
     },
     axpy(alpha, xArg, yArg, rowsArg) {
       const x = checkMatrix('x', xArg, ws),

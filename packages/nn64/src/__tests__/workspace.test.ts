@@ -78,6 +78,26 @@ describe('createWorkspace32', () => {
           expect(G.data[r * G.stride + c]).toBeCloseTo(2 * dy, 6);
         }
       }
+      // The second-order term of double backprop: a ⊙ b ⊙ (σ′)′(y).
+      const C = ws.matrix(3, 5),
+        Y = ws.matrix(3, 5),
+        P = ws.matrix(3, 5);
+      ws.load(
+        Y,
+        values.map((v) => Math.tanh(v)),
+      );
+      ws.load(P, values);
+      for (const [a, curv] of [
+        ['tanh', (y: number) => -2 * y],
+        ['sigmoid', (y: number) => 1 - 2 * y],
+        ['relu', () => 0],
+      ] as const) {
+        ws.activationCurvature(C, P, P, Y, a);
+        for (let i = 0; i < 15; i++) {
+          const y = Math.fround(Math.tanh(values[i]!));
+          expect(C.data[Math.floor(i / 5) * C.stride + (i % 5)]).toBeCloseTo(Math.fround(values[i]!) ** 2 * curv(y), 5);
+        }
+      }
       const X = ws.matrix(3, 5);
       ws.load(X, values);
       ws.load(Z, new Float64Array(15).fill(1));

@@ -10,7 +10,9 @@
  *   `init` is zero, C itself (accumulate) or a bias row; the activation is applied in the
  *   same pass as the sum (matmul + bias + activation in one loop).
  * - act: y ← σ(y) in place; dact: g ← g ⊙ σ′ written with y = σ(z); axpy: y ← y + αx;
- *   colsum: out[j] = Σ_r G[r, j] over `rows` rows of n floats (n a multiple of 4).
+ *   colsum: out[j] = Σ_r G[r, j] over `rows` rows of n floats (n a multiple of 4);
+ *   curv: out ← a ⊙ b ⊙ (σ′)′(y), the derivative of σ′ written with y = σ(z) (tanh −2y,
+ *   sigmoid 1 − 2y, linear and relu 0): the second-order term of double backprop.
  *
  * tanh is Eigen's rational approximation (a degree-13/6 ratio on [−7.9053, 7.9053], |error| below
  * 1e-6 of the float32 tanh; x itself below 4e-4); sigmoid is ½ + ½ tanh(z/2).
@@ -51,6 +53,7 @@ export interface KernelFunctions {
   dact(pG: number, pY: number, n: number, kind: number): void;
   axpy(pX: number, pY: number, n: number, alpha: number): void;
   colsum(pG: number, pOut: number, rows: number, n: number): void;
+  curv(pOut: number, pA: number, pB: number, pY: number, n: number, kind: number): void;
 }
 
 // Eigen's generic_fast_tanh_float coefficients (x·P(x²)/Q(x²)).
@@ -469,7 +472,48 @@ function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
     };
   })();
 
-  return assemble([tanh4, act4, gemm, act, dact, axpy, colsum]);
+  // 7: curv(pOut, pA, pB, pY, n, kind): out = a ⊙ b ⊙ (σ′)′(y)
+  const curv: WasmFunction = (() => {
+    const [pOut, pA, pB, pY, n, kind, off, y] = [0, 1, 2, 3, 4, 5, 6, 7];
+    const at = (p: number): number[] => [...get(p), ...get(off), ...op.add, ...op.v128load()];
+    const body = (kindCode: number, c: number[]): number[] => [
+      ...get(kind),
+      ...i32(kindCode),
+      ...op.eq,
+      ...op.if,
+      ...lanesLoop(n, off, [
+        ...get(pOut),
+        ...get(off),
+        ...op.add,
+        ...at(pA),
+        ...at(pB),
+        ...op.f32x4mul,
+        ...at(pY),
+        ...set(y),
+        ...c,
+        ...op.f32x4mul,
+        ...op.v128store(),
+      ]),
+      ...op.ret,
+      ...op.end,
+    ];
+    return {
+      name: 'curv',
+      params: [I32, I32, I32, I32, I32, I32],
+      results: [],
+      locals: [
+        [1, I32],
+        [1, V128],
+      ],
+      code: [
+        ...body(ACT_CODE.tanh, [...get(y), ...op.f32x4const(-2), ...op.f32x4mul]),
+        ...body(ACT_CODE.sigmoid, [...op.f32x4const(1), ...get(y), ...get(y), ...op.f32x4add, ...op.f32x4sub]),
+        ...lanesLoop(n, off, [...get(pOut), ...get(off), ...op.add, ...op.f32x4const(0), ...op.v128store()]),
+      ],
+    };
+  })();
+
+  return assemble([tanh4, act4, gemm, act, dact, axpy, colsum, curv]);
 }
 
 /** Process-global (see the file comment): compiled once per realm, null where SIMD is unavailable. */
@@ -497,6 +541,7 @@ export function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memo
     dact: e['dact'] as KernelFunctions['dact'],
     axpy: e['axpy'] as KernelFunctions['axpy'],
     colsum: e['colsum'] as KernelFunctions['colsum'],
+    curv: e['curv'] as KernelFunctions['curv'],
   };
 }
 
@@ -597,6 +642,17 @@ export function jsKernels(view: () => Float32Array): KernelFunctions {
       const x = pX >> 2,
         y = pY >> 2;
       for (let i = 0; i < n; i++) f[y + i] += alpha * f[x + i]!;
+    },
+    curv(pOut, pA, pB, pY, n, kind) {
+      const f = view();
+      const o = pOut >> 2,
+        a = pA >> 2,
+        b = pB >> 2,
+        y = pY >> 2;
+      for (let i = 0; i < n; i++) {
+        const c = kind === ACT_CODE.tanh ? -2 * f[y + i]! : kind === ACT_CODE.sigmoid ? 1 - 2 * f[y + i]! : 0;
+        f[o + i] = f[a + i]! * f[b + i]! * c;
+      }
     },
     colsum(pG, pOut, rows, n) {
       const f = view();
