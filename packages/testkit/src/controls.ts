@@ -7,6 +7,7 @@ import {
   checkOptions,
   checkPositive,
   checkStep,
+  float64Space,
   invalid,
   type Integrator,
   type IntegratorProperties,
@@ -36,9 +37,14 @@ function checkControlStep(
   checkStep(integrator, pr as { readonly kind: string }, h);
   checkFinite('t', t);
   const phase = integrator.problemKinds[0] !== 'ode';
+  // The ode controls run on any vector space (tensors too): on core's Float64 space a state is
+  // a Float64Array; on another space it must at least be an object that space made.
+  const space = (pr as { readonly space?: unknown } | null)?.space;
   const state = (argument: string, v: unknown) => {
     if (!phase) {
-      if (!(v instanceof Float64Array)) invalid(argument, 'a Float64Array state', v);
+      if (v instanceof Float64Array) return;
+      if (space === float64Space || space === undefined || v === null || typeof v !== 'object')
+        invalid(argument, "a Float64Array state (or a state of the problem's space)", v);
       return;
     }
     const s = v as Partial<PhaseState<F>> | null;

@@ -7,9 +7,12 @@ describe('demos', () => {
       'analysis-lorenz-spectrum',
       'analysis-kuramoto',
       'analysis-rnn-spectrum',
+      'analysis-trained-rnn-cells',
       'analysis-edge-of-stability',
+      'analysis-progressive-sharpening',
       'analysis-forward-stability',
       'analysis-sgd-lyapunov',
+      'analysis-sgd-network',
       'analysis-mean-field',
     ]);
     const lorenz = demos[0]!;
