@@ -69,7 +69,7 @@ function o5(a: ArrayLike<number>, ia: number, b: ArrayLike<number>, ib: number):
   const n2 = norm(b, ib, 5);
   let dot = 0;
   for (let i = 0; i < 5; i++) dot += a[ia + i]! * b[ib + i]!;
-  return Math.sin(n1) - 0.5 * n2 ** 3 + dot / (n1 * n2);
+  return Math.sin(n1) - 0.5 * (n2 * n2 * n2) + dot / (n1 * n2); // n2³ multiplied out: `**` rounds differently across Node majors
 }
 
 /**

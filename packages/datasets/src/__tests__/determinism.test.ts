@@ -88,7 +88,7 @@ const PINNED: Record<string, string> = {
   circles: '9f82f385:e7061695',
   lorenz63: '223fad70',
   lorenz96: '655a914f',
-  mackeyGlass: '2624c8f0',
+  mackeyGlass: 'bd65945c',
   narma10: '50bd4ea7:67eff1a7',
   massSpringSamples: '90bc7828:9f8e0fc7',
   massSpringTrajectory: '9d658e42',

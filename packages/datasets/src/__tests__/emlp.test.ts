@@ -229,4 +229,4 @@ describe('bad input', () => {
   });
 });
 
-const PINNED = { o5: 'f25fc25a:3a57855d', inertia: '5eeb0766:15904ddb' };
+const PINNED = { o5: 'f25fc25a:c9376ed5', inertia: '5eeb0766:15904ddb' };

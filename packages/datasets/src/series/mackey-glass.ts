@@ -27,6 +27,24 @@ export interface MackeyGlassSeriesOptions {
 }
 
 /**
+ * xⁿ for an integer n by repeated squaring: plain IEEE-754 multiplications, so every engine
+ * gives the same bits (V8's `**` and `Math.pow` round differently from one Node major to the
+ * next, which changed the series between Node 20 and 24). Other exponents use `Math.pow`.
+ */
+function integerPower(n: number): (x: number) => number {
+  if (!Number.isInteger(n) || n < 0 || n > 64) return (x) => Math.pow(x, n);
+  return (x) => {
+    let result = 1;
+    let base = x;
+    for (let k = n; k > 0; k >>= 1) {
+      if (k & 1) result *= base;
+      base *= base;
+    }
+    return result;
+  };
+}
+
+/**
  * The Mackey–Glass series (Mackey & Glass 1977), the classic reservoir-computing benchmark:
  * x'(t) = β x(t−τ) / (1 + x(t−τ)ⁿ) − γ x(t), with β = 0.2, γ = 0.1, n = 10, τ = 17 and
  * x = 1.2 on t ≤ 0 by default, integrated by @phaseflow/delay's `solveDelay` (RK4 + cubic Hermite history)
@@ -44,6 +62,7 @@ export function mackeyGlassSeries(options: MackeyGlassSeriesOptions = {}): TimeS
   const beta = positiveArg('options.beta', o.beta, 0.2);
   const gamma = positiveArg('options.gamma', o.gamma, 0.1);
   const power = positiveArg('options.exponent', o.exponent, 10);
+  const powerOf = integerPower(power);
   const dt = positiveArg('options.dt', o.dt, 1);
   const substeps = sizeArg('options.substeps', o.substeps, 10);
   const transient = nonNegativeArg('options.transient', o.transient, 500);
@@ -53,7 +72,7 @@ export function mackeyGlassSeries(options: MackeyGlassSeriesOptions = {}): TimeS
   const skip = Math.round(transient / dt) * substeps;
   const total = skip + (n - 1) * substeps;
   const sol =
-    total === 0 ? { x: Float64Array.of(x0) } : solveDelay((_t, x, xd) => (beta * xd) / (1 + xd ** power) - gamma * x, { tau, history: x0, h, tEnd: total * h });
+    total === 0 ? { x: Float64Array.of(x0) } : solveDelay((_t, x, xd) => (beta * xd) / (1 + powerOf(xd)) - gamma * x, { tau, history: x0, h, tEnd: total * h });
   const t = new Float64Array(n);
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) {
