@@ -96,12 +96,11 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
     const result = Extractor.invoke(config, { localBuild: !opts.check, showVerboseMessages: false });
     reports += 1;
     const report = relative(root, join(pkgDir, 'api', `${entry}.api.md`));
-    if (!result.succeeded) problems.push(`${manifest.name} (${entry}): API Extractor failed (${result.errorCount} errors)`);
-    else if (result.apiReportChanged) {
+    if (result.apiReportChanged) {
       if (opts.check)
         problems.push(`${manifest.name} (${entry}): the public API differs from ${report}; run \`npm run api\` and commit the report with the change`);
       else console.log(`updated ${report}`);
-    }
+    } else if (!result.succeeded) problems.push(`${manifest.name} (${entry}): API Extractor failed (${result.errorCount} errors)`);
   }
 }
 rmSync(temp, { recursive: true, force: true });
