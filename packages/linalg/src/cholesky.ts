@@ -4,7 +4,7 @@
  * readouts of `@phaseflow/reservoir` (normal equations, many right-hand sides) and the J × J
  * systems of `@phaseflow/enkf` (one right-hand side per member) both call it.
  */
-import { PhaseflowError, checkInteger } from '@phaseflow/core';
+import { PhaseflowError, checkInteger, checkOptions } from '@phaseflow/core';
 import './errors.js';
 
 function checkLengths(fn: string, n: number, a: Float64Array, argument: string, length: number): void {
@@ -164,7 +164,8 @@ export interface CholeskyBlockedOptions {
  */
 export function choleskyFactorBlocked(a: Float64Array, n: number, options: CholeskyBlockedOptions = {}): Float64Array {
   checkLengths('choleskyFactorBlocked', n, a, 'a', n * n);
-  const nb = options.block === undefined ? 64 : checkInteger('options.block', options.block, { min: 4 });
+  const o = checkOptions('options', options, ['block']);
+  const nb = o.block === undefined ? 64 : checkInteger('options.block', o.block, { min: 4 });
   for (let j0 = 0; j0 < n; j0 += nb) {
     const j1 = Math.min(n, j0 + nb);
     if (j0 > 0) updateBlockColumn(a, n, j0, j1);

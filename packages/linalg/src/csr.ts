@@ -4,7 +4,42 @@
  * applies in a hot loop. A matrix–vector product costs one multiply–add per stored entry and
  * allocates nothing.
  */
-import { PhaseflowError, checkInteger, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkAllocation, checkInteger, invalid } from '@phaseflow/core';
+
+/** An array or typed array (entries are checked by the caller). */
+function checkArrayLike(argument: string, value: unknown): ArrayLike<number> {
+  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) invalid(argument, 'an array or typed array of numbers', value);
+  return value as ArrayLike<number>;
+}
+
+/** A Float64Array (a vector the hot loops read or write). */
+function checkVector(argument: string, value: unknown, length: number): Float64Array {
+  if (!(value instanceof Float64Array)) invalid(argument, `a Float64Array of length ${length}`, value);
+  if (value.length !== length) invalid(argument, `a Float64Array of length ${length}`, value, 'SHAPE_MISMATCH');
+  return value;
+}
+
+/** The O(1) part of {@link checkCsr}: the fields exist with the right types and lengths (entries not scanned). */
+function checkCsrFields(argument: string, A: unknown): CsrMatrix {
+  const m = A as CsrMatrix;
+  if (
+    m === null ||
+    typeof m !== 'object' ||
+    !(m.rowPtr instanceof Int32Array) ||
+    !(m.colIdx instanceof Int32Array) ||
+    !(m.values instanceof Float64Array) ||
+    !Number.isInteger(m.rows) ||
+    !Number.isInteger(m.cols) ||
+    m.rows < 0 ||
+    m.cols < 0
+  ) {
+    return invalid(argument, 'a CsrMatrix { rows, cols, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array }', A);
+  }
+  if (m.rowPtr.length !== m.rows + 1 || m.rowPtr[0] !== 0 || m.rowPtr[m.rows] !== m.values.length || m.colIdx.length !== m.values.length) {
+    invalid(`${argument}.rowPtr`, `rows + 1 offsets from 0 to ${m.values.length}`, m.rowPtr, 'SHAPE_MISMATCH');
+  }
+  return m;
+}
 
 /** A `rows × cols` sparse matrix in CSR form: row r holds entries `rowPtr[r] … rowPtr[r+1]−1`. */
 export interface CsrMatrix {
@@ -27,6 +62,10 @@ export interface CsrMatrix {
 export function csrFromTriplets(rows: number, cols: number, row: ArrayLike<number>, col: ArrayLike<number>, val: ArrayLike<number>): CsrMatrix {
   checkInteger('rows', rows, { min: 0 });
   checkInteger('cols', cols, { min: 0 });
+  checkArrayLike('row', row);
+  checkArrayLike('col', col);
+  checkArrayLike('val', val);
+  checkAllocation('rows', rows + 1, 4);
   if (row.length !== col.length || row.length !== val.length) {
     throw new PhaseflowError('SHAPE_MISMATCH', `row, col and val must have one length; received ${row.length}, ${col.length}, ${val.length}`, {
       argument: 'val',
@@ -80,6 +119,7 @@ export function csrFromTriplets(rows: number, cols: number, row: ArrayLike<numbe
 export function csrFromDense(rows: number, cols: number, data: ArrayLike<number>): CsrMatrix {
   checkInteger('rows', rows, { min: 0 });
   checkInteger('cols', cols, { min: 0 });
+  checkArrayLike('data', data);
   if (data.length !== rows * cols) {
     throw new PhaseflowError('SHAPE_MISMATCH', `data: expected length ${rows * cols}, received length ${data.length}`, {
       argument: 'data',
@@ -113,7 +153,7 @@ export function csrFromDense(rows: number, cols: number, data: ArrayLike<number>
  */
 export function csrToDense(A: CsrMatrix): Float64Array {
   checkCsr('A', A);
-  const out = new Float64Array(A.rows * A.cols);
+  const out = new Float64Array(checkAllocation('A', A.rows * A.cols, 8));
   for (let i = 0; i < A.rows; i++) {
     for (let k = A.rowPtr[i]!; k < A.rowPtr[i + 1]!; k++) out[i * A.cols + A.colIdx[k]!]! += A.values[k]!;
   }
@@ -129,15 +169,19 @@ export function csrToDense(A: CsrMatrix): Float64Array {
  * ```
  */
 export function csrMatVec(A: CsrMatrix, x: Float64Array, out: Float64Array): Float64Array {
-  if (x.length !== A.cols) invalid('x', `a vector of length ${A.cols}`, x, 'SHAPE_MISMATCH');
-  if (out.length !== A.rows) invalid('out', `a vector of length ${A.rows}`, out, 'SHAPE_MISMATCH');
-  matVecUnchecked(A, x, 0, out);
+  checkCsr('A', A);
+  checkVector('x', x, A.cols);
+  checkVector('out', out, A.rows);
+  spmv(A.rowPtr, A.colIdx, A.values, A.rows, x, 0, out);
   return out;
 }
 
 /**
- * `out[i] = Σ_k A[i,k]·x[xOff + k]` without checks — the reservoir's hot path; use
- * {@link csrMatVec} unless the shapes are already known to agree.
+ * `out[i] = Σ_k A[i,k]·x[xOff + k]` without the O(nnz) checks — the reservoir's hot path; use
+ * {@link csrMatVec} unless the matrix is already known to be well formed. Only the O(1)
+ * checks are made (the fields of `A`, `x` and `out` are typed arrays, `xOff` an offset with
+ * `A.cols` entries after it, `out` at least `A.rows` long), so nothing is read or written out
+ * of bounds for a matrix that passed {@link checkCsr}.
  *
  * @example
  * ```ts
@@ -145,6 +189,13 @@ export function csrMatVec(A: CsrMatrix, x: Float64Array, out: Float64Array): Flo
  * ```
  */
 export function matVecUnchecked(A: CsrMatrix, x: Float64Array, xOff: number, out: Float64Array): void {
+  checkCsrFields('A', A);
+  if (!(x instanceof Float64Array)) invalid('x', 'a Float64Array', x);
+  if (typeof xOff !== 'number' || !Number.isInteger(xOff) || xOff < 0 || xOff + A.cols > x.length) {
+    invalid('xOff', `an integer offset in [0, ${x.length - A.cols}] (x holds ${x.length} entries, A has ${A.cols} columns)`, xOff);
+  }
+  if (!(out instanceof Float64Array) || out.length < A.rows)
+    invalid('out', `a Float64Array of at least ${A.rows} entries`, out, out instanceof Float64Array ? 'SHAPE_MISMATCH' : 'INVALID_ARGUMENT');
   spmv(A.rowPtr, A.colIdx, A.values, A.rows, x, xOff, out);
 }
 
@@ -215,23 +266,12 @@ export function csrScale(A: CsrMatrix, s: number): CsrMatrix {
  * ```
  */
 export function checkCsr(argument: string, A: unknown, rows?: number, cols?: number): CsrMatrix {
-  const m = A as CsrMatrix;
-  if (
-    m === null ||
-    typeof m !== 'object' ||
-    !(m.rowPtr instanceof Int32Array) ||
-    !(m.colIdx instanceof Int32Array) ||
-    !(m.values instanceof Float64Array) ||
-    !Number.isInteger(m.rows) ||
-    !Number.isInteger(m.cols)
-  ) {
-    return invalid(argument, 'a CsrMatrix { rows, cols, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array }', A);
-  }
+  if (typeof argument !== 'string' || argument.length === 0) invalid('argument', 'the name of the argument being checked (a non-empty string)', argument);
+  if (rows !== undefined) checkInteger('rows', rows, { min: 0 });
+  if (cols !== undefined) checkInteger('cols', cols, { min: 0 });
+  const m = checkCsrFields(argument, A);
   if (rows !== undefined && m.rows !== rows) invalid(`${argument}.rows`, `${rows}`, m.rows, 'SHAPE_MISMATCH');
   if (cols !== undefined && m.cols !== cols) invalid(`${argument}.cols`, `${cols}`, m.cols, 'SHAPE_MISMATCH');
-  if (m.rowPtr.length !== m.rows + 1 || m.rowPtr[0] !== 0 || m.rowPtr[m.rows] !== m.values.length || m.colIdx.length !== m.values.length) {
-    invalid(`${argument}.rowPtr`, `rows + 1 offsets from 0 to ${m.values.length}`, m.rowPtr, 'SHAPE_MISMATCH');
-  }
   for (let i = 0; i < m.rows; i++) {
     if (m.rowPtr[i + 1]! < m.rowPtr[i]!) invalid(`${argument}.rowPtr[${i + 1}]`, 'non-decreasing offsets', m.rowPtr[i + 1]);
   }

@@ -10,7 +10,7 @@
  * N. J. Higham, "The scaling and squaring method for the matrix exponential revisited",
  * SIAM J. Matrix Anal. Appl. 26(4):1179–1193, 2005.
  */
-import { PhaseflowError, checkInteger } from '@phaseflow/core';
+import { PhaseflowError, checkAllocation, checkInteger, checkOptions } from '@phaseflow/core';
 import { checkOut, checkSquare } from './check.js';
 import { matMulInto, norm1 } from './dense.js';
 import { luFactorInPlace, luSolveInPlace } from './lu.js';
@@ -211,7 +211,9 @@ export interface ExpmEvaluator {
  * ```
  */
 export function createExpm(options: { n: number }): ExpmEvaluator {
-  const n = checkInteger('options.n', options?.n, { min: 1 });
+  const o = checkOptions('options', options, ['n']);
+  const n = checkInteger('options.n', o.n, { min: 1 });
+  checkAllocation('options.n', 9 * n * n, 8); // nine n × n scratch matrices
   const scratch = createScratch(n);
   let used = false;
   const last: ExpmDiagnostics = {

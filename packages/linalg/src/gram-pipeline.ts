@@ -120,7 +120,7 @@ export function createGramPipeline(options: GramPipelineOptions): GramPipeline {
   const o = checkOptions('options', options, ['features', 'block', 'threads']);
   const n = checkInteger('options.features', o.features, { min: 1 });
   const block = checkInteger('options.block', o.block, { min: 1 });
-  const threads = checkOneOf('options.threads', o.threads ?? 2, [1, 2] as const);
+  const threads = checkOneOf('options.threads', o.threads === undefined ? 2 : o.threads, [1, 2] as const);
   const Worker = threads === 2 ? workerConstructor() : undefined;
   const threaded = Worker === undefined ? undefined : startThreaded(Worker, n, block);
   if (threaded !== undefined) return threaded;

@@ -68,7 +68,7 @@ export function createGramKernel(options: GramKernelOptions): GramKernel {
   const o = checkOptions('options', options, ['features', 'block', 'kernel']);
   const n = checkInteger('options.features', o.features, { min: 1 });
   const block = checkInteger('options.block', o.block, { min: 1 });
-  const kernel = checkOneOf('options.kernel', o.kernel ?? 'auto', ['auto', 'js'] as const);
+  const kernel = checkOneOf('options.kernel', o.kernel === undefined ? 'auto' : o.kernel, ['auto', 'js'] as const);
   checkAllocation('options.features', n * n, 8);
   checkAllocation('options.block', n * block, 8);
   const stride = (n + 3) & ~3;

@@ -45,7 +45,7 @@ export interface LogDetOptions {
  */
 export function logdet(a: Float64Array, n: number, options?: LogDetOptions): LogDet {
   const opts = checkOptions('options', options, ['method', 'work', 'pivots']);
-  const method = checkOneOf('options.method', opts.method ?? 'lu', ['lu', 'cholesky'] as const);
+  const method = checkOneOf('options.method', opts.method === undefined ? 'lu' : opts.method, ['lu', 'cholesky'] as const);
   checkSquare('a', a, n);
   const work = checkOut('options.work', opts.work, n * n);
   work.set(a);

@@ -19,7 +19,7 @@
  * E. D. Denman, A. N. Beavers, "The matrix sign function and computations in systems",
  * Appl. Math. Comput. 2(1):63–94, 1976.
  */
-import { PhaseflowError, checkInteger } from '@phaseflow/core';
+import { PhaseflowError, checkAllocation, checkInteger, checkOptions } from '@phaseflow/core';
 import { checkOut, checkSquare } from './check.js';
 import { identityInto, norm1MinusIdentity } from './dense.js';
 import './errors.js';
@@ -199,7 +199,9 @@ export interface LogmEvaluator {
  * ```
  */
 export function createLogm(options: { n: number }): LogmEvaluator {
-  const n = checkInteger('options.n', options?.n, { min: 1 });
+  const opts = checkOptions('options', options, ['n']);
+  const n = checkInteger('options.n', opts.n, { min: 1 });
+  checkAllocation('options.n', 6 * n * n, 8); // six n × n scratch matrices
   const scratch = createScratch(n);
   return {
     name: 'logm',

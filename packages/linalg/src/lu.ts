@@ -3,6 +3,7 @@
  * Source: Golub & Van Loan, Matrix Computations (4th ed.), Algorithm 3.4.1 (gaxpy-free
  * outer-product form) and §3.4.
  */
+import { checkInteger, checkOptions, invalid } from '@phaseflow/core';
 import { checkOut, checkSquare } from './check.js';
 
 /** An LU factorisation from {@link luFactor}. */
@@ -121,7 +122,8 @@ export function luSolveInPlace(lu: Float64Array, pivots: Int32Array, n: number, 
  */
 export function luFactor(a: Float64Array, n: number, options: { out?: Float64Array } = {}): LuFactorization {
   checkSquare('a', a, n);
-  const lu = checkOut('options.out', options.out, n * n);
+  const o = checkOptions('options', options, ['out']);
+  const lu = checkOut('options.out', o.out, n * n);
   if (lu !== a) lu.set(a);
   const pivots = new Int32Array(n);
   const { sign, singular } = luFactorInPlace(lu, n, pivots);
@@ -141,9 +143,24 @@ export function luFactor(a: Float64Array, n: number, options: { out?: Float64Arr
  * ```
  */
 export function luSolve(factor: LuFactorization, b: Float64Array, options: { columns?: number; out?: Float64Array } = {}): Float64Array {
+  const f = factor as Partial<LuFactorization> | null;
+  if (
+    f === null ||
+    typeof f !== 'object' ||
+    typeof f.n !== 'number' ||
+    !Number.isInteger(f.n) ||
+    f.n < 1 ||
+    !(f.lu instanceof Float64Array) ||
+    f.lu.length !== f.n * f.n ||
+    !(f.pivots instanceof Int32Array) ||
+    f.pivots.length !== f.n
+  ) {
+    invalid('factor', 'an LuFactorization from luFactor { n, lu, pivots, … }', factor);
+  }
   const { n } = factor;
-  const m = options.columns ?? 1;
-  const out = checkOut('options.out', options.out, n * m);
+  const o = checkOptions('options', options, ['columns', 'out']);
+  const m = o.columns === undefined ? 1 : checkInteger('options.columns', o.columns, { min: 1 });
+  const out = checkOut('options.out', o.out, n * m);
   checkOut('b', b, n * m);
   if (out !== b) out.set(b);
   luSolveInPlace(factor.lu, factor.pivots, n, out, m, new Float64Array(n * m));

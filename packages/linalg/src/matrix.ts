@@ -23,7 +23,7 @@ export interface Matrix {
 export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
   if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0) invalid('rows', 'an integer >= 0', rows);
   if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 0) invalid('cols', 'an integer >= 0', cols);
-  if (data === undefined) return { rows, cols, data: new Float64Array(checkAllocation('rows × cols', rows * cols, 8)) };
+  if (data === undefined) return { rows, cols, data: new Float64Array(checkAllocation('rows', rows * cols, 8)) };
   if (!(data instanceof Float64Array)) invalid('data', 'a Float64Array', data);
   if (data.length !== rows * cols) {
     throw new PhaseflowError('SHAPE_MISMATCH', `data: expected length ${rows * cols} (${rows} × ${cols}), received length ${data.length}`, {
@@ -62,6 +62,9 @@ export function isMatrix(v: unknown): v is Matrix {
  * ```
  */
 export function toRows(m: Matrix): number[][] {
+  if (!isMatrix(m) || !Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 0 || m.cols < 0 || m.data.length !== m.rows * m.cols) {
+    invalid('m', 'a Matrix { rows, cols, data: Float64Array(rows × cols) }', m);
+  }
   const out: number[][] = [];
   for (let r = 0; r < m.rows; r++) out.push(Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
   return out;

@@ -5,7 +5,7 @@
  * (log R_ii are the local expansion rates). Golub & Van Loan, Matrix Computations (4th ed.),
  * Algorithm 5.2.1 (Householder QR) and §5.1.6 (accumulating Q backwards).
  */
-import { checkInteger, checkOptions } from '@phaseflow/core';
+import { checkAllocation, checkInteger, checkOptions, invalid } from '@phaseflow/core';
 import { checkMatrix } from './check.js';
 import type { Matrix } from './matrix.js';
 
@@ -153,6 +153,7 @@ export function createQr(options: { rows: number; cols: number }): QrEvaluator {
   const o = checkOptions('options', options, ['rows', 'cols']);
   const rows = checkInteger('options.rows', o.rows, { min: 1 });
   const cols = checkInteger('options.cols', o.cols, { min: 1 });
+  checkAllocation('options.rows', 2 * rows * cols, 8); // the working copy and the reflectors
   const s = createScratch(rows, cols);
   return {
     name: 'qr',
@@ -160,6 +161,7 @@ export function createQr(options: { rows: number; cols: number }): QrEvaluator {
     cols,
     apply(a, out) {
       checkMatrix('a', a, rows, cols);
+      if (out !== undefined && (out === null || typeof out !== 'object')) invalid('out', 'a QrFactorization { q, r } to write into', out);
       const res = out ?? { q: { rows, cols: s.k, data: new Float64Array(rows * s.k) }, r: { rows: s.k, cols, data: new Float64Array(s.k * cols) } };
       checkMatrix('out.q', res.q, rows, s.k, false);
       checkMatrix('out.r', res.r, s.k, cols, false);

@@ -9,9 +9,15 @@
  * Process-global state: the compiled modules (private memory, shared memory) are cached per
  * JavaScript realm the first time they are needed, as the Gram kernel's are.
  */
-import { checkAllocation } from '@phaseflow/core';
+import { checkAllocation, checkInteger, checkOneOf, checkOptions, invalid } from '@phaseflow/core';
 import type { CsrMatrix } from './csr.js';
-import { spmv } from './csr.js';
+import { checkCsr, spmv } from './csr.js';
+
+/** The row range of a partial `apply(r0, r1)`: integers with 0 ≤ r0 ≤ r1 ≤ rows. */
+function checkRowRange(r0: unknown, r1: unknown, rows: number): void {
+  checkInteger('r0', r0, { min: 0, max: rows });
+  checkInteger('r1', r1, { min: r0 as number, max: rows });
+}
 import { name, section, sleb, uleb, vec } from './wasm-asm.js';
 
 /** A CSR matrix copied into a kernel's memory, with the vectors x and y = A·x beside it. */
@@ -97,10 +103,14 @@ function spmvModule(shared: boolean, maxPages = 65536): WebAssembly.Module | nul
  * ```
  */
 export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}): SpmvKernel {
+  checkCsr('A', A);
+  const o = checkOptions('options', options, ['kernel', 'shared', 'extraBytes']);
+  const kernelChoice = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
+  if (o.shared !== undefined && typeof o.shared !== 'boolean') invalid('options.shared', 'true or false', o.shared);
+  const extra = o.extraBytes === undefined ? 0 : checkAllocation('options.extraBytes', checkInteger('options.extraBytes', o.extraBytes, { min: 0 }), 1);
   const { rows, cols } = A;
   const nnz = A.values.length;
   const align = (b: number): number => Math.ceil(b / 64) * 64;
-  const extra = options.extraBytes ?? 0;
   const rp = 0,
     ci = align((rows + 1) * 4),
     va = ci + align(nnz * 4),
@@ -110,8 +120,8 @@ export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}):
   const total = end + align(extra);
   checkAllocation('A', total, 1);
   const pages = Math.max(1, Math.ceil(total / 65536));
-  const shared = options.shared === true;
-  const module = options.kernel === 'js' || pages > 65536 ? null : spmvModule(shared, pages);
+  const shared = o.shared === true;
+  const module = kernelChoice === 'js' || pages > 65536 ? null : spmvModule(shared, pages);
   let memory: WebAssembly.Memory | undefined;
   let fn: ((rp: number, ci: number, va: number, x: number, y: number, r0: number, r1: number) => void) | undefined;
   if (module !== null) {
@@ -155,6 +165,7 @@ export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}):
         return ctrl !== undefined && Atomics.load(ctrl, 2) === 1;
       },
       apply(r0 = 0, r1 = rows) {
+        if (r0 !== 0 || r1 !== rows) checkRowRange(r0, r1, rows);
         const c = ctrl;
         if (c === undefined || r0 !== 0 || r1 !== rows || Atomics.load(c, 2) !== 1) {
           f(rp, ci, va, xo, yo, r0, r1);
@@ -217,6 +228,7 @@ export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}):
     memory: undefined,
     offsets,
     apply: (r0 = 0, r1 = rows) => {
+      if (r0 !== 0 || r1 !== rows) checkRowRange(r0, r1, rows);
       if (r0 === 0 && r1 === rows) spmv(rowPtr, colIdx, values, rows, x, 0, y);
       else spmvRange(rowPtr, colIdx, values, r0, r1, x, y);
     },
