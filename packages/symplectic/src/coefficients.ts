@@ -3,6 +3,7 @@
  * precision where the source gives it. Each table is checked in the tests: consistency
  * (Σ = 1), the odd power sums Σγᵏ = 0 of symmetric compositions, and the measured order.
  */
+import { checkCoefficients } from './validate.js';
 
 /** Ruth (1983), order 3, drift-first convention: q += aᵢ h T'(p), then p −= bᵢ h V'(q). */
 export const RUTH3 = {
@@ -62,14 +63,32 @@ export const SOFRONIOU_SPALETTA10_HALF = [
   0.05066509075992449633587434, 0.0496743706397298790545688, 0.04931773575959453791768001,
 ] as const;
 
-/** Expand the first half + middle of a palindromic weight list into the full list. */
+/**
+ * Expand the first half + middle of a palindromic weight list into the full list (a non-empty
+ * array of finite numbers, else INVALID_ARGUMENT naming `halfWithMiddle`).
+ *
+ * @example
+ * ```ts
+ * palindrome([0.25, 0.5]); // [0.25, 0.5, 0.25]
+ * ```
+ */
 export function palindrome(halfWithMiddle: readonly number[]): number[] {
+  checkCoefficients('halfWithMiddle', halfWithMiddle);
   const half = halfWithMiddle.slice(0, -1);
   return [...half, halfWithMiddle[halfWithMiddle.length - 1]!, ...half.slice().reverse()];
 }
 
-/** Expand a first half into a palindrome whose middle weight makes the sum exactly 1. */
+/**
+ * Expand a first half into a palindrome whose middle weight makes the sum exactly 1 (a
+ * non-empty array of finite numbers, else INVALID_ARGUMENT naming `half`).
+ *
+ * @example
+ * ```ts
+ * palindromeWithUnitSum([0.25]); // [0.25, 0.5, 0.25]
+ * ```
+ */
 export function palindromeWithUnitSum(half: readonly number[]): number[] {
+  checkCoefficients('half', half);
   const middle = 1 - 2 * half.reduce((s, x) => s + x, 0);
   return [...half, middle, ...half.slice().reverse()];
 }

@@ -73,7 +73,8 @@ export function compose<P extends Problem<Y>, Y>(base: Integrator<P, Y>, coeffic
   const o = checkOptions('options', options, ['name', 'order', 'reference', 'compensated']);
   if (o.compensated !== undefined && typeof o.compensated !== 'boolean') invalid('options.compensated', 'a boolean', o.compensated);
   if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0)) invalid('options.name', 'a non-empty string', o.name);
-  if (o.reference !== undefined && typeof o.reference !== 'string') invalid('options.reference', 'a string', o.reference);
+  if (o.reference !== undefined && (typeof o.reference !== 'string' || o.reference.length === 0))
+    invalid('options.reference', 'a non-empty string', o.reference);
   const palindromic = isPalindromic(gamma);
   const symmetric = b.properties.timeReversible && palindromic;
   let order: number;

@@ -22,6 +22,8 @@ import {
   checkOptions,
   checkPositive,
   checkStep,
+  float64Space,
+  invalid,
   PhaseflowError,
   type HamiltonianProblem,
   type Integrator,
@@ -31,7 +33,23 @@ import {
   type SeparableHamiltonianProblem,
   type VectorSpace,
 } from '@phaseflow/core';
-import { checkPhaseState } from './splitting.js';
+import { checkPhaseOut, checkPhaseState, checkTime } from './splitting.js';
+
+/** The state (and `out`) of an 'ode' problem: over core's float64Space, Float64Arrays of one size; elsewhere the space's own values. */
+function checkOdeState<S>(y: unknown, out: unknown, space: VectorSpace<S>): void {
+  if (y === null || y === undefined) invalid('y', `a state of ${space.name}`, y);
+  if (space !== (float64Space as unknown)) return;
+  if (!(y instanceof Float64Array)) invalid('y', 'a Float64Array (the problem is over float64Space)', y);
+  if (out === undefined) return;
+  if (!(out instanceof Float64Array)) invalid('out', `a Float64Array of ${y.length} components (or leave it out)`, out);
+  if (out.length !== y.length) {
+    throw new PhaseflowError('SHAPE_MISMATCH', `out: expected ${y.length} components (as y), received ${out.length}`, {
+      argument: 'out',
+      expected: `${y.length} components (as y)`,
+      received: `${out.length} components`,
+    });
+  }
+}
 
 /** The problems an implicit symplectic method solves, over Float64Array or any VectorSpace S. */
 export type ImplicitProblem<S = Float64Array> = HamiltonianProblem<S> | SeparableHamiltonianProblem<S> | PartitionedProblem<S> | OdeProblem<S>;
@@ -151,13 +169,16 @@ export function createGaussLegendre<S = Float64Array>(options: GaussLegendreOpti
     },
     step(problem, t, y, h, out) {
       checkStep(integrator, problem, h);
+      checkTime(t);
       const isOde = problem.kind === 'ode';
       const cs: VectorSpace<S> = isOde ? (problem.space as VectorSpace<S>) : (problem.space as { component: VectorSpace<S> }).component;
       if (isOde) {
+        checkOdeState(y, out, cs);
         parts.length = 1;
         parts[0] = y as S;
       } else {
         const ps = checkPhaseState(y, cs);
+        checkPhaseOut(out);
         parts.length = 2;
         parts[0] = ps.q;
         parts[1] = ps.p;
@@ -255,7 +276,7 @@ function fail(name: string, t: number, h: number, iterations: number, residual: 
   throw new PhaseflowError(
     'CONVERGENCE_FAILURE',
     `${name}: stage equations at t = ${t}, h = ${h}: ${why} (relative change ${residual}); reduce h or raise options.maxIterations`,
-    { t, h, iterations, residual },
+    { argument: 'h', expected: 'a step small enough for the fixed-point iteration to contract', received: String(h), t, h, iterations, residual },
   );
 }
 

@@ -110,6 +110,11 @@ export function checkPhaseState<S>(state: unknown, component: VectorSpace<S>, ar
     invalid(argument, 'a phase state { q, p }', state);
   }
   const y = state as PhaseState<S>;
+  if (component === (float64Space as unknown)) {
+    // core's float64Space: both parts Float64Arrays (a plain array or a number is no state of it).
+    if (!(y.q instanceof Float64Array)) invalid(`${argument}.q`, 'a Float64Array (the problem is over float64Space)', y.q);
+    if (!(y.p instanceof Float64Array)) invalid(`${argument}.p`, 'a Float64Array (the problem is over float64Space)', y.p);
+  }
   const nq = component.size(y.q);
   const np = component.size(y.p);
   if (nq !== np) {
@@ -120,6 +125,23 @@ export function checkPhaseState<S>(state: unknown, component: VectorSpace<S>, ar
     });
   }
   return y;
+}
+
+/** The time argument of a step: a finite number (one comparison on the hot path). */
+export function checkTime(t: unknown): void {
+  if (typeof t !== 'number' || t - t !== 0) invalid('t', 'a finite time', t, typeof t === 'number' ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+}
+
+/**
+ * The `out` argument of a phase-space step: left out, or a phase state { q, p } to write into.
+ * Its parts are buffers offered for reuse: on the Float64Array path one of the wrong type or
+ * size is replaced by a new array (and `out.q`/`out.p` set to it), as the step's TSDoc says.
+ */
+export function checkPhaseOut(out: unknown): void {
+  if (out === undefined) return;
+  if (out === null || typeof out !== 'object' || Array.isArray(out) || !('q' in out) || !('p' in out)) {
+    invalid('out', 'a phase state { q, p } to write the result into (or leave it out)', out);
+  }
 }
 
 /** Reject partitioned problems that are not separable (the sub-flows would not be exact). */
@@ -237,7 +259,7 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
   const first = s.first === undefined ? 'drift' : checkOneOf('spec.first', s.first, ['drift', 'kick'] as const);
   checkCoefficients('spec.a', s.a, { sumToOne: true });
   checkCoefficients('spec.b', s.b, { sumToOne: true, length: s.a.length });
-  if (s.reference !== undefined && typeof s.reference !== 'string') invalid('spec.reference', 'a string', s.reference);
+  if (s.reference !== undefined && (typeof s.reference !== 'string' || s.reference.length === 0)) invalid('spec.reference', 'a non-empty string', s.reference);
   const { kinds, cs } = compile(s.a, s.b, first);
   const nOps = kinds.length;
   const symmetric = isPalindrome(kinds, cs);
@@ -429,16 +451,23 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     compensated,
     step(problem, t, y, h, out) {
       checkStep(integrator, problem, h);
+      checkTime(t);
       checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
       return fastSteps(problem, t, y, h, 1, out, false) ?? genericStep(problem, t, y, h, out);
     },
     advance(problem, t, y, h, n, out) {
       checkStep(integrator, problem, h);
+      checkTime(t);
       checkInteger('n', n, { min: 0 });
       checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
       if (n > 0) {
         const fast = fastSteps(problem, t, y, h, n, out, true);
         if (fast) return fast;
+      }
+      if (n === 0) {
+        const c = problem.space.component;
+        checkPhaseState(y, c);
+        checkPhaseOut(out);
       }
       let z = n === 0 ? problem.space.copy(y, out) : genericStep(problem, t, y, h, out);
       for (let j = 1; j < n; j++) z = genericStep(problem, t + j * h, z, h, z);
@@ -448,6 +477,7 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
       // Everything `advance` checks and decides on each call, once for the run.
       checkStep(integrator, problem, h);
       checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
+      checkPhaseState(y, problem.space.component);
       const yq = (y as PhaseState<unknown> | null | undefined)?.q;
       const yp = (y as PhaseState<unknown> | null | undefined)?.p;
       if (problem.space.component !== (float64Space as unknown) || !(yq instanceof Float64Array) || !(yp instanceof Float64Array) || yq.length !== yp.length) {
@@ -519,6 +549,7 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     let q = yq;
     let p = yp;
     if (out !== y) {
+      checkPhaseOut(out);
       const oq = out?.q;
       const op = out?.p;
       q = oq instanceof Float64Array && oq.length === m ? oq : new Float64Array(m);
@@ -555,6 +586,7 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
   function genericStep(problem: SplittingProblem<S>, t: number, y: PhaseState<S>, h: number, out: PhaseState<S> | undefined): PhaseState<S> {
     const c = problem.space.component;
     checkPhaseState(y, c);
+    checkPhaseOut(out);
     if (compensated) {
       throw new PhaseflowError(
         'NOT_AVAILABLE',

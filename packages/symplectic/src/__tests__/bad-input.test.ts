@@ -1,0 +1,156 @@
+/**
+ * Bad input over @phaseflow/symplectic (issue 13): every export, the integrators its factories
+ * and compositions make (`step`, `advance`, `prepareAdvance` at every argument: problem, t,
+ * state, h, n, out), and each option of the factories probed on its own inside an otherwise
+ * valid call, each answered with a coded PhaseflowError naming the argument.
+ */
+import { invalid, isPhaseflowError, type PhaseState } from '@phaseflow/core';
+import { henonHeiles } from '@phaseflow/problems';
+import * as symplectic from '@phaseflow/symplectic';
+import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { describe, expect, it } from 'vitest';
+
+const {
+  compose,
+  createGaussLegendre,
+  createGaussLegendre4,
+  createGaussLegendre6,
+  createImplicitMidpoint,
+  createLeapfrog,
+  createSplittingMethod,
+  createStormerVerlet,
+  createSymplecticEuler,
+  checkCoefficients,
+  splittingMethods,
+  suzukiFractal,
+  tripleJump,
+  withCompensatedSummation,
+} = symplectic;
+
+const counts = (r: BadInputReport) =>
+  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
+
+const thrown = (call: () => unknown) => {
+  try {
+    call();
+  } catch (e) {
+    return isPhaseflowError(e) ? { code: e.code, argument: e.details.argument } : e;
+  }
+  return 'returned';
+};
+
+const hh = henonHeiles();
+const w = 1 / (2 - Math.cbrt(2));
+const triple = [w, 1 - 2 * w, w];
+
+/** The main entry: every export, with valid leading arguments so that later positions are reached. */
+async function probeMain() {
+  return probeBadInputs(symplectic as unknown as Record<string, unknown>, {
+    valid: {
+      compose: [createStormerVerlet(), triple],
+      checkCoefficients: ['gamma', [0.5, 0.5]],
+    },
+  });
+}
+
+/** What the factories make: every splitting method, the compositions, the compensated twin and Gauss–Legendre, each method at every argument. */
+async function probeMade() {
+  const verlet = createStormerVerlet();
+  const integrators: Record<string, { advance?: unknown; prepareAdvance?: unknown }> = {
+    ...Object.fromEntries(Object.entries(splittingMethods).map(([k, make]) => [k, make()])),
+    compensated: withCompensatedSummation(createStormerVerlet()),
+    composed: compose(verlet, triple),
+    composedCompensated: compose(createStormerVerlet(), triple, { compensated: true }),
+    tripleJump: tripleJump(createStormerVerlet()),
+    suzuki: suzukiFractal(createStormerVerlet()),
+    midpoint: createImplicitMidpoint(),
+    gl4: createGaussLegendre4(),
+    gl6: createGaussLegendre6(),
+  };
+  const y0 = (): PhaseState<Float64Array> => hh.y0();
+  const valid: Record<string, unknown[]> = {};
+  const skip: Record<string, string> = {};
+  for (const [k, m] of Object.entries(integrators)) {
+    valid[`${k}.step`] = [hh.problem, 0, y0(), 0.01];
+    if (m.advance) valid[`${k}.advance`] = [hh.problem, 0, y0(), 0.01, 3];
+    if (m.prepareAdvance) valid[`${k}.prepareAdvance`] = [hh.problem, y0()];
+  }
+  // The advancer a run prepares: its contract is no argument checks (core's integrate passes
+  // only states shaped like the prepared one and n ≥ 1), so it is not probed.
+  const prepared = { advancer: createStormerVerlet().prepareAdvance!(hh.problem, y0(), 0.01)! };
+  skip['prepared.advancer'] = "prepareAdvance's contract: no argument checks (the driver passes states shaped like y and n >= 1)";
+  return probeBadInputs({ ...integrators, prepared } as unknown as Record<string, unknown>, { valid, skip });
+}
+
+/** `name: [make(value) for each key]`: one function per option, the others valid. */
+const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
+  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
+
+/** Every option of the factories, probed on its own inside an otherwise valid call. */
+async function probeOptions() {
+  const spec = { name: 'my-leapfrog', order: 2, a: [0.5, 0.5], b: [1, 0] };
+  const module = {
+    createSplittingMethod: eachOption(['name', 'order', 'a', 'b', 'first', 'reference', 'compensated'], (k, v) =>
+      createSplittingMethod({ ...spec, [k]: v } as never),
+    ),
+    createSymplecticEuler: eachOption(['first', 'variant'], (k, v) => createSymplecticEuler({ [k]: v })),
+    createStormerVerlet: eachOption(['first', 'form'], (k, v) => createStormerVerlet({ [k]: v })),
+    createLeapfrog: eachOption(['first', 'variant'], (k, v) => createLeapfrog({ [k]: v })),
+    compose: eachOption(['name', 'order', 'reference', 'compensated'], (k, v) => compose(createStormerVerlet(), triple, { [k]: v })),
+    createGaussLegendre: eachOption(['stages', 'tolerance', 'maxIterations'], (k, v) => createGaussLegendre({ [k]: v })),
+    createImplicitMidpoint: eachOption(['tolerance', 'maxIterations'], (k, v) => createImplicitMidpoint({ [k]: v })),
+    createGaussLegendre4: eachOption(['tolerance', 'maxIterations'], (k, v) => createGaussLegendre4({ [k]: v })),
+    createGaussLegendre6: eachOption(['tolerance', 'maxIterations'], (k, v) => createGaussLegendre6({ [k]: v })),
+    checkCoefficients: eachOption(['sumToOne', 'length'], (k, v) => checkCoefficients('gamma', [0.5, 0.5], { [k]: v })),
+  };
+  const accepts = {
+    'createSplittingMethod.name': "any non-empty string is a valid name (the probe's 'not-a-valid-value' and sampled strings)",
+    'createSplittingMethod.reference': 'any non-empty string is a valid reference',
+    'compose.name': 'any non-empty string is a valid name',
+    'compose.reference': 'any non-empty string is a valid reference',
+    'createSplittingMethod.compensated': 'true is a valid boolean',
+    'compose.compensated': 'true is a valid boolean (the base is a splitting method)',
+    'checkCoefficients.sumToOne': 'true is a valid boolean',
+  };
+  return { r: await probeBadInputs(module, { accepts }), accepts };
+}
+
+/** How many of the probe's values are non-empty strings (valid names): a function that takes exactly those, probed alike. */
+const stringsProbed = (
+  await probeBadInputs(
+    {
+      nonEmptyString: (v: unknown) => {
+        if (typeof v !== 'string' || v === '') invalid('v', 'a non-empty string', v);
+      },
+    },
+    { accepts: { nonEmptyString: 'counts the non-empty strings' } },
+  )
+).acceptedAllowed;
+
+const main = await probeMain();
+const made = await probeMade();
+const options = await probeOptions();
+
+describe('bad input gets a coded error naming the argument', () => {
+  it(`@phaseflow/symplectic: ${counts(main)}`, () => {
+    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  });
+  it(`the integrators its factories make: ${counts(made)}`, () => {
+    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  });
+  it(`every option of the factories: ${counts(options.r)}`, () => {
+    expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
+    // The booleans accept `true` once each; the names and references every non-empty string the probe passes.
+    expect(options.r.acceptedAllowed).toBe(3 + 4 * stringsProbed);
+  });
+
+  it('a state whose q and p are not vectors of the problem is refused on every path', () => {
+    const verlet = createStormerVerlet();
+    const y = hh.y0();
+    expect(thrown(() => verlet.step(hh.problem, 0, { q: y.q, p: Float64Array.of(1) }, 0.01))).toEqual({ code: 'SHAPE_MISMATCH', argument: 'y.p' });
+    expect(thrown(() => verlet.advance!(hh.problem, 0, { q: [0.1, 0], p: y.p } as never, 0.01, 2))).toMatchObject({ argument: 'y.q' });
+    expect(thrown(() => verlet.step(hh.problem, NaN, y, 0.01))).toEqual({ code: 'NON_FINITE_INPUT', argument: 't' });
+    expect(thrown(() => verlet.step(hh.problem, 0, y, 0.01, null as never))).toEqual({ code: 'INVALID_ARGUMENT', argument: 'out' });
+    expect(thrown(() => createGaussLegendre4().step(hh.problem, 0, y, -1e6))).toMatchObject({ code: 'CONVERGENCE_FAILURE', argument: 'h' });
+  });
+});
