@@ -42,8 +42,9 @@ export function initialTheta32(
   gain: unknown,
   argument = 'options',
 ): Float32Array {
-  const s = checkInteger(`${argument}.seed`, seed ?? 0, { min: 0, max: 2 ** 32 - 1 });
-  const g = checkPositive(`${argument}.gain`, gain ?? 1);
+  // Only a left-out option takes the default: null is refused like any other bad value.
+  const s = seed === undefined ? 0 : checkInteger(`${argument}.seed`, seed, { min: 0, max: 2 ** 32 - 1 });
+  const g = gain === undefined ? 1 : checkPositive(`${argument}.gain`, gain);
   const { weights, size } = layout(sizes);
   checkAllocation(`${argument}.sizes`, size, 4);
   const theta = new Float32Array(size);

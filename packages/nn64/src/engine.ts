@@ -2,7 +2,7 @@
  * Which engine trains a network: this package's float32 engine or a tensor framework (tfjs),
  * and the rule `auto` follows. One rule for every package whose layers have a float32 twin.
  */
-import { PhaseflowError, checkInteger, checkOneOf } from '@phaseflow/core';
+import { PhaseflowError, checkInteger, checkOneOf, invalid } from '@phaseflow/core';
 
 /**
  * The engine a layer or model asks to be trained on: `nn64` (the float32 engine of
@@ -57,6 +57,8 @@ export interface EngineDecision {
 export function chooseEngine(choice: EngineChoice, parameters: number, unsupported?: string): EngineDecision {
   const c = checkOneOf('engine', choice, ENGINE_CHOICES);
   const p = checkInteger('parameters', parameters, { min: 0 });
+  if (unsupported !== undefined && (typeof unsupported !== 'string' || unsupported === ''))
+    invalid('unsupported', 'a non-empty string saying why the model cannot run on nn64, or undefined', unsupported);
   if (c === 'tfjs') return { engine: 'tfjs', reason: 'engine: tfjs' };
   if (c === 'nn64') {
     if (unsupported !== undefined) {

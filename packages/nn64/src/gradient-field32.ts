@@ -114,12 +114,13 @@ export function createGradientField32(options: GradientField32Options): Gradient
   const sizes: readonly number[] = checkSizes('options.sizes', o.sizes);
   const L = sizes.length - 1;
   if (sizes[L] !== 1) invalid(`options.sizes[${L}]`, '1 (a scalar potential)', sizes[L]);
-  const activation = checkOneOf('options.activation', o.activation ?? 'tanh', SMOOTH);
+  // Only a left-out option takes the default: null is refused like any other bad value.
+  const activation = o.activation === undefined ? 'tanh' : checkOneOf('options.activation', o.activation, SMOOTH);
   if (o.symplectic !== undefined && typeof o.symplectic !== 'boolean') invalid('options.symplectic', 'a boolean', o.symplectic);
   const symplectic = o.symplectic ?? false;
   const n = sizes[0]!;
   if (symplectic && n % 2 !== 0) invalid('options.sizes[0]', 'an even state width 2d (q then p) for a symplectic field', n, 'SHAPE_MISMATCH');
-  const kernelChoice = checkOneOf('options.kernel', o.kernel ?? 'auto', ['auto', 'js'] as const);
+  const kernelChoice = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
   const { weights, biases, size } = layout(sizes);
   let theta: Float32Array;
   if (o.theta !== undefined) {

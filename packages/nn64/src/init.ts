@@ -37,7 +37,7 @@ export function glorot(rng: Random, fanIn: number, fanOut: number, options: Glor
   const o = checkOptions('options', options, ['distribution', 'gain', 'out']);
   const distribution = o.distribution === undefined ? 'uniform' : checkOneOf('options.distribution', o.distribution, DISTRIBUTIONS);
   const gain = o.gain === undefined ? 1 : checkPositive('options.gain', o.gain);
-  const out = o.out ?? new Float64Array(a * b);
+  const out = o.out === undefined ? new Float64Array(a * b) : o.out;
   if (!(out instanceof Float64Array) || out.length !== a * b) invalid('options.out', `a Float64Array of ${a} × ${b} = ${a * b} numbers`, out, 'SHAPE_MISMATCH');
   if (distribution === 'uniform') {
     const limit = gain * Math.sqrt(6 / (a + b));

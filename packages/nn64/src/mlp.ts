@@ -150,8 +150,9 @@ export function createMlp64(options: Mlp64Options): Mlp64 {
   const o = checkOptions('options', options, KEYS);
   if (!Array.isArray(o.sizes) || o.sizes.length < 2) invalid('options.sizes', 'an array of at least two layer widths', o.sizes);
   const sizes: readonly number[] = o.sizes.map((s, i) => checkInteger(`options.sizes[${i}]`, s, { min: 1 }));
-  const activation = checkOneOf('options.activation', o.activation ?? 'tanh', HIDDEN_ACTIVATIONS);
-  const output = checkOneOf('options.output', o.output ?? 'linear', OUTPUT_ACTIVATIONS);
+  // Only a left-out option takes the default: null is refused like any other bad value.
+  const activation = o.activation === undefined ? 'tanh' : checkOneOf('options.activation', o.activation, HIDDEN_ACTIVATIONS);
+  const output = o.output === undefined ? 'linear' : checkOneOf('options.output', o.output, OUTPUT_ACTIVATIONS);
   const layers = sizes.length - 1;
   const offsets: number[] = [];
   let size = 0;
@@ -169,9 +170,9 @@ export function createMlp64(options: Mlp64Options): Mlp64 {
       invalid('options.theta', `a Float64Array of ${size} parameters`, o.theta, 'SHAPE_MISMATCH');
     theta = o.theta;
   } else {
-    const seed = checkInteger('options.seed', o.seed ?? 0, { min: 0, max: 2 ** 32 - 1 });
-    const gain = checkPositive('options.gain', o.gain ?? 1);
-    const distribution = o.distribution ?? 'uniform';
+    const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
+    const gain = o.gain === undefined ? 1 : checkPositive('options.gain', o.gain);
+    const distribution = o.distribution === undefined ? 'uniform' : checkOneOf('options.distribution', o.distribution, ['uniform', 'normal'] as const);
     theta = new Float64Array(size);
     const rng = createRandom(seed);
     for (let l = 0; l < layers; l++) {

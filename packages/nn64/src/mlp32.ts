@@ -119,8 +119,9 @@ interface Tape {
 export function createMlp32(options: Mlp32Options): Mlp32 {
   const o = checkOptions('options', options, KEYS);
   const sizes: readonly number[] = checkSizes('options.sizes', o.sizes);
-  const activation = checkOneOf('options.activation', o.activation ?? 'tanh', HIDDEN_ACTIVATIONS);
-  const output = checkOneOf('options.output', o.output ?? 'linear', OUTPUT_ACTIVATIONS);
+  // Only a left-out option takes the default: null is refused like any other bad value.
+  const activation = o.activation === undefined ? 'tanh' : checkOneOf('options.activation', o.activation, HIDDEN_ACTIVATIONS);
+  const output = o.output === undefined ? 'linear' : checkOneOf('options.output', o.output, OUTPUT_ACTIVATIONS);
   return buildMlp32(o, sizes, activation, output, output, `mlp32(${sizes.join('-')}, ${activation}, ${output})`);
 }
 
@@ -139,7 +140,7 @@ function buildMlp32(
   lastActivation: Activation | 'softmax',
   name: string,
 ): Mlp32 {
-  const kernelChoice = checkOneOf('options.kernel', o.kernel ?? 'auto', ['auto', 'js'] as const);
+  const kernelChoice = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
   const L = sizes.length - 1;
   const { weights, biases, size } = layout(sizes);
   let theta: Float32Array;
@@ -307,7 +308,7 @@ export function createDense32(options: Dense32Options): Mlp32 {
   const o = checkOptions('options', options, DENSE_KEYS);
   const inputs = checkInteger('options.inputs', o.inputs, { min: 1 });
   const units = checkInteger('options.units', o.units, { min: 1 });
-  const activation = checkOneOf('options.activation', o.activation ?? 'linear', [...HIDDEN_ACTIVATIONS, 'softmax' as const]);
+  const activation = o.activation === undefined ? 'linear' : checkOneOf('options.activation', o.activation, [...HIDDEN_ACTIVATIONS, 'softmax' as const]);
   const output: OutputActivation = activation === 'softmax' || activation === 'sigmoid' ? activation : 'linear';
   return buildMlp32(o, [inputs, units], activation === 'softmax' ? 'linear' : activation, output, activation, `dense32(${inputs}→${units}, ${activation})`);
 }

@@ -313,6 +313,8 @@ export function createGradientTrainer32(options?: GradientTrainer32Options): Tra
     )
       invalid('model', 'a Trainable32 { theta, inputs, outputs, forwardTape, backwardTape } (createMlp32, createGradientField32)', net);
     const fo = checkOptions('options', fitOptions, FIT_KEYS);
+    // Only a left-out option takes the default: null is refused like any other bad value.
+    if (fo.observers === null) invalid('options.observers', 'an array of observers', null);
     const epochs = fo.epochs === undefined ? defaultEpochs : checkInteger('options.epochs', fo.epochs, { min: 1 });
     const all = toSet('data', data, net, labels);
     let train = all;

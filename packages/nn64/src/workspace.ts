@@ -114,6 +114,16 @@ function checkMatrix(argument: string, m: unknown, ws: object): Matrix32 {
   return m as Matrix32;
 }
 
+/** An optional boolean: undefined or true/false. */
+function checkFlag(argument: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') invalid(argument, 'a boolean', value);
+}
+
+/** An optional offset into an array: undefined (0) or an integer ≥ 0. */
+function checkOffset(value: unknown): number {
+  return value === undefined ? 0 : checkInteger('offset', value, { min: 0 });
+}
+
 function mismatch(argument: string, expected: string, received: string): never {
   throw new PhaseflowError('SHAPE_MISMATCH', `${argument}: expected ${expected}, received ${received}`, { argument, expected, received });
 }
@@ -139,7 +149,8 @@ function mismatch(argument: string, expected: string, received: string): never {
  */
 export function createWorkspace32(options?: Workspace32Options): Workspace32 {
   const o = checkOptions('options', options, ['kernel']);
-  const choice = checkOneOf('options.kernel', o.kernel ?? 'auto', ['auto', 'js'] as const);
+  // Only a left-out option takes the default: null is refused like any other bad value.
+  const choice = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
   const module = choice === 'js' ? null : kernelModule();
   let memory: WebAssembly.Memory | undefined;
   let buffer: ArrayBuffer;
@@ -227,7 +238,9 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
         c = checkMatrix('c', cArg, ws);
       const g = checkOptions('options', gemmOptions, ['transposeA', 'rows', 'accumulate', 'bias', 'activation']);
       const rows = g.rows === undefined ? a.rows : checkInteger('options.rows', g.rows, { min: 1, max: a.rows });
-      const act = ACT_CODE[checkOneOf('options.activation', g.activation ?? 'linear', ACTIVATIONS)];
+      const act = ACT_CODE[g.activation === undefined ? 'linear' : checkOneOf('options.activation', g.activation, ACTIVATIONS)];
+      checkFlag('options.transposeA', g.transposeA);
+      checkFlag('options.accumulate', g.accumulate);
       if (g.bias !== undefined && g.accumulate === true) invalid('options.bias', 'no bias with options.accumulate', 'both');
       if (c.cols !== b.cols) mismatch('c.cols', `${b.cols} (b.cols)`, String(c.cols));
       let init = g.accumulate === true ? INIT_ACCUMULATE : INIT_ZERO;
@@ -293,8 +306,11 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
       refresh();
       k.axpy(x.byteOffset, y.byteOffset, ceil4(rows) * x.stride, alpha);
     },
-    load(mArg, values, offset = 0, transpose = false) {
+    load(mArg, values, offsetArg, transposeArg) {
       const m = checkMatrix('m', mArg, ws);
+      const offset = checkOffset(offsetArg);
+      checkFlag('transpose', transposeArg);
+      const transpose = transposeArg === true;
       const { rows, cols, stride } = m;
       if (values === null || typeof values !== 'object' || typeof values.length !== 'number' || values.length < offset + rows * cols)
         invalid('values', `at least ${offset + rows * cols} numbers`, values, 'SHAPE_MISMATCH');
@@ -307,8 +323,11 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
       }
       d.fill(0, rows * stride);
     },
-    addTo(mArg, out, offset = 0, transpose = false) {
+    addTo(mArg, out, offsetArg, transposeArg) {
       const m = checkMatrix('m', mArg, ws);
+      const offset = checkOffset(offsetArg);
+      checkFlag('transpose', transposeArg);
+      const transpose = transposeArg === true;
       const { rows, cols, stride } = m;
       if (!(out instanceof Float32Array || out instanceof Float64Array) || out.length < offset + rows * cols)
         invalid('out', `a Float32Array or Float64Array of at least ${offset + rows * cols} numbers`, out, 'SHAPE_MISMATCH');
@@ -319,8 +338,9 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
         else for (let j = 0; j < cols; j++) out[offset + i * cols + j] += d[o + j]!;
       }
     },
-    columnSums(mArg, out, offset = 0, rowsArg) {
+    columnSums(mArg, out, offsetArg, rowsArg) {
       const m = checkMatrix('m', mArg, ws);
+      const offset = checkOffset(offsetArg);
       const rows = rowsArg === undefined ? m.rows : checkInteger('rows', rowsArg, { min: 1, max: m.rows });
       if (!(out instanceof Float32Array || out instanceof Float64Array) || out.length < offset + m.cols)
         invalid('out', `a Float32Array or Float64Array of at least ${offset + m.cols} numbers`, out, 'SHAPE_MISMATCH');

@@ -61,6 +61,7 @@ function layersOf(model: TrainableModel): tf.layers.Layer[] {
  * ```
  */
 export function engineOf(model: TrainableModel): EngineChoice {
+  if (!(model instanceof tf.LayersModel) && !(model instanceof tf.layers.Layer)) invalid('model', 'a tf.LayersModel or tf.layers.Layer', model);
   const choices = layersOf(model)
     .map((l) => (l as Partial<Nn64Layer>).engine)
     .filter((e): e is EngineChoice => e !== undefined);
@@ -172,7 +173,21 @@ function toData32(data: TensorData, kind: TargetKind, width: number, argument: s
  * ```
  */
 export function createEngineTrainer(options?: GradientTrainerOptions): Trainer<TrainableModel, TensorData, GradientFitOptions, EngineHistory> {
-  const o = checkOptions('options', options, TRAINER_KEYS);
+  const given = checkOptions('options', options, TRAINER_KEYS);
+  const userLoss = given.loss;
+  // A loss function must return a tensor: said here, naming the option, before tfjs's gradient
+  // tape fails on a number deep inside the step.
+  const o: GradientTrainerOptions =
+    typeof userLoss === 'function'
+      ? {
+          ...given,
+          loss: (yTrue, yPred) => {
+            const r = userLoss(yTrue, yPred);
+            if (!(r instanceof tf.Tensor)) invalid('options.loss', 'a loss function returning a scalar tf.Tensor', r);
+            return r;
+          },
+        }
+      : given;
   const tfTrainer = createGradientTrainer(o);
   const unsupported =
     o.optimizer === 'rmsprop'
@@ -189,6 +204,10 @@ export function createEngineTrainer(options?: GradientTrainerOptions): Trainer<T
   async function fit(model: TrainableModel, data: TensorData, fitOptions?: GradientFitOptions): Promise<EngineHistory> {
     if (!(model instanceof tf.LayersModel) && !(model instanceof tf.layers.Layer)) invalid('model', 'a tf.LayersModel or tf.layers.Layer', model);
     const fo = checkOptions('options', fitOptions, ['observers', 'signal', 'epochs', 'validation', 'validationData']);
+    // Only a left-out option takes the default: null is refused like any other bad value.
+    for (const key of ['observers', 'validation', 'validationData'] as const) {
+      if (fo[key] === null) invalid(`options.${key}`, key === 'observers' ? 'an array of observers' : 'labelled data { inputs, targets }', null);
+    }
     const choice = engineOf(model);
     let reason = unsupported;
     let twin: Trainable32 | undefined;
