@@ -45,7 +45,9 @@ import {
   type SmoothActivation,
   type Weight,
 } from '@phaseflow/tfjs';
+import { ENGINE_CHOICES, chooseEngine, type EngineChoice, type EngineDecision } from '@phaseflow/nn64';
 import { fieldWidths, initialFieldWeights, tensorBackend, usesPartitioned, type FieldSpec } from './field.js';
+import { createEnginePool, solveOnEngine32, type EnginePool } from './solve32.js';
 import { createNeuralOde64, type NeuralODE64 } from './neural-ode64.js';
 
 export type { GradientMode } from '@phaseflow/adjoint';
@@ -102,6 +104,17 @@ export interface NeuralODEArgs extends LayerArgs {
   seed?: number;
   /** Stop with NON_FINITE_STATE when the state becomes NaN/Inf (default true; one device read per step). */
   checkFinite?: boolean;
+  /**
+   * The engine of the solve and its gradients (default `auto`): `nn64`, the field's MLPs on the
+   * float32 kernels of @phaseflow/nn64 (fused WebAssembly SIMD matmul + bias + activation and
+   * their reverse pass, buffers kept between steps, the integrator's combinations on Float64
+   * states), every gradient mode; `tfjs`, tensor ops per field evaluation (for WebGL/WebGPU
+   * backends, or tfjs's own memory accounting); `auto`, nn64 up to a million parameters (nn64's
+   * `chooseEngine`). Either way the layer is a tf layer with tf weights: `apply` under
+   * `opt.minimize`, `model.fit` and {@link NeuralODE.gradients} run on the chosen engine, and
+   * {@link NeuralODE.engineDecision} and `gradients()` say which.
+   */
+  engine?: EngineChoice;
 }
 
 /** The method records a layer config may name: the Runge–Kutta methods, `leapfrog` and every splitting method. */
@@ -136,6 +149,7 @@ const KEYS = [
   'features',
   'seed',
   'checkFinite',
+  'engine',
   'inputShape',
   'batchInputShape',
   'batchSize',
@@ -249,6 +263,8 @@ export class NeuralODE extends PhaseflowLayer {
   readonly features: 'state' | 'cube';
   readonly seed: number;
   readonly checkFiniteStates: boolean;
+  /** The engine asked for (`engine` option); {@link NeuralODE.engineDecision} is the one that runs. */
+  readonly engine: EngineChoice;
   private readonly integratorName: string;
   private readonly adjointName: string;
   private fieldWeights: Weight[] = [];
@@ -257,6 +273,8 @@ export class NeuralODE extends PhaseflowLayer {
   private readonly stepBytesByRows = new Map<number, number>();
   /** The checkpoint spacing the last `checkpoint` gradient chose. */
   private lastEvery: number | undefined;
+  /** The float32 engines of this layer's field (made at build). */
+  private pool: EnginePool | undefined;
 
   constructor(args: NeuralODEArgs = {}) {
     const o = checkOptions('args', args, KEYS);
@@ -308,6 +326,7 @@ export class NeuralODE extends PhaseflowLayer {
     this.features = o.features === undefined ? 'state' : checkOneOf('args.features', o.features, ['state', 'cube'] as const);
     if (o.checkFinite !== undefined && typeof o.checkFinite !== 'boolean') invalid('args.checkFinite', 'a boolean', o.checkFinite);
     this.checkFiniteStates = o.checkFinite ?? true;
+    this.engine = o.engine === undefined ? 'auto' : checkOneOf('args.engine', o.engine, ENGINE_CHOICES);
     this.seed = o.seed === undefined ? 0 : checkInteger('args.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
   }
 
@@ -334,6 +353,7 @@ export class NeuralODE extends PhaseflowLayer {
     }
     usesPartitioned(spec, this.integrator);
     const widths = fieldWidths(spec);
+    this.pool = createEnginePool(spec);
     this.fieldWeights = [];
     widths.forEach((w, m) => {
       const values = initialFieldWeights(w, this.seed + m);
@@ -426,11 +446,47 @@ export class NeuralODE extends PhaseflowLayer {
     return { stateBytes: 4 * rows * D, stepBytes };
   }
 
+  /**
+   * The engine the layer's solves and gradients run on, and why: nn64's `chooseEngine` for the
+   * `engine` option and the field's parameter count (`auto`: nn64 up to a million), with the
+   * kernels nn64 runs (`wasm-simd`, or `js` where WebAssembly SIMD is missing). A built layer.
+   *
+   * @example
+   * ```ts
+   * ode.engineDecision(); // { engine: 'nn64', reason: 'auto: 252 parameters ≤ 1000000', kernel: 'wasm-simd' }
+   * ```
+   */
+  engineDecision(): EngineDecision & { readonly kernel?: 'wasm-simd' | 'js' } {
+    if (!this.built) invalid('layer', 'a built layer (call it once first)', 'an unbuilt NeuralODE', 'INVALID_STATE');
+    const d = chooseEngine(this.engine, this.fieldWeights.reduce((n, w) => n + w.read().size, 0));
+    if (d.engine === 'tfjs') return d;
+    return { ...d, kernel: this.pool!.kernel };
+  }
+
   private solveTensors(x: tf.Tensor, times: readonly number[], squeeze: boolean, mode: GradientMode): tf.Tensor {
     const spec = this.spec();
     const sched = this.schedule(times);
     const ws = this.fieldWeights.map((w) => w.read());
     const taped = recording();
+    if (this.engineDecision().engine === 'nn64') {
+      return solveOnEngine32(
+        this.pool!,
+        {
+          spec,
+          integrator: this.integrator,
+          sched,
+          mode,
+          dim: this.dim,
+          squeeze,
+          taped,
+          maxBytes: this.maxBytes,
+          onEvaluate: sample,
+          onEvery: (every) => (this.lastEvery = every),
+        },
+        x,
+        ws,
+      );
+    }
     if (mode === 'backprop' || (mode === 'checkpoint' && !taped)) {
       if (!taped) return this.project(solveForward(tensorBackend(spec, this.integrator, ws, sample), this.pad(x), sched).states, squeeze);
       // Back-propagation: every step stays on tfjs's tape. Refuse what would not fit before it
@@ -556,7 +612,16 @@ export class NeuralODE extends PhaseflowLayer {
     x: tf.Tensor,
     loss: (output: tf.Tensor) => tf.Scalar,
     mode: GradientMode = this.gradient,
-  ): { loss: number; gradient: Float64Array; peakTensors: number; peakBytes: number; evaluations: number; every?: number } {
+  ): {
+    loss: number;
+    gradient: Float64Array;
+    peakTensors: number;
+    peakBytes: number;
+    evaluations: number;
+    every?: number;
+    engine: 'nn64' | 'tfjs';
+    engineReason: string;
+  } {
     checkTensor('x', x);
     if (typeof loss !== 'function') invalid('loss', 'a function output → scalar tensor', loss);
     checkOneOf('mode', mode, GRADIENT_MODES);
@@ -566,6 +631,7 @@ export class NeuralODE extends PhaseflowLayer {
     if (!this.built) this.forward(tf.slice(x, 0, 1)).dispose();
     this.checkInput(x, 'x');
     const ws = this.fieldWeights.map((w) => w.read() as tf.Variable);
+    const decision = this.engineDecision();
     const m0 = tf.memory();
     const probe: Probe = { peak: m0.numTensors, peakBytes: m0.numBytes, evaluations: 0 };
     activeProbe = probe;
@@ -590,6 +656,8 @@ export class NeuralODE extends PhaseflowLayer {
         peakBytes: probe.peakBytes - m0.numBytes,
         evaluations: probe.evaluations,
         ...(mode === 'checkpoint' && this.lastEvery !== undefined && { every: this.lastEvery }),
+        engine: decision.engine,
+        engineReason: decision.reason,
       };
       tf.dispose([value, ...grads]);
       return out;
@@ -634,6 +702,7 @@ export class NeuralODE extends PhaseflowLayer {
       features: this.features,
       seed: this.seed,
       checkFinite: this.checkFiniteStates,
+      engine: this.engine,
     };
   }
 }
