@@ -245,6 +245,13 @@ class Run<Y> {
   readonly detector: EventDetector<Y> | undefined;
   /** A terminal event ended the run. */
   terminated = false;
+  /**
+   * The states the loop holds between two of its `yield`s besides {@link yNow} and the saved
+   * ones (the fixed loop's two buffers; the adaptive stepper's {@link AdaptiveStepper.retained}
+   * and the re-stepping start): what `integrateAsync` keeps out of each scoped segment.
+   * Undefined when the loop cannot tell (an adaptive stepper without `retained`).
+   */
+  carried: (() => readonly Y[]) | undefined;
   constructor(
     /** The problem with its vector-field functions guarded (see guard-problem.ts). */
     readonly problem: Problem<Y>,
@@ -449,6 +456,7 @@ function* fixedLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, run: 
   // Two buffers used alternately so that `out` never aliases a state the integrator reads.
   let y = space.clone(run.yNow);
   let spare = space.clone(y);
+  run.carried = () => [y, spare];
   let saveIdx = 0;
   const times = p.times;
   const gridTime = (i: number) => (i >= n ? p.tEnd : p.t0 + p.dir * i * h);
@@ -608,6 +616,18 @@ function* adaptiveLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, ru
   const space = problem.space;
   const opts: AdaptiveOptions = p.h === undefined ? p.adaptive! : { h0: p.h, ...p.adaptive };
   const stepper = integrator.adaptive!(problem, p.t0, space.clone(run.yNow), p.tEnd, opts);
+  // Without dense output, events and output times are located by re-stepping from a copy of the step's start.
+  let yStart: Y | undefined;
+  const retained = stepper.retained;
+  run.carried =
+    typeof retained === 'function'
+      ? () => {
+          const held = retained.call(stepper);
+          return yStart === undefined ? held : [...held, yStart];
+        }
+      : undefined;
+  // The stepper is made: a driver that scopes its segments (integrateAsync) looks here whether it can say what it holds.
+  yield;
   const dense = typeof stepper.interpolate === 'function';
   const times = p.times;
   let saveIdx = 0;
@@ -617,8 +637,7 @@ function* adaptiveLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, ru
   const samples = p.eventSamples ?? (dense ? 4 : 0);
   detector?.start(t, run.yNow);
   run.deliverStart();
-  // Without dense output, events and output times are located by re-stepping from a copy of the step's start.
-  let yStart: Y | undefined = (detector || run.wantsAt) && !dense ? space.clone(run.yNow) : undefined;
+  yStart = (detector || run.wantsAt) && !dense ? space.clone(run.yNow) : undefined;
   let tStart = t;
   const stateAt: StateAt<Y> = dense ? (tau, out) => stepper.interpolate!(tau, out) : (tau, out) => integrator.step(problem, tStart, yStart!, tau - tStart, out);
   let k = 0;
@@ -657,6 +676,8 @@ function* adaptiveLoop<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, ru
 interface Prepared<Y> {
   run: Run<Y>;
   loop: Generator<void, void>;
+  /** A fresh loop from the start (before its first step), for integrateAsync's fallback. */
+  restart(): Generator<void, void>;
   finish(): Solution<Y>;
   /** What a foreign throw inside the loop is blamed on (the problem's own functions are guarded). */
   callback: string;
@@ -701,10 +722,11 @@ function prepare<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, problem:
   lifecycle.start({ problem, t0: p.t0, tEnd: p.tEnd, state: y0, ...(total !== undefined && { total }) });
   run.readCadences();
   if (options.signal?.aborted) lifecycle.abort('run aborted before its first step');
-  const loop = p.adaptive ? adaptiveLoop(integrator, run) : fixedLoop(integrator, run);
+  const makeLoop = () => (p.adaptive ? adaptiveLoop(integrator, run) : fixedLoop(integrator, run));
   return {
     run,
-    loop,
+    loop: makeLoop(),
+    restart: makeLoop,
     callback: `integrator.${p.adaptive ? 'adaptive' : 'step'} (${integrator.name})`,
     finish() {
       // Observers with an `every` cadence see the final state (a stop request there counts, as on any step).
@@ -783,6 +805,36 @@ function keepStates<S extends { readonly y: readonly Y[]; readonly yFinal: Y; re
 /**
  * {@link integrate} that yields to the event loop every `yieldEveryMs` milliseconds (default
  * 20), so timers, I/O and an `AbortSignal` fired from outside can interrupt a long run.
+ *
+ * On a state space with a `scope` (tensors) the run is leak-free as {@link integrate} is,
+ * although no scope can span an `await` (a `tf.tidy` is synchronous, and other code runs while
+ * this one waits): each synchronous segment between two yields runs inside the space's scope,
+ * keeping only what the run still holds — the current state, the saved states, the located
+ * events, and what the loop carries into the next segment (a fixed-step run's two state
+ * buffers; an adaptive stepper's {@link AdaptiveStepper.retained}, e.g. the FSAL stage and
+ * the dense-output data) — and what a segment replaced of the previous segment's carry is
+ * disposed. On success, on abort and on failure only the solution (or the error's `partial`)
+ * is left to the caller. An adaptive stepper without `retained` cannot be scoped this way: such
+ * a run takes no segment scopes (what it allocates stays alive, as before).
+ *
+ * @example
+ * ```ts
+ * import { integrateAsync, odeProblem, type Integrator, type OdeProblem } from '@phaseflow/core';
+ *
+ * const euler: Integrator<OdeProblem<Float64Array>, Float64Array> = {
+ *   name: 'euler', order: 1, problemKinds: ['ode'],
+ *   properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: false },
+ *   step: (pr, t, y, h, out) => pr.space.axpy(h, pr.f(t, y), y, out),
+ * };
+ * const decay = odeProblem((_t, y: Float64Array, out?: Float64Array) => {
+ *   const o = out ?? new Float64Array(y.length);
+ *   for (let i = 0; i < y.length; i++) o[i] = -y[i]!;
+ *   return o;
+ * });
+ * const controller = new AbortController();
+ * const sol = await integrateAsync(euler, decay, Float64Array.of(1), { tEnd: 1, steps: 1000, signal: controller.signal });
+ * console.log(sol.yFinal[0]); // ≈ e⁻¹
+ * ```
  */
 export async function integrateAsync<P extends Problem<Y>, Y>(
   integrator: Integrator<P, Y>,
@@ -790,20 +842,90 @@ export async function integrateAsync<P extends Problem<Y>, Y>(
   y0: Y,
   options: IntegrateOptions<Y> & { yieldEveryMs?: number },
 ): Promise<Solution<Y>> {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) invalid('options', 'an options object { tEnd, h | steps | adaptive, ... }', options);
   const { yieldEveryMs, ...rest } = options;
   const every = yieldEveryMs === undefined ? 20 : checkPositive('options.yieldEveryMs', yieldEveryMs);
-  const { run, loop, finish, callback } = prepare(integrator, problem, y0, rest);
+  const prepared = prepare(integrator, problem, y0, rest);
+  const { run, finish, callback } = prepared;
+  let loop = prepared.loop;
+  const space = run.problem.space;
   const yielder = createYielder(every);
-  try {
-    for (;;) {
-      if (loop.next().done) break;
-      if (yielder.due()) {
-        await yielder.pause();
-        if (run.signal?.aborted) run.abort();
+  /** Steps until the loop ends (true) or the time budget is spent (false); `limit` caps the generator resumptions. */
+  const steps = (limit = Infinity): boolean => {
+    try {
+      if (run.signal?.aborted) run.abort();
+      for (let k = 0; k < limit; k++) {
+        if (loop.next().done) return true;
+        if (yielder.due()) return false;
       }
+      return false;
+    } catch (e) {
+      return run.failWith(e, callback);
     }
-  } catch (e) {
-    run.failWith(e, callback);
+  };
+  if (typeof space.scope !== 'function') {
+    // Nothing to release (Float64 states): the plain loop.
+    for (;;) {
+      if (steps()) break;
+      await yielder.pause();
+    }
+    return finish();
   }
-  return finish();
+  // Segments in the space's scope. `carry`: what the previous segments kept for the run and it
+  // may still drop (the caller's y0 is never disposed).
+  let carry = new Set<Y>();
+  const held = (): Set<Y> => {
+    const out = new Set<Y>(run.y);
+    out.add(run.yNow);
+    if (run.detector) for (const e of run.detector.records) out.add(e.y);
+    const c = run.carried?.();
+    if (c) for (const v of c) out.add(v);
+    return out;
+  };
+  /** Dispose what earlier segments kept and `now` no longer holds. */
+  const drop = (now: Set<Y>): void => {
+    for (const v of carry) if (!now.has(v) && v !== y0) space.dispose?.(v);
+  };
+  const outputs = (sol: { readonly y: readonly Y[]; readonly yFinal: Y; readonly events?: readonly EventRecord<Y>[] }): Set<Y> => {
+    const out = new Set<Y>(sol.y);
+    out.add(sol.yFinal);
+    if (sol.events) for (const e of sol.events) out.add(e.y);
+    return out;
+  };
+  /** Run `body` in the space's scope; on a throw keep the error's partial run and release the rest. */
+  const segment = <T>(body: () => T, keepAfter: (result: T) => Set<Y>): T =>
+    withScope(space, (keep) => {
+      let result: T;
+      try {
+        result = body();
+      } catch (e) {
+        const partial = e instanceof PhaseflowError ? (e.partial as PartialSolution<Y> | undefined) : undefined;
+        const now = partial && typeof partial === 'object' && Array.isArray(partial.y) ? outputs(partial) : new Set<Y>();
+        for (const v of now) keep(v);
+        drop(now);
+        carry = new Set();
+        throw e;
+      }
+      const now = keepAfter(result);
+      for (const v of now) keep(v);
+      drop(now);
+      carry = now;
+      return result;
+    });
+  // The first segment: one resumption, which for an adaptive run makes the stepper. A stepper
+  // that cannot say what it holds would lose its state to the scope: start it again unscoped.
+  let done = segment(() => steps(1), held);
+  if (run.carried === undefined) {
+    loop = prepared.restart();
+    for (;;) {
+      if (steps()) break;
+      await yielder.pause();
+    }
+    return finish();
+  }
+  while (!done) {
+    if (yielder.due()) await yielder.pause();
+    done = segment(() => steps(), held);
+  }
+  return segment(finish, (sol) => outputs(sol));
 }

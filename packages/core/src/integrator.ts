@@ -55,6 +55,25 @@ export interface AdaptiveStepper<Y> {
   interpolate?(t: number, out?: Y): Y;
   /** Counters for the run so far. */
   readonly stats: { readonly accepted: number; readonly rejected: number; readonly evaluations: number };
+  /**
+   * Optional: every state-space value the stepper holds between two `advance` calls and reads
+   * again — the current state, the FSAL stage f(t, y) carried into the next step, the previous
+   * step's start and stages that `interpolate` reads, its buffers. A driver that releases a
+   * resource scope between advance calls (`integrateAsync` over tensors, where no scope can
+   * span an `await`) keeps exactly these and lets everything else the step allocated go; a
+   * stepper that replaces a value simply stops listing it. Values the caller passed in (y0,
+   * tolerance tensors) need not be listed. Without it, such a driver cannot scope the run.
+   *
+   * @example
+   * ```ts
+   * const stepper: AdaptiveStepper<Float64Array> = {
+   *   stats: { accepted: 0, rejected: 0, evaluations: 0 },
+   *   advance: (tStop) => ({ t: tStop, y, h: tStop - t }),
+   *   retained: () => [y, k], // the state and its FSAL stage
+   * };
+   * ```
+   */
+  retained?(): readonly Y[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PhaseflowError, checkStep, integrate, odeProblem, phaseSpace, withScope, type Integrator, type Observer, type OdeProblem } from '@phaseflow/core';
+import { PhaseflowError, checkStep, integrate, integrateAsync, odeProblem, phaseSpace, withScope, type Integrator, type Observer, type OdeProblem } from '@phaseflow/core';
 import {
   ACTIVATIONS,
   activation,
@@ -246,5 +246,177 @@ describe('integrate over tensors (core runs the driver in tensorSpace.scope)', (
       expect(live() - before).toBe(distinct.size);
       tf.dispose([...distinct, y0]);
     }
+  });
+});
+
+/**
+ * Bogacki–Shampine 3(2), FSAL, with the cubic Hermite interpolant, against VectorSpace (runs
+ * on tensors): the adaptive stepper carries y, f(t, y) (the FSAL stage) and the previous
+ * step's start and stage (for dense output) from one `advance` to the next and lists them in
+ * `retained`, so integrateAsync can release everything else between awaits.
+ */
+const bs3: Integrator<OdeProblem<tf.Tensor>, tf.Tensor> = {
+  name: 'bs3',
+  order: 3,
+  problemKinds: ['ode'],
+  properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: true, denseOutput: true },
+  step(pr, t, y, h) {
+    checkStep(this, pr, h);
+    const s = pr.space;
+    const k1 = pr.f(t, y);
+    const k2 = pr.f(t + h / 2, s.axpy(h / 2, k1, y));
+    const k3 = pr.f(t + (3 * h) / 4, s.axpy((3 * h) / 4, k2, y));
+    return s.combine([(2 * h) / 9, h / 3, (4 * h) / 9], [k1, k2, k3], y);
+  },
+  adaptive(pr, t0, y0, tEnd, options) {
+    const s = pr.space;
+    const rtol = (options.rtol as number | undefined) ?? 1e-4;
+    const atol = (options.atol as number | undefined) ?? 1e-7;
+    const dir = tEnd > t0 ? 1 : -1;
+    let t = t0;
+    let y = s.clone(y0);
+    let k = pr.f(t0, y); // the FSAL stage f(t, y)
+    let tOld = t0;
+    let yOld = y;
+    let kOld = k;
+    let h = dir * (options.h0 ?? 0.05);
+    const stats = { accepted: 0, rejected: 0, evaluations: 1 };
+    return {
+      stats,
+      retained: () => [y, k, yOld, kOld],
+      advance(tStop) {
+        for (;;) {
+          const landing = (t + h - tStop) * dir >= 0;
+          const hh = landing ? tStop - t : h;
+          const k2 = pr.f(t + hh / 2, s.axpy(hh / 2, k, y));
+          const k3 = pr.f(t + (3 * hh) / 4, s.axpy((3 * hh) / 4, k2, y));
+          const y1 = s.combine([(2 * hh) / 9, hh / 3, (4 * hh) / 9], [k, k2, k3], y);
+          const k4 = pr.f(t + hh, y1);
+          stats.evaluations += 3;
+          const err = s.combine([(-5 * hh) / 72, hh / 12, hh / 9, -hh / 8], [k, k2, k3, k4], undefined);
+          const e = s.errorNorm(err, y, y1, atol, rtol);
+          const factor = Math.min(5, Math.max(0.2, 0.9 * (e === 0 ? 5 : e ** (-1 / 3))));
+          if (e <= 1) {
+            [tOld, yOld, kOld] = [t, y, k];
+            t = landing ? tStop : t + hh;
+            y = y1;
+            k = k4;
+            h = hh * factor;
+            stats.accepted++;
+            return { t, y, h: hh };
+          }
+          h = hh * factor;
+          stats.rejected++;
+        }
+      },
+      interpolate(tq) {
+        // Cubic Hermite on [tOld, t] from the two states and their slopes.
+        const hh = t - tOld;
+        const x = (tq - tOld) / hh;
+        const h00 = 2 * x ** 3 - 3 * x ** 2 + 1;
+        const h10 = x ** 3 - 2 * x ** 2 + x;
+        const h01 = -2 * x ** 3 + 3 * x ** 2;
+        const h11 = x ** 3 - x ** 2;
+        return s.combine([h00, h10 * hh, h01, h11 * hh], [yOld, kOld, y, k], undefined);
+      },
+    };
+  },
+};
+
+describe('integrateAsync over tensors: each segment between awaits in tensorSpace.scope', () => {
+  const decay = odeProblem<tf.Tensor>((_t, y) => tf.neg(y), { space: tensorSpace });
+  /** Runs long enough to cross many awaits (yieldEveryMs: 0.01 yields at every check). */
+  const cases = [
+    { name: 'rk4, fixed steps', integrator: rk4, options: { tEnd: 2, steps: 600 } },
+    { name: 'rk4, fixed steps, chunked saves', integrator: rk4, options: { tEnd: 2, steps: 600, save: { every: 50 } } },
+    { name: 'bs3 (FSAL), adaptive', integrator: bs3, options: { tEnd: 2, adaptive: { rtol: 1e-9, atol: 1e-9 } } },
+    { name: 'bs3 (FSAL), adaptive, dense save times', integrator: bs3, options: { tEnd: 2, adaptive: { rtol: 1e-9, atol: 1e-9 }, save: { times: [0.5, 1, 1.5, 2] } } },
+  ] as const;
+
+  for (const c of cases) {
+    it(`${c.name}: leaves only the saved states on success (it left every stage of the run)`, async () => {
+      const y0 = tf.ones([3]);
+      const before = live();
+      const sol = await integrateAsync(c.integrator, decay, y0, { ...c.options, yieldEveryMs: 0.01 } as never);
+      const distinct = new Set([...sol.y, sol.yFinal]);
+      expect(sol.stats.steps).toBeGreaterThan(100); // many segments, many awaits
+      expect(live() - before).toBe(distinct.size);
+      expect(Math.abs(sol.yFinal.dataSync()[0]! - Math.exp(-2))).toBeLessThan(1e-4);
+      tf.dispose([...distinct]);
+      expect(live()).toBe(before);
+      expect(y0.isDisposed).toBe(false);
+      y0.dispose();
+    });
+
+    it(`${c.name}: leaves only the partial run when aborted from a timer`, async () => {
+      const y0 = tf.ones([3]);
+      const before = live();
+      const controller = new AbortController();
+      // Slow the field down so the timer fires mid-run.
+      const slow = odeProblem<tf.Tensor>(
+        (_t, y) => {
+          const until = performance.now() + 0.05;
+          while (performance.now() < until);
+          return tf.neg(y);
+        },
+        { space: tensorSpace },
+      );
+      setTimeout(() => controller.abort(), 30);
+      let partial: { y: tf.Tensor[]; yFinal: tf.Tensor; stats: { steps: number } } | undefined;
+      try {
+        await integrateAsync(c.integrator, slow, y0, { ...c.options, ...('steps' in c.options ? { steps: 1e5 } : {}), tEnd: 1e3, yieldEveryMs: 1, signal: controller.signal } as never);
+        expect.unreachable();
+      } catch (e) {
+        expect((e as PhaseflowError).code).toBe('ABORTED');
+        partial = (e as PhaseflowError).partial as typeof partial;
+      }
+      expect(partial!.stats.steps).toBeGreaterThan(0);
+      const distinct = new Set([...partial!.y, partial!.yFinal]);
+      expect(live() - before).toBe(distinct.size);
+      tf.dispose([...distinct]);
+      expect(live()).toBe(before);
+      y0.dispose();
+    });
+
+    it(`${c.name}: leaves only the partial run when the vector field throws mid-run`, async () => {
+      const y0 = tf.ones([3]);
+      const before = live();
+      const failing = odeProblem<tf.Tensor>(
+        (t, y) => {
+          if (t > 1.2) throw new Error('field failed');
+          return tf.neg(y);
+        },
+        { space: tensorSpace },
+      );
+      let partial: { y: tf.Tensor[]; yFinal: tf.Tensor; stats: { steps: number } } | undefined;
+      try {
+        await integrateAsync(c.integrator, failing, y0, { ...c.options, yieldEveryMs: 0.01 } as never);
+        expect.unreachable();
+      } catch (e) {
+        expect((e as PhaseflowError).code).toBe('CALLBACK_FAILED');
+        expect((e as PhaseflowError).details.step).toBeGreaterThan(50);
+        partial = (e as PhaseflowError).partial as typeof partial;
+      }
+      const distinct = new Set([...partial!.y, partial!.yFinal]);
+      expect(live() - before).toBe(distinct.size);
+      tf.dispose([...distinct]);
+      expect(live()).toBe(before);
+      y0.dispose();
+    });
+  }
+
+  it('an adaptive stepper without `retained` still runs correctly (no segment scopes: it cannot say what it holds)', async () => {
+    const plain: Integrator<OdeProblem<tf.Tensor>, tf.Tensor> = {
+      ...bs3,
+      name: 'bs3-unlisted',
+      adaptive: (...args) => {
+        const { retained: _unlisted, ...stepper } = bs3.adaptive!(...args);
+        return stepper;
+      },
+    };
+    const y0 = tf.ones([2]);
+    const sol = await integrateAsync(plain, decay, y0, { tEnd: 2, adaptive: { rtol: 1e-8, atol: 1e-8 }, yieldEveryMs: 0.01 });
+    expect(Math.abs(sol.yFinal.dataSync()[0]! - Math.exp(-2))).toBeLessThan(1e-5);
+    tf.dispose([...sol.y, sol.yFinal, y0]);
   });
 });
