@@ -8,6 +8,7 @@ import { PhaseflowLayer, activation, asTensor, registerPhaseflowLayer, type Laye
 import { glorot } from '@phaseflow/nn64';
 import type { EquivarianceContract } from '../contract.js';
 import type { Permutation } from '../groups/permutation.js';
+import { checkLayerShape } from '../internal/params.js';
 import { tensorMap } from '../tensor-map.js';
 import {
   SET_ACTIVATIONS,
@@ -22,7 +23,8 @@ import {
 
 const LAYER_KEYS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
 type Shape = (number | null)[];
-const firstShape = (s: tf.Shape | tf.Shape[]): Shape => (Array.isArray(s[0]) ? s[0] : s) as Shape;
+/** The one [B, n, d] shape tfjs hands `build` and `computeOutputShape` (sizes or null), validated. */
+const firstShape = (s: tf.Shape | tf.Shape[]): Shape => checkLayerShape('inputShape', s, 3);
 
 function checkRank3(argument: string, shape: Shape): number {
   if (shape.length !== 3) invalid(argument, 'a rank-3 input [batch, elements, features]', `rank ${shape.length}`, 'SHAPE_MISMATCH');
@@ -136,7 +138,9 @@ export class PhaseflowDeepSets extends PhaseflowLayer {
   /** The contract under S_n, float32 beside Float64 (builds for `width`-wide elements, default 3, when not built). */
   equivariance(options: SetCheckOptions & { readonly width?: number }): EquivarianceContract<Permutation> {
     const { width, ...rest } = checkOptions('options', options, ['n', 'batch', 'width']);
-    if (!this.built) this.build([null, null, width === undefined ? 3 : checkInteger('options.width', width, { min: 1 })]);
+    const w = width === undefined ? undefined : checkInteger('options.width', width, { min: 1 });
+    if (!this.built) this.build([null, null, w ?? 3]);
+    else if (w !== undefined && w !== this.inputs) invalid('options.width', `elements of width ${this.inputs} (as built)`, w, 'SHAPE_MISMATCH');
     const spec = this.toFloat64().equivariance(rest);
     return { ...spec, layers: { float32: tensorMap(this, [rest.batch ?? 1, rest.n, this.inputs]) } };
   }

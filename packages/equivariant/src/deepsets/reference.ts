@@ -5,8 +5,8 @@
 import { PhaseflowError, checkInteger, checkOneOf, checkOptions, createRandom, invalid, type ParametricLayer } from '@phaseflow/core';
 import { activations, glorot, type Activation } from '@phaseflow/nn64';
 import type { EquivarianceContract } from '../contract.js';
-import { permuteRows, symmetricGroup, type Permutation } from '../groups/permutation.js';
-import { floatArray, parametersOf } from '../internal/params.js';
+import { checkPermutation, permuteRows, symmetricGroup, type Permutation } from '../groups/permutation.js';
+import { checkRandom, floatArray, parametersOf } from '../internal/params.js';
 
 /** A batch of sets: B sets of n elements in ℝ^d, row-major: element i of set b is `data[(b·n + i)·d …]`. */
 export interface SetBatch {
@@ -183,7 +183,7 @@ export function createDeepSets64(options: DeepSets64Options): DeepSets64 {
         group,
         actOnInput: (p, x) => permuteRows(p, x, d),
         actOnOutput: (p, y) => permuteRows(p, y, e),
-        sampleInput: (r) => r.fillNormal(new Float64Array(batch * n * d)),
+        sampleInput: (r) => checkRandom('random', r).fillNormal(new Float64Array(batch * n * d)),
         layer: (x) => forward({ data: x, shape: [batch, n, d] }).data,
       };
     },
@@ -232,8 +232,12 @@ export function createSetPool64(options: SetPool64Options = {}): SetPool64 {
         name,
         group,
         actOnInput: (p, x) => permuteRows(p, x, d),
-        actOnOutput: (_p, y) => y.slice(),
-        sampleInput: (r) => r.fillNormal(new Float64Array(batch * n * d)),
+        actOnOutput: (p, y) => {
+          checkPermutation('g', p, n);
+          if (!(y instanceof Float64Array)) invalid('y', 'a Float64Array', y);
+          return y.slice();
+        },
+        sampleInput: (r) => checkRandom('random', r).fillNormal(new Float64Array(batch * n * d)),
         layer: (x) => forward({ data: x, shape: [batch, n, d] }),
       };
     },

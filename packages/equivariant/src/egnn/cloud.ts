@@ -8,6 +8,7 @@
  */
 import { PhaseflowError, checkFiniteArray, checkInteger, invalid } from '@phaseflow/core';
 import { dimensionMismatch } from '../errors.js';
+import { checkShape } from '../internal/params.js';
 
 /** B fully connected graphs of n nodes in ℝ^dim. */
 export interface PointClouds {
@@ -54,7 +55,20 @@ export interface NodeBatch {
  * ```
  */
 export function nodeWidth(layout: NodeLayout, n: number): number {
+  checkLayout('layout', layout);
+  checkInteger('n', n, { min: 1 });
   return layout.dim * (layout.velocity ? 2 : 1) + layout.features + n * layout.edgeFeatures;
+}
+
+/** Validate a {@link NodeLayout}: dim ≥ 2, velocity a boolean, features and edgeFeatures ≥ 0. @internal */
+export function checkLayout(argument: string, layout: unknown): NodeLayout {
+  const l = layout as NodeLayout | null;
+  if (l === null || typeof l !== 'object' || Array.isArray(l)) invalid(argument, 'a node layout { dim, velocity, features, edgeFeatures }', layout);
+  checkInteger(`${argument}.dim`, l.dim, { min: 2 });
+  if (typeof l.velocity !== 'boolean') invalid(`${argument}.velocity`, 'a boolean', l.velocity);
+  checkInteger(`${argument}.features`, l.features, { min: 0 });
+  checkInteger(`${argument}.edgeFeatures`, l.edgeFeatures, { min: 0 });
+  return l;
 }
 
 function per(argument: string, value: ArrayLike<number> | undefined, count: number, given: number | undefined, what: string): number {
@@ -132,7 +146,12 @@ export interface UnpackedPointClouds {
  * ```
  */
 export function unpackPointClouds(packed: NodeBatch, layout: NodeLayout): UnpackedPointClouds {
-  const [batch, n, width] = packed.shape;
+  if (packed === null || typeof packed !== 'object') invalid('packed', 'a packed batch { data, shape: [B, n, width] }', packed);
+  const [batch, n, width] = checkShape('packed.shape', packed.shape, 3, 'B, n, width') as [number, number, number];
+  if (!(packed.data instanceof Float64Array)) invalid('packed.data', 'a Float64Array', packed.data);
+  if (packed.data.length !== batch * n * width)
+    invalid('packed.data', `${batch} × ${n} × ${width} = ${batch * n * width} numbers`, `length ${packed.data.length}`, 'SHAPE_MISMATCH');
+  checkLayout('layout', layout);
   const { dim, velocity, features, edgeFeatures } = layout;
   if (width !== nodeWidth(layout, n)) {
     throw new PhaseflowError('DIMENSION_MISMATCH', `packed.shape[2]: expected rows of ${nodeWidth(layout, n)} numbers for this layout, received ${width}`, {

@@ -3,12 +3,13 @@
  * `packPointClouds`), registered with tf.serialization when this file loads.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, invalid } from '@phaseflow/core';
+import { checkInteger, checkOptions, invalid } from '@phaseflow/core';
 import { PhaseflowLayer, activation, asTensor, mlpForward, registerPhaseflowLayer, type LayerArgs, type Weight } from '@phaseflow/tfjs';
 import type { EquivarianceContract } from '../contract.js';
 import { dimensionMismatch } from '../errors.js';
 import type { EuclideanElement } from '../groups/euclidean.js';
 import type { Permutation } from '../groups/permutation.js';
+import { checkLayerShape } from '../internal/params.js';
 import { tensorMap } from '../tensor-map.js';
 import { nodeWidth, type NodeLayout } from './cloud.js';
 import {
@@ -25,7 +26,8 @@ import {
 
 const LAYER_KEYS = ['inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable', 'weights', 'inputDType'];
 type Shape = (number | null)[];
-const firstShape = (s: tf.Shape | tf.Shape[]): Shape => (Array.isArray(s[0]) ? s[0] : s) as Shape;
+/** The one [B, n, width] shape tfjs hands `build` and `computeOutputShape` (sizes or null), validated. */
+const firstShape = (s: tf.Shape | tf.Shape[]): Shape => checkLayerShape('inputShape', s, 3);
 
 /** Configuration of {@link PhaseflowEgnn}: the options of `createEgnn64` (without θ) and the tf layer arguments. */
 export type PhaseflowEgnnArgs = Omit<EgnnOptions, 'theta'> & LayerArgs;
@@ -130,7 +132,7 @@ export class PhaseflowEgnn extends PhaseflowLayer {
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const s = firstShape(inputShape);
-    const n = s[1] as number;
+    const n = this.checkShape('inputShape', s);
     return [s[0] ?? null, n, nodeWidth(this.outputLayout, n)];
   }
 
@@ -204,8 +206,11 @@ export class PhaseflowEgnn extends PhaseflowLayer {
   }
 
   private contracts(options: EgnnCheckOptions) {
-    const n = options?.n;
-    if (!this.built && typeof n === 'number') this.build([null, n, nodeWidth(this.inputLayout, n)]);
+    const o = checkOptions('options', options, ['n', 'batch']);
+    const n = checkInteger('options.n', o.n, { min: 2 });
+    if (o.batch !== undefined) checkInteger('options.batch', o.batch, { min: 1 });
+    if (!this.built) this.build([null, n, nodeWidth(this.inputLayout, n)]);
+    else if (n !== this.nodes) invalid('options.n', `${this.nodes} nodes (as built)`, n, 'SHAPE_MISMATCH');
     const ref = this.toFloat64();
     const c = egnnContracts(ref.name, this.inputLayout, this.outputLayout, (x, shape) => ref.forward({ data: x, shape }).data);
     const float32 = tensorMap(this, [options.batch ?? 1, this.nodes, nodeWidth(this.inputLayout, this.nodes)]);

@@ -9,8 +9,8 @@ import type { EquivarianceContract } from '../contract.js';
 import { SET_ACTIVATIONS, type SetActivation } from '../deepsets/reference.js';
 import { dimensionMismatch } from '../errors.js';
 import { euclideanGroup, type EuclideanElement } from '../groups/euclidean.js';
-import { symmetricGroup, type Permutation } from '../groups/permutation.js';
-import { floatArray } from '../internal/params.js';
+import { checkPermutation, symmetricGroup, type Permutation } from '../groups/permutation.js';
+import { checkRandom, floatArray, outArray } from '../internal/params.js';
 import { nodeWidth, type NodeBatch, type NodeLayout } from './cloud.js';
 
 /** How coordinate messages are summed: `mean` (C = 1/(n − 1), the paper's N-body setting) or `sum` (C = 1). */
@@ -203,8 +203,16 @@ function nodeActions(layout: NodeLayout, n: number) {
   const E = euclideanGroup(layout.dim);
   const dim = layout.dim;
   const width = nodeWidth(layout, n);
-  const euclidean = (g: EuclideanElement, data: Float64Array, l: NodeLayout) => {
+  const S = symmetricGroup(n);
+  const rows = (argument: string, data: unknown, w: number): Float64Array => {
+    if (!(data instanceof Float64Array)) invalid(argument, `a Float64Array of packed rows (B × ${n} × ${w} numbers)`, data);
+    if (data.length === 0 || data.length % (n * w) !== 0) invalid(argument, `B × ${n} × ${w} numbers (packed rows)`, `length ${data.length}`, 'SHAPE_MISMATCH');
+    return data;
+  };
+  const euclidean = (g: EuclideanElement, data: Float64Array, l: NodeLayout, argument: string) => {
     const w = nodeWidth(l, n);
+    rows(argument, data, w);
+    E.label(g); // validates g before any row moves
     const out = data.slice();
     for (let r = 0; r < data.length / w; r++) {
       const o = r * w;
@@ -213,8 +221,10 @@ function nodeActions(layout: NodeLayout, n: number) {
     }
     return out;
   };
-  const permutation = (p: Permutation, data: Float64Array, l: NodeLayout) => {
+  const permutation = (p: Permutation, data: Float64Array, l: NodeLayout, argument: string) => {
     const w = nodeWidth(l, n);
+    checkPermutation('g', p, n);
+    rows(argument, data, w);
     const head = w - n * l.edgeFeatures;
     const e = l.edgeFeatures;
     const out = new Float64Array(data.length);
@@ -228,7 +238,7 @@ function nodeActions(layout: NodeLayout, n: number) {
     }
     return out;
   };
-  return { E, S: symmetricGroup(n), width, euclidean, permutation };
+  return { E, S, width, euclidean, permutation };
 }
 
 /**
@@ -358,7 +368,7 @@ export function createEgnn64(options: EgnnOptions): Egnn64 {
     parameters: {
       size,
       get: (out) => {
-        const o = out ?? new Float64Array(size);
+        const o = outArray(out, size);
         o.set(theta);
         return o;
       },
@@ -385,7 +395,7 @@ export function egnnContracts(
     const shape: [number, number, number] = [batch, n, acts.width];
     return {
       acts,
-      sampleInput: (r: { fillNormal(out: Float64Array): Float64Array }) => r.fillNormal(new Float64Array(batch * n * acts.width)),
+      sampleInput: (r: unknown) => checkRandom('random', r).fillNormal(new Float64Array(batch * n * acts.width)),
       layer: (x: Float64Array) => run(x, shape),
     };
   };
@@ -395,8 +405,8 @@ export function egnnContracts(
       return {
         name,
         group: { name: acts.E.name, sample: acts.E.sample, label: acts.E.label },
-        actOnInput: (g, x) => acts.euclidean(g, x, inputLayout),
-        actOnOutput: (g, y) => acts.euclidean(g, y, outputLayout),
+        actOnInput: (g, x) => acts.euclidean(g, x, inputLayout, 'x'),
+        actOnOutput: (g, y) => acts.euclidean(g, y, outputLayout, 'y'),
         sampleInput,
         layer,
       };
@@ -407,8 +417,8 @@ export function egnnContracts(
       return {
         name,
         group: { name: S.name, ...(S.elements && { elements: S.elements }), sample: S.sample, label: S.label },
-        actOnInput: (p, x) => acts.permutation(p, x, inputLayout),
-        actOnOutput: (p, y) => acts.permutation(p, y, outputLayout),
+        actOnInput: (p, x) => acts.permutation(p, x, inputLayout, 'x'),
+        actOnOutput: (p, y) => acts.permutation(p, y, outputLayout, 'y'),
         sampleInput,
         layer,
       };

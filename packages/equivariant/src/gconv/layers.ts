@@ -20,6 +20,7 @@ import {
 import type { EquivarianceContract } from '../contract.js';
 import { notSquare, wrongMultiplicity } from '../errors.js';
 import { planarGroup, type PlanarGroup, type PlanarGroupName } from '../groups/planar.js';
+import { checkLayerShape } from '../internal/params.js';
 import { tensorMap } from '../tensor-map.js';
 import { expandKernelTensor, planarConv } from './ops.js';
 import {
@@ -45,8 +46,10 @@ type Shape = (number | null)[];
  * The group named in a layer config. tfjs' serialiser snake-cases string values on save
  * ('D4' is stored as 'd4'), so the name is read case-insensitively.
  */
-const tfGroup = (name: unknown): PlanarGroup => planarGroup((typeof name === 'string' ? name.toUpperCase() : (name ?? 'C4')) as PlanarGroupName, 'args.group');
-const firstShape = (s: tf.Shape | tf.Shape[]): Shape => (Array.isArray(s[0]) ? s[0] : s) as Shape;
+const tfGroup = (name: unknown): PlanarGroup =>
+  planarGroup((name === undefined ? 'C4' : typeof name === 'string' ? name.toUpperCase() : name) as PlanarGroupName, 'args.group');
+/** The one [B, H, W, C] shape tfjs hands `build` and `computeOutputShape` (sizes or null), validated. */
+const firstShape = (s: tf.Shape | tf.Shape[]): Shape => checkLayerShape('inputShape', s, 4);
 
 /** Check a [B, H, W, C] input: rank 4, square (when known), channels. */
 function checkGridShape(argument: string, shape: Shape, group: PlanarGroup): void {
@@ -107,7 +110,7 @@ abstract class PlanarConvBase extends PhaseflowLayer {
     this.padding = o.padding === undefined ? 'valid' : checkOneOf<Padding>('args.padding', o.padding, ['valid', 'same']);
     if (o.useBias !== undefined && typeof o.useBias !== 'boolean') invalid('args.useBias', 'a boolean', o.useBias);
     this.useBias = o.useBias ?? true;
-    this.activationName = o.activation ?? 'linear';
+    this.activationName = o.activation === undefined ? 'linear' : o.activation;
     this.sigma = activation(this.activationName, 'args.activation');
     this.seed = o.seed === undefined ? 0 : checkInteger('args.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
   }
@@ -298,7 +301,9 @@ export class PhaseflowGroupPool extends PhaseflowLayer {
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const s = firstShape(inputShape);
-    return [s[0] ?? null, s[1] ?? null, s[2] ?? null, (s[3] as number) / this.group.order];
+    const c = s[3];
+    if (c !== null && c % this.group.order !== 0) wrongMultiplicity('inputShape[3]', this.group.name, this.group.order, c);
+    return [s[0] ?? null, s[1] ?? null, s[2] ?? null, c === null ? null : c / this.group.order];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

@@ -4,6 +4,8 @@
  * trains on every backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkOneOf, invalid } from '@phaseflow/core';
+import { checkTensor } from '@phaseflow/tfjs';
 import type { PlanarGroup } from '../groups/planar.js';
 import { expansionIndex, type Padding } from './reference.js';
 
@@ -46,7 +48,25 @@ const NATIVE_CONV = new Set(['webgl', 'webgpu', 'tensorflow']);
  * ```
  */
 export function planarConv(x: tf.Tensor4D, w: tf.Tensor4D, padding: Padding): tf.Tensor4D {
+  checkTensor('x', x);
+  checkTensor('w', w);
+  if (x.rank !== 4) invalid('x', 'a rank-4 tensor [B, H, W, C]', `shape [${x.shape.join(', ')}]`, 'SHAPE_MISMATCH');
+  if (w.rank !== 4) invalid('w', 'a rank-4 kernel [k, k, C, O]', `shape [${w.shape.join(', ')}]`, 'SHAPE_MISMATCH');
+  const [k, kw, c] = w.shape;
+  if (k !== kw) invalid('w', 'a square kernel [k, k, C, O]', `shape [${w.shape.join(', ')}]`, 'SHAPE_MISMATCH');
+  if (c !== x.shape[3])
+    invalid('w', `a kernel over the ${x.shape[3]} input channels of x ([k, k, ${x.shape[3]}, O])`, `shape [${w.shape.join(', ')}]`, 'SHAPE_MISMATCH');
+  checkOneOf<Padding>('padding', padding, ['valid', 'same']);
+  if (padding === 'same' && k % 2 === 0) invalid('w', "an odd kernel size with 'same' padding", `shape [${w.shape.join(', ')}]`, 'SHAPE_MISMATCH');
+  const reach = padding === 'same' ? 1 : k;
+  if (x.shape[1] < reach || x.shape[2] < reach)
+    invalid('x', `a grid of at least ${reach} × ${reach} pixels for kernel size ${k}`, `shape [${x.shape.join(', ')}]`, 'SHAPE_MISMATCH');
   if (NATIVE_CONV.has(tf.getBackend())) return tf.conv2d(x, w, 1, padding);
+  return tf.tidy(() => shiftedConv(x, w, padding));
+}
+
+/** Σ over the k² kernel offsets of shifted slices times [C, O] matrices (see {@link planarConv}). */
+function shiftedConv(x: tf.Tensor4D, w: tf.Tensor4D, padding: Padding): tf.Tensor4D {
   const [k, , c, o] = w.shape;
   const p = padding === 'same' ? (k - 1) / 2 : 0;
   const xp =

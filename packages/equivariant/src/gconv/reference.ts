@@ -10,7 +10,7 @@ import type { EquivarianceContract } from '../contract.js';
 import { wrongMultiplicity } from '../errors.js';
 import { checkGrid, transformGroupFeatures, transformImages, type GridBatch } from '../groups/grid.js';
 import { gridSource, planarGroup, type PlanarGroup, type PlanarGroupName } from '../groups/planar.js';
-import { floatArray, parametersOf } from '../internal/params.js';
+import { checkRandom, checkShape, floatArray, parametersOf } from '../internal/params.js';
 
 /** Zero padding of a convolution: `valid` (none; the grid shrinks by k − 1) or `same` ((k − 1)/2 on every side). */
 export type Padding = 'valid' | 'same';
@@ -210,7 +210,7 @@ function conv2d64(x: GridBatch, w: Float64Array, k: number, cout: number, paddin
 
 function gridSampler(shape: readonly [number, number, number, number]) {
   const n = shape[0] * shape[1] * shape[2] * shape[3];
-  return (random: { fillNormal(out: Float64Array): Float64Array }) => random.fillNormal(new Float64Array(n));
+  return (random: unknown) => checkRandom('random', random).fillNormal(new Float64Array(n));
 }
 
 /** The contract group of a planar group. @internal */
@@ -234,7 +234,10 @@ function makeConv(kind: 'lifting' | 'group', options: GroupConv64Options): Group
   const name = `${kind === 'lifting' ? 'lifting' : 'group'}-conv(${group.name}, ${inChannels}→${outChannels}, ${k}×${k})`;
   const parameters: ParametricView<GridBatch, GridBatch> = parametersOf(useBias ? [kernel, bias] : [kernel]);
   const outputShape = (shape: readonly [number, number, number, number]): [number, number, number, number] => {
+    const [, h, w] = checkShape('shape', shape, 4, 'B, H, W, C');
     const p = padding === 'same' ? k - 1 : 0;
+    if (h! + p - k + 1 < 1 || w! + p - k + 1 < 1)
+      invalid('shape', `a grid of at least ${k - p} × ${k - p} pixels for kernel size ${k} (${padding} padding)`, `${h} × ${w}`, 'SHAPE_MISMATCH');
     return [shape[0], shape[1] + p - k + 1, shape[2] + p - k + 1, outChannels * order];
   };
   const forward = (x: GridBatch): GridBatch => {

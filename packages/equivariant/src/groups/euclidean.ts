@@ -5,7 +5,8 @@
  * with N(0, I) translations above; half the draws are composed with the reflection
  * diag(−1, 1, …) to reach det Q = −1.
  */
-import { checkInteger, invalid, type Random } from '@phaseflow/core';
+import { checkFiniteArray, checkInteger, invalid, type Random } from '@phaseflow/core';
+import { checkRandom } from '../internal/params.js';
 import { SE2, SE3, createSO } from '@phaseflow/lie';
 
 /** An element of E(n): x ↦ Q x + t. */
@@ -65,8 +66,31 @@ export function euclideanGroup(dim: number): EuclideanGroup {
               return m;
             };
           })();
-  const mulVec = (q: Float64Array, v: ArrayLike<number>) => {
-    if (v.length !== n) invalid('p', `a point in ℝ^${n}`, v, 'SHAPE_MISMATCH');
+  const checkElement = (argument: string, g: unknown): EuclideanElement => {
+    const e = g as EuclideanElement | null;
+    if (e === null || typeof e !== 'object') invalid(argument, `an element of E(${n}) { rotation, translation, reflection }`, g);
+    if (!(e.rotation instanceof Float64Array) || e.rotation.length !== n * n)
+      invalid(
+        `${argument}.rotation`,
+        `a Float64Array of ${n} × ${n} numbers`,
+        e.rotation,
+        e.rotation instanceof Float64Array ? 'SHAPE_MISMATCH' : 'INVALID_ARGUMENT',
+      );
+    if (!(e.translation instanceof Float64Array) || e.translation.length !== n)
+      invalid(
+        `${argument}.translation`,
+        `a Float64Array of ${n} numbers`,
+        e.translation,
+        e.translation instanceof Float64Array ? 'SHAPE_MISMATCH' : 'INVALID_ARGUMENT',
+      );
+    if (typeof e.reflection !== 'boolean') invalid(`${argument}.reflection`, 'a boolean', e.reflection);
+    checkFiniteArray(`${argument}.rotation`, e.rotation);
+    checkFiniteArray(`${argument}.translation`, e.translation);
+    return e;
+  };
+  const mulVec = (q: Float64Array, v: ArrayLike<number>, argument: string) => {
+    checkFiniteArray(argument, v);
+    if (v.length !== n) invalid(argument, `a point in ℝ^${n}`, v, 'SHAPE_MISMATCH');
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let s = 0;
@@ -79,7 +103,7 @@ export function euclideanGroup(dim: number): EuclideanGroup {
     name: `E(${n})`,
     dim: n,
     sample(random: Random): EuclideanElement {
-      const m = rigid(random);
+      const m = rigid(checkRandom('random', random));
       const rotation = new Float64Array(n * n);
       const translation = new Float64Array(n);
       for (let i = 0; i < n; i++) {
@@ -92,12 +116,12 @@ export function euclideanGroup(dim: number): EuclideanGroup {
       return { rotation, translation, reflection };
     },
     act(g: EuclideanElement, p: ArrayLike<number>) {
-      const out = mulVec(g.rotation, p);
+      const out = mulVec(checkElement('g', g).rotation, p, 'p');
       for (let i = 0; i < n; i++) out[i]! += g.translation[i]!;
       return out;
     },
-    rotate: (g: EuclideanElement, v: ArrayLike<number>) => mulVec(g.rotation, v),
+    rotate: (g: EuclideanElement, v: ArrayLike<number>) => mulVec(checkElement('g', g).rotation, v, 'v'),
     label: (g: EuclideanElement) =>
-      `${g.reflection ? 'reflection' : 'rotation'}(Q₀₀ ${g.rotation[0]!.toFixed(4)}, Q₀₁ ${g.rotation[1]!.toFixed(4)}, t₀ ${g.translation[0]!.toFixed(4)})`,
+      `${checkElement('g', g).reflection ? 'reflection' : 'rotation'}(Q₀₀ ${g.rotation[0]!.toFixed(4)}, Q₀₁ ${g.rotation[1]!.toFixed(4)}, t₀ ${g.translation[0]!.toFixed(4)})`,
   });
 }

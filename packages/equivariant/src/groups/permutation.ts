@@ -3,6 +3,7 @@
  * DeepSets layers and of the node labels of a graph network.
  */
 import { PhaseflowError, checkInteger, invalid, type Random } from '@phaseflow/core';
+import { checkRandom } from '../internal/params.js';
 
 /** A permutation π of {0, …, n − 1}: π[i] is where element i goes. */
 export type Permutation = readonly number[];
@@ -23,6 +24,24 @@ export interface SymmetricGroup {
   inverse(p: Permutation): Permutation;
   /** `(0 2 1 3 4)`, the images of 0 … n − 1. */
   label(p: Permutation): string;
+}
+
+/**
+ * `p` as a permutation of 0 … n − 1 (of its own length when `n` is not given): an array of
+ * distinct integers in range. INVALID_ARGUMENT otherwise, SHAPE_MISMATCH for the wrong length.
+ * @internal
+ */
+export function checkPermutation(argument: string, p: unknown, n?: number): Permutation {
+  if (!Array.isArray(p)) invalid(argument, `a permutation${n === undefined ? '' : ` of ${n} elements`} (an array)`, p);
+  if (n !== undefined && p.length !== n) invalid(argument, `a permutation of ${n} elements`, `length ${p.length}`, 'SHAPE_MISMATCH');
+  const m = p.length;
+  if (m === 0) invalid(argument, 'a permutation of at least one element', p);
+  const seen = new Uint8Array(m);
+  for (const v of p as unknown[]) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= m || seen[v]) invalid(argument, `a permutation of 0 … ${m - 1}`, p);
+    seen[v] = 1;
+  }
+  return p as Permutation;
 }
 
 function permutations(n: number): Permutation[] {
@@ -55,15 +74,7 @@ export function symmetricGroup(n: number): SymmetricGroup {
   checkInteger('n', n, { min: 1 });
   let order = 1;
   for (let k = 2; k <= n; k++) order *= k;
-  const check = (argument: string, p: unknown): Permutation => {
-    if (!Array.isArray(p) || p.length !== n) invalid(argument, `a permutation of ${n} elements`, p, 'SHAPE_MISMATCH');
-    const seen = new Uint8Array(n);
-    for (const v of p as number[]) {
-      if (!Number.isInteger(v) || v < 0 || v >= n || seen[v]) invalid(argument, `a permutation of 0 … ${n - 1}`, p);
-      seen[v] = 1;
-    }
-    return p as Permutation;
-  };
+  const check = (argument: string, p: unknown): Permutation => checkPermutation(argument, p, n);
   const elements = n <= 6 ? Object.freeze(permutations(n).map((p) => Object.freeze(p))) : undefined;
   return Object.freeze({
     name: `S_${n}`,
@@ -71,6 +82,7 @@ export function symmetricGroup(n: number): SymmetricGroup {
     order,
     ...(elements && { elements }),
     sample(random: Random) {
+      checkRandom('random', random);
       const p = Array.from({ length: n }, (_, i) => i);
       for (let i = n - 1; i > 0; i--) {
         const j = random.int(i + 1);
@@ -103,9 +115,10 @@ export function symmetricGroup(n: number): SymmetricGroup {
  * ```
  */
 export function permuteRows(p: Permutation, data: Float64Array, width: number): Float64Array {
-  const n = p.length;
+  const n = checkPermutation('p', p).length;
+  if (!(data instanceof Float64Array)) invalid('data', 'a Float64Array', data);
   checkInteger('width', width, { min: 1 });
-  if (!(data instanceof Float64Array) || data.length % (n * width) !== 0) {
+  if (data.length % (n * width) !== 0) {
     throw new PhaseflowError('SHAPE_MISMATCH', `data: expected a multiple of ${n} × ${width} numbers, received ${data?.length}`, {
       argument: 'data',
       expected: `B × ${n} × ${width} numbers`,

@@ -12,6 +12,7 @@
  * and a group element acts on a feature map f: Z² → ℝ^C by (L_g f)(p) = f(A_g⁻¹ p).
  */
 import { checkInteger, checkOneOf, type Random } from '@phaseflow/core';
+import { checkRandom } from '../internal/params.js';
 
 /** The names of the planar groups: C4 (p4) and D4 (p4m). */
 export type PlanarGroupName = 'C4' | 'D4';
@@ -71,7 +72,7 @@ function makeGroup(name: PlanarGroupName): PlanarGroup {
       for (let k = 0; k < rot(g); k++) [a, b, c, d] = [0 - c, 0 - d, a, b];
       return [a, b, c, d] as const;
     },
-    sample: (random: Random) => random.int(order),
+    sample: (random: Random) => checkRandom('random', random).int(order),
     label(g: number) {
       check('g', g);
       const r = rot(g);
