@@ -35,7 +35,8 @@ const caught = (fn: () => unknown) => {
 
 function layer(extra: Record<string, unknown>) {
   const x = tf.tensor2d(X);
-  const ode = new NeuralODE({ hidden: [8], times: [0.5, 1], seed: 3, ...extra });
+  // The tfjs engine (its tensors, tf.memory() bounds); engine32.test.ts covers the nn64 engine.
+  const ode = new NeuralODE({ hidden: [8], times: [0.5, 1], seed: 3, engine: 'tfjs', ...extra });
   ode.forward(x).dispose();
   return { ode, x };
 }
@@ -135,7 +136,7 @@ describe("gradient 'checkpoint'", () => {
     base.x.dispose();
   });
 
-  it('holds fewer bytes than back-propagation at 100 steps', () => {
+  it('holds fewer bytes than back-propagation at 100 steps (tfjs engine, live tensor bytes)', () => {
     const { ode, x } = layer({ integrator: 'rk4', h: 0.01, times: [1], gradient: 'checkpoint' });
     const cp = ode.gradients(x, loss);
     const bp = ode.gradients(x, loss, 'backprop');

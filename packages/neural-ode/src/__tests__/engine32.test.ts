@@ -147,4 +147,28 @@ describe("engine 'nn64': the float32 engine of @phaseflow/nn64", () => {
     ode.dispose();
     free.dispose();
   });
+
+  it.each([
+    ['backprop, fixed steps: refused before the solve', { integrator: 'rk4', h: 0.01 }, 'backprop', false],
+    ['backprop, adaptive: stopped once the tape crosses the bound', { integrator: 'dopri5', adaptive: { rtol: 1e-9, atol: 1e-10 } }, 'backprop', true],
+    ['checkpoint: not even the smallest spacing fits', { integrator: 'rk4', h: 0.01 }, 'checkpoint', false],
+  ] as const)('MEMORY_BOUND_EXCEEDED, %s', (_name, cfg, mode, during) => {
+    const x = tf.tensor2d(X);
+    const ode = new NeuralODE({ hidden: [8], seed: 3, ...cfg, memory: { maxBytes: 3000 }, engine: 'nn64' });
+    ode.forward(x).dispose();
+    const before = tf.memory().numTensors;
+    let e: unknown;
+    try {
+      ode.gradients(x, loss2, mode as GradientMode);
+    } catch (err) {
+      e = err;
+    }
+    expect(isPhaseflowError(e, 'MEMORY_BOUND_EXCEEDED')).toBe(true);
+    expect((e as { details: { boundBytes: number } }).details.boundBytes).toBe(3000);
+    expect((e as Error).message.includes('stopped during the forward solve')).toBe(during);
+    expect(tf.memory().numTensors).toBe(before);
+    (ode.apply(x) as tf.Tensor).dispose(); // inference: no bound
+    ode.dispose();
+    x.dispose();
+  });
 });
