@@ -7,6 +7,7 @@ import { augmentedSpace, type AugmentedState } from './augmented-space.js';
 import type { FieldBackend } from './backend.js';
 import { addCotangent, nonFinite } from './internal.js';
 import type { Schedule } from './schedule.js';
+import { checkBackend, checkSchedule, checkSavedStates, guardBackend } from './validate.js';
 
 /**
  * The continuous adjoint (Chen, Rubanova, Bettencourt & Duvenaud, NeurIPS 2018): integrate
@@ -25,14 +26,24 @@ import type { Schedule } from './schedule.js';
  * for an output the loss does not read.
  *
  * @throws PhaseflowError `NON_FINITE_STATE` when `schedule.checkFinite` and the adjoint state
- * becomes NaN/Inf.
+ * becomes NaN/Inf; coded errors naming the argument for a malformed backend, schedule, states
+ * or cotangents, and naming the callback for a backend callback that throws (CALLBACK_FAILED)
+ * or returns a state of another size (SHAPE_MISMATCH).
  * @example
  * ```ts
  * const { states } = solveForward(backend, y0, schedule);
  * const { dy0, dtheta } = adjointBackward(backend, states, states.map((y) => lossGradient(y)), schedule);
  * ```
  */
-export function adjointBackward<S>(be: FieldBackend<S>, states: readonly S[], cotangents: readonly (S | undefined)[], s: Schedule): { dy0: S; dtheta: S } {
+export function adjointBackward<S>(
+  backend: FieldBackend<S>,
+  states: readonly S[],
+  cotangents: readonly (S | undefined)[],
+  schedule: Schedule,
+): { dy0: S; dtheta: S } {
+  const user = checkBackend<S>('backend', backend);
+  const s = checkSchedule('schedule', schedule);
+  const be = guardBackend(user, checkSavedStates(user.space, states, cotangents, s));
   const aug = augmentedSpace(be.space);
   const problem = odeProblem<AugmentedState<S>>(
     (t, z) => {

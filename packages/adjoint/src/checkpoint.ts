@@ -3,11 +3,12 @@
  * solution with memory bounded by the user, by storing every k-th state and recomputing the
  * steps between them on the backward pass.
  */
-import { PhaseflowError, checkFinite, checkPositive } from '@phaseflow/core';
+import { PhaseflowError, checkFinite, checkInteger, checkNonNegative, checkOptions, checkPositive, invalid } from '@phaseflow/core';
 import type { FieldBackend } from './backend.js';
 import './errors.js';
 import { addCotangent, nonFinite } from './internal.js';
 import type { Schedule } from './schedule.js';
+import { checkArgumentPath, checkArray, checkBackend, checkCotangents, checkSchedule, guardBackend, stateSize } from './validate.js';
 
 /** What back-propagation costs in memory, per stored state and per step kept on a tape. */
 export interface MemoryModel {
@@ -29,6 +30,20 @@ export interface CheckpointPlan {
 
 const gib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${Math.round(b)} B`);
 
+/** Step counts per output interval: a non-empty array of positive integers whose sum is countable (the scan of planCheckpoints is linear in the longest). */
+function checkSteps(argument: string, steps: unknown): readonly number[] {
+  if (!Array.isArray(steps) || steps.length === 0) invalid(argument, 'a non-empty array of step counts (one per output interval)', steps);
+  steps.forEach((n, i) => checkInteger(`${argument}[${i}]`, n, { min: 1, max: 2 ** 31 }));
+  return steps;
+}
+
+/** A memory model: bytes per state and per step, finite and ≥ 0. */
+function checkModel(argument: string, model: unknown): MemoryModel {
+  if (model === undefined) invalid(argument, 'a MemoryModel { stateBytes, stepBytes }', model);
+  const o = checkOptions(argument, model as MemoryModel, ['stateBytes', 'stepBytes']);
+  return { stateBytes: checkNonNegative(`${argument}.stateBytes`, o.stateBytes), stepBytes: checkNonNegative(`${argument}.stepBytes`, o.stepBytes) };
+}
+
 /**
  * Throw `MEMORY_BOUND_EXCEEDED` naming the option, the estimated need and the bound.
  *
@@ -38,6 +53,10 @@ const gib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b
  * ```
  */
 export function memoryBoundExceeded(argument: string, needBytes: number, boundBytes: number, hint: string): never {
+  checkArgumentPath('argument', argument);
+  checkNonNegative('needBytes', needBytes);
+  checkFinite('boundBytes', boundBytes);
+  if (typeof hint !== 'string') invalid('hint', 'a sentence saying what to do instead (a string)', hint);
   throw new PhaseflowError(
     'MEMORY_BOUND_EXCEEDED',
     `${argument}: the gradient needs an estimated ${gib(needBytes)}, above the bound of ${gib(boundBytes)}; ${hint}`,
@@ -55,6 +74,8 @@ export function memoryBoundExceeded(argument: string, needBytes: number, boundBy
  * ```
  */
 export function backpropBytes(steps: readonly number[], model: MemoryModel): number {
+  checkSteps('steps', steps);
+  checkModel('model', model);
   const n = steps.reduce((a, b) => a + b, 0);
   return n * model.stepBytes + steps.length * model.stateBytes;
 }
@@ -73,9 +94,10 @@ export function backpropBytes(steps: readonly number[], model: MemoryModel): num
  * ```
  */
 export function planCheckpoints(steps: readonly number[], model: MemoryModel, maxBytes?: number, argument = 'memory.maxBytes'): CheckpointPlan {
+  checkArgumentPath('argument', argument);
+  checkSteps('steps', steps);
+  const { stateBytes: S, stepBytes: T } = checkModel('model', model);
   if (maxBytes !== undefined) checkPositive(argument, maxBytes);
-  const S = checkFinite('model.stateBytes', model.stateBytes);
-  const T = checkFinite('model.stepBytes', model.stepBytes);
   const nMax = Math.max(1, ...steps);
   const plan = (k: number): CheckpointPlan => {
     const checkpoints = steps.reduce((c, n) => c + Math.ceil(n / k), 0);
@@ -106,7 +128,10 @@ export function planCheckpoints(steps: readonly number[], model: MemoryModel, ma
  * one extra (untaped) step per step. Fixed steps only. Releases the checkpoints.
  *
  * @throws PhaseflowError `NON_FINITE_STATE` when `schedule.checkFinite` and the adjoint state
- * becomes NaN/Inf.
+ * becomes NaN/Inf; coded errors naming the argument for a malformed backend, schedule (fixed
+ * steps required), checkpoint lists (⌈nₖ/every⌉ states per interval), cotangents or spacing,
+ * and naming the callback for a backend callback that throws (CALLBACK_FAILED) or returns a
+ * state of another size (SHAPE_MISMATCH).
  * @example
  * ```ts
  * const { states, checkpoints } = solveForward(backend, y0, schedule, { checkpointEvery: 32 });
@@ -114,12 +139,27 @@ export function planCheckpoints(steps: readonly number[], model: MemoryModel, ma
  * ```
  */
 export function checkpointBackward<S>(
-  be: FieldBackend<S>,
+  backend: FieldBackend<S>,
   checkpoints: readonly (readonly S[])[],
   cotangents: readonly (S | undefined)[],
-  s: Schedule,
+  schedule: Schedule,
   every: number,
 ): { dy0: S; dtheta: S } {
+  const user = checkBackend<S>('backend', backend);
+  const s = checkSchedule('schedule', schedule, true);
+  checkInteger('every', every, { min: 1 });
+  const K = s.times.length;
+  const lists = checkArray('checkpoints', checkpoints, K, 'checkpoint lists');
+  let n: number | undefined;
+  lists.forEach((list, k) => {
+    const count = Math.ceil(s.steps![k]! / every);
+    const cs = checkArray(`checkpoints[${k}]`, list, count, `checkpoints (every ${every} of ${s.steps![k]} steps)`);
+    cs.forEach((c, j) => {
+      n = stateSize(`checkpoints[${k}][${j}]`, user.space, c, n);
+    });
+  });
+  checkCotangents('cotangents', user.space, cotangents, K, n!);
+  const be = guardBackend(user, n!);
   let a: S | undefined;
   let g: S = be.thetaZeros();
   const segmentVjp = (t: number, y: S, h: number, m: number, ai: S): [S, S] => {

@@ -5,6 +5,7 @@
 import type { FieldBackend } from './backend.js';
 import { addCotangent, nonFinite } from './internal.js';
 import type { Schedule } from './schedule.js';
+import { checkBackend, checkSavedStates, checkSchedule, guardBackend } from './validate.js';
 
 /**
  * Exact gradients of the discrete solution with memory independent of the number of steps:
@@ -17,14 +18,24 @@ import type { Schedule } from './schedule.js';
  * (leapfrog, symmetric splittings on a partitioned field).
  *
  * @throws PhaseflowError `NON_FINITE_STATE` when `schedule.checkFinite` and the adjoint state
- * becomes NaN/Inf.
+ * becomes NaN/Inf; coded errors naming the argument for a malformed backend, schedule (fixed
+ * steps required), states or cotangents, and naming the callback for a backend callback that
+ * throws (CALLBACK_FAILED) or returns a state of another size (SHAPE_MISMATCH).
  * @example
  * ```ts
  * const { states } = solveForward(backend, y0, schedule);          // leapfrog, fixed steps
  * const { dy0, dtheta } = reversibleBackward(backend, states, [dLdy], schedule);
  * ```
  */
-export function reversibleBackward<S>(be: FieldBackend<S>, states: readonly S[], cotangents: readonly (S | undefined)[], s: Schedule): { dy0: S; dtheta: S } {
+export function reversibleBackward<S>(
+  backend: FieldBackend<S>,
+  states: readonly S[],
+  cotangents: readonly (S | undefined)[],
+  schedule: Schedule,
+): { dy0: S; dtheta: S } {
+  const user = checkBackend<S>('backend', backend);
+  const s = checkSchedule('schedule', schedule, true);
+  const be = guardBackend(user, checkSavedStates(user.space, states, cotangents, s));
   let a: S | undefined;
   let g: S = be.thetaZeros();
   for (let k = s.times.length - 1; k >= 0; k--) {

@@ -2,7 +2,8 @@
  * The time grid of a solve: output times, and either fixed steps per output interval or
  * adaptive step control, plus what the backward passes need.
  */
-import type { AdaptiveOptions, AnyIntegrator } from '@phaseflow/core';
+import { checkFinite, checkPositive, invalid, type AdaptiveOptions, type AnyIntegrator } from '@phaseflow/core';
+import { checkTimes } from './validate.js';
 
 /**
  * How the engine solves: from `t0` to each output time in turn, with `steps[k]` equal steps
@@ -29,7 +30,9 @@ export interface Schedule {
 
 /**
  * Fixed steps per output interval for a step size of at most h: ⌈Δtₖ/h⌉ steps on the k-th
- * interval, so the grid lands on every output time.
+ * interval, so the grid lands on every output time. Refuses (coded, naming the argument) a
+ * non-finite t0, times that are not finite and strictly increasing after t0, and a step h that
+ * is not a positive number or asks for more steps than can be counted (2⁵³).
  *
  * @example
  * ```ts
@@ -37,10 +40,15 @@ export interface Schedule {
  * ```
  */
 export function stepsFor(t0: number, times: readonly number[], h: number): number[] {
+  checkFinite('t0', t0);
+  checkTimes('times', times, t0);
+  checkPositive('h', h);
   const out: number[] = [];
   let prev = t0;
   for (const t of times) {
-    out.push(Math.max(1, Math.ceil((t - prev) / h - 1e-9)));
+    const n = Math.max(1, Math.ceil((t - prev) / h - 1e-9));
+    if (!Number.isSafeInteger(n)) invalid('h', `a step giving at most 2^53 steps on [${prev}, ${t}]`, h);
+    out.push(n);
     prev = t;
   }
   return out;
