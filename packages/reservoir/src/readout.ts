@@ -167,6 +167,19 @@ export interface RidgeAccumulator {
   close(): void;
 }
 
+/** How each accumulator is abandoned (see {@link abandonAccumulator}). */
+const abandoners = new WeakMap<RidgeAccumulator, () => void>();
+
+/**
+ * Stop an accumulator at once, without finishing its sums: the worker thread (if any) is
+ * terminated where it stands instead of being waited for, so an aborted or failed fit returns
+ * without summing the blocks in flight. `add` and `solve` throw INVALID_STATE afterwards.
+ * @internal
+ */
+export function abandonAccumulator(acc: RidgeAccumulator): void {
+  abandoners.get(acc)?.();
+}
+
 /**
  * The streaming normal equations behind {@link createRidge} (exposed for custom trainers and
  * for sweeps that solve several λ from one pass over the data).
@@ -202,6 +215,7 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
   const BLOCK = gram.block;
   let sums: Float64Array | undefined;
   let closed = false;
+  let abandoned = false;
   const Sx = new Float64Array(n);
   const Sxy = new Float64Array(n * m);
   const Sy = new Float64Array(m);
@@ -220,7 +234,7 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
     sums = undefined;
   };
 
-  return {
+  const acc: RidgeAccumulator = {
     inputDim: n,
     outputDim: m,
     get count() {
@@ -268,6 +282,13 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
           argument: 'readout',
           expected: `${n} → ${m}`,
           received: `${readout.inputDim} → ${readout.outputDim}`,
+        });
+      }
+      if (abandoned) {
+        throw new PhaseflowError('INVALID_STATE', 'ridge accumulator: solve() after the fit was abandoned (aborted or failed): the sums are incomplete', {
+          argument: 'accumulator',
+          expected: 'an accumulator whose sums were finished',
+          received: 'abandoned',
         });
       }
       if (count === 0) {
@@ -342,4 +363,11 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
       return Math.max(0, sse) / (T * m);
     },
   };
+  abandoners.set(acc, () => {
+    if (closed) return;
+    closed = true;
+    abandoned = true;
+    gram.close();
+  });
+  return acc;
 }

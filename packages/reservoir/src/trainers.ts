@@ -28,7 +28,7 @@ import {
 } from '@phaseflow/core';
 import type { Matrix } from '@phaseflow/linalg';
 import { toMatrixList, type SeriesLike } from './series.js';
-import { createRidgeAccumulator, type Readout } from './readout.js';
+import { abandonAccumulator, createRidgeAccumulator, type Readout } from './readout.js';
 
 /** Called once per time step with the features and the target the readout must map them to. */
 export type FeatureVisitor = (features: Float64Array, fOff: number, target: Float64Array, tOff: number, t: number) => void;
@@ -212,7 +212,8 @@ export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { read
         run.events.emit('epoch:end', { epoch: 0, total: 1, loss, metrics: { samples: acc.count } });
         run.checkAbort('readout fit aborted after its epoch');
       } catch (e) {
-        acc.close();
+        // Aborted or failed: stop the worker where it stands rather than finish sums no one reads.
+        abandonAccumulator(acc);
         run.failWith(e);
       }
       acc.close();
