@@ -6,12 +6,13 @@
  * `sideEffects`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { PhaseflowError, checkInteger, checkOneOf, checkOptions, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkFiniteArray, checkInteger, checkOneOf, checkOptions, invalid } from '@phaseflow/core';
 import { ENGINE_CHOICES, createGradientField32, createMlp64, type EngineChoice, type GradientField32, type Mlp64 } from '@phaseflow/nn64';
 import {
   PhaseflowLayer,
   SMOOTH_ACTIVATIONS,
   asTensor,
+  checkTensor,
   mlpForward,
   mlpInputGradient,
   mlpWeightShapes,
@@ -20,6 +21,7 @@ import {
   type SmoothActivation,
   type Weight,
 } from '@phaseflow/tfjs';
+import { stateShape } from './checks.js';
 
 /** Options of {@link HamiltonianNN} (also what `getConfig` returns). */
 export interface HamiltonianNNArgs extends LayerArgs {
@@ -92,10 +94,7 @@ export class HamiltonianNN extends PhaseflowLayer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
-    const d = shape[shape.length - 1];
-    if (typeof d !== 'number' || d % 2 !== 0 || shape.length !== 2)
-      invalid('inputShape', 'a state batch [batch, 2d] (q then p)', `[${shape.join(', ')}]`, 'SHAPE_MISMATCH');
+    const d = stateShape('inputShape', inputShape)[1]!;
     this.dim = d;
     const widths = [d, ...this.hidden, 1];
     // Glorot-uniform kernels drawn layer by layer from createRandom(seed) (nn64's initialisation).
@@ -115,7 +114,7 @@ export class HamiltonianNN extends PhaseflowLayer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    return stateShape('inputShape', inputShape);
   }
 
   private check(x: tf.Tensor, argument: string): void {
@@ -151,6 +150,7 @@ export class HamiltonianNN extends PhaseflowLayer {
    * ```
    */
   hamiltonian(x: tf.Tensor): tf.Tensor {
+    checkTensor('x', x);
     if (!this.built) this.forward(x).dispose();
     this.check(x, 'x');
     return tf.tidy(() =>
@@ -179,6 +179,7 @@ export class HamiltonianNN extends PhaseflowLayer {
     const d = this.dim / 2;
     const dim = this.dim;
     const vec = (y: ArrayLike<number>) => {
+      checkFiniteArray('y', y);
       if (y.length !== dim) invalid('y', `a state of ${dim} numbers`, y, 'SHAPE_MISMATCH');
       return { x: Float64Array.from(y), rows: 1, cols: dim };
     };
@@ -187,6 +188,7 @@ export class HamiltonianNN extends PhaseflowLayer {
       energy: (y) => mlp.forward(vec(y))[0]!,
       gradient: (y) => mlp.inputGradient(vec(y)),
       vectorField(y, out = new Float64Array(dim)) {
+        if (!(out instanceof Float64Array) || out.length !== dim) invalid('out', `a Float64Array of ${dim} numbers`, out, 'SHAPE_MISMATCH');
         const g = mlp.inputGradient(vec(y));
         for (let i = 0; i < d; i++) {
           out[i] = g[d + i]!;

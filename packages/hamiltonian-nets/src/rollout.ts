@@ -18,6 +18,7 @@ import {
 import type { Mlp64 } from '@phaseflow/nn64';
 import { createRk4 } from '@phaseflow/runge-kutta';
 import { createGaussLegendre4 } from '@phaseflow/symplectic';
+import { callUser, checkIntegrator, checkResult, checkStates } from './checks.js';
 import type { Hamiltonian64 } from './hnn.js';
 
 /** Options of {@link rolloutHamiltonian} and {@link rolloutVectorField}. */
@@ -34,7 +35,14 @@ export interface RolloutOptions {
 
 /** The state width 2d of a scalar Hamiltonian MLP (2d → … → 1). */
 function checkScalarMlp(mlp: Mlp64): number {
-  if (mlp === null || typeof mlp !== 'object' || !Array.isArray(mlp.sizes) || mlp.sizes.at(-1) !== 1 || mlp.sizes[0]! % 2 !== 0)
+  if (
+    mlp === null ||
+    typeof mlp !== 'object' ||
+    typeof mlp.inputGradient !== 'function' ||
+    !Array.isArray(mlp.sizes) ||
+    mlp.sizes.at(-1) !== 1 ||
+    mlp.sizes[0]! % 2 !== 0
+  )
     invalid('mlp', 'an Mlp64 Hamiltonian (2d → … → 1)', mlp);
   return mlp.sizes[0]!;
 }
@@ -44,6 +52,8 @@ function rolloutOptions(options: RolloutOptions) {
   const dt = checkPositive('options.dt', o.dt);
   const steps = checkInteger('options.steps', o.steps, { min: 1 });
   const substeps = o.substeps === undefined ? 1 : checkInteger('options.substeps', o.substeps, { min: 1 });
+  // Only a left-out integrator takes the default: null is refused like any other bad value.
+  checkIntegrator('options.integrator', o.integrator);
   return { dt, steps, substeps, integrator: o.integrator };
 }
 
@@ -58,17 +68,33 @@ function rolloutOptions(options: RolloutOptions) {
  * ```
  */
 export function rolloutHamiltonian(H: Hamiltonian64, y0: ArrayLike<number>, options: RolloutOptions): Float64Array {
-  if (H === null || typeof H !== 'object' || typeof H.gradient !== 'function') invalid('H', 'a Hamiltonian64 (hnn.toFloat64())', H);
+  if (H === null || typeof H !== 'object' || typeof H.gradient !== 'function' || typeof H.energy !== 'function')
+    invalid('H', 'a Hamiltonian64 (hnn.toFloat64())', H);
   const o = rolloutOptions(options);
-  const d = H.degrees;
+  const d = checkInteger('H.degrees', H.degrees, { min: 1 });
   checkFiniteArray('y0', y0);
   if (y0.length !== 2 * d) invalid('y0', `a state of ${2 * d} numbers`, y0, 'SHAPE_MISMATCH');
   const y = new Float64Array(2 * d);
   const join = (q: Float64Array, p: Float64Array) => (y.set(q, 0), y.set(p, d), y);
+  // H's answers are checked where they come back, so a bad one is named, not met deep in the integrator.
+  const gradient = (q: Float64Array, p: Float64Array): ArrayLike<number> =>
+    checkResult(
+      'H.gradient',
+      callUser('H.gradient', () => H.gradient(join(q, p))),
+      2 * d,
+    );
   const problem = hamiltonianProblem({
-    dHdq: (q, p, out = new Float64Array(d)) => (out.set(H.gradient(join(q, p)).subarray(0, d)), out),
-    dHdp: (q, p, out = new Float64Array(d)) => (out.set(H.gradient(join(q, p)).subarray(d)), out),
-    H: (q, p) => H.energy(join(q, p)),
+    dHdq: (q, p, out = new Float64Array(d)) => {
+      const g = gradient(q, p);
+      for (let i = 0; i < d; i++) out[i] = g[i]!;
+      return out;
+    },
+    dHdp: (q, p, out = new Float64Array(d)) => {
+      const g = gradient(q, p);
+      for (let i = 0; i < d; i++) out[i] = g[d + i]!;
+      return out;
+    },
+    H: (q, p) => callUser('H.energy', () => H.energy(join(q, p))),
   });
   const integrator = (o.integrator ?? createGaussLegendre4()) as never;
   const start: PhaseState<Float64Array> = { q: Float64Array.from(y0).subarray(0, d).slice(), p: Float64Array.from(y0).subarray(d).slice() };
@@ -95,7 +121,18 @@ export function rolloutVectorField(f: (y: Float64Array) => Float64Array, y0: Arr
   const o = rolloutOptions(options);
   const y = Float64Array.from(checkFiniteArray('y0', y0));
   const n = y.length;
-  const problem = odeProblem((_t, s, out = new Float64Array(n)) => (out.set(f(s)), out));
+  const problem = odeProblem(
+    (_t, s, out = new Float64Array(n)) => (
+      out.set(
+        checkResult(
+          'f',
+          callUser('f', () => f(s)),
+          n,
+        ),
+      ),
+      out
+    ),
+  );
   const integrator = (o.integrator ?? createRk4()) as never;
   const sol = integrate(integrator, problem as never, y as never, { tEnd: o.dt * o.steps, steps: o.steps * o.substeps, save: { every: o.substeps } });
   const out = new Float64Array((o.steps + 1) * n);
@@ -119,6 +156,7 @@ export function rolloutHamiltonianBatch(mlp: Mlp64, y0s: readonly ArrayLike<numb
   const o = rolloutOptions(options);
   const dim = checkScalarMlp(mlp);
   const d = dim / 2;
+  checkStates('y0s', y0s, dim);
   const B = y0s.length;
   const x = new Float64Array(B * dim);
   const lastQ = new Float64Array(B * d).fill(NaN),
@@ -147,7 +185,6 @@ export function rolloutHamiltonianBatch(mlp: Mlp64, y0s: readonly ArrayLike<numb
   });
   const start: PhaseState<Float64Array> = { q: new Float64Array(B * d), p: new Float64Array(B * d) };
   y0s.forEach((y0, b) => {
-    if (y0.length !== dim) invalid(`y0s[${b}]`, `a state of ${dim} numbers`, y0, 'SHAPE_MISMATCH');
     for (let i = 0; i < d; i++) {
       start.q[b * d + i] = y0[i]!;
       start.p[b * d + i] = y0[d + i]!;
@@ -177,13 +214,13 @@ export function rolloutHamiltonianBatch(mlp: Mlp64, y0s: readonly ArrayLike<numb
  */
 export function rolloutVectorFieldBatch(mlp: Mlp64, y0s: readonly ArrayLike<number>[], options: RolloutOptions): Float64Array[] {
   const o = rolloutOptions(options);
-  if (mlp === null || typeof mlp !== 'object' || !Array.isArray(mlp.sizes) || mlp.sizes.at(-1) !== mlp.sizes[0])
+  if (mlp === null || typeof mlp !== 'object' || typeof mlp.forward !== 'function' || !Array.isArray(mlp.sizes) || mlp.sizes.at(-1) !== mlp.sizes[0])
     invalid('mlp', 'an Mlp64 vector field (n → … → n)', mlp);
   const n = mlp.sizes[0]!;
+  checkStates('y0s', y0s, n);
   const B = y0s.length;
   const y = new Float64Array(B * n);
   y0s.forEach((y0, b) => {
-    if (y0.length !== n) invalid(`y0s[${b}]`, `a state of ${n} numbers`, y0, 'SHAPE_MISMATCH');
     for (let i = 0; i < n; i++) y[b * n + i] = y0[i]!;
   });
   const problem = odeProblem((_t, s, out = new Float64Array(B * n)) => (out.set(mlp.forward({ x: s, rows: B, cols: n })), out));

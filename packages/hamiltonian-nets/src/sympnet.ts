@@ -18,6 +18,7 @@ import {
   type SmoothActivation,
   type Weight,
 } from '@phaseflow/tfjs';
+import { stateShape } from './checks.js';
 import { createSympNet32 } from './sympnet32.js';
 
 /** `LA`: linear + activation modules; `G`: gradient modules. */
@@ -127,10 +128,7 @@ export class SympNet extends PhaseflowLayer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
-    const n = shape[shape.length - 1];
-    if (typeof n !== 'number' || n % 2 !== 0 || shape.length !== 2)
-      invalid('inputShape', 'a state batch [batch, 2d] (q then p)', `[${shape.join(', ')}]`, 'SHAPE_MISMATCH');
+    const n = stateShape('inputShape', inputShape)[1]!;
     this.d = n / 2;
     const rng = createRandom(this.seed);
     this.ws = this.shapes(this.d).map(({ name, shape: s }) => {
@@ -146,7 +144,7 @@ export class SympNet extends PhaseflowLayer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    return stateShape('inputShape', inputShape);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
