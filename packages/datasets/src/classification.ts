@@ -66,7 +66,7 @@ function classesArg(value: unknown, fallback: number, min = 2): number {
 }
 
 function nArg(value: unknown, classes: number): number {
-  return sizeArg('options.n', value, 512, classes);
+  return sizeArg('options.n', value, 512, classes, 8); // x, its shuffled copy (≤ 3 columns each) and two label arrays
 }
 
 /**

@@ -61,7 +61,9 @@ export function o5SyntheticTarget(x1: ArrayLike<number>, x2: ArrayLike<number>):
     if (v.length !== 5) invalid(argument, 'a vector of ℝ⁵ (5 finite numbers)', v, 'SHAPE_MISMATCH');
     if (norm(v, 0, 5) === 0) invalid(argument, 'a non-zero vector (f divides by its norm)', v);
   }
-  return o5(x1, 0, x2, 0);
+  const f = o5(x1, 0, x2, 0);
+  if (!Number.isFinite(f)) invalid('x2', 'vectors whose target is finite (‖x₂‖³ or a norm overflows the float64 range)', x2, 'NON_FINITE_INPUT');
+  return f;
 }
 
 function o5(a: ArrayLike<number>, ia: number, b: ArrayLike<number>, ib: number): number {
@@ -167,7 +169,8 @@ export function inertia(options: InertiaOptions = {}): SymmetricRegressionSet {
   const k = sizeArg('options.masses', o.masses, 5);
   const dim = 4 * k;
   const rng = createRandom(seedArg(o.seed));
-  const x = new Float64Array(checkAllocation('options.n', n * dim));
+  checkAllocation('options.n', n * (dim + 9)); // x and the 3 × 3 targets
+  const x = new Float64Array(n * dim);
   const y = new Float64Array(n * 9);
   for (let s = 0; s < n; s++) {
     const row = s * dim;

@@ -9,6 +9,8 @@
  * the flat state, and this file adds only the sampling distributions.
  */
 import {
+  checkFiniteArray,
+  checkFunction,
   checkOptions,
   invalid,
   odeProblem,
@@ -19,7 +21,7 @@ import {
   type SeparableHamiltonianProblem,
 } from '@phaseflow/core';
 import { doublePendulum, harmonicOscillator, henonHeiles, kepler, pendulum } from '@phaseflow/problems';
-import { positiveArg, vectorArg } from './internal/args.js';
+import { positiveArg, randomArg, vectorArg } from './internal/args.js';
 
 /**
  * A Hamiltonian system with d degrees of freedom on the flat state y = (q₁…q_d, p₁…p_d).
@@ -48,9 +50,35 @@ export interface FlatHamiltonianSystem {
   sampleInitial(rng: Random): Float64Array;
 }
 
+/**
+ * The system with its public methods checking their arguments (a state of 2·degrees finite
+ * numbers, an output of that length, a random source); the problem's field, called by the
+ * integrators on every stage, reads the unchecked forms.
+ */
 function build(spec: Omit<FlatHamiltonianSystem, 'problem'>): FlatHamiltonianSystem {
   const problem = odeProblem((_t, y, out) => spec.vectorField(y, out), { name: spec.name, energy: (y) => spec.energy(y) });
-  return { ...spec, problem };
+  const dim = 2 * spec.degrees;
+  const state = (y: unknown) => {
+    const a = checkFiniteArray<ArrayLike<number>>('y', y);
+    if (a.length !== dim) invalid('y', `a state (q, p) of ${dim} numbers`, y, 'SHAPE_MISMATCH');
+    return a;
+  };
+  return {
+    ...spec,
+    problem,
+    energy: (y) => spec.energy(state(y)),
+    vectorField: (y, out) => {
+      const a = state(y);
+      if (out === undefined) return spec.vectorField(a);
+      if (!(out instanceof Float64Array) || out.length !== dim)
+        invalid('out', `a Float64Array of ${dim} numbers`, out, out instanceof Float64Array ? 'SHAPE_MISMATCH' : 'INVALID_ARGUMENT');
+      return spec.vectorField(a, out);
+    },
+    sampleInitial: (rng) => {
+      randomArg('rng', rng);
+      return spec.sampleInitial(rng);
+    },
+  };
 }
 
 /**
@@ -91,11 +119,16 @@ export function fromReferenceProblem(
   const pr = source.problem;
   const y0 = source.y0();
   const d = y0.q.length;
-  const labels = o.labels ?? [
-    ...Array.from({ length: d }, (_, i) => (d === 1 ? 'q' : `q${i + 1}`)),
-    ...Array.from({ length: d }, (_, i) => (d === 1 ? 'p' : `p${i + 1}`)),
-  ];
-  if (!Array.isArray(labels) || labels.length !== 2 * d) invalid('options.labels', `${2 * d} names`, labels, 'SHAPE_MISMATCH');
+  const labels =
+    o.labels !== undefined
+      ? o.labels
+      : [...Array.from({ length: d }, (_, i) => (d === 1 ? 'q' : `q${i + 1}`)), ...Array.from({ length: d }, (_, i) => (d === 1 ? 'p' : `p${i + 1}`))];
+  if (!Array.isArray(labels) || labels.length !== 2 * d)
+    invalid('options.labels', `${2 * d} names`, labels, Array.isArray(labels) ? 'SHAPE_MISMATCH' : 'INVALID_ARGUMENT');
+  labels.forEach((l: unknown, i) => {
+    if (typeof l !== 'string' || l.length === 0) invalid(`options.labels[${i}]`, 'a non-empty name', l);
+  });
+  const userSample = o.sampleInitial === undefined ? undefined : checkFunction<(rng: Random) => Float64Array>('options.sampleInitial', o.sampleInitial);
   const initial = o.initial === undefined ? Float64Array.from([...y0.q, ...y0.p]) : vectorArg('options.initial', o.initial, 2 * d);
   const q = new Float64Array(d),
     p = new Float64Array(d),
@@ -139,7 +172,7 @@ export function fromReferenceProblem(
     },
     initial,
     sampleInitial:
-      o.sampleInitial ??
+      userSample ??
       ((rng) => {
         const y = Float64Array.from(initial);
         for (let i = 0; i < y.length; i++) y[i]! *= 1 + 0.05 * rng.normal();
@@ -234,7 +267,7 @@ export function keplerSystem(options: { readonly e?: number } = {}): FlatHamilto
     return Float64Array.of((1 - e) * c, (1 - e) * s, -v * s, v * c);
   };
   return fromReferenceProblem(
-    { ...kepler({ e: o.e ?? 0.6 }), name: 'kepler' },
+    { ...kepler({ e: o.e === undefined ? 0.6 : o.e }), name: 'kepler' },
     {
       sampleInitial: (rng) => atPeriapsis(0.5 * rng.uniform(), 2 * Math.PI * rng.uniform()),
     },

@@ -29,6 +29,8 @@ function checkSet<S extends LabeledSet>(argument: string, data: S): S {
  */
 export function selectRows<S extends LabeledSet>(data: S, index: ArrayLike<number>): S {
   const d = checkSet('data', data);
+  if (!Array.isArray(index) && !(ArrayBuffer.isView(index) && !(index instanceof DataView))) invalid('index', 'an array of row indices', index);
+  if (index.length === 0) invalid('index', 'at least one row index (a set holds at least one row)', index, 'SHAPE_MISMATCH');
   const m = index.length,
     dim = d.dim;
   const yWidth = d.kind === 'classification' ? 1 : d.outDim;
@@ -147,6 +149,7 @@ export function fitStandardizer(x: Float64Array, dim: number): Standardizer {
   const shape = (argument: string, a: Float64Array) => {
     if (!(a instanceof Float64Array)) invalid(argument, 'a Float64Array', a);
     if (a.length % dim !== 0) invalid(argument, `a length divisible by dim = ${dim}`, a, 'SHAPE_MISMATCH');
+    checkFiniteArray(argument, a);
   };
   return {
     dim,

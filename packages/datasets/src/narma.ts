@@ -1,4 +1,4 @@
-import { checkOptions, createRandom, PhaseflowError } from '@phaseflow/core';
+import { checkAllocation, checkOptions, createRandom, PhaseflowError } from '@phaseflow/core';
 import { seedArg, sizeArg } from './internal/args.js';
 import type { RegressionSet } from './types.js';
 
@@ -31,6 +31,7 @@ export function narma(options: NarmaOptions = {}): RegressionSet {
   const transient = sizeArg('options.transient', o.transient, 200, 0);
   const rng = createRandom(seedArg(o.seed));
   const total = n + transient;
+  checkAllocation(o.transient !== undefined && transient > n ? 'options.transient' : 'options.n', 2 * total + 1, 8);
   const u = new Float64Array(total);
   for (let k = 0; k < total; k++) u[k] = 0.5 * rng.uniform();
   const y = new Float64Array(total + 1); // y[k] = y(k); y(0) = 0

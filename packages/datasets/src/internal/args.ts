@@ -1,9 +1,23 @@
 /** Argument checks shared by the generators (not exported from the package). */
-import { checkFiniteArray, checkInteger, checkNonNegative, checkPositive, invalid } from '@phaseflow/core';
+import { checkAllocation, checkFiniteArray, checkInteger, checkNonNegative, checkPositive, invalid } from '@phaseflow/core';
 
-/** A sample count: an integer ≥ min. */
-export function sizeArg(argument: string, value: unknown, fallback: number, min = 1): number {
-  return value === undefined ? fallback : checkInteger(argument, value, { min });
+/**
+ * A sample count: an integer ≥ min. With `entries` (Float64 numbers allocated per counted
+ * item), a count whose arrays could not be allocated is refused before allocating
+ * (ALLOCATION_TOO_LARGE naming the argument).
+ */
+export function sizeArg(argument: string, value: unknown, fallback: number, min = 1, entries?: number): number {
+  const n = value === undefined ? fallback : checkInteger(argument, value, { min });
+  if (entries !== undefined) checkAllocation(argument, n * entries, 8);
+  return n;
+}
+
+/** A random source as core's `createRandom` makes it (uniform, normal, … as functions). */
+export function randomArg(argument: string, value: unknown): void {
+  const r = value as { uniform?: unknown; normal?: unknown } | null;
+  if (r === null || typeof r !== 'object' || typeof r.uniform !== 'function' || typeof r.normal !== 'function') {
+    invalid(argument, 'a random source from createRandom(seed)', value);
+  }
 }
 
 /** A seed: an integer in [0, 2³²). */

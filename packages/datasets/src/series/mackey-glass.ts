@@ -1,5 +1,5 @@
 /** The Mackey–Glass series, solved by @phaseflow/delay's `solveDelay`. */
-import { checkOptions, invalid } from '@phaseflow/core';
+import { checkAllocation, checkOptions, invalid } from '@phaseflow/core';
 import { solveDelay } from '@phaseflow/delay';
 import { nonNegativeArg, positiveArg, sizeArg } from '../internal/args.js';
 import type { TimeSeries } from '../types.js';
@@ -57,7 +57,7 @@ function integerPower(n: number): (x: number) => number {
  */
 export function mackeyGlassSeries(options: MackeyGlassSeriesOptions = {}): TimeSeries {
   const o = checkOptions('options', options, ['n', 'tau', 'beta', 'gamma', 'exponent', 'dt', 'substeps', 'transient', 'history']);
-  const n = sizeArg('options.n', o.n, 2000);
+  const n = sizeArg('options.n', o.n, 2000, 1, 2);
   const tau = positiveArg('options.tau', o.tau, 17);
   const beta = positiveArg('options.beta', o.beta, 0.2);
   const gamma = positiveArg('options.gamma', o.gamma, 0.1);
@@ -71,6 +71,7 @@ export function mackeyGlassSeries(options: MackeyGlassSeriesOptions = {}): TimeS
   if (h > tau) invalid('options.substeps', `enough steps per sample that dt/substeps <= tau = ${tau}`, o.substeps);
   const skip = Math.round(transient / dt) * substeps;
   const total = skip + (n - 1) * substeps;
+  checkAllocation(skip > (n - 1) * substeps ? 'options.transient' : 'options.n', total + 1, 8); // the delay solution on the fine grid
   const sol =
     total === 0 ? { x: Float64Array.of(x0) } : solveDelay((_t, x, xd) => (beta * xd) / (1 + powerOf(xd)) - gamma * x, { tau, history: x0, h, tEnd: total * h });
   const t = new Float64Array(n);

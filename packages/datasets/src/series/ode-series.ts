@@ -35,7 +35,7 @@ export function odeSeries(
   draw: (rng: Random) => Float64Array,
   labels: readonly string[],
 ): TimeSeries {
-  const n = sizeArg('options.n', o.n, defaults.n);
+  const n = sizeArg('options.n', o.n, defaults.n, 1, dim + 1);
   const dt = positiveArg('options.dt', o.dt, defaults.dt);
   const substeps = sizeArg('options.substeps', o.substeps, defaults.substeps);
   const transient = nonNegativeArg('options.transient', o.transient, defaults.transient);
