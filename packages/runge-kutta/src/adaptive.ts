@@ -22,7 +22,7 @@ import {
   type OdeProblem,
   type VectorSpace,
 } from '@phaseflow/core';
-import { createWork, evaluateStages, loadRow, propagate, putStage, type StageWork } from './engine.js';
+import { checkOdeState, createWork, evaluateStages, loadRow, propagate, putStage, type StageWork } from './engine.js';
 import { stepTooSmall } from './errors.js';
 import type { ButcherTableau } from './tableau.js';
 
@@ -214,7 +214,7 @@ export function createStepper<S>(
               { t, h: dir * hAbs, step: stats.accepted + 1 },
             );
           }
-          if (small === 'minStep') stepTooSmall(name, t, dir * hAbs, `below options.minStep = ${ctl.minStep}`, stats.accepted + 1);
+          if (small === 'minStep') stepTooSmall(name, t, dir * hAbs, `below options.minStep = ${ctl.minStep}`, stats.accepted + 1, 'options.minStep');
           stepTooSmall(name, t, dir * hAbs, 'the step no longer changes t in double precision', stats.accepted + 1);
         }
         let hh = dir * hAbs;
@@ -294,6 +294,7 @@ export function createStepper<S>(
     };
     stepper.interpolate = (tq: number, out?: S): S => {
       checkFinite('t', tq);
+      checkOdeState(space, y, out, 'the stepper state');
       if (stats.accepted === 0) {
         throw new PhaseflowError('INVALID_STATE', `interpolate: no accepted step yet (t = ${t})`, { t: tq });
       }

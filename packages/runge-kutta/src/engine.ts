@@ -2,7 +2,7 @@
  * The one generic engine: stage evaluation over any core VectorSpace, used by the fixed-step
  * `step` and by the adaptive stepper.
  */
-import type { OdeProblem, VectorSpace } from '@phaseflow/core';
+import { float64Space, invalid, PhaseflowError, type OdeProblem, type VectorSpace } from '@phaseflow/core';
 import type { ButcherTableau } from './tableau.js';
 
 /** Stage buffers of one state shape; reused across steps (no allocation on mutable spaces). */
@@ -76,4 +76,33 @@ export function propagate<S>(w: StageWork<S>, tab: ButcherTableau, y: S, h: numb
 /** Stages a fixed step needs: an FSAL method's last stage (at y₁) only serves the error estimate. */
 export function fixedStageCount(tab: ButcherTableau): number {
   return tab.fsal ? tab.b.length - 1 : tab.b.length;
+}
+
+/**
+ * The state and `out` arguments of a step (or of an interpolation): over core's float64Space a
+ * Float64Array, and `out`, when given, a Float64Array of the same length; over any other space
+ * a value (`out` left out or a value, never null). One type test and one length comparison on
+ * the hot path.
+ */
+export function checkOdeState<S>(space: VectorSpace<S>, y: unknown, out: unknown, argument = 'y'): void {
+  if (space === (float64Space as unknown)) {
+    if (!(y instanceof Float64Array)) invalid(argument, 'a Float64Array (the problem is over float64Space)', y);
+    if (out === undefined) return;
+    if (!(out instanceof Float64Array)) invalid('out', `a Float64Array of ${y.length} components to write into (or leave it out)`, out);
+    if (out.length !== y.length) {
+      throw new PhaseflowError('SHAPE_MISMATCH', `out: expected ${y.length} components (as ${argument}), received ${out.length}`, {
+        argument: 'out',
+        expected: `${y.length} components (as ${argument})`,
+        received: `${out.length} components`,
+      });
+    }
+    return;
+  }
+  if (y === null || y === undefined) invalid(argument, `a state of ${space.name}`, y);
+  if (out === null) invalid('out', `a state of ${space.name} to write into (or leave it out)`, out);
+}
+
+/** The time argument of a step: a finite number (one comparison on the hot path). */
+export function checkTime(t: unknown, argument = 't'): void {
+  if (typeof t !== 'number' || t - t !== 0) invalid(argument, 'a finite time', t, typeof t === 'number' ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
 }

@@ -3,7 +3,7 @@
  */
 import { checkInteger, checkStep, float64Space, type Advancer, type Integrator, type OdeProblem } from '@phaseflow/core';
 import { createStepper, type RungeKuttaAdaptiveOptions, type RungeKuttaStepper } from './adaptive.js';
-import { createWork, evaluateStages, fixedStageCount, propagate, type StageWork } from './engine.js';
+import { checkOdeState, checkTime, createWork, evaluateStages, fixedStageCount, propagate, type StageWork } from './engine.js';
 import { kernelCoefficients, rungeKuttaKernel, type RungeKuttaKernel } from './kernel.js';
 import { checkTableau } from './order-conditions.js';
 import type { ButcherTableau } from './tableau.js';
@@ -74,15 +74,19 @@ export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): Run
     tableau,
     step(problem, t, y, h, out) {
       checkStep(integrator, problem, h);
+      checkTime(t);
       const space = problem.space;
+      checkOdeState(space, y, out);
       if (!work || work.space !== space || work.size !== space.size(y)) work = createWork(space, y, stages);
       evaluateStages(work, tableau.c, tableau.a, problem, t, y, h, 0, stages);
       return propagate(work, tableau, y, h, out);
     },
     advance(problem, t, y, h, n, out) {
       checkStep(integrator, problem, h);
+      checkTime(t);
       checkInteger('n', n, { min: 0 });
       const space = problem.space;
+      checkOdeState(space, y, out);
       if (n === 0) return space.copy(y, out);
       if (y instanceof Float64Array) {
         if (cached?.problem !== problem || cached.h !== h || cached.n !== y.length) {
@@ -103,13 +107,15 @@ export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): Run
     prepareAdvance(problem, y, h) {
       // What `advance` checks and builds on each call, once for the run.
       checkStep(integrator, problem, h);
+      checkOdeState(problem.space, y, undefined);
       return float64Steps(problem, y, h);
     },
   };
   if (tableau.embedded) {
     integrator.adaptive = (problem, t0, y0, tEnd, options) => {
       checkStep(integrator, problem, 1);
-      return createStepper(tableau, tableau.name, problem, t0, y0, tEnd, options ?? {});
+      // Left out means the defaults; null is no options object (createStepper refuses it).
+      return createStepper(tableau, tableau.name, problem, t0, y0, tEnd, options === undefined ? {} : options);
     };
   }
   return integrator;

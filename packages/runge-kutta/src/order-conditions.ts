@@ -4,7 +4,7 @@
  * ODEs I, §II.2, Theorem 2.13). Φ(t) is the elementary weight of the tree (Φ(•) = 1,
  * Φ([t₁…t_m])ᵢ = Πₖ (A Φ(tₖ))ᵢ) and γ(t) its density (γ(•) = 1, γ([t₁…t_m]) = |t|·Πₖ γ(tₖ)).
  */
-import { PhaseflowError, checkFiniteArray, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkFiniteArray, checkInteger, checkOptions, createPiController, invalid } from '@phaseflow/core';
 import type { ButcherTableau } from './tableau.js';
 
 /** A rooted tree as the list of its root's subtrees (a leaf has none). */
@@ -70,7 +70,14 @@ export interface OrderConditionResidual {
  * ```
  */
 export function orderConditionResiduals(a: readonly (readonly number[])[], b: readonly number[], order: number): OrderConditionResidual[] {
-  const s = b.length;
+  const s = checkWeights('b', b).length;
+  if (!Array.isArray(a)) invalid('a', `an array of ${s} rows of stage coefficients`, a);
+  if (a.length !== s) invalid('a', `${s} rows (one per weight in b)`, a, 'SHAPE_MISMATCH');
+  for (let i = 0; i < s; i++) {
+    const row = checkFiniteArray<ArrayLike<number>>(`a[${i}]`, a[i]);
+    if (row.length > s) invalid(`a[${i}]`, `at most ${s} entries (one per stage)`, row, 'SHAPE_MISMATCH');
+  }
+  checkInteger('order', order, { min: 1, max: MAX_CHECKED_ORDER });
   const phi = new Map<Tree, Float64Array>();
   const weight = (t: Tree): Float64Array => {
     let v = phi.get(t);
@@ -104,6 +111,20 @@ export function orderConditionResiduals(a: readonly (readonly number[])[], b: re
   return out;
 }
 
+/** A non-empty array of finite weights. */
+function checkWeights(argument: string, value: unknown): ArrayLike<number> {
+  const w = checkFiniteArray<ArrayLike<number>>(argument, value);
+  if (w.length === 0) invalid(argument, 'at least one weight', value);
+  return w;
+}
+
+/**
+ * The highest order whose conditions are checked: 14 (the 32 973 rooted trees of 14 vertices,
+ * 50 000 with the lower orders; the highest-order explicit pairs in use, Feagin's, are of
+ * order 12–14). A declared order above it is refused rather than left unchecked.
+ */
+const MAX_CHECKED_ORDER = 14;
+
 /** Relative tolerance of {@link checkTableau}: a residual may be this fraction of its scale. */
 export const ORDER_CONDITION_TOLERANCE = 1e-12;
 
@@ -125,9 +146,14 @@ export const ORDER_CONDITION_TOLERANCE = 1e-12;
  * ```
  */
 export function checkTableau(tableau: ButcherTableau, argument = 'tableau'): void {
-  if (tableau === null || typeof tableau !== 'object') invalid(argument, 'a Butcher tableau { name, order, c, a, b, fsal, ... }', tableau);
-  if (typeof tableau.name !== 'string') invalid(`${argument}.name`, 'a string', tableau.name);
-  if (!(Number.isInteger(tableau.order) && tableau.order >= 1)) invalid(`${argument}.order`, 'an integer >= 1', tableau.order);
+  if (typeof argument !== 'string' || argument.length === 0) invalid('argument', 'the non-empty name of the tableau in the errors', argument);
+  if (tableau === null || typeof tableau !== 'object' || Array.isArray(tableau))
+    invalid(argument, 'a Butcher tableau { name, order, c, a, b, fsal, ... }', tableau);
+  checkOptions(argument, tableau, ['name', 'order', 'c', 'a', 'b', 'fsal', 'reference', 'embedded', 'dense']);
+  if (typeof tableau.name !== 'string' || tableau.name.length === 0) invalid(`${argument}.name`, 'a non-empty string', tableau.name);
+  if (typeof tableau.reference !== 'string' || tableau.reference.length === 0) invalid(`${argument}.reference`, 'a non-empty string', tableau.reference);
+  if (typeof tableau.fsal !== 'boolean') invalid(`${argument}.fsal`, 'a boolean', tableau.fsal);
+  checkInteger(`${argument}.order`, tableau.order, { min: 1, max: MAX_CHECKED_ORDER });
   const b = Array.from(checkFiniteArray(`${argument}.b`, tableau.b));
   const s = b.length;
   if (s === 0) invalid(`${argument}.b`, 'at least one weight', tableau.b);
@@ -177,6 +203,9 @@ export function checkTableau(tableau: ButcherTableau, argument = 'tableau'): voi
   check(b, a, tableau.order, 'the weights b', 'order');
   const emb = tableau.embedded;
   if (emb !== undefined) {
+    if (emb === null || typeof emb !== 'object' || Array.isArray(emb))
+      invalid(`${argument}.embedded`, 'an embedded estimate { errorOrder, e, controller, ... } (or leave it out)', emb);
+    checkOptions(`${argument}.embedded`, emb, ['errorOrder', 'e', 'e3', 'eOrder', 'e3Order', 'controller']);
     const e = checkFiniteArray(`${argument}.embedded.e`, emb.e);
     if (e.length !== s && e.length !== s + 1) invalid(`${argument}.embedded.e`, `${s} or ${s + 1} error weights`, emb.e, 'SHAPE_MISMATCH');
     if (!(Number.isInteger(emb.errorOrder) && emb.errorOrder >= 1 && emb.errorOrder < tableau.order)) {
@@ -200,6 +229,9 @@ export function checkTableau(tableau: ButcherTableau, argument = 'tableau'): voi
       'the embedded weights b − e',
       emb.eOrder === undefined ? 'errorOrder' : 'eOrder',
     );
+    if (emb.e3 === undefined && emb.e3Order !== undefined)
+      invalid(`${argument}.embedded.e3Order`, 'nothing without embedded.e3 (the order of b − e3)', emb.e3Order);
+    checkController(`${argument}.embedded.controller`, emb.controller, emb.errorOrder);
     if (emb.e3 !== undefined) {
       const e3 = checkFiniteArray(`${argument}.embedded.e3`, emb.e3);
       if (e3.length !== e.length) invalid(`${argument}.embedded.e3`, `${e.length} error weights (as e)`, emb.e3, 'SHAPE_MISMATCH');
@@ -212,4 +244,78 @@ export function checkTableau(tableau: ButcherTableau, argument = 'tableau'): voi
       );
     }
   }
+  if (tableau.dense !== undefined) checkDense(`${argument}.dense`, tableau.dense, tableau, b, s);
+}
+
+/** The controller defaults of a pair: the four numbers, in the ranges core's PI controller accepts. */
+function checkController(argument: string, value: unknown, errorOrder: number): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    invalid(argument, 'controller defaults { beta, safety, minFactor, maxFactor }', value);
+  const c = checkOptions(argument, value as Record<string, unknown>, ['beta', 'safety', 'minFactor', 'maxFactor']);
+  for (const key of ['beta', 'safety', 'minFactor', 'maxFactor'] as const) {
+    if (c[key] === undefined) invalid(`${argument}.${key}`, 'a finite number', c[key]);
+  }
+  createPiController({
+    argument,
+    errorOrder,
+    beta: c.beta as number,
+    safety: c.safety as number,
+    minFactor: c.minFactor as number,
+    maxFactor: c.maxFactor as number,
+  });
+}
+
+/**
+ * A continuous extension: `polynomial` rows bᵢ(θ) = Σⱼ pᵢⱼθ^(j+1), one per stage the stepper
+ * keeps (s, or s + 1 with f(t + h, y₁) for a pair without FSAL), that meet b at θ = 1
+ * (bᵢ(1) = bᵢ, 0 for the extra stage; relative 1e-12); `dop853` extra stages (c, rows of a
+ * that continue the tableau) and the 4 rows of d over all of them. Its order is an integer up
+ * to the method's.
+ */
+function checkDense(argument: string, dense: unknown, tableau: ButcherTableau, b: readonly number[], s: number): void {
+  if (dense === null || typeof dense !== 'object' || Array.isArray(dense)) invalid(argument, 'a dense output { kind, order, ... } (or leave it out)', dense);
+  const d = dense as Record<string, unknown>;
+  if (d.kind !== 'polynomial' && d.kind !== 'dop853') invalid(`${argument}.kind`, "'polynomial' or 'dop853'", d.kind);
+  checkInteger(`${argument}.order`, d.order, { min: 1, max: tableau.order });
+  if (d.kind === 'polynomial') {
+    checkOptions(argument, d, ['kind', 'order', 'p']);
+    const stages = tableau.fsal ? s : s + 1;
+    if (!Array.isArray(d.p) || d.p.length === 0 || d.p.length > stages) {
+      invalid(
+        `${argument}.p`,
+        `1 to ${stages} rows of interpolation coefficients (one per stage)`,
+        d.p,
+        Array.isArray(d.p) ? 'SHAPE_MISMATCH' : 'INVALID_ARGUMENT',
+      );
+    }
+    (d.p as unknown[]).forEach((row, i) => {
+      const r = checkFiniteArray<ArrayLike<number>>(`${argument}.p[${i}]`, row);
+      if (r.length === 0) invalid(`${argument}.p[${i}]`, 'at least one coefficient', row);
+      let sum = 0;
+      let abs = 0;
+      for (let j = 0; j < r.length; j++) {
+        sum += r[j]!;
+        abs += Math.abs(r[j]!);
+      }
+      const bi = b[i] ?? 0;
+      if (!(Math.abs(sum - bi) <= ORDER_CONDITION_TOLERANCE * Math.max(1, abs))) {
+        invalid(`${argument}.p[${i}]`, `coefficients summing to b[${i}] = ${bi} (the interpolant meets y₁ at θ = 1)`, `coefficients summing to ${sum}`);
+      }
+    });
+    return;
+  }
+  checkOptions(argument, d, ['kind', 'order', 'c', 'a', 'd']);
+  const c = checkFiniteArray<ArrayLike<number>>(`${argument}.c`, d.c);
+  if (c.length === 0) invalid(`${argument}.c`, 'at least one extra stage', d.c);
+  if (!Array.isArray(d.a) || d.a.length !== c.length) invalid(`${argument}.a`, `${c.length} rows (one per extra stage)`, d.a, 'SHAPE_MISMATCH');
+  (d.a as unknown[]).forEach((row, k) => {
+    const r = checkFiniteArray<ArrayLike<number>>(`${argument}.a[${k}]`, row);
+    if (r.length !== s + 1 + k) invalid(`${argument}.a[${k}]`, `${s + 1 + k} entries (the stages before it)`, row, 'SHAPE_MISMATCH');
+  });
+  const all = s + 1 + c.length;
+  if (!Array.isArray(d.d) || d.d.length !== 4) invalid(`${argument}.d`, '4 rows of interpolation coefficients', d.d, 'SHAPE_MISMATCH');
+  (d.d as unknown[]).forEach((row, r) => {
+    const v = checkFiniteArray<ArrayLike<number>>(`${argument}.d[${r}]`, row);
+    if (v.length !== all) invalid(`${argument}.d[${r}]`, `${all} entries (every stage)`, row, 'SHAPE_MISMATCH');
+  });
 }

@@ -129,6 +129,10 @@ export function solveIvp<S = Float64Array>(method: RungeKuttaIntegrator<S>, prob
   const adaptive: Record<string, unknown> = {};
   for (const key of STEPPER_OPTIONS) if (o[key] !== undefined) adaptive[key] = o[key];
   let save: SaveAt;
+  // null is no value of any option (left out means the default).
+  if (o.saveAt === null) invalid('options.saveAt', "'steps', 'endpoints' or an array of times (or leave it out)", o.saveAt);
+  if (o.events === null) invalid('options.events', 'an array of event specs (or leave it out)', o.events);
+  if (o.observers === null) invalid('options.observers', 'an array of observers (or leave it out)', o.observers);
   const saveAt = o.saveAt ?? 'steps';
   if (saveAt === 'steps' || saveAt === 'endpoints') save = saveAt;
   else if (saveAt !== null && typeof saveAt === 'object' && typeof (saveAt as ArrayLike<number>).length === 'number') {
