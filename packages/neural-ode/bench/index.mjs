@@ -3,7 +3,8 @@
 //   experiment runner lives in examples/neural-ode, built by the bench target first);
 // - memory: peak live tensors of the backward pass at 10/100/1000 steps, gradient agreement;
 // - torch: the training step of torchdiffeq's spiral recipe against torchdiffeq, same run,
-//   alternated (rk4 3/8 and dopri5, backprop and adjoint, the tfjs layer and the Float64 twin),
+//   alternated (rk4 3/8 and dopri5, backprop and adjoint; the layer on its default engine,
+//   nn64, and on engine 'tfjs', and the Float64 twin),
 //   loss and gradients compared at iteration 1, field evaluations counted on both sides;
 // - heap: memory of a 1000-step backward pass (batch 20 / 256 / 512) against torch's growth.
 // The torchdiffeq peer needs PyTorch (`python3 -c 'import torch'`) and TORCHDIFFEQ_PATH, a

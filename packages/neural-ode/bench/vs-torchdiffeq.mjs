@@ -90,7 +90,12 @@ function windowData(truth, starts) {
   return { x0, target };
 }
 
-/** Our side of one configuration: the tfjs layer (float32) or its Float64 twin. */
+/**
+ * Our side of one configuration: the layer on its default engine (`nn64`: `engine` left at
+ * `auto`, which picks nn64's float32 engine for this field), the layer on the tfjs engine
+ * (`tensor`: `engine: 'tfjs'`), both trained through tf's RMSprop and `opt.minimize`, or the
+ * Float64 twin (`float64`) with the bench's RMSprop loop.
+ */
 function ours(truth, weights, method, gradient, engine) {
   const dt = truth.t[1];
   const ode = new NeuralODE({
@@ -102,13 +107,14 @@ function ours(truth, weights, method, gradient, engine) {
     ...(method === 'dopri5' && { adaptive: { rtol: 1e-7, atol: 1e-9 } }),
     gradient,
     seed: 0,
+    ...(engine === 'tensor' && { engine: 'tfjs' }),
   });
   ode.forward(tf.zeros([1, 2])).dispose();
   const ws = weights.map((w, i) => tf.tensor(w, ode.getWeights()[i].shape));
   ode.setWeights(ws);
   tf.dispose(ws);
   const scale = 0.9; // torchdiffeq's mean also runs over the 20 × 2 zeros at t0
-  if (engine === 'tensor') {
+  if (engine === 'tensor' || engine === 'nn64') {
     const opt = tf.train.rmsprop(1e-3, 0.99, 0, 1e-8);
     const tensors = (starts) => {
       const { x0, target } = windowData(truth, starts);
@@ -120,7 +126,7 @@ function ours(truth, weights, method, gradient, engine) {
         const { x, y } = tensors(starts);
         const r = ode.gradients(x, (out) => tf.mul(tf.mean(tf.abs(tf.sub(out, y))), scale));
         tf.dispose([x, y]);
-        return { loss: r.loss, gradient: Array.from(r.gradient), evaluations: r.evaluations };
+        return { loss: r.loss, gradient: Array.from(r.gradient), evaluations: r.evaluations, engine: r.engine, engineReason: r.engineReason };
       },
       time(batches) {
         const started = performance.now();
@@ -183,10 +189,11 @@ function ours(truth, weights, method, gradient, engine) {
  * The training step, every configuration: rk4 (3/8) and dopri5 × backprop and adjoint × the
  * tfjs layer and the Float64 twin, `rounds` alternated rounds (ours, torch on 1 thread, torch
  * on 2 threads) of the same batches, as many per round as ours runs in about `blockMs`, after
- * two warm-up iterations on each side; median of the per-round ratios. The tfjs layer is
- * compared with torch in float32, the Float64 twin with torch in float64.
+ * two warm-up iterations on each side; median of the per-round ratios. The layer (default
+ * engine nn64, and engine tfjs) is compared with torch in float32, the Float64 twin with torch
+ * in float64.
  */
-export async function trainingStep({ rounds = 5, blockMs = 1000, engines = ['tensor', 'float64'], seed = 0 } = {}) {
+export async function trainingStep({ rounds = 5, blockMs = 1000, engines = ['nn64', 'tensor', 'float64'], seed = 0 } = {}) {
   const missing = peerMissing();
   const peer = missing ? undefined : startPeer();
   const result = {
@@ -198,19 +205,19 @@ export async function trainingStep({ rounds = 5, blockMs = 1000, engines = ['ten
   for (const engine of engines) {
     for (const method of ['rk4', 'dopri5']) {
       for (const gradient of ['backprop', 'adjoint']) {
-        const name = `${engine === 'tensor' ? 'tfjs' : 'float64'}/${method}/${gradient}`;
+        const name = `${engine === 'tensor' ? 'tfjs' : engine}/${method}/${gradient}`;
         // Every configuration sees the same data, weights and batch sequence.
         const { truth, batches, weights } = recipe(seed);
         const mine = ours(truth, weights, method, gradient, engine);
         const first = batches(1)[0];
         const c = mine.check(first);
-        const entry = { ours: { loss: c.loss, evaluationsIteration1: c.evaluations } };
+        const entry = { ours: { loss: c.loss, evaluationsIteration1: c.evaluations, ...(c.engine && { engine: c.engine, engineReason: c.engineReason }) } };
         if (peer) {
           await peer.ask({
             cmd: 'setup',
             method,
             adjoint: gradient === 'adjoint',
-            dtype: engine === 'tensor' ? 'float32' : 'float64',
+            dtype: engine === 'float64' ? 'float64' : 'float32',
             trueY: Array.from(truth.y),
             t: Array.from(truth.t),
             weights: weights.map((w) => Array.from(w)),
@@ -271,11 +278,13 @@ export async function trainingStep({ rounds = 5, blockMs = 1000, engines = ['ten
 
 /**
  * Memory of a 1000-step backward pass (spiral field, rk38, batch 20 / 256 / 512), each
- * configuration in a fresh process: ours (growth of the wasm heap, whose size is its peak, and
- * of the peak RSS; backprop, checkpoint under `memory.maxBytes`, adjoint) and torchdiffeq's
- * (growth of the peak RSS; odeint and odeint_adjoint, rk4 with step_size 1/1000).
+ * configuration in a fresh process: ours (growth of tfjs's wasm heap, whose size is its peak,
+ * and of the peak RSS, which holds the nn64 engine's workspace and tape; backprop, checkpoint
+ * under `memory.maxBytes`, adjoint; `modes` picks, `engine` sets the layer's engine, default
+ * its own choice) and torchdiffeq's (growth of the peak RSS; odeint and odeint_adjoint, rk4
+ * with step_size 1/1000).
  */
-export function heap({ batches = [20, 256, 512], steps = 1000, checkpointBytes = 64 * 2 ** 20 } = {}) {
+export function heap({ batches = [20, 256, 512], steps = 1000, checkpointBytes = 64 * 2 ** 20, modes = ['backprop', 'checkpoint', 'adjoint'], engine } = {}) {
   const missing = peerMissing();
   const result = { steps, loadBefore: load(), ours: [], torchdiffeq: [] };
   if (missing) result.note = missing;
@@ -290,14 +299,12 @@ export function heap({ batches = [20, 256, 512], steps = 1000, checkpointBytes =
     return r.status === 0 ? JSON.parse(r.stdout.trim()) : { ...cfg, crashed: true, status: r.status, stderr: r.stderr.slice(-400) };
   };
   for (const batch of batches) {
-    for (const [mode, maxBytes] of [
-      ['backprop', undefined],
-      ['checkpoint', checkpointBytes],
-      ['adjoint', undefined],
-    ]) {
-      result.ours.push(node({ batch, steps, mode, ...(maxBytes !== undefined && { maxBytes }) }));
+    for (const mode of modes) {
+      const maxBytes = mode === 'checkpoint' ? checkpointBytes : undefined;
+      result.ours.push(node({ batch, steps, mode, ...(maxBytes !== undefined && { maxBytes }), ...(engine !== undefined && { engine }) }));
     }
-    if (!missing) for (const adjoint of [false, true]) result.torchdiffeq.push(py({ batch, steps, adjoint }));
+    if (!missing)
+      for (const adjoint of [false, true]) if (modes.includes(adjoint ? 'adjoint' : 'backprop')) result.torchdiffeq.push(py({ batch, steps, adjoint }));
   }
   result.loadAfter = load();
   return result;

@@ -458,7 +458,10 @@ export class NeuralODE extends PhaseflowLayer {
    */
   engineDecision(): EngineDecision & { readonly kernel?: 'wasm-simd' | 'js' } {
     if (!this.built) invalid('layer', 'a built layer (call it once first)', 'an unbuilt NeuralODE', 'INVALID_STATE');
-    const d = chooseEngine(this.engine, this.fieldWeights.reduce((n, w) => n + w.read().size, 0));
+    const d = chooseEngine(
+      this.engine,
+      this.fieldWeights.reduce((n, w) => n + w.read().size, 0),
+    );
     if (d.engine === 'tfjs') return d;
     return { ...d, kernel: this.pool!.kernel };
   }

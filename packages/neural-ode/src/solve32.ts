@@ -95,7 +95,11 @@ export function createEnginePool(spec: FieldSpec): EnginePool {
           const be = float32Backend(spec, integrator, engine, rows, tape, true, new Float64Array(theta.length), () => evaluations++);
           const h = sched.steps ? (sched.times[0]! - sched.t0) / sched.steps[0]! : 1e-3;
           be.step(sched.t0, tape.leaf(new Float64Array(rows * spec.D)), h);
-          m = { stateBytes: 8 * rows * spec.D, stepBytes: tape.bytes + evaluations * (engine.evaluationBytes / engine.tracers.length), evaluationsPerStep: evaluations };
+          m = {
+            stateBytes: 8 * rows * spec.D,
+            stepBytes: tape.bytes + evaluations * (engine.evaluationBytes / engine.tracers.length),
+            evaluationsPerStep: evaluations,
+          };
           models.set(rows, m);
         } finally {
           pool.give(engine);

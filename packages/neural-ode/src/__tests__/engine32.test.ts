@@ -33,7 +33,20 @@ function pair(args: NeuralODEArgs) {
   return { nn, tfl, x, dispose: () => (nn.dispose(), tfl.dispose(), x.dispose()) };
 }
 
-const target = tf.tensor3d([[[0.1, 0.2], [0.3, -0.1]], [[0, 0.5], [-0.2, 0.4]], [[0.7, 0.1], [0.2, 0.2]]]);
+const target = tf.tensor3d([
+  [
+    [0.1, 0.2],
+    [0.3, -0.1],
+  ],
+  [
+    [0, 0.5],
+    [-0.2, 0.4],
+  ],
+  [
+    [0.7, 0.1],
+    [0.2, 0.2],
+  ],
+]);
 const loss = (y: tf.Tensor) => tf.mean(tf.square(tf.sub(y, target))) as tf.Scalar;
 
 describe("engine 'nn64': the float32 engine of @phaseflow/nn64", () => {

@@ -28,7 +28,15 @@ describe('neural ODE layers', () => {
     const peaks: Record<string, number[]> = { backprop: [], adjoint: [], reversible: [] };
     const before = tf.memory().numTensors;
     for (const steps of [10, 100, 300]) {
-      const ode = new NeuralODE({ hidden: [8], structure: 'partitioned', integrator: 'leapfrog', adjointIntegrator: 'rk4', h: 1 / steps, seed: 1, engine: 'tfjs' });
+      const ode = new NeuralODE({
+        hidden: [8],
+        structure: 'partitioned',
+        integrator: 'leapfrog',
+        adjointIntegrator: 'rk4',
+        h: 1 / steps,
+        seed: 1,
+        engine: 'tfjs',
+      });
       ode.forward(x).dispose();
       const kept = tf.memory().numTensors;
       for (const m of ['backprop', 'adjoint', 'reversible'] as const) peaks[m]!.push(ode.gradients(x, loss, m).peakTensors);
