@@ -25,6 +25,8 @@ export type { GramKernel, GramKernelOptions } from './gram.js';
 export { qr, createQr } from './qr.js';
 export type { QrEvaluator, QrFactorization } from './qr.js';
 export { symmetricEigen } from './symmetric-eigen.js';
+export { generalEigen } from './general-eigen.js';
+export type { GeneralEigen, GeneralEigenOptions } from './general-eigen.js';
 export type { SymmetricEigen, SymmetricEigenOptions } from './symmetric-eigen.js';
 export { svd } from './svd.js';
 export type { SvdOptions, SvdResult } from './svd.js';

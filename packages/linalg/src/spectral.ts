@@ -1,21 +1,19 @@
 /**
- * Spectral radius of a sparse, non-symmetric matrix by restarted Arnoldi iteration. The only
- * file of the workspace that uses ml-matrix: its real Schur / eigenvalue decomposition of the
- * small dense Hessenberg projection is the better tool than a second hand-written one.
+ * Spectral radius of a sparse, non-symmetric matrix by restarted Arnoldi iteration.
  *
  * Power iteration is wrong for reservoir matrices: a random non-symmetric W has its
  * largest-modulus eigenvalues in complex-conjugate pairs (and many of nearly equal modulus,
  * by the circular law), so ‖Wᵏx‖ oscillates instead of converging. Arnoldi builds an
  * orthonormal Krylov basis V and the Hessenberg projection H = Vᵀ W V whose eigenvalues (Ritz
  * values) converge to the outermost eigenvalues first — what ARPACK's `eigs(W, k=1,
- * which='LM')` (ReservoirPy's choice) computes. The small H is solved densely (ml-matrix's
- * real Schur/EVD), and the iteration restarts from the leading Ritz vectors until the Ritz
+ * which='LM')` (ReservoirPy's choice) computes. The small H is solved densely ({@link generalEigen}:
+ * Hessenberg reduction and Francis double-shift QR on flat arrays), and the iteration restarts from the leading Ritz vectors until the Ritz
  * residual ‖W y − λ y‖ = h_{m+1,m}·|e_mᵀ s| is below `tol·|λ|`.
  */
-import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { PhaseflowError, checkAllocation, checkInteger, checkOptions, checkPositive, checkFinite, createRandom } from '@phaseflow/core';
 import { checkCsr, csrScale, type CsrMatrix } from './csr.js';
 import { createSpmvKernel } from './spmv-wasm.js';
+import { generalEigen } from './general-eigen.js';
 
 /** Options of {@link spectralRadius}. */
 export interface SpectralRadiusOptions {
@@ -86,10 +84,12 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       kernel.apply();
       w.set(kernel.y);
       const before = norm(w, 0, n);
-      // Classical Gram–Schmidt twice against v_0…v_j (Giraud et al. 2005: twice is enough).
+      // Classical Gram–Schmidt against v_0…v_j, repeated when the DGKS criterion says the
+      // pass cancelled too much (Daniel, Gragg, Kaufman & Stewart 1976: ‖w′‖ < ‖w‖/√2, as in
+      // ARPACK's dgetv0/dnaitr); twice is enough (Giraud et al. 2005).
       h.fill(0, 0, j + 1);
       gramSchmidtPass(V, j + 1, n, w, h, c);
-      gramSchmidtPass(V, j + 1, n, w, h, c);
+      if (norm(w, 0, n) < Math.SQRT1_2 * before) gramSchmidtPass(V, j + 1, n, w, h, c);
       for (let i = 0; i <= j; i++) H[i * m + j] = h[i]!;
       for (let i = j + 2; i <= m; i++) H[i * m + j] = 0;
       beta = norm(w, 0, n);
@@ -103,20 +103,17 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       const off = (j + 1) * n;
       for (let r = 0; r < n; r++) V[off + r] = w[r]! / beta;
     }
-    const Hk = new MlMatrix(k, k);
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) Hk.set(i, j, H[i * m + j]!);
-    const evd = new EigenvalueDecomposition(Hk, { assumeSymmetric: false });
-    const re = evd.realEigenvalues;
-    const im = evd.imaginaryEigenvalues;
-    const S = evd.eigenvectorMatrix;
+    const Hk = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) Hk[i * k + j] = H[i * m + j]!;
+    const { re, im, vectors: S } = generalEigen(Hk, k);
     const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => Math.hypot(re[b]!, im[b]!) - Math.hypot(re[a]!, im[a]!));
     const rho = Math.hypot(re[idx[0]!]!, im[idx[0]!]!);
     // Residual ‖A y − λ y‖/‖y‖ = β·|s_k|/‖s‖ of a Ritz pair (s complex: its real-part and imaginary-part columns).
     const residualOf = (e: number): number => {
       const [cr, ci] = ritzColumns(e, im);
       let ss = 0;
-      for (let j = 0; j < k; j++) ss += S.get(j, cr) ** 2 + (ci < 0 ? 0 : S.get(j, ci) ** 2);
-      const last = Math.hypot(S.get(k - 1, cr), ci < 0 ? 0 : S.get(k - 1, ci));
+      for (let j = 0; j < k; j++) ss += S[j * k + cr]! ** 2 + (ci < 0 ? 0 : S[j * k + ci]! ** 2);
+      const last = Math.hypot(S[(k - 1) * k + cr]!, ci < 0 ? 0 : S[(k - 1) * k + ci]!);
       return ss > 0 ? (beta * last) / Math.sqrt(ss) : Infinity;
     };
     // Converged when the few outermost Ritz pairs are (a lone converged pair can be an inner
@@ -143,7 +140,7 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
     const col = new Float64Array(k);
     let q = 0;
     for (const cc of cols) {
-      for (let j = 0; j < k; j++) col[j] = S.get(j, cc);
+      for (let j = 0; j < k; j++) col[j] = S[j * k + cc]!;
       if (orthonormalInto(Q, q, col, k)) q++;
     }
     // V_p = V_k·Q (through scratch); the continuation vector v_k becomes v_p.
@@ -263,8 +260,8 @@ function orthonormalInto(V: Float64Array, row: number, w: Float64Array, n: numbe
   return true;
 }
 
-/** The eigenvector columns (real part, imaginary part or −1) of eigenvalue i in JAMA's real form. */
-function ritzColumns(i: number, im: number[]): [number, number] {
+/** The eigenvector columns (real part, imaginary part or −1) of eigenvalue i in the real form (EISPACK's, as generalEigen returns it). */
+function ritzColumns(i: number, im: ArrayLike<number>): [number, number] {
   if (im[i] === 0) return [i, -1];
   // JAMA stores a conjugate pair (λ, λ̄) as columns i (real part) and i+1 (imaginary part).
   return im[i]! > 0 ? [i, i + 1] : [i - 1, i];
