@@ -178,25 +178,43 @@ interface Compensation {
 }
 
 /**
+ * Systems of at most this many degrees of freedom get kernels with the component loops written
+ * out (`q[0] = …; q[1] = …;`), one kernel per size: on a 2-dof problem such as Hénon–Heiles the
+ * loop's counter, bound and exit branch cost as much as the arithmetic (a hand-written loop
+ * for such a problem writes its two components out). Larger systems share the looped kernel.
+ */
+const UNROLLED_MAX_SIZE = 8;
+
+/**
  * A merged drift/kick sequence compiled into JavaScript of its own, once per integrator (on its
  * first `advance`): each sub-flow its own loop with its own τₖ, no dispatch per sub-flow, and a
  * body — hence V8 type feedback — of its own, so that on small systems the calls of ∂T/∂p and
  * ∂V/∂q are inlined as in a hand-written loop instead of going through one loop that every
  * method and problem of the process shares (an integrator per use, as the `createX()`
- * factories give, is then as specialised as a loop written for that use). The arithmetic is
- * that of the step loop it replaces, in the same order (bitwise the same states). Only the
- * shape of the sequence (which sub-flow comes when) goes into the source; the coefficients
- * arrive in `tau`, so nothing a user supplies is ever compiled. Undefined where the environment
- * forbids code generation (a Content-Security-Policy without 'unsafe-eval'): the caller then
- * runs the step loop.
+ * factories give, is then as specialised as a loop written for that use). With `size` (at most
+ * {@link UNROLLED_MAX_SIZE}) the kernel serves states of exactly that many components and
+ * writes each sub-flow's component updates out instead of looping over them. The arithmetic
+ * is that of the step loop it replaces, in the same order (bitwise the same states). Only the
+ * shape of the sequence (which sub-flow comes when) and the size go into the source; the
+ * coefficients arrive in `tau`, so nothing a user supplies is ever compiled. Undefined where
+ * the environment forbids code generation (a Content-Security-Policy without 'unsafe-eval'):
+ * the caller then runs the step loop.
  */
-function compileHamiltonianKernel(kinds: Int8Array): HamiltonianKernel | undefined {
+function compileHamiltonianKernel(kinds: Int8Array, size?: number): HamiltonianKernel | undefined {
   const nOps = kinds.length;
+  const unrolled = size !== undefined && Number.isInteger(size) && size >= 1 && size <= UNROLLED_MAX_SIZE;
+  /** `x[i] = x[i] ± c * d[i]` over the components: a loop, or `size` statements. */
+  const update = (x: string, sign: '+' | '-'): string => {
+    if (!unrolled) return `for (let i = 0; i < n; i++) ${x}[i] = ${x}[i] ${sign} c * d[i];`;
+    let out = '';
+    for (let i = 0; i < size; i++) out += `${x}[${i}] = ${x}[${i}] ${sign} c * d[${i}]; `;
+    return out;
+  };
   /** One sub-flow in place: the drift q ← q + τ·∂T/∂p(p) or the kick p ← p − τ·∂V/∂q(q). */
   const op = (kind: number, tau: string): string =>
     kind === DRIFT
-      ? `{ const c = ${tau}; const d = problem.dTdp(p, g); for (let i = 0; i < n; i++) q[i] = q[i] + c * d[i]; }`
-      : `{ const c = ${tau}; const d = problem.dVdq(q, g); for (let i = 0; i < n; i++) p[i] = p[i] - c * d[i]; }`;
+      ? `{ const c = ${tau}; const d = problem.dTdp(p, g); ${update('q', '+')} }`
+      : `{ const c = ${tau}; const d = problem.dVdq(q, g); ${update('p', '-')} }`;
   // The input state is copied into the output once per call (the copy is exact, so the
   // arithmetic is that of the step loop, which reads the input in its first sub-flows); then
   // every step runs in place, each sub-flow call site once per step as in a hand-written loop.
@@ -219,7 +237,7 @@ function compileHamiltonianKernel(kinds: Int8Array): HamiltonianKernel | undefin
   lines.push('}');
   const source = lines.join('\n');
   try {
-    // Compiled from the sequence's shape only (see above).
+    // Compiled from the sequence's shape and the size only (see above).
     return new Function('problem', 'yq', 'yp', 'q', 'p', 'g', 'tau', 'steps', source) as HamiltonianKernel;
   } catch {
     return undefined;
@@ -343,8 +361,14 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     for (let j = 1; j < steps; j++) stepHamiltonian(problem, q, p, q, p, g, tau);
   };
   let compiled: HamiltonianKernel | undefined;
-  const hamiltonianKernel = (): HamiltonianKernel => (compiled ??= compileHamiltonianKernel(kinds) ?? loop);
-  const runHamiltonian: HamiltonianKernel = (problem, yq, yp, q, p, g, tau, steps) => hamiltonianKernel()(problem, yq, yp, q, p, g, tau, steps);
+  /** Kernels with the components written out, by size (see {@link UNROLLED_MAX_SIZE}); built on first use of each size. */
+  const compiledBySize: (HamiltonianKernel | undefined)[] = [];
+  /** The kernel for states of `size` components. */
+  const hamiltonianKernel = (size: number): HamiltonianKernel => {
+    if (size >= 1 && size <= UNROLLED_MAX_SIZE) return (compiledBySize[size] ??= compileHamiltonianKernel(kinds, size) ?? loop);
+    return (compiled ??= compileHamiltonianKernel(kinds) ?? loop);
+  };
+  const runHamiltonian: HamiltonianKernel = (problem, yq, yp, q, p, g, tau, steps) => hamiltonianKernel(yq.length)(problem, yq, yp, q, p, g, tau, steps);
 
   // Compensated summation: the low-order bits the rounded q, p lost, carried by the
   // trajectory whose latest state is a given (q, p) pair of arrays. A step from a state takes
@@ -506,7 +530,7 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
       }
       if (problem.kind === 'separable-hamiltonian') {
         const pr = problem as unknown as SeparableHamiltonianProblem<F>;
-        const kernel = hamiltonianKernel();
+        const kernel = hamiltonianKernel(m);
         return (_t, from, n, out) => {
           const o = target(from, out);
           kernel(pr, from.q as F, from.p as F, o.q as F, o.p as F, g, tauRun, n);

@@ -149,6 +149,33 @@ describe('the compiled kernel', () => {
       expect(flat(looped.prepareAdvance!(hh.problem, hh.y0(), 0.02)!(0, hh.y0(), 40)), looped.name).toEqual(flat(z));
     }
   });
+
+  it('writes the components out on small systems, one kernel per size, bitwise the states of step at every size', () => {
+    /** A periodic chain of M unit masses (nearest-neighbour springs, a cubic on-site term). */
+    const chain = (M: number) =>
+      separableHamiltonian<F>({
+        dTdp: (p, out = new Float64Array(M)) => (out.set(p), out),
+        dVdq: (q, out = new Float64Array(M)) => {
+          for (let j = 0; j < M; j++) out[j] = 3 * q[j]! - q[(j + M - 1) % M]! - q[(j + 1) % M]! + q[j]! ** 3;
+          return out;
+        },
+      });
+    const y0 = (M: number): PhaseState<F> => ({
+      q: Float64Array.from({ length: M }, (_, j) => 0.3 * Math.sin(j + 1)),
+      p: Float64Array.from({ length: M }, (_, j) => 0.1 * j),
+    });
+    for (const make of [splittingMethods['stormer-verlet-velocity'], splittingMethods['symplectic-euler-drift-kick'], splittingMethods['kahan-li8']]) {
+      // One integrator across sizes 1 … 10 (unrolled up to 8, looped above), sizes alternating.
+      const m = make();
+      for (const M of [1, 2, 3, 8, 9, 2, 10, 5, 1]) {
+        const pr = chain(M);
+        let z = y0(M);
+        for (let j = 0; j < 23; j++) z = m.step(pr, j * 0.05, z, 0.05);
+        expect(flat(m.advance!(pr, 0, y0(M), 0.05, 23)), `${m.name}, ${M} dof`).toEqual(flat(z));
+        expect(flat(m.prepareAdvance!(pr, y0(M), 0.05)!(0, y0(M), 23)), `${m.name}, ${M} dof, prepared`).toEqual(flat(z));
+      }
+    }
+  });
 });
 
 describe('observers with a cadence on symplectic runs', () => {
