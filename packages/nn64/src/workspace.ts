@@ -11,6 +11,7 @@ import {
   INIT_BIAS,
   INIT_ZERO,
   jsKernels,
+  kernelBuild,
   kernelModule,
   wasmKernels,
   type KernelActivation,
@@ -67,6 +68,11 @@ export interface Workspace32 {
   readonly name: 'workspace32';
   /** Which kernels run. */
   readonly kind: KernelKind;
+  /**
+   * Whether the gemm multiplies–adds with relaxed SIMD's fused `f32x4.relaxed_madd` (where the
+   * engine validates it: Node ≥ 22, current browsers), else f32x4.mul then f32x4.add; false for `js`.
+   */
+  readonly fma: boolean;
   /** Bytes reserved so far. */
   readonly bytes: number;
   /** A new rows × cols matrix, zero-filled (grows the memory when needed). */
@@ -151,7 +157,8 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
   const o = checkOptions('options', options, ['kernel']);
   // Only a left-out option takes the default: null is refused like any other bad value.
   const choice = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
-  const module = choice === 'js' ? null : kernelModule();
+  const build = choice === 'js' ? null : kernelBuild();
+  const module = build?.module ?? null;
   let memory: WebAssembly.Memory | undefined;
   let buffer: ArrayBuffer;
   let f32: Float32Array;
@@ -168,6 +175,8 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
   }
   let used = 0;
   let scratch: Matrix32 | undefined;
+  /** The wasm gemm's room for Aᵀ (M × ⌈K/4⌉·4 floats), grown when a product needs more. */
+  let gemmScratch: Matrix32 | undefined;
   const refresh = (): void => {
     if (memory !== undefined && memory.buffer !== buffer) {
       buffer = memory.buffer;
@@ -202,6 +211,7 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
   const ws: Workspace32 = {
     name: 'workspace32',
     kind: module !== null ? 'wasm-simd' : 'js',
+    fma: build?.fma ?? false,
     get bytes() {
       return used;
     },
@@ -256,11 +266,17 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
       if (g.transposeA === true) {
         if (rows > b.rows) mismatch('b.rows', `at least ${rows} rows`, String(b.rows));
         if (c.rows !== a.cols) mismatch('c.rows', `${a.cols} (a.cols)`, String(c.rows));
-        k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, a.stride, rows, c.stride, 4, a.stride * 4, b.stride * 4, c.stride * 4, flags);
+        let pScratch = 0;
+        if (module !== null) {
+          const floats = a.stride * ceil4(rows);
+          if (gemmScratch === undefined || gemmScratch.stride * gemmScratch.rows < floats) gemmScratch = ws.matrix(a.stride, ceil4(rows));
+          pScratch = gemmScratch.byteOffset;
+        }
+        k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, a.stride, rows, c.stride, 4, a.stride * 4, b.stride * 4, c.stride * 4, flags, pScratch);
       } else {
         if (b.rows !== a.cols) mismatch('b.rows', `${a.cols} (a.cols)`, String(b.rows));
         if (c.rows < rows) mismatch('c.rows', `at least ${rows} rows`, String(c.rows));
-        k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, ceil4(rows), a.cols, c.stride, a.stride * 4, 4, b.stride * 4, c.stride * 4, flags);
+        k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, ceil4(rows), a.cols, c.stride, a.stride * 4, 4, b.stride * 4, c.stride * 4, flags, 0);
       }
     },
     activate(mArg, activation, rowsArg) {

@@ -51,6 +51,7 @@ export const op = {
   and: [0x71],
   shrU: [0x76],
   eq: [0x46],
+  ltU: [0x49],
   gtU: [0x4b],
   geU: [0x4f],
   block: [0x02, 0x40],
@@ -79,6 +80,10 @@ export const op = {
   f32x4div: simd(0xe7),
   f32x4min: simd(0xe8),
   f32x4max: simd(0xe9),
+  /** i8x16.shuffle picking four 32-bit lanes (0–3 of the first operand, 4–7 of the second). */
+  shuffle32: (lanes: readonly [number, number, number, number]) => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])),
+  /** Relaxed SIMD's f32x4.relaxed_madd (a·b + c, fused where the hardware has FMA). */
+  f32x4madd: simd(0x105),
 };
 
 /** One function of a module: its parameter and result types, extra locals and body (without the final `end`). */

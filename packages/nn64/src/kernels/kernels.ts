@@ -8,7 +8,11 @@
  * - gemm: C[t, j] = init + Σ_s A(t, s)·B[s, j], for t < M (a multiple of 4), j < N (a multiple
  *   of 4), s < K, with A(t, s) at pA + t·aRow + s·aRed (so A or Aᵀ), then an activation.
  *   `init` is zero, C itself (accumulate) or a bias row; the activation is applied in the
- *   same pass as the sum (matmul + bias + activation in one loop).
+ *   same pass as the sum (matmul + bias + activation in one loop). With Aᵀ (aRow = 4) and a
+ *   scratch pointer, A is first transposed there by 4 × 4 blocks (M × ⌈K/4⌉·4 floats: the
+ *   caller reserves them), so the product reads rows contiguously: A's columns, a row stride
+ *   apart, fall into few cache sets when that stride is a multiple of 1 KiB (widths 256, 512).
+ *   4 × 8 register tiles; the sum runs in chunks of 256 terms (later chunks accumulate).
  * - act: y ← σ(y) in place; dact: g ← g ⊙ σ′ written with y = σ(z); axpy: y ← y + αx;
  *   colsum: out[j] = Σ_r G[r, j] over `rows` rows of n floats (n a multiple of 4);
  *   curv: out ← a ⊙ b ⊙ (σ′)′(y), the derivative of σ′ written with y = σ(z) (tanh −2y,
@@ -16,6 +20,12 @@
  *
  * tanh is Eigen's rational approximation (a degree-13/6 ratio on [−7.9053, 7.9053], |error| below
  * 1e-6 of the float32 tanh; x itself below 4e-4); sigmoid is ½ + ½ tanh(z/2).
+ *
+ * Fused multiply–add: where the engine validates relaxed SIMD (Node ≥ 22, current browsers;
+ * Node 20 only with --experimental-wasm-relaxed-simd) the module is built with
+ * `f32x4.relaxed_madd` for gemm's and tanh's multiply–adds (one rounding instead of two where
+ * the hardware fuses them, about 1.5× the gemm rate on x64 with FMA3), else with f32x4.mul and
+ * f32x4.add; both builds are tested against the loops.
  *
  * Process-global state: the compiled `WebAssembly.Module` (or the finding that SIMD is not
  * available) is cached here once per realm, as in @phaseflow/linalg's Gram kernel; each
@@ -48,6 +58,7 @@ export interface KernelFunctions {
     ldb: number,
     ldc: number,
     flags: number,
+    pScratch: number,
   ): void;
   act(p: number, n: number, kind: number): void;
   dact(pG: number, pY: number, n: number, kind: number): void;
@@ -64,55 +75,69 @@ const ALPHA = [
 ];
 const BETA = [4.89352518554385e-3, 2.268434632439e-3, 1.18534705686654e-4, 1.19825839466702e-6];
 
-/** The module's bytes (exports gemm, act, dact, axpy, colsum; imports memory m.m). */
-function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
+/** gemm's register tile: 4 rows × MAX_VECTORS·4 columns (4 × 8: 8 accumulators, 2 B vectors, 1 A splat). */
+const MAX_VECTORS = 2;
+/** gemm sums in chunks of at most KC terms. */
+const KC = 256;
+
+/**
+ * @internal The module's bytes (exports gemm, act, dact, axpy, colsum, curv; imports memory
+ * m.m): with `fma`, every multiply–add of gemm and of tanh's polynomials is relaxed SIMD's
+ * f32x4.relaxed_madd, else f32x4.mul then f32x4.add.
+ */
+export function kernelWasmBytes(fma: boolean): Uint8Array<ArrayBuffer> {
+  const maxVectors = MAX_VECTORS;
   const { get, set, tee, i32, call } = op;
   const F32 = 0x7d;
+  /** acc ← acc + a·b on the values `a` and `b` leave on the stack, fused where `fma`. */
+  const madd = (a: number[], b: number[], acc: number): number[] =>
+    fma ? [...a, ...b, ...get(acc), ...op.f32x4madd, ...set(acc)] : [...get(acc), ...a, ...b, ...op.f32x4mul, ...op.f32x4add, ...set(acc)];
 
-  // 0: tanh4(v) → v
-  const tanh4: WasmFunction = (() => {
-    const [v, x, x2, p, q] = [0, 1, 2, 3, 4];
+  /** tanh of the v128 in local v, left on the stack; x, x2, p, q are v128 scratch locals. */
+  const tanhCode = (v: number, x: number, x2: number, p: number, q: number): number[] => {
     const horner = (acc: number, coeffs: readonly number[]): number[] => [
       ...op.f32x4const(coeffs.at(-1)!),
       ...set(acc),
       ...coeffs
         .slice(0, -1)
         .reverse()
-        .flatMap((c) => [...get(acc), ...get(x2), ...op.f32x4mul, ...op.f32x4const(c), ...op.f32x4add, ...set(acc)]),
+        .flatMap((c) =>
+          fma
+            ? [...get(acc), ...get(x2), ...op.f32x4const(c), ...op.f32x4madd, ...set(acc)]
+            : [...get(acc), ...get(x2), ...op.f32x4mul, ...op.f32x4const(c), ...op.f32x4add, ...set(acc)],
+        ),
     ];
-    return {
-      params: [V128],
-      results: [V128],
-      locals: [[4, V128]],
-      code: [
-        ...get(v),
-        ...op.f32x4const(-TANH_CLAMP),
-        ...op.f32x4max,
-        ...op.f32x4const(TANH_CLAMP),
-        ...op.f32x4min,
-        ...tee(x),
-        ...get(x),
-        ...op.f32x4mul,
-        ...set(x2),
-        ...horner(p, ALPHA),
-        ...get(p),
-        ...get(x),
-        ...op.f32x4mul,
-        ...set(p),
-        ...horner(q, BETA),
-        // bitselect(v, p/q, |v| < tiny)
-        ...get(v),
-        ...get(p),
-        ...get(q),
-        ...op.f32x4div,
-        ...get(v),
-        ...op.f32x4abs,
-        ...op.f32x4const(TANH_TINY),
-        ...op.f32x4lt,
-        ...op.bitselect,
-      ],
-    };
-  })();
+    return [
+      ...get(v),
+      ...op.f32x4const(-TANH_CLAMP),
+      ...op.f32x4max,
+      ...op.f32x4const(TANH_CLAMP),
+      ...op.f32x4min,
+      ...tee(x),
+      ...get(x),
+      ...op.f32x4mul,
+      ...set(x2),
+      ...horner(p, ALPHA),
+      ...get(p),
+      ...get(x),
+      ...op.f32x4mul,
+      ...set(p),
+      ...horner(q, BETA),
+      // bitselect(v, p/q, |v| < tiny)
+      ...get(v),
+      ...get(p),
+      ...get(q),
+      ...op.f32x4div,
+      ...get(v),
+      ...op.f32x4abs,
+      ...op.f32x4const(TANH_TINY),
+      ...op.f32x4lt,
+      ...op.bitselect,
+    ];
+  };
+
+  // 0: tanh4(v) → v
+  const tanh4: WasmFunction = { params: [V128], results: [V128], locals: [[4, V128]], code: tanhCode(0, 1, 2, 3, 4) };
 
   // 1: act4(v, kind) → v
   const act4: WasmFunction = {
@@ -155,10 +180,10 @@ function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
     ],
   };
 
-  // 2: gemm(pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags)
+  // 2: gemm(pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags, pScratch)
   const gemm: WasmFunction = (() => {
-    const [pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags] = Array.from({ length: 12 }, (_, i) => i);
-    let next = 12;
+    const [pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags, pScratch] = Array.from({ length: 13 }, (_, i) => i);
+    let next = 13;
     const local = (): number => next++;
     const t = local(),
       j = local(),
@@ -168,12 +193,21 @@ function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
       kind = local();
     const pa = [local(), local(), local(), local()];
     const pc = [local(), local(), local(), local()];
-    const i32Count = next - 12;
-    const acc = Array.from({ length: 8 }, () => local());
-    const bv = [local(), local()];
+    const kp = local(),
+      ps = local(),
+      k0 = local(),
+      pA0 = local(),
+      pB0 = local(),
+      K0 = local(),
+      init0 = local(),
+      kind0 = local();
+    const i32Count = next - 13;
+    const acc = Array.from({ length: 4 * maxVectors }, () => local());
+    const bv = Array.from({ length: maxVectors }, () => local());
     const av = local();
-    const v128Count = next - 12 - i32Count;
-    const accOf = (r: number, v: number): number => acc[2 * r + v]!;
+    const rv = [local(), local(), local(), local()];
+    const v128Count = next - 13 - i32Count;
+    const accOf = (r: number, v: number): number => acc[maxVectors * r + v]!;
 
     /** A 4 × (4·nv) tile at rows t…t+3, columns j…j+4nv−1. */
     const tile = (nv: number): number[] => {
@@ -228,12 +262,7 @@ function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
         ...op.geU,
         ...op.brIf(1),
         ...lanes.flatMap((v) => [...get(pb), ...op.v128load(16 * v), ...set(bv[v]!)]),
-        ...rows.flatMap((r) => [
-          ...get(pa[r]!),
-          ...op.load32splat(),
-          ...set(av),
-          ...lanes.flatMap((v) => [...get(accOf(r, v)), ...get(av), ...get(bv[v]!), ...op.f32x4mul, ...op.f32x4add, ...set(accOf(r, v))]),
-        ]),
+        ...rows.flatMap((r) => [...get(pa[r]!), ...op.load32splat(), ...set(av), ...lanes.flatMap((v) => madd(get(av), get(bv[v]!), accOf(r, v)))]),
         ...rows.flatMap((r) => [...get(pa[r]!), ...get(aRed), ...op.add, ...set(pa[r]!)]),
         ...get(pb),
         ...get(ldb),
@@ -255,9 +284,65 @@ function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
       ];
     };
 
+    /** for (t = 0; t < M; t += 4) body */
+    const rowLoop = (body: number[]): number[] => [
+      ...i32(0),
+      ...set(t),
+      ...op.block,
+      ...op.loop,
+      ...get(t),
+      ...get(M),
+      ...op.geU,
+      ...op.brIf(1),
+      ...body,
+      ...get(t),
+      ...i32(4),
+      ...op.add,
+      ...set(t),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+    ];
+    /** for (j = 0; j + 4·maxVectors ≤ N; j += 4·maxVectors) body(maxVectors), then one narrower block for the rest. */
+    const colLoop = (body: (nv: number) => number[]): number[] => [
+      ...i32(0),
+      ...set(j),
+      ...op.block,
+      ...op.loop,
+      ...get(j),
+      ...i32(4 * maxVectors),
+      ...op.add,
+      ...get(N),
+      ...op.gtU,
+      ...op.brIf(1),
+      ...body(maxVectors),
+      ...get(j),
+      ...i32(4 * maxVectors),
+      ...op.add,
+      ...set(j),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+      ...Array.from({ length: maxVectors - 1 }, (_, i) => maxVectors - 1 - i).flatMap((nv) => [
+        ...get(j),
+        ...i32(4 * nv),
+        ...op.add,
+        ...get(N),
+        ...op.gtU,
+        ...op.if,
+        ...op.else,
+        ...body(nv),
+        ...get(j),
+        ...i32(4 * nv),
+        ...op.add,
+        ...set(j),
+        ...op.end,
+      ]),
+    ];
+
     return {
       name: 'gemm',
-      params: new Array<number>(12).fill(I32),
+      params: new Array<number>(13).fill(I32),
       results: [],
       locals: [
         [i32Count, I32],
@@ -272,45 +357,184 @@ function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
         ...i32(2),
         ...op.shrU,
         ...set(kind),
+        // Aᵀ·B (aRow = 4) with scratch: Aᵀ into the scratch first, M rows of Kp = ⌈K/4⌉·4 floats,
+        // by 4 × 4 blocks, so the product reads A's rows contiguously (A's columns, a row stride
+        // apart, map to few cache sets when the stride is a multiple of 1 KiB).
+        ...get(pScratch),
+        ...op.if,
+        ...get(aRow),
+        ...i32(4),
+        ...op.eq,
+        ...op.if,
+        ...get(K),
+        ...i32(3),
+        ...op.add,
+        ...i32(-4),
+        ...op.and,
+        ...set(kp),
+        ...i32(0),
+        ...set(s),
+        ...op.block,
+        ...op.loop,
+        ...get(s),
+        ...get(kp),
+        ...op.geU,
+        ...op.brIf(1),
         ...i32(0),
         ...set(t),
         ...op.block,
-        ...op.loop, // row tiles
+        ...op.loop,
         ...get(t),
         ...get(M),
         ...op.geU,
         ...op.brIf(1),
-        ...i32(0),
-        ...set(j),
-        ...op.block,
-        ...op.loop, // 8-wide column blocks
-        ...get(j),
-        ...i32(8),
+        // rv_i = A[s + i, t … t + 3]
+        ...[0, 1, 2, 3].flatMap((i) => [
+          ...get(pA),
+          ...get(s),
+          ...i32(i),
+          ...op.add,
+          ...get(aRed),
+          ...op.mul,
+          ...op.add,
+          ...get(t),
+          ...i32(4),
+          ...op.mul,
+          ...op.add,
+          ...op.v128load(),
+          ...set(rv[i]!),
+        ]),
+        // 4 × 4 transpose: (a0 a1 b0 b1), (c0 c1 d0 d1), (a2 a3 b2 b3), (c2 c3 d2 d3) into bv/acc slots
+        ...get(rv[0]!),
+        ...get(rv[1]!),
+        ...op.shuffle32([0, 4, 1, 5]),
+        ...set(acc[0]!),
+        ...get(rv[0]!),
+        ...get(rv[1]!),
+        ...op.shuffle32([2, 6, 3, 7]),
+        ...set(acc[1]!),
+        ...get(rv[2]!),
+        ...get(rv[3]!),
+        ...op.shuffle32([0, 4, 1, 5]),
+        ...set(acc[2]!),
+        ...get(rv[2]!),
+        ...get(rv[3]!),
+        ...op.shuffle32([2, 6, 3, 7]),
+        ...set(acc[3]!),
+        // Aᵀ[t + i, s … s + 3] at pScratch + ((t + i)·Kp + s)·4
+        ...get(pScratch),
+        ...get(t),
+        ...get(kp),
+        ...op.mul,
+        ...get(s),
         ...op.add,
-        ...get(N),
-        ...op.gtU,
-        ...op.brIf(1),
-        ...tile(2),
-        ...get(j),
-        ...i32(8),
+        ...i32(4),
+        ...op.mul,
         ...op.add,
-        ...set(j),
-        ...op.br(0),
-        ...op.end,
-        ...op.end,
-        // a last block of four columns
-        ...get(j),
-        ...get(N),
-        ...op.geU,
-        ...op.if,
-        ...op.else,
-        ...tile(1),
-        ...op.end,
+        ...set(ps),
+        ...(
+          [
+            [0, 2, [0, 1, 4, 5]],
+            [0, 2, [2, 3, 6, 7]],
+            [1, 3, [0, 1, 4, 5]],
+            [1, 3, [2, 3, 6, 7]],
+          ] as const
+        ).flatMap(([x, y, lanes], i) => [
+          ...get(ps),
+          ...(i === 0 ? [] : [...get(kp), ...i32(4 * i), ...op.mul, ...op.add]),
+          ...get(acc[x]!),
+          ...get(acc[y]!),
+          ...op.shuffle32(lanes),
+          ...op.v128store(),
+        ]),
         ...get(t),
         ...i32(4),
         ...op.add,
         ...set(t),
         ...op.br(0),
+        ...op.end,
+        ...op.end,
+        ...get(s),
+        ...i32(4),
+        ...op.add,
+        ...set(s),
+        ...op.br(0),
+        ...op.end,
+        ...op.end,
+        ...get(pScratch),
+        ...set(pA),
+        ...get(kp),
+        ...i32(4),
+        ...op.mul,
+        ...set(aRow),
+        ...i32(4),
+        ...set(aRed),
+        ...op.end,
+        ...op.end,
+        // The sum in chunks of at most KC terms (each chunk after the first accumulates, the
+        // activation comes with the last), so a column block of B stays in cache across row tiles.
+        ...get(pA),
+        ...set(pA0),
+        ...get(pB),
+        ...set(pB0),
+        ...get(K),
+        ...set(K0),
+        ...get(init),
+        ...set(init0),
+        ...get(kind),
+        ...set(kind0),
+        ...i32(0),
+        ...set(k0),
+        ...op.block,
+        ...op.loop,
+        ...get(pA0),
+        ...get(k0),
+        ...get(aRed),
+        ...op.mul,
+        ...op.add,
+        ...set(pA),
+        ...get(pB0),
+        ...get(k0),
+        ...get(ldb),
+        ...op.mul,
+        ...op.add,
+        ...set(pB),
+        ...get(K0),
+        ...get(k0),
+        ...op.sub,
+        ...set(K),
+        ...get(K),
+        ...i32(KC),
+        ...op.gtU,
+        ...op.if,
+        ...i32(KC),
+        ...set(K),
+        ...op.end,
+        ...get(k0),
+        ...op.if,
+        ...i32(INIT_ACCUMULATE),
+        ...set(init),
+        ...op.end,
+        ...get(k0),
+        ...get(K),
+        ...op.add,
+        ...get(K0),
+        ...op.eq,
+        ...op.if,
+        ...get(kind0),
+        ...set(kind),
+        ...op.else,
+        ...i32(0),
+        ...set(kind),
+        ...op.end,
+        ...rowLoop(colLoop(tile)),
+        ...get(k0),
+        ...get(K),
+        ...op.add,
+        ...tee(k0),
+        ...get(K0),
+        ...op.ltU,
+        ...op.brIf(0),
         ...op.end,
         ...op.end,
       ],
@@ -517,19 +741,35 @@ function kernelWasmBytes(): Uint8Array<ArrayBuffer> {
 }
 
 /** Process-global (see the file comment): compiled once per realm, null where SIMD is unavailable. */
-let cachedModule: WebAssembly.Module | null | undefined;
+let cached: { readonly module: WebAssembly.Module; readonly fma: boolean } | null | undefined;
+
+/**
+ * @internal The compiled kernel module and whether it multiplies–adds with relaxed SIMD's
+ * `f32x4.relaxed_madd` (the build with it where the engine validates it: Node 22+, current
+ * browsers, Node 20 with --experimental-wasm-relaxed-simd; else the build with f32x4.mul and
+ * f32x4.add), or null where WebAssembly SIMD is unavailable.
+ */
+export function kernelBuild(): { readonly module: WebAssembly.Module; readonly fma: boolean } | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  if (typeof WebAssembly !== 'object') return cached;
+  for (const fma of [true, false]) {
+    try {
+      const bytes = kernelWasmBytes(fma);
+      if (WebAssembly.validate(bytes)) {
+        cached = { module: new WebAssembly.Module(bytes), fma };
+        break;
+      }
+    } catch {
+      // not this build
+    }
+  }
+  return cached;
+}
 
 /** @internal The compiled kernel module, or null where WebAssembly SIMD is unavailable. */
 export function kernelModule(): WebAssembly.Module | null {
-  if (cachedModule !== undefined) return cachedModule;
-  cachedModule = null;
-  try {
-    const bytes = kernelWasmBytes();
-    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) cachedModule = new WebAssembly.Module(bytes);
-  } catch {
-    cachedModule = null;
-  }
-  return cachedModule;
+  return kernelBuild()?.module ?? null;
 }
 
 /** @internal The wasm kernels on `memory`. */
@@ -567,6 +807,7 @@ function actScalar(kind: number, z: number): number {
 export function jsKernels(view: () => Float32Array): KernelFunctions {
   return {
     gemm(pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags) {
+      // (pScratch, the wasm kernel's room for Aᵀ, is not needed here.)
       const f = view();
       const a0 = pA >> 2,
         b0 = pB >> 2,
