@@ -5,7 +5,7 @@
  * discretisation error only, O(h), so training can go on at the new depth.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInteger, checkOptions, invalid, type Trainer } from '@phaseflow/core';
+import { PhaseflowError, callbackFailed, checkInteger, checkOptions, invalid, type Trainer } from '@phaseflow/core';
 import type { GradientFitOptions, GradientHistory, TensorData, TrainableModel } from '@phaseflow/tfjs';
 import { StableBlock } from './blocks/stable-block.js';
 
@@ -146,6 +146,16 @@ export function restrictModel(model: tf.Sequential): tf.Sequential {
   return mapBlocks(model, (b) => restrict(checkBlock('model block', b), false));
 }
 
+/** Run a user callback; a throw that is not coded becomes CALLBACK_FAILED naming it, the user's error as cause. */
+function callUser<T>(argument: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof PhaseflowError) throw e;
+    throw callbackFailed(argument, e, { argument });
+  }
+}
+
 /** The trainer {@link trainMultilevel} uses: @phaseflow/tfjs's gradient Trainer or any with its signature. */
 export type MultilevelTrainer = Trainer<TrainableModel, TensorData, GradientFitOptions, GradientHistory>;
 
@@ -205,24 +215,35 @@ export async function trainMultilevel(
     o.epochs.forEach((e, i) => epochs.push(checkInteger(`options.epochs[${i}]`, e, { min: 1 })));
   } else invalid('options.epochs', 'an integer or one integer per level', o.epochs);
   if (o.onLevel !== undefined && typeof o.onLevel !== 'function') invalid('options.onLevel', 'a function', o.onLevel);
+  if (o.fit !== undefined && (o.fit === null || typeof o.fit !== 'object' || Array.isArray(o.fit)))
+    invalid('options.fit', 'fit options { observers, signal, validationData }', o.fit);
+  if (o.fit !== undefined && 'epochs' in o.fit)
+    invalid('options.fit.epochs', 'nothing (options.epochs sets the epochs of each level)', (o.fit as { epochs?: unknown }).epochs);
   const block = model.layers.find((l): l is StableBlock => l instanceof StableBlock);
   if (!block) invalid('model', 'a Sequential holding a stable block', 'none');
   let current = model;
   const depths: number[] = [];
   const histories: GradientHistory[] = [];
-  for (let level = 0; level < levels; level++) {
-    if (level > 0) {
-      const next = prolongModel(current);
-      current.dispose();
-      current = next;
+  try {
+    for (let level = 0; level < levels; level++) {
+      if (level > 0) {
+        const next = prolongModel(current);
+        current.dispose();
+        current = next;
+      }
+      const t = isTrainer(trainer) ? trainer : callUser('trainer', () => trainer(current, level));
+      if (!isTrainer(t)) invalid(`trainer(model, ${level})`, 'a Trainer { fit }', t);
+      const history = await t.fit(current, data, { ...(o.fit ?? {}), epochs: epochs[level]! });
+      const depth = current.layers.find((l): l is StableBlock => l instanceof StableBlock)!.depth;
+      depths.push(depth);
+      histories.push(history);
+      const reached = current;
+      callUser('options.onLevel', () => o.onLevel?.({ level, depth, model: reached, history }));
     }
-    const t = isTrainer(trainer) ? trainer : trainer(current, level);
-    if (!isTrainer(t)) invalid(`trainer(model, ${level})`, 'a Trainer { fit }', t);
-    const history = await t.fit(current, data, { ...(o.fit ?? {}), epochs: epochs[level]! });
-    const depth = current.layers.find((l): l is StableBlock => l instanceof StableBlock)!.depth;
-    depths.push(depth);
-    histories.push(history);
-    o.onLevel?.({ level, depth, model: current, history });
+  } catch (e) {
+    // A model made here (a finer level) is released on the way out; the caller's own is theirs.
+    if (current !== model) current.dispose();
+    throw e;
   }
   return { model: current, depths, histories };
 }

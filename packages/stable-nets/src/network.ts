@@ -4,7 +4,7 @@
  * network shape, as a plain `tf.Sequential`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { PhaseflowError, checkInteger, checkOneOf, checkOptions, checkPositive, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkInteger, checkOneOf, checkOptions, checkPositive, invalid, isPhaseflowError } from '@phaseflow/core';
 import type { EngineChoice } from '@phaseflow/nn64';
 import { ACTIVATIONS, PhaseflowDense, type ActivationName } from '@phaseflow/tfjs';
 import { AntisymmetricBlock } from './blocks/antisymmetric.js';
@@ -90,6 +90,22 @@ const KEYS = [
   'engine',
 ];
 
+/** Run `make`; a coded error naming `args.x` is rethrown naming `options.x` (the original as cause). */
+function asOptions<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    const argument = isPhaseflowError(e) ? e.details.argument : undefined;
+    if (!isPhaseflowError(e) || typeof argument !== 'string' || !argument.startsWith('args.')) throw e;
+    const renamed = `options.${argument.slice('args.'.length)}`;
+    const message = e.message
+      .replace(/^\[[A-Z_]+\] /, '')
+      .split(argument)
+      .join(renamed);
+    throw new PhaseflowError(e.code, message, { ...e.details, argument: renamed }, { cause: e });
+  }
+}
+
 /**
  * Build opening → stable block → softmax closing as a `tf.Sequential`:
  * x ↦ softmax(W_c Y_N + b_c), Y_N = block(σ_o(W_o x + b_o)).
@@ -141,10 +157,12 @@ export function createStableNetwork(options: StableNetworkOptions): tf.Sequentia
     ...(o.engine !== undefined && { engine: o.engine }),
     ...(opening === 'none' && { inputShape: [inputs] }),
   };
-  let block: StableBlock;
-  if (kind === 'integrator') block = new IntegratorBlock({ ...blockArgs, integrator: o.integrator! });
-  else if (kind === 'antisymmetric') block = new STABLE_BLOCKS.antisymmetric({ ...blockArgs, ...(o.gamma !== undefined && { gamma: o.gamma }) });
-  else block = new STABLE_BLOCKS[kind](blockArgs);
+  // The block checks the options it is given: its errors name them as this function's (options.x, not args.x).
+  const block = asOptions((): StableBlock => {
+    if (kind === 'integrator') return new IntegratorBlock({ ...blockArgs, integrator: o.integrator! });
+    if (kind === 'antisymmetric') return new STABLE_BLOCKS.antisymmetric({ ...blockArgs, ...(o.gamma !== undefined && { gamma: o.gamma }) });
+    return new STABLE_BLOCKS[kind](blockArgs);
+  });
 
   const model = tf.sequential();
   if (opening === 'dense') model.add(new PhaseflowDense({ units: width, activation: openingActivation, inputShape: [inputs], seed }));

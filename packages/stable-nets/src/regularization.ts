@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkNonNegative, checkOptions, invalid } from '@phaseflow/core';
-import type { LossFunction } from '@phaseflow/tfjs';
+import { checkTensor, type LossFunction } from '@phaseflow/tfjs';
 import { StableBlock } from './blocks/stable-block.js';
 
 /** Options of {@link timeRegularizer} and {@link regularizedCrossEntropy}. */
@@ -76,12 +76,17 @@ export function regularizedCrossEntropy(model: tf.LayersModel, opts?: TimeRegula
   const blocks = model.layers.filter((l): l is StableBlock => l instanceof StableBlock);
   if (blocks.length === 0) invalid('model', 'a model holding a stable block', 'none');
   const rs = blocks.map((b) => timeRegularizer(b, opts));
-  return (yTrue, yPred) =>
-    tf.tidy(() => {
-      const classes = yPred.shape[yPred.shape.length - 1]!;
+  return (yTrue, yPred) => {
+    checkTensor('yTrue', yTrue);
+    checkTensor('yPred', yPred);
+    const classes = yPred.shape[yPred.shape.length - 1]!;
+    if (yPred.rank < 2 || yTrue.size * classes !== yPred.size)
+      invalid('yTrue', `one class label per row of yPred [${yPred.shape.join(', ')}]`, `shape [${yTrue.shape.join(', ')}]`, 'SHAPE_MISMATCH');
+    return tf.tidy(() => {
       const oneHot = tf.oneHot(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), classes);
       const p = tf.clipByValue(tf.reshape(yPred, [-1, classes]), 1e-7, 1);
       const ce = tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(p)), -1)));
       return rs.reduce<tf.Tensor>((acc, r) => tf.add(acc, r()), ce) as tf.Scalar;
     });
+  };
 }

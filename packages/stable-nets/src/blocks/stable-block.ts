@@ -67,9 +67,20 @@ const COMMON_KEYS = [
   'inputDType',
 ];
 
-/** The shape a tf `build`/`computeOutputShape` call receives, as one shape. */
+/**
+ * The shape a tf `build`/`computeOutputShape` call receives, as one shape: [batch, …, w] with
+ * every known dimension a positive integer (tf passes a list of shapes for multi-input calls).
+ */
 function singleShape(inputShape: tf.Shape | tf.Shape[]): (number | null)[] {
-  return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
+  const shape = Array.isArray(inputShape) && Array.isArray(inputShape[0]) ? (inputShape[0] as unknown) : inputShape;
+  if (!Array.isArray(shape) || shape.length < 2 || !shape.every((s) => s === null || (Number.isInteger(s) && (s as number) >= 1)))
+    invalid(
+      'inputShape',
+      'a batch shape [batch, …, width] of positive integers (or null)',
+      Array.isArray(shape) ? `[${shape.join(', ')}]` : shape,
+      'SHAPE_MISMATCH',
+    );
+  return shape as (number | null)[];
 }
 
 /**
@@ -114,12 +125,15 @@ export abstract class StableBlock extends PhaseflowLayer {
     const depth = checkInteger('args.depth', o.depth, { min: 1 });
     const finalTime = o.finalTime === undefined ? 1 : checkPositive('args.finalTime', o.finalTime);
     const width = o.width === undefined ? undefined : checkInteger('args.width', o.width, { min: 1 });
-    const act = (o.activation ?? 'tanh') as ActivationName;
-    checkOneOf(
-      'args.activation',
-      act,
-      ACTIVATIONS.filter((a) => a !== 'softmax'),
-    );
+    // Only a left-out option takes the default: null is refused like any other bad value.
+    const act: ActivationName =
+      o.activation === undefined
+        ? 'tanh'
+        : checkOneOf(
+            'args.activation',
+            o.activation,
+            ACTIVATIONS.filter((a) => a !== 'softmax'),
+          );
     if (o.sharedWeights !== undefined && typeof o.sharedWeights !== 'boolean') invalid('args.sharedWeights', 'a boolean', o.sharedWeights);
     const seed = o.seed === undefined ? 0 : checkInteger('args.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
     const weightScale = o.weightScale === undefined ? 1 : checkNonNegative('args.weightScale', o.weightScale);
@@ -204,7 +218,22 @@ export abstract class StableBlock extends PhaseflowLayer {
    * `inputs` [J, B, w], `weights` [K: [J, m, w, w], b: [J, m, w]]; returns [J, B, w].
    */
   override callEnsemble(inputs: tf.Tensor, weights: readonly tf.Tensor[]): tf.Tensor {
+    checkTensor('inputs', inputs);
+    if (inputs.rank !== 3) invalid('inputs', 'an ensemble batch [members, batch, width]', `shape [${inputs.shape.join(', ')}]`, 'SHAPE_MISMATCH');
     this.checkInput(inputs);
+    if (!Array.isArray(weights) || weights.length !== 2) invalid('weights', 'the ensemble weights [kernel, bias] (one tensor each)', weights);
+    const J = inputs.shape[0]!;
+    const m = this.kernelCount;
+    const w = this.width!;
+    const want = [
+      [J, m, w, w],
+      [J, m, w],
+    ];
+    (weights as readonly tf.Tensor[]).forEach((t, i) => {
+      checkTensor(`weights[${i}]`, t);
+      if (t.shape.length !== want[i]!.length || t.shape.some((s, j) => s !== want[i]![j]))
+        invalid(`weights[${i}]`, `shape [${want[i]!.join(', ')}]`, `shape [${t.shape.join(', ')}]`, 'SHAPE_MISMATCH');
+    });
     const ks = unstack(this.scaled(weights[0]!), 1) as unknown as tf.Tensor2D[];
     const bs = unstack(weights[1]!, 1).map((b) => tf.expandDims(b, 1));
     return this.steps(inputs, ks, bs);
