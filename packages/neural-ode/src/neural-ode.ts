@@ -45,9 +45,9 @@ import {
   type SmoothActivation,
   type Weight,
 } from '@phaseflow/tfjs';
-import { ENGINE_CHOICES, chooseEngine, type EngineChoice, type EngineDecision } from '@phaseflow/nn64';
+import { ENGINE_CHOICES, chooseEngine, type EngineChoice, type EngineDecision, type Trainable32 } from '@phaseflow/nn64';
 import { fieldWidths, initialFieldWeights, tensorBackend, usesPartitioned, type FieldSpec } from './field.js';
-import { createEnginePool, solveOnEngine32, type EnginePool } from './solve32.js';
+import { createEnginePool, solveOnEngine32, trainable32, type EnginePool } from './solve32.js';
 import { createNeuralOde64, type NeuralODE64 } from './neural-ode64.js';
 
 export type { GradientMode } from '@phaseflow/adjoint';
@@ -481,13 +481,13 @@ export class NeuralODE extends PhaseflowLayer {
           mode,
           dim: this.dim,
           squeeze,
-          taped,
           maxBytes: this.maxBytes,
           onEvaluate: sample,
           onEvery: (every) => (this.lastEvery = every),
         },
         x,
         ws,
+        taped,
       );
     }
     if (mode === 'backprop' || (mode === 'checkpoint' && !taped)) {
@@ -684,6 +684,41 @@ export class NeuralODE extends PhaseflowLayer {
     if (!this.built) invalid('layer', 'a built layer (call it once first)', 'an unbuilt NeuralODE', 'INVALID_STATE');
     const weights = this.fieldWeights.map((w) => Float64Array.from(w.read().dataSync()));
     return createNeuralOde64(this.spec(), this.dim, this.augment, this.integrator, (times) => this.schedule(times), this.times, weights, this.maxBytes);
+  }
+
+  /**
+   * The layer on the float32 engine of @phaseflow/nn64 as nn64's `Trainable32` (weights copied,
+   * θ in the order of `trainableWeights`): `forwardTape(x, rows)` solves from x (rows × d) with
+   * the layer's gradient mode and returns the states at every output time, rows × K·d (row-major
+   * [B, K, d]); `backwardTape` is that solve's backward pass. What @phaseflow/nn64/tfjs's
+   * `createEngineTrainer` trains (its history records `engine: 'nn64'`), or any loop of your own
+   * over nn64's `createAdam`. A built layer.
+   *
+   * @example
+   * ```ts
+   * const twin = ode.toTrainable32();
+   * const y = twin.forwardTape(Float32Array.of(2, 0), 1); // the K outputs of one state
+   * ```
+   */
+  toTrainable32(): Trainable32 {
+    if (!this.built) invalid('layer', 'a built layer (call it once first)', 'an unbuilt NeuralODE', 'INVALID_STATE');
+    const theta = new Float32Array(this.fieldWeights.reduce((n, w) => n + w.read().size, 0));
+    let off = 0;
+    for (const w of this.fieldWeights) {
+      const v = w.read().dataSync();
+      theta.set(v, off);
+      off += v.length;
+    }
+    const o = {
+      spec: this.spec(),
+      integrator: this.integrator,
+      sched: this.schedule(this.times),
+      mode: this.gradient,
+      dim: this.dim,
+      squeeze: false,
+      maxBytes: this.maxBytes,
+    };
+    return trainable32(this.pool!, o, theta, `neural-ode32(${this.name})`);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

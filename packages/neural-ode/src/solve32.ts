@@ -23,8 +23,8 @@ import {
   type Tape,
   type Traced,
 } from '@phaseflow/adjoint';
-import type { AnyIntegrator } from '@phaseflow/core';
-import { createWorkspace32 } from '@phaseflow/nn64';
+import { invalid, type AnyIntegrator } from '@phaseflow/core';
+import { createWorkspace32, type Trainable32 } from '@phaseflow/nn64';
 import { NO_TAPE, type FieldSpec } from './field.js';
 import { createEngine32, float32Backend, type Engine32 } from './field32.js';
 
@@ -121,8 +121,6 @@ export interface Solve32 {
   readonly dim: number;
   /** One output time and `squeeze`: output [B, d], else [B, K, d]. */
   readonly squeeze: boolean;
-  /** Whether tfjs records gradients now (only then is a backward pass prepared). */
-  readonly taped: boolean;
   /** The user's memory bound, if any. */
   readonly maxBytes: number | undefined;
   /** Called at every field evaluation. */
@@ -136,138 +134,202 @@ const memoryModel = (m: MemoryModel): MemoryModel => ({ stateBytes: m.stateBytes
 
 const HINT = "gradient 'checkpoint' computes the same gradient within a bound, 'adjoint' in memory independent of the steps";
 
+/** One solve on an engine: the outputs (rows × K × d) and, when prepared, its backward pass. */
+interface Run32 {
+  readonly out: Float32Array;
+  /** ∂L/∂x (rows × d) and ∂L/∂θ from ∂L/∂out; hands the engine back. Once. */
+  backward(gOut: ArrayLike<number>): { dx: Float32Array; dtheta: Float64Array };
+  /** Hand the engine back without a backward pass. */
+  discard(): void;
+}
+
 /**
- * @internal The layer's output for input `x` with field weights `ws` on the float32 engine: a
- * tensor computed from the engine's solve; when tfjs is recording, a custom-gradient op whose
- * backward pass is the gradient mode on the engine (∂L/∂x and ∂L/∂W for every weight).
+ * @internal One solve of the field with parameters θ from `x` (rows × d) on an engine of
+ * `pool`: without `withBackward` the engine is handed back at once; with it, the gradient
+ * mode's forward solve (a tape over kept traces for `backprop`, checkpoints for `checkpoint`,
+ * the outputs for `adjoint` and `reversible`) and its backward pass.
  */
-export function solveOnEngine32(pool: EnginePool, o: Solve32, x: tf.Tensor, ws: readonly tf.Tensor[]): tf.Tensor {
-  const { spec, sched, mode, dim, squeeze } = o;
+export function run32(pool: EnginePool, o: Solve32, theta: Float32Array, x: ArrayLike<number>, rows: number, withBackward: boolean): Run32 {
+  const { spec, sched, mode, dim } = o;
   const D = spec.D;
   const K = sched.times.length;
-  const rows = x.shape[0]!;
-  const outShape = squeeze && K === 1 ? [rows, dim] : [rows, K, dim];
-  const pad = (v: ArrayLike<number>) => {
-    const y = new Float64Array(rows * D);
-    for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) y[r * D + j] = v[r * dim + j]!;
-    return y;
-  };
+  const P = theta.length;
+  const y0v = new Float64Array(rows * D);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) y0v[r * D + j] = x[r * dim + j]!;
   const project = (states: readonly Traced[]) => {
     const out = new Float32Array(rows * K * dim);
     for (let k = 0; k < K; k++) {
-      const s = states[k]!.v;
-      for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) out[(r * K + k) * dim + j] = s[r * D + j]!;
+      const sv = states[k]!.v;
+      for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) out[(r * K + k) * dim + j] = sv[r * D + j]!;
     }
-    return tf.tensor(out, outShape);
+    return out;
   };
-  const thetaOf = (ts: readonly tf.Tensor[]) => {
-    const theta = new Float32Array(ts.reduce((n, w) => n + w.size, 0));
-    let off = 0;
-    for (const w of ts) {
-      theta.set(w.dataSync() as Float32Array, off);
-      off += w.size;
-    }
-    return theta;
-  };
-  const P = ws.reduce((n, w) => n + w.size, 0);
-  if (!o.taped) {
+  const refused = (): never => invalid('backward', 'one backward pass after a solve prepared for it', 'none prepared, or already run', 'INVALID_STATE');
+  if (!withBackward) {
     const engine = pool.take(rows);
     try {
-      engine.begin(thetaOf(ws));
+      engine.begin(theta);
       const be = float32Backend(spec, o.integrator, engine, rows, NO_TAPE, false, new Float64Array(P), o.onEvaluate);
-      return project(solveForward(be, NO_TAPE.leaf(pad(x.dataSync())), sched).states);
+      return { out: project(solveForward(be, NO_TAPE.leaf(y0v), sched).states), backward: refused, discard: () => {} };
     } finally {
       pool.give(engine);
     }
   }
+  let every: number | undefined;
+  let onEvaluate = o.onEvaluate;
+  if (mode === 'checkpoint') {
+    every = planCheckpoints(sched.steps!, memoryModel(pool.model(rows, theta, o.integrator, sched)), o.maxBytes, 'args.memory.maxBytes').every;
+    o.onEvery?.(every);
+  } else if (mode === 'backprop' && o.maxBytes !== undefined) {
+    const bound = o.maxBytes;
+    const model = pool.model(rows, theta, o.integrator, sched);
+    if (sched.steps) {
+      const need = backpropBytes(sched.steps, memoryModel(model));
+      if (need > bound) memoryBoundExceeded('args.memory.maxBytes', need, bound, HINT);
+    } else {
+      // adaptive: stop as soon as what the tape holds crosses the bound
+      let evaluations = 0;
+      const perEvaluation = model.stepBytes / model.evaluationsPerStep;
+      onEvaluate = () => {
+        o.onEvaluate?.();
+        const live = ++evaluations * perEvaluation;
+        if (live > bound) memoryBoundExceeded('args.memory.maxBytes', live, bound, `stopped during the forward solve; ${HINT}`);
+      };
+    }
+  }
+  const engine = pool.take(rows);
+  let held = true;
+  const giveBack = () => {
+    if (held) pool.give(engine);
+    held = false;
+  };
+  engine.begin(theta);
+  const recordTape = mode === 'backprop';
+  const tape = recordTape ? createTape() : NO_TAPE;
+  const gTape = new Float64Array(P);
+  const y0 = tape.leaf(y0v);
+  let forward;
+  try {
+    const be = float32Backend(spec, o.integrator, engine, rows, tape, recordTape, gTape, onEvaluate);
+    forward = solveForward(be, y0, sched, every === undefined ? {} : { checkpointEvery: every });
+  } catch (e) {
+    giveBack();
+    throw e;
+  }
+  const { states, checkpoints } = forward;
+  return {
+    out: project(states),
+    discard: giveBack,
+    backward(g) {
+      if (!held) refused();
+      try {
+        const cots = states.map((_, k) => {
+          const c = new Float64Array(rows * D);
+          for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) c[r * D + j] = g[(r * K + k) * dim + j]!;
+          return c;
+        });
+        let dy0: Float64Array;
+        let dtheta: Float64Array;
+        if (mode === 'backprop') {
+          states.forEach((sk, k) => (sk.g = cots[k]));
+          tape.backward();
+          dy0 = y0.g ?? new Float64Array(rows * D);
+          dtheta = gTape;
+        } else {
+          // the backward pass counts evaluations with the layer's o.onEvaluate (not the forward memory guard)
+          const bb = float32Backend(spec, o.integrator, engine, rows, NO_TAPE, false, gTape, o.onEvaluate);
+          const traced = cots.map((c) => NO_TAPE.leaf(c));
+          const r =
+            mode === 'adjoint'
+              ? adjointBackward(bb, states, traced, sched)
+              : mode === 'checkpoint'
+                ? checkpointBackward(bb, checkpoints!, traced, sched, every!)
+                : reversibleBackward(bb, states, traced, sched);
+          dy0 = r.dy0.v;
+          dtheta = r.dtheta.v;
+        }
+        const dx = new Float32Array(rows * dim);
+        for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) dx[r * dim + j] = dy0[r * D + j]!;
+        return { dx, dtheta };
+      } finally {
+        giveBack();
+      }
+    },
+  };
+}
+
+/** θ of the field from its weight tensors, in order. */
+function thetaOf(ts: readonly tf.Tensor[]): Float32Array {
+  const theta = new Float32Array(ts.reduce((n, w) => n + w.size, 0));
+  let off = 0;
+  for (const w of ts) {
+    theta.set(w.dataSync() as Float32Array, off);
+    off += w.size;
+  }
+  return theta;
+}
+
+/**
+ * @internal The layer's output for input `x` with field weights `ws` on the float32 engine: a
+ * tensor computed from the engine's solve; when tfjs is recording (`taped`), a custom-gradient
+ * op whose backward pass is the gradient mode on the engine (∂L/∂x and ∂L/∂W for every weight).
+ */
+export function solveOnEngine32(pool: EnginePool, o: Solve32, x: tf.Tensor, ws: readonly tf.Tensor[], taped: boolean): tf.Tensor {
+  const rows = x.shape[0]!;
+  const K = o.sched.times.length;
+  const outShape = o.squeeze && K === 1 ? [rows, o.dim] : [rows, K, o.dim];
+  if (!taped) return tf.tensor(run32(pool, o, thetaOf(ws), x.dataSync(), rows, false).out, outShape);
   const shapes = ws.map((w) => w.shape);
   const custom = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     args.pop();
     const [xx, ...ww] = args as tf.Tensor[];
-    const theta = thetaOf(ww);
-    const y0v = pad(xx!.dataSync());
-    let every: number | undefined;
-    let onEvaluate = o.onEvaluate;
-    if (mode === 'checkpoint') {
-      every = planCheckpoints(sched.steps!, memoryModel(pool.model(rows, theta, o.integrator, sched)), o.maxBytes, 'args.memory.maxBytes').every;
-      o.onEvery?.(every);
-    } else if (mode === 'backprop' && o.maxBytes !== undefined) {
-      const bound = o.maxBytes;
-      const model = pool.model(rows, theta, o.integrator, sched);
-      if (sched.steps) {
-        const need = backpropBytes(sched.steps, memoryModel(model));
-        if (need > bound) memoryBoundExceeded('args.memory.maxBytes', need, bound, HINT);
-      } else {
-        // adaptive: stop as soon as what the tape holds crosses the bound
-        let evaluations = 0;
-        const perEvaluation = model.stepBytes / model.evaluationsPerStep;
-        onEvaluate = () => {
-          o.onEvaluate?.();
-          const live = ++evaluations * perEvaluation;
-          if (live > bound) memoryBoundExceeded('args.memory.maxBytes', live, bound, `stopped during the forward solve; ${HINT}`);
-        };
-      }
-    }
-    const engine = pool.take(rows);
-    engine.begin(theta);
-    const recordTape = mode === 'backprop';
-    const tape = recordTape ? createTape() : NO_TAPE;
-    const gTape = new Float64Array(P);
-    const be = float32Backend(spec, o.integrator, engine, rows, tape, recordTape, gTape, onEvaluate);
-    const y0 = tape.leaf(y0v);
-    let forward;
-    try {
-      forward = solveForward(be, y0, sched, every === undefined ? {} : { checkpointEvery: every });
-    } catch (e) {
-      pool.give(engine);
-      throw e;
-    }
-    const { states, checkpoints } = forward;
+    const run = run32(pool, o, thetaOf(ww), xx!.dataSync(), rows, true);
     return {
-      value: project(states),
+      value: tf.tensor(run.out, outShape),
       gradFunc: (dy: tf.Tensor) => {
-        try {
-          const g = dy.dataSync();
-          const cots = states.map((_, k) => {
-            const c = new Float64Array(rows * D);
-            for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) c[r * D + j] = g[(r * K + k) * dim + j]!;
-            return c;
-          });
-          let dy0: Float64Array;
-          let dtheta: Float64Array;
-          if (mode === 'backprop') {
-            states.forEach((s, k) => (s.g = cots[k]));
-            tape.backward();
-            dy0 = y0.g ?? new Float64Array(rows * D);
-            dtheta = gTape;
-          } else {
-            // the backward pass evaluates with the o.onEvaluate of the layer (not the forward memory guard)
-            const bb = float32Backend(spec, o.integrator, engine, rows, NO_TAPE, false, gTape, o.onEvaluate);
-            const traced = cots.map((c) => NO_TAPE.leaf(c));
-            const r =
-              mode === 'adjoint'
-                ? adjointBackward(bb, states, traced, sched)
-                : mode === 'checkpoint'
-                  ? checkpointBackward(bb, checkpoints!, traced, sched, every!)
-                  : reversibleBackward(bb, states, traced, sched);
-            dy0 = r.dy0.v;
-            dtheta = r.dtheta.v;
-          }
-          const dx = new Float32Array(rows * dim);
-          for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) dx[r * dim + j] = dy0[r * D + j]!;
-          let off = 0;
-          const parts = shapes.map((s) => {
-            const n = s.reduce((a, b) => a * b, 1);
-            const t = tf.tensor(Float32Array.from(dtheta.subarray(off, off + n)), s);
-            off += n;
-            return t;
-          });
-          return [tf.tensor(dx, xx!.shape), ...parts];
-        } finally {
-          pool.give(engine);
-        }
+        const { dx, dtheta } = run.backward(dy.dataSync());
+        let off = 0;
+        const parts = shapes.map((sh) => {
+          const n = sh.reduce((a, b) => a * b, 1);
+          const t = tf.tensor(Float32Array.from(dtheta.subarray(off, off + n)), sh);
+          off += n;
+          return t;
+        });
+        return [tf.tensor(dx, xx!.shape), ...parts];
       },
     };
   });
   return custom(x, ...ws);
+}
+
+/**
+ * @internal The field as nn64's {@link Trainable32}: θ (`theta`, updated in place by a
+ * trainer) read at every `forwardTape`, which solves from x (rows × d) with the gradient mode
+ * and returns the outputs at every time (rows × K·d, row-major [B, K, d]); `backwardTape` is
+ * that solve's backward pass.
+ */
+export function trainable32(pool: EnginePool, o: Solve32, theta: Float32Array, name: string): Trainable32 {
+  const K = o.sched.times.length;
+  let last: Run32 | undefined;
+  return {
+    name,
+    inputs: o.dim,
+    outputs: K * o.dim,
+    theta,
+    kernel: pool.kernel,
+    forwardTape(x, rows) {
+      last?.discard();
+      last = undefined;
+      last = run32(pool, o, theta, x, rows, true);
+      return last.out;
+    },
+    backwardTape(gy, gTheta, gx) {
+      if (last === undefined) invalid('backwardTape', 'a forwardTape call first', 'no recorded forward pass', 'INVALID_STATE');
+      const run = last;
+      last = undefined;
+      const { dx, dtheta } = run.backward(gy);
+      for (let i = 0; i < gTheta.length; i++) gTheta[i] += dtheta[i]!;
+      gx?.set(dx);
+    },
+  };
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isPhaseflowError } from '@phaseflow/core';
 import { loadFromMemory, saveToMemory, useBestBackend } from '@phaseflow/tfjs';
+import { createEngineTrainer } from '@phaseflow/nn64/tfjs';
 import { NeuralODE, type GradientMode, type NeuralODEArgs } from '@phaseflow/neural-ode';
 
 beforeAll(async () => {
@@ -184,4 +185,39 @@ describe("engine 'nn64': the float32 engine of @phaseflow/nn64", () => {
     ode.dispose();
     x.dispose();
   });
+
+  it.each([
+    ['one output time', [1]],
+    ['two output times', [0.5, 1]],
+  ] as const)(
+    "trains through nn64/tfjs's createEngineTrainer on its twin (history: engine nn64), the same losses as engine 'tfjs' (%s)",
+    async (_name, times) => {
+      const x = tf.tensor2d(X);
+      const K = times.length;
+      const y =
+        K === 1
+          ? tf.tensor2d([
+              [0.2, 0.1],
+              [0.1, 0.4],
+              [0.5, 0.3],
+            ])
+          : target;
+      const fit = async (engine: 'auto' | 'tfjs') => {
+        const ode = new NeuralODE({ hidden: [8], h: 0.1, times: [...times], seed: 4, engine });
+        ode.forward(x).dispose();
+        const h = await createEngineTrainer({ optimizer: 'adam', learningRate: 0.01, loss: 'mse', epochs: 4, batchSize: 3, shuffle: false }).fit(ode, { x, y });
+        ode.dispose();
+        return h;
+      };
+      const a = await fit('auto');
+      const b = await fit('tfjs');
+      expect(a.engine).toBe('nn64');
+      expect(b.engine).toBe('tfjs');
+      expect(a.loss.length).toBe(4);
+      for (let i = 0; i < 4; i++) expect(Math.abs(a.loss[i]! - b.loss[i]!) / b.loss[i]!).toBeLessThan(1e-4);
+      expect(a.loss[3]!).toBeLessThan(a.loss[0]!);
+      x.dispose();
+      if (K === 1) y.dispose();
+    },
+  );
 });
