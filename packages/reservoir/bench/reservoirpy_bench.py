@@ -6,7 +6,7 @@ spectral radius by ARPACK), fit on rows 0..9999 (warm-up 100, ridge 1e-6), run r
 etc.); the script reports what threadpoolctl-free numpy sees.
 Usage: python3 reservoirpy_bench.py <shared-data-dir> <units> <seed> [<seed> ...]
 Prints one JSON object."""
-import json, os, sys, time
+import gc, json, os, sys, time
 import numpy as np
 import reservoirpy as rpy
 from reservoirpy.nodes import Reservoir, Ridge
@@ -16,14 +16,17 @@ seeds = [int(a) for a in sys.argv[3:]] or [0]
 s = np.array(json.load(open(f"{shared}/reservoir/mackey_glass_tau17.json"))["series"])[:, None]
 rows = []
 for seed in seeds:
+    gc.collect()  # as the JS side collects before each timed phase
     t, c = time.perf_counter(), time.process_time()
     res = Reservoir(units, sr=1.25, lr=0.3, input_scaling=1.0, rc_connectivity=0.1, input_connectivity=0.1, seed=seed)
     esn = res >> Ridge(ridge=1e-6)
     res.initialize(s[:1])
     build, buildCpu = time.perf_counter() - t, time.process_time() - c
+    gc.collect()
     t, c = time.perf_counter(), time.process_time()
     esn.fit(s[0:10000], s[1:10001], warmup=100)
     fit, fitCpu = time.perf_counter() - t, time.process_time() - c
+    gc.collect()
     t, c = time.perf_counter(), time.process_time()
     pred = esn.run(s[10000:12000])
     run, runCpu = time.perf_counter() - t, time.process_time() - c
