@@ -157,7 +157,7 @@ async function trainAndRollOut(
     on: { 'epoch:end': (e) => o.onProgress?.((e.epoch + 1) / (epochs + 1), `epoch ${e.epoch + 1} of ${epochs}`) },
   };
   const trainer = createGradientTrainer({ epochs, batchSize: 100, learningRate: 0.001, clipNorm: 1, loss: positionLoss, seed });
-  const history = await trainer.fit(model, { x: xs, y: ys }, { observers: [progress] }).finally(() => tf.dispose([xs, ys]));
+  const history = await trainer.fit(model, { inputs: xs, targets: ys }, { observers: [progress] }).finally(() => tf.dispose([xs, ys]));
   const trainSeconds = +((performance.now() - t0) / 1000).toFixed(1);
   const trainMse = history.loss.at(-1)!;
 

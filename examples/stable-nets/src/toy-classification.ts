@@ -134,16 +134,16 @@ export async function runToyClassification(options: ToyClassificationOptions): P
     const loss = o.regularization === undefined ? 'sparse-categorical-crossentropy' : regularizedCrossEntropy(model, o.regularization);
     const trainer = createEngineTrainer({ optimizer: 'adam', learningRate, epochs, batchSize, seed, loss });
     const started = performance.now();
-    const history = await trainer.fit(model, { x: xTrain, y: train.y });
+    const history = await trainer.fit(model, { inputs: xTrain, targets: train.y });
     const trainMs = performance.now() - started;
-    const testAccuracy = evaluate(model, { x: xTest, y: test.y }).accuracy!;
-    const trainAccuracy = evaluate(model, { x: xTrain, y: train.y }).accuracy!;
+    const testAccuracy = evaluate(model, { inputs: xTest, targets: test.y }).accuracy!;
+    const trainAccuracy = evaluate(model, { inputs: xTrain, targets: train.y }).accuracy!;
     let prolongedTestAccuracy: number | undefined;
     const fineTunedTestAccuracy: number[] = [];
     if (o.prolong === true) {
       const fine = prolongModel(model);
       try {
-        prolongedTestAccuracy = evaluate(fine, { x: xTest, y: test.y }).accuracy!;
+        prolongedTestAccuracy = evaluate(fine, { inputs: xTest, targets: test.y }).accuracy!;
         for (let e = 0; e < fineTuneEpochs; e++) {
           const fineLoss = o.regularization === undefined ? 'sparse-categorical-crossentropy' : regularizedCrossEntropy(fine, o.regularization);
           const tuner = createEngineTrainer({
@@ -154,8 +154,8 @@ export async function runToyClassification(options: ToyClassificationOptions): P
             seed: seed + 100 + e,
             loss: fineLoss,
           });
-          await tuner.fit(fine, { x: xTrain, y: train.y });
-          fineTunedTestAccuracy.push(evaluate(fine, { x: xTest, y: test.y }).accuracy!);
+          await tuner.fit(fine, { inputs: xTrain, targets: train.y });
+          fineTunedTestAccuracy.push(evaluate(fine, { inputs: xTest, targets: test.y }).accuracy!);
         }
       } finally {
         fine.dispose();
