@@ -3,6 +3,7 @@
  * step allocates nothing.
  */
 import { checkInRange, checkInteger, checkNonNegative, checkOptions, checkPositive, invalid } from '@phaseflow/core';
+import { createAdamKernel } from './kernels/adam-kernel.js';
 
 /** Options of {@link createAdam}. */
 export interface AdamOptions {
@@ -39,7 +40,9 @@ export interface Adam {
  * parameter vector: with g = ∇θ + λθ, m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
  * θ ← θ − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε) — the update of PyTorch's and tfjs's
  * Adam. The moments live in two Float64Arrays allocated here; `step` updates θ in place and
- * allocates nothing.
+ * allocates nothing. On Float32Array θ and gradient the update runs as a WebAssembly SIMD
+ * kernel (f64x2) where the engine has SIMD: the same operations in the same order as the loop,
+ * so θ comes out bit for bit the same.
  *
  * @example
  * ```ts
@@ -58,8 +61,9 @@ export function createAdam(options: AdamOptions): Adam {
   if (beta2 >= 1) invalid('options.beta2', 'a decay in [0, 1)', beta2);
   const epsilon = o.epsilon === undefined ? 1e-7 : checkPositive('options.epsilon', o.epsilon);
   const weightDecay = o.weightDecay === undefined ? 0 : checkNonNegative('options.weightDecay', o.weightDecay);
-  const m = new Float64Array(size);
-  const v = new Float64Array(size);
+  const kernel = createAdamKernel(size);
+  const m = kernel?.m ?? new Float64Array(size);
+  const v = kernel?.v ?? new Float64Array(size);
   let t = 0;
   let learningRate = o.learningRate === undefined ? 1e-3 : checkPositive('options.learningRate', o.learningRate);
   return {
@@ -83,6 +87,13 @@ export function createAdam(options: AdamOptions): Adam {
       const c1 = 1 / (1 - beta1 ** t);
       const c2 = 1 / (1 - beta2 ** t);
       const eta = learningRate;
+      if (kernel !== null && theta instanceof Float32Array && gradient instanceof Float32Array) {
+        kernel.theta.set(theta);
+        kernel.grad.set(gradient);
+        kernel.run(kernel.pM, kernel.pV, kernel.pTheta, kernel.pGrad, kernel.n, beta1, beta2, 1 - beta1, 1 - beta2, eta, c1, c2, epsilon, weightDecay);
+        theta.set(kernel.theta);
+        return;
+      }
       for (let i = 0; i < size; i++) {
         const g = weightDecay === 0 ? gradient[i]! : gradient[i]! + weightDecay * theta[i]!;
         const mi = beta1 * m[i]! + (1 - beta1) * g;

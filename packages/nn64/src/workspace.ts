@@ -331,6 +331,12 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
       if (values === null || typeof values !== 'object' || typeof values.length !== 'number' || values.length < offset + rows * cols)
         invalid('values', `at least ${offset + rows * cols} numbers`, values, 'SHAPE_MISMATCH');
       const d = m.data;
+      if (!transpose && cols === stride && values instanceof Float32Array) {
+        // Rows without padding from float32: one copy.
+        d.set(values.subarray(offset, offset + rows * cols));
+        d.fill(0, rows * stride);
+        return;
+      }
       for (let i = 0; i < rows; i++) {
         const o = i * stride;
         if (transpose) for (let j = 0; j < cols; j++) d[o + j] = values[offset + j * rows + i]!;

@@ -3,8 +3,9 @@
 // products (Aᵀ through the scratch transpose, K not a multiple of four), bias, accumulation,
 // fused activations, and sums longer than one 256-term chunk.
 import { describe, expect, it } from 'vitest';
-import { createWorkspace32 } from '@phaseflow/nn64';
+import { createAdam, createWorkspace32 } from '@phaseflow/nn64';
 import { ACT_CODE, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, jsKernels, kernelWasmBytes, wasmKernels } from '../kernels/kernels.js';
+import { adamModule } from '../kernels/adam-kernel.js';
 
 const builds = [false, true].map((fma) => ({ fma, valid: WebAssembly.validate(kernelWasmBytes(fma)) }));
 const BYTES = 2 << 20;
@@ -102,5 +103,33 @@ describe('float32 kernels: the WebAssembly builds', () => {
       return out;
     };
     expect(maxRelErr(make('auto'), make('js'))).toBeLessThan(3e-6);
+  });
+});
+
+describe('Adam: the WebAssembly kernel', () => {
+  it('leaves float32 θ bit for bit as the loop does (with and without weight decay, odd size)', () => {
+    expect(adamModule()).not.toBeNull(); // Node has WebAssembly SIMD: the kernel runs below
+    for (const weightDecay of [0, 0.01]) {
+      const size = 1001;
+      const adam = createAdam({ size, learningRate: 0.01, weightDecay });
+      const theta = Float32Array.from({ length: size }, (_, i) => Math.sin(i));
+      // The loop of createAdam, written out with float32 θ.
+      const ref = Float64Array.from(theta),
+        m = new Float64Array(size),
+        v = new Float64Array(size);
+      for (let t = 1; t <= 5; t++) {
+        const grad = Float32Array.from({ length: size }, (_, i) => Math.cos(i * t) * (i % 7 === 0 ? 1e-4 : 1));
+        adam.step(theta, grad);
+        const c1 = 1 / (1 - 0.9 ** t),
+          c2 = 1 / (1 - 0.999 ** t);
+        for (let i = 0; i < size; i++) {
+          const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * ref[i]!;
+          m[i] = 0.9 * m[i]! + (1 - 0.9) * g;
+          v[i] = 0.999 * v[i]! + (1 - 0.999) * g * g;
+          ref[i] = Math.fround(ref[i]! - (0.01 * m[i]! * c1) / (Math.sqrt(v[i]! * c2) + 1e-7));
+        }
+      }
+      expect(Array.from(theta)).toEqual(Array.from(ref));
+    }
   });
 });
