@@ -102,6 +102,14 @@ export class PhaseflowError<Partial = unknown> extends Error {
 
 /** True when `e` is a {@link PhaseflowError}, optionally with the given code. */
 export function isPhaseflowError(e: unknown, code?: PhaseflowErrorCode): e is PhaseflowError {
+  if (code !== undefined && (typeof code !== 'string' || (code as string) === '')) {
+    const received = code === null ? 'null' : typeof code === 'string' ? '""' : typeof code;
+    throw new PhaseflowError('INVALID_ARGUMENT', `code: expected an error code (a non-empty string such as 'ABORTED') or nothing, received ${received}`, {
+      argument: 'code',
+      expected: 'an error code (a non-empty string) or undefined',
+      received,
+    });
+  }
   return e instanceof PhaseflowError && (code === undefined || e.code === code);
 }
 
@@ -116,6 +124,13 @@ export function isPhaseflowError(e: unknown, code?: PhaseflowErrorCode): e is Ph
  * ```
  */
 export function callbackFailed(callback: string, error: unknown, details: PhaseflowErrorDetails = {}, partial?: unknown): PhaseflowError {
+  const refuse = (argument: string, expected: string, value: unknown): never => {
+    const received = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? JSON.stringify(value) : typeof value;
+    throw new PhaseflowError('INVALID_ARGUMENT', `${argument}: expected ${expected}, received ${received}`, { argument, expected, received });
+  };
+  if (typeof callback !== 'string' || callback === '')
+    refuse('callback', 'the name of the callback that threw (a non-empty string, e.g. "problem.f")', callback);
+  if (details === null || typeof details !== 'object' || Array.isArray(details)) refuse('details', 'an object of details { step?, t?, ... }', details);
   const what = error instanceof Error ? error.message : String(error);
   const where = [details.step !== undefined ? `step ${details.step}` : '', details.t !== undefined ? `t = ${details.t}` : ''].filter(Boolean).join(', ');
   return new PhaseflowError(

@@ -165,10 +165,21 @@ export interface Emitter {
  * ```
  */
 export function createEmitter(observers: readonly Observer[] | undefined, argument = 'options.observers'): Emitter {
-  const list = observers ?? [];
-  if (!Array.isArray(list)) invalid(argument, 'an array of observers', list);
+  if (typeof argument !== 'string' || argument === '')
+    invalid('argument', 'the name the observers go by in errors (a non-empty string, e.g. "options.observers")', argument);
+  // Leaving the observers out means none; null is not "none" but a mistake, refused like any non-array.
+  const list = observers === undefined ? [] : observers;
+  if (!Array.isArray(list)) invalid(argument, 'an array of observers (or leave it out for none)', list);
   list.forEach((o, i) => {
-    if (o === null || typeof o !== 'object' || typeof o.name !== 'string' || o.on === null || typeof o.on !== 'object') {
+    if (
+      o === null ||
+      typeof o !== 'object' ||
+      typeof o.name !== 'string' ||
+      o.name === '' ||
+      o.on === null ||
+      typeof o.on !== 'object' ||
+      Array.isArray(o.on)
+    ) {
       invalid(`${argument}[${i}]`, 'an Observer { name: string, on: { [event]: handler } }', o);
     }
     for (const [kind, handler] of Object.entries(o.on)) {
@@ -223,8 +234,13 @@ export function createEmitter(observers: readonly Observer[] | undefined, argume
     });
   };
   const emitter: Emitter = {
-    has: (kind) => byKind.has(kind),
+    has: (kind) => {
+      if (typeof kind !== 'string' || (kind as string) === '') invalid('kind', 'an event kind (a non-empty string, e.g. "step")', kind);
+      return byKind.has(kind);
+    },
     emit(kind, event) {
+      if (typeof kind !== 'string' || (kind as string) === '') invalid('kind', 'an event kind (a non-empty string, e.g. "step")', kind);
+      if (event === null || typeof event !== 'object' || Array.isArray(event)) invalid('event', `the ${kind} event (an object)`, event);
       const hs = byKind.get(kind);
       if (hs) {
         if (kind === 'step') {

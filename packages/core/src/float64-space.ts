@@ -1,4 +1,11 @@
+import { invalid } from './validate.js';
 import type { VectorSpace } from './vector-space.js';
+
+/** A Float64Array operand of the per-run (not per-stage) operations, named `argument`. */
+function checkArray(argument: string, v: unknown): Float64Array {
+  if (!(v instanceof Float64Array)) invalid(argument, 'a Float64Array', v);
+  return v;
+}
 
 function target(like: Float64Array, out: Float64Array | undefined): Float64Array {
   return out ?? new Float64Array(like.length);
@@ -6,8 +13,12 @@ function target(like: Float64Array, out: Float64Array | undefined): Float64Array
 
 /**
  * The Float64Array vector space: every operation is a single pass over memory and writes into
- * `out` when given (no allocation in hot loops). Sizes are trusted here; entry points check
- * them once, not every step.
+ * `out` when given (no allocation in hot loops). The per-stage arithmetic (`axpy`, `scale`,
+ * `combine`, `copy`, `dot`, `norm`, `errorNorm`) trusts its operands: it is the inner loop of
+ * every Float64 integrator, and entry points check states once (`integrate` checks y0, its
+ * guard the vector field's results), not every stage. The per-run and per-step operations
+ * (`zeros`, `clone`, `size`, `isFinite`, `toFloat64`) check that they were handed a
+ * Float64Array (INVALID_ARGUMENT naming it).
  *
  * @example
  * ```ts
@@ -17,8 +28,8 @@ function target(like: Float64Array, out: Float64Array | undefined): Float64Array
 export const float64Space: VectorSpace<Float64Array> = {
   name: 'float64',
   mutable: true,
-  zeros: (like) => new Float64Array(like.length),
-  clone: (y) => y.slice(),
+  zeros: (like) => new Float64Array(checkArray('like', like).length),
+  clone: (y) => checkArray('y', y).slice(),
   copy(src, out) {
     const o = target(src, out);
     if (o === src) return o;
@@ -27,12 +38,15 @@ export const float64Space: VectorSpace<Float64Array> = {
     else o.set(src);
     return o;
   },
-  size: (y) => y.length,
+  size: (y) => checkArray('y', y).length,
   isFinite(y) {
+    checkArray('y', y);
     for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) return false;
     return true;
   },
   toFloat64(y, out) {
+    checkArray('y', y);
+    if (out !== undefined && (!(out instanceof Float64Array) || out.length !== y.length)) invalid('out', `a Float64Array of length ${y.length}`, out);
     const o = out ?? new Float64Array(y.length);
     o.set(y);
     return o;

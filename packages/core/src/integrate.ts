@@ -177,7 +177,8 @@ function plan<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>, options: In
   }
   let every = 0;
   let times: Float64Array | undefined;
-  const save = o.save ?? 'endpoints';
+  // Left out means the endpoints; null is refused (below) like any other non-SaveAt.
+  const save = o.save === undefined ? 'endpoints' : o.save;
   if (save === 'steps') every = 1;
   else if (save === 'endpoints') every = 0;
   else if (typeof save === 'object' && save !== null && 'every' in save) {
@@ -842,7 +843,8 @@ export async function integrateAsync<P extends Problem<Y>, Y>(
   y0: Y,
   options: IntegrateOptions<Y> & { yieldEveryMs?: number },
 ): Promise<Solution<Y>> {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) invalid('options', 'an options object { tEnd, h | steps | adaptive, ... }', options);
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    invalid('options', 'an options object { tEnd, h | steps | adaptive, ... }', options);
   const { yieldEveryMs, ...rest } = options;
   const every = yieldEveryMs === undefined ? 20 : checkPositive('options.yieldEveryMs', yieldEveryMs);
   const prepared = prepare(integrator, problem, y0, rest);

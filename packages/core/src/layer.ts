@@ -4,7 +4,7 @@
  * trainers (EnKF) train any layer, differentiable or not.
  */
 import { PhaseflowError } from './errors.js';
-import { describeValue } from './validate.js';
+import { describeValue, invalid } from './validate.js';
 
 /** Read/write access to a layer's parameters as one flat vector θ ∈ ℝᴾ. */
 export interface ParametricView<I = unknown, O = unknown> {
@@ -51,6 +51,7 @@ export function isParametric<I, O>(layer: Layer<I, O>): layer is ParametricLayer
 
 /** Return `layer` as parametric or throw NOT_PARAMETRIC naming the argument. */
 export function requireParametric<I, O>(argument: string, layer: Layer<I, O>): ParametricLayer<I, O> {
+  if (typeof argument !== 'string' || argument === '') invalid('argument', 'the name of the layer argument (a non-empty string, e.g. "model")', argument);
   if (layer === null || typeof layer !== 'object' || typeof (layer as Layer<I, O>).forward !== 'function') {
     throw new PhaseflowError('NOT_PARAMETRIC', `${argument}: expected a Layer with forward(), received ${describeValue(layer)}`, {
       argument,

@@ -6,7 +6,7 @@
  */
 import { callbackFailed, PhaseflowError, type PhaseflowErrorCode, type PhaseflowErrorDetails } from './errors.js';
 import { createEmitter, type Emitter, type Observer, type RunEndEvent, type RunStartEvent, type StepEvent } from './events.js';
-import { invalid } from './validate.js';
+import { checkFinite, checkFunction, checkInteger, checkOneOf, checkOptions, invalid } from './validate.js';
 
 /** How a failed or aborted run ends: the status handed to `partial` and to `run:end`. */
 export type RunFailureStatus = 'failed' | 'aborted';
@@ -88,6 +88,16 @@ export interface RunLifecycle {
   finish(extra?: { readonly t?: number; readonly reason?: string; readonly status?: 'completed' | 'stopped' }): 'completed' | 'stopped';
 }
 
+/** A message for an error: a string when given. */
+function checkMessage(message: unknown): void {
+  if (message !== undefined && (typeof message !== 'string' || message === '')) invalid('message', 'a message (a non-empty string) or nothing', message);
+}
+
+/** Details of an error: an object { step?, t?, ... }. */
+function checkDetails(details: unknown): void {
+  if (details === null || typeof details !== 'object' || Array.isArray(details)) invalid('details', 'an object of details { step?, t?, ... }', details);
+}
+
 const stripCode = (message: string): string => message.replace(/^\[[A-Z0-9_]+\] /, '');
 
 /**
@@ -109,10 +119,18 @@ const stripCode = (message: string): string => message.replace(/^\[[A-Z0-9_]+\] 
  * ```
  */
 export function createRunLifecycle<P = unknown>(options: RunLifecycleOptions<P>): RunLifecycle {
-  if (options === null || typeof options !== 'object') invalid('options', 'run lifecycle options { run, name, ... }', options);
+  checkOptions('options', options, ['run', 'name', 'observers', 'emitter', 'signal', 'partial', 'argument']);
+  if (options === undefined) invalid('options', 'run lifecycle options { run, name, ... }', options);
+  if (options.argument !== undefined && (typeof options.argument !== 'string' || options.argument === '')) {
+    invalid('options.argument', 'the prefix of argument names in errors (a non-empty string, e.g. "options")', options.argument);
+  }
   const prefix = options.argument ?? 'options';
-  if (typeof options.run !== 'string') invalid('options.run', 'a string (integration, training, ...)', options.run);
-  if (typeof options.name !== 'string') invalid('options.name', 'a string', options.name);
+  if (typeof options.run !== 'string' || options.run === '') invalid('options.run', 'a non-empty string (integration, training, ...)', options.run);
+  if (typeof options.name !== 'string' || options.name === '') invalid('options.name', 'a non-empty string', options.name);
+  const emitter = options.emitter as Partial<Emitter> | null | undefined;
+  if (emitter !== undefined && (emitter === null || typeof emitter !== 'object' || typeof emitter.emit !== 'function' || typeof emitter.has !== 'function')) {
+    invalid('options.emitter', 'an Emitter { has, emit, stopReason } (see createEmitter)', emitter);
+  }
   const { signal, partial } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) invalid(`${prefix}.signal`, 'an AbortSignal', signal);
   if (partial !== undefined && typeof partial !== 'function') invalid('options.partial', 'a function (status) => partial result', partial);
@@ -166,6 +184,8 @@ export function createRunLifecycle<P = unknown>(options: RunLifecycleOptions<P>)
       return events.stopReason;
     },
     start(event = {}) {
+      if (event === null || typeof event !== 'object' || Array.isArray(event))
+        invalid('event', 'the run:start fields { problem?, t0?, tEnd?, state?, total? } (an object)', event);
       if (state !== 'idle') {
         throw new PhaseflowError('INVALID_STATE', `run ${options.name} started twice`, { argument: 'start', expected: 'one start per run' });
       }
@@ -173,27 +193,40 @@ export function createRunLifecycle<P = unknown>(options: RunLifecycleOptions<P>)
       events.emit('run:start', { ...event, run: options.run, name: options.name });
     },
     at(step, time) {
+      checkInteger('step', step, { min: 0 });
+      if (time !== undefined) checkFinite('t', time);
       steps = step;
       if (time !== undefined) t = time;
     },
     step(event) {
+      if (event === null || typeof event !== 'object' || Array.isArray(event)) invalid('event', 'a step event { step, t, h, state }', event);
+      checkInteger('event.step', event.step, { min: 0 });
+      checkFinite('event.t', event.t);
+      if (typeof event.h !== 'number' || Number.isNaN(event.h)) invalid('event.h', 'the step size (a number)', event.h);
       steps = event.step;
       t = event.t;
       if (events.has('step')) events.emit('step', event);
       return events.stopReason !== undefined;
     },
     checkAbort(message) {
+      checkMessage(message);
       if (signal?.aborted) lifecycle.abort(message);
     },
     abort(message, details = {}) {
+      checkMessage(message);
+      checkDetails(details);
       const d = position(details);
       const where = `step ${d.step}${d.t !== undefined ? `, t = ${d.t}` : ''}`;
       return raise('aborted', 'ABORTED', message ?? `run aborted at ${where}`, d, signal?.reason);
     },
     fail(code, message, details = {}, cause) {
+      if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(code)) invalid('code', 'an error code (UPPER_SNAKE_CASE, e.g. CONVERGENCE_FAILURE)', code);
+      if (typeof message !== 'string' || message === '') invalid('message', 'what went wrong, in words (a non-empty string)', message);
+      checkDetails(details);
       return raise(code === 'ABORTED' ? 'aborted' : 'failed', code, message, details, cause);
     },
     failWith(error, callback = 'a callback') {
+      if (typeof callback !== 'string' || callback === '') invalid('callback', 'the name of the callback that threw (a non-empty string)', callback);
       if (thrown.has(error)) throw error;
       if (error instanceof PhaseflowError) {
         // A CALLBACK_FAILED keeps the user's own error as cause; any other coded error becomes the cause itself.
@@ -204,6 +237,8 @@ export function createRunLifecycle<P = unknown>(options: RunLifecycleOptions<P>)
       return raise('failed', 'CALLBACK_FAILED', stripCode(c.message), { ...c.details }, error);
     },
     guard(callback, fn) {
+      if (typeof callback !== 'string' || callback === '') invalid('callback', 'the name of the callback (a non-empty string, e.g. "options.loss")', callback);
+      checkFunction('fn', fn);
       let r: unknown;
       try {
         r = fn();
@@ -216,6 +251,10 @@ export function createRunLifecycle<P = unknown>(options: RunLifecycleOptions<P>)
       return r as never;
     },
     finish(extra = {}) {
+      checkOptions('extra', extra, ['t', 'reason', 'status']);
+      if (extra.t !== undefined) checkFinite('extra.t', extra.t);
+      if (extra.reason !== undefined && typeof extra.reason !== 'string') invalid('extra.reason', 'a string', extra.reason);
+      if (extra.status !== undefined) checkOneOf('extra.status', extra.status, ['completed', 'stopped'] as const);
       const status = extra.status ?? ((extra.reason ?? events.stopReason) === undefined ? 'completed' : 'stopped');
       const reason = status === 'stopped' ? (extra.reason ?? events.stopReason) : undefined;
       if (extra.t !== undefined) t = extra.t;

@@ -1,3 +1,4 @@
+import { invalid } from './validate.js';
 import type { Keep, VectorSpace } from './vector-space.js';
 
 /** A point (q, p) of phase space: positions and conjugate momenta (or velocities). */
@@ -23,7 +24,17 @@ export interface PhaseSpace<S> extends VectorSpace<PhaseState<S>> {
  * ```
  */
 export function phaseSpace<S>(component: VectorSpace<S>): PhaseSpace<S> {
+  if (component === null || typeof component !== 'object') invalid('component', 'a VectorSpace (e.g. float64Space)', component);
+  for (const m of ['zeros', 'clone', 'copy', 'size', 'isFinite', 'toFloat64', 'axpy', 'scale', 'combine', 'dot', 'norm', 'errorNorm'] as const) {
+    if (typeof component[m] !== 'function') invalid(`component.${m}`, `a function (component must be a VectorSpace)`, component[m]);
+  }
+  if (typeof component.name !== 'string') invalid('component.name', 'a string', component.name);
   const c = component;
+  /** A phase state { q, p } handed to the per-run and per-step operations. */
+  const point = (argument: string, y: unknown): PhaseState<S> => {
+    if (y === null || typeof y !== 'object' || !('q' in y) || !('p' in y)) invalid(argument, 'a phase state { q, p }', y);
+    return y as PhaseState<S>;
+  };
   const pair = (q: S, p: S, out?: PhaseState<S>): PhaseState<S> => {
     if (out) {
       out.q = q;
@@ -47,19 +58,23 @@ export function phaseSpace<S>(component: VectorSpace<S>): PhaseSpace<S> {
     name: `phase(${c.name})`,
     mutable: c.mutable,
     component: c,
-    zeros: (like) => ({ q: c.zeros(like.q), p: c.zeros(like.p) }),
-    clone: (y) => ({ q: c.clone(y.q), p: c.clone(y.p) }),
+    zeros: (like) => ({ q: c.zeros(point('like', like).q), p: c.zeros(like.p) }),
+    clone: (y) => ({ q: c.clone(point('y', y).q), p: c.clone(y.p) }),
     copy: (src, out) => pair(c.copy(src.q, out?.q), c.copy(src.p, out?.p), out),
-    size: (y) => c.size(y.q) + c.size(y.p),
-    isFinite: (y) => c.isFinite(y.q) && c.isFinite(y.p),
+    size: (y) => c.size(point('y', y).q) + c.size(y.p),
+    isFinite: (y) => c.isFinite(point('y', y).q) && c.isFinite(y.p),
     toFloat64(y, out) {
+      point('y', y);
       const nq = c.size(y.q);
-      const o = out ?? new Float64Array(nq + c.size(y.p));
+      const n = nq + c.size(y.p);
+      if (out !== undefined && (!(out instanceof Float64Array) || out.length !== n)) invalid('out', `a Float64Array of length ${n}`, out);
+      const o = out ?? new Float64Array(n);
       o.set(c.toFloat64(y.q), 0);
       o.set(c.toFloat64(y.p), nq);
       return o;
     },
     dispose(y) {
+      point('y', y);
       c.dispose?.(y.q);
       c.dispose?.(y.p);
     },

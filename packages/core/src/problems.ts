@@ -68,6 +68,21 @@ export interface HamiltonianProblem<S> extends Problem<PhaseState<S>> {
 export type CoreProblem<S> = OdeProblem<S> | SeparableHamiltonianProblem<S> | PartitionedProblem<S> | HamiltonianProblem<S>;
 
 /**
+ * The options every problem factory shares: `space` a state space (not null: leave it out for
+ * Float64Array) and `name` a non-empty string.
+ */
+function checkCommon(prefix: string, o: { space?: unknown; name?: unknown }): void {
+  if (o.space !== undefined) {
+    const sp = o.space as Record<string, unknown> | null;
+    if (sp === null || typeof sp !== 'object') invalid(`${prefix}.space`, 'a state space (e.g. float64Space; leave it out for Float64Array)', o.space);
+    for (const m of ['clone', 'copy', 'size', 'isFinite', 'toFloat64']) {
+      if (typeof sp[m] !== 'function') invalid(`${prefix}.space.${m}`, 'a function (space must be a VectorSpace)', sp[m]);
+    }
+  }
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) invalid(`${prefix}.name`, 'a non-empty string', o.name);
+}
+
+/**
  * Build an ODE problem y' = f(t, y) over Float64Array (or the given space).
  *
  * @example
@@ -81,6 +96,8 @@ export function odeProblem<S = Float64Array>(
 ): OdeProblem<S> {
   checkFunction('f', f);
   const o = checkOptions('options', options, ['space', 'name', 'energy']);
+  checkCommon('options', o);
+  if (o.energy !== undefined) checkFunction('options.energy', o.energy);
   return {
     kind: 'ode',
     f,
@@ -116,6 +133,7 @@ export function separableHamiltonian<S = Float64Array>(spec: {
   checkFunction('spec.dVdq', s.dVdq);
   if (s.T !== undefined) checkFunction('spec.T', s.T);
   if (s.V !== undefined) checkFunction('spec.V', s.V);
+  checkCommon('spec', s);
   const component = s.space ?? (float64Space as unknown as VectorSpace<S>);
   const { T, V } = s;
   return {
@@ -155,6 +173,8 @@ export function partitionedProblem<S = Float64Array>(spec: {
   checkFunction('spec.velocity', s.velocity);
   checkFunction('spec.force', s.force);
   if (s.separable !== undefined && typeof s.separable !== 'boolean') invalid('spec.separable', 'a boolean', s.separable);
+  if (s.energy !== undefined) checkFunction('spec.energy', s.energy);
+  checkCommon('spec', s);
   return {
     kind: 'partitioned',
     space: phaseSpace(s.space ?? (float64Space as unknown as VectorSpace<S>)),
@@ -190,6 +210,7 @@ export function hamiltonianProblem<S = Float64Array>(spec: {
   checkFunction('spec.dHdp', s.dHdp);
   const H = s.H;
   if (H !== undefined) checkFunction('spec.H', H);
+  checkCommon('spec', s);
   return {
     kind: 'hamiltonian',
     space: phaseSpace(s.space ?? (float64Space as unknown as VectorSpace<S>)),
@@ -202,6 +223,18 @@ export function hamiltonianProblem<S = Float64Array>(spec: {
 
 /** View a separable Hamiltonian as a partitioned problem (q' = ∂T/∂p, p' = −∂V/∂q). */
 export function asPartitioned<S>(problem: SeparableHamiltonianProblem<S>): PartitionedProblem<S> {
+  if (problem === null || typeof problem !== 'object' || problem.kind !== 'separable-hamiltonian') {
+    invalid('problem', 'a separable Hamiltonian problem (see separableHamiltonian)', problem);
+  }
+  if (
+    typeof problem.dTdp !== 'function' ||
+    typeof problem.dVdq !== 'function' ||
+    !problem.space ||
+    typeof problem.space !== 'object' ||
+    !problem.space.component
+  ) {
+    invalid('problem', 'a separable Hamiltonian problem { dTdp, dVdq, space: phaseSpace(…) }', problem);
+  }
   const c = problem.space.component;
   return {
     kind: 'partitioned',

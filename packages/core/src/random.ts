@@ -123,18 +123,21 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
     normal,
     int,
     fillNormal(out, mean = 0, std = 1) {
+      checkOut(out);
       checkFinite('mean', mean);
       checkNonNegative('std', std);
       for (let i = 0; i < out.length; i++) out[i] = mean + std * normal();
       return out;
     },
     fillUniform(out, lo = 0, hi = 1) {
+      checkOut(out);
       checkFinite('a', lo);
       checkFinite('b', hi);
       for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * uniform();
       return out;
     },
     shuffle(a) {
+      if (!Array.isArray(a) && !(ArrayBuffer.isView(a) && !(a instanceof DataView))) invalid('a', 'an array or typed array to shuffle in place', a);
       for (let i = a.length - 1; i > 0; i--) {
         const j = int(i + 1);
         const tmp = a[i];
@@ -150,6 +153,9 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
       return rng.shuffle(p);
     },
     fork(label) {
+      if (!(typeof label === 'string' && label !== '') && !(typeof label === 'number' && Number.isFinite(label))) {
+        invalid('label', 'a non-empty string or a finite number naming the fork', label);
+      }
       const mix = splitmix32((uint32() ^ hashLabel(label)) >>> 0);
       return fromWords(seed, mix(), mix(), mix(), mix());
     },
@@ -175,6 +181,11 @@ function checkRandomState(argument: string, state: unknown): RandomState {
   const spare = o['spareNormal'];
   if (spare !== null) checkFinite(`${argument}.spareNormal`, spare);
   return o as unknown as RandomState;
+}
+
+/** The buffer a fill writes into: a Float64Array (written in place and returned). */
+function checkOut(out: unknown): void {
+  if (!(out instanceof Float64Array)) invalid('out', 'a Float64Array to fill', out);
 }
 
 function rotl(x: number, k: number): number {

@@ -20,6 +20,24 @@ export type MethodRecord = Readonly<Record<string, () => unknown>>;
  * ```
  */
 export function integratorNames(...records: readonly MethodRecord[]): string[] {
+  records.forEach((record, i) => {
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      throw new PhaseflowError('INVALID_ARGUMENT', `records[${i}]: expected a method record { name: () => Integrator, ... }`, {
+        argument: `records[${i}]`,
+        expected: 'a method record { name: () => Integrator, ... }',
+        received: record === null ? 'null' : Array.isArray(record) ? 'an array' : typeof record,
+      });
+    }
+    for (const [name, make] of Object.entries(record)) {
+      if (typeof make !== 'function') {
+        throw new PhaseflowError('INVALID_ARGUMENT', `records[${i}].${name}: expected a factory () => Integrator`, {
+          argument: `records[${i}].${name}`,
+          expected: 'a factory () => Integrator',
+          received: make === null ? 'null' : typeof make,
+        });
+      }
+    }
+  });
   const names = new Set<string>();
   for (const record of records) for (const name of Object.keys(record)) names.add(name);
   return [...names];
@@ -49,6 +67,13 @@ function isIntegrator(value: unknown): value is AnyIntegrator {
  * ```
  */
 export function resolveIntegrator(argument: string, value: unknown, ...records: readonly MethodRecord[]): AnyIntegrator {
+  if (typeof argument !== 'string' || argument === '') {
+    throw new PhaseflowError('INVALID_ARGUMENT', 'argument: expected the name of the option being resolved (a non-empty string, e.g. "options.method")', {
+      argument: 'argument',
+      expected: 'a non-empty string',
+      received: typeof argument,
+    });
+  }
   if (isIntegrator(value)) return value;
   const known = integratorNames(...records);
   if (typeof value === 'string') {

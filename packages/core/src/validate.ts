@@ -31,7 +31,31 @@ export function describeValue(value: unknown): string {
   return name && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
-/** Throw a coded error about one argument. */
+/**
+ * The name a validator was given for its argument must itself be a name (a non-empty string,
+ * e.g. `options.h`): a validator handed anything else refuses it, naming `argument`.
+ */
+function badName(argument: unknown): never {
+  const got = describeValue(argument);
+  const expected = 'the name of the argument being checked (a non-empty string, e.g. "options.h")';
+  throw new PhaseflowError('INVALID_ARGUMENT', `argument: expected ${expected}, received ${got}`, { argument: 'argument', expected, received: got });
+}
+
+/** Refuse what is not a name (see {@link badName}); one typeof on the path of valid calls. */
+const named = (argument: unknown): void => {
+  if (typeof argument !== 'string' || argument === '') badName(argument);
+};
+
+/**
+ * Throw a coded error about one argument: `argument` names it (`options.h`), `expected` says
+ * what it should be, `received` is rendered with {@link describeValue}; `code` defaults to
+ * INVALID_ARGUMENT and `extra` adds details.
+ *
+ * @example
+ * ```ts
+ * if (!(h > 0)) invalid('options.h', 'a step > 0', h);
+ * ```
+ */
 export function invalid(
   argument: string,
   expected: string,
@@ -39,6 +63,10 @@ export function invalid(
   code: PhaseflowErrorCode = 'INVALID_ARGUMENT',
   extra: PhaseflowErrorDetails = {},
 ): never {
+  named(argument);
+  if (typeof expected !== 'string' || expected === '') invalid('expected', 'what was expected, in words (a non-empty string)', expected);
+  if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(code)) invalid('code', 'an error code (UPPER_SNAKE_CASE, e.g. INVALID_ARGUMENT)', code);
+  if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) invalid('extra', 'an object of extra details', extra);
   const got = describeValue(received);
   throw new PhaseflowError(code, `${argument}: expected ${expected}, received ${got}`, {
     argument,
@@ -50,6 +78,7 @@ export function invalid(
 
 /** A finite number (not NaN, not ±Infinity). */
 export function checkFinite(argument: string, value: unknown): number {
+  named(argument);
   if (typeof value !== 'number') invalid(argument, 'a finite number', value);
   if (!Number.isFinite(value)) invalid(argument, 'a finite number', value, 'NON_FINITE_INPUT');
   return value;
@@ -71,6 +100,9 @@ export function checkNonNegative(argument: string, value: unknown): number {
 
 /** A finite number in [min, max] (either bound may be omitted). */
 export function checkInRange(argument: string, value: unknown, min: number, max: number): number {
+  named(argument);
+  if (typeof min !== 'number' || Number.isNaN(min)) invalid('min', 'a lower bound (a number, -Infinity for none)', min);
+  if (typeof max !== 'number' || Number.isNaN(max) || max < min) invalid('max', `an upper bound >= min = ${min} (Infinity for none)`, max);
   const v = checkFinite(argument, value);
   if (v < min || v > max) invalid(argument, `a number in [${min}, ${max}]`, value);
   return v;
@@ -78,7 +110,12 @@ export function checkInRange(argument: string, value: unknown, min: number, max:
 
 /** An integer, optionally bounded: `checkInteger('options.steps', n, { min: 1 })`. */
 export function checkInteger(argument: string, value: unknown, bounds: { min?: number; max?: number } = {}): number {
+  named(argument);
+  if (bounds === null || typeof bounds !== 'object' || Array.isArray(bounds)) invalid('bounds', 'an object { min?, max? }', bounds);
+  checkOptions('bounds', bounds, ['min', 'max']);
   const { min = -Infinity, max = Infinity } = bounds;
+  if (typeof min !== 'number' || Number.isNaN(min)) invalid('bounds.min', 'a lower bound (a number)', min);
+  if (typeof max !== 'number' || Number.isNaN(max) || max < min) invalid('bounds.max', `an upper bound >= bounds.min = ${min}`, max);
   const range = min > -Infinity && max < Infinity ? ` in [${min}, ${max}]` : min > -Infinity ? ` >= ${min}` : max < Infinity ? ` <= ${max}` : '';
   const expected = `an integer${range}`;
   if (typeof value !== 'number' || !Number.isInteger(value)) invalid(argument, expected, value);
@@ -109,6 +146,11 @@ export const MAX_ALLOCATION_BYTES = 2 ** 31;
  * ```
  */
 export function checkAllocation(argument: string, count: number, elementBytes = 8, limitBytes: number = MAX_ALLOCATION_BYTES): number {
+  named(argument);
+  if (typeof elementBytes !== 'number' || !Number.isFinite(elementBytes) || !(elementBytes > 0))
+    invalid('elementBytes', 'the bytes per element (a finite number > 0)', elementBytes);
+  if (typeof limitBytes !== 'number' || !Number.isFinite(limitBytes) || !(limitBytes > 0))
+    invalid('limitBytes', 'the most bytes allowed (a finite number > 0)', limitBytes);
   if (typeof count !== 'number' || Number.isNaN(count) || count < 0 || (Number.isFinite(count) && !Number.isInteger(count))) {
     invalid(argument, 'a size (an integer >= 0)', count);
   }
@@ -141,12 +183,15 @@ function formatBytes(bytes: number): string {
 
 /** A function. */
 export function checkFunction<F extends (...args: never[]) => unknown>(argument: string, value: unknown): F {
+  named(argument);
   if (typeof value !== 'function') invalid(argument, 'a function', value);
   return value as F;
 }
 
 /** One of a fixed set of values. */
 export function checkOneOf<T extends string | number | boolean>(argument: string, value: unknown, allowed: readonly T[]): T {
+  named(argument);
+  if (!Array.isArray(allowed) || allowed.length === 0) invalid('allowed', 'a non-empty array of the allowed values', allowed);
   if (!allowed.includes(value as T)) {
     invalid(argument, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, value);
   }
@@ -155,6 +200,9 @@ export function checkOneOf<T extends string | number | boolean>(argument: string
 
 /** A plain object (or undefined, which becomes `{}`), with no keys outside `known`. */
 export function checkOptions<T extends object>(argument: string, value: T | undefined, known: readonly string[]): T {
+  named(argument);
+  if (!Array.isArray(known) || known.some((k) => typeof k !== 'string' || k === ''))
+    invalid('known', 'an array of the known option names (non-empty strings)', known);
   if (value === undefined) return {} as T;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     invalid(argument, 'an options object', value);
@@ -173,6 +221,7 @@ export function checkOptions<T extends object>(argument: string, value: T | unde
 
 /** An array-like of numbers whose entries are all finite; reports the first bad index. */
 export function checkFiniteArray<A extends ArrayLike<number>>(argument: string, value: unknown): A {
+  named(argument);
   if (
     value === null ||
     typeof value !== 'object' ||
@@ -193,6 +242,11 @@ export function checkFiniteArray<A extends ArrayLike<number>>(argument: string, 
 
 /** An array-like of exactly `length` entries. */
 export function checkLength(argument: string, value: ArrayLike<unknown>, length: number): void {
+  named(argument);
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) invalid('length', 'the expected length (an integer >= 0)', length);
+  if (value === null || (typeof value !== 'object' && typeof value !== 'string') || typeof value.length !== 'number') {
+    invalid(argument, `an array-like of length ${length}`, value);
+  }
   if (value.length !== length) {
     throw new PhaseflowError('SHAPE_MISMATCH', `${argument}: expected length ${length}, received length ${value.length}`, {
       argument,
@@ -204,6 +258,10 @@ export function checkLength(argument: string, value: ArrayLike<unknown>, length:
 
 /** Two sizes that must agree. */
 export function checkSameSize(argumentA: string, sizeA: number, argumentB: string, sizeB: number): void {
+  if (typeof argumentA !== 'string' || argumentA === '') invalid('argumentA', 'the name of the first argument (a non-empty string)', argumentA);
+  if (typeof sizeA !== 'number' || !Number.isInteger(sizeA) || sizeA < 0) invalid('sizeA', `the size of ${argumentA} (an integer >= 0)`, sizeA);
+  if (typeof argumentB !== 'string' || argumentB === '') invalid('argumentB', 'the name of the second argument (a non-empty string)', argumentB);
+  if (typeof sizeB !== 'number' || !Number.isInteger(sizeB) || sizeB < 0) invalid(argumentB, `a size (an integer >= 0) to match ${argumentA}`, sizeB);
   if (sizeA !== sizeB) {
     throw new PhaseflowError('SHAPE_MISMATCH', `${argumentA} has size ${sizeA} but ${argumentB} has size ${sizeB}; they must agree`, {
       argument: argumentB,
@@ -222,7 +280,15 @@ export function checkStep(
   problem: { readonly kind: string } | null | undefined,
   h: number,
 ): void {
-  const kinds = integrator.problemKinds;
+  // Arrow-function integrators have no `this`: pass the integrator object itself.
+  const kinds = integrator !== null && typeof integrator === 'object' ? integrator.problemKinds : undefined;
+  if (!Array.isArray(kinds)) {
+    invalid(
+      'integrator',
+      'the Integrator taking the step { name, problemKinds, ... } (pass the object itself: `this` is undefined in arrow functions)',
+      integrator,
+    );
+  }
   // A plain loop: this runs on every step and Array.prototype.includes costs several ns here.
   let known = false;
   if (problem !== null && typeof problem === 'object') {
@@ -252,6 +318,9 @@ export function checkStep(
  * ```
  */
 export function checkTimes(argument: string, value: unknown, t0: number, tEnd: number): Float64Array {
+  named(argument);
+  if (typeof t0 !== 'number' || !Number.isFinite(t0)) invalid('t0', 'the start time (a finite number)', t0);
+  if (typeof tEnd !== 'number' || !Number.isFinite(tEnd)) invalid('tEnd', 'the end time (a finite number)', tEnd);
   const ts = value as ArrayLike<number> | null;
   if (ts === null || typeof ts !== 'object' || typeof ts.length !== 'number' || ts.length === 0) {
     invalid(argument, 'a non-empty array of times', value);

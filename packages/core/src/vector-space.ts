@@ -11,6 +11,8 @@
  * `acc = space.axpy(h, k, y, acc)`.
  */
 
+import { checkFunction, invalid } from './validate.js';
+
 /** What the driver and observers need of any state, vector space or not. */
 export interface StateOps<Y> {
   /** A short name, e.g. `float64`, `tensor`, `phase(float64)`, `SO(3)`. */
@@ -64,6 +66,9 @@ export type Keep<Y> = { keep(y: Y): Y }['keep'];
  * ```
  */
 export function withScope<Y, T>(space: StateOps<Y>, fn: (keep: Keep<Y>) => T): T {
+  if (space === null || typeof space !== 'object' || typeof space.clone !== 'function')
+    invalid('space', 'a state space (StateOps { name, clone, copy, ... })', space);
+  checkFunction('fn', fn);
   return typeof space.scope === 'function' ? space.scope(fn) : fn(identity);
 }
 

@@ -4,6 +4,8 @@
  * per iteration.
  */
 
+import { checkPositive } from './validate.js';
+
 /** Node's setImmediate, absent in browsers (the library does not load Node's types). */
 const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
 
@@ -40,6 +42,7 @@ export interface Yielder {
  * ```
  */
 export function createYielder(budgetMs = 20): Yielder {
+  checkPositive('budgetMs', budgetMs);
   let last = performance.now();
   return {
     due: () => performance.now() - last >= budgetMs,

@@ -51,7 +51,7 @@ export function checkEvents<Y>(argument: string, events: unknown): Spec<Y>[] {
     checkFunction(`${argument}[${i}].g`, e.g);
     const direction = e.direction === undefined ? 'both' : checkOneOf(`${argument}[${i}].direction`, e.direction, ['up', 'down', 'both'] as const);
     if (e.terminal !== undefined && typeof e.terminal !== 'boolean') invalid(`${argument}[${i}].terminal`, 'a boolean', e.terminal);
-    if (e.name !== undefined && typeof e.name !== 'string') invalid(`${argument}[${i}].name`, 'a string', e.name);
+    if (e.name !== undefined && (typeof e.name !== 'string' || e.name === '')) invalid(`${argument}[${i}].name`, 'a non-empty string', e.name);
     return { g: e.g, direction, terminal: e.terminal ?? false, name: e.name ?? `event${i}` };
   });
 }

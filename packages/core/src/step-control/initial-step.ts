@@ -4,7 +4,20 @@
  * of the vector field, no user guess needed.
  */
 import type { VectorSpace } from '../vector-space.js';
-import { checkFinite, checkPositive, invalid } from '../validate.js';
+import { checkFinite, checkFunction, checkNonNegative, checkOptions, checkPositive, invalid } from '../validate.js';
+
+/** A state of `space` (named `argument`): its size, or INVALID_ARGUMENT naming it when the space cannot read it. */
+function checkState<S>(argument: string, space: VectorSpace<S>, v: unknown): number {
+  if (v === null || v === undefined || typeof v !== 'object') invalid(argument, `a state of the ${space.name} space`, v);
+  let n: unknown;
+  try {
+    n = space.size(v as S);
+  } catch {
+    invalid(argument, `a state of the ${space.name} space`, v);
+  }
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) invalid(argument, `a state of the ${space.name} space`, v);
+  return n;
+}
 
 /** Options of {@link initialStep}. */
 export interface InitialStepOptions<S> {
@@ -47,7 +60,22 @@ export interface InitialStepOptions<S> {
  */
 export function initialStep<S>(options: InitialStepOptions<S>): number {
   if (options === null || typeof options !== 'object') invalid('options', 'initial-step options { space, f, t0, y0, f0, ... }', options);
+  checkOptions('options', options, ['space', 'f', 't0', 'y0', 'f0', 'direction', 'order', 'atol', 'rtol', 'maxStep']);
   const { space, f, y0, f0, atol, rtol } = options;
+  const sp = space as Partial<VectorSpace<S>> | null;
+  if (sp === null || typeof sp !== 'object' || typeof sp.errorNorm !== 'function' || typeof sp.axpy !== 'function' || typeof sp.size !== 'function') {
+    invalid('options.space', 'a VectorSpace (with size, axpy and errorNorm)', space);
+  }
+  checkFunction('options.f', f);
+  const n = checkState('options.y0', space, y0);
+  if (checkState('options.f0', space, f0) !== n) invalid('options.f0', `f(t0, y0): a state of the size of y0 (${n})`, f0, 'SHAPE_MISMATCH');
+  for (const [name, tol] of [
+    ['options.atol', atol],
+    ['options.rtol', rtol],
+  ] as const) {
+    if (typeof tol === 'number') checkNonNegative(name, tol);
+    else if (checkState(name, space, tol) !== n) invalid(name, `a tolerance >= 0, or one per component (${n})`, tol, 'SHAPE_MISMATCH');
+  }
   const t0 = checkFinite('options.t0', options.t0);
   const order = checkPositive('options.order', options.order);
   if (options.direction !== 1 && options.direction !== -1) invalid('options.direction', '1 or -1', options.direction);

@@ -5,7 +5,7 @@
  * splitting pairs, an adjoint's backward solve — hands it the error norm of each trial step
  * and takes the next step size from it.
  */
-import { checkFinite, checkPositive, invalid } from '../validate.js';
+import { checkFinite, checkOptions, checkPositive, invalid } from '../validate.js';
 
 /** Options of {@link createPiController}. */
 export interface PiControllerOptions {
@@ -76,6 +76,11 @@ export interface PiController {
   reset(): void;
 }
 
+/** The cold path of the controller's per-step argument checks. */
+function badNumber(argument: string, expected: string, value: unknown): never {
+  invalid(argument, expected, value, typeof value === 'number' && !Number.isFinite(value) ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+}
+
 /**
  * Build a PI controller (Gustafsson 1991; the form of Hairer & Wanner, Solving ODEs II, §IV.2,
  * as in DOPRI5/DOP853):
@@ -94,7 +99,11 @@ export interface PiController {
  */
 export function createPiController(options: PiControllerOptions): PiController {
   if (options === null || typeof options !== 'object') invalid('options', 'PI controller options { errorOrder, ... }', options);
+  if (options.argument !== undefined && (typeof options.argument !== 'string' || options.argument === '')) {
+    invalid('options.argument', 'the prefix of option names in errors (a non-empty string, e.g. "options")', options.argument);
+  }
   const a = options.argument ?? 'options';
+  checkOptions(a, options, ['errorOrder', 'beta', 'safety', 'minFactor', 'maxFactor', 'minStep', 'maxStep', 'argument']);
   const q = checkPositive(`${a}.errorOrder`, options.errorOrder);
   const beta = options.beta === undefined ? 0.04 : checkFinite(`${a}.beta`, options.beta);
   if (beta < 0 || beta > 0.2) invalid(`${a}.beta`, 'a number in [0, 0.2]', beta);
@@ -121,17 +130,27 @@ export function createPiController(options: PiControllerOptions): PiController {
     maxFactor,
     minStep,
     maxStep,
-    limit: (h) => Math.min(Math.abs(h), maxStep),
+    limit: (h) => {
+      if (typeof h !== 'number' || h - h !== 0) badNumber('h', 'a finite step', h);
+      return Math.min(Math.abs(h), maxStep);
+    },
     tooSmall(hAbs, t) {
+      if (typeof hAbs !== 'number' || !(hAbs >= 0) || hAbs === Infinity) badNumber('hAbs', 'a step magnitude (a finite number >= 0)', hAbs);
+      if (typeof t !== 'number' || t - t !== 0) badNumber('t', 'a finite time', t);
       if (hAbs < minStep) return 'minStep';
       if (hAbs <= 8 * Number.EPSILON * Math.abs(t) || !(hAbs > 0)) return 'rounding';
       return undefined;
     },
     landing(t, h, tStop) {
+      if (typeof t !== 'number' || t - t !== 0) badNumber('t', 'a finite time', t);
+      if (typeof h !== 'number' || h - h !== 0 || h === 0) badNumber('h', 'a finite, non-zero step', h);
+      if (typeof tStop !== 'number' || tStop - tStop !== 0) badNumber('tStop', 'a finite time', tStop);
       const x = t + 1.01 * h - tStop;
       return h > 0 ? x >= 0 : x <= 0;
     },
     accept(err, h) {
+      if (typeof err !== 'number' || !(err >= 0 && err <= 1)) badNumber('err', 'the error norm of an accepted step (a number in [0, 1])', err);
+      if (typeof h !== 'number' || h - h !== 0 || h === 0) badNumber('h', 'a finite, non-zero step', h);
       const fac11 = Math.pow(err, alpha);
       let fac = fac11 / Math.pow(errOld, beta);
       fac = Math.max(1 / maxFactor, Math.min(1 / minFactor, fac / safety));
@@ -145,6 +164,9 @@ export function createPiController(options: PiControllerOptions): PiController {
       return hNew;
     },
     reject(err, h) {
+      // NaN and +Infinity are errors to reject on (a trial step that produced non-finite values).
+      if (typeof err !== 'number' || err <= 1) badNumber('err', 'the error norm of a rejected step (a number > 1, NaN or Infinity)', err);
+      if (typeof h !== 'number' || h - h !== 0 || h === 0) badNumber('h', 'a finite, non-zero step', h);
       const fac11 = Math.pow(err, alpha);
       const shrink = Number.isFinite(fac11) ? Math.min(1 / minFactor, fac11 / safety) : 1 / minFactor;
       lastRejected = true;

@@ -1,7 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PhaseflowError, checkStep, integrate, integrateAsync, odeProblem, phaseSpace, withScope, type Integrator, type Observer, type OdeProblem } from '@phaseflow/core';
+import {
+  PhaseflowError,
+  checkStep,
+  integrate,
+  integrateAsync,
+  odeProblem,
+  phaseSpace,
+  withScope,
+  type Integrator,
+  type Observer,
+  type OdeProblem,
+} from '@phaseflow/core';
 import {
   ACTIVATIONS,
   activation,
@@ -330,7 +341,11 @@ describe('integrateAsync over tensors: each segment between awaits in tensorSpac
     { name: 'rk4, fixed steps', integrator: rk4, options: { tEnd: 2, steps: 600 } },
     { name: 'rk4, fixed steps, chunked saves', integrator: rk4, options: { tEnd: 2, steps: 600, save: { every: 50 } } },
     { name: 'bs3 (FSAL), adaptive', integrator: bs3, options: { tEnd: 2, adaptive: { rtol: 1e-9, atol: 1e-9 } } },
-    { name: 'bs3 (FSAL), adaptive, dense save times', integrator: bs3, options: { tEnd: 2, adaptive: { rtol: 1e-9, atol: 1e-9 }, save: { times: [0.5, 1, 1.5, 2] } } },
+    {
+      name: 'bs3 (FSAL), adaptive, dense save times',
+      integrator: bs3,
+      options: { tEnd: 2, adaptive: { rtol: 1e-9, atol: 1e-9 }, save: { times: [0.5, 1, 1.5, 2] } },
+    },
   ] as const;
 
   for (const c of cases) {
@@ -364,7 +379,13 @@ describe('integrateAsync over tensors: each segment between awaits in tensorSpac
       setTimeout(() => controller.abort(), 30);
       let partial: { y: tf.Tensor[]; yFinal: tf.Tensor; stats: { steps: number } } | undefined;
       try {
-        await integrateAsync(c.integrator, slow, y0, { ...c.options, ...('steps' in c.options ? { steps: 1e5 } : {}), tEnd: 1e3, yieldEveryMs: 1, signal: controller.signal } as never);
+        await integrateAsync(c.integrator, slow, y0, {
+          ...c.options,
+          ...('steps' in c.options ? { steps: 1e5 } : {}),
+          tEnd: 1e3,
+          yieldEveryMs: 1,
+          signal: controller.signal,
+        } as never);
         expect.unreachable();
       } catch (e) {
         expect((e as PhaseflowError).code).toBe('ABORTED');
