@@ -88,6 +88,10 @@ export function createJacobianGrowthObserver(options: JacobianGrowthOptions): Ja
     invalid('options.problem', 'a map problem (e.g. a networkMap)', problem);
   }
   const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
+  // Checked here as far as they can be before the state size is known (the bounds at run:start).
+  if (o.vectors !== undefined) checkInteger('options.vectors', o.vectors, { min: 1 });
+  if (o.frame !== undefined && o.frame !== 'random' && o.frame !== 'identity' && checkFiniteArray<ArrayLike<number>>('options.frame', o.frame).length === 0)
+    invalid('options.frame', "'random', 'identity' or an n × k matrix", o.frame, 'SHAPE_MISMATCH');
   const net = typeof (problem as Partial<NetworkMap>).tangent === 'function' ? (problem as NetworkMap) : undefined;
   const records: JacobianGrowthRecord[] = [];
   let n = 0;
@@ -126,7 +130,7 @@ export function createJacobianGrowthObserver(options: JacobianGrowthOptions): Ja
     qrf = createQr({ rows: n, cols: k });
     fac = { q: matrix(n, k), r: matrix(k, k) };
     Wm = matrix(n, k, W);
-    const frame = o.frame ?? 'random';
+    const frame = o.frame === undefined ? 'random' : o.frame;
     const A = matrix(n, k);
     if (frame === 'random') createRandom(seed).fillNormal(A.data);
     else if (frame === 'identity') for (let j = 0; j < k; j++) A.data[j * k + j] = 1;
@@ -347,6 +351,12 @@ export interface ForwardStability {
   readonly reason?: string;
 }
 
+/** A list of observers (each checked by `integrate`). */
+function checkObservers(observers: unknown): readonly Observer[] {
+  if (!Array.isArray(observers)) invalid('options.observers', 'an array of observers', observers);
+  return observers as readonly Observer[];
+}
+
 /**
  * Run the forward pass of a deep network (a {@link networkMap}, or any `map` problem over
  * `depth` iterations) through core's `integrate` with {@link mapIterator} and h = 1, with a
@@ -387,7 +397,7 @@ export function forwardStability(problem: MapProblem, x0: F, options: ForwardSta
   const sol = integrate(mapIterator(), problem, x0, {
     tEnd: depth,
     h: 1,
-    observers: [growth, energy, ...(o.observers ?? [])],
+    observers: [growth, energy, ...(o.observers === undefined ? [] : checkObservers(o.observers))],
     ...(o.signal !== undefined && { signal: o.signal }),
   });
   const logGrowth = growth.logGrowth;

@@ -4,7 +4,19 @@
  * of Cohen et al.), the dense Hessian for small checks, and the MSE loss of any network with
  * a parameter view and a vector–Jacobian product (the Float64 MLP of @phaseflow/nn64).
  */
-import { PhaseflowError, checkFiniteArray, checkFunction, checkInteger, checkOptions, checkPositive, invalid } from '@phaseflow/core';
+import {
+  PhaseflowError,
+  callbackFailed,
+  checkAllocation,
+  checkFiniteArray,
+  checkFunction,
+  checkInteger,
+  checkOptions,
+  checkPositive,
+  invalid,
+  isPhaseflowError,
+} from '@phaseflow/core';
+import { checkVector } from './args.js';
 import { lanczos, type LanczosOptions, type LanczosResult } from './lanczos.js';
 
 type F = Float64Array;
@@ -46,6 +58,8 @@ export function hessianVectorProduct(gradient: GradientFunction, theta: F, v: F,
   if (v.length !== theta.length) invalid('v', `a vector of length ${theta.length}`, v, 'SHAPE_MISMATCH');
   const o = checkOptions('options', options, ['step']);
   const delta = o.step === undefined ? 1e-5 : checkPositive('options.step', o.step);
+  if (theta.length === 0) invalid('theta', 'at least one parameter', theta);
+  if (out !== undefined) checkVector('out', out, theta.length);
   return createHvp(gradient, theta, delta)(v, out ?? new Float64Array(theta.length));
 }
 
@@ -58,7 +72,14 @@ function createHvp(gradient: GradientFunction, theta: F, delta: number): (v: F, 
   let thetaScale = 0;
   for (let i = 0; i < n; i++) thetaScale = Math.max(thetaScale, Math.abs(theta[i]!));
   const call = (x: F, out: F): void => {
-    const r = gradient(x, out);
+    let r: F;
+    try {
+      r = gradient(x, out);
+    } catch (e) {
+      if (isPhaseflowError(e)) throw e;
+      throw callbackFailed('gradient', e);
+    }
+    if (!(r instanceof Float64Array) || r.length !== n) invalid('gradient', `a gradient function returning ${n} numbers`, r, 'SHAPE_MISMATCH');
     if (r !== out) out.set(r);
   };
   return (v, out) => {
@@ -125,9 +146,11 @@ export function hessianEigenvalues(gradient: GradientFunction, theta: F, options
 export function denseHessian(gradient: GradientFunction, theta: F, options: HessianOptions = {}): F {
   checkFunction('gradient', gradient);
   checkFiniteArray('theta', theta);
+  if (theta.length === 0) invalid('theta', 'at least one parameter', theta);
   const o = checkOptions('options', options, ['step']);
   const delta = o.step === undefined ? 1e-5 : checkPositive('options.step', o.step);
   const n = theta.length;
+  checkAllocation('theta', n * n, 8);
   const op = createHvp(gradient, Float64Array.from(theta), delta);
   const H = new Float64Array(n * n);
   const e = new Float64Array(n);
@@ -188,6 +211,7 @@ export function mseLoss<B>(network: DifferentiableNetwork<B>, batch: B, targets:
   const m = typeof rows === 'number' && rows > 0 ? rows : 1;
   const gy = new Float64Array(y.length);
   const withTheta = <T>(theta: F, fn: () => T): T => {
+    checkFiniteArray('theta', theta);
     if (theta.length !== size) invalid('theta', `a vector of ${size} parameters`, theta, 'SHAPE_MISMATCH');
     network.parameters.get(saved);
     network.parameters.set(theta);
@@ -209,6 +233,7 @@ export function mseLoss<B>(network: DifferentiableNetwork<B>, batch: B, targets:
       }),
     gradient: (theta, out) =>
       withTheta(theta, () => {
+        checkVector('out', out, size);
         const p = network.forward(batch);
         for (let i = 0; i < y.length; i++) gy[i] = (p[i]! - y[i]!) / m;
         out.fill(0);

@@ -5,6 +5,7 @@
  * curve r(K) measured by integration.
  */
 import {
+  callbackFailed,
   PhaseflowError,
   checkFinite,
   checkFiniteArray,
@@ -22,6 +23,7 @@ import {
   type OdeProblem,
 } from '@phaseflow/core';
 import { checkCsr, csrFromTriplets, matVecUnchecked, type CsrMatrix } from '@phaseflow/linalg';
+import { checkedJvp, checkedMap } from './args.js';
 import type { JacobianFields } from './tangent.js';
 
 type F = Float64Array;
@@ -79,7 +81,10 @@ export function kuramoto(options: KuramotoOptions): KuramotoProblem {
   if (n === 0) invalid('options.frequencies', 'at least one frequency', o.frequencies);
   const K = checkNonNegative('options.coupling', o.coupling);
   const graph = o.graph === undefined ? undefined : checkCsr('options.graph', o.graph, n, n);
-  const normalization = checkOneOf('options.normalization', o.normalization ?? (graph ? 'mean-degree' : 'size'), ['size', 'mean-degree']);
+  const normalization = checkOneOf('options.normalization', o.normalization === undefined ? (graph ? 'mean-degree' : 'size') : o.normalization, [
+    'size',
+    'mean-degree',
+  ]);
   let normalizer = n;
   if (normalization === 'mean-degree') {
     if (graph) {
@@ -143,8 +148,8 @@ export function kuramoto(options: KuramotoOptions): KuramotoProblem {
     }
     return out;
   };
-  const base = odeProblem<F>(f, { name: `kuramoto(N=${n}, K=${K}${graph ? ', graph' : ''})` });
-  return { ...base, jvp, frequencies: omega, coupling: K, graph, normalizer };
+  const base = odeProblem<F>(checkedMap(n, f), { name: `kuramoto(N=${n}, K=${K}${graph ? ', graph' : ''})` });
+  return { ...base, jvp: checkedJvp(n, jvp), frequencies: omega, coupling: K, graph, normalizer };
 }
 
 /** The order parameter r·e^{iψ} = (1/N) Σ_j e^{iθ_j}. */
@@ -221,7 +226,9 @@ export function gaussianFrequencies(n: number, options: FrequencySampling & { st
   const o = checkOptions('options', options, ['sampling', 'seed', 'std', 'mean']);
   const sigma = o.std === undefined ? 1 : checkPositive('options.std', o.std);
   const mu = o.mean === undefined ? 0 : checkFinite('options.mean', o.mean);
-  if ((o.sampling ?? 'quantiles') === 'random') {
+  const sampling = o.sampling === undefined ? 'quantiles' : checkOneOf('options.sampling', o.sampling, ['quantiles', 'random']);
+  if (o.seed !== undefined) checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
+  if (sampling === 'random') {
     const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
     return createRandom(seed).fillNormal(new Float64Array(n), mu, sigma);
   }
@@ -229,7 +236,8 @@ export function gaussianFrequencies(n: number, options: FrequencySampling & { st
 }
 
 function uniforms(n: number, o: FrequencySampling): F {
-  const sampling = checkOneOf('options.sampling', o.sampling ?? 'quantiles', ['quantiles', 'random']);
+  const sampling = o.sampling === undefined ? 'quantiles' : checkOneOf('options.sampling', o.sampling, ['quantiles', 'random']);
+  if (o.seed !== undefined) checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
   if (sampling === 'quantiles') return Float64Array.from({ length: n }, (_, i) => (i + 0.5) / n);
   const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
   const rng = createRandom(seed);
@@ -282,9 +290,22 @@ function densityOf(distribution: FrequencyDistribution): { g: (w: number) => num
   }
   const g = (distribution as { density: (w: number) => number }).density;
   if (typeof g !== 'function') invalid('distribution.density', 'a function ω ↦ g(ω)', g);
-  const g0 = g(0);
-  if (typeof g0 !== 'number' || !(g0 > 0) || !Number.isFinite(g0)) invalid('distribution.density', 'a density with 0 < g(0) < ∞', g0);
-  return { g, g0 };
+  let g0: number;
+  try {
+    g0 = g(0);
+  } catch (e) {
+    throw callbackFailed('distribution.density', e);
+  }
+  // K_c = 2/(π g(0)) must be finite too: a g(0) so small that it overflows is no density to analyse.
+  if (typeof g0 !== 'number' || !(g0 > 0) || !Number.isFinite(g0) || !Number.isFinite(2 / (Math.PI * g0)))
+    invalid('distribution.density', 'a density with 0 < g(0) < ∞ and a finite K_c = 2/(π g(0))', g0);
+  const checked = (w: number): number => {
+    const v = g(w);
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v))
+      invalid('distribution.density', `a density with finite values ≥ 0 (g(${w}) = ${v})`, v, 'NON_FINITE_INPUT');
+    return v;
+  };
+  return { g: checked, g0 };
 }
 
 /**
@@ -439,6 +460,10 @@ export function kuramotoSweep(integrator: Integrator<OdeProblem<F>, F>, options:
     'signal',
   ]);
   checkFiniteArray('options.couplings', o.couplings);
+  if (o.couplings.length === 0) invalid('options.couplings', 'at least one coupling strength', o.couplings);
+  checkFiniteArray('options.frequencies', o.frequencies);
+  if (o.normalization !== undefined) checkOneOf('options.normalization', o.normalization, ['size', 'mean-degree']);
+  if (o.continuation !== undefined && typeof o.continuation !== 'boolean') invalid('options.continuation', 'true or false', o.continuation);
   const h = checkPositive('options.h', o.h);
   const transient = o.transient === undefined ? 100 : checkNonNegative('options.transient', o.transient);
   const duration = o.duration === undefined ? 100 : checkPositive('options.duration', o.duration);

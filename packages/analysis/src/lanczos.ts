@@ -63,6 +63,7 @@ export function lanczos(operator: SymmetricOperator, n: number, options: Lanczos
   const k = o.k === undefined ? 1 : checkInteger('options.k', o.k, { min: 1, max: n });
   const m = o.iterations === undefined ? Math.min(n, Math.max(20, 4 * k)) : checkInteger('options.iterations', o.iterations, { min: k, max: n });
   const tol = o.tolerance === undefined ? 1e-8 : checkPositive('options.tolerance', o.tolerance);
+  if (o.vectors !== undefined && typeof o.vectors !== 'boolean') invalid('options.vectors', 'true or false', o.vectors);
   const wantVectors = o.vectors ?? true;
   const seed = o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 });
   const Q: F[] = [];

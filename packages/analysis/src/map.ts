@@ -5,6 +5,7 @@
  * a flow.
  */
 import { checkFunction, checkOptions, checkStep, checkInteger, float64Space, type Integrator, type Problem, type VectorSpace } from '@phaseflow/core';
+import { checkName } from './args.js';
 
 type F = Float64Array;
 
@@ -54,7 +55,7 @@ export function mapProblem(
     kind: 'map',
     space: float64Space,
     map,
-    ...(o.name !== undefined && { name: o.name }),
+    ...(o.name !== undefined && { name: checkName('options.name', o.name) }),
     ...(o.jvp !== undefined && { jvp: o.jvp }),
     ...(o.jacobian !== undefined && { jacobian: o.jacobian }),
     ...(o.energy !== undefined && { energy: o.energy }),

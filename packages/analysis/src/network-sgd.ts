@@ -6,6 +6,7 @@
  */
 import { checkFiniteArray, checkInteger, checkOptions, checkPositive, createRandom, invalid } from '@phaseflow/core';
 import { qr, matrix, symmetricEigen } from '@phaseflow/linalg';
+import { checkName } from './args.js';
 import type { DifferentiableNetwork } from './hessian.js';
 import type { LayerBatch } from './network.js';
 import { sgdMap, type SgdMap, type SgdMapOptions } from './sgd.js';
@@ -148,7 +149,7 @@ export function networkSgd(options: NetworkSgdOptions): NetworkSgd {
     ...(o.sampling !== undefined && { sampling: o.sampling }),
     ...(o.seed !== undefined && { seed: o.seed }),
     ...(o.fdStep !== undefined && { fdStep: o.fdStep }),
-    name: o.name ?? `network sgd(p = ${p}, m = ${m})`,
+    name: o.name === undefined ? `network sgd(p = ${p}, m = ${m})` : checkName('options.name', o.name),
     gradient: (theta, B, g) =>
       withTheta(theta, () => {
         const s = subBatch(B);

@@ -5,7 +5,8 @@
  * watch it layer by layer. Each layer's Jacobian comes from its `jvp`, a dense `jacobian`,
  * one batched reverse pass (nn64's `vjp`), or central differences.
  */
-import { PhaseflowError, checkFinite, checkFiniteArray, checkOneOf, checkOptions, checkPositive, describeValue, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkFinite, checkFiniteArray, checkInteger, checkOneOf, checkOptions, checkPositive, describeValue, invalid } from '@phaseflow/core';
+import { checkName, checkVector, checkedJvp, checkedMap } from './args.js';
 import { mapProblem, type JacobianVectorProduct, type MapProblem } from './map.js';
 import { tangentProblem } from './tangent.js';
 
@@ -216,6 +217,15 @@ export interface NetworkMapOptions {
   readonly name?: string;
 }
 
+/** The arguments of a `tangent(x, frame, k, out)`: x a non-empty state, frame and out n × k (row-major), k ≥ 1. */
+function checkTangentArgs(x: unknown, frame: unknown, k: unknown, out: unknown): void {
+  const n = checkVector('x', x).length;
+  if (n === 0) invalid('x', 'a non-empty state', x, 'SHAPE_MISMATCH');
+  const kk = checkInteger('k', k, { min: 1 });
+  checkVector('frame', frame, n * kk);
+  checkVector('out', out, n * kk);
+}
+
 /**
  * A deep network x_{l+1} = F_l(x_l), l = 0 … L − 1, as a core `map` problem whose time is the
  * layer index: `integrate(mapIterator(), net, x0, { tEnd: net.depth, h: 1 })` is the forward
@@ -248,18 +258,26 @@ export function networkMap(layers: readonly NetworkLayer[], options: NetworkMapO
     return norm[l]!;
   };
   const layer = (index: number, x: F, out?: F): F => {
+    const l = at(index);
+    checkVector('x', x);
+    if (out !== undefined) checkVector('out', out, x.length);
     const res = out ?? new Float64Array(x.length);
-    at(index).apply(x, res);
+    l.apply(x, res);
     return res;
   };
   const tangent = (index: number, x: F, frame: F, k: number, out: F): F => {
-    at(index).tangent(x, frame, k, out);
+    const l = at(index);
+    checkTangentArgs(x, frame, k, out);
+    l.tangent(x, frame, k, out);
     return out;
   };
-  const base = mapProblem((t, y, out = new Float64Array(y.length)) => layer(t, y, out), {
-    name: o.name ?? `network(${depth} layers)`,
-    jvp: (t, y, v, out) => tangent(t, y, v, 1, out),
-  });
+  const base = mapProblem(
+    checkedMap(undefined, (t, y, out = new Float64Array(y.length)) => layer(t, y, out)),
+    {
+      name: o.name === undefined ? `network(${depth} layers)` : checkName('options.name', o.name),
+      jvp: checkedJvp(undefined, (t, y, v, out) => tangent(t, y, v, 1, out)),
+    },
+  );
   return {
     ...base,
     jvp: base.jvp!,
@@ -368,6 +386,7 @@ export function resNetLayer(options: ResNetLayerOptions): DifferentiableLayer & 
     },
     tangent(x, frame, k, out) {
       checkX(x);
+      checkTangentArgs(x, frame, k, out);
       pre(x);
       for (let i = 0; i < n; i++) {
         const s = h * d[i]!;
@@ -417,6 +436,8 @@ export function residualLayer(branch: NetworkLayer, options: ResidualLayerOption
     name: `residual(${g.name})`,
     forward(x, out) {
       checkFiniteArray('x', x);
+      if (x.length === 0) invalid('x', 'a non-empty state', x, 'SHAPE_MISMATCH');
+      if (out !== undefined) checkVector('out', out, x.length);
       if (gx.length !== x.length) gx = new Float64Array(x.length);
       g.apply(x, gx);
       const res = out ?? new Float64Array(x.length);
@@ -424,6 +445,7 @@ export function residualLayer(branch: NetworkLayer, options: ResidualLayerOption
       return res;
     },
     tangent(x, frame, k, out) {
+      checkTangentArgs(x, frame, k, out);
       g.tangent(x, frame, k, out);
       for (let i = 0; i < out.length; i++) out[i] = frame[i]! + h * out[i]!;
       return out;

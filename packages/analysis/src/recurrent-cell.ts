@@ -7,6 +7,7 @@
  * (negative exponents) or turns chaotic (positive ones).
  */
 import { checkFiniteArray, checkInteger, checkOneOf, checkOptions, invalid } from '@phaseflow/core';
+import { checkedJvp, checkedMap } from './args.js';
 import { mapProblem, type JacobianVectorProduct, type MapProblem } from './map.js';
 import { inputReader, type DrivingInput } from './rnn.js';
 
@@ -95,6 +96,8 @@ export function recurrentCellMap(cell: RecurrentCell, options: RecurrentCellMapO
   const o = checkOptions('options', options, ['inputs']);
   const n = checkInteger('cell.units', c.units, { min: 1 });
   const W = checkMatrixData('cell.recurrentKernel', c.recurrentKernel, n, n);
+  if (c.inputKernel !== undefined && checkFiniteArray<ArrayLike<number>>('cell.inputKernel', c.inputKernel).length === 0)
+    invalid('cell.inputKernel', 'a d × units input kernel with d ≥ 1 (leave it out for a cell without input)', c.inputKernel, 'SHAPE_MISMATCH');
   const d = c.inputDim === undefined ? (c.inputKernel === undefined ? 0 : c.inputKernel.length / n) : checkInteger('cell.inputDim', c.inputDim, { min: 0 });
   if (!Number.isInteger(d)) invalid('cell.inputKernel', `d × ${n} numbers (row-major)`, `${c.inputKernel!.length} numbers`, 'SHAPE_MISMATCH');
   if (d > 0 && c.inputKernel === undefined) invalid('cell.inputKernel', `a ${d} × ${n} input kernel`, undefined);
@@ -172,14 +175,14 @@ export function recurrentCellMap(cell: RecurrentCell, options: RecurrentCellMapO
     for (let j = 0; j < n; j++) out[j] = slope[j]! * out[j]!;
     return out;
   };
+  const checkedJvpFn = checkedJvp(n, jvp);
   const base = mapProblem(
-    (t, h, out = new Float64Array(n)) => {
-      if (h.length !== n) invalid('h', `a hidden state of ${n} numbers`, h, 'SHAPE_MISMATCH');
+    checkedMap(n, (t, h, out = new Float64Array(n)) => {
       preActivation(t, h);
       for (let j = 0; j < n; j++) out[j] = sigma(j);
       return out;
-    },
-    { name: `recurrent-cell(n=${n}, ${activation})`, jvp },
+    }),
+    { name: `recurrent-cell(n=${n}, ${activation})`, jvp: checkedJvpFn },
   );
-  return { ...base, jvp, units: n, inputDim: d, activation, orthogonalityDefect: Math.sqrt(defect) };
+  return { ...base, jvp: checkedJvpFn, units: n, inputDim: d, activation, orthogonalityDefect: Math.sqrt(defect) };
 }

@@ -4,7 +4,18 @@
  * echo state network driven by its input (the conditional exponents that decide the echo
  * state property).
  */
-import { PhaseflowError, checkFinite, checkInRange, checkInteger, checkOptions, createRandom, invalid, odeProblem, type OdeProblem } from '@phaseflow/core';
+import {
+  PhaseflowError,
+  checkFinite,
+  checkFiniteArray,
+  checkInRange,
+  checkInteger,
+  checkOptions,
+  createRandom,
+  invalid,
+  odeProblem,
+  type OdeProblem,
+} from '@phaseflow/core';
 import { checkCsr, matVecUnchecked, type CsrMatrix, type Matrix } from '@phaseflow/linalg';
 import { mapProblem, type JacobianVectorProduct, type MapProblem } from './map.js';
 import type { JacobianFields } from './tangent.js';
@@ -224,13 +235,13 @@ export function echoStateMap(reservoir: EchoStateReservoir, options: EchoStateMa
   const n = checkInteger('reservoir.units', reservoir.units, { min: 1 });
   const d = checkInteger('reservoir.inputDim', reservoir.inputDim, { min: 1 });
   const a = checkInRange('reservoir.leakRate', reservoir.leakRate, Number.MIN_VALUE, 1);
-  if ((reservoir.feedbackDim ?? 0) > 0)
-    invalid('reservoir.feedbackDim', 'a reservoir without output feedback (the map would depend on the readout)', reservoir.feedbackDim);
-  if ((reservoir.noise ?? 0) > 0) invalid('reservoir.noise', 'a noise-free reservoir (0)', reservoir.noise);
+  if (reservoir.feedbackDim !== undefined && reservoir.feedbackDim !== 0)
+    invalid('reservoir.feedbackDim', 'a reservoir without output feedback (0: the map would depend on the readout)', reservoir.feedbackDim);
+  if (reservoir.noise !== undefined && reservoir.noise !== 0) invalid('reservoir.noise', 'a noise-free reservoir (0)', reservoir.noise);
   const W = checkCsr('reservoir.W', reservoir.W, n, n);
   const Win = checkCsr('reservoir.Win', reservoir.Win, n, d);
-  const bias = reservoir.bias;
-  if (bias === null || typeof bias !== 'object' || bias.length !== n) invalid('reservoir.bias', `a vector of length ${n}`, bias, 'SHAPE_MISMATCH');
+  const bias = checkFiniteArray<ArrayLike<number>>('reservoir.bias', reservoir.bias);
+  if (bias.length !== n) invalid('reservoir.bias', `a vector of length ${n}`, bias, 'SHAPE_MISMATCH');
   const u = new Float64Array(d);
   const readInput = inputReader('options.inputs', o.inputs, d, u);
   const pre = new Float64Array(n);

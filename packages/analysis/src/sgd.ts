@@ -5,8 +5,21 @@
  * top exponent of that product decides whether SGD accumulates at the minimum (λ < 0) or is
  * driven away from it (λ > 0) — not the same as the deterministic 2/η test of gradient descent.
  */
-import { checkFiniteArray, checkFunction, checkInteger, checkOneOf, checkOptions, checkPositive, createRandom, invalid, type Observer } from '@phaseflow/core';
+import {
+  callbackFailed,
+  checkFiniteArray,
+  checkFunction,
+  checkInteger,
+  checkOneOf,
+  checkOptions,
+  checkPositive,
+  createRandom,
+  invalid,
+  isPhaseflowError,
+  type Observer,
+} from '@phaseflow/core';
 import { matrix, qr } from '@phaseflow/linalg';
+import { checkName, checkVector, checkedJvp, checkedMap } from './args.js';
 import { lyapunovSpectrum, type LyapunovSpectrum } from './lyapunov.js';
 import { mapIterator, mapProblem, type JacobianVectorProduct, type MapProblem } from './map.js';
 
@@ -118,7 +131,14 @@ export function sgdMap(options: SgdMapOptions): SgdMap {
     return batches.subarray(k * b, (k + 1) * b);
   };
   const call = (theta: F, B: Int32Array, out: F): void => {
-    const r = gradient(theta, B, out);
+    let r: F;
+    try {
+      r = gradient(theta, B, out);
+    } catch (e) {
+      if (isPhaseflowError(e)) throw e;
+      throw callbackFailed('options.gradient', e);
+    }
+    if (!(r instanceof Float64Array) || r.length !== out.length) invalid('options.gradient', `a gradient returning ${out.length} numbers`, r, 'SHAPE_MISMATCH');
     if (r !== out) out.set(r);
   };
   let gp = new Float64Array(0);
@@ -149,14 +169,14 @@ export function sgdMap(options: SgdMapOptions): SgdMap {
     for (let i = 0; i < n; i++) out[i] = (gp[i]! - gm[i]!) / (2 * eps);
   };
   const base = mapProblem(
-    (t, theta, out = new Float64Array(theta.length)) => {
+    checkedMap(undefined, (t, theta, out = new Float64Array(theta.length)) => {
       call(theta, batch(t), out);
       for (let i = 0; i < out.length; i++) out[i] = theta[i]! - eta * out[i]!;
       return out;
-    },
+    }),
     {
-      name: o.name ?? `sgd(η = ${eta}, batch ${b})`,
-      jvp: (t, theta, v, out) => {
+      name: o.name === undefined ? `sgd(η = ${eta}, batch ${b})` : checkName('options.name', o.name),
+      jvp: checkedJvp(undefined, (t, theta, v, out) => {
         const B = batch(t);
         if (hvp) {
           const r = hvp(theta, B, v, out);
@@ -164,7 +184,7 @@ export function sgdMap(options: SgdMapOptions): SgdMap {
         } else fdHvp(theta, B, v, out);
         for (let i = 0; i < out.length; i++) out[i] = v[i]! - eta * out[i]!;
         return out;
-      },
+      }),
     },
   );
   return { ...base, jvp: base.jvp!, learningRate: eta, batchSize: b, samples: m, steps, batch };
@@ -226,6 +246,7 @@ export function linearRegressionSgd(options: LinearRegressionSgdOptions): Linear
     return s;
   };
   const checkTheta = (theta: F): void => {
+    checkVector('theta', theta);
     if (theta.length !== d) invalid('theta', `${d} parameters`, theta, 'SHAPE_MISMATCH');
   };
   const sgd = sgdMap({
@@ -235,7 +256,7 @@ export function linearRegressionSgd(options: LinearRegressionSgdOptions): Linear
     ...(o.batchSize !== undefined && { batchSize: o.batchSize }),
     ...(o.sampling !== undefined && { sampling: o.sampling }),
     ...(o.seed !== undefined && { seed: o.seed }),
-    name: o.name ?? `linear regression sgd(d = ${d}, m = ${m})`,
+    name: o.name === undefined ? `linear regression sgd(d = ${d}, m = ${m})` : checkName('options.name', o.name),
     gradient: (theta, B, out) => {
       checkTheta(theta);
       out.fill(0);
@@ -420,6 +441,7 @@ export function sgdLyapunovExponent(sgd: SgdMap, theta0: F, options: SgdLyapunov
         );
   const n = r;
   const frame = o.frame;
+  if (frame !== undefined && frame !== 'random' && frame !== 'identity') checkFiniteArray('options.frame', frame);
   let k = o.vectors;
   if (k === undefined) {
     k = frame !== undefined && typeof frame === 'object' && frame !== null && frame.length % n === 0 && frame.length > 0 ? frame.length / n : 1;

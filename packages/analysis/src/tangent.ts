@@ -13,17 +13,21 @@
  */
 import {
   PhaseflowError,
+  callbackFailed,
+  checkFiniteArray,
   checkInteger,
   checkOneOf,
   checkOptions,
   checkPositive,
   describeValue,
   invalid,
+  isPhaseflowError,
   odeProblem,
   type OdeProblem,
   type Problem,
 } from '@phaseflow/core';
 import './errors.js';
+import { checkVector, checkedJvp } from './args.js';
 import { mapProblem, type JacobianMatrix, type JacobianVectorProduct, type MapProblem } from './map.js';
 
 type F = Float64Array;
@@ -220,15 +224,32 @@ export function tangentProblem(problem: TangentBaseProblem, y0: F, options: Tang
       out[i] = s;
     }
   };
+  const jvpName = o.jvp !== undefined ? 'options.jvp' : 'problem.jvp';
+  const jacName = o.jacobian !== undefined ? 'options.jacobian' : 'problem.jacobian';
+  /** A user jvp or jacobian called: what it throws is CALLBACK_FAILED, an answer of the wrong length SHAPE_MISMATCH. */
+  const answer = (name: string, length: number, call: () => F, t: number): F => {
+    let r: F;
+    try {
+      r = call();
+    } catch (e) {
+      if (isPhaseflowError(e)) throw e;
+      throw callbackFailed(name, e, { t });
+    }
+    if (r === null || typeof r !== 'object' || r.length !== length)
+      invalid(name, `a function returning ${length} numbers (or writing them into out)`, r, 'SHAPE_MISMATCH');
+    return r;
+  };
+  const userJvp = (t: number, y: F, v: F, out: F): void => {
+    const r = answer(jvpName, n, () => givenJvp!(t, y, v, out), t);
+    if (r !== out) out.set(r);
+  };
   const ensureJacobian = (t: number, y: F): void => {
-    const r = givenJac!(t, y, jac!);
+    const r = answer(jacName, n * n, () => givenJac!(t, y, jac!), t);
     if (r !== jac) jac!.set(r);
   };
   const jvpOnce = (t: number, y: F, v: F, out: F): F => {
-    if (source === 'jvp') {
-      const r = givenJvp!(t, y, v, out);
-      if (r !== out) out.set(r);
-    } else if (source === 'jacobian') {
+    if (source === 'jvp') userJvp(t, y, v, out);
+    else if (source === 'jacobian') {
       ensureJacobian(t, y);
       denseJvp(v, out);
     } else if (source === 'forward-differences') {
@@ -247,10 +268,8 @@ export function tangentProblem(problem: TangentBaseProblem, y0: F, options: Tang
     for (let j = 0; j < k; j++) {
       const off = n * (j + 1);
       for (let i = 0; i < n; i++) vBuf[i] = z[off + i]!;
-      if (source === 'jvp') {
-        const r = givenJvp!(t, yBuf, vBuf, oBuf);
-        if (r !== oBuf) oBuf.set(r);
-      } else if (source === 'jacobian') denseJvp(vBuf, oBuf);
+      if (source === 'jvp') userJvp(t, yBuf, vBuf, oBuf);
+      else if (source === 'jacobian') denseJvp(vBuf, oBuf);
       else fdJvp(t, yBuf, vBuf, oBuf, source === 'forward-differences' ? f0 : undefined);
       for (let i = 0; i < n; i++) out[off + i] = oBuf[i]!;
     }
@@ -271,23 +290,25 @@ export function tangentProblem(problem: TangentBaseProblem, y0: F, options: Tang
     vectors: k,
     source,
     lift(y, frame) {
-      if (y === null || typeof y !== 'object' || y.length !== n) invalid('y', `a state of length ${n}`, y, 'SHAPE_MISMATCH');
+      checkFiniteArray('y', y);
+      if (y.length !== n) invalid('y', `a state of length ${n}`, y, 'SHAPE_MISMATCH');
       const z = new Float64Array(size);
       for (let i = 0; i < n; i++) z[i] = y[i]!;
       if (frame === undefined) {
         for (let j = 0; j < k; j++) z[n * (j + 1) + j] = 1;
       } else {
-        if (frame === null || typeof frame !== 'object' || frame.length !== n * k)
-          invalid('frame', `an n × k = ${n} × ${k} matrix (row-major)`, frame, 'SHAPE_MISMATCH');
+        checkFiniteArray('frame', frame);
+        if (frame.length !== n * k) invalid('frame', `an n × k = ${n} × ${k} matrix (row-major)`, frame, 'SHAPE_MISMATCH');
         for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) z[n * (j + 1) + i] = frame[i * k + j]!;
       }
       return z;
     },
-    state: (z) => z.subarray(0, n),
+    state: (z) => checkVector('z', z, size).subarray(0, n),
     tangent(z, j) {
+      checkVector('z', z, size);
       checkInteger('j', j, { min: 0, max: k - 1 });
       return z.subarray(n * (j + 1), n * (j + 2));
     },
-    jvp: jvpOnce,
+    jvp: checkedJvp(n, jvpOnce),
   };
 }

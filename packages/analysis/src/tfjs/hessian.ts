@@ -126,14 +126,17 @@ export function createTensorHessian(loss: TensorLoss, weights: readonly tf.Tenso
     size: n,
     value: () => run(() => call(ws).dataSync()[0]!),
     gradient(out = new Float64Array(n)) {
-      if (out.length !== n) invalid('out', `a Float64Array of ${n} numbers`, out, 'SHAPE_MISMATCH');
+      if (!(out instanceof Float64Array) || out.length !== n)
+        invalid('out', `a Float64Array of ${n} numbers`, out, out instanceof Float64Array ? 'SHAPE_MISMATCH' : 'INVALID_ARGUMENT');
       run(() => void flatten(gradOf(ws as tf.Tensor[]), out, 'the gradient'));
       return out;
     },
     hessianVectorProduct(v, out = new Float64Array(n)) {
       if (v === null || typeof v !== 'object' || v.length !== n) invalid('v', `a vector of ${n} numbers`, v, 'SHAPE_MISMATCH');
-      for (let i = 0; i < n; i++) if (!Number.isFinite(v[i]!)) invalid(`v[${i}]`, 'a finite number', v[i], 'NON_FINITE_INPUT');
-      if (out.length !== n) invalid('out', `a Float64Array of ${n} numbers`, out, 'SHAPE_MISMATCH');
+      for (let i = 0; i < n; i++)
+        if (!Number.isFinite(v[i]!)) invalid(`v[${i}]`, 'a finite number', v[i], typeof v[i] === 'number' ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+      if (!(out instanceof Float64Array) || out.length !== n)
+        invalid('out', `a Float64Array of ${n} numbers`, out, out instanceof Float64Array ? 'SHAPE_MISMATCH' : 'INVALID_ARGUMENT');
       return hvp(v, out);
     },
     eigenvalues(options = {}) {

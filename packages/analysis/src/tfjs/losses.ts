@@ -35,9 +35,10 @@ const SIGMOID = twice(tf.sigmoid, (x) => {
  * ```
  */
 export function twiceDifferentiable(name: TwiceDifferentiableActivation): (x: tf.Tensor) => tf.Tensor {
-  const a = checkOneOf<TwiceDifferentiableActivation>('name', name, ['tanh', 'sigmoid', 'softplus', 'sin']);
-  return a === 'tanh' ? TANH : a === 'sigmoid' ? SIGMOID : a === 'softplus' ? tf.softplus : tf.sin;
+  return TWICE[checkOneOf<TwiceDifferentiableActivation>('name', name, ['tanh', 'sigmoid', 'softplus', 'sin'])];
 }
+
+const TWICE: Record<TwiceDifferentiableActivation, (x: tf.Tensor) => tf.Tensor> = { tanh: TANH, sigmoid: SIGMOID, softplus: tf.softplus, sin: tf.sin };
 
 /** Options of {@link tensorMseLoss}. */
 export interface TensorMseLossOptions {
@@ -67,13 +68,22 @@ export function tensorMseLoss(options: TensorMseLossOptions): TensorLoss {
   if (!(o.targets instanceof tf.Tensor) || o.targets.rank !== 2 || o.targets.shape[0] !== o.inputs.shape[0]) {
     invalid('options.targets', `a 2-D tensor [${o.inputs.shape[0]}, k]`, o.targets, 'SHAPE_MISMATCH');
   }
-  const sigma = twiceDifferentiable(o.activation ?? 'tanh');
+  const sigma =
+    TWICE[
+      o.activation === undefined
+        ? 'tanh'
+        : checkOneOf<TwiceDifferentiableActivation>('options.activation', o.activation, ['tanh', 'sigmoid', 'softplus', 'sin'])
+    ];
   const x = o.inputs;
   const y = o.targets;
   const m = x.shape[0]!;
   return (w) =>
     tf.tidy(() => {
-      if (w.length === 0 || w.length % 2 !== 0) invalid('weights', 'pairs [W₁, b₁, W₂, b₂, …]', w.length);
+      if (!Array.isArray(w) || w.length === 0 || w.length % 2 !== 0) invalid('weights', 'pairs of tensors [W₁, b₁, W₂, b₂, …]', w);
+      w.forEach((t: unknown, i) => {
+        if (!(t instanceof tf.Tensor) || t.isDisposed || t.rank !== (i % 2 === 0 ? 2 : 1))
+          invalid(`weights[${i}]`, i % 2 === 0 ? 'a live 2-D weight tensor' : 'a live 1-D bias tensor', t);
+      });
       let h: tf.Tensor = x;
       for (let l = 0; l < w.length / 2; l++) {
         h = tf.add(tf.matMul(h as tf.Tensor2D, w[2 * l] as tf.Tensor2D), w[2 * l + 1]!);

@@ -1,0 +1,50 @@
+/**
+ * O(1) argument checks for the maps, fields and Jacobian–vector products this package makes
+ * (not exported from the index). They run on every call an integrator makes, so they check
+ * types and lengths only (entries are the integrator's to check: `integrate` refuses a
+ * non-finite state); a call by hand with a wrong argument gets a coded error naming it
+ * instead of a TypeError from inside the loop or a silently short result.
+ */
+import { invalid } from '@phaseflow/core';
+
+type F = Float64Array;
+
+/** `v` is a Float64Array of `n` entries (any length when n is undefined). */
+export function checkVector(argument: string, v: unknown, n?: number): F {
+  if (!(v instanceof Float64Array)) invalid(argument, n === undefined ? 'a Float64Array' : `a Float64Array of ${n} numbers`, v);
+  if (n !== undefined && v.length !== n) invalid(argument, `a Float64Array of ${n} numbers`, v, 'SHAPE_MISMATCH');
+  return v;
+}
+
+/** A time: a number (NaN and ±Infinity refused). */
+export function checkTime(t: unknown): number {
+  if (typeof t !== 'number' || t - t !== 0) invalid('t', 'a finite time', t, typeof t === 'number' ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
+  return t;
+}
+
+/** `map(t, y, out?)` with t, y (n numbers, or any length when n is undefined) and out (as y) checked. */
+export function checkedMap(n: number | undefined, map: (t: number, y: F, out?: F) => F): (t: number, y: F, out?: F) => F {
+  return (t, y, out) => {
+    checkTime(t);
+    const m = checkVector('y', y, n).length;
+    if (out !== undefined) checkVector('out', out, m);
+    return map(t, y, out);
+  };
+}
+
+/** `jvp(t, y, v, out)` with t, y, v and out (n numbers each, or y's length) checked. */
+export function checkedJvp(n: number | undefined, jvp: (t: number, y: F, v: F, out: F) => F): (t: number, y: F, v: F, out: F) => F {
+  return (t, y, v, out) => {
+    checkTime(t);
+    const m = checkVector('y', y, n).length;
+    checkVector('v', v, m);
+    checkVector('out', out, m);
+    return jvp(t, y, v, out);
+  };
+}
+
+/** A non-empty name (an `options.name`). */
+export function checkName(argument: string, name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0) invalid(argument, 'a non-empty name', name);
+  return name;
+}
