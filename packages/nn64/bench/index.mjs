@@ -8,13 +8,14 @@
 // the 1-thread ratio is read on CPU time (the work each side did), the 2-thread one on wall
 // time (what a second thread buys). Then the same epochs with the plain-loop kernels
 // (kernel: 'js') against the WebAssembly SIMD ones, which is what decides where SIMD runs.
-// Run after a build: `npx nx bench @phaseflow/nn64` (or `node bench/index.mjs [mlp] [kernels]`).
+// Run after a build: `npx nx bench @phaseflow/nn64` (or `node bench/index.mjs [mlp] [kernels]`); on
+// Node ≥ 22 the gemm fuses its multiply–adds (relaxed SIMD), on Node 20 it cannot (`nn64.fma`).
 import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import readline from 'node:readline';
 import { createRandom } from '@phaseflow/core';
 import { fitStandardizer, moons, spirals } from '@phaseflow/datasets';
-import { createGradientTrainer32, createMlp32 } from '@phaseflow/nn64';
+import { createGradientTrainer32, createMlp32, createWorkspace32 } from '@phaseflow/nn64';
 
 const sections = process.argv.slice(2);
 const run = (name) => sections.length === 0 || sections.includes(name);
@@ -29,6 +30,9 @@ const out = {
   cpus: os.cpus().length,
   cpu: os.cpus()[0]?.model,
   loadAverageStart: os.loadavg().map((v) => round(v, 2)),
+  // nn64 runs on one thread; fma: the gemm's multiply–adds are relaxed SIMD's f32x4.relaxed_madd
+  // (Node ≥ 22), else f32x4.mul + f32x4.add (Node 20).
+  nn64: { threads: 1, kernel: createWorkspace32().kind, fma: createWorkspace32().fma },
 };
 
 // ---- the PyTorch peers (one process per thread count, started once) ----
