@@ -1,4 +1,5 @@
 import { checkInteger, checkOptions, invalid, type Observer } from '@phaseflow/core';
+import { checkEndEvent, checkStartEvent, checkStepEvent } from './check.js';
 
 /** What an energy observer measured over a run. */
 export interface EnergyReport {
@@ -84,6 +85,7 @@ export function createEnergyObserver(options: { every?: number; maxSamples?: num
     reset,
     on: {
       'run:start'(e) {
+        checkStartEvent(e);
         reset();
         if (!e.problem?.energy) {
           invalid('problem.energy', `a problem with an energy function (${e.problem?.kind ?? 'no'} problem given)`, e.problem?.energy);
@@ -97,13 +99,15 @@ export function createEnergyObserver(options: { every?: number; maxSamples?: num
       // cadence); the final state counts once the run has ended, so the figures are the same
       // where a driver hands over every step.
       step(e) {
+        checkStepEvent(e);
         if (!energy) return;
         if (e.step % every === 0) {
           record(e.t, e.state, e.step);
           pending = undefined;
         } else pending = (energy(e.state as never) - h0) / scale;
       },
-      'run:end'() {
+      'run:end'(e) {
+        checkEndEvent(e);
         if (pending === undefined) return;
         maxErr = Math.max(maxErr, Math.abs(pending));
         last = pending;

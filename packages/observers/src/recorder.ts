@@ -1,4 +1,5 @@
 import { checkFunction, checkInteger, checkOptions, type Observer, type StateOps } from '@phaseflow/core';
+import { checkStartEvent, checkStepEvent } from './check.js';
 
 /** An Observer that keeps states (or whatever `map` makes of them). */
 export interface Recorder<T> extends Observer {
@@ -44,11 +45,13 @@ export function createRecorder<T = Float64Array>(options: { every?: number; map?
     },
     on: {
       'run:start'(e) {
+        checkStartEvent(e);
         const space = (e.problem as { space?: StateOps<unknown> } | undefined)?.space;
         if (!o.map && space) convert = (s) => space.toFloat64(s) as T;
         if (e.state !== undefined) keep(e.t0 ?? 0, e.state);
       },
       step(e) {
+        checkStepEvent(e);
         if (e.step % every === 0) keep(e.t, e.state);
       },
     },

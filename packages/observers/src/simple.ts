@@ -9,6 +9,7 @@ import {
   type ObserverHandlers,
   type StepEvent,
 } from '@phaseflow/core';
+import { checkControl, checkEvent, checkStepEvent } from './check.js';
 
 /** Options of {@link createCallbackObserver}. */
 export interface CallbackObserverOptions {
@@ -39,7 +40,7 @@ export function createCallbackObserver(first: CallbackObserverOptions | Observer
     const o = checkOptions('options', first as CallbackObserverOptions, ['handlers', 'name']);
     return callbackObserver('options.handlers', o.handlers, o.name === undefined ? 'callback' : checkName('options.name', o.name));
   }
-  return callbackObserver('handlers', first as ObserverHandlers, legacyName ?? 'callback');
+  return callbackObserver('handlers', first as ObserverHandlers, legacyName === undefined ? 'callback' : checkName('name', legacyName));
 }
 
 function checkName(argument: string, name: unknown): string {
@@ -48,7 +49,8 @@ function checkName(argument: string, name: unknown): string {
 }
 
 function callbackObserver(argument: string, handlers: ObserverHandlers, name: string): Observer {
-  if (handlers === null || typeof handlers !== 'object') invalid(argument, 'an object of event handlers', handlers);
+  if (handlers === null || typeof handlers !== 'object' || Array.isArray(handlers))
+    invalid(argument, 'an object of event handlers { [event]: handler }', handlers);
   for (const [k, h] of Object.entries(handlers)) checkFunction(`${argument}[${JSON.stringify(k)}]`, h);
   return { name, on: handlers };
 }
@@ -82,7 +84,7 @@ export function createStopWhen(first: StopWhenOptions | ((event: StepEvent) => b
   let reason: string;
   if (typeof first === 'function') {
     predicate = first;
-    reason = legacyReason ?? 'stop condition met';
+    reason = legacyReason === undefined ? 'stop condition met' : checkName('reason', legacyReason);
   } else {
     if (first === null || typeof first !== 'object') invalid('options', 'an options object { predicate, reason? }', first);
     const o = checkOptions('options', first, ['predicate', 'reason']);
@@ -93,6 +95,8 @@ export function createStopWhen(first: StopWhenOptions | ((event: StepEvent) => b
     name: 'stop-when',
     on: {
       step(e, control) {
+        checkStepEvent(e);
+        checkControl(control);
         if (predicate(e)) control.stop(reason);
       },
     },
@@ -118,8 +122,8 @@ export interface EarlyStopping extends Observer {
  */
 export function createEarlyStopping(options: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max' } = {}): EarlyStopping {
   const o = checkOptions('options', options, ['monitor', 'patience', 'minDelta', 'mode']);
-  const monitor = o.monitor ?? 'loss';
-  if (typeof monitor !== 'string') invalid('options.monitor', 'a metric name', monitor);
+  const monitor = o.monitor === undefined ? 'loss' : o.monitor;
+  if (typeof monitor !== 'string' || monitor === '') invalid('options.monitor', "a metric name (a non-empty string; default 'loss')", monitor);
   const patience = o.patience === undefined ? 5 : checkInteger('options.patience', o.patience, { min: 1 });
   const minDelta = o.minDelta === undefined ? 0 : checkNonNegative('options.minDelta', o.minDelta);
   const mode = o.mode === undefined ? 'min' : checkOneOf('options.mode', o.mode, ['min', 'max'] as const);
@@ -134,6 +138,10 @@ export function createEarlyStopping(options: { monitor?: string; patience?: numb
     },
     on: {
       'epoch:end'(e, control) {
+        checkEvent(e, 'an epoch:end event { epoch, loss, metrics }');
+        checkInteger('event.epoch', e.epoch, { min: 0 });
+        if (e.metrics === null || typeof e.metrics !== 'object') invalid('event.metrics', 'the metrics of the epoch (an object)', e.metrics);
+        checkControl(control);
         const v = monitor === 'loss' ? e.loss : e.metrics[monitor];
         if (v === undefined) invalid('options.monitor', `a quantity reported each epoch (loss, ${Object.keys(e.metrics).join(', ')})`, monitor);
         if (sign * (best.value - v) > minDelta) {
