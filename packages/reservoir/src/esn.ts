@@ -19,7 +19,7 @@ import { matrix, type Matrix } from '@phaseflow/linalg';
 import { toMatrix, type SeriesLike } from './series.js';
 import { createReadout, type Readout } from './readout.js';
 import { createReservoir, type Reservoir, type ReservoirOptions } from './reservoir.js';
-import { createRidge, type FeatureVisitor, type ReadoutHistory, type ReadoutModel, type ReadoutTrainer } from './trainers.js';
+import { checkStream, createRidge, type FeatureVisitor, type ReadoutHistory, type ReadoutModel, type ReadoutTrainer } from './trainers.js';
 
 /** Options of {@link createEsn}. */
 export interface EsnOptions {
@@ -82,7 +82,7 @@ export function createEsn(options: EsnOptions): Esn {
   if (o.reservoir === undefined && o.reservoirs === undefined) invalid('options.reservoir', 'a Reservoir or reservoir options', undefined);
   if (o.reservoir !== undefined && o.reservoirs !== undefined)
     invalid('options.reservoirs', 'either options.reservoir or options.reservoirs, not both', o.reservoirs);
-  const list = o.reservoirs ?? [o.reservoir!];
+  const list = o.reservoirs === undefined ? [o.reservoir!] : o.reservoirs;
   if (!Array.isArray(list) || list.length === 0) invalid('options.reservoirs', 'a non-empty array of reservoirs', list);
   const reservoirs: Reservoir[] = list.map((r) =>
     r !== null && typeof r === 'object' && (r as Reservoir).name === 'reservoir' && typeof (r as Reservoir).advance === 'function'
@@ -101,6 +101,7 @@ export function createEsn(options: EsnOptions): Esn {
       invalid(`options.reservoirs[${k}].feedbackDim`, `0 or ${outputDim} (the output dimension)`, r.feedbackDim, 'SHAPE_MISMATCH');
     }
   });
+  if (o.inputToReadout !== undefined && typeof o.inputToReadout !== 'boolean') invalid('options.inputToReadout', 'a boolean', o.inputToReadout);
   const inputToReadout = o.inputToReadout ?? false;
   const featureDim = reservoirs.reduce((a, r) => a + r.units, 0) + (inputToReadout ? inputDim : 0);
   return buildEsn(reservoirs, createReadout({ inputDim: featureDim, outputDim }), inputToReadout);
@@ -161,7 +162,8 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
       get: (out) => readout.parameters.get(out),
       set: (theta) => readout.parameters.set(theta),
     },
-    stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor, from = 0, to = inputs.rows) {
+    stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor, start?: number, end?: number) {
+      const { from, to } = checkStream(inputDim, outputDim, inputs, targets, sequence, visit, start, end);
       if (sequence > 0 && from === 0) esn.reset();
       const U = inputs.data,
         Y = targets.data;
@@ -175,9 +177,9 @@ export function buildEsn(reservoirs: Reservoir[], readout: Readout, inputToReado
     },
     async fit(inputs, targets, options = {}) {
       const o = checkOptions('options', options, ['trainer', 'observers', 'signal']);
-      const trainer = o.trainer ?? createRidge();
+      const trainer = o.trainer === undefined ? createRidge() : o.trainer;
       if (trainer === null || typeof trainer !== 'object' || typeof trainer.fit !== 'function') invalid('options.trainer', 'a readout Trainer', trainer);
-      const fitOpts: FitOptions = { ...(o.observers ? { observers: o.observers } : {}), ...(o.signal ? { signal: o.signal } : {}) };
+      const fitOpts: FitOptions = { ...(o.observers !== undefined ? { observers: o.observers } : {}), ...(o.signal !== undefined ? { signal: o.signal } : {}) };
       return trainer.fit(esn, { inputs, targets }, fitOpts);
     },
     run(inputs) {

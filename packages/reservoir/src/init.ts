@@ -3,7 +3,7 @@
  * `connectivity` (geometric skipping, O(non-zeros)) and drawn from a normal, uniform or
  * bernoulli (±1) law times `scale` — ReservoirPy's `normal`, `uniform` and `bernoulli`.
  */
-import { checkAllocation, checkInRange, checkInteger, checkOneOf, checkOptions, checkFinite, createRandom, type Random } from '@phaseflow/core';
+import { checkAllocation, checkInRange, checkInteger, checkOneOf, checkOptions, checkFinite, createRandom, invalid, type Random } from '@phaseflow/core';
 import type { CsrMatrix } from '@phaseflow/linalg';
 
 /** The laws an initialiser draws entries from. */
@@ -39,7 +39,8 @@ export function randomSparse(options: RandomSparseOptions): CsrMatrix {
   const rows = checkInteger('options.rows', o.rows, { min: 1 });
   const cols = checkInteger('options.cols', o.cols, { min: 1 });
   const p = o.connectivity === undefined ? 0.1 : checkInRange('options.connectivity', o.connectivity, Number.MIN_VALUE, 1);
-  const dist = checkOneOf<WeightDistribution>('options.distribution', o.distribution ?? 'normal', ['normal', 'uniform', 'bernoulli']);
+  const dist =
+    o.distribution === undefined ? 'normal' : checkOneOf<WeightDistribution>('options.distribution', o.distribution, ['normal', 'uniform', 'bernoulli']);
   const scale = o.scale === undefined ? 1 : checkFinite('options.scale', o.scale);
   const rng = toRandom('options.seed', o.seed);
   const total = rows * cols;
@@ -103,7 +104,7 @@ export function randomVector(
   checkInteger('length', length, { min: 1 });
   checkAllocation('length', length, 8);
   const o = checkOptions('options', options, ['distribution', 'scale', 'connectivity', 'seed']);
-  const A = randomSparse({ rows: length, cols: 1, ...o, connectivity: o.connectivity ?? 1 });
+  const A = randomSparse({ rows: length, cols: 1, ...o, connectivity: o.connectivity === undefined ? 1 : o.connectivity });
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) if (A.rowPtr[i + 1]! > A.rowPtr[i]!) out[i] = A.values[A.rowPtr[i]!]!;
   return out;
@@ -118,6 +119,7 @@ export function randomVector(
  * ```
  */
 export function toRandom(argument: string, seed: number | Random | undefined): Random {
+  if (typeof argument !== 'string' || argument.length === 0) invalid('argument', 'the argument name errors should give (a non-empty string)', argument);
   if (seed === undefined) return createRandom(0);
   if (typeof seed === 'object' && seed !== null && typeof (seed as Random).uniform === 'function') return seed as Random;
   checkInteger(argument, seed, { min: 0, max: 2 ** 32 - 1 });

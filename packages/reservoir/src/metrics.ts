@@ -77,7 +77,7 @@ export function rmse(truth: SeriesLike, prediction: SeriesLike): number {
  */
 export function nrmse(truth: SeriesLike, prediction: SeriesLike, options: { readonly norm?: 'ptp' | 'std' } = {}): number {
   const o = checkOptions('options', options, ['norm']);
-  const norm = checkOneOf('options.norm', o.norm ?? 'ptp', ['ptp', 'std']);
+  const norm = o.norm === undefined ? 'ptp' : checkOneOf('options.norm', o.norm, ['ptp', 'std']);
   const [a] = pair(truth, prediction);
   const e = rmse(truth, prediction);
   const d = a.data;

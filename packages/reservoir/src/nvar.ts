@@ -24,7 +24,7 @@ import {
 import { matrix, type Matrix } from '@phaseflow/linalg';
 import { toMatrix, type SeriesLike } from './series.js';
 import { createReadout, type Readout } from './readout.js';
-import { createRidge, type FeatureVisitor, type ReadoutHistory, type ReadoutModel, type ReadoutTrainer } from './trainers.js';
+import { checkStream, createRidge, type FeatureVisitor, type ReadoutHistory, type ReadoutModel, type ReadoutTrainer } from './trainers.js';
 
 /** Options of {@link createNvar}. */
 export interface NvarOptions {
@@ -86,10 +86,27 @@ function monomialCount(n: number, order: number): number {
   return total;
 }
 
-/** The feature count of an NVAR, refused before any monomial is generated when too large. */
-function checkFeatures(nLin: number, order: number): number {
+/** Most features an NVAR builds: its monomials are index lists held in memory, and its readout and Gram grow with the count (the Gram as its square). */
+const MAX_FEATURES = 200_000;
+
+/**
+ * The feature count of an NVAR, refused with ALLOCATION_TOO_LARGE before any monomial is
+ * generated when too large (a large count exhausted the heap and killed the process). The
+ * error names the option that drives the count: `delay` when it is the larger factor of the
+ * d·k linear features, `inputDim` otherwise.
+ */
+function checkFeatures(prefix: string, d: number, delay: number, order: number): number {
+  const nLin = d * delay;
   const count = nLin + monomialCount(nLin, order);
-  if (count > 200_000) invalid('options', 'fewer features (lower delay or order)', `${count} features`);
+  if (!(count <= MAX_FEATURES)) {
+    const argument = `${prefix}.${delay > d ? 'delay' : 'inputDim'}`;
+    const expected = `at most ${MAX_FEATURES} features (inputDim · delay = ${nLin} linear features and their monomials up to degree ${order}): lower inputDim, delay or order`;
+    throw new PhaseflowError('ALLOCATION_TOO_LARGE', `${argument}: expected ${expected}, received ${count} features`, {
+      argument,
+      expected,
+      received: `${count} features`,
+    });
+  }
   return count;
 }
 
@@ -120,7 +137,7 @@ function monomials(n: number, order: number): Int32Array[] {
 export function createNvar(options: NvarOptions): NvarModel {
   const o = checkOptions('options', options, ['inputDim', 'delay', 'order', 'strides', 'outputDim', 'residual']);
   const p = checkNvarOptions('options', o);
-  const featureDim = checkFeatures(p.d * p.delay, p.order);
+  const featureDim = checkFeatures('options', p.d, p.delay, p.order);
   return buildNvar(p, createReadout({ inputDim: featureDim, outputDim: p.outputDim }));
 }
 
@@ -151,15 +168,19 @@ export function checkNvarOptions(
 }
 
 /** @internal */
-export function buildNvar(p: { d: number; delay: number; order: number; strides: number; outputDim: number; residual: boolean }, readout: Readout): NvarModel {
+export function buildNvar(
+  p: { d: number; delay: number; order: number; strides: number; outputDim: number; residual: boolean },
+  readout: Readout,
+  prefix = 'options',
+): NvarModel {
   const { d, delay, order, strides, outputDim, residual } = p;
   const nLin = d * delay;
-  checkFeatures(nLin, order);
+  checkFeatures(prefix, d, delay, order);
   const monos = monomials(nLin, order);
   const featureDim = nLin + monos.length;
   // Circular buffer of the last (delay−1)·s + 1 inputs.
   const span = (delay - 1) * strides + 1;
-  const hist = new Float64Array(checkAllocation('options.strides', span * d, 8));
+  const hist = new Float64Array(checkAllocation(`${prefix}.strides`, span * d, 8));
   let head = 0; // slot of the newest input
   const feat = new Float64Array(featureDim);
   const last = new Float64Array(outputDim);
@@ -206,7 +227,8 @@ export function buildNvar(p: { d: number; delay: number; order: number; strides:
       get: (out) => readout.parameters.get(out),
       set: (theta) => readout.parameters.set(theta),
     },
-    stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor, from = 0, to = inputs.rows) {
+    stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor, start?: number, end?: number) {
+      const { from, to } = checkStream(d, outputDim, inputs, targets, sequence, visit, start, end);
       if (sequence > 0 && from === 0) model.reset();
       for (let t = from; t < to; t++) {
         push(inputs.data, t * d);
@@ -219,8 +241,9 @@ export function buildNvar(p: { d: number; delay: number; order: number; strides:
     },
     async fit(inputs, targets, options = {}) {
       const o = checkOptions('options', options, ['trainer', 'observers', 'signal']);
-      const trainer = o.trainer ?? createRidge();
-      const fitOpts: FitOptions = { ...(o.observers ? { observers: o.observers } : {}), ...(o.signal ? { signal: o.signal } : {}) };
+      const trainer = o.trainer === undefined ? createRidge() : o.trainer;
+      if (trainer === null || typeof trainer !== 'object' || typeof trainer.fit !== 'function') invalid('options.trainer', 'a readout Trainer', trainer);
+      const fitOpts: FitOptions = { ...(o.observers !== undefined ? { observers: o.observers } : {}), ...(o.signal !== undefined ? { signal: o.signal } : {}) };
       return trainer.fit(model, { inputs, targets }, fitOpts);
     },
     run(inputs) {
@@ -240,9 +263,9 @@ export function buildNvar(p: { d: number; delay: number; order: number; strides:
       const o = checkOptions('options', options, ['initial']);
       if (outputDim !== d) invalid('nvar', `outputDim = inputDim (${d}) for a closed loop`, outputDim, 'SHAPE_MISMATCH');
       if (o.initial !== undefined) {
-        const init = toMatrix('options.initial', Array.from(o.initial as ArrayLike<number>), 1);
-        if (init.rows !== d) invalid('options.initial', `a vector of length ${d}`, o.initial, 'SHAPE_MISMATCH');
-        last.set(init.data);
+        checkFiniteArray('options.initial', o.initial);
+        checkLength('options.initial', o.initial, d);
+        last.set(Float64Array.from(o.initial));
       }
       const out = matrix(steps, outputDim);
       const u = new Float64Array(d);

@@ -93,12 +93,40 @@ import(workerData.url).then((mod) => {
 }).catch((e) => parentPort.postMessage({ fatal: String((e && e.message) || e) }));
 `;
 
+/** The URL schemes Node imports an ES module from. */
+const SCHEMES = ['file:', 'data:', 'node:'];
+
 function moduleUrl(module: string | URL): string {
-  if (module instanceof URL) return module.href;
+  const scheme = (url: URL): string => {
+    if (!SCHEMES.includes(url.protocol)) invalid('options.module', `a module URL Node imports (${SCHEMES.join(', ')}) or an absolute path`, url.href);
+    return url.href;
+  };
+  if (module instanceof URL) return scheme(module);
   if (typeof module !== 'string' || module.length === 0) return invalid('options.module', 'a file URL or an absolute path of an ES module', module);
-  if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) return module;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) {
+    let url: URL;
+    try {
+      url = new URL(module);
+    } catch {
+      return invalid('options.module', 'a file URL or an absolute path of an ES module', module);
+    }
+    return scheme(url);
+  }
   if (!module.startsWith('/') && !/^[a-z]:[\\/]/i.test(module)) invalid('options.module', 'a file URL or an absolute path', module);
   return new URL(`file://${module.startsWith('/') ? '' : '/'}${module.replace(/\\/g, '/')}`).href;
+}
+
+/** Validate the jobs of {@link TrialPool.run}: an array of `{ index, params, seed }`. */
+function checkJobs(jobs: unknown): readonly TrialJob[] {
+  if (!Array.isArray(jobs)) invalid('jobs', 'an array of trial jobs { index, params, seed }', jobs);
+  jobs.forEach((job: unknown, i) => {
+    if (job === null || typeof job !== 'object' || Array.isArray(job)) invalid(`jobs[${i}]`, 'a trial job { index, params, seed }', job);
+    const j = checkOptions(`jobs[${i}]`, job as TrialJob, ['index', 'params', 'seed']);
+    checkInteger(`jobs[${i}].index`, j.index, { min: 0 });
+    if (j.params === null || typeof j.params !== 'object' || Array.isArray(j.params)) invalid(`jobs[${i}].params`, 'an object of trial parameters', j.params);
+    checkInteger(`jobs[${i}].seed`, j.seed, { min: 0, max: 2 ** 32 - 1 });
+  });
+  return jobs as readonly TrialJob[];
 }
 
 /**
@@ -116,7 +144,7 @@ function moduleUrl(module: string | URL): string {
 export function createTrialPool(options: TrialPoolOptions): TrialPool {
   const o = checkOptions('options', options, ['module', 'export', 'workers']);
   const url = moduleUrl(o.module);
-  const exportName = o.export ?? 'trial';
+  const exportName = o.export === undefined ? 'trial' : o.export;
   if (typeof exportName !== 'string' || exportName.length === 0) invalid('options.export', 'the name of the trial export', exportName);
   const requested = o.workers === undefined ? 2 : checkInteger('options.workers', o.workers, { min: 0, max: 256 });
   const Worker = requested > 0 ? workerConstructor() : undefined;
@@ -133,6 +161,7 @@ export function createTrialPool(options: TrialPoolOptions): TrialPool {
       name: 'trial-pool',
       workers: 0,
       async run(jobs) {
+        checkJobs(jobs);
         const f = await load();
         const out: TrialOutcome[] = [];
         for (const job of jobs) {
@@ -182,6 +211,7 @@ export function createTrialPool(options: TrialPoolOptions): TrialPool {
     name: 'trial-pool',
     workers,
     async run(jobs) {
+      checkJobs(jobs);
       if (busy)
         throw new PhaseflowError('INVALID_STATE', 'trial pool: run() while a run is in progress', {
           argument: 'pool',

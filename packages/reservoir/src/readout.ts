@@ -130,6 +130,7 @@ export function createReadout(first: ReadoutOptions | number, second?: number): 
     parameters: {
       size,
       get(out) {
+        if (out !== undefined && !(out instanceof Float64Array)) invalid('out', `a Float64Array of ${size} numbers (or nothing)`, out);
         const o = out ?? new Float64Array(size);
         checkLength('out', o, size);
         o.set(weights);
@@ -200,7 +201,7 @@ export function createRidgeAccumulator(inputDim: number, outputDim: number): Rid
 export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, second?: number): RidgeAccumulator {
   const { inputDim: n, outputDim: m } = dims(first, second, ['threads', 'samples']);
   const extra = (typeof first === 'object' && first !== null ? first : {}) as RidgeAccumulatorOptions;
-  const threads = checkOneOf('options.threads', extra.threads ?? 'auto', ['auto', 1, 2] as const);
+  const threads = extra.threads === undefined ? 'auto' : checkOneOf('options.threads', extra.threads, ['auto', 1, 2] as const);
   const expected = extra.samples === undefined ? 0 : checkInteger('options.samples', extra.samples, { min: 0 });
   // The Gram XᵀX (and its compensation, and the solve's copy): n × n Float64 arrays.
   checkAllocation('options.inputDim', n * n, 8);
@@ -249,6 +250,11 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
       closed = true;
     },
     add(x, xOff, y, yOff) {
+      // O(1) per sample: the arrays and where the sample sits in them, not its numbers.
+      if (!(x instanceof Float64Array)) invalid('x', `a Float64Array holding ${n} features`, x);
+      if (!Number.isInteger(xOff) || xOff < 0 || xOff + n > x.length) invalid('xOff', `an offset in 0 … ${x.length - n} (${n} features from there)`, xOff);
+      if (!(y instanceof Float64Array)) invalid('y', `a Float64Array holding ${m} targets`, y);
+      if (!Number.isInteger(yOff) || yOff < 0 || yOff + m > y.length) invalid('yOff', `an offset in 0 … ${y.length - m} (${m} targets from there)`, yOff);
       if (closed) {
         throw new PhaseflowError('INVALID_STATE', 'ridge accumulator: add() after close()', {
           argument: 'accumulator',
@@ -277,6 +283,9 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
     },
     solve(ridge, readout) {
       checkNonNegative('ridge', ridge);
+      const r = readout as Partial<Readout> | null;
+      if (r === null || typeof r !== 'object' || r.name !== 'readout' || !(r.weights instanceof Float64Array) || !(r.bias instanceof Float64Array))
+        invalid('readout', `a Readout (createReadout({ inputDim: ${n}, outputDim: ${m} }))`, readout);
       if (readout.inputDim !== n || readout.outputDim !== m) {
         throw new PhaseflowError('SHAPE_MISMATCH', `readout: expected ${n} → ${m}, received ${readout.inputDim} → ${readout.outputDim}`, {
           argument: 'readout',

@@ -16,6 +16,7 @@ import {
   checkOneOf,
   checkOptions,
   checkPositive,
+  checkFinite,
   checkFiniteArray,
   checkLength,
   invalid,
@@ -23,7 +24,7 @@ import {
   type Random,
   type RandomState,
 } from '@phaseflow/core';
-import { checkCsr, createSpmvKernel, csrScale, matrix, rescaleSpectralRadius, type CsrMatrix, type Matrix } from '@phaseflow/linalg';
+import { checkCsr, createSpmvKernel, csrScale, isMatrix, matrix, spectralRadius, type CsrMatrix, type Matrix } from '@phaseflow/linalg';
 import { randomSparse, randomVector, toRandom, type WeightDistribution } from './init.js';
 import { toMatrix } from './series.js';
 
@@ -35,7 +36,12 @@ export interface ReservoirOptions {
   readonly inputDim: number;
   /** Leak rate lr ∈ (0, 1]. Default 1. */
   readonly leakRate?: number;
-  /** Rescale W to this spectral radius (> 0). Default 0.9 for a generated W; a given W is used as is unless set. */
+  /**
+   * Rescale W to this spectral radius (> 0). Default 0.9 for a generated W; a given W is used
+   * as is unless set. A generated W with no non-zero eigenvalue (empty or nilpotent: a few
+   * units at low connectivity) is kept as drawn; a given one is refused (INVALID_ARGUMENT
+   * naming `options.W`).
+   */
   readonly spectralRadius?: number;
   /** Probability that an entry of W is non-zero. Default 0.1. */
   readonly connectivity?: number;
@@ -175,35 +181,57 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
     rngIn = root.fork('Win'),
     rngFb = root.fork('Wfb'),
     rngB = root.fork('bias');
-  const inputConnectivity = o.inputConnectivity ?? 0.1;
+  const dist = (key: 'distribution' | 'inputDistribution' | 'biasDistribution', fallback: WeightDistribution) =>
+    o[key] === undefined ? fallback : checkOneOf<WeightDistribution>(`options.${key}`, o[key], ['normal', 'uniform', 'bernoulli']);
+  const prob = (key: 'connectivity' | 'inputConnectivity' | 'feedbackConnectivity', fallback: number) =>
+    o[key] === undefined ? fallback : checkInRange(`options.${key}`, o[key], Number.MIN_VALUE, 1);
+  const factor = (key: 'inputScaling' | 'feedbackScaling') => (o[key] === undefined ? 1 : checkFinite(`options.${key}`, o[key]));
+  const inputConnectivity = prob('inputConnectivity', 0.1);
+  // Every option is checked whether or not it is used (feedback options without feedback, too).
+  const connectivity = prob('connectivity', 0.1);
+  const feedbackConnectivity = prob('feedbackConnectivity', 0.1);
+  const distribution = dist('distribution', 'normal');
+  const inputDistribution = dist('inputDistribution', 'bernoulli');
+  const biasDistribution = dist('biasDistribution', 'bernoulli');
+  const inputScaling = factor('inputScaling');
+  const feedbackScaling = factor('feedbackScaling');
+  const threads = o.threads === undefined ? 'auto' : checkOneOf('options.threads', o.threads, ['auto', 1, 2] as const);
   // Rescaling W runs Arnoldi with at most 61 basis vectors of length units (linalg's
   // spectralRadius): refuse a size it cannot hold before drawing any weight.
   if (o.W === undefined || o.spectralRadius !== undefined) checkAllocation('options.units', units * (Math.min(units, 60) + 1), 8);
   let W: CsrMatrix;
   if (o.W !== undefined) {
     W = checkCsr('options.W', o.W, units, units);
-    if (o.spectralRadius !== undefined) W = rescaleSpectralRadius(W, o.spectralRadius);
+    if (o.spectralRadius !== undefined) {
+      const rho = spectralRadius(W);
+      if (!(rho > 0))
+        invalid('options.W', 'a matrix with a non-zero eigenvalue, to rescale to options.spectralRadius', 'spectral radius 0 (nilpotent or empty)');
+      W = csrScale(W, o.spectralRadius / rho);
+    }
   } else {
     const raw = randomSparse({
       rows: units,
       cols: units,
-      connectivity: o.connectivity ?? 0.1,
-      distribution: checkOneOf<WeightDistribution>('options.distribution', o.distribution ?? 'normal', ['normal', 'uniform', 'bernoulli']),
+      connectivity,
+      distribution,
       seed: rngW,
     });
-    W = raw.values.length === 0 ? raw : rescaleSpectralRadius(raw, o.spectralRadius ?? 0.9);
+    // A drawn W with no non-zero eigenvalue (empty or nilpotent: a few units at low
+    // connectivity) has no radius to rescale, and is kept as drawn.
+    const rho = raw.values.length === 0 ? 0 : spectralRadius(raw);
+    W = rho > 0 ? csrScale(raw, (o.spectralRadius === undefined ? 0.9 : o.spectralRadius) / rho) : raw;
   }
   let Win: CsrMatrix;
   if (o.Win !== undefined) {
     Win = checkCsr('options.Win', o.Win, units, inputDim);
-    if (o.inputScaling !== undefined) Win = csrScale(Win, o.inputScaling);
+    if (o.inputScaling !== undefined) Win = csrScale(Win, inputScaling);
   } else {
     Win = randomSparse({
       rows: units,
       cols: inputDim,
       connectivity: inputConnectivity,
-      distribution: checkOneOf<WeightDistribution>('options.inputDistribution', o.inputDistribution ?? 'bernoulli', ['normal', 'uniform', 'bernoulli']),
-      scale: o.inputScaling ?? 1,
+      distribution: inputDistribution,
+      scale: inputScaling,
       seed: rngIn,
     });
   }
@@ -215,9 +243,9 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
         : randomSparse({
             rows: units,
             cols: feedbackDim,
-            connectivity: o.feedbackConnectivity ?? 0.1,
+            connectivity: feedbackConnectivity,
             distribution: 'bernoulli',
-            scale: o.feedbackScaling ?? 1,
+            scale: feedbackScaling,
             seed: rngFb,
           });
   } else if (o.Wfb !== undefined) {
@@ -230,12 +258,10 @@ export function createReservoir(options: ReservoirOptions): Reservoir {
     bias = Float64Array.from(o.bias);
   } else {
     const scale = o.biasScaling === undefined ? 0 : checkNonNegative('options.biasScaling', o.biasScaling);
-    const distribution = checkOneOf<WeightDistribution>('options.biasDistribution', o.biasDistribution ?? 'bernoulli', ['normal', 'uniform', 'bernoulli']);
-    const connectivity =
+    const biasConnectivity =
       o.biasConnectivity === undefined ? inputConnectivity : checkInRange('options.biasConnectivity', o.biasConnectivity, Number.MIN_VALUE, 1);
-    bias = scale === 0 ? new Float64Array(units) : randomVector(units, { distribution, scale, connectivity, seed: rngB });
+    bias = scale === 0 ? new Float64Array(units) : randomVector(units, { distribution: biasDistribution, scale, connectivity: biasConnectivity, seed: rngB });
   }
-  const threads = checkOneOf('options.threads', o.threads ?? 'auto', ['auto', 1, 2] as const);
   return buildReservoir({ units, inputDim, feedbackDim, leakRate, noise, seed, W, Win, Wfb, bias, rng: root.fork('noise'), threads });
 }
 
@@ -374,6 +400,7 @@ export function buildReservoir(p: {
       checkFiniteArray('u', u);
       checkLength('u', u, inputDim);
       for (let j = 0; j < inputDim; j++) uRow[j] = u[j]!;
+      if (feedbackDim === 0 && feedback !== undefined) invalid('feedback', 'no feedback (the reservoir has feedbackDim 0)', feedback);
       if (feedbackDim > 0) {
         if (feedback === undefined) invalid('feedback', `a vector of length ${feedbackDim} (the reservoir has feedback)`, feedback);
         checkFiniteArray('feedback', feedback);
@@ -387,7 +414,8 @@ export function buildReservoir(p: {
     run(inputs, options = {}) {
       const o = checkOptions('options', options, ['feedback', 'out', 'keep']);
       const U = toMatrix('inputs', inputs, inputDim);
-      const keep = checkOneOf('options.keep', o.keep ?? 'all', ['all', 'last']);
+      const keep = o.keep === undefined ? 'all' : checkOneOf('options.keep', o.keep, ['all', 'last']);
+      if (feedbackDim === 0 && o.feedback !== undefined) invalid('options.feedback', 'no feedback series (the reservoir has feedbackDim 0)', o.feedback);
       let Y: Matrix | undefined;
       if (feedbackDim > 0) {
         if (o.feedback === undefined) invalid('options.feedback', `a T × ${feedbackDim} series (the reservoir has feedback)`, o.feedback);
@@ -397,6 +425,7 @@ export function buildReservoir(p: {
       const rows = keep === 'all' ? U.rows : 1;
       let out: Matrix;
       if (o.out !== undefined) {
+        if (!isMatrix(o.out)) invalid('options.out', `a ${rows} × ${units} Matrix`, o.out);
         out = o.out;
         if (!(out.data instanceof Float64Array) || out.rows !== rows || out.cols !== units || out.data.length !== rows * units) {
           invalid('options.out', `a ${rows} × ${units} Matrix`, out, 'SHAPE_MISMATCH');

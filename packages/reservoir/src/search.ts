@@ -85,7 +85,7 @@ export async function randomSearch(options: RandomSearchOptions): Promise<{ best
       if (r.log && !(r.low > 0)) invalid(`options.space.${name}.low`, 'a number > 0 for a log-uniform range', r.low);
     }
   }
-  const rng = toRandom('options.seed', o.seed ?? 0);
+  const rng = toRandom('options.seed', o.seed === undefined ? 0 : o.seed);
   const results: TrialResult[] = [];
   const jobs: TrialJob[] = [];
   for (let index = 0; index < trials; index++) {

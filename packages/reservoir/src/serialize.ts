@@ -203,6 +203,7 @@ export function loadModel(json: unknown): Esn | NvarModel {
       return res;
     });
     const ro = readout('json.readout', o['readout']);
+    if (typeof o['inputToReadout'] !== 'boolean') bad('json.inputToReadout', 'a boolean', o['inputToReadout']);
     const inputToReadout = o['inputToReadout'] === true;
     for (let k = 1; k < reservoirs.length; k++) {
       if (reservoirs[k]!.inputDim !== reservoirs[k - 1]!.units)
@@ -227,7 +228,7 @@ export function loadModel(json: unknown): Esn | NvarModel {
       }),
     );
     if (ro.outputDim !== spec.outputDim) bad('json.readout.outputDim', `${spec.outputDim} (the NVAR's outputDim)`, ro.outputDim);
-    const m = asFile(() => buildNvar(spec, ro));
+    const m = asFile(() => buildNvar(spec, ro, 'json'));
     if (m.featureDim !== ro.inputDim) bad('json.readout.inputDim', `${m.featureDim} (the NVAR's features)`, ro.inputDim);
     m.setState(nums('json.state', o['state'], ((m.delay - 1) * m.strides + 1) * m.inputDim));
     m.setLastOutput(nums('json.lastOutput', o['lastOutput'], m.outputDim));

@@ -50,12 +50,17 @@ export interface RidgeSweepRow {
 export function ridgeSweep(model: ReadoutModel, options: RidgeSweepOptions): { best: RidgeSweepRow; table: RidgeSweepRow[] } {
   if (model === null || typeof model !== 'object' || typeof model.stream !== 'function') invalid('model', 'an ESN or NVAR model', model);
   const o = checkOptions('options', options, ['train', 'validation', 'ridges', 'warmup', 'score']);
-  const ridges = o.ridges ?? Array.from({ length: 13 }, (_, i) => 10 ** (i - 12));
+  const ridges = o.ridges !== undefined ? o.ridges : Array.from({ length: 13 }, (_, i) => 10 ** (i - 12));
   if (!Array.isArray(ridges) || ridges.length === 0) invalid('options.ridges', 'a non-empty array of ridges >= 0', ridges);
   ridges.forEach((r, i) => checkNonNegative(`options.ridges[${i}]`, r));
   if (o.score !== undefined) checkFunction('options.score', o.score);
   const warmup = o.warmup === undefined ? 0 : checkInteger('options.warmup', o.warmup, { min: 0 });
-  if (o.train === undefined || o.validation === undefined) invalid('options.train', 'train and validation data', undefined);
+  for (const key of ['train', 'validation'] as const) {
+    const v = o[key] as unknown;
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      invalid(`options.${key}`, `${key === 'train' ? 'training' : 'validation'} data { inputs, targets }`, v);
+    checkOptions(`options.${key}`, v as object, ['inputs', 'targets']);
+  }
   const ui = toMatrixList('options.train.inputs', o.train.inputs, model.inputDim);
   const yi = toMatrixList('options.train.targets', o.train.targets, model.readout.outputDim);
   if (ui.length !== yi.length) invalid('options.train.targets', `${ui.length} sequences`, yi.length, 'SHAPE_MISMATCH');

@@ -26,7 +26,7 @@ import {
   type Trainer,
   type TrainingHistory,
 } from '@phaseflow/core';
-import type { Matrix } from '@phaseflow/linalg';
+import { isMatrix, type Matrix } from '@phaseflow/linalg';
 import { toMatrixList, type SeriesLike } from './series.js';
 import { abandonAccumulator, createRidgeAccumulator, type Readout } from './readout.js';
 
@@ -46,6 +46,38 @@ export interface ReadoutModel {
    * a range, the whole sequence.
    */
   stream(inputs: Matrix, targets: Matrix, sequence: number, visit: FeatureVisitor, from?: number, to?: number): void;
+}
+
+/**
+ * Check the arguments of a {@link ReadoutModel.stream} call (O(1): shapes and the row range,
+ * not the numbers, which the trainers validated): `inputs` and `targets` matrices of
+ * `inputDim` and `outputDim` columns and the same rows, `sequence` an index, `visit` a
+ * function, `0 ≤ from ≤ to ≤ rows`. Returns the range.
+ * @internal
+ */
+export function checkStream(
+  inputDim: number,
+  outputDim: number,
+  inputs: unknown,
+  targets: unknown,
+  sequence: unknown,
+  visit: unknown,
+  from: unknown,
+  to: unknown,
+): { from: number; to: number } {
+  const mat = (argument: string, m: unknown, cols: number): Matrix => {
+    if (!isMatrix(m)) invalid(argument, `a Matrix of ${cols} column(s)`, m);
+    if (m.cols !== cols || m.data.length !== m.rows * m.cols) invalid(argument, `a Matrix of ${cols} column(s)`, `${m.rows} × ${m.cols}`, 'SHAPE_MISMATCH');
+    return m;
+  };
+  const U = mat('inputs', inputs, inputDim);
+  const Y = mat('targets', targets, outputDim);
+  if (Y.rows !== U.rows) invalid('targets', `${U.rows} rows (as the inputs)`, `${Y.rows} rows`, 'SHAPE_MISMATCH');
+  checkInteger('sequence', sequence, { min: 0 });
+  if (typeof visit !== 'function') invalid('visit', 'a function (features, fOff, target, tOff, t) => void', visit);
+  const f = from === undefined ? 0 : checkInteger('from', from, { min: 0, max: U.rows });
+  const t = to === undefined ? U.rows : checkInteger('to', to, { min: f, max: U.rows });
+  return { from: f, to: t };
 }
 
 /**
@@ -71,7 +103,8 @@ function asModel(model: ReadoutModel | Readout): ReadoutModel {
     return {
       readout: r,
       inputDim: r.inputDim,
-      stream(inputs, targets, _s, visit, from = 0, to = inputs.rows) {
+      stream(inputs, targets, sequence, visit, start, end) {
+        const { from, to } = checkStream(r.inputDim, r.outputDim, inputs, targets, sequence, visit, start, end);
         for (let t = from; t < to; t++) visit(inputs.data, t * inputs.cols, targets.data, t * targets.cols, t);
       },
     };
@@ -184,7 +217,7 @@ export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { read
   const o = checkOptions('options', options, ['ridge', 'warmup', 'threads']);
   const ridge = o.ridge === undefined ? 1e-6 : checkNonNegative('options.ridge', o.ridge);
   const warmup = o.warmup === undefined ? 0 : checkInteger('options.warmup', o.warmup, { min: 0 });
-  const threads = checkOneOf('options.threads', o.threads ?? 'auto', ['auto', 1, 2] as const);
+  const threads = o.threads === undefined ? 'auto' : checkOneOf('options.threads', o.threads, ['auto', 1, 2] as const);
   return {
     name: 'ridge',
     ridge,
