@@ -22,7 +22,7 @@ import {
   type OdeProblem,
   type VectorSpace,
 } from '@phaseflow/core';
-import { checkOdeState, createWork, evaluateStages, loadRow, propagate, putStage, type StageWork } from './engine.js';
+import { callField, checkOdeState, createWork, evaluateStages, loadRow, propagate, putStage, type StageWork } from './engine.js';
 import { stepTooSmall } from './errors.js';
 import type { ButcherTableau } from './tableau.js';
 
@@ -158,7 +158,7 @@ export function createStepper<S>(
   let h: number;
   if (o.h0 !== undefined) h = Math.min(checkPositive('options.h0', o.h0), maxStep, span);
   else {
-    const f = (tt: number, yy: S, out?: S): S => problem.f(tt, yy, out);
+    const f = (tt: number, yy: S, out?: S): S => callField(problem, tt, yy, out);
     h = initialStep({ space, f, t0, y0: y, f0: w.k[0]!, direction: dir, order: tab.order, atol, rtol, maxStep: Math.min(maxStep, span) });
     stats.evaluations++;
   }
@@ -237,7 +237,7 @@ export function createStepper<S>(
           const hNew = ctl.accept(e, hh);
           const tNew = landing ? tStop : t + hh;
           if (!tab.fsal) {
-            putStage(w, last, problem.f(tNew, y1, w.k[last]));
+            putStage(w, last, callField(problem, tNew, y1, w.k[last]));
             stats.evaluations++;
           }
           // rotate buffers: yOld ← y, y ← y₁

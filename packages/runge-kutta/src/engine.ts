@@ -2,7 +2,7 @@
  * The one generic engine: stage evaluation over any core VectorSpace, used by the fixed-step
  * `step` and by the adaptive stepper.
  */
-import { float64Space, invalid, PhaseflowError, type OdeProblem, type VectorSpace } from '@phaseflow/core';
+import { callbackFailed, float64Space, invalid, PhaseflowError, type OdeProblem, type VectorSpace } from '@phaseflow/core';
 import type { ButcherTableau } from './tableau.js';
 
 /** Stage buffers of one state shape; reused across steps (no allocation on mutable spaces). */
@@ -57,15 +57,34 @@ export function evaluateStages<S>(
   const s = w.space;
   for (let i = from; i < to; i++) {
     if (i === 0) {
-      putStage(w, 0, problem.f(t, y, w.k[0]));
+      putStage(w, 0, callField(problem, t, y, w.k[0]));
       continue;
     }
     const arg = s.combine(loadRow(w, a[i]!, h), w.k, y, w.tmp);
     if (!s.mutable && arg !== w.tmp) s.dispose?.(w.tmp);
     w.tmp = arg;
-    putStage(w, i, problem.f(t + c[i]! * h, arg, w.k[i]));
+    putStage(w, i, callField(problem, t + c[i]! * h, arg, w.k[i]));
   }
   return to - from;
+}
+
+/**
+ * The error of a vector field that threw at time t: a PhaseflowError as it is (the field's
+ * own coded refusal), anything else as CALLBACK_FAILED naming `problem.f`, with t and the
+ * thrown value as `cause`.
+ */
+export function fieldFailed(error: unknown, t: number): never {
+  if (error instanceof PhaseflowError) throw error;
+  throw callbackFailed('problem.f', error, { t });
+}
+
+/** f(t, y) with a throw reported by {@link fieldFailed}. */
+export function callField<S>(problem: OdeProblem<S>, t: number, y: S, out: S | undefined): S {
+  try {
+    return problem.f(t, y, out);
+  } catch (e) {
+    return fieldFailed(e, t);
+  }
 }
 
 /** y₁ = y + h Σ bᵢ kᵢ, written into `out` (which may alias y). */

@@ -6,6 +6,7 @@
  * same order, so the states are bitwise those of `step`.
  */
 import type { OdeProblem } from '@phaseflow/core';
+import { fieldFailed } from './engine.js';
 import type { ButcherTableau } from './tableau.js';
 
 type F = Float64Array;
@@ -86,14 +87,25 @@ function compile(s: number, rows: number[][], weights: number[]): RungeKuttaKern
     for (const j of rows[i]!) lines.push(`const a${i}_${j} = A[${i * s + j}];`);
   }
   for (const i of weights) lines.push(`const b${i} = B[${i}];`);
-  lines.push('let z = y;', 'for (let step = 0; step < steps; step++) {', 'const ts = t + step * h;', 'k0 = problem.f(ts, z, k0);');
+  // A throw of f is reported with the time of the stage (`fail`, engine.ts's fieldFailed).
+  lines.push(
+    'let z = y;',
+    'let ts = t;',
+    'let tf = t;',
+    'try {',
+    'for (let step = 0; step < steps; step++) {',
+    'ts = t + step * h;',
+    'tf = ts;',
+    'k0 = problem.f(ts, z, k0);',
+  );
   for (let i = 1; i < s; i++) {
     lines.push(
       `for (let l = 0; l < n; l++) tmp[l] = ${sum(
         'z[l]',
         rows[i]!.map((j) => `a${i}_${j} * k${j}[l]`),
       )};`,
-      `k${i} = problem.f(ts + c${i}, tmp, k${i});`,
+      `tf = ts + c${i};`,
+      `k${i} = problem.f(tf, tmp, k${i});`,
     );
   }
   lines.push(
@@ -104,12 +116,16 @@ function compile(s: number, rows: number[][], weights: number[]): RungeKuttaKern
     )};`,
     'z = o;',
     '}',
+    '} catch (e) {',
+    'fail(e, tf);',
+    '}',
   );
   for (let i = 0; i < s; i++) lines.push(`k[${i}] = k${i};`);
   lines.push('return z;');
   try {
     // Compiled from the tableau's nonzero pattern only (see rungeKuttaKernel).
-    return new Function('problem', 't', 'y', 'h', 'steps', 'out', 'k', 'tmp', 'ch', 'A', 'B', lines.join('\n')) as RungeKuttaKernel;
+    const kernel = new Function('problem', 't', 'y', 'h', 'steps', 'out', 'k', 'tmp', 'ch', 'A', 'B', 'fail', lines.join('\n'));
+    return ((problem, t, y, h, steps, out, k, tmp, ch, A, B) => kernel(problem, t, y, h, steps, out, k, tmp, ch, A, B, fieldFailed)) as RungeKuttaKernel;
   } catch {
     return undefined;
   }
@@ -134,26 +150,33 @@ function loopKernel(
 ): F {
   const n = y.length;
   let z = y;
-  for (let step = 0; step < steps; step++) {
-    const ts = t + step * h;
-    k[0] = problem.f(ts, z, k[0]);
-    for (let i = 1; i < s; i++) {
-      tmp.set(z);
-      for (const j of rows[i]!) {
-        const a = A[i * s + j]!;
-        const kj = k[j]!;
-        for (let l = 0; l < n; l++) tmp[l] += a * kj[l]!;
+  let tf = t;
+  try {
+    for (let step = 0; step < steps; step++) {
+      const ts = t + step * h;
+      tf = ts;
+      k[0] = problem.f(ts, z, k[0]);
+      for (let i = 1; i < s; i++) {
+        tmp.set(z);
+        for (const j of rows[i]!) {
+          const a = A[i * s + j]!;
+          const kj = k[j]!;
+          for (let l = 0; l < n; l++) tmp[l] += a * kj[l]!;
+        }
+        tf = ts + ch[i]!;
+        k[i] = problem.f(tf, tmp, k[i]);
       }
-      k[i] = problem.f(ts + ch[i]!, tmp, k[i]);
+      const o = step === 0 ? (out ?? new Float64Array(n)) : z;
+      if (o !== z) o.set(z);
+      for (const i of weights) {
+        const b = B[i]!;
+        const ki = k[i]!;
+        for (let l = 0; l < n; l++) o[l] += b * ki[l]!;
+      }
+      z = o;
     }
-    const o = step === 0 ? (out ?? new Float64Array(n)) : z;
-    if (o !== z) o.set(z);
-    for (const i of weights) {
-      const b = B[i]!;
-      const ki = k[i]!;
-      for (let l = 0; l < n; l++) o[l] += b * ki[l]!;
-    }
-    z = o;
+  } catch (e) {
+    fieldFailed(e, tf);
   }
   return z;
 }

@@ -84,7 +84,8 @@ export function createRungeKutta<S = Float64Array>(tableau: ButcherTableau): Run
     advance(problem, t, y, h, n, out) {
       checkStep(integrator, problem, h);
       checkTime(t);
-      checkInteger('n', n, { min: 0 });
+      // core's checkInteger builds its message on every call: test first, let it explain a refusal.
+      if (!(typeof n === 'number' && Number.isInteger(n) && n >= 0)) checkInteger('n', n, { min: 0 });
       const space = problem.space;
       checkOdeState(space, y, out);
       if (n === 0) return space.copy(y, out);

@@ -17,6 +17,7 @@
  * `maxIterations`, or the iterate becomes non-finite, the step fails with CONVERGENCE_FAILURE.
  */
 import {
+  callbackFailed,
   checkInteger,
   checkOneOf,
   checkOptions,
@@ -280,27 +281,55 @@ function fail(name: string, t: number, h: number, iterations: number, residual: 
   );
 }
 
-/** The vector field of each problem kind, written into per-part buffers. */
+/** A callback of the vector field threw: a PhaseflowError as it is, anything else as CALLBACK_FAILED naming it (the thrown value as `cause`). */
+function fieldFailed(error: unknown, callback: string, t: number): never {
+  if (error instanceof PhaseflowError) throw error;
+  throw callbackFailed(callback, error, { t });
+}
+
+/** The vector field of each problem kind, written into per-part buffers; a callback's throw is reported naming it. */
 function field<S>(problem: ImplicitProblem<S>, c: VectorSpace<S>): (t: number, y: S[], out: S[]) => void {
   switch (problem.kind) {
     case 'ode':
       return (t, y, out) => {
-        out[0] = problem.f(t, y[0]!, out[0]);
+        try {
+          out[0] = problem.f(t, y[0]!, out[0]);
+        } catch (e) {
+          fieldFailed(e, 'problem.f', t);
+        }
       };
     case 'hamiltonian':
-      return (_t, y, out) => {
-        out[0] = problem.dHdp(y[0]!, y[1]!, out[0]);
-        out[1] = c.scale(-1, problem.dHdq(y[0]!, y[1]!, out[1]), out[1]);
+      return (t, y, out) => {
+        let cb = 'problem.dHdp';
+        try {
+          out[0] = problem.dHdp(y[0]!, y[1]!, out[0]);
+          cb = 'problem.dHdq';
+          out[1] = c.scale(-1, problem.dHdq(y[0]!, y[1]!, out[1]), out[1]);
+        } catch (e) {
+          fieldFailed(e, cb, t);
+        }
       };
     case 'separable-hamiltonian':
-      return (_t, y, out) => {
-        out[0] = problem.dTdp(y[1]!, out[0]);
-        out[1] = c.scale(-1, problem.dVdq(y[0]!, out[1]), out[1]);
+      return (t, y, out) => {
+        let cb = 'problem.dTdp';
+        try {
+          out[0] = problem.dTdp(y[1]!, out[0]);
+          cb = 'problem.dVdq';
+          out[1] = c.scale(-1, problem.dVdq(y[0]!, out[1]), out[1]);
+        } catch (e) {
+          fieldFailed(e, cb, t);
+        }
       };
     case 'partitioned':
       return (t, y, out) => {
-        out[0] = problem.velocity(t, y[0]!, y[1]!, out[0]);
-        out[1] = problem.force(t, y[0]!, y[1]!, out[1]);
+        let cb = 'problem.velocity';
+        try {
+          out[0] = problem.velocity(t, y[0]!, y[1]!, out[0]);
+          cb = 'problem.force';
+          out[1] = problem.force(t, y[0]!, y[1]!, out[1]);
+        } catch (e) {
+          fieldFailed(e, cb, t);
+        }
       };
   }
 }

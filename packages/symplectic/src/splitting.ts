@@ -10,6 +10,7 @@
  * (Hairer, Lubich & Wanner, Geometric Numerical Integration, §II.5 and §VI.3).
  */
 import {
+  callbackFailed,
   checkInteger,
   checkOneOf,
   checkOptions,
@@ -168,7 +169,34 @@ type HamiltonianKernel = (
   g: Float64Array,
   tau: Float64Array,
   steps: number,
+  fail: (error: unknown, callback: number) => never,
 ) => void;
+
+/** The user callbacks of the sub-flows, by the index the step code tracks (0: none yet). */
+const CALLBACKS = ['problem', 'problem.dTdp', 'problem.dVdq', 'problem.velocity', 'problem.force'] as const;
+const C_DTDP = 1;
+const C_DVDQ = 2;
+const C_VELOCITY = 3;
+const C_FORCE = 4;
+
+/**
+ * A sub-flow's callback threw: a PhaseflowError as it is (the callback's own coded refusal),
+ * anything else as CALLBACK_FAILED naming the callback (`problem.dVdq`, …), with the thrown
+ * value as `cause` and the step's t where the method knows it.
+ */
+function subFlowFailed(error: unknown, callback: number, t?: number): never {
+  if (error instanceof PhaseflowError || callback === 0) throw error;
+  throw callbackFailed(CALLBACKS[callback]!, error, t === undefined ? {} : { t });
+}
+
+/** One callback call of the generic (any VectorSpace) path, its throw reported by {@link subFlowFailed}. */
+function callSubFlow<S>(callback: number, t: number, call: () => S): S {
+  try {
+    return call();
+  } catch (e) {
+    return subFlowFailed(e, callback, t);
+  }
+}
 
 /** The compensation of one trajectory of a compensated method, and the p array of its latest state. */
 interface Compensation {
@@ -211,10 +239,11 @@ function compileHamiltonianKernel(kinds: Int8Array, size?: number): HamiltonianK
     return out;
   };
   /** One sub-flow in place: the drift q ← q + τ·∂T/∂p(p) or the kick p ← p − τ·∂V/∂q(q). */
+  // `cb` tracks which callback runs, for the error when one throws (CALLBACKS' indices).
   const op = (kind: number, tau: string): string =>
     kind === DRIFT
-      ? `{ const c = ${tau}; const d = problem.dTdp(p, g); ${update('q', '+')} }`
-      : `{ const c = ${tau}; const d = problem.dVdq(q, g); ${update('p', '-')} }`;
+      ? `{ const c = ${tau}; cb = ${C_DTDP}; const d = problem.dTdp(p, g); ${update('q', '+')} }`
+      : `{ const c = ${tau}; cb = ${C_DVDQ}; const d = problem.dVdq(q, g); ${update('p', '-')} }`;
   // The input state is copied into the output once per call (the copy is exact, so the
   // arithmetic is that of the step loop, which reads the input in its first sub-flows); then
   // every step runs in place, each sub-flow call site once per step as in a hand-written loop.
@@ -223,6 +252,8 @@ function compileHamiltonianKernel(kinds: Int8Array, size?: number): HamiltonianK
     'const n = yq.length;',
     'if (q !== yq) q.set(yq);',
     'if (p !== yp) p.set(yp);',
+    'let cb = 0;',
+    'try {',
     'for (let s = 0; s < steps; s++) {',
   ];
   if (nOps <= 3) {
@@ -234,11 +265,11 @@ function compileHamiltonianKernel(kinds: Int8Array, size?: number): HamiltonianK
     lines.push(`for (let k = 0; k < ${pairsEnd}; k += 2) { ${op(kinds[0]!, 'tau[k]')} ${op(kinds[1]!, 'tau[k + 1]')} }`);
     if (nOps % 2 === 1) lines.push(op(kinds[nOps - 1]!, `tau[${nOps - 1}]`));
   }
-  lines.push('}');
+  lines.push('}', '} catch (e) {', 'fail(e, cb);', '}');
   const source = lines.join('\n');
   try {
     // Compiled from the sequence's shape and the size only (see above).
-    return new Function('problem', 'yq', 'yp', 'q', 'p', 'g', 'tau', 'steps', source) as HamiltonianKernel;
+    return new Function('problem', 'yq', 'yp', 'q', 'p', 'g', 'tau', 'steps', 'fail', source) as HamiltonianKernel;
   } catch {
     return undefined;
   }
@@ -316,34 +347,47 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     const n = yq.length;
     const t0 = tau[0]!;
     const t1 = tau[1]!;
-    if (kickFirst) {
-      const f = problem.dVdq(yq, g);
-      for (let i = 0; i < n; i++) p[i] = yp[i]! - t0 * f[i]!;
-      const d = problem.dTdp(p, g);
-      for (let i = 0; i < n; i++) q[i] = yq[i]! + t1 * d[i]!;
-      for (let k = 2; k < nOps; k += 2) {
-        const tk = tau[k]!;
-        const fk = problem.dVdq(q, g);
-        for (let i = 0; i < n; i++) p[i] -= tk * fk[i]!;
-        if (k + 1 === nOps) break;
-        const tj = tau[k + 1]!;
-        const dk = problem.dTdp(p, g);
-        for (let i = 0; i < n; i++) q[i] += tj * dk[i]!;
+    let cb = 0;
+    try {
+      if (kickFirst) {
+        cb = C_DVDQ;
+        const f = problem.dVdq(yq, g);
+        for (let i = 0; i < n; i++) p[i] = yp[i]! - t0 * f[i]!;
+        cb = C_DTDP;
+        const d = problem.dTdp(p, g);
+        for (let i = 0; i < n; i++) q[i] = yq[i]! + t1 * d[i]!;
+        for (let k = 2; k < nOps; k += 2) {
+          const tk = tau[k]!;
+          cb = C_DVDQ;
+          const fk = problem.dVdq(q, g);
+          for (let i = 0; i < n; i++) p[i] -= tk * fk[i]!;
+          if (k + 1 === nOps) break;
+          const tj = tau[k + 1]!;
+          cb = C_DTDP;
+          const dk = problem.dTdp(p, g);
+          for (let i = 0; i < n; i++) q[i] += tj * dk[i]!;
+        }
+      } else {
+        cb = C_DTDP;
+        const d = problem.dTdp(yp, g);
+        for (let i = 0; i < n; i++) q[i] = yq[i]! + t0 * d[i]!;
+        cb = C_DVDQ;
+        const f = problem.dVdq(q, g);
+        for (let i = 0; i < n; i++) p[i] = yp[i]! - t1 * f[i]!;
+        for (let k = 2; k < nOps; k += 2) {
+          const tk = tau[k]!;
+          cb = C_DTDP;
+          const dk = problem.dTdp(p, g);
+          for (let i = 0; i < n; i++) q[i] += tk * dk[i]!;
+          if (k + 1 === nOps) break;
+          const tj = tau[k + 1]!;
+          cb = C_DVDQ;
+          const fk = problem.dVdq(q, g);
+          for (let i = 0; i < n; i++) p[i] -= tj * fk[i]!;
+        }
       }
-    } else {
-      const d = problem.dTdp(yp, g);
-      for (let i = 0; i < n; i++) q[i] = yq[i]! + t0 * d[i]!;
-      const f = problem.dVdq(q, g);
-      for (let i = 0; i < n; i++) p[i] = yp[i]! - t1 * f[i]!;
-      for (let k = 2; k < nOps; k += 2) {
-        const tk = tau[k]!;
-        const dk = problem.dTdp(p, g);
-        for (let i = 0; i < n; i++) q[i] += tk * dk[i]!;
-        if (k + 1 === nOps) break;
-        const tj = tau[k + 1]!;
-        const fk = problem.dVdq(q, g);
-        for (let i = 0; i < n; i++) p[i] -= tj * fk[i]!;
-      }
+    } catch (e) {
+      subFlowFailed(e, cb);
     }
   }
 
@@ -357,6 +401,7 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
    * the problem as given.
    */
   const loop: HamiltonianKernel = (problem, yq, yp, q, p, g, tau, steps) => {
+    // stepHamiltonian reports a callback's throw itself.
     stepHamiltonian(problem, yq, yp, q, p, g, tau);
     for (let j = 1; j < steps; j++) stepHamiltonian(problem, q, p, q, p, g, tau);
   };
@@ -368,7 +413,16 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     if (size >= 1 && size <= UNROLLED_MAX_SIZE) return (compiledBySize[size] ??= compileHamiltonianKernel(kinds, size) ?? loop);
     return (compiled ??= compileHamiltonianKernel(kinds) ?? loop);
   };
-  const runHamiltonian: HamiltonianKernel = (problem, yq, yp, q, p, g, tau, steps) => hamiltonianKernel(yq.length)(problem, yq, yp, q, p, g, tau, steps);
+  const runHamiltonian = (
+    problem: SeparableHamiltonianProblem<Float64Array>,
+    yq: Float64Array,
+    yp: Float64Array,
+    q: Float64Array,
+    p: Float64Array,
+    g: Float64Array,
+    tau: Float64Array,
+    steps: number,
+  ): void => hamiltonianKernel(yq.length)(problem, yq, yp, q, p, g, tau, steps, subFlowFailed);
 
   // Compensated summation: the low-order bits the rounded q, p lost, carried by the
   // trajectory whose latest state is a given (q, p) pair of arrays. A step from a state takes
@@ -406,31 +460,38 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     let tq = t;
     let qs = yq;
     let ps = yp;
-    for (let k = 0; k < nOps; k++) {
-      const tk = tau[k]!;
-      if (kinds[k] === DRIFT) {
-        const v = ham ? sh.dTdp(ps, g) : pp.velocity(tq, qs, ps, g);
-        for (let i = 0; i < n; i++) {
-          const x = qs[i]!;
-          const y = tk * v[i]! - cq[i]!;
-          const sum = x + y;
-          cq[i] = sum - x - y;
-          q[i] = sum;
+    let cb = 0;
+    try {
+      for (let k = 0; k < nOps; k++) {
+        const tk = tau[k]!;
+        if (kinds[k] === DRIFT) {
+          cb = ham ? C_DTDP : C_VELOCITY;
+          const v = ham ? sh.dTdp(ps, g) : pp.velocity(tq, qs, ps, g);
+          for (let i = 0; i < n; i++) {
+            const x = qs[i]!;
+            const y = tk * v[i]! - cq[i]!;
+            const sum = x + y;
+            cq[i] = sum - x - y;
+            q[i] = sum;
+          }
+          qs = q;
+          tq += tk;
+        } else {
+          cb = ham ? C_DVDQ : C_FORCE;
+          const f = ham ? sh.dVdq(qs, g) : pp.force(tq, qs, ps, g);
+          const sign = ham ? -tk : tk;
+          for (let i = 0; i < n; i++) {
+            const x = ps[i]!;
+            const y = sign * f[i]! - cp[i]!;
+            const sum = x + y;
+            cp[i] = sum - x - y;
+            p[i] = sum;
+          }
+          ps = p;
         }
-        qs = q;
-        tq += tk;
-      } else {
-        const f = ham ? sh.dVdq(qs, g) : pp.force(tq, qs, ps, g);
-        const sign = ham ? -tk : tk;
-        for (let i = 0; i < n; i++) {
-          const x = ps[i]!;
-          const y = sign * f[i]! - cp[i]!;
-          const sum = x + y;
-          cp[i] = sum - x - y;
-          p[i] = sum;
-        }
-        ps = p;
       }
+    } catch (e) {
+      subFlowFailed(e, cb, tq);
     }
   }
 
@@ -449,18 +510,25 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     let tq = t;
     let qs = yq;
     let ps = yp;
-    for (let k = 0; k < nOps; k++) {
-      const tk = tau[k]!;
-      if (kinds[k] === DRIFT) {
-        const v = problem.velocity(tq, qs, ps, g);
-        for (let i = 0; i < n; i++) q[i] = qs[i]! + tk * v[i]!;
-        qs = q;
-        tq += tk;
-      } else {
-        const f = problem.force(tq, qs, ps, g);
-        for (let i = 0; i < n; i++) p[i] = ps[i]! + tk * f[i]!;
-        ps = p;
+    let cb = 0;
+    try {
+      for (let k = 0; k < nOps; k++) {
+        const tk = tau[k]!;
+        if (kinds[k] === DRIFT) {
+          cb = C_VELOCITY;
+          const v = problem.velocity(tq, qs, ps, g);
+          for (let i = 0; i < n; i++) q[i] = qs[i]! + tk * v[i]!;
+          qs = q;
+          tq += tk;
+        } else {
+          cb = C_FORCE;
+          const f = problem.force(tq, qs, ps, g);
+          for (let i = 0; i < n; i++) p[i] = ps[i]! + tk * f[i]!;
+          ps = p;
+        }
       }
+    } catch (e) {
+      subFlowFailed(e, cb, tq);
     }
   }
 
@@ -482,7 +550,8 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     advance(problem, t, y, h, n, out) {
       checkStep(integrator, problem, h);
       checkTime(t);
-      checkInteger('n', n, { min: 0 });
+      // core's checkInteger builds its message on every call: test first, let it explain a refusal.
+      if (!(typeof n === 'number' && Number.isInteger(n) && n >= 0)) checkInteger('n', n, { min: 0 });
       checkSeparable(integrator.name, problem as SplittingProblem<unknown>);
       if (n > 0) {
         const fast = fastSteps(problem, t, y, h, n, out, true);
@@ -533,7 +602,7 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
         const kernel = hamiltonianKernel(m);
         return (_t, from, n, out) => {
           const o = target(from, out);
-          kernel(pr, from.q as F, from.p as F, o.q as F, o.p as F, g, tauRun, n);
+          kernel(pr, from.q as F, from.p as F, o.q as F, o.p as F, g, tauRun, n, subFlowFailed);
           return o;
         };
       }
@@ -637,13 +706,23 @@ export function createSplittingMethod<S = Float64Array>(spec: SplittingSpec): Sp
     for (let k = 0; k < nOps; k++) {
       const tk = cs[k]! * h;
       if (kinds[k] === DRIFT) {
-        const g = ham ? sh.dTdp(p, g0) : pp.velocity(tq, q, p, g0);
+        const g = callSubFlow(ham ? C_DTDP : C_VELOCITY, tq, () => (ham ? sh.dTdp(p, g0) : pp.velocity(tq, q, p, g0)));
         q = c.axpy(tk, g, q, q);
         tq += tk;
       } else if (ham) {
-        p = c.axpy(-tk, sh.dVdq(q, g0), p, p);
+        p = c.axpy(
+          -tk,
+          callSubFlow(C_DVDQ, tq, () => sh.dVdq(q, g0)),
+          p,
+          p,
+        );
       } else {
-        p = c.axpy(tk, pp.force(tq, q, p, g0), p, p);
+        p = c.axpy(
+          tk,
+          callSubFlow(C_FORCE, tq, () => pp.force(tq, q, p, g0)),
+          p,
+          p,
+        );
       }
     }
     if (out) {

@@ -145,6 +145,47 @@ describe('bad input gets a coded error naming the argument', () => {
     expect(options.acceptedAllowed).toBe(5 + 3 * stringsProbed);
   });
 
+  it('a vector field that throws is CALLBACK_FAILED naming problem.f, with t and the thrown error as cause, on every path', () => {
+    const boom = new Error('boom');
+    let calls = 0;
+    // Throws on its 6th call: inside a step, past the first stage.
+    const failing = odeProblem<Float64Array>((_t, y, out = new Float64Array(2)) => {
+      if (++calls % 6 === 0) throw boom;
+      return (out.set(y), out);
+    });
+    const caught = (call: () => unknown) => {
+      calls = 0;
+      try {
+        call();
+      } catch (e) {
+        return isPhaseflowError(e) ? { code: e.code, callback: e.details.callback, cause: (e as Error).cause, t: typeof e.details.t } : e;
+      }
+      return 'returned';
+    };
+    const want = { code: 'CALLBACK_FAILED', callback: 'problem.f', cause: boom, t: 'number' };
+    for (const m of [rungeKuttaMethods.rk4(), rungeKuttaMethods.dop853(), rungeKuttaMethods.euler()]) {
+      expect(
+        caught(() => m.advance!(failing, 0, y0(), 0.01, 20)),
+        `${m.name}.advance`,
+      ).toEqual(want);
+      expect(
+        caught(() => m.prepareAdvance!(failing, y0(), 0.01)!(0, y0(), 20)),
+        `${m.name} prepared`,
+      ).toEqual(want);
+      expect(
+        caught(() => {
+          for (let j = 0; j < 20; j++) m.step(failing, 0, y0(), 0.01);
+        }),
+        `${m.name}.step`,
+      ).toEqual(want);
+    }
+    expect(caught(() => createDopri5().adaptive!(failing, 0, y0(), 10, {}).advance(10))).toEqual(want);
+    expect(caught(() => solveIvp(createDopri5(), failing, y0(), { tEnd: 10 }))).toMatchObject({ code: 'CALLBACK_FAILED', callback: 'problem.f', cause: boom });
+    // The field's own coded refusal is passed on as it is.
+    const coded = odeProblem<Float64Array>((_t, y) => invalid('y', 'something else', y));
+    expect(thrown(() => rungeKuttaMethods.rk4().advance!(coded, 0, y0(), 0.01, 3))).toEqual({ code: 'INVALID_ARGUMENT', argument: 'y' });
+  });
+
   it('a state or out buffer that is not a vector of the problem is refused', () => {
     const m = rungeKuttaMethods.rk4();
     expect(thrown(() => m.step(problem, NaN, y0(), 0.01))).toEqual({ code: 'NON_FINITE_INPUT', argument: 't' });

@@ -4,7 +4,7 @@
  * state, h, n, out), and each option of the factories probed on its own inside an otherwise
  * valid call, each answered with a coded PhaseflowError naming the argument.
  */
-import { invalid, isPhaseflowError, type PhaseState } from '@phaseflow/core';
+import { invalid, isPhaseflowError, partitionedProblem, separableHamiltonian, type PhaseState } from '@phaseflow/core';
 import { henonHeiles } from '@phaseflow/problems';
 import * as symplectic from '@phaseflow/symplectic';
 import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
@@ -142,6 +142,67 @@ describe('bad input gets a coded error naming the argument', () => {
     expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
     // The booleans accept `true` once each; the names and references every non-empty string the probe passes.
     expect(options.r.acceptedAllowed).toBe(3 + 4 * stringsProbed);
+  });
+
+  it('a callback that throws is CALLBACK_FAILED naming it, the thrown error as cause, on every path', () => {
+    const boom = new Error('boom');
+    const caught = (call: () => unknown) => {
+      try {
+        call();
+      } catch (e) {
+        return isPhaseflowError(e) ? { code: e.code, callback: e.details.callback, cause: (e as Error).cause } : e;
+      }
+      return 'returned';
+    };
+    const failing = (which: 'dTdp' | 'dVdq') =>
+      separableHamiltonian<Float64Array>({
+        dTdp: (p, out = new Float64Array(2)) => {
+          if (which === 'dTdp') throw boom;
+          return (out.set(p), out);
+        },
+        dVdq: (q, out = new Float64Array(2)) => {
+          if (which === 'dVdq') throw boom;
+          return (out.set(q), out);
+        },
+      });
+    for (const which of ['dTdp', 'dVdq'] as const) {
+      const want = { code: 'CALLBACK_FAILED', callback: `problem.${which}`, cause: boom };
+      const pr = failing(which);
+      for (const make of [createStormerVerlet, splittingMethods['kahan-li8'], () => withCompensatedSummation(createStormerVerlet())]) {
+        const m = make();
+        expect(
+          caught(() => m.step(pr, 0, hh.y0(), 0.01)),
+          `${m.name}.step, ${which}`,
+        ).toEqual(want);
+        expect(
+          caught(() => m.advance!(pr, 0, hh.y0(), 0.01, 5)),
+          `${m.name}.advance, ${which}`,
+        ).toEqual(want);
+        expect(
+          caught(() => m.prepareAdvance!(pr, hh.y0(), 0.01)!(0, hh.y0(), 5)),
+          `${m.name} prepared, ${which}`,
+        ).toEqual(want);
+      }
+      expect(caught(() => createGaussLegendre4().step(pr, 0, hh.y0(), 0.01))).toEqual(want);
+      // Any other VectorSpace takes the generic path.
+      const generic = separableHamiltonian<Float64Array>({ dTdp: pr.dTdp, dVdq: pr.dVdq, space: { ...pr.space.component, name: 'float64-copy' } });
+      expect(caught(() => createStormerVerlet().step(generic, 0, hh.y0(), 0.01))).toEqual(want);
+    }
+    const forced = partitionedProblem<Float64Array>({
+      separable: true,
+      velocity: (_t, _q, p, out = new Float64Array(2)) => (out.set(p), out),
+      force: () => {
+        throw boom;
+      },
+    });
+    expect(caught(() => createStormerVerlet().advance!(forced, 0, hh.y0(), 0.01, 3))).toEqual({
+      code: 'CALLBACK_FAILED',
+      callback: 'problem.force',
+      cause: boom,
+    });
+    // A callback's own coded refusal is passed on as it is.
+    const coded = separableHamiltonian<Float64Array>({ dTdp: (p) => p, dVdq: (q) => invalid('q', 'something else', q) });
+    expect(thrown(() => createStormerVerlet().advance!(coded, 0, hh.y0(), 0.01, 3))).toEqual({ code: 'INVALID_ARGUMENT', argument: 'q' });
   });
 
   it('a state whose q and p are not vectors of the problem is refused on every path', () => {
