@@ -328,3 +328,40 @@ describe('checks the probe cannot generate', () => {
     expectPhaseflowError(() => perm.actOnInput([1, 0], x), 'SHAPE_MISMATCH', 'g');
   });
 });
+
+describe('no tensor left alive on the success paths either', () => {
+  it('forward, the Float64 twin and the float32 map of every tfjs layer leave the tensor count as it was', () => {
+    const x = (shape: number[]) => tf.ones(shape);
+    const cases: [tf.layers.Layer & { forward(x: tf.Tensor): tf.Tensor; toFloat64(): unknown }, number[], Record<string, number>][] = [
+      [new PhaseflowLiftingConv({ group: 'C4', filters: 1, seed: 1 }), [1, 3, 3, 1], { size: 3, channels: 1 }],
+      [new PhaseflowGroupConv({ group: 'D4', filters: 1, seed: 1 }), [1, 3, 3, 8], { size: 3, channels: 1 }],
+      [new PhaseflowGroupPool({ group: 'C4' }), [1, 3, 3, 4], { size: 3, channels: 1 }],
+      [new PhaseflowGroupBatchNorm({ group: 'C4' }), [1, 3, 3, 4], { size: 3, channels: 1 }],
+      [new PhaseflowDeepSets({ units: 2, seed: 1 }), [1, 2, 3], { n: 2, width: 3 }],
+      [new PhaseflowSetPool(), [1, 2, 3], { n: 2, width: 3 }],
+    ];
+    for (const [layer, shape, check] of cases) {
+      const input = x(shape);
+      layer.forward(input).dispose(); // builds the weights
+      const start = live();
+      layer.forward(input).dispose();
+      layer.toFloat64();
+      const spec = (layer as unknown as { equivariance(o: unknown): eq.EquivarianceContract<unknown> }).equivariance(check);
+      const sample = spec.sampleInput(createRandom(1));
+      expect(spec.layers!.float32!(sample).length).toBe(spec.layer(sample).length);
+      expect({ layer: layer.name, leaked: live() - start }).toEqual({ layer: layer.name, leaked: 0 });
+      input.dispose();
+      release(layer);
+    }
+    const egnn = new PhaseflowEgnn({ dim: 2, features: 1, hidden: 4, seed: 1 });
+    const input = tf.tensor(Float32Array.from(cloud.data), [...cloud.shape]);
+    egnn.forward(input).dispose();
+    const start = live();
+    egnn.forward(input).dispose();
+    const spec = egnn.equivariance({ n: 3 });
+    spec.layers!.float32!(spec.sampleInput(createRandom(1)));
+    expect(live() - start).toBe(0);
+    input.dispose();
+    release(egnn);
+  });
+});

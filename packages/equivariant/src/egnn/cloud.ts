@@ -60,8 +60,8 @@ export function nodeWidth(layout: NodeLayout, n: number): number {
   return layout.dim * (layout.velocity ? 2 : 1) + layout.features + n * layout.edgeFeatures;
 }
 
-/** Validate a {@link NodeLayout}: dim ≥ 2, velocity a boolean, features and edgeFeatures ≥ 0. @internal */
-export function checkLayout(argument: string, layout: unknown): NodeLayout {
+/** Validate a {@link NodeLayout}: dim ≥ 2, velocity a boolean, features and edgeFeatures ≥ 0. */
+function checkLayout(argument: string, layout: unknown): NodeLayout {
   const l = layout as NodeLayout | null;
   if (l === null || typeof l !== 'object' || Array.isArray(l)) invalid(argument, 'a node layout { dim, velocity, features, edgeFeatures }', layout);
   checkInteger(`${argument}.dim`, l.dim, { min: 2 });
