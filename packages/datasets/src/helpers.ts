@@ -31,6 +31,11 @@ export function selectRows<S extends LabeledSet>(data: S, index: ArrayLike<numbe
   const d = checkSet('data', data);
   if (!Array.isArray(index) && !(ArrayBuffer.isView(index) && !(index instanceof DataView))) invalid('index', 'an array of row indices', index);
   if (index.length === 0) invalid('index', 'at least one row index (a set holds at least one row)', index, 'SHAPE_MISMATCH');
+  return takeRows(d, index, 'index');
+}
+
+/** The rows `index` of a checked set; an empty index gives an empty part (a split's `validation: 0`). */
+function takeRows<S extends LabeledSet>(d: S, index: ArrayLike<number>, argument: string): S {
   const m = index.length,
     dim = d.dim;
   const yWidth = d.kind === 'classification' ? 1 : d.outDim;
@@ -38,7 +43,7 @@ export function selectRows<S extends LabeledSet>(data: S, index: ArrayLike<numbe
   const y = d.kind === 'classification' ? new Int32Array(m) : new Float64Array(m * yWidth);
   for (let i = 0; i < m; i++) {
     const r = index[i]!;
-    if (!Number.isInteger(r) || r < 0 || r >= d.n) invalid(`index[${i}]`, `a row index in [0, ${d.n - 1}]`, r);
+    if (!Number.isInteger(r) || r < 0 || r >= d.n) invalid(`${argument}[${i}]`, `a row index in [0, ${d.n - 1}]`, r);
     x.set(d.x.subarray(r * dim, (r + 1) * dim), i * dim);
     for (let j = 0; j < yWidth; j++) y[i * yWidth + j] = d.y[r * yWidth + j]!;
   }
@@ -98,9 +103,9 @@ export function split<S extends LabeledSet>(data: S, options: SplitOptions = {})
   if (fTrain > 0 && nTrain === 0) invalid('options.train', `a fraction that keeps at least one of the ${n} rows`, fTrain);
   const order = o.shuffle === false ? Uint32Array.from({ length: n }, (_, i) => i) : createRandom(seedArg(o.seed)).permutation(n);
   return {
-    train: selectRows(d, order.subarray(0, nTrain)),
-    validation: selectRows(d, order.subarray(nTrain, nTrain + nVal)),
-    test: selectRows(d, order.subarray(nTrain + nVal, nTrain + nVal + nTest)),
+    train: takeRows(d, order.subarray(0, nTrain), 'order'),
+    validation: takeRows(d, order.subarray(nTrain, nTrain + nVal), 'order'),
+    test: takeRows(d, order.subarray(nTrain + nVal, nTrain + nVal + nTest), 'order'),
   };
 }
 

@@ -23,6 +23,14 @@ describe('split', () => {
     expect(split(data, { train: 0.6, validation: 0.2, seed: 5 }).test.x).not.toEqual(s.test.x);
   });
 
+  it('gives an empty part for a zero fraction (validation: 0), while selectRows refuses an empty index', () => {
+    const data = moons({ n: 40, seed: 1 });
+    const s = split(data, { train: 0.75, validation: 0, seed: 2 });
+    expect([s.train.n, s.validation.n, s.test.n]).toEqual([30, 0, 10]);
+    expect(s.validation.x.length).toBe(0);
+    expectCode(() => selectRows(data, []), 'SHAPE_MISMATCH', 'index');
+  });
+
   it('keeps order without shuffling and drops what the fractions leave', () => {
     const data = narma10({ n: 100, seed: 2 });
     const s = split(data, { train: 0.5, validation: 0.1, test: 0.2, shuffle: false });
