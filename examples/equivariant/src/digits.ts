@@ -123,7 +123,7 @@ export async function runRotatedDigits(o: RotatedDigitsRunOptions): Promise<Rota
       o.onProgress?.(k / 2, `training the ${name.toUpperCase()} CNN`);
       const model = name === 'z2' ? z2Cnn(o.channels) : p4Cnn(o.channels / 2);
       const t0 = performance.now();
-      await createGradientTrainer({ epochs: o.epochs, batchSize: 32, learningRate: 0.004, seed: o.seed }).fit(model, { x, y });
+      await createGradientTrainer({ epochs: o.epochs, batchSize: 32, learningRate: 0.004, seed: o.seed }).fit(model, { inputs: x, targets: y });
       trainSeconds[name] = +((performance.now() - t0) / 1000).toFixed(1);
       parameters[name] = countWeights(model.trainableWeights);
       for (const t of turned) {
