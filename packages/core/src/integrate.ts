@@ -9,7 +9,7 @@ import { guardChecked, guardProblem } from './guard-problem.js';
 import type { AdaptiveOptions, Advancer, Integrator } from './integrator.js';
 import { createRunLifecycle, type RunLifecycle } from './lifecycle.js';
 import type { Problem } from './problems.js';
-import { withScope, type Keep } from './vector-space.js';
+import { withScope, type Keep, type StateOps } from './vector-space.js';
 import { checkEvents, createEventDetector, type EventDetector, type EventRecord, type EventSpec, type StateAt } from './zero-crossings.js';
 import { checkFinite, checkInteger, checkOptions, checkPositive, checkTimes, invalid } from './validate.js';
 import { createYielder } from './yield.js';
@@ -796,6 +796,24 @@ export function integrate<P extends Problem<Y>, Y>(integrator: Integrator<P, Y>,
   });
 }
 
+/**
+ * The parts of a state that hold resources, each with the space it belongs to: a phase state
+ * (a space with a `component`, e.g. `phaseSpace(tensorSpace)`) is its q and p, taken apart
+ * recursively; any other state is one part.
+ */
+function partsOf(
+  space: StateOps<unknown>,
+  v: unknown,
+  out: { space: StateOps<unknown>; value: unknown }[] = [],
+): { space: StateOps<unknown>; value: unknown }[] {
+  const component = (space as { component?: unknown }).component as StateOps<unknown> | undefined;
+  if (component !== null && typeof component === 'object' && v !== null && typeof v === 'object' && 'q' in v && 'p' in v) {
+    partsOf(component, (v as { q: unknown }).q, out);
+    partsOf(component, (v as { p: unknown }).p, out);
+  } else out.push({ space, value: v });
+  return out;
+}
+
 function keepStates<S extends { readonly y: readonly Y[]; readonly yFinal: Y; readonly events?: readonly EventRecord<Y>[] }, Y>(solution: S, keep: Keep<Y>): S {
   for (const y of solution.y) keep(y);
   keep(solution.yFinal);
@@ -884,9 +902,23 @@ export async function integrateAsync<P extends Problem<Y>, Y>(
     if (c) for (const v of c) out.add(v);
     return out;
   };
-  /** Dispose what earlier segments kept and `now` no longer holds. */
+  /**
+   * Dispose what earlier segments kept and `now` no longer holds, part by part: a phase state
+   * a step replaced may share its p (or q) with the state that replaced it, so a part is
+   * released only when no held state (and not the caller's y0) has it.
+   */
   const drop = (now: Set<Y>): void => {
-    for (const v of carry) if (!now.has(v) && v !== y0) space.dispose?.(v);
+    const dropped = [...carry].filter((v) => !now.has(v));
+    if (dropped.length === 0) return;
+    const live = new Set<unknown>();
+    for (const v of [...now, y0]) for (const part of partsOf(space, v)) live.add(part.value);
+    for (const v of dropped) {
+      for (const part of partsOf(space, v)) {
+        if (live.has(part.value)) continue;
+        live.add(part.value);
+        part.space.dispose?.(part.value);
+      }
+    }
   };
   const outputs = (sol: { readonly y: readonly Y[]; readonly yFinal: Y; readonly events?: readonly EventRecord<Y>[] }): Set<Y> => {
     const out = new Set<Y>(sol.y);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type * as core from '@phaseflow/core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +8,7 @@ import {
   integrate,
   integrateAsync,
   odeProblem,
+  partitionedProblem,
   phaseSpace,
   withScope,
   type Integrator,
@@ -425,6 +427,28 @@ describe('integrateAsync over tensors: each segment between awaits in tensorSpac
       y0.dispose();
     });
   }
+
+  it('a phase state over tensors whose p a step hands on unchanged: parts still held are not disposed, nothing leaks', async () => {
+    // A drift: q ← q + h·p, and the very same p tensor in the new state.
+    const drift: Integrator<core.PartitionedProblem<tf.Tensor>, core.PhaseState<tf.Tensor>> = {
+      name: 'drift',
+      order: 1,
+      problemKinds: ['partitioned'],
+      properties: { explicit: true, symplectic: false, timeReversible: false, adaptive: false },
+      step(pr, _t, y, h) {
+        checkStep(this, pr, h);
+        return { q: pr.space.component.axpy(h, y.p, y.q), p: y.p };
+      },
+    };
+    const free = partitionedProblem<tf.Tensor>({ velocity: (_t, _q, p) => p, force: (_t, q) => tf.zerosLike(q), space: tensorSpace });
+    const y0 = { q: tf.zeros([2]), p: tf.ones([2]) };
+    const before = live();
+    const sol = await integrateAsync(drift, free, y0, { tEnd: 1, steps: 3000, save: { every: 1000 }, yieldEveryMs: 0.01 });
+    expect(Array.from(sol.yFinal.q.dataSync())).toEqual([expect.closeTo(1, 3), expect.closeTo(1, 3)]); // float32 on the fastest backend
+    const parts = new Set([...sol.y, sol.yFinal].flatMap((y) => [y.q, y.p]));
+    expect(live() - before).toBe(parts.size);
+    tf.dispose([...parts, y0.q, y0.p]);
+  });
 
   it('an adaptive stepper without `retained` still runs correctly (no segment scopes: it cannot say what it holds)', async () => {
     const plain: Integrator<OdeProblem<tf.Tensor>, tf.Tensor> = {
