@@ -46,6 +46,7 @@ import {
   type Weight,
 } from '@phaseflow/tfjs';
 import { ENGINE_CHOICES, chooseEngine, type EngineChoice, type EngineDecision, type Trainable32 } from '@phaseflow/nn64';
+import { callLoss } from './checks.js';
 import { fieldWidths, initialFieldWeights, tensorBackend, usesPartitioned, type FieldSpec } from './field.js';
 import { createEnginePool, solveOnEngine32, trainable32, type EnginePool } from './solve32.js';
 import { createNeuralOde64, type NeuralODE64 } from './neural-ode64.js';
@@ -282,9 +283,9 @@ export class NeuralODE extends PhaseflowLayer {
     this.hidden = o.hidden === undefined ? [32, 32] : checkHidden('args.hidden', o.hidden);
     this.activationName = o.activation === undefined ? 'tanh' : checkOneOf('args.activation', o.activation, SMOOTH_ACTIVATIONS);
     this.structure = o.structure === undefined ? 'general' : checkOneOf('args.structure', o.structure, ['general', 'partitioned'] as const);
-    this.integrator = resolveIntegrator('args.integrator', o.integrator ?? 'rk4', ...METHODS);
+    this.integrator = resolveIntegrator('args.integrator', o.integrator === undefined ? 'rk4' : o.integrator, ...METHODS);
     this.integratorName = typeof o.integrator === 'string' ? o.integrator : this.integrator.name;
-    const adj = o.adjointIntegrator ?? (this.integrator.problemKinds.includes('ode') ? this.integrator : 'rk4');
+    const adj = o.adjointIntegrator !== undefined ? o.adjointIntegrator : this.integrator.problemKinds.includes('ode') ? this.integrator : 'rk4';
     this.adjointIntegrator = resolveIntegrator('args.adjointIntegrator', adj, ...METHODS);
     this.adjointName =
       typeof o.adjointIntegrator === 'string'
@@ -310,7 +311,7 @@ export class NeuralODE extends PhaseflowLayer {
       };
     }
     this.t0 = o.t0 === undefined ? 0 : checkFinite('args.t0', o.t0);
-    this.times = checkOutputTimes('args.times', o.times ?? [1], this.t0);
+    this.times = checkOutputTimes('args.times', o.times === undefined ? [1] : o.times, this.t0);
     this.gradient = o.gradient === undefined ? 'backprop' : checkOneOf('args.gradient', o.gradient, GRADIENT_MODES);
     if (this.gradient === 'checkpoint' && this.adaptiveOptions) invalid('args.adaptive', "fixed steps for gradient 'checkpoint'", o.adaptive);
     const memory = o.memory === undefined ? {} : checkOptions('args.memory', o.memory, ['maxBytes']);
@@ -603,7 +604,8 @@ export class NeuralODE extends PhaseflowLayer {
    * field evaluations (every MLP forward pass, also those inside vector–Jacobian products; a
    * partitioned field's two MLPs count one each), and for `checkpoint` the spacing k it chose
    * (`every`). Returns Float64 copies; leaves no tensor behind, also when `loss` or the solve
-   * throws.
+   * throws. A loss that returns no scalar tensor is refused naming `loss`; one that throws
+   * becomes CALLBACK_FAILED naming `loss`, its error as `cause`.
    *
    * @example
    * ```ts
@@ -642,7 +644,7 @@ export class NeuralODE extends PhaseflowLayer {
       // A loss (or a solve) that throws leaves the tape's saved tensors behind: released here.
       const { value, grads } = releaseTapeOnError(() =>
         tf.tidy(() => {
-          const vg = tf.variableGrads(() => loss(this.solveTensors(x, this.times, true, mode)), ws);
+          const vg = tf.variableGrads(() => callLoss(loss, this.solveTensors(x, this.times, true, mode)), ws);
           return { value: vg.value, grads: ws.map((w) => vg.grads[w.name]!) };
         }),
       );

@@ -5,7 +5,7 @@
  * reference the float32 layer and finite differences are checked against, and a fast path for
  * small batches.
  */
-import { checkInteger, checkOneOf, invalid, type AnyIntegrator } from '@phaseflow/core';
+import { checkFiniteArray, checkFunction, checkInteger, checkOneOf, invalid, type AnyIntegrator } from '@phaseflow/core';
 import {
   GRADIENT_MODES,
   adjointBackward,
@@ -21,6 +21,7 @@ import {
   type Schedule,
   type Tape,
 } from '@phaseflow/adjoint';
+import { callCotangent } from './checks.js';
 import { NO_TAPE, float64Backend, type FieldSpec } from './field.js';
 
 /** What {@link NeuralODE64.gradients} returns. */
@@ -89,6 +90,8 @@ export function createNeuralOde64(
   }
   const D = spec.D;
   const pad = (x: Float64Array, rows: number) => {
+    checkFiniteArray('x', x);
+    checkInteger('rows', rows, { min: 1 });
     if (x.length !== rows * dim) invalid('x', `rows × ${dim} = ${rows * dim} numbers`, x, 'SHAPE_MISMATCH');
     const y = new Float64Array(rows * D);
     for (let r = 0; r < rows; r++) y.set(x.subarray(r * dim, (r + 1) * dim), r * D);
@@ -117,16 +120,18 @@ export function createNeuralOde64(
   return {
     theta,
     forward(x, rows) {
-      checkInteger('rows', rows, { min: 1 });
+      const y0 = pad(x, rows);
       const be = float64Backend(spec, integrator, theta, rows, NO_TAPE, new Float64Array(P));
-      const { states } = solveForward(be, NO_TAPE.leaf(pad(x, rows)), sched);
+      const { states } = solveForward(be, NO_TAPE.leaf(y0), sched);
       return states.map((s) => cut(s.v, rows));
     },
     gradients(x, rows, cotangent, mode) {
-      checkInteger('rows', rows, { min: 1 });
-      checkOneOf('mode', mode, GRADIENT_MODES);
-      if (mode === 'checkpoint' && !sched.steps) invalid('mode', "a mode adaptive steps support (not 'checkpoint': fixed steps only)", mode);
       const y0v = pad(x, rows);
+      checkFunction('cotangent', cotangent);
+      checkOneOf('mode', mode, GRADIENT_MODES);
+      if (mode === 'reversible' && (!integrator.properties.timeReversible || !sched.steps))
+        invalid('mode', `a mode the integrator ${integrator.name} supports (not 'reversible': a time-reversible integrator on fixed steps only)`, mode);
+      if (mode === 'checkpoint' && !sched.steps) invalid('mode', "a mode adaptive steps support (not 'checkpoint': fixed steps only)", mode);
       let every: number | undefined;
       if (mode === 'checkpoint') every = planCheckpoints(sched.steps!, model(y0v, rows), maxBytes, 'args.memory.maxBytes').every;
       else if (mode === 'backprop' && maxBytes !== undefined && sched.steps) {
@@ -140,8 +145,7 @@ export function createNeuralOde64(
       const y0 = tape.leaf(y0v);
       const { states, checkpoints } = solveForward(be, y0, sched, every === undefined ? {} : { checkpointEvery: every });
       const cots = states.map((s, k) => {
-        const g = cotangent(k, cut(s.v, rows));
-        if (g.length !== rows * dim) invalid(`cotangent(${k})`, `rows × ${dim} numbers`, g, 'SHAPE_MISMATCH');
+        const g = callCotangent(cotangent, k, cut(s.v, rows), rows * dim);
         return pad(g, rows);
       });
       const tapeLength = tape.length;
