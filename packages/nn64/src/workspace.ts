@@ -190,7 +190,14 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
       const have = buffer.byteLength / PAGE;
       if (pages > 65536) invalid('rows × cols', 'matrices within the 4 GiB of a WebAssembly memory', `${bytes} bytes`, 'ALLOCATION_TOO_LARGE');
       try {
-        memory.grow(pages - have);
+        // Geometrically (at least doubling, as the ArrayBuffer path does): many small matrices
+        // added one by one would otherwise grow — and past ~64 MB copy — the memory each time.
+        const target = Math.min(65536, Math.max(pages, 2 * have));
+        try {
+          memory.grow(target - have);
+        } catch {
+          memory.grow(pages - have);
+        }
       } catch (e) {
         throw new PhaseflowError(
           'ALLOCATION_TOO_LARGE',
