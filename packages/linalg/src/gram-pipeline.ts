@@ -46,6 +46,12 @@ export interface GramPipeline {
   close(): void;
   /** Blocks the worker thread has summed so far (the others were summed by the caller: before the worker ran, or all of them without one). */
   readonly blocksOnWorker: number;
+  /**
+   * Blocks posted but not yet summed (always 0 without a worker). While it is not 0, the
+   * worker is busy and the next {@link GramPipeline.post} would wait for it: a caller that
+   * must stay responsive (an abortable fit) can wait asynchronously until it is 0 instead.
+   */
+  readonly pending: number;
   /** Block the caller until the worker runs (true) or `ms` milliseconds have passed (false); false at once without a worker. */
   waitForWorker(ms: number): boolean;
 }
@@ -141,6 +147,7 @@ export function createGramPipeline(options: GramPipelineOptions): GramPipeline {
       closed = true;
     },
     blocksOnWorker: 0,
+    pending: 0,
     waitForWorker: () => false,
   };
 }
@@ -250,6 +257,9 @@ function startThreaded(Worker: WorkerCtor, n: number, block: number): GramPipeli
       if (closed) closedError();
       waitFor(posted);
       return sums;
+    },
+    get pending() {
+      return posted - Atomics.load(ctrl, 1);
     },
     get blocksOnWorker() {
       return Atomics.load(ctrl, 1) - here_;
