@@ -30,6 +30,7 @@ function checkSet<S extends LabeledSet>(argument: string, data: S): S {
 export function selectRows<S extends LabeledSet>(data: S, index: ArrayLike<number>): S {
   const d = checkSet('data', data);
   if (!Array.isArray(index) && !(ArrayBuffer.isView(index) && !(index instanceof DataView))) invalid('index', 'an array of row indices', index);
+  if (index.length === 0) invalid('index', 'at least one row index (a set holds at least one row)', index, 'SHAPE_MISMATCH');
   return takeRows(d, index, 'index');
 }
 
