@@ -82,7 +82,16 @@ if (run('memory')) {
   const loss = (y) => tf.sum(tf.square(y));
   for (const mode of ['backprop', 'adjoint', 'reversible']) out.memoryPeakTensors[mode] = {};
   for (const steps of [10, 100, 1000]) {
-    const ode = new NeuralODE({ hidden: [16], structure: 'partitioned', integrator: 'leapfrog', adjointIntegrator: 'rk4', h: 1 / steps, seed: 1 });
+    // Live tensors: the tfjs engine's (the nn64 engine allocates none per field evaluation).
+    const ode = new NeuralODE({
+      hidden: [16],
+      structure: 'partitioned',
+      integrator: 'leapfrog',
+      adjointIntegrator: 'rk4',
+      h: 1 / steps,
+      seed: 1,
+      engine: 'tfjs',
+    });
     ode.forward(x).dispose();
     const g = {};
     for (const mode of ['backprop', 'adjoint', 'reversible']) {
