@@ -891,24 +891,33 @@ export async function integrateAsync<P extends Problem<Y>, Y>(
     }
     return finish();
   }
-  // Segments in the space's scope. `carry`: what the previous segments kept for the run and it
-  // may still drop (the caller's y0 is never disposed).
+  // Segments in the space's scope. `carry`: the working states (the current one and what the
+  // loop carries) the previous segment kept, which the run may still drop; the saved states
+  // and events are clones the run keeps to the end, each kept once, out of the segment that
+  // made it. The caller's y0 is never disposed.
   let carry = new Set<Y>();
-  const held = (): Set<Y> => {
-    const out = new Set<Y>(run.y);
-    out.add(run.yNow);
-    if (run.detector) for (const e of run.detector.records) out.add(e.y);
+  let savedKept = 0;
+  let eventsKept = 0;
+  const working = (): Set<Y> => {
+    const out = new Set<Y>([run.yNow]);
     const c = run.carried?.();
     if (c) for (const v of c) out.add(v);
     return out;
   };
+  /** Keep the states saved and the events located since the last segment. */
+  const keepNew = (keep: Keep<Y>): void => {
+    for (; savedKept < run.y.length; savedKept++) keep(run.y[savedKept]!);
+    const records = run.detector?.records;
+    if (records) for (; eventsKept < records.length; eventsKept++) keep(records[eventsKept]!.y);
+  };
   /**
-   * Dispose what earlier segments kept and `now` no longer holds, part by part: a phase state
-   * a step replaced may share its p (or q) with the state that replaced it, so a part is
-   * released only when no held state (and not the caller's y0) has it.
+   * Dispose what the previous segment kept and `now` no longer holds, part by part: a phase
+   * state a step replaced may share its p (or q) with the state that replaced it, so a part
+   * is released only when no state in `now` (and not the caller's y0) has it.
    */
   const drop = (now: Set<Y>): void => {
     const dropped = [...carry].filter((v) => !now.has(v));
+    carry = now;
     if (dropped.length === 0) return;
     const live = new Set<unknown>();
     for (const v of [...now, y0]) for (const part of partsOf(space, v)) live.add(part.value);
@@ -920,35 +929,38 @@ export async function integrateAsync<P extends Problem<Y>, Y>(
       }
     }
   };
-  const outputs = (sol: { readonly y: readonly Y[]; readonly yFinal: Y; readonly events?: readonly EventRecord<Y>[] }): Set<Y> => {
-    const out = new Set<Y>(sol.y);
-    out.add(sol.yFinal);
-    if (sol.events) for (const e of sol.events) out.add(e.y);
-    return out;
-  };
-  /** Run `body` in the space's scope; on a throw keep the error's partial run and release the rest. */
-  const segment = <T>(body: () => T, keepAfter: (result: T) => Set<Y>): T =>
+  /**
+   * Run `body` in the space's scope, keeping the new saved states and events and, after a
+   * segment of steps, the working states; after the last segment (`final`: it returns the
+   * solution) or a throw (the error's partial run) nothing of the run is left but the result.
+   */
+  const segment = <T>(body: () => T, final: boolean): T =>
     withScope(space, (keep) => {
       let result: T;
       try {
         result = body();
       } catch (e) {
+        keepNew(keep);
         const partial = e instanceof PhaseflowError ? (e.partial as PartialSolution<Y> | undefined) : undefined;
-        const now = partial && typeof partial === 'object' && Array.isArray(partial.y) ? outputs(partial) : new Set<Y>();
-        for (const v of now) keep(v);
-        drop(now);
-        carry = new Set();
+        if (partial && typeof partial === 'object' && partial.yFinal !== undefined) keep(partial.yFinal);
+        drop(new Set(partial && typeof partial === 'object' && partial.yFinal !== undefined ? [partial.yFinal] : []));
         throw e;
       }
-      const now = keepAfter(result);
-      for (const v of now) keep(v);
-      drop(now);
-      carry = now;
+      keepNew(keep);
+      if (final) {
+        const sol = result as Solution<Y>;
+        keep(sol.yFinal);
+        drop(new Set([sol.yFinal]));
+      } else {
+        const now = working();
+        for (const v of now) keep(v);
+        drop(now);
+      }
       return result;
     });
   // The first segment: one resumption, which for an adaptive run makes the stepper. A stepper
   // that cannot say what it holds would lose its state to the scope: start it again unscoped.
-  let done = segment(() => steps(1), held);
+  let done = segment(() => steps(1), false);
   if (run.carried === undefined) {
     loop = prepared.restart();
     for (;;) {
@@ -959,7 +971,7 @@ export async function integrateAsync<P extends Problem<Y>, Y>(
   }
   while (!done) {
     if (yielder.due()) await yielder.pause();
-    done = segment(() => steps(), held);
+    done = segment(() => steps(), false);
   }
-  return segment(finish, (sol) => outputs(sol));
+  return segment(finish, true);
 }
