@@ -48,3 +48,31 @@ export function checkName(argument: string, name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) invalid(argument, 'a non-empty name', name);
   return name;
 }
+
+/** An event a handler is handed (core's drivers always pass one). */
+export function checkEvent(event: unknown, expected: string): void {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) invalid('event', expected, event);
+}
+
+/** A run:start event { run, name, state?, t0?, … }. */
+export function checkStartEvent(event: unknown): void {
+  checkEvent(event, 'the run:start event { run, name, state?, t0?, ... }');
+  const e = event as { run?: unknown; t0?: unknown };
+  if (typeof e.run !== 'string' || e.run === '') invalid('event.run', 'the kind of run (a non-empty string)', e.run);
+  if (e.t0 !== undefined && (typeof e.t0 !== 'number' || !Number.isFinite(e.t0))) invalid('event.t0', 'a finite start time', e.t0);
+}
+
+/** A step event { step, t, h, state }: step an integer ≥ 0, t finite. */
+export function checkStepEvent(event: unknown): void {
+  checkEvent(event, 'a step event { step, t, h, state }');
+  const e = event as { step?: unknown; t?: unknown };
+  if (typeof e.step !== 'number' || !Number.isInteger(e.step) || e.step < 0) invalid('event.step', 'an integer >= 0', e.step);
+  if (typeof e.t !== 'number' || !Number.isFinite(e.t)) invalid('event.t', 'a finite time', e.t);
+}
+
+/** The run control { stop(reason) } a handler may stop the run through. */
+export function checkControl(control: unknown): void {
+  if (control === null || typeof control !== 'object' || typeof (control as { stop?: unknown }).stop !== 'function') {
+    invalid('control', 'the run control { stop(reason) } the run hands every handler', control);
+  }
+}

@@ -7,6 +7,7 @@
  */
 import { PhaseflowError, checkFiniteArray, checkInteger, checkOptions, createRandom, integrate, invalid, type Observer, type Solution } from '@phaseflow/core';
 import { createQr, matrix, svd, symmetricEigen } from '@phaseflow/linalg';
+import { checkStartEvent, checkStepEvent } from './args.js';
 import { mapIterator, type MapProblem } from './map.js';
 import type { NetworkMap } from './network.js';
 import { checkTangentProblem, tangentProblem } from './tangent.js';
@@ -223,10 +224,12 @@ export function createJacobianGrowthObserver(options: JacobianGrowthOptions): Ja
     },
     on: {
       'run:start': (e) => {
+        checkStartEvent(e);
         const x0 = readState(e.state, 'run:start state');
         start(x0, e.t0 ?? 0);
       },
       step: (e) => {
+        checkStepEvent(e);
         if (!started) invalid('run:start state', 'a run that reports its initial state in run:start', undefined);
         layer(readState(e.state, 'step state'), e.t, e.step);
       },
@@ -303,11 +306,13 @@ export function createLayerEnergyObserver(): LayerEnergyObserver {
     records,
     on: {
       'run:start': (e) => {
+        checkStartEvent(e);
         records.length = 0;
         e0 = energyOf(e.state, 'run:start state');
         records.push({ layer: 0, t: e.t0 ?? 0, energy: e0, ratio: e0 > 0 ? 1 : NaN });
       },
       step: (e) => {
+        checkStepEvent(e);
         const en = energyOf(e.state, 'step state');
         records.push({ layer: records.length, t: e.t, energy: en, ratio: e0 > 0 ? en / e0 : NaN });
       },

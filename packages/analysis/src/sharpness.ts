@@ -4,7 +4,19 @@
  * parameters and measures the top Hessian eigenvalues by Lanczos, next to the stability
  * threshold 2/η of the step η in force.
  */
-import { checkFunction, checkInteger, checkOptions, checkPositive, invalid, isParametric, type Observer, type StepEvent } from '@phaseflow/core';
+import {
+  callbackFailed,
+  checkFunction,
+  checkInteger,
+  checkOptions,
+  checkPositive,
+  invalid,
+  isParametric,
+  isPhaseflowError,
+  type Observer,
+  type StepEvent,
+} from '@phaseflow/core';
+import { checkControl, checkStartEvent, checkStepEvent } from './args.js';
 import { hessianEigenvalues, type GradientFunction } from './hessian.js';
 
 type F = Float64Array;
@@ -125,7 +137,14 @@ export function createSharpnessObserver(options: SharpnessObserverOptions): Shar
       gradientEvaluations: res.gradientEvaluations,
     };
     records.push(record);
-    onMeasure?.(record);
+    if (onMeasure !== undefined) {
+      try {
+        onMeasure(record);
+      } catch (err) {
+        if (isPhaseflowError(err)) throw err;
+        throw callbackFailed('options.onMeasure', err, { step: e.step, t: e.t });
+      }
+    }
     return record;
   };
   return {
@@ -133,9 +152,12 @@ export function createSharpnessObserver(options: SharpnessObserverOptions): Shar
     records,
     on: {
       'run:start': (e) => {
+        checkStartEvent(e);
         if (e.state !== undefined && e.state !== null) measure({ step: 0, t: e.t0 ?? 0, state: e.state });
       },
       step: (e, control) => {
+        checkStepEvent(e);
+        checkControl(control);
         if (e.step % every !== 0) return;
         const r = measure(e);
         if (stopAbove !== undefined && r.threshold !== undefined && r.values[0]! > stopAbove * r.threshold) {

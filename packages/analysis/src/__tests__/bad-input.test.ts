@@ -104,9 +104,10 @@ async function probeTfjs() {
   const loss = analysisTfjs.tensorMseLoss({ inputs: xt, targets: yt });
   const hessian = analysisTfjs.createTensorHessian(loss, w);
   const observer = analysisTfjs.createTensorSharpnessObserver({ loss, weights: () => w, every: 1, k: 1 });
+  const observerStep = (...a: unknown[]) => (observer.on.step as (...b: unknown[]) => unknown)(...a);
   const r = await probeBadInputs(
-    { ...(analysisTfjs as unknown as Record<string, unknown>), hessian, observer, loss: { loss } },
-    { valid: { createTensorHessian: [loss], tensorHessianEigenvalues: [loss, w] } },
+    { ...(analysisTfjs as unknown as Record<string, unknown>), hessian, observer: { step: observerStep }, loss: { loss } },
+    { valid: { createTensorHessian: [loss], tensorHessianEigenvalues: [loss, w], 'observer.step': [{ step: 1, t: 1, h: 0.1, state: undefined }] } },
   );
   tf.dispose([xt, yt, ...w]);
   return { r, leaked: tf.memory().numTensors - before };
@@ -149,6 +150,32 @@ async function probeMade() {
       'resnet.tangent': [y2(), y2(), 1],
     },
   });
+}
+
+const startEvent = (state: F) => ({ run: 'integration', name: 'probe', t0: 0, tEnd: 2, state });
+const stepEvent = (state: F) => ({ step: 1, t: 1, h: 1, state });
+const control = { stop: () => undefined };
+type Handler = (...a: unknown[]) => unknown;
+const handler = (observer: { on: object }, event: string) => (observer.on as Record<string, Handler>)[event]!;
+
+/**
+ * The handlers of the observers the factories make (a fresh observer per call, started on a
+ * valid run where a handler needs one), with a valid event reaching the run-control argument.
+ */
+async function probeHandlers() {
+  const sharpness = () => analysis.createSharpnessObserver({ gradient: quadGradient, every: 1 });
+  const net = () => analysis.networkMap([(x: F) => x]);
+  const growth = () => analysis.createJacobianGrowthObserver({ problem: net() });
+  const started = <O extends { on: object }>(o: O): O => (handler(o, 'run:start')(startEvent(y2()), control), o);
+  const module = {
+    sharpness: { start: (...a: unknown[]) => handler(sharpness(), 'run:start')(...a), step: (...a: unknown[]) => handler(sharpness(), 'step')(...a) },
+    growth: { start: (...a: unknown[]) => handler(growth(), 'run:start')(...a), step: (...a: unknown[]) => handler(started(growth()), 'step')(...a) },
+    energy: {
+      start: (...a: unknown[]) => handler(analysis.createLayerEnergyObserver(), 'run:start')(...a),
+      step: (...a: unknown[]) => handler(started(analysis.createLayerEnergyObserver()), 'step')(...a),
+    },
+  };
+  return probeBadInputs(module, { valid: { 'sharpness.step': [stepEvent(theta3())] } });
 }
 
 /** `name: [make(value) for each key]`: one function per option, the others valid. */
@@ -253,6 +280,7 @@ async function probeOptions() {
 const main = await probeMain();
 const tfjs = await probeTfjs();
 const made = await probeMade();
+const handlers = await probeHandlers();
 const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
@@ -265,6 +293,9 @@ describe('bad input gets a coded error naming the argument', () => {
   });
   it(`what the factories make: ${counts(made)}`, () => {
     expect(formatBadInputFindings(made), counts(made)).toBe('');
+  });
+  it(`the observers' handlers: ${counts(handlers)}`, () => {
+    expect(formatBadInputFindings(handlers), counts(handlers)).toBe('');
   });
   it(`every option of the factories and analyses: ${counts(options.r)}`, () => {
     expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');

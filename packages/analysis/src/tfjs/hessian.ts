@@ -6,8 +6,20 @@
  * and every intermediate tensor is released, on success and on error.
  */
 import * as tf from '@tensorflow/tfjs';
-import { PhaseflowError, checkFunction, checkInteger, checkOptions, checkPositive, invalid, type Observer, type StepEvent } from '@phaseflow/core';
+import {
+  PhaseflowError,
+  callbackFailed,
+  checkFunction,
+  checkInteger,
+  checkOptions,
+  checkPositive,
+  invalid,
+  isPhaseflowError,
+  type Observer,
+  type StepEvent,
+} from '@phaseflow/core';
 import { releaseTapeOnError } from '@phaseflow/tfjs';
+import { checkControl, checkStepEvent } from '../args.js';
 import { lanczos, type LanczosOptions, type LanczosResult } from '../lanczos.js';
 import type { SharpnessRecord } from '../sharpness.js';
 
@@ -253,7 +265,14 @@ export function createTensorSharpnessObserver(options: TensorSharpnessObserverOp
       gradientEvaluations: 2 * res.hessianVectorProducts,
     };
     records.push(record);
-    onMeasure?.(record);
+    if (onMeasure !== undefined) {
+      try {
+        onMeasure(record);
+      } catch (err) {
+        if (isPhaseflowError(err)) throw err;
+        throw callbackFailed('options.onMeasure', err, { step: e.step, t: e.t });
+      }
+    }
     return record;
   };
   return {
@@ -261,6 +280,8 @@ export function createTensorSharpnessObserver(options: TensorSharpnessObserverOp
     records,
     on: {
       step: (e, control) => {
+        checkStepEvent(e);
+        checkControl(control);
         if (e.step % every !== 0) return;
         const r = measure(e);
         if (stopAbove !== undefined && r.threshold !== undefined && r.values[0]! > stopAbove * r.threshold) {
