@@ -102,7 +102,8 @@ export function checkNonNegative(argument: string, value: unknown): number {
 export function checkInRange(argument: string, value: unknown, min: number, max: number): number {
   named(argument);
   if (typeof min !== 'number' || Number.isNaN(min)) invalid('min', 'a lower bound (a number, -Infinity for none)', min);
-  if (typeof max !== 'number' || Number.isNaN(max) || max < min) invalid('max', `an upper bound >= min = ${min} (Infinity for none)`, max);
+  // max < min is no error of the caller's: no value fits, and the value is refused, named.
+  if (typeof max !== 'number' || Number.isNaN(max)) invalid('max', 'an upper bound (a number, Infinity for none)', max);
   const v = checkFinite(argument, value);
   if (v < min || v > max) invalid(argument, `a number in [${min}, ${max}]`, value);
   return v;
@@ -115,7 +116,7 @@ export function checkInteger(argument: string, value: unknown, bounds: { min?: n
   checkOptions('bounds', bounds, ['min', 'max']);
   const { min = -Infinity, max = Infinity } = bounds;
   if (typeof min !== 'number' || Number.isNaN(min)) invalid('bounds.min', 'a lower bound (a number)', min);
-  if (typeof max !== 'number' || Number.isNaN(max) || max < min) invalid('bounds.max', `an upper bound >= bounds.min = ${min}`, max);
+  if (typeof max !== 'number' || Number.isNaN(max)) invalid('bounds.max', 'an upper bound (a number)', max);
   const range = min > -Infinity && max < Infinity ? ` in [${min}, ${max}]` : min > -Infinity ? ` >= ${min}` : max < Infinity ? ` <= ${max}` : '';
   const expected = `an integer${range}`;
   if (typeof value !== 'number' || !Number.isInteger(value)) invalid(argument, expected, value);
