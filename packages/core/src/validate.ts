@@ -192,7 +192,7 @@ export function checkFunction<F extends (...args: never[]) => unknown>(argument:
 /** One of a fixed set of values. */
 export function checkOneOf<T extends string | number | boolean>(argument: string, value: unknown, allowed: readonly T[]): T {
   named(argument);
-  if (!Array.isArray(allowed) || allowed.length === 0) invalid('allowed', 'a non-empty array of the allowed values', allowed);
+  if (!Array.isArray(allowed)) invalid('allowed', 'an array of the allowed values', allowed);
   if (!allowed.includes(value as T)) {
     invalid(argument, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, value);
   }
