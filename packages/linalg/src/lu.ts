@@ -132,7 +132,8 @@ export function luFactor(a: Float64Array, n: number, options: { out?: Float64Arr
 
 /**
  * Solve A·X = B for X (n × m, row-major) from an {@link luFactor} result. `b` is not modified
- * unless it is passed as `options.out`.
+ * unless it is passed as `options.out`. A singular factorisation (`factor.singular`) is refused
+ * (INVALID_ARGUMENT naming `factor`) rather than answered with ±Infinity and NaN.
  *
  * Equation: forward substitution L·Z = P·B, then back substitution U·X = Z.
  *
@@ -157,6 +158,8 @@ export function luSolve(factor: LuFactorization, b: Float64Array, options: { col
   ) {
     invalid('factor', 'an LuFactorization from luFactor { n, lu, pivots, … }', factor);
   }
+  if (factor.singular === true)
+    invalid('factor', 'the factorisation of a non-singular matrix (a zero pivot would divide by zero: ±Infinity and NaN)', 'a singular factorisation');
   const { n } = factor;
   const o = checkOptions('options', options, ['columns', 'out']);
   const m = o.columns === undefined ? 1 : checkInteger('options.columns', o.columns, { min: 1 });

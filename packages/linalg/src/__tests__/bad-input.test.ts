@@ -133,6 +133,12 @@ describe('bad input gets a coded error naming the argument', () => {
     expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
     expect(options.r.acceptedAllowed).toBe(Object.keys(options.accepts).length);
   });
+  it('refuses to solve with a singular factorisation rather than answer ±Infinity', () => {
+    expect(thrown(() => linalg.luSolve(linalg.luFactor(Float64Array.of(1, 2, 2, 4), 2), Float64Array.of(1, 1)))).toEqual({
+      code: 'INVALID_ARGUMENT',
+      argument: 'factor',
+    });
+  });
   it('refuses dimensions that cannot be allocated before allocating', () => {
     expect(thrown(() => linalg.matrix(1e6, 1e6))).toEqual({ code: 'ALLOCATION_TOO_LARGE', argument: 'rows' });
     expect(thrown(() => linalg.createExpm({ n: 1e6 }))).toEqual({ code: 'ALLOCATION_TOO_LARGE', argument: 'options.n' });
