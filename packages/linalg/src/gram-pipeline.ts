@@ -54,6 +54,8 @@ export interface GramPipeline {
   readonly pending: number;
   /** Block the caller until the worker runs (true) or `ms` milliseconds have passed (false); false at once without a worker. */
   waitForWorker(ms: number): boolean;
+  /** Block the caller until {@link GramPipeline.pending} is 0 (true) or `ms` milliseconds have passed (false); true at once without a worker. */
+  waitIdle(ms: number): boolean;
 }
 
 interface WorkerLike {
@@ -149,6 +151,7 @@ export function createGramPipeline(options: GramPipelineOptions): GramPipeline {
     blocksOnWorker: 0,
     pending: 0,
     waitForWorker: () => false,
+    waitIdle: () => true,
   };
 }
 
@@ -263,6 +266,15 @@ function startThreaded(Worker: WorkerCtor, n: number, block: number): GramPipeli
     },
     get blocksOnWorker() {
       return Atomics.load(ctrl, 1) - here_;
+    },
+    waitIdle(ms) {
+      const until = performance.now() + ms;
+      for (let done = Atomics.load(ctrl, 1); done < posted && Atomics.load(ctrl, 2) !== -1; done = Atomics.load(ctrl, 1)) {
+        const left = until - performance.now();
+        if (left <= 0) return false;
+        Atomics.wait(ctrl, 1, done, left);
+      }
+      return Atomics.load(ctrl, 1) >= posted;
     },
     waitForWorker(ms) {
       const until = performance.now() + ms;
