@@ -266,7 +266,7 @@ export interface LayerEnergyRecord {
   readonly t: number;
   /** ‖x_l‖². */
   readonly energy: number;
-  /** ‖x_l‖² / ‖x_0‖². */
+  /** ‖x_l‖² / ‖x_0‖²; NaN (no ratio, not a number to plot) when the input x_0 is 0, whose Jacobian growth is still measured. */
   readonly ratio: number;
 }
 
