@@ -168,8 +168,30 @@ export interface RidgeAccumulator {
   close(): void;
 }
 
-/** How each accumulator is abandoned (see {@link abandonAccumulator}). */
-const abandoners = new WeakMap<RidgeAccumulator, () => void>();
+/** What the trainers need of an accumulator beyond its public face. @internal */
+interface AccumulatorInternals {
+  /** See {@link abandonAccumulator}. */
+  abandon(): void;
+  /**
+   * Samples that can be added now without blocking on the worker: Infinity without one; with
+   * one, the samples before the hand-over that would wait for it (the current block's when it
+   * is busy, the next block's when it is idle).
+   */
+  freeSamples(): number;
+  /** Block until the worker has summed every posted block (true) or `ms` passed (false). */
+  waitIdle(ms: number): boolean;
+}
+const internals = new WeakMap<RidgeAccumulator, AccumulatorInternals>();
+
+/** Samples `acc` takes now without blocking on its worker thread (Infinity without one). @internal */
+export function freeSamples(acc: RidgeAccumulator): number {
+  return internals.get(acc)?.freeSamples() ?? Infinity;
+}
+
+/** Wait at most `ms` for `acc`'s worker to sum the posted blocks; true when it has. @internal */
+export function waitIdle(acc: RidgeAccumulator, ms: number): boolean {
+  return internals.get(acc)?.waitIdle(ms) ?? true;
+}
 
 /**
  * Stop an accumulator at once, without finishing its sums: the worker thread (if any) is
@@ -178,7 +200,7 @@ const abandoners = new WeakMap<RidgeAccumulator, () => void>();
  * @internal
  */
 export function abandonAccumulator(acc: RidgeAccumulator): void {
-  abandoners.get(acc)?.();
+  internals.get(acc)?.abandon();
 }
 
 /**
@@ -372,11 +394,17 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
       return Math.max(0, sse) / (T * m);
     },
   };
-  abandoners.set(acc, () => {
-    if (closed) return;
-    closed = true;
-    abandoned = true;
-    gram.close();
+  internals.set(acc, {
+    abandon() {
+      if (closed) return;
+      closed = true;
+      abandoned = true;
+      gram.close();
+    },
+    // One hand-over is free while the worker is idle (it takes the block at once); the next
+    // would wait for it. With a busy worker, the current block's hand-over would.
+    waitIdle: (ms) => closed || gram.waitIdle(ms),
+    freeSamples: () => (!gram.threaded ? Infinity : gram.pending === 0 ? 2 * BLOCK - inBlock - 1 : BLOCK - inBlock - 1),
   });
   return acc;
 }

@@ -28,7 +28,7 @@ import {
 } from '@phaseflow/core';
 import { isMatrix, type Matrix } from '@phaseflow/linalg';
 import { toMatrixList, type SeriesLike } from './series.js';
-import { abandonAccumulator, createRidgeAccumulator, type Readout } from './readout.js';
+import { abandonAccumulator, createRidgeAccumulator, freeSamples, waitIdle, type Readout } from './readout.js';
 
 /** Called once per time step with the features and the target the readout must map them to. */
 export type FeatureVisitor = (features: Float64Array, fOff: number, target: Float64Array, tOff: number, t: number) => void;
@@ -175,10 +175,26 @@ async function streamSequence(
   targets: Matrix,
   sequence: number,
   visit: FeatureVisitor,
+  gate?: { free(from: number): number; wait(ms: number): boolean },
 ): Promise<void> {
   let rows = 8;
   for (let from = 0; from < inputs.rows;) {
-    const to = Math.min(inputs.rows, from + rows);
+    let span = rows;
+    if (gate !== undefined) {
+      // A busy Gram worker: stream no further than the sample whose block hand-over would block
+      // this thread, and wait for the worker in slices of a few milliseconds, the event loop
+      // turning when its budget is spent (an abort lands meanwhile).
+      let room = gate.free(from);
+      while (room === 0) {
+        if (!gate.wait(WAIT_SLICE_MS) && yielder.due()) {
+          await yielder.pause();
+          run.checkAbort(`readout fit aborted in sequence ${sequence}, at row ${from}`);
+        }
+        room = gate.free(from);
+      }
+      span = Math.min(span, room);
+    }
+    const to = Math.min(inputs.rows, from + span);
     const started = performance.now();
     run.guard('model.stream', () => model.stream(inputs, targets, sequence, visit, from, to));
     const ms = performance.now() - started;
@@ -188,6 +204,9 @@ async function streamSequence(
     run.checkAbort(`readout fit aborted in sequence ${sequence}, at row ${to}`);
   }
 }
+
+/** The longest this thread blocks at a time waiting for a busy Gram worker. */
+const WAIT_SLICE_MS = 5;
 
 /** Options of {@link createRidge}. */
 export interface RidgeOptions {
@@ -237,7 +256,11 @@ export function createRidge(options: RidgeOptions = {}): ReadoutTrainer & { read
       try {
         run.checkAbort('readout fit aborted before its first sequence');
         for (let s = 0; s < inputs.length; s++) {
-          await streamSequence(run, yielder, m, inputs[s]!, targets[s]!, s, visit);
+          // Rows before the warm-up add no sample; the rest add one each.
+          const gate = acc.threaded
+            ? { free: (from: number) => Math.max(0, warmup - from) + freeSamples(acc), wait: (ms: number) => waitIdle(acc, ms) }
+            : undefined;
+          await streamSequence(run, yielder, m, inputs[s]!, targets[s]!, s, visit, gate);
           if (run.step({ step: s + 1, t: acc.count, h: 0, state: undefined })) break;
         }
         run.checkAbort('readout fit aborted before the solve');
