@@ -93,7 +93,7 @@ describe('recurrent cell h ← σ(h·W + x·U + b) as a map: the method on cells
     for (const activation of ['tanh', 'modrelu', 'linear'] as const) {
       const cell = recurrentCellMap({ units: n, recurrentKernel: W, inputKernel: U, bias: b, activation }, { inputs });
       const exact = tangentProblem(cell, h).jvp(3, h, v, new Float64Array(n));
-      const fd = tangentProblem({ ...cell, jvp: undefined } as typeof cell, h).jvp(3, h, v, new Float64Array(n));
+      const fd = tangentProblem({ ...cell, jvp: undefined } as unknown as typeof cell, h).jvp(3, h, v, new Float64Array(n));
       for (let i = 0; i < n; i++) expect(exact[i]!).toBeCloseTo(fd[i]!, 6);
     }
   });
@@ -181,7 +181,7 @@ describe('Lyapunov spectra of trained RNN cells from @phaseflow/lie', () => {
     const H = tf.tidy(() => (layer!.apply(tf.tensor3d(Float32Array.from(series.data), [1, T, 1])) as tf.Tensor).dataSync());
     const map = recurrentCellMap(cell, { inputs: series });
     expect(map.activation).toBe('modrelu');
-    let h = new Float64Array(6);
+    let h: Float64Array = new Float64Array(6);
     let worst = 0;
     for (let t = 0; t < T; t++) {
       h = map.map(t, h);
