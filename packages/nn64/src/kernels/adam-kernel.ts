@@ -27,11 +27,11 @@ const f64x2 = {
 };
 
 /**
- * @internal adam(pM, pV, pTheta, pGrad, n, β₁, β₂, 1 − β₁, 1 − β₂, η, c₁, c₂, ε, λ): for
+ * adam(pM, pV, pTheta, pGrad, n, β₁, β₂, 1 − β₁, 1 − β₂, η, c₁, c₂, ε, λ): for
  * i < n (n even), g = ∇ᵢ (+ λθᵢ where λ ≠ 0), m ← β₁m + (1 − β₁)g, v ← β₂v + ((1 − β₂)g)g,
  * θᵢ ← f32(θᵢ − ((ηm)c₁)/(√(v c₂) + ε)).
  */
-export function adamWasmBytes(): Uint8Array<ArrayBuffer> {
+function adamWasmBytes(): Uint8Array<ArrayBuffer> {
   const { get, set, tee, i32 } = op;
   // params: 0 pM, 1 pV, 2 pTheta, 3 pGrad, 4 n (i32); 5 b1, 6 b2, 7 a1, 8 a2, 9 eta, 10 c1, 11 c2, 12 eps, 13 wd (f64)
   const [pM, pV, pTheta, pGrad, n] = [0, 1, 2, 3, 4];
@@ -141,7 +141,7 @@ export function adamWasmBytes(): Uint8Array<ArrayBuffer> {
 }
 
 /** The kernel's entry point. */
-export type AdamKernel = (
+type AdamKernel = (
   pM: number,
   pV: number,
   pTheta: number,
