@@ -117,11 +117,10 @@ export function checkInteger(argument: string, value: unknown, bounds: { min?: n
   const { min = -Infinity, max = Infinity } = bounds;
   if (typeof min !== 'number' || Number.isNaN(min)) invalid('bounds.min', 'a lower bound (a number)', min);
   if (typeof max !== 'number' || Number.isNaN(max)) invalid('bounds.max', 'an upper bound (a number)', max);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+  // The message is built only for a refusal: this check sits on per-call paths (advance, step).
   const range = min > -Infinity && max < Infinity ? ` in [${min}, ${max}]` : min > -Infinity ? ` >= ${min}` : max < Infinity ? ` <= ${max}` : '';
-  const expected = `an integer${range}`;
-  if (typeof value !== 'number' || !Number.isInteger(value)) invalid(argument, expected, value);
-  if (value < min || value > max) invalid(argument, expected, value);
-  return value;
+  return invalid(argument, `an integer${range}`, value);
 }
 
 /**
