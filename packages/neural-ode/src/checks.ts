@@ -3,7 +3,7 @@
  * and the cotangent of the Float64 twin's `gradients`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { callbackFailed, describeValue, invalid, isPhaseflowError } from '@phaseflow/core';
+import { callbackFailed, checkAllocation, checkInteger, describeValue, invalid, isPhaseflowError } from '@phaseflow/core';
 
 /**
  * @internal loss(output), refused unless it is a scalar tensor (INVALID_ARGUMENT naming
@@ -48,4 +48,24 @@ export function callCotangent(cotangent: (k: number, y: Float64Array) => ArrayLi
   for (let i = 0; i < a.length; i++)
     if (typeof a[i] !== 'number' || !Number.isFinite(a[i])) invalid(`${argument}[${i}]`, 'a finite number', a[i], 'NON_FINITE_INPUT');
   return Float64Array.from(a);
+}
+
+/** @internal A row count: an integer ≥ 1 whose rows × `width` Float64 states can be allocated. */
+export function checkRows(argument: string, rows: unknown, width: number): number {
+  checkInteger(argument, rows, { min: 1 });
+  checkAllocation(argument, (rows as number) * width, 8);
+  return rows as number;
+}
+
+/**
+ * @internal A Float32Array holding `length` numbers (`exact`: exactly that many; otherwise at
+ * least, the tail unread — callers such as nn64's chain32 pass buffers sized for a larger
+ * batch), all finite when `finite` (an input or a cotangent; an accumulator may hold anything).
+ */
+export function checkFloat32Buffer(argument: string, value: unknown, length: number, finite: boolean, exact = false): Float32Array {
+  const expected = `a Float32Array of ${exact ? '' : 'at least '}${length} numbers`;
+  if (!(value instanceof Float32Array)) invalid(argument, expected, value);
+  if (exact ? value.length !== length : value.length < length) invalid(argument, expected, value, 'SHAPE_MISMATCH');
+  if (finite) for (let i = 0; i < length; i++) if (!Number.isFinite(value[i])) invalid(`${argument}[${i}]`, 'a finite number', value[i], 'NON_FINITE_INPUT');
+  return value;
 }

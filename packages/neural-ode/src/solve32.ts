@@ -24,6 +24,7 @@ import {
   type Traced,
 } from '@phaseflow/adjoint';
 import { invalid, type AnyIntegrator } from '@phaseflow/core';
+import { checkFloat32Buffer, checkRows } from './checks.js';
 import { createWorkspace32, type Trainable32 } from '@phaseflow/nn64';
 import { NO_TAPE, type FieldSpec } from './field.js';
 import { createEngine32, float32Backend, type Engine32 } from './field32.js';
@@ -318,6 +319,8 @@ export function trainable32(pool: EnginePool, o: Solve32, theta: Float32Array, n
     theta,
     kernel: pool.kernel,
     forwardTape(x, rows) {
+      checkRows('rows', rows, o.dim);
+      checkFloat32Buffer('x', x, rows * o.dim, true);
       last?.discard();
       last = undefined;
       last = run32(pool, o, theta, x, rows, true);
@@ -325,6 +328,10 @@ export function trainable32(pool: EnginePool, o: Solve32, theta: Float32Array, n
     },
     backwardTape(gy, gTheta, gx) {
       if (last === undefined) invalid('backwardTape', 'a forwardTape call first', 'no recorded forward pass', 'INVALID_STATE');
+      const rows = last.out.length / (K * o.dim);
+      checkFloat32Buffer('gy', gy, rows * K * o.dim, true);
+      checkFloat32Buffer('gTheta', gTheta, theta.length, false, true);
+      if (gx !== undefined) checkFloat32Buffer('gx', gx, rows * o.dim, false);
       const run = last;
       last = undefined;
       const { dx, dtheta } = run.backward(gy);

@@ -90,6 +90,14 @@ function probeMade() {
     valid[`${engine}.trajectory`] = [x];
     valid[`${engine}.gradients`] = [x, loss];
   }
+  const t32 = layers.nn64.toTrainable32();
+  module.trainable32 = {
+    forwardTape: (v: never, rows: never) => t32.forwardTape(v, rows),
+    backwardTape: (gy: never, gTheta: never, gx: never) => t32.backwardTape(gy, gTheta, gx),
+  };
+  valid['trainable32.forwardTape'] = [Float32Array.from(xFlat)];
+  t32.forwardTape(Float32Array.from(xFlat), 3);
+  valid['trainable32.backwardTape'] = [new Float32Array(3 * t32.outputs), new Float32Array(t32.theta.length)];
   const twin = layers.tfjs.float64();
   module.twin = {
     forward: (v: never, rows: never) => twin.forward(v, rows),
@@ -149,7 +157,7 @@ describe('bad input gets a coded error naming the argument', () => {
   it(`@phaseflow/neural-ode: ${counts(main)}`, () => {
     expect(formatBadInputFindings(main), counts(main)).toBe('');
   });
-  it(`what it makes (layer methods and parametric view on both engines, the Float64 twin): ${counts(made)}`, () => {
+  it(`what it makes (layer methods and parametric view on both engines, the Float64 twin, the float32 trainable): ${counts(made)}`, () => {
     expect(formatBadInputFindings(made), counts(made)).toBe('');
   });
   it(`each option of NeuralODE alone: ${counts(perOption)}`, () => {
