@@ -176,6 +176,14 @@ export function createStepper<S>(
 
   const stepper: RungeKuttaStepper<S> = {
     stats,
+    // Everything carried from one advance to the next (a scoping driver releases the rest):
+    // the state, the previous step's start, the spare buffers, the stages and dense data.
+    retained: () => {
+      const held: S[] = [y, yOld, y1, err, w.tmp, ...w.k];
+      if (err3 !== undefined) held.push(err3);
+      if (denseF !== undefined) held.push(...denseF);
+      return held;
+    },
     get t() {
       return t;
     },
@@ -273,7 +281,7 @@ export function createStepper<S>(
     const prepareDop853 = () => {
       if (dense.kind !== 'dop853' || denseReady) return;
       stats.evaluations += evaluateStages(w, c, a, problem, tOld, yOld, hOld, last + 1, last + 1 + dense.c.length);
-      if (!denseF) denseF = Array.from({ length: 7 }, () => space.zeros(y0));
+      if (!denseF) denseF = Array.from({ length: 7 }, () => space.zeros(y));
       const F = denseF;
       const k0 = w.k[0]!;
       const kNew = w.k[last]!;

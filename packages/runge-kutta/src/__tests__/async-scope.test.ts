@@ -1,0 +1,103 @@
+/**
+ * integrateAsync over a state space with a scope (a tf.tidy in miniature, as core's own test
+ * of the driver): the adaptive Runge–Kutta steppers list what they carry between advances in
+ * `retained`, so each segment between awaits releases the rest, and a run leaves exactly its
+ * saved states — also with dense output (output times, events) and after a failure or abort.
+ */
+import { describe, expect, it } from 'vitest';
+import { PhaseflowError, float64Space, integrateAsync, odeProblem, type VectorSpace } from '@phaseflow/core';
+import { bs3, dop853, dopri5, tsit5 } from '@phaseflow/runge-kutta';
+
+/** A Float64 space whose every produced value is a tracked resource. */
+function resourceSpace() {
+  const live = new Set<Float64Array>();
+  const scopes: Set<Float64Array>[] = [];
+  const track = (v: Float64Array): Float64Array => {
+    live.add(v);
+    scopes.at(-1)?.add(v);
+    return v;
+  };
+  const check = (v: Float64Array): Float64Array => {
+    if (!live.has(v) && !external.has(v)) throw new Error('used after dispose');
+    return v;
+  };
+  const external = new Set<Float64Array>();
+  const space: VectorSpace<Float64Array> = {
+    ...float64Space,
+    name: 'resource',
+    mutable: false,
+    zeros: (like) => track(float64Space.zeros(check(like))),
+    clone: (y) => track(float64Space.clone(check(y))),
+    copy: (src) => track(float64Space.clone(check(src))),
+    axpy: (a, x, y) => track(float64Space.axpy(a, check(x), check(y))),
+    scale: (a, x) => track(float64Space.scale(a, check(x))),
+    combine: (c, xs, base) =>
+      track(
+        float64Space.combine(
+          c,
+          xs.map((x, j) => (c[j] === 0 ? x : check(x))),
+          base && check(base),
+        ),
+      ),
+    dispose: (y) => void live.delete(y),
+    scope<T>(fn: (keep: (y: Float64Array) => Float64Array) => T): T {
+      const mine = new Set<Float64Array>();
+      const kept = new Set<Float64Array>();
+      scopes.push(mine);
+      try {
+        return fn((y) => (kept.add(y), y));
+      } finally {
+        scopes.pop();
+        for (const v of mine) {
+          if (kept.has(v)) scopes.at(-1)?.add(v);
+          else live.delete(v);
+        }
+      }
+    },
+  };
+  const external0 = (y: Float64Array) => (external.add(y), y);
+  return { space, live, external: external0 };
+}
+
+describe('integrateAsync with the adaptive steppers, segment by segment in the space scope', () => {
+  for (const method of [dopri5(), tsit5(), dop853(), bs3()]) {
+    it(`${method.name}: only the saved states are left (output times and an event on dense output), none used after dispose`, async () => {
+      const { space, live, external } = resourceSpace();
+      const pr = odeProblem((_t, y: Float64Array) => space.scale(-1, y), { space });
+      const times = Array.from({ length: 21 }, (_, i) => i / 10);
+      const sol = await integrateAsync(method, pr, external(Float64Array.of(1)), {
+        tEnd: 2,
+        adaptive: { rtol: 1e-9, atol: 1e-12 },
+        save: { times },
+        events: [{ name: 'half', g: (_t: number, y: Float64Array) => y[0]! - 0.5 }],
+        yieldEveryMs: 0.01,
+      });
+      expect(sol.yFinal[0]).toBeCloseTo(Math.exp(-2), 7);
+      expect(sol.t).toEqual(times);
+      expect(sol.events?.[0]?.t).toBeCloseTo(Math.LN2, 7);
+      const kept = new Set<Float64Array>([...sol.y, sol.yFinal, ...(sol.events ?? []).map((e) => e.y)]);
+      expect(new Set(live)).toEqual(kept);
+    });
+  }
+
+  it('dopri5: a field that throws mid-run leaves only the partial run', async () => {
+    const { space, live, external } = resourceSpace();
+    const pr = odeProblem(
+      (t, y: Float64Array) => {
+        if (t > 1) throw new Error('field failed');
+        return space.scale(-1, y);
+      },
+      { space },
+    );
+    const e = await integrateAsync(dopri5(), pr, external(Float64Array.of(1)), {
+      tEnd: 2,
+      adaptive: { rtol: 1e-10, atol: 1e-12 },
+      save: 'steps',
+      yieldEveryMs: 0.01,
+    }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PhaseflowError);
+    const partial = (e as PhaseflowError).partial as { y: Float64Array[]; yFinal: Float64Array };
+    expect(partial.y.length).toBeGreaterThan(5);
+    expect(new Set(live)).toEqual(new Set([...partial.y, partial.yFinal]));
+  });
+});
