@@ -238,6 +238,7 @@ function startThreaded(Worker: WorkerCtor, n: number, block: number): GramPipeli
     panels: () => panelViews[posted & 1]!,
     post(count) {
       if (closed) closedError();
+      checkInteger('count', count, { min: 0, max: block });
       const b = posted & 1;
       if (Atomics.load(ctrl, 2) !== 1 && Atomics.load(ctrl, 1) === posted) {
         // The worker is not running yet and has nothing outstanding: sum here. The done count

@@ -80,7 +80,7 @@ export function createGramKernel(options: GramKernelOptions): GramKernel {
   const panels = new Float64Array(stride * block);
   const sums = new Float64Array(stride * stride);
   const comp = new Float64Array(stride * stride);
-  return { name: 'gram', kind: 'js', stride, block, panels, sums, accumulate: (count) => gramJs(panels, sums, comp, nq, stride, block, count) };
+  return { name: 'gram', kind: 'js', stride, block, panels, sums, accumulate: (count) => gramJs(panels, sums, comp, nq, stride, block, checkInteger('count', count, { min: 0, max: block })) };
 }
 
 /** The JavaScript kernel: a 4 × 4 register tile per pair of panels. */
@@ -208,7 +208,7 @@ function wasmKernel(stride: number, nq: number, block: number): GramKernel | und
     panels,
     sums,
     accumulate: (count) => {
-      if (count > 0) gram(0, pBytes, pBytes + sBytes, nq, stride * 8, block * 32, count * 32);
+      if (checkInteger('count', count, { min: 0, max: block }) > 0) gram(0, pBytes, pBytes + sBytes, nq, stride * 8, block * 32, count * 32);
     },
   };
 }

@@ -74,9 +74,6 @@ async function probeMade() {
         'spmv.stopThread': 'takes no arguments',
         'spmv.startThread': 'takes no arguments',
         'pipeline.close': 'takes no arguments',
-        // Left to the change tuning these two kernels (gram.ts, gram-pipeline.ts): count is not checked yet.
-        'gram.accumulate': 'the Gram kernel hot loop, being tuned in gram.ts: its count check is left to that change',
-        'pipeline.post': 'the Gram pipeline hot loop, being tuned in gram-pipeline.ts: its count check is left to that change',
       },
       valid: {
         'expmE.apply': [spd()],
