@@ -22,7 +22,9 @@ export interface RidgeSweepOptions {
   /**
    * Custom criterion, lower is better, called with the model after each λ's weights are set
    * (e.g. minus the closed-loop valid prediction time on held-out windows: one-step error
-   * often prefers a λ whose closed loop is unstable). Default: validation RMSE.
+   * often prefers a λ whose closed loop is unstable). Default: validation RMSE. A λ whose
+   * score is not finite, or whose score throws (the message is kept in the row's `error`), is
+   * ruled out.
    */
   readonly score?: (model: ReadoutModel, ridge: number) => number;
 }
@@ -34,8 +36,13 @@ export interface RidgeSweepRow {
   readonly rmse: number;
   /** RMSE / ptp of the validation targets. */
   readonly nrmse: number;
-  /** The custom criterion, when `options.score` is given. */
+  /** The custom criterion, when `options.score` is given (NaN when it threw: see `error`). */
   readonly score?: number;
+  /**
+   * What `options.score` threw for this λ (its message), as a hyper-parameter search keeps a
+   * failed trial's error: the λ is ruled out and the sweep goes on. Absent when it returned.
+   */
+  readonly error?: string;
 }
 
 /**
@@ -118,13 +125,15 @@ export function ridgeSweep(model: ReadoutModel, options: RidgeSweepOptions): { b
     let row: RidgeSweepRow = { ridge, rmse: e, nrmse: e / (hi - lo) };
     if (o.score !== undefined) {
       const theta = r.parameters.get();
+      let error: string | undefined;
       try {
         crit = o.score(model, ridge);
-      } catch {
+      } catch (e) {
         crit = NaN;
+        error = e instanceof Error ? e.message : String(e);
       }
       r.parameters.set(theta);
-      row = { ...row, score: crit };
+      row = { ...row, score: crit, ...(error === undefined ? {} : { error }) };
     }
     table.push(row);
     if (Number.isFinite(crit) && (best === undefined || crit < best.crit)) best = { row, crit, theta: r.parameters.get() };

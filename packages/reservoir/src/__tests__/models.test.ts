@@ -65,6 +65,24 @@ describe('NVAR', () => {
     expect(best.ridge).not.toBe(10);
     expect(() => ridgeSweep(nvar, { train: { inputs: [1], targets: [1] }, validation: { inputs: [1], targets: [1] }, ridges: [-1] })).toThrow(/ridges\[0\]/);
   });
+
+  it('ridgeSweep keeps what a throwing score said and rules that λ out', () => {
+    const s = logistic(900).map((v, i) => v + 1e-3 * Math.sin(37 * i));
+    const nvar = createNvar({ inputDim: 1, delay: 2, order: 3 });
+    const { best, table } = ridgeSweep(nvar, {
+      train: { inputs: matrix(600, 1, s.slice(0, 600)), targets: matrix(600, 1, s.slice(1, 601)) },
+      validation: { inputs: matrix(200, 1, s.slice(600, 800)), targets: matrix(200, 1, s.slice(601, 801)) },
+      ridges: [1e-10, 1e-6, 1e-2],
+      warmup: 2,
+      score: (_m, ridge) => {
+        if (ridge === 1e-6) throw new Error('closed loop diverged');
+        return ridge;
+      },
+    });
+    expect(table.map((r) => r.error)).toEqual([undefined, 'closed loop diverged', undefined]);
+    expect(Number.isNaN(table[1]!.score)).toBe(true);
+    expect(best.ridge).toBe(1e-10);
+  });
 });
 
 describe('metrics', () => {
