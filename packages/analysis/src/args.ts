@@ -17,7 +17,7 @@ export function checkVector(argument: string, v: unknown, n?: number): F {
 }
 
 /** A time: a number (NaN and ±Infinity refused). */
-export function checkTime(t: unknown): number {
+function checkTime(t: unknown): number {
   if (typeof t !== 'number' || t - t !== 0) invalid('t', 'a finite time', t, typeof t === 'number' ? 'NON_FINITE_INPUT' : 'INVALID_ARGUMENT');
   return t;
 }
@@ -50,7 +50,7 @@ export function checkName(argument: string, name: unknown): string {
 }
 
 /** An event a handler is handed (core's drivers always pass one). */
-export function checkEvent(event: unknown, expected: string): void {
+function checkEvent(event: unknown, expected: string): void {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) invalid('event', expected, event);
 }
 

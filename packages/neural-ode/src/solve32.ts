@@ -150,7 +150,7 @@ interface Run32 {
  * mode's forward solve (a tape over kept traces for `backprop`, checkpoints for `checkpoint`,
  * the outputs for `adjoint` and `reversible`) and its backward pass.
  */
-export function run32(pool: EnginePool, o: Solve32, theta: Float32Array, x: ArrayLike<number>, rows: number, withBackward: boolean): Run32 {
+function run32(pool: EnginePool, o: Solve32, theta: Float32Array, x: ArrayLike<number>, rows: number, withBackward: boolean): Run32 {
   const { spec, sched, mode, dim } = o;
   const D = spec.D;
   const K = sched.times.length;
