@@ -80,7 +80,15 @@ export function createGramKernel(options: GramKernelOptions): GramKernel {
   const panels = new Float64Array(stride * block);
   const sums = new Float64Array(stride * stride);
   const comp = new Float64Array(stride * stride);
-  return { name: 'gram', kind: 'js', stride, block, panels, sums, accumulate: (count) => gramJs(panels, sums, comp, nq, stride, block, checkInteger('count', count, { min: 0, max: block })) };
+  return {
+    name: 'gram',
+    kind: 'js',
+    stride,
+    block,
+    panels,
+    sums,
+    accumulate: (count) => gramJs(panels, sums, comp, nq, stride, block, checkInteger('count', count, { min: 0, max: block })),
+  };
 }
 
 /** The JavaScript kernel: a 4 × 4 register tile per pair of panels. */
