@@ -55,8 +55,20 @@ describe('the trainer suite fails on trainers that break the contract', () => {
   }
 
   it('the timer-abort check fails when the abort lands late', async () => {
-    // The honest control, but a bound no trainer can meet.
-    const [timer] = trainerChecks(createControlTrainer(), { ...trainerOptions, abortWithinMs: 1e-6 }).filter((c) => c.name.startsWith("a timer's abort"));
+    // The honest control, slowed down: its ABORTED settles 60 ms after the fit noticed the
+    // abort, against a 20 ms bound. (A bound of ~0 on the honest control is not a test: the
+    // timer may fire a fraction of a millisecond early by performance.now(), which reads as a
+    // latency ≤ 0.)
+    const honest = createControlTrainer({ epochs: 100_000 });
+    const late = {
+      ...honest,
+      fit: (...args: Parameters<typeof honest.fit>) =>
+        honest.fit(...args).catch(async (e: unknown) => {
+          await new Promise((r) => setTimeout(r, 60));
+          throw e;
+        }),
+    } as typeof honest;
+    const [timer] = trainerChecks(late, { ...trainerOptions, long: { trainer: late }, abortWithinMs: 20 }).filter((c) => c.name.startsWith("a timer's abort"));
     const r = await timer!.run();
     expect(r.ok).toBe(false);
     expect(r.message).toMatch(/landed .* ms after it was due/);
