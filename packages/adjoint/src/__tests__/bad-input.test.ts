@@ -10,11 +10,8 @@ import { float64Space, integrate, isPhaseflowError, odeProblem, type AnyIntegrat
 import * as adjoint from '@phaseflow/adjoint';
 import type { FieldBackend, Schedule } from '@phaseflow/adjoint';
 import { createDopri5, createRk4 } from '@phaseflow/runge-kutta';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const thrown = (call: () => unknown) => {
   try {
@@ -170,14 +167,14 @@ const made = await probeMade();
 const perOption = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/adjoint: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/adjoint: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`what its factories make (tape, traced space, augmented space): ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`what its factories make (tape, traced space, augmented space): ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`each member of a schedule, a memory model and a field backend: ${counts(perOption)}`, () => {
-    expect(formatBadInputFindings(perOption), counts(perOption)).toBe('');
+  it(`each member of a schedule, a memory model and a field backend: ${formatBadInputCounts(perOption)}`, () => {
+    expect(formatBadInputFindings(perOption), formatBadInputCounts(perOption)).toBe('');
   });
 });
 

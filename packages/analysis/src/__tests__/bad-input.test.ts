@@ -12,7 +12,7 @@ import { isPhaseflowError } from '@phaseflow/core';
 import { csrFromDense } from '@phaseflow/linalg';
 import { createMlp64 } from '@phaseflow/nn64';
 import { createRk4 } from '@phaseflow/runge-kutta';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 await tf.setBackend('cpu');
@@ -27,9 +27,6 @@ const thrown = (call: () => unknown) => {
   }
   return 'returned';
 };
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const henon = () =>
   analysis.mapProblem(
@@ -178,10 +175,6 @@ async function probeHandlers() {
   return probeBadInputs(module, { valid: { 'sharpness.step': [stepEvent(theta3())] } });
 }
 
-/** `name: [make(value) for each key]`: one function per option, the others valid. */
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
-
 async function probeOptions() {
   const module = {
     lyapunovSpectrum: eachOption(['vectors', 'jvp', 'jacobian', 'finiteDifferences', 'fdStep', 't0', 'tEnd', 'transient', 'h', 'tau', 'signal'], (k, v) =>
@@ -284,21 +277,21 @@ const handlers = await probeHandlers();
 const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/analysis: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/analysis: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`@phaseflow/analysis/tfjs, its Hessian and observer: ${counts(tfjs.r)}`, () => {
-    expect(formatBadInputFindings(tfjs.r), counts(tfjs.r)).toBe('');
+  it(`@phaseflow/analysis/tfjs, its Hessian and observer: ${formatBadInputCounts(tfjs.r)}`, () => {
+    expect(formatBadInputFindings(tfjs.r), formatBadInputCounts(tfjs.r)).toBe('');
     expect(tfjs.leaked).toBe(0);
   });
-  it(`what the factories make: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`what the factories make: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`the observers' handlers: ${counts(handlers)}`, () => {
-    expect(formatBadInputFindings(handlers), counts(handlers)).toBe('');
+  it(`the observers' handlers: ${formatBadInputCounts(handlers)}`, () => {
+    expect(formatBadInputFindings(handlers), formatBadInputCounts(handlers)).toBe('');
   });
-  it(`every option of the factories and analyses: ${counts(options.r)}`, () => {
-    expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
+  it(`every option of the factories and analyses: ${formatBadInputCounts(options.r)}`, () => {
+    expect(formatBadInputFindings(options.r), formatBadInputCounts(options.r)).toBe('');
     // One valid value per listed option, and for each of the five names every non-empty string the probe tries (4 each).
     expect(options.r.acceptedAllowed).toBe(Object.keys(options.accepts).length + 5 * 3);
   });

@@ -7,11 +7,8 @@
  */
 import { tmpdir } from 'node:os';
 import * as cli from '@phaseflow/cli';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const lines: string[] = [];
 const quiet: cli.Io = { out: (l) => void lines.push(l), err: (l) => void lines.push(l), isTTY: false, cwd: tmpdir() };
@@ -38,20 +35,20 @@ const progress = await probeBadInputs(
 );
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/cli: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/cli: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
     expect(main.acceptedAllowed).toBe(1);
   });
-  it(`main(argv, io) with a quiet io: ${counts(quietMain)}`, () => {
-    expect(formatBadInputFindings(quietMain), counts(quietMain)).toBe('');
+  it(`main(argv, io) with a quiet io: ${formatBadInputCounts(quietMain)}`, () => {
+    expect(formatBadInputFindings(quietMain), formatBadInputCounts(quietMain)).toBe('');
     expect(quietMain.acceptedAllowed).toBe(2); // [] and the one sampled array of strings (an unknown command: exit code 2)
   });
-  it(`formatNumber formats numbers, NaN and ±Infinity included, and refuses the rest: ${counts(format)}`, () => {
+  it(`formatNumber formats numbers, NaN and ±Infinity included, and refuses the rest: ${formatBadInputCounts(format)}`, () => {
     expect(format.findings.filter((f) => !/= (NaN|-?Infinity)$/.test(f.input))).toEqual([]);
     expect(format.findings.length).toBeGreaterThanOrEqual(3);
   });
-  it(`every option of createProgress: ${counts(progress)}`, () => {
-    expect(formatBadInputFindings(progress), counts(progress)).toBe('');
+  it(`every option of createProgress: ${formatBadInputCounts(progress)}`, () => {
+    expect(formatBadInputFindings(progress), formatBadInputCounts(progress)).toBe('');
     expect(progress.acceptedAllowed).toBe(6); // true, and the five strings of the probe ('', 'not-a-valid-value', three samples)
   });
 });

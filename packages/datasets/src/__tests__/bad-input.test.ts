@@ -8,7 +8,7 @@
 import { createRandom, isPhaseflowError } from '@phaseflow/core';
 import * as datasets from '@phaseflow/datasets';
 import { harmonicOscillator } from '@phaseflow/problems';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 const thrown = (call: () => unknown) => {
@@ -19,9 +19,6 @@ const thrown = (call: () => unknown) => {
   }
   return 'returned';
 };
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const toy = () => datasets.moons({ n: 12, seed: 1 });
 const series = () => datasets.lorenz63Series({ n: 20 });
@@ -62,10 +59,6 @@ async function probeMade() {
   for (const [k, s] of Object.entries(systems)) valid[`${k}.vectorField`] = [new Float64Array(s.degrees * 2).fill(0.1)];
   return probeBadInputs({ ...systems, standardizer }, { valid });
 }
-
-/** `name: [make(value) for each key]`: one function per option, the others valid. */
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
 
 const TOY = ['n', 'noise', 'seed'];
 const SERIES = ['n', 'dt', 'substeps', 'transient', 'initial', 'seed'];
@@ -125,14 +118,14 @@ const made = await probeMade();
 const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/datasets: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/datasets: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`the systems and standardizers its factories make: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`the systems and standardizers its factories make: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`every option of every generator and helper: ${counts(options.r)}`, () => {
-    expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
+  it(`every option of every generator and helper: ${formatBadInputCounts(options.r)}`, () => {
+    expect(formatBadInputFindings(options.r), formatBadInputCounts(options.r)).toBe('');
     expect(options.r.acceptedAllowed).toBe(Object.keys(options.accepts).length);
   });
   it('refuses sizes that cannot be allocated before allocating', () => {

@@ -5,7 +5,7 @@
  */
 import { isPhaseflowError } from '@phaseflow/core';
 import * as delay from '@phaseflow/delay';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 const thrown = (call: () => unknown) => {
@@ -16,9 +16,6 @@ const thrown = (call: () => unknown) => {
   }
   return 'returned';
 };
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const f = (_t: number, _x: number, xd: number) => -xd;
 const base = { tau: 1, history: 1, h: 0.25, tEnd: 2 };
@@ -33,11 +30,11 @@ const main = await probeBadInputs(delay as unknown as Record<string, unknown>, {
 const perOption = await probeBadInputs({ options }, { accepts: { 'options.history': 'a function of t is a valid history (the probe passes () => 0)' } });
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/delay: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/delay: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`each option of solveDelay: ${counts(perOption)}`, () => {
-    expect(formatBadInputFindings(perOption), counts(perOption)).toBe('');
+  it(`each option of solveDelay: ${formatBadInputCounts(perOption)}`, () => {
+    expect(formatBadInputFindings(perOption), formatBadInputCounts(perOption)).toBe('');
     expect(perOption.acceptedAllowed).toBe(1); // the function, and nothing else
   });
 

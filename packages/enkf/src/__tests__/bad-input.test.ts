@@ -6,11 +6,8 @@
  */
 import * as enkf from '@phaseflow/enkf';
 import { createMlp64 } from '@phaseflow/nn64';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const { createEnKFTrainer } = enkf;
 const mlp = () => createMlp64({ sizes: [2, 3, 1], seed: 1 });
@@ -73,14 +70,14 @@ const validProbeValues = {
 const perOption = await probeBadInputs({ created, fitted }, { accepts: validProbeValues });
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/enkf: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/enkf: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`the trainer's fit(model, data, options): ${counts(trainer)}`, () => {
-    expect(formatBadInputFindings(trainer), counts(trainer)).toBe('');
+  it(`the trainer's fit(model, data, options): ${formatBadInputCounts(trainer)}`, () => {
+    expect(formatBadInputFindings(trainer), formatBadInputCounts(trainer)).toBe('');
   });
-  it(`each option of createEnKFTrainer, fit and the data: ${counts(perOption)}`, () => {
-    expect(formatBadInputFindings(perOption), counts(perOption)).toBe('');
+  it(`each option of createEnKFTrainer, fit and the data: ${formatBadInputCounts(perOption)}`, () => {
+    expect(formatBadInputFindings(perOption), formatBadInputCounts(perOption)).toBe('');
     expect(perOption.acceptedAllowed).toBe(Object.keys(validProbeValues).length); // the one valid value each, nothing else
   });
 });

@@ -11,16 +11,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRandom } from '@phaseflow/core';
 import * as eq from '@phaseflow/equivariant';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { describe, expect, it } from 'vitest';
 
 await tf.setBackend('cpu');
 
 const live = () => tf.memory().numTensors;
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
-
 const {
   createLiftingConv64,
   createGroupConv64,
@@ -184,10 +181,6 @@ async function probeMade() {
   return { r, leaked, afterDispose: live() - before };
 }
 
-/** `name: [make(value) for each key]`: one function per option, the others valid. */
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
-
 /** A tf layer made with one option bad (unbuilt: it holds no tensor). */
 const made = (layer: tf.layers.Layer) => layer;
 
@@ -283,14 +276,14 @@ const madeObjects = await probeMade();
 const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/equivariant: ${counts(main.r)}`, () => {
-    expect(formatBadInputFindings(main.r), counts(main.r)).toBe('');
+  it(`@phaseflow/equivariant: ${formatBadInputCounts(main.r)}`, () => {
+    expect(formatBadInputFindings(main.r), formatBadInputCounts(main.r)).toBe('');
   });
-  it(`what its factories make: ${counts(madeObjects.r)}`, () => {
-    expect(formatBadInputFindings(madeObjects.r), counts(madeObjects.r)).toBe('');
+  it(`what its factories make: ${formatBadInputCounts(madeObjects.r)}`, () => {
+    expect(formatBadInputFindings(madeObjects.r), formatBadInputCounts(madeObjects.r)).toBe('');
   });
-  it(`each option alone: ${counts(options.r)}`, () => {
-    expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
+  it(`each option alone: ${formatBadInputCounts(options.r)}`, () => {
+    expect(formatBadInputFindings(options.r), formatBadInputCounts(options.r)).toBe('');
     // `true` for each boolean and [] for the two optional feature arrays, and nothing else.
     expect(options.r.acceptedAllowed).toBe(Object.keys(options.accepts).length);
   });

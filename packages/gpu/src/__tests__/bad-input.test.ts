@@ -8,11 +8,8 @@
  */
 import { createReservoir } from '@phaseflow/reservoir';
 import * as gpu from '@phaseflow/gpu';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const { chooseGpuBackend, createBatchedGram, createBatchedIntegrator, createBatchedReservoir, createEnsembleMlp } = gpu;
 const backend = chooseGpuBackend({ prefer: 'webasm' });
@@ -25,10 +22,6 @@ const mlpBase = { sizes: [2, 3, 1], members: 2, rows: 2, backend };
 const reservoir = createReservoir({ units: 4, inputDim: 1, spectralRadius: 0.9, leakRate: 0.5, seed: 2 });
 const reservoirBase = { reservoirs: [reservoir, reservoir], backend };
 const gramBase = { features: 2, outputs: 1, batch: 1, backend };
-
-/** One function per option: make({ ...base, [key]: value }). */
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
 
 const main = await probeBadInputs(gpu as unknown as Record<string, unknown>, {
   skip: { kernelBackend: "an inspector of any value: 'unknown' is its answer for anything that is not a built gpu.js kernel" },
@@ -86,14 +79,14 @@ const options = await probeBadInputs(
 );
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/gpu: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/gpu: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`what its factories make: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`what its factories make: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`every option of the factories: ${counts(options)}`, () => {
-    expect(formatBadInputFindings(options), counts(options)).toBe('');
+  it(`every option of the factories: ${formatBadInputCounts(options)}`, () => {
+    expect(formatBadInputFindings(options), formatBadInputCounts(options)).toBe('');
     expect(options.acceptedAllowed).toBe(Object.keys(accepts).length); // the one valid value each, nothing else
   });
 });

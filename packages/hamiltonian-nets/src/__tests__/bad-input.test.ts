@@ -9,16 +9,13 @@
 import * as tf from '@tensorflow/tfjs';
 import * as hn from '@phaseflow/hamiltonian-nets';
 import { createMlp64 } from '@phaseflow/nn64';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 await tf.setBackend('cpu');
 
 const { HamiltonianNN, SympNet } = hn;
 const live = () => tf.memory().numTensors;
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
-
 /** Fixtures: built layers (one of each kind), their Float64 and float32 forms, valid states. */
 const x = tf.tensor2d([
   [0.1, 0.2],
@@ -53,9 +50,6 @@ function probeMain() {
     },
   });
 }
-
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
 
 /** One function per argument position: fn with that argument bad and every other one valid. */
 const eachArgument = (fn: (...args: never[]) => unknown, args: readonly unknown[]) =>
@@ -135,11 +129,11 @@ symLA.toTrainable32();
 const successLeaked = live() - successBefore;
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/hamiltonian-nets: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/hamiltonian-nets: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`the layers, what they make, and each option alone: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`the layers, what they make, and each option alone: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
     expect(made.acceptedAllowed).toBe(Object.keys(VALID_PROBE_VALUES).length);
   });
   it('leaves no tensor alive on its error paths or its success paths', () => {

@@ -9,7 +9,7 @@ import { checkFinite, createRandom } from '@phaseflow/core';
 import * as lie from '@phaseflow/lie';
 import * as lieTfjs from '@phaseflow/lie/tfjs';
 import { DOPRI5, RK4 } from '@phaseflow/runge-kutta';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 await tf.setBackend('cpu');
@@ -37,9 +37,6 @@ const {
   createRiemannianTrainer,
   lieMethods,
 } = lie;
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const rng = createRandom(1);
 /** For each group: a valid element (identity) and algebra vector, and valid prefixes for every binary verb. */
@@ -186,10 +183,6 @@ async function probeTfjs() {
   return { r, leaked: tf.memory().numTensors - before };
 }
 
-/** `name: [make(value) for each key]`: one function per option, the others valid. */
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
-
 /**
  * Every option of the factories, of an adaptive run and of `fit`, probed on its own inside an
  * otherwise valid call. Values of the probe that are valid for an option (a function for a
@@ -253,18 +246,18 @@ const tfjs = await probeTfjs();
 const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/lie: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/lie: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`what its factories make: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`what its factories make: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`@phaseflow/lie/tfjs and its layer constructors: ${counts(tfjs.r)}`, () => {
-    expect(formatBadInputFindings(tfjs.r), counts(tfjs.r)).toBe('');
+  it(`@phaseflow/lie/tfjs and its layer constructors: ${formatBadInputCounts(tfjs.r)}`, () => {
+    expect(formatBadInputFindings(tfjs.r), formatBadInputCounts(tfjs.r)).toBe('');
     expect(tfjs.leaked).toBe(0);
   });
-  it(`every option of the factories, adaptive runs and fit: ${counts(options.r)}`, () => {
-    expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
+  it(`every option of the factories, adaptive runs and fit: ${formatBadInputCounts(options.r)}`, () => {
+    expect(formatBadInputFindings(options.r), formatBadInputCounts(options.r)).toBe('');
     expect(options.r.acceptedAllowed).toBe(Object.keys(options.accepts).length); // the one valid value each, nothing else
   });
   it('a method name is a non-empty string', () => {

@@ -7,7 +7,7 @@
  */
 import { isPhaseflowError } from '@phaseflow/core';
 import * as linalg from '@phaseflow/linalg';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 const thrown = (call: () => unknown) => {
@@ -18,9 +18,6 @@ const thrown = (call: () => unknown) => {
   }
   return 'returned';
 };
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const n = 3;
 /** A symmetric positive definite 3 × 3 matrix, row-major. */
@@ -88,10 +85,6 @@ async function probeMade() {
   return r;
 }
 
-/** `name: [make(value) for each key]`: one function per option, the others valid. */
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
-
 async function probeOptions() {
   const module = {
     createExpm: eachOption(['n'], (k, v) => linalg.createExpm({ n, [k]: v } as never)),
@@ -120,14 +113,14 @@ const made = await probeMade();
 const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/linalg: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/linalg: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`what its factories make: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`what its factories make: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`every option of the factories and kernels: ${counts(options.r)}`, () => {
-    expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
+  it(`every option of the factories and kernels: ${formatBadInputCounts(options.r)}`, () => {
+    expect(formatBadInputFindings(options.r), formatBadInputCounts(options.r)).toBe('');
     expect(options.r.acceptedAllowed).toBe(Object.keys(options.accepts).length);
   });
   it('refuses to solve with a singular factorisation rather than answer ±Infinity', () => {

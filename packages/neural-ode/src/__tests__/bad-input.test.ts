@@ -10,13 +10,11 @@ import * as tf from '@tensorflow/tfjs';
 import { isPhaseflowError } from '@phaseflow/core';
 import * as neuralOde from '@phaseflow/neural-ode';
 import { NeuralODE, type NeuralODEArgs } from '@phaseflow/neural-ode';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 await tf.setBackend('cpu');
 
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 const live = () => tf.memory().numTensors;
 
 /** Tensor balance of every probed call: what a call returns is released, then nothing may be left. */
@@ -154,14 +152,14 @@ const perOption = await probeOptions();
 const leaked = live() - before;
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/neural-ode: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/neural-ode: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`what it makes (layer methods and parametric view on both engines, the Float64 twin, the float32 trainable): ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`what it makes (layer methods and parametric view on both engines, the Float64 twin, the float32 trainable): ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`each option of NeuralODE alone: ${counts(perOption)}`, () => {
-    expect(formatBadInputFindings(perOption), counts(perOption)).toBe('');
+  it(`each option of NeuralODE alone: ${formatBadInputCounts(perOption)}`, () => {
+    expect(formatBadInputFindings(perOption), formatBadInputCounts(perOption)).toBe('');
     expect(perOption.acceptedAllowed).toBe(2); // `true` for the two booleans, nothing else
   });
   it(`no tensor left by any of the ${probedCalls} tensor calls probed, failed or not`, () => {

@@ -12,15 +12,12 @@ import { createRandom } from '@phaseflow/core';
 import * as nn64 from '@phaseflow/nn64';
 import * as nn64Tfjs from '@phaseflow/nn64/tfjs';
 import { createMlp } from '@phaseflow/tfjs';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 await tf.setBackend('cpu');
 
 const live = () => tf.memory().numTensors;
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
-
 /** Fixtures: one of each network, a workspace with a few matrices, valid batches and data. */
 const mlp64 = nn64.createMlp64({ sizes: [2, 3, 1], seed: 1 });
 const mlp32 = nn64.createMlp32({ sizes: [2, 3, 1], seed: 1, kernel: 'js' });
@@ -243,19 +240,19 @@ await nn64Tfjs.createEngineTrainer({ loss: 'mse', epochs: 1, batchSize: 4, optim
 const successLeaked = live() - successBefore;
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/nn64: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/nn64: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`what its factories make: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`what its factories make: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
     expect(made.acceptedAllowed).toBe(Object.keys(VALID_FLAG_VALUES).length);
   });
-  it(`each option of every factory alone: ${counts(options)}`, () => {
-    expect(formatBadInputFindings(options), counts(options)).toBe('');
+  it(`each option of every factory alone: ${formatBadInputCounts(options)}`, () => {
+    expect(formatBadInputFindings(options), formatBadInputCounts(options)).toBe('');
     expect(options.acceptedAllowed).toBe(Object.keys(VALID_OPTION_VALUES).length); // the one valid value each, nothing else
   });
-  it(`@phaseflow/nn64/tfjs, its trainer and each option: ${counts(tfjsEntry)}`, () => {
-    expect(formatBadInputFindings(tfjsEntry), counts(tfjsEntry)).toBe('');
+  it(`@phaseflow/nn64/tfjs, its trainer and each option: ${formatBadInputCounts(tfjsEntry)}`, () => {
+    expect(formatBadInputFindings(tfjsEntry), formatBadInputCounts(tfjsEntry)).toBe('');
     expect(tfjsEntry.acceptedAllowed).toBe(Object.keys(VALID_TFJS_OPTION_VALUES).length);
   });
   it('the tfjs entry leaves no tensor alive on its error paths or its success paths', () => {

@@ -7,13 +7,10 @@
  */
 import { isPhaseflowError, separableHamiltonian, type RunControl } from '@phaseflow/core';
 import * as observers from '@phaseflow/observers';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 const { createCallbackObserver, createEarlyStopping, createEnergyObserver, createRecorder, createStopWhen } = observers;
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const thrown = (call: () => unknown) => {
   try {
@@ -89,10 +86,6 @@ function probeMade() {
   });
 }
 
-/** `name: [make(value) for each key]`: one function per option, the others valid. */
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
-
 /**
  * Every option of every factory probed on its own inside an otherwise valid call. Values valid
  * for an option are listed in `accepts` and accepted exactly once each.
@@ -120,14 +113,14 @@ const made = await probeMade();
 const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/observers: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/observers: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`the observers it makes, their handlers called with bad events: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`the observers it makes, their handlers called with bad events: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`each option of every factory: ${counts(options.r)}`, () => {
-    expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
+  it(`each option of every factory: ${formatBadInputCounts(options.r)}`, () => {
+    expect(formatBadInputFindings(options.r), formatBadInputCounts(options.r)).toBe('');
     // The one valid value each (a function), and the strings that are valid names.
     expect(options.r.acceptedAllowed).toBe(2 + 3 * 4);
   });

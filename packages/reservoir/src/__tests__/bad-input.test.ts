@@ -8,13 +8,10 @@
  */
 import { createRandom, isPhaseflowError } from '@phaseflow/core';
 import * as reservoir from '@phaseflow/reservoir';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 const { createEsn, createNvar, createReadout, createReservoir, createRidge, createRidgeAccumulator, createRls, createLms, createTrialPool, matrix } = reservoir;
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const T = 40;
 const wave = Float64Array.from({ length: T + 1 }, (_, t) => Math.sin(0.3 * t));
@@ -127,10 +124,6 @@ async function probeMade() {
   return r;
 }
 
-/** `name: [make(value) for each key]`: one function per option, the others valid. */
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
-
 /**
  * Every option of the factories and verbs, probed on its own inside an otherwise valid call.
  * Values of the probe that are valid for an option are listed in `accepts` and must be
@@ -219,14 +212,14 @@ const made = await probeMade();
 const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/reservoir: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/reservoir: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`what its factories make: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`what its factories make: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`each option alone: ${counts(options.r)}`, () => {
-    expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
+  it(`each option alone: ${formatBadInputCounts(options.r)}`, () => {
+    expect(formatBadInputFindings(options.r), formatBadInputCounts(options.r)).toBe('');
     expect(options.r.acceptedAllowed).toBe(options.expectedAccepted);
   });
 });

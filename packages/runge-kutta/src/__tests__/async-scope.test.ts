@@ -60,7 +60,7 @@ function resourceSpace() {
 }
 
 describe('integrateAsync with the adaptive steppers, segment by segment in the space scope', () => {
-  for (const method of [dopri5(), tsit5(), dop853(), bs3()]) {
+  for (const method of [dopri5<Float64Array>(), tsit5<Float64Array>(), dop853<Float64Array>(), bs3<Float64Array>()]) {
     it(`${method.name}: only the saved states are left (output times and an event on dense output), none used after dispose`, async () => {
       const { space, live, external } = resourceSpace();
       const pr = odeProblem((_t, y: Float64Array) => space.scale(-1, y), { space });
@@ -89,7 +89,7 @@ describe('integrateAsync with the adaptive steppers, segment by segment in the s
       },
       { space },
     );
-    const e = await integrateAsync(dopri5(), pr, external(Float64Array.of(1)), {
+    const e = await integrateAsync(dopri5<Float64Array>(), pr, external(Float64Array.of(1)), {
       tEnd: 2,
       adaptive: { rtol: 1e-10, atol: 1e-12 },
       save: 'steps',

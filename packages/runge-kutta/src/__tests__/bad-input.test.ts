@@ -7,13 +7,10 @@
  */
 import { invalid, isPhaseflowError, odeProblem } from '@phaseflow/core';
 import * as rk from '@phaseflow/runge-kutta';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 const { BS3, DOP853, DOPRI5, RK4, checkTableau, createRungeKutta, createDopri5, orderConditionResiduals, rungeKuttaMethods, solveIvp } = rk;
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const thrown = (call: () => unknown) => {
   try {
@@ -78,10 +75,6 @@ async function probeMade() {
   });
 }
 
-/** `name: [make(value) for each key]`: one function per option, the others valid. */
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
-
 /** Every field of a tableau, of an adaptive solve and of solveIvp, probed on its own. */
 async function probeOptions() {
   const emb = DOPRI5.embedded!;
@@ -133,14 +126,14 @@ const made = await probeMade();
 const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/runge-kutta: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/runge-kutta: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`the integrators its factories make and their adaptive steppers: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`the integrators its factories make and their adaptive steppers: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`every field of a tableau, an adaptive solve and solveIvp: ${counts(options)}`, () => {
-    expect(formatBadInputFindings(options), counts(options)).toBe('');
+  it(`every field of a tableau, an adaptive solve and solveIvp: ${formatBadInputCounts(options)}`, () => {
+    expect(formatBadInputFindings(options), formatBadInputCounts(options)).toBe('');
     // true for fsal, Infinity for the two maxSteps, [] for events and observers; every non-empty string for the three names.
     expect(options.acceptedAllowed).toBe(5 + 3 * stringsProbed);
   });

@@ -10,18 +10,13 @@ import * as tf from '@tensorflow/tfjs';
 import { createRk4 } from '@phaseflow/runge-kutta';
 import * as sn from '@phaseflow/stable-nets';
 import { createGradientTrainer } from '@phaseflow/tfjs';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 await tf.setBackend('cpu');
 
 const { ResNetBlock, AntisymmetricBlock, HamiltonianBlock, LeapfrogBlock, ParabolicBlock, IntegratorBlock } = sn;
 const live = () => tf.memory().numTensors;
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
-
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
 /** One function per argument position: fn with that argument bad and every other one valid. */
 const eachArgument = (fn: (...args: never[]) => unknown, args: readonly unknown[]) =>
   Object.fromEntries(args.map((_, i) => [`arg${i}`, (v: unknown) => fn(...(args.map((a, j) => (j === i ? v : a)) as never[]))]));
@@ -201,14 +196,14 @@ const successLeaked = live() - successBefore;
 tf.dispose(fixtures);
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/stable-nets: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/stable-nets: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`the blocks, what the factories make, each argument of the verbs: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`the blocks, what the factories make, each argument of the verbs: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`each option alone: ${counts(options)}`, () => {
-    expect(formatBadInputFindings(options), counts(options)).toBe('');
+  it(`each option alone: ${formatBadInputCounts(options)}`, () => {
+    expect(formatBadInputFindings(options), formatBadInputCounts(options)).toBe('');
     expect(options.acceptedAllowed).toBe(Object.keys(VALID_PROBE_VALUES).length);
   });
   it('leaves no tensor alive on its error paths or its success paths', () => {

@@ -7,7 +7,7 @@
 import { invalid, isPhaseflowError, partitionedProblem, separableHamiltonian, type PhaseState } from '@phaseflow/core';
 import { henonHeiles } from '@phaseflow/problems';
 import * as symplectic from '@phaseflow/symplectic';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
 const {
@@ -26,9 +26,6 @@ const {
   tripleJump,
   withCompensatedSummation,
 } = symplectic;
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const thrown = (call: () => unknown) => {
   try {
@@ -82,10 +79,6 @@ async function probeMade() {
   return probeBadInputs({ ...integrators, prepared } as unknown as Record<string, unknown>, { valid, skip });
 }
 
-/** `name: [make(value) for each key]`: one function per option, the others valid. */
-const eachOption = (keys: readonly string[], make: (key: string, value: unknown) => unknown) =>
-  Object.fromEntries(keys.map((k) => [k, (v: unknown) => make(k, v)]));
-
 /** Every option of the factories, probed on its own inside an otherwise valid call. */
 async function probeOptions() {
   const spec = { name: 'my-leapfrog', order: 2, a: [0.5, 0.5], b: [1, 0] };
@@ -132,14 +125,14 @@ const made = await probeMade();
 const options = await probeOptions();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/symplectic: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/symplectic: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`the integrators its factories make: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`the integrators its factories make: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
-  it(`every option of the factories: ${counts(options.r)}`, () => {
-    expect(formatBadInputFindings(options.r), counts(options.r)).toBe('');
+  it(`every option of the factories: ${formatBadInputCounts(options.r)}`, () => {
+    expect(formatBadInputFindings(options.r), formatBadInputCounts(options.r)).toBe('');
     // The booleans accept `true` once each; the names and references every non-empty string the probe passes.
     expect(options.r.acceptedAllowed).toBe(3 + 4 * stringsProbed);
   });

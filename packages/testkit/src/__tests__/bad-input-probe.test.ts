@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkFinite, checkOptions, PhaseflowError } from '@phaseflow/core';
-import { formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 
 // A small module whose every answer class is known.
@@ -72,5 +72,30 @@ describe('probeBadInputs', () => {
     await expectPhaseflowError(() => probeBadInputs(fixture, { skip: { nothere: 'x' } }), 'INVALID_ARGUMENT', 'options.skip.nothere');
     await expectPhaseflowError(() => probeBadInputs(fixture, { samples: -1 }), 'INVALID_ARGUMENT', 'options.samples');
     await expectPhaseflowError(() => probeBadInputs(fixture, { bogus: 1 } as never), 'UNKNOWN_OPTION');
+  });
+});
+
+describe('formatBadInputCounts and eachOption', () => {
+  it('eachOption probes each option alone, named group.key, and the counts line reads the report', async () => {
+    const solve = (o: { h?: unknown; tEnd?: unknown }) => {
+      checkFinite('options.h', o.h);
+      checkFinite('options.tEnd', o.tEnd);
+      return 0;
+    };
+    const report = await probeBadInputs({ solve: eachOption(['h', 'tEnd'], (key, value) => solve({ h: 0.1, tEnd: 1, [key]: value })) });
+    expect(report.functions).toBe(2);
+    expect(formatBadInputFindings(report)).toBe('');
+    expect(formatBadInputCounts(report)).toBe(
+      `2 functions, ${report.calls} calls: ${report.coded} coded, 0 unnamed, 0 other errors, 0 accepted (+${report.acceptedSuspect} suspect values accepted)`,
+    );
+    // A key that the call ignores is found: its bad values are accepted.
+    const lax = await probeBadInputs({ solve: eachOption(['h', 'ignored'], (key, value) => solve({ h: 0.1, tEnd: 1, ...(key === 'h' && { h: value }) })) });
+    expect(formatBadInputFindings(lax)).toMatch(/^solve\.ignored: /);
+  });
+
+  it('refuse what they cannot read, with coded errors', () => {
+    expectPhaseflowError(() => formatBadInputCounts({} as never), 'INVALID_ARGUMENT', 'report');
+    expectPhaseflowError(() => eachOption(['h', ''], () => 0), 'INVALID_ARGUMENT', 'keys');
+    expectPhaseflowError(() => eachOption(['h'], null as never), 'INVALID_ARGUMENT', 'make');
   });
 });

@@ -9,12 +9,9 @@
 import { isPhaseflowError } from '@phaseflow/core';
 import { kepler } from '@phaseflow/problems';
 import * as testkit from '@phaseflow/testkit';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import * as testkitVitest from '@phaseflow/testkit/vitest';
 import { describe, expect, it } from 'vitest';
-
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
 
 const { explicitMidpoint, stormerVerletControl, createControlLayer } = testkit;
 const ode = kepler({ kind: 'ode' });
@@ -89,14 +86,14 @@ const expectations = await probeBadInputs(
 );
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/testkit: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/testkit: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
     expect(main.acceptedAllowed).toBe(5); // measureAbortLatency's function; referenceProblems' four non-empty strings
   });
   it('@phaseflow/testkit/vitest: the suite registrars refuse non-objects before registering a suite', () => {
     expect(Object.entries(registrarAnswers).filter(([, a]) => a !== 'coded')).toEqual([]);
   });
-  it(`@phaseflow/testkit/vitest: the expectation helpers: ${counts(expectations)}`, () => {
+  it(`@phaseflow/testkit/vitest: the expectation helpers: ${formatBadInputCounts(expectations)}`, () => {
     expect(expectations.findings.filter((f) => !(f.outcome === 'other-error' && f.detail.startsWith('AssertionError')))).toEqual([]);
   });
   it('the control integrators step when their step is detached from them (no `this`)', () => {

@@ -13,16 +13,13 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { checkStep, odeProblem, type Integrator, type OdeProblem } from '@phaseflow/core';
 import * as pf from '@phaseflow/tfjs';
-import { formatBadInputFindings, probeBadInputs, type BadInputReport } from '@phaseflow/testkit';
+import { formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { expectPhaseflowError } from '@phaseflow/testkit/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 
 await tf.setBackend('cpu');
 
 const live = () => tf.memory().numTensors;
-const counts = (r: BadInputReport) =>
-  `${r.functions} functions, ${r.calls} calls: ${r.coded} coded, ${r.codedUnnamed} unnamed, ${r.otherErrors} other errors, ${r.accepted} accepted (+${r.acceptedSuspect} suspect values accepted)`;
-
 // Strings are folder paths for saveModel and fileSystem: the probe runs in a temporary working
 // directory so that what a string path writes lands there (vitest's forks pool allows chdir).
 const cwd = process.cwd();
@@ -141,11 +138,11 @@ tf.dispose(fixtures);
 dense.dispose();
 
 describe('bad input gets a coded error naming the argument', () => {
-  it(`@phaseflow/tfjs: ${counts(main)}`, () => {
-    expect(formatBadInputFindings(main), counts(main)).toBe('');
+  it(`@phaseflow/tfjs: ${formatBadInputCounts(main)}`, () => {
+    expect(formatBadInputFindings(main), formatBadInputCounts(main)).toBe('');
   });
-  it(`what its factories make: ${counts(made)}`, () => {
-    expect(formatBadInputFindings(made), counts(made)).toBe('');
+  it(`what its factories make: ${formatBadInputCounts(made)}`, () => {
+    expect(formatBadInputFindings(made), formatBadInputCounts(made)).toBe('');
   });
   it('leaves no tensor alive on any of those error paths', () => {
     expect(leaked).toBe(0);
