@@ -26,7 +26,15 @@ export type {
 export { referenceProblems } from './references.js';
 export { checkStaysOnManifold, lieIntegratorConformance, type LieConformanceOptions, type ManifoldOptions } from './lie.js';
 export { fnv1a } from './checksum.js';
-export { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs, type BadInputFinding, type BadInputProbeOptions, type BadInputReport } from './bad-input-probe.js';
+export {
+  eachOption,
+  formatBadInputCounts,
+  formatBadInputFindings,
+  probeBadInputs,
+  type BadInputFinding,
+  type BadInputProbeOptions,
+  type BadInputReport,
+} from './bad-input-probe.js';
 export {
   checkEquivariance,
   machineEpsilon,
