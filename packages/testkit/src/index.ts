@@ -26,6 +26,7 @@ export type {
 export { referenceProblems } from './references.js';
 export { checkStaysOnManifold, lieIntegratorConformance, type LieConformanceOptions, type ManifoldOptions } from './lie.js';
 export { fnv1a } from './checksum.js';
+export { createResourceSpace, type ResourceSpace } from './resource-space.js';
 export {
   eachOption,
   formatBadInputCounts,

@@ -6,67 +6,14 @@
  * method and an adaptive stepper that lists what it carries in `retained`.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  PhaseflowError,
-  float64Space,
-  integrateAsync,
-  odeProblem,
-  type AdaptiveStepper,
-  type Integrator,
-  type OdeProblem,
-  type VectorSpace,
-} from '@phaseflow/core';
+import { PhaseflowError, integrateAsync, odeProblem, type AdaptiveStepper, type Integrator, type OdeProblem, type VectorSpace } from '@phaseflow/core';
 
-/** A Float64 space whose every produced value is a tracked resource. */
-function resourceSpace() {
-  const live = new Set<Float64Array>();
-  const scopes: Set<Float64Array>[] = [];
-  const track = (v: Float64Array): Float64Array => {
-    live.add(v);
-    scopes.at(-1)?.add(v);
-    return v;
-  };
-  const check = (v: Float64Array): Float64Array => {
-    if (!live.has(v) && !external.has(v)) throw new Error('used after dispose');
-    return v;
-  };
-  const external = new Set<Float64Array>();
-  const space: VectorSpace<Float64Array> = {
-    ...float64Space,
-    name: 'resource',
-    mutable: false,
-    zeros: (like) => track(float64Space.zeros(check(like))),
-    clone: (y) => track(float64Space.clone(check(y))),
-    copy: (src) => track(float64Space.clone(check(src))),
-    axpy: (a, x, y) => track(float64Space.axpy(a, check(x), check(y))),
-    scale: (a, x) => track(float64Space.scale(a, check(x))),
-    combine: (c, xs, base) =>
-      track(
-        float64Space.combine(
-          c,
-          xs.map((x, j) => (c[j] === 0 ? x : check(x))),
-          base && check(base),
-        ),
-      ),
-    dispose: (y) => void live.delete(y),
-    scope<T>(fn: (keep: (y: Float64Array) => Float64Array) => T): T {
-      const mine = new Set<Float64Array>();
-      const kept = new Set<Float64Array>();
-      scopes.push(mine);
-      try {
-        return fn((y) => (kept.add(y), y));
-      } finally {
-        scopes.pop();
-        for (const v of mine) {
-          if (kept.has(v)) scopes.at(-1)?.add(v);
-          else live.delete(v);
-        }
-      }
-    },
-  };
-  const external0 = (y: Float64Array) => (external.add(y), y);
-  return { space, live, external: external0 };
-}
+// The tracked space is testkit's createResourceSpace; testkit peer-depends on core, so core
+// cannot list it and loads it by name at run time (as its bad-input suite does).
+const testkitName = '@phaseflow/testkit';
+const { createResourceSpace } = (await import(testkitName)) as {
+  createResourceSpace(): { space: VectorSpace<Float64Array>; live: ReadonlySet<Float64Array>; external(y: Float64Array): Float64Array };
+};
 
 const euler: Integrator<OdeProblem<Float64Array>, Float64Array> = {
   name: 'euler',
@@ -102,7 +49,7 @@ describe('integrateAsync in the space scope, segment by segment', () => {
     const options = adaptive ? { adaptive: true } : { steps: 2000 };
 
     it(`${mode}: only the saved states are left, and none was used after dispose`, async () => {
-      const { space, live, external } = resourceSpace();
+      const { space, live, external } = createResourceSpace();
       const pr = odeProblem((_t, y: Float64Array) => space.scale(-1, y), { space });
       const sol = await integrateAsync(euler, pr, external(Float64Array.of(1)), { tEnd: 2, ...options, save: { every: 500 }, yieldEveryMs: 0.01 });
       expect(sol.yFinal[0]).toBeCloseTo(Math.exp(-2), 2);
@@ -111,7 +58,7 @@ describe('integrateAsync in the space scope, segment by segment', () => {
     });
 
     it(`${mode}: a field that throws mid-run leaves only the partial run`, async () => {
-      const { space, live, external } = resourceSpace();
+      const { space, live, external } = createResourceSpace();
       const pr = odeProblem(
         (t, y: Float64Array) => {
           if (t > 1) throw new Error('field failed');
@@ -129,7 +76,7 @@ describe('integrateAsync in the space scope, segment by segment', () => {
     });
 
     it(`${mode}: an abort from a timer leaves only the partial run`, async () => {
-      const { space, live, external } = resourceSpace();
+      const { space, live, external } = createResourceSpace();
       const pr = odeProblem(
         (_t, y: Float64Array) => {
           const until = performance.now() + 0.02;

@@ -5,64 +5,14 @@
  * saved states — also with dense output (output times, events) and after a failure or abort.
  */
 import { describe, expect, it } from 'vitest';
-import { PhaseflowError, float64Space, integrateAsync, odeProblem, type VectorSpace } from '@phaseflow/core';
+import { PhaseflowError, integrateAsync, odeProblem } from '@phaseflow/core';
+import { createResourceSpace } from '@phaseflow/testkit';
 import { bs3, dop853, dopri5, tsit5 } from '@phaseflow/runge-kutta';
-
-/** A Float64 space whose every produced value is a tracked resource. */
-function resourceSpace() {
-  const live = new Set<Float64Array>();
-  const scopes: Set<Float64Array>[] = [];
-  const track = (v: Float64Array): Float64Array => {
-    live.add(v);
-    scopes.at(-1)?.add(v);
-    return v;
-  };
-  const check = (v: Float64Array): Float64Array => {
-    if (!live.has(v) && !external.has(v)) throw new Error('used after dispose');
-    return v;
-  };
-  const external = new Set<Float64Array>();
-  const space: VectorSpace<Float64Array> = {
-    ...float64Space,
-    name: 'resource',
-    mutable: false,
-    zeros: (like) => track(float64Space.zeros(check(like))),
-    clone: (y) => track(float64Space.clone(check(y))),
-    copy: (src) => track(float64Space.clone(check(src))),
-    axpy: (a, x, y) => track(float64Space.axpy(a, check(x), check(y))),
-    scale: (a, x) => track(float64Space.scale(a, check(x))),
-    combine: (c, xs, base) =>
-      track(
-        float64Space.combine(
-          c,
-          xs.map((x, j) => (c[j] === 0 ? x : check(x))),
-          base && check(base),
-        ),
-      ),
-    dispose: (y) => void live.delete(y),
-    scope<T>(fn: (keep: (y: Float64Array) => Float64Array) => T): T {
-      const mine = new Set<Float64Array>();
-      const kept = new Set<Float64Array>();
-      scopes.push(mine);
-      try {
-        return fn((y) => (kept.add(y), y));
-      } finally {
-        scopes.pop();
-        for (const v of mine) {
-          if (kept.has(v)) scopes.at(-1)?.add(v);
-          else live.delete(v);
-        }
-      }
-    },
-  };
-  const external0 = (y: Float64Array) => (external.add(y), y);
-  return { space, live, external: external0 };
-}
 
 describe('integrateAsync with the adaptive steppers, segment by segment in the space scope', () => {
   for (const method of [dopri5<Float64Array>(), tsit5<Float64Array>(), dop853<Float64Array>(), bs3<Float64Array>()]) {
     it(`${method.name}: only the saved states are left (output times and an event on dense output), none used after dispose`, async () => {
-      const { space, live, external } = resourceSpace();
+      const { space, live, external } = createResourceSpace();
       const pr = odeProblem((_t, y: Float64Array) => space.scale(-1, y), { space });
       const times = Array.from({ length: 21 }, (_, i) => i / 10);
       const sol = await integrateAsync(method, pr, external(Float64Array.of(1)), {
@@ -81,7 +31,7 @@ describe('integrateAsync with the adaptive steppers, segment by segment in the s
   }
 
   it('dopri5: a field that throws mid-run leaves only the partial run', async () => {
-    const { space, live, external } = resourceSpace();
+    const { space, live, external } = createResourceSpace();
     const pr = odeProblem(
       (t, y: Float64Array) => {
         if (t > 1) throw new Error('field failed');
