@@ -166,6 +166,24 @@ export function tensorBackend(spec: FieldSpec, integrator: AnyIntegrator, ws: re
 
 // ---------------------------------------------------------------- Float64
 
+/** @internal A tape that adds up the bytes it records (each value and its gradient, plus bookkeeping). */
+export function countingTape(): Tape & { bytes: number } {
+  const inner = createTape();
+  const t = {
+    bytes: 0,
+    leaf: (v: Float64Array) => inner.leaf(v),
+    record(v: Float64Array, backward: (g: Float64Array) => void) {
+      t.bytes += 2 * v.byteLength + 96;
+      return inner.record(v, backward);
+    },
+    backward: () => inner.backward(),
+    get length() {
+      return inner.length;
+    },
+  };
+  return t;
+}
+
 /** A tape that records nothing: the Float64 backend's states outside back-propagation. */
 export const NO_TAPE: Tape = {
   leaf: (v) => ({ v }),

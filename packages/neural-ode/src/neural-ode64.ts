@@ -19,10 +19,9 @@ import {
   type GradientMode,
   type MemoryModel,
   type Schedule,
-  type Tape,
 } from '@phaseflow/adjoint';
 import { callCotangent } from './checks.js';
-import { NO_TAPE, float64Backend, type FieldSpec } from './field.js';
+import { NO_TAPE, countingTape, float64Backend, type FieldSpec } from './field.js';
 
 /** What {@link NeuralODE64.gradients} returns. */
 export interface NeuralODE64Gradients {
@@ -50,24 +49,6 @@ export interface NeuralODE64 {
    * `memory.maxBytes` (bytes of tape), as the tensor layer does.
    */
   gradients(x: Float64Array, rows: number, cotangent: (k: number, y: Float64Array) => Float64Array, mode: GradientMode): NeuralODE64Gradients;
-}
-
-/** A tape that adds up the bytes it records (each value and its gradient, plus bookkeeping). */
-function countingTape(): Tape & { bytes: number } {
-  const inner = createTape();
-  const t = {
-    bytes: 0,
-    leaf: (v: Float64Array) => inner.leaf(v),
-    record(v: Float64Array, backward: (g: Float64Array) => void) {
-      t.bytes += 2 * v.byteLength + 96;
-      return inner.record(v, backward);
-    },
-    backward: () => inner.backward(),
-    get length() {
-      return inner.length;
-    },
-  };
-  return t;
 }
 
 /** @internal The twin over a copy of the layer's weights. */

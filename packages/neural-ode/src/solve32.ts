@@ -20,32 +20,13 @@ import {
   type GradientMode,
   type MemoryModel,
   type Schedule,
-  type Tape,
   type Traced,
 } from '@phaseflow/adjoint';
 import { invalid, type AnyIntegrator } from '@phaseflow/core';
 import { checkFloat32Buffer, checkRows } from './checks.js';
 import { createWorkspace32, type Trainable32 } from '@phaseflow/nn64';
-import { NO_TAPE, type FieldSpec } from './field.js';
+import { NO_TAPE, countingTape, type FieldSpec } from './field.js';
 import { createEngine32, float32Backend, type Engine32 } from './field32.js';
-
-/** A tape that adds up the bytes it records (each value and its gradient, plus bookkeeping). */
-function countingTape(): Tape & { bytes: number } {
-  const inner = createTape();
-  const t = {
-    bytes: 0,
-    leaf: (v: Float64Array) => inner.leaf(v),
-    record(v: Float64Array, backward: (g: Float64Array) => void) {
-      t.bytes += 2 * v.byteLength + 96;
-      return inner.record(v, backward);
-    },
-    backward: () => inner.backward(),
-    get length() {
-      return inner.length;
-    },
-  };
-  return t;
-}
 
 /** @internal The engines of one layer: taken for a solve, handed back after its backward pass. */
 export interface EnginePool {
