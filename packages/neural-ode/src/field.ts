@@ -192,11 +192,20 @@ export const NO_TAPE: Tape = {
   length: 0,
 };
 
-/** One traced evaluation: the value and the pullback that reads the kept trace. */
-interface Pass {
+/** @internal One traced evaluation: the value and the pullback that reads the kept trace. */
+export interface Pass {
   readonly y: Float64Array;
   /** ∂L/∂input from ∂L/∂y, adding ∂L/∂θ into gTheta (θ's full layout). */
   pull(g: Float64Array, gTheta: Float64Array): Float64Array;
+}
+
+/** @internal A field whose evaluations are traced passes (the Float64 field, or the float32 engine's with its `keep` bound). */
+export interface TracedField {
+  f(t: number, y: Float64Array): Pass;
+  velocity(t: number, p: Float64Array): Pass;
+  force(t: number, q: Float64Array): Pass;
+  split(y: Float64Array): [Float64Array, Float64Array];
+  join(q: Float64Array, p: Float64Array): Float64Array;
 }
 
 /**
@@ -283,8 +292,8 @@ function float64Field(spec: FieldSpec, theta: Float64Array, rows: number, ev?: (
   return { P, f, velocity, force, split, join, evaluationBytes };
 }
 
-/** @internal Problems over traced Float64 values on `tape`, accumulating ∂L/∂θ into `gTheta`. */
-function tracedProblems(field: ReturnType<typeof float64Field>, tape: Tape, gTheta: Float64Array) {
+/** @internal Problems over traced Float64 values on `tape`, accumulating ∂L/∂θ into `gTheta` (both engines). */
+export function tracedProblems(field: TracedField, tape: Tape, gTheta: Float64Array) {
   const space = tracedSpace(tape);
   const recorded = (x: Traced, r: Pass) => tape.record(r.y, (g) => accumulate(x, r.pull(g, gTheta)));
   const flat = odeProblem<Traced>((t, y) => recorded(y, field.f(t, y.v)), { space });

@@ -7,10 +7,10 @@
  * and every buffer — weights, slots, gradient scratch — is kept from one training step to the
  * next (an engine is taken for a step and handed back after its backward pass).
  */
-import { integrate, odeProblem, partitionedProblem, type AnyIntegrator } from '@phaseflow/core';
-import { accumulate, createTape, tracedSpace, type FieldBackend, type Tape, type Traced } from '@phaseflow/adjoint';
+import { integrate, type AnyIntegrator } from '@phaseflow/core';
+import { createTape, type FieldBackend, type Tape, type Traced } from '@phaseflow/adjoint';
 import { activations, createWorkspace32, type KernelActivation, type KernelKind, type Matrix32, type Workspace32 } from '@phaseflow/nn64';
-import { fieldWidths, usesPartitioned, type FieldSpec } from './field.js';
+import { fieldWidths, tracedProblems, usesPartitioned, type FieldSpec, type Pass, type TracedField } from './field.js';
 
 /** An integrator seen only through `step` (the problem kind was checked when the layer was built). */
 interface LooseIntegrator {
@@ -196,12 +196,6 @@ export function createEngine32(spec: FieldSpec, capacity: number): Engine32 {
   };
 }
 
-/** One traced evaluation: the value and the pullback that reads the kept trace. */
-interface Pass {
-  readonly y: Float64Array;
-  pull(g: Float64Array, gTheta: Float64Array): Float64Array;
-}
-
 /** The field over `rows` rows of width D on the engine's tracers (the Float64 field's structure, float32 MLPs). */
 function field32(spec: FieldSpec, engine: Engine32, rows: number, ev?: () => void) {
   const general = spec.structure === 'general';
@@ -274,29 +268,14 @@ function field32(spec: FieldSpec, engine: Engine32, rows: number, ev?: () => voi
 
 /** Problems over traced values on `tape`; `keep`: every evaluation keeps its trace for the tape's backward pass. */
 function tracedProblems32(field: ReturnType<typeof field32>, tape: Tape, gTheta: Float64Array, keep: boolean) {
-  const space = tracedSpace(tape);
-  const recorded = (x: Traced, r: Pass) => tape.record(r.y, (g) => accumulate(x, r.pull(g, gTheta)));
-  const flat = odeProblem<Traced>((t, y) => recorded(y, field.f(t, y.v, keep)), { space });
-  const part = partitionedProblem<Traced>({
-    velocity: (t, _q, p) => recorded(p, field.velocity(t, p.v, keep)),
-    force: (t, q) => recorded(q, field.force(t, q.v, keep)),
-    separable: true,
-    space,
-  });
-  const split = (y: Traced): { q: Traced; p: Traced } => {
-    const [q, p] = field.split(y.v);
-    return {
-      q: tape.record(q, (g) => accumulate(y, field.join(g, new Float64Array(g.length)))),
-      p: tape.record(p, (g) => accumulate(y, field.join(new Float64Array(g.length), g))),
-    };
+  const bound: TracedField = {
+    f: (t, y) => field.f(t, y, keep),
+    velocity: (t, p) => field.velocity(t, p, keep),
+    force: (t, q) => field.force(t, q, keep),
+    split: field.split,
+    join: field.join,
   };
-  const join = (z: { q: Traced; p: Traced }): Traced =>
-    tape.record(field.join(z.q.v, z.p.v), (g) => {
-      const [gq, gp] = field.split(g);
-      accumulate(z.q, gq);
-      accumulate(z.p, gp);
-    });
-  return { space, flat, part, split, join };
+  return tracedProblems(bound, tape, gTheta);
 }
 
 /**
