@@ -9,7 +9,7 @@
  * Process-global state: the compiled modules (private memory, shared memory) are cached per
  * JavaScript realm the first time they are needed, as the Gram kernel's are.
  */
-import { checkAllocation, checkInteger, checkOneOf, checkOptions, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkAllocation, checkFinite, checkInteger, checkOneOf, checkOptions, invalid } from '@phaseflow/core';
 import type { CsrMatrix } from './csr.js';
 import { checkCsr, spmv } from './csr.js';
 
@@ -19,6 +19,7 @@ function checkRowRange(r0: unknown, r1: unknown, rows: number): void {
   checkInteger('r1', r1, { min: r0 as number, max: rows });
 }
 import { name, section, sleb, uleb, vec } from './wasm-asm.js';
+import { leakyTanhJs, tanhInPlaceJs, tanhKernel } from './tanh-wasm.js';
 
 /** A CSR matrix copied into a kernel's memory, with the vectors x and y = A·x beside it. */
 export interface SpmvKernel {
@@ -51,6 +52,17 @@ export interface SpmvKernel {
   stopThread(): void;
   /** True while a helper thread shares the products. */
   readonly threaded: boolean;
+  /**
+   * y ← tanh(y), elementwise, with the kernels' tanh (WebAssembly SIMD, two lanes at a time;
+   * within 1.8·ε·|tanh y| of the correctly rounded value, the same bits as the JavaScript
+   * fallback): a reservoir's activation after `apply()`.
+   */
+  tanh(): void;
+  /**
+   * x ← keep·x + rate·tanh(y), elementwise (a square kernel): the leaky reservoir update from
+   * the pre-activations in y, in one pass over x and y.
+   */
+  leakyTanh(keep: number, rate: number): void;
 }
 
 /** Options of {@link createSpmvKernel}. */
@@ -144,6 +156,22 @@ export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}):
   const x = new Float64Array(buffer, xo, cols);
   const y = new Float64Array(buffer, yo, rows);
   const offsets = { rowPtr: rp, colIdx: ci, values: va, x: xo, y: yo, end };
+  // The activation kernels over the same memory (the JavaScript forms give the same bits).
+  const tk = memory !== undefined ? tanhKernel(memory, shared) : undefined;
+  const tanh = tk !== undefined ? () => tk.tanh(yo, rows) : () => tanhInPlaceJs(y, rows);
+  const leakyTanh = (keep: number, rate: number): void => {
+    checkFinite('keep', keep);
+    checkFinite('rate', rate);
+    if (rows !== cols) {
+      throw new PhaseflowError('SHAPE_MISMATCH', `leakyTanh: expected a square kernel (x and y of one length), received ${rows} × ${cols}`, {
+        argument: 'A',
+        expected: 'a square matrix',
+        received: `${rows} × ${cols}`,
+      });
+    }
+    if (tk !== undefined) tk.leaky(xo, yo, rows, keep, rate);
+    else leakyTanhJs(x, y, rows, keep, rate);
+  };
   if (fn !== undefined) {
     const f = fn;
     const mem = memory!;
@@ -215,6 +243,8 @@ export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}):
         ctrl = undefined;
         helper = undefined;
       },
+      tanh,
+      leakyTanh,
     };
     return kernel;
   }
@@ -235,6 +265,8 @@ export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}):
     startThread: () => false,
     stopThread: () => undefined,
     threaded: false,
+    tanh,
+    leakyTanh,
   };
 }
 

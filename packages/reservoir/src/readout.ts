@@ -26,6 +26,18 @@ import {
 } from '@phaseflow/core';
 import { choleskyFactor, choleskyFactorBlocked, choleskySolve, createGramPipeline } from '@phaseflow/linalg';
 
+/** Cores this process may use (navigator.hardwareConcurrency in a browser, os.availableParallelism in Node; 1 if neither answers). */
+function cores(): number {
+  try {
+    const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { getBuiltinModule?: (id: string) => unknown } };
+    const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+    const n = os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency;
+    return typeof n === 'number' && n >= 1 ? n : 1;
+  } catch {
+    return 1;
+  }
+}
+
 /** A linear readout: a core Layer from a feature vector (length N) to an output (length m). */
 export interface Readout extends Layer<ArrayLike<number>, Float64Array> {
   readonly name: 'readout';
@@ -60,7 +72,7 @@ export interface RidgeAccumulatorOptions {
   /**
    * Where the Gram XᵀX is summed: `2` on a worker thread (shared memory) while the caller
    * streams the next block, `1` on the calling thread, `'auto'` (default) on a worker when the
-   * job pays for one (samples·N² ≥ 10¹⁰: about 1000 features over 10 000 samples; measured: at 500 units over 10 000 steps the worker does not pay). The same bits
+   * job pays for one (samples·N² ≥ 10⁹, about 300 features over 10 000 samples, and a second core). The same bits
    * either way.
    */
   readonly threads?: 'auto' | 1 | 2;
@@ -231,7 +243,9 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
   // XᵀX: 4 × 4 tiles summed over blocks of samples (WebAssembly SIMD where available), each
   // block's sum added with Kahan compensation, so the Gram is summed almost exactly.
   // On a second core (the caller keeps stepping the reservoir) when the job pays for a worker.
-  const onWorker = threads === 2 || (threads === 'auto' && n >= 64 && expected * n * n >= 1e10);
+  // 'auto': a worker pays from about 300 units over 10 000 samples (its start, ≈ 30 ms, against
+  // a Gram of samples·N²/2 multiply–adds at ≈ 4 GMAC/s), where this machine has a second core.
+  const onWorker = threads === 2 || (threads === 'auto' && n >= 64 && expected * n * n >= 1e9 && cores() >= 2);
   const gram = createGramPipeline({ features: n, block: n > 1000 ? 128 : 256, threads: onWorker ? 2 : 1 });
   const { stride } = gram;
   let panels = gram.panels();
@@ -284,20 +298,32 @@ export function createRidgeAccumulator(first: RidgeAccumulatorOptions | number, 
           received: 'closed',
         });
       }
-      // Column panels of four features: panels[q·4B + 4s + r] = x[4q + r].
+      // Column panels of four features: panels[q·4B + 4s + r] = x[4q + r]. The shifts kx, ky
+      // are zero (x − 0 is x, bit for bit), so the sample is read as it is.
       const pb = 4 * BLOCK;
-      let p = 4 * inBlock;
       for (let k = 0; k < m; k++) {
-        const v = y[yOff + k]! - ky[k]!;
+        const v = y[yOff + k]!;
         Sy[k]! += v;
         Syy[k]! += v * v;
       }
-      for (let i = 0; i < n; i++, p++) {
-        if (i > 0 && (i & 3) === 0) p += pb - 4;
-        const a = x[xOff + i]! - kx[i]!;
-        panels[p] = a;
-        Sx[i]! += a;
-        for (let k = 0; k < m; k++) Sxy[i * m + k]! += a * (y[yOff + k]! - ky[k]!);
+      const n4 = n & ~3;
+      let p = 4 * inBlock;
+      for (let i = 0; i < n4; i += 4, p += pb) {
+        panels[p] = x[xOff + i]!;
+        panels[p + 1] = x[xOff + i + 1]!;
+        panels[p + 2] = x[xOff + i + 2]!;
+        panels[p + 3] = x[xOff + i + 3]!;
+      }
+      for (let i = n4; i < n; i++) panels[p + i - n4] = x[xOff + i]!;
+      for (let i = 0; i < n; i++) Sx[i]! += x[xOff + i]!;
+      if (m === 1) {
+        const v = y[yOff]!;
+        for (let i = 0; i < n; i++) Sxy[i]! += x[xOff + i]! * v;
+      } else {
+        for (let i = 0; i < n; i++) {
+          const a = x[xOff + i]!;
+          for (let k = 0; k < m; k++) Sxy[i * m + k]! += a * y[yOff + k]!;
+        }
       }
       inBlock++;
       count++;

@@ -217,7 +217,7 @@ export interface RidgeOptions {
   /**
    * Where the Gram XᵀX is summed: `2` on a worker thread while this thread steps the model,
    * `1` here, `'auto'` (default) on a worker when the fit is large enough to pay for one
-   * (samples·N² ≥ 10¹⁰, about 1000 units over 10 000 steps). The same bits either way.
+   * (samples·N² ≥ 10⁹, about 300 units over 10 000 steps, and a second core). The same bits either way.
    */
   readonly threads?: 'auto' | 1 | 2;
 }
