@@ -66,6 +66,58 @@ export function generalEigen(a: Float64Array, n: number, options?: GeneralEigenO
   return { re, im, vectors: V, iterations };
 }
 
+/** H := (I − u·uᵀ/h)·H on rows m … high, columns m … n − 1 (u = ort[m … high]); the sums run from the bottom, as EISPACK's. */
+function householderLeft(H: Float64Array, n: number, ort: Float64Array, m: number, high: number, h: number): void {
+  for (let j = m; j < n; j++) {
+    let f = 0;
+    for (let i = high; i >= m; i--) f += ort[i]! * H[i * n + j]!;
+    f /= h;
+    for (let i = m; i <= high; i++) H[i * n + j]! -= f * ort[i]!;
+  }
+}
+
+/** H := H·(I − u·uᵀ/h) on rows 0 … high, columns m … high. */
+function householderRight(H: Float64Array, n: number, ort: Float64Array, m: number, high: number, h: number): void {
+  for (let i = 0; i <= high; i++) {
+    const row = i * n;
+    let f = 0;
+    for (let j = high; j >= m; j--) f += ort[j]! * H[row + j]!;
+    f /= h;
+    for (let j = m; j <= high; j++) H[row + j]! -= f * ort[j]!;
+  }
+}
+
+/** V := V·(I + u·uᵀ/(u_m·h_m)) on rows and columns m … high (Golub & Van Loan, Algorithm 5.1.2). */
+function accumulateHouseholder(V: Float64Array, n: number, ort: Float64Array, m: number, high: number, hm: number): void {
+  for (let j = m; j <= high; j++) {
+    let g = 0;
+    for (let i = m; i <= high; i++) g += ort[i]! * V[i * n + j]!;
+    g = g / ort[m]! / hm; // two divisions avoid an underflow
+    for (let i = m; i <= high; i++) V[i * n + j]! += g * ort[i]!;
+  }
+}
+
+/** Σ_{j = l…n} H[i, j]·H[j, col]. */
+function rowColumnDot(H: Float64Array, nn: number, i: number, col: number, l: number, n: number): number {
+  let r = 0;
+  for (let j = l; j <= n; j++) r += H[i * nn + j]! * H[j * nn + col]!;
+  return r;
+}
+
+/** V := V·U for the upper triangular U in H (rows low … high of V). */
+function backTransform(V: Float64Array, H: Float64Array, nn: number, low: number, high: number): void {
+  const row = new Float64Array(nn);
+  for (let i = low; i <= high; i++) {
+    const vi = i * nn;
+    for (let j = 0; j < nn; j++) row[j] = V[vi + j]!;
+    for (let j = nn - 1; j >= low; j--) {
+      let acc = 0;
+      for (let k = low; k <= j; k++) acc += row[k]! * H[k * nn + j]!;
+      V[vi + j] = acc;
+    }
+  }
+}
+
 /** Householder reduction of H to upper Hessenberg form, the transformations accumulated in V. */
 function orthes(H: Float64Array, V: Float64Array, n: number): void {
   const high = n - 1;
@@ -85,19 +137,8 @@ function orthes(H: Float64Array, V: Float64Array, n: number): void {
     h -= ort[m]! * g;
     ort[m] = ort[m]! - g;
     // H = (I − u·uᵀ/h)·H·(I − u·uᵀ/h)
-    for (let j = m; j < n; j++) {
-      let f = 0;
-      for (let i = high; i >= m; i--) f += ort[i]! * H[i * n + j]!;
-      f /= h;
-      for (let i = m; i <= high; i++) H[i * n + j]! -= f * ort[i]!;
-    }
-    for (let i = 0; i <= high; i++) {
-      const row = i * n;
-      let f = 0;
-      for (let j = high; j >= m; j--) f += ort[j]! * H[row + j]!;
-      f /= h;
-      for (let j = m; j <= high; j++) H[row + j]! -= f * ort[j]!;
-    }
+    householderLeft(H, n, ort, m, high, h);
+    householderRight(H, n, ort, m, high, h);
     ort[m] = scale * ort[m]!;
     H[m * n + m - 1] = scale * g;
   }
@@ -108,12 +149,7 @@ function orthes(H: Float64Array, V: Float64Array, n: number): void {
     const hm = H[m * n + m - 1]!;
     if (hm === 0) continue;
     for (let i = m + 1; i <= high; i++) ort[i] = H[i * n + m - 1]!;
-    for (let j = m; j <= high; j++) {
-      let g = 0;
-      for (let i = m; i <= high; i++) g += ort[i]! * V[i * n + j]!;
-      g = g / ort[m]! / hm; // two divisions avoid an underflow
-      for (let i = m; i <= high; i++) V[i * n + j]! += g * ort[i]!;
-    }
+    accumulateHouseholder(V, n, ort, m, high, hm);
   }
 }
 
@@ -129,6 +165,54 @@ function cdiv(xr: number, xi: number, yr: number, yi: number, out: Float64Array)
     const d = yi + r * yr;
     out[0] = (r * xr + xi) / d;
     out[1] = (r * xi - xr) / d;
+  }
+}
+
+// The O(n²)-per-sweep loops of the double QR step live in small functions of their own: the
+// engine optimises them within the first call (they run thousands of times), where the large
+// hqr2 body would stay in the interpreter — boxing every number — until it has run for a while
+// and then fall back to it on each branch it had not yet seen (which made the first few
+// solves of a process 20–50× slower than the later ones).
+
+/** Rows k, k + 1 (and k + 2 when `three`) of M, columns j0 … nn − 1: the Householder reflector (x, y, z; q, r) from the left. */
+function reflectRows(M: Float64Array, nn: number, k: number, j0: number, x: number, y: number, z: number, q: number, r: number, three: boolean): void {
+  const a = k * nn,
+    b = a + nn,
+    c = b + nn;
+  for (let j = j0; j < nn; j++) {
+    let p = M[a + j]! + q * M[b + j]!;
+    if (three) {
+      p += r * M[c + j]!;
+      M[c + j]! -= p * z;
+    }
+    M[a + j]! -= p * x;
+    M[b + j]! -= p * y;
+  }
+}
+
+/** Columns k, k + 1 (and k + 2 when `three`) of M, rows i0 … i1: the reflector from the right. */
+function reflectColumns(
+  M: Float64Array,
+  nn: number,
+  k: number,
+  i0: number,
+  i1: number,
+  x: number,
+  y: number,
+  z: number,
+  q: number,
+  r: number,
+  three: boolean,
+): void {
+  for (let i = i0; i <= i1; i++) {
+    const o = i * nn + k;
+    let p = x * M[o]! + y * M[o + 1]!;
+    if (three) {
+      p += z * M[o + 2]!;
+      M[o + 2]! -= p * r;
+    }
+    M[o]! -= p;
+    M[o + 1]! -= p * q;
   }
 }
 
@@ -308,34 +392,9 @@ function hqr2(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array
         z = r / s;
         q /= p;
         r /= p;
-        for (let j = k; j < nn; j++) {
-          p = H[k * nn + j]! + q * H[(k + 1) * nn + j]!;
-          if (notlast) {
-            p += r * H[(k + 2) * nn + j]!;
-            H[(k + 2) * nn + j]! -= p * z;
-          }
-          H[k * nn + j]! -= p * x;
-          H[(k + 1) * nn + j]! -= p * y;
-        }
-        const top = Math.min(n, k + 3);
-        for (let i = 0; i <= top; i++) {
-          p = x * H[i * nn + k]! + y * H[i * nn + k + 1]!;
-          if (notlast) {
-            p += z * H[i * nn + k + 2]!;
-            H[i * nn + k + 2]! -= p * r;
-          }
-          H[i * nn + k]! -= p;
-          H[i * nn + k + 1]! -= p * q;
-        }
-        for (let i = low; i <= high; i++) {
-          p = x * V[i * nn + k]! + y * V[i * nn + k + 1]!;
-          if (notlast) {
-            p += z * V[i * nn + k + 2]!;
-            V[i * nn + k + 2]! -= p * r;
-          }
-          V[i * nn + k]! -= p;
-          V[i * nn + k + 1]! -= p * q;
-        }
+        reflectRows(H, nn, k, k, x, y, z, q, r, notlast);
+        reflectColumns(H, nn, k, 0, Math.min(n, k + 3), x, y, z, q, r, notlast);
+        reflectColumns(V, nn, k, low, high, x, y, z, q, r, notlast);
       }
     }
   }
@@ -351,8 +410,7 @@ function hqr2(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array
       H[n * nn + n] = 1;
       for (let i = n - 1; i >= 0; i--) {
         w = H[i * nn + i]! - p;
-        r = 0;
-        for (let j = l; j <= n; j++) r += H[i * nn + j]! * H[j * nn + n]!;
+        r = rowColumnDot(H, nn, i, n, l, n);
         if (e[i]! < 0) {
           z = w;
           s = r;
@@ -386,12 +444,8 @@ function hqr2(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array
       H[n * nn + n - 1] = 0;
       H[n * nn + n] = 1;
       for (let i = n - 2; i >= 0; i--) {
-        let ra = 0,
-          sa = 0;
-        for (let j = l; j <= n; j++) {
-          ra += H[i * nn + j]! * H[j * nn + n - 1]!;
-          sa += H[i * nn + j]! * H[j * nn + n]!;
-        }
+        const ra = rowColumnDot(H, nn, i, n - 1, l, n);
+        const sa = rowColumnDot(H, nn, i, n, l, n);
         w = H[i * nn + i]! - p;
         if (e[i]! < 0) {
           z = w;
@@ -433,15 +487,6 @@ function hqr2(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array
     }
   }
   // Back transformation: V := V·(the Schur factor's eigenvectors, upper triangular in H).
-  const row = new Float64Array(nn);
-  for (let i = low; i <= high; i++) {
-    const vi = i * nn;
-    for (let j = 0; j < nn; j++) row[j] = V[vi + j]!;
-    for (let j = nn - 1; j >= low; j--) {
-      let acc = 0;
-      for (let k = low; k <= j; k++) acc += row[k]! * H[k * nn + j]!;
-      V[vi + j] = acc;
-    }
-  }
+  backTransform(V, H, nn, low, high);
   return total;
 }

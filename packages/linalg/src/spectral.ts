@@ -144,34 +144,11 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       if (orthonormalInto(Q, q, col, k)) q++;
     }
     // V_p = V_k·Q (through scratch); the continuation vector v_k becomes v_p.
-    scratch.fill(0, 0, q * n);
-    for (let t = 0; t < q; t++) {
-      const yt = t * n;
-      for (let j = 0; j < k; j++) {
-        const a = Q[t * k + j]!;
-        if (a === 0) continue;
-        const vj = j * n;
-        for (let r = 0; r < n; r++) scratch[yt + r]! += a * V[vj + r]!;
-      }
-    }
+    combineRows(scratch, Q, V, q, k, n);
     V.copyWithin(q * n, k * n, (k + 1) * n);
     V.set(scratch.subarray(0, q * n));
     // H_p = QᵀH_kQ and the border row β·e_kᵀQ; below it, zeros.
-    const HQ = new Float64Array(k * q);
-    for (let i = 0; i < k; i++) {
-      for (let t = 0; t < q; t++) {
-        let d = 0;
-        for (let j = 0; j < k; j++) d += H[i * m + j]! * Q[t * k + j]!;
-        HQ[i * q + t] = d;
-      }
-    }
-    for (let a = 0; a < q; a++) {
-      for (let t = 0; t < q; t++) {
-        let d = 0;
-        for (let i = 0; i < k; i++) d += Q[a * k + i]! * HQ[i * q + t]!;
-        H[a * m + t] = d;
-      }
-    }
+    projectHessenberg(H, m, Q, k, q);
     for (let t = 0; t < q; t++) H[q * m + t] = beta * Q[t * k + k - 1]!;
     for (let i = q + 1; i <= m; i++) for (let t = 0; t < q; t++) H[i * m + t] = 0;
     p = q;
@@ -182,6 +159,56 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
     { argument: 'A', estimate: best, residual: bestResidual },
     { partial: best },
   );
+}
+
+// The restart's loops are small functions of their own (as gramSchmidtPass and linalg's
+// generalEigen kernels): the engine optimises them within the first build of a process, where
+// the body of spectralRadius, run once, would stay in the interpreter.
+
+/** out[t·n …] = Σ_j Q[t·k + j]·V[j·n …] for t < q: the kept Ritz vectors V_k·Q, row by row. */
+function combineRows(out: Float64Array, Q: Float64Array, V: Float64Array, q: number, k: number, n: number): void {
+  out.fill(0, 0, q * n);
+  for (let t = 0; t < q; t++) {
+    const yt = t * n;
+    for (let j = 0; j < k; j++) {
+      const a = Q[t * k + j]!;
+      if (a !== 0) axpy(out, yt, a, V, j * n, n);
+    }
+  }
+}
+
+/** out[o …] += a·x[xo …], n entries. */
+function axpy(out: Float64Array, o: number, a: number, x: Float64Array, xo: number, n: number): void {
+  for (let r = 0; r < n; r++) out[o + r]! += a * x[xo + r]!;
+}
+
+/** H[0…q, 0…q) (row stride m) = Q·H_k·Qᵀ for the k × k block H_k of H and Q (q rows of k). */
+function projectHessenberg(H: Float64Array, m: number, Q: Float64Array, k: number, q: number): void {
+  const HQ = new Float64Array(k * q);
+  timesTransposed(H, m, Q, k, q, HQ);
+  transposedTimes(Q, k, HQ, q, H, m);
+}
+
+/** HQ (k × q) = H_k·Qᵀ: H_k the k × k block of H (row stride m), Q q rows of k. */
+function timesTransposed(H: Float64Array, m: number, Q: Float64Array, k: number, q: number, HQ: Float64Array): void {
+  for (let i = 0; i < k; i++) {
+    for (let t = 0; t < q; t++) {
+      let d = 0;
+      for (let j = 0; j < k; j++) d += H[i * m + j]! * Q[t * k + j]!;
+      HQ[i * q + t] = d;
+    }
+  }
+}
+
+/** H[0…q, 0…q) (row stride m) = Q·HQ: Q q rows of k, HQ k × q. */
+function transposedTimes(Q: Float64Array, k: number, HQ: Float64Array, q: number, H: Float64Array, m: number): void {
+  for (let a = 0; a < q; a++) {
+    for (let t = 0; t < q; t++) {
+      let d = 0;
+      for (let i = 0; i < k; i++) d += Q[a * k + i]! * HQ[i * q + t]!;
+      H[a * m + t] = d;
+    }
+  }
 }
 
 /**
