@@ -6,6 +6,7 @@
  */
 import { PhaseflowError, checkInteger, checkOneOf, checkOptions, invalid } from '@phaseflow/core';
 import {
+  gemmScratchFloats,
   ACT_CODE,
   INIT_ACCUMULATE,
   INIT_BIAS,
@@ -175,7 +176,7 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
   }
   let used = 0;
   let scratch: Matrix32 | undefined;
-  /** The wasm gemm's room for Aᵀ (M × ⌈K/4⌉·4 floats), grown when a product needs more. */
+  /** The wasm gemm's room for its packed panels (gemmScratchFloats of C's stride), grown when a product needs more. */
   let gemmScratch: Matrix32 | undefined;
   const refresh = (): void => {
     if (memory !== undefined && memory.buffer !== buffer) {
@@ -268,23 +269,24 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
         init = INIT_BIAS;
         pBias = bias.byteOffset;
       }
-      refresh();
-      const flags = init | (act << 2);
       if (g.transposeA === true) {
         if (rows > b.rows) mismatch('b.rows', `at least ${rows} rows`, String(b.rows));
         if (c.rows !== a.cols) mismatch('c.rows', `${a.cols} (a.cols)`, String(c.rows));
-        let pScratch = 0;
-        if (module !== null) {
-          const floats = a.stride * ceil4(rows);
-          if (gemmScratch === undefined || gemmScratch.stride * gemmScratch.rows < floats) gemmScratch = ws.matrix(a.stride, ceil4(rows));
-          pScratch = gemmScratch.byteOffset;
-        }
-        k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, a.stride, rows, c.stride, 4, a.stride * 4, b.stride * 4, c.stride * 4, flags, pScratch);
       } else {
         if (b.rows !== a.cols) mismatch('b.rows', `${a.cols} (a.cols)`, String(b.rows));
         if (c.rows < rows) mismatch('c.rows', `at least ${rows} rows`, String(c.rows));
-        k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, ceil4(rows), a.cols, c.stride, a.stride * 4, 4, b.stride * 4, c.stride * 4, flags, 0);
       }
+      let pScratch = 0;
+      if (module !== null) {
+        const floats = gemmScratchFloats(c.stride);
+        if (gemmScratch === undefined || gemmScratch.rows * 4 < floats) gemmScratch = ws.matrix(floats / 4, 4);
+        pScratch = gemmScratch.byteOffset;
+      }
+      refresh();
+      const flags = init | (act << 2);
+      if (g.transposeA === true)
+        k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, a.stride, rows, c.stride, 4, a.stride * 4, b.stride * 4, c.stride * 4, flags, pScratch);
+      else k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, ceil4(rows), a.cols, c.stride, a.stride * 4, 4, b.stride * 4, c.stride * 4, flags, pScratch);
     },
     activate(mArg, activation, rowsArg) {
       const m = checkMatrix('m', mArg, ws);

@@ -1,6 +1,6 @@
 // The two WebAssembly builds of the float32 kernels (relaxed SIMD's fused multiply–add, and
 // f32x4.mul + f32x4.add) against the plain loops and against each other: plain and transposed
-// products (Aᵀ through the scratch transpose, K not a multiple of four), bias, accumulation,
+// products (both packed through the scratch panels, K not a multiple of four), bias, accumulation,
 // fused activations, and sums longer than one 256-term chunk.
 import { describe, expect, it } from 'vitest';
 import { createAdam, createWorkspace32 } from '@phaseflow/nn64';
@@ -39,7 +39,7 @@ function product(k: ReturnType<typeof jsKernels>, f: Float32Array, c: Case): Flo
   for (let i = 0; i < S / 4; i++) f[i] = Math.sin(i * 0.37) * 0.5;
   const flags = c.init | (c.act << 2);
   if (c.transpose) k.gemm(A, B, C, BIAS, c.M, c.K, c.N, 4, c.M * 4, c.N * 4, c.N * 4, flags, S);
-  else k.gemm(A, B, C, BIAS, c.M, c.K, c.N, c.K * 4 + 16, 4, c.N * 4, c.N * 4, flags, 0);
+  else k.gemm(A, B, C, BIAS, c.M, c.K, c.N, c.K * 4 + 16, 4, c.N * 4, c.N * 4, flags, S);
   return f.slice(C / 4, C / 4 + c.M * c.N);
 }
 

@@ -7,14 +7,17 @@
  *
  * - gemm: C[t, j] = init + Σ_s A(t, s)·B[s, j], for t < M (a multiple of 4), j < N (a multiple
  *   of 4), s < K, with A(t, s) at pA + t·aRow + s·aRed (so A or Aᵀ), then an activation.
- *   `init` is zero, C itself (accumulate) or a bias row; the activation is applied in the
- *   same pass as the sum (matmul + bias + activation in one loop). With Aᵀ (aRow = 4) and a
- *   scratch pointer, A is first transposed there by 4 × 4 blocks (M × ⌈K/4⌉·4 floats: the
- *   caller reserves them), so the product reads rows contiguously: A's columns, a row stride
- *   apart, fall into few cache sets when that stride is a multiple of 1 KiB (widths 256, 512).
- *   4 × 8 register tiles; the sum runs in chunks of 256 terms (later chunks accumulate).
- * - act: y ← σ(y) in place; dact: g ← g ⊙ σ′ written with y = σ(z); axpy: y ← y + αx;
- *   colsum: out[j] = Σ_r G[r, j] over `rows` rows of n floats (n a multiple of 4);
+ *   `init` is zero, C itself (accumulate) or a bias row; the activation is applied to each
+ *   block of four rows as soon as its sums are final (matmul + bias + activation in one call).
+ *   The sum runs in chunks of KC = 256 terms (later chunks accumulate): each chunk of B is
+ *   packed into panels 8 columns wide (the term's 8 floats side by side), each 4-row block of
+ *   A (or Aᵀ) into a 4 × KC panel, both in the scratch at pScratch (gemmScratchFloats(N)
+ *   floats, the caller reserves them), so the 4 × 8 register tile reads two contiguous
+ *   streams whatever A's orientation and strides (A's columns a row stride apart fall into
+ *   few cache sets when that stride is a multiple of 1 KiB, widths 256 and 512). Each sum
+ *   still adds its terms in order s = 0, 1, …: the packing moves data, not arithmetic.
+ * - act: y ← σ(y) in place (four vectors a pass: tanh's chain is long, side by side they
+ *   overlap); dact: g ← g ⊙ σ′ written with y = σ(z); axpy: y ← y + αx; colsum: out[j] = Σ_r G[r, j] over `rows` rows of n floats (n a multiple of 4);
  *   curv: out ← a ⊙ b ⊙ (σ′)′(y), the derivative of σ′ written with y = σ(z) (tanh −2y,
  *   sigmoid 1 − 2y, linear and relu 0): the second-order term of double backprop.
  *
@@ -79,6 +82,18 @@ const BETA = [4.89352518554385e-3, 2.268434632439e-3, 1.18534705686654e-4, 1.198
 const MAX_VECTORS = 2;
 /** gemm sums in chunks of at most KC terms. */
 const KC = 256;
+/** act takes ACT_LANES vectors a pass. */
+const ACT_LANES = 4;
+
+/**
+ * @internal The floats of scratch the wasm gemm needs for a product N floats wide (N a multiple
+ * of 4): a packed row block of A (4 × KC) and the packed panels of B's chunk (KC × N rounded up
+ * to whole 4·MAX_VECTORS-wide panels).
+ */
+export function gemmScratchFloats(N: number): number {
+  const w = 4 * MAX_VECTORS;
+  return 4 * KC + KC * Math.ceil(N / w) * w;
+}
 
 /**
  * @internal The module's bytes (exports gemm, act, dact, axpy, colsum, curv; imports memory
@@ -136,208 +151,235 @@ export function kernelWasmBytes(fma: boolean): Uint8Array<ArrayBuffer> {
     ];
   };
 
-  // 0: tanh4(v) → v
-  const tanh4: WasmFunction = { params: [V128], results: [V128], locals: [[4, V128]], code: tanhCode(0, 1, 2, 3, 4) };
-
-  // 1: act4(v, kind) → v
-  const act4: WasmFunction = {
-    params: [V128, I32],
-    results: [V128],
-    locals: [],
-    code: [
-      ...get(1),
-      ...i32(ACT_CODE.tanh),
-      ...op.eq,
-      ...op.if,
-      ...get(0),
-      ...call(0),
-      ...op.ret,
-      ...op.end,
-      ...get(1),
-      ...i32(ACT_CODE.relu),
-      ...op.eq,
-      ...op.if,
-      ...get(0),
-      ...op.f32x4const(0),
-      ...op.f32x4max,
-      ...op.ret,
-      ...op.end,
-      ...get(1),
-      ...i32(ACT_CODE.sigmoid),
-      ...op.eq,
-      ...op.if,
-      ...get(0),
-      ...op.f32x4const(0.5),
-      ...op.f32x4mul,
-      ...call(0),
-      ...op.f32x4const(0.5),
-      ...op.f32x4mul,
-      ...op.f32x4const(0.5),
-      ...op.f32x4add,
-      ...op.ret,
-      ...op.end,
-      ...get(0),
-    ],
-  };
-
-  // 2: gemm(pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags, pScratch)
+  // 0: gemm(pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags, pScratch)
   const gemm: WasmFunction = (() => {
     const [pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags, pScratch] = Array.from({ length: 13 }, (_, i) => i);
     let next = 13;
     const local = (): number => next++;
     const t = local(),
       j = local(),
-      s = local(),
+      pa = local(),
       pb = local(),
+      end = local(),
+      p = local(),
+      q = local(),
       init = local(),
-      kind = local();
-    const pa = [local(), local(), local(), local()];
-    const pc = [local(), local(), local(), local()];
-    const kp = local(),
-      ps = local(),
-      k0 = local(),
-      pA0 = local(),
-      pB0 = local(),
-      K0 = local(),
       init0 = local(),
-      kind0 = local();
+      kind = local(),
+      kc = local(),
+      k0 = local(),
+      packA = local(),
+      packB = local();
+    const pc = [local(), local(), local(), local()];
     const i32Count = next - 13;
     const acc = Array.from({ length: 4 * maxVectors }, () => local());
-    const bv = Array.from({ length: maxVectors }, () => local());
+    const bvs = Array.from({ length: maxVectors }, () => local());
     const av = local();
     const rv = [local(), local(), local(), local()];
     const v128Count = next - 13 - i32Count;
     const accOf = (r: number, v: number): number => acc[maxVectors * r + v]!;
-
-    /** A 4 × (4·nv) tile at rows t…t+3, columns j…j+4nv−1. */
-    const tile = (nv: number): number[] => {
-      const lanes = Array.from({ length: nv }, (_, v) => v);
-      const rows = [0, 1, 2, 3];
-      return [
-        // pc_r = pC + (t + r)·ldc + 4j
-        ...rows.flatMap((r) => [
-          ...get(pC),
-          ...get(t),
-          ...i32(r),
-          ...op.add,
-          ...get(ldc),
-          ...op.mul,
-          ...op.add,
-          ...get(j),
-          ...i32(4),
-          ...op.mul,
-          ...op.add,
-          ...set(pc[r]!),
-        ]),
-        // init
-        ...get(init),
-        ...i32(INIT_ACCUMULATE),
-        ...op.eq,
-        ...op.if,
-        ...rows.flatMap((r) => lanes.flatMap((v) => [...get(pc[r]!), ...op.v128load(16 * v), ...set(accOf(r, v))])),
-        ...op.else,
-        ...get(init),
-        ...i32(INIT_BIAS),
-        ...op.eq,
-        ...op.if,
-        ...rows.flatMap((r) => lanes.flatMap((v) => [...get(pBias), ...get(j), ...i32(4), ...op.mul, ...op.add, ...op.v128load(16 * v), ...set(accOf(r, v))])),
-        ...op.else,
-        ...rows.flatMap((r) => lanes.flatMap((v) => [...op.f32x4const(0), ...set(accOf(r, v))])),
-        ...op.end,
-        ...op.end,
-        // pa_r = pA + (t + r)·aRow, pb = pB + 4j
-        ...rows.flatMap((r) => [...get(pA), ...get(t), ...i32(r), ...op.add, ...get(aRow), ...op.mul, ...op.add, ...set(pa[r]!)]),
-        ...get(pB),
-        ...get(j),
-        ...i32(4),
-        ...op.mul,
-        ...op.add,
-        ...set(pb),
-        ...i32(0),
-        ...set(s),
-        ...op.block,
-        ...op.loop,
-        ...get(s),
-        ...get(K),
-        ...op.geU,
-        ...op.brIf(1),
-        ...lanes.flatMap((v) => [...get(pb), ...op.v128load(16 * v), ...set(bv[v]!)]),
-        ...rows.flatMap((r) => [...get(pa[r]!), ...op.load32splat(), ...set(av), ...lanes.flatMap((v) => madd(get(av), get(bv[v]!), accOf(r, v)))]),
-        ...rows.flatMap((r) => [...get(pa[r]!), ...get(aRed), ...op.add, ...set(pa[r]!)]),
-        ...get(pb),
-        ...get(ldb),
-        ...op.add,
-        ...set(pb),
-        ...get(s),
-        ...i32(1),
-        ...op.add,
-        ...set(s),
-        ...op.br(0),
-        ...op.end,
-        ...op.end,
-        // activation, then store
-        ...get(kind),
-        ...op.if,
-        ...rows.flatMap((r) => lanes.flatMap((v) => [...get(accOf(r, v)), ...get(kind), ...call(1), ...set(accOf(r, v))])),
-        ...op.end,
-        ...rows.flatMap((r) => lanes.flatMap((v) => [...get(pc[r]!), ...get(accOf(r, v)), ...op.v128store(16 * v)])),
-      ];
-    };
-
-    /** for (t = 0; t < M; t += 4) body */
-    const rowLoop = (body: number[]): number[] => [
-      ...i32(0),
-      ...set(t),
+    const rows = [0, 1, 2, 3];
+    const lanesOf = (nv: number): number[] => Array.from({ length: nv }, (_, v) => v);
+    const inc = (l: number, by: number[]): number[] => [...get(l), ...by, ...op.add, ...set(l)];
+    /** while (cond) body: `cond` leaves an i32, nonzero to go on. */
+    const whileLoop = (cond: number[], body: number[]): number[] => [
       ...op.block,
       ...op.loop,
-      ...get(t),
-      ...get(M),
-      ...op.geU,
+      ...cond,
+      ...op.eqz,
       ...op.brIf(1),
       ...body,
-      ...get(t),
-      ...i32(4),
-      ...op.add,
-      ...set(t),
       ...op.br(0),
       ...op.end,
       ...op.end,
     ];
-    /** for (j = 0; j + 4·maxVectors ≤ N; j += 4·maxVectors) body(maxVectors), then one narrower block for the rest. */
+
+    /** for (j = 0; j + 4·maxVectors ≤ N; j += 4·maxVectors) body(maxVectors), then narrower blocks for the rest. */
     const colLoop = (body: (nv: number) => number[]): number[] => [
       ...i32(0),
       ...set(j),
-      ...op.block,
-      ...op.loop,
-      ...get(j),
-      ...i32(4 * maxVectors),
-      ...op.add,
-      ...get(N),
-      ...op.gtU,
-      ...op.brIf(1),
-      ...body(maxVectors),
-      ...get(j),
-      ...i32(4 * maxVectors),
-      ...op.add,
-      ...set(j),
-      ...op.br(0),
-      ...op.end,
-      ...op.end,
+      ...whileLoop([...get(j), ...i32(4 * maxVectors), ...op.add, ...get(N), ...op.leU], [...body(maxVectors), ...inc(j, i32(4 * maxVectors))]),
       ...Array.from({ length: maxVectors - 1 }, (_, i) => maxVectors - 1 - i).flatMap((nv) => [
         ...get(j),
         ...i32(4 * nv),
         ...op.add,
         ...get(N),
-        ...op.gtU,
+        ...op.leU,
         ...op.if,
-        ...op.else,
         ...body(nv),
-        ...get(j),
-        ...i32(4 * nv),
-        ...op.add,
-        ...set(j),
+        ...inc(j, i32(4 * nv)),
         ...op.end,
       ]),
+    ];
+
+    /** B's rows k0 … k0 + kc − 1, columns j … j + 4nv − 1, into the panel at packB + 4·j·kc (4nv floats a row). */
+    const packBlock = (nv: number): number[] => [
+      ...get(packB),
+      ...get(j),
+      ...get(kc),
+      ...op.mul,
+      ...i32(4),
+      ...op.mul,
+      ...op.add,
+      ...set(q),
+      ...get(pB),
+      ...get(k0),
+      ...get(ldb),
+      ...op.mul,
+      ...op.add,
+      ...get(j),
+      ...i32(4),
+      ...op.mul,
+      ...op.add,
+      ...set(p),
+      ...get(q),
+      ...get(kc),
+      ...i32(16 * nv),
+      ...op.mul,
+      ...op.add,
+      ...set(end),
+      ...whileLoop(
+        [...get(q), ...get(end), ...op.ltU],
+        [...lanesOf(nv).flatMap((v) => [...get(q), ...get(p), ...op.v128load(16 * v), ...op.v128store(16 * v)]), ...inc(q, i32(16 * nv)), ...inc(p, get(ldb))],
+      ),
+    ];
+
+    /** A's rows t … t + 3, terms k0 … k0 + kc − 1, into packA (4 floats a term: A(t + r, s) at 16s + 4r). */
+    const packRows: number[] = [
+      ...get(packA),
+      ...set(q),
+      ...get(packA),
+      ...get(kc),
+      ...i32(16),
+      ...op.mul,
+      ...op.add,
+      ...set(end),
+      ...get(aRow),
+      ...i32(4),
+      ...op.eq,
+      ...op.if,
+      // Aᵀ: A(t + r, s) = A[s, t + r], four neighbours in memory.
+      ...get(pA),
+      ...get(k0),
+      ...get(aRed),
+      ...op.mul,
+      ...op.add,
+      ...get(t),
+      ...i32(4),
+      ...op.mul,
+      ...op.add,
+      ...set(p),
+      ...whileLoop([...get(q), ...get(end), ...op.ltU], [...get(q), ...get(p), ...op.v128load(), ...op.v128store(), ...inc(q, i32(16)), ...inc(p, get(aRed))]),
+      ...op.else,
+      // A: four rows, four terms at a time through a 4 × 4 transpose (the rows are padded to
+      // multiples of four floats, so the last block's reads stay in the row).
+      ...get(pA),
+      ...get(t),
+      ...get(aRow),
+      ...op.mul,
+      ...op.add,
+      ...get(k0),
+      ...i32(4),
+      ...op.mul,
+      ...op.add,
+      ...set(p),
+      ...whileLoop(
+        [...get(q), ...get(end), ...op.ltU],
+        [
+          ...rows.flatMap((r) => [...get(p), ...(r === 0 ? [] : [...get(aRow), ...i32(r), ...op.mul, ...op.add]), ...op.v128load(), ...set(rv[r]!)]),
+          // (a0 a1 b0 b1), (a2 a3 b2 b3), (c0 c1 d0 d1), (c2 c3 d2 d3), then the columns
+          ...get(rv[0]!),
+          ...get(rv[1]!),
+          ...op.shuffle32([0, 4, 1, 5]),
+          ...set(acc[0]!),
+          ...get(rv[0]!),
+          ...get(rv[1]!),
+          ...op.shuffle32([2, 6, 3, 7]),
+          ...set(acc[1]!),
+          ...get(rv[2]!),
+          ...get(rv[3]!),
+          ...op.shuffle32([0, 4, 1, 5]),
+          ...set(acc[2]!),
+          ...get(rv[2]!),
+          ...get(rv[3]!),
+          ...op.shuffle32([2, 6, 3, 7]),
+          ...set(acc[3]!),
+          ...(
+            [
+              [0, 2, [0, 1, 4, 5]],
+              [0, 2, [2, 3, 6, 7]],
+              [1, 3, [0, 1, 4, 5]],
+              [1, 3, [2, 3, 6, 7]],
+            ] as const
+          ).flatMap(([x, y, lanes], i) => [...get(q), ...get(acc[x]!), ...get(acc[y]!), ...op.shuffle32(lanes), ...op.v128store(16 * i)]),
+          ...inc(q, i32(64)),
+          ...inc(p, i32(16)),
+        ],
+      ),
+      ...op.end,
+    ];
+
+    /** One term of a 4 × 4nv tile: packed A at pa, packed B at pb. (All the loads of a term come
+     * first and stay live together: TurboFan keeps them in program order and sinks the arithmetic
+     * to its uses, so this tile, 8 accumulators + 2 B vectors + 4 splats, is the largest that fits
+     * x64's 16 xmm registers without spills; 4 × 12 or an unrolled term loop spill.) */
+    const step = (nv: number): number[] => [
+      ...lanesOf(nv).flatMap((v) => [...get(pb), ...op.v128load(16 * v), ...set(bvs[v]!)]),
+      ...rows.flatMap((r) => [...get(pa), ...op.load32splat(4 * r), ...set(av), ...lanesOf(nv).flatMap((v) => madd(get(av), get(bvs[v]!), accOf(r, v)))]),
+    ];
+
+    /** A 4 × 4nv tile at rows t … t + 3, columns j … j + 4nv − 1, over this chunk's kc terms. */
+    const tile = (nv: number): number[] => [
+      // pc_r = pC + (t + r)·ldc + 4j
+      ...rows.flatMap((r) => [
+        ...get(pC),
+        ...get(t),
+        ...i32(r),
+        ...op.add,
+        ...get(ldc),
+        ...op.mul,
+        ...op.add,
+        ...get(j),
+        ...i32(4),
+        ...op.mul,
+        ...op.add,
+        ...set(pc[r]!),
+      ]),
+      ...get(init),
+      ...i32(INIT_ACCUMULATE),
+      ...op.eq,
+      ...op.if,
+      ...rows.flatMap((r) => lanesOf(nv).flatMap((v) => [...get(pc[r]!), ...op.v128load(16 * v), ...set(accOf(r, v))])),
+      ...op.else,
+      ...get(init),
+      ...i32(INIT_BIAS),
+      ...op.eq,
+      ...op.if,
+      ...rows.flatMap((r) =>
+        lanesOf(nv).flatMap((v) => [...get(pBias), ...get(j), ...i32(4), ...op.mul, ...op.add, ...op.v128load(16 * v), ...set(accOf(r, v))]),
+      ),
+      ...op.else,
+      ...rows.flatMap((r) => lanesOf(nv).flatMap((v) => [...op.f32x4const(0), ...set(accOf(r, v))])),
+      ...op.end,
+      ...op.end,
+      ...get(packA),
+      ...set(pa),
+      ...get(packB),
+      ...get(j),
+      ...get(kc),
+      ...op.mul,
+      ...i32(4),
+      ...op.mul,
+      ...op.add,
+      ...set(pb),
+      ...get(packA),
+      ...get(kc),
+      ...i32(16),
+      ...op.mul,
+      ...op.add,
+      ...set(end),
+      ...whileLoop([...get(pa), ...get(end), ...op.ltU], [...step(nv), ...inc(pa, i32(16)), ...inc(pb, i32(16 * nv))]),
+      ...rows.flatMap((r) => lanesOf(nv).flatMap((v) => [...get(pc[r]!), ...get(accOf(r, v)), ...op.v128store(16 * v)])),
     ];
 
     return {
@@ -352,191 +394,69 @@ export function kernelWasmBytes(fma: boolean): Uint8Array<ArrayBuffer> {
         ...get(flags),
         ...i32(3),
         ...op.and,
-        ...set(init),
+        ...set(init0),
         ...get(flags),
         ...i32(2),
         ...op.shrU,
         ...set(kind),
-        // Aᵀ·B (aRow = 4) with scratch: Aᵀ into the scratch first, M rows of Kp = ⌈K/4⌉·4 floats,
-        // by 4 × 4 blocks, so the product reads A's rows contiguously (A's columns, a row stride
-        // apart, map to few cache sets when the stride is a multiple of 1 KiB).
         ...get(pScratch),
-        ...op.if,
-        ...get(aRow),
-        ...i32(4),
-        ...op.eq,
-        ...op.if,
-        ...get(K),
-        ...i32(3),
-        ...op.add,
-        ...i32(-4),
-        ...op.and,
-        ...set(kp),
-        ...i32(0),
-        ...set(s),
-        ...op.block,
-        ...op.loop,
-        ...get(s),
-        ...get(kp),
-        ...op.geU,
-        ...op.brIf(1),
-        ...i32(0),
-        ...set(t),
-        ...op.block,
-        ...op.loop,
-        ...get(t),
-        ...get(M),
-        ...op.geU,
-        ...op.brIf(1),
-        // rv_i = A[s + i, t … t + 3]
-        ...[0, 1, 2, 3].flatMap((i) => [
-          ...get(pA),
-          ...get(s),
-          ...i32(i),
-          ...op.add,
-          ...get(aRed),
-          ...op.mul,
-          ...op.add,
-          ...get(t),
-          ...i32(4),
-          ...op.mul,
-          ...op.add,
-          ...op.v128load(),
-          ...set(rv[i]!),
-        ]),
-        // 4 × 4 transpose: (a0 a1 b0 b1), (c0 c1 d0 d1), (a2 a3 b2 b3), (c2 c3 d2 d3) into bv/acc slots
-        ...get(rv[0]!),
-        ...get(rv[1]!),
-        ...op.shuffle32([0, 4, 1, 5]),
-        ...set(acc[0]!),
-        ...get(rv[0]!),
-        ...get(rv[1]!),
-        ...op.shuffle32([2, 6, 3, 7]),
-        ...set(acc[1]!),
-        ...get(rv[2]!),
-        ...get(rv[3]!),
-        ...op.shuffle32([0, 4, 1, 5]),
-        ...set(acc[2]!),
-        ...get(rv[2]!),
-        ...get(rv[3]!),
-        ...op.shuffle32([2, 6, 3, 7]),
-        ...set(acc[3]!),
-        // Aᵀ[t + i, s … s + 3] at pScratch + ((t + i)·Kp + s)·4
+        ...set(packA),
         ...get(pScratch),
-        ...get(t),
-        ...get(kp),
-        ...op.mul,
-        ...get(s),
+        ...i32(16 * KC),
         ...op.add,
-        ...i32(4),
-        ...op.mul,
-        ...op.add,
-        ...set(ps),
-        ...(
-          [
-            [0, 2, [0, 1, 4, 5]],
-            [0, 2, [2, 3, 6, 7]],
-            [1, 3, [0, 1, 4, 5]],
-            [1, 3, [2, 3, 6, 7]],
-          ] as const
-        ).flatMap(([x, y, lanes], i) => [
-          ...get(ps),
-          ...(i === 0 ? [] : [...get(kp), ...i32(4 * i), ...op.mul, ...op.add]),
-          ...get(acc[x]!),
-          ...get(acc[y]!),
-          ...op.shuffle32(lanes),
-          ...op.v128store(),
-        ]),
-        ...get(t),
-        ...i32(4),
-        ...op.add,
-        ...set(t),
-        ...op.br(0),
-        ...op.end,
-        ...op.end,
-        ...get(s),
-        ...i32(4),
-        ...op.add,
-        ...set(s),
-        ...op.br(0),
-        ...op.end,
-        ...op.end,
-        ...get(pScratch),
-        ...set(pA),
-        ...get(kp),
-        ...i32(4),
-        ...op.mul,
-        ...set(aRow),
-        ...i32(4),
-        ...set(aRed),
-        ...op.end,
-        ...op.end,
-        // The sum in chunks of at most KC terms (each chunk after the first accumulates, the
-        // activation comes with the last), so a column block of B stays in cache across row tiles.
-        ...get(pA),
-        ...set(pA0),
-        ...get(pB),
-        ...set(pB0),
-        ...get(K),
-        ...set(K0),
-        ...get(init),
-        ...set(init0),
-        ...get(kind),
-        ...set(kind0),
+        ...set(packB),
+        // The sum in chunks of at most KC terms (each chunk after the first accumulates into C, the
+        // activation comes after the last): B's chunk packed into panels, then each row block of
+        // A packed and multiplied with every panel.
         ...i32(0),
         ...set(k0),
-        ...op.block,
-        ...op.loop,
-        ...get(pA0),
-        ...get(k0),
-        ...get(aRed),
-        ...op.mul,
-        ...op.add,
-        ...set(pA),
-        ...get(pB0),
-        ...get(k0),
-        ...get(ldb),
-        ...op.mul,
-        ...op.add,
-        ...set(pB),
-        ...get(K0),
-        ...get(k0),
-        ...op.sub,
-        ...set(K),
-        ...get(K),
-        ...i32(KC),
-        ...op.gtU,
-        ...op.if,
-        ...i32(KC),
-        ...set(K),
-        ...op.end,
-        ...get(k0),
-        ...op.if,
-        ...i32(INIT_ACCUMULATE),
-        ...set(init),
-        ...op.end,
-        ...get(k0),
-        ...get(K),
-        ...op.add,
-        ...get(K0),
-        ...op.eq,
-        ...op.if,
-        ...get(kind0),
-        ...set(kind),
-        ...op.else,
-        ...i32(0),
-        ...set(kind),
-        ...op.end,
-        ...rowLoop(colLoop(tile)),
-        ...get(k0),
-        ...get(K),
-        ...op.add,
-        ...tee(k0),
-        ...get(K0),
-        ...op.ltU,
-        ...op.brIf(0),
-        ...op.end,
-        ...op.end,
+        ...whileLoop(
+          [...get(k0), ...get(K), ...op.ltU],
+          [
+            ...get(K),
+            ...get(k0),
+            ...op.sub,
+            ...set(kc),
+            ...get(kc),
+            ...i32(KC),
+            ...op.gtU,
+            ...op.if,
+            ...i32(KC),
+            ...set(kc),
+            ...op.end,
+            ...get(init0),
+            ...set(init),
+            ...get(k0),
+            ...op.if,
+            ...i32(INIT_ACCUMULATE),
+            ...set(init),
+            ...op.end,
+            ...colLoop(packBlock),
+            ...i32(0),
+            ...set(t),
+            ...whileLoop(
+              [...get(t), ...get(M), ...op.ltU],
+              [
+                ...packRows,
+                ...colLoop(tile),
+                // the activation, in place on the four finished rows
+                ...get(kind),
+                ...op.if,
+                ...get(k0),
+                ...get(kc),
+                ...op.add,
+                ...get(K),
+                ...op.eq,
+                ...op.if,
+                ...rows.flatMap((r) => [...get(pC), ...get(t), ...i32(r), ...op.add, ...get(ldc), ...op.mul, ...op.add, ...get(N), ...get(kind), ...call(1)]),
+                ...op.end,
+                ...op.end,
+                ...inc(t, i32(4)),
+              ],
+            ),
+            ...inc(k0, get(kc)),
+          ],
+        ),
       ],
     };
   })();
@@ -563,15 +483,101 @@ export function kernelWasmBytes(fma: boolean): Uint8Array<ArrayBuffer> {
     ...op.end,
   ];
 
-  // 3: act(p, n, kind): p[i] ← σ(p[i])
+  // 1: act(p, n, kind): p[i] ← σ(p[i]). tanh and sigmoid inline, ACT_LANES vectors a pass: the
+  // rational function is a long dependent chain (two Horner sums, a division), and independent
+  // vectors side by side let the core overlap them.
   const act: WasmFunction = (() => {
-    const [p, n, kind, off, q] = [0, 1, 2, 3, 4];
+    const [p, n, kind, off, end] = [0, 1, 2, 3, 4];
+    const vs = Array.from({ length: ACT_LANES }, (_, i) => 5 + 5 * i);
+    /** σ of `count` vectors at p + off (tanh, or sigmoid as ½ + ½ tanh(z/2)), stored in place. */
+    const pass = (sigmoid: boolean, count: number): number[] => [
+      ...vs
+        .slice(0, count)
+        .flatMap((v, i) => [...get(p), ...get(off), ...op.add, ...op.v128load(16 * i), ...(sigmoid ? [...op.f32x4const(0.5), ...op.f32x4mul] : []), ...set(v)]),
+      ...vs
+        .slice(0, count)
+        .flatMap((v, i) => [
+          ...get(p),
+          ...get(off),
+          ...op.add,
+          ...tanhCode(v, v + 1, v + 2, v + 3, v + 4),
+          ...(sigmoid ? [...op.f32x4const(0.5), ...op.f32x4mul, ...op.f32x4const(0.5), ...op.f32x4add] : []),
+          ...op.v128store(16 * i),
+        ]),
+    ];
+    const smooth = (code: number, sigmoid: boolean): number[] => [
+      ...get(kind),
+      ...i32(code),
+      ...op.eq,
+      ...op.if,
+      ...i32(0),
+      ...set(off),
+      ...op.block,
+      ...op.loop,
+      ...get(off),
+      ...i32(16 * ACT_LANES),
+      ...op.add,
+      ...get(end),
+      ...op.gtU,
+      ...op.brIf(1),
+      ...pass(sigmoid, ACT_LANES),
+      ...get(off),
+      ...i32(16 * ACT_LANES),
+      ...op.add,
+      ...set(off),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+      ...op.block,
+      ...op.loop,
+      ...get(off),
+      ...get(end),
+      ...op.geU,
+      ...op.brIf(1),
+      ...pass(sigmoid, 1),
+      ...get(off),
+      ...i32(16),
+      ...op.add,
+      ...set(off),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+      ...op.ret,
+      ...op.end,
+    ];
     return {
       name: 'act',
       params: [I32, I32, I32],
       results: [],
-      locals: [[2, I32]],
-      code: lanesLoop(n, off, [...get(p), ...get(off), ...op.add, ...tee(q), ...get(q), ...op.v128load(), ...get(kind), ...call(1), ...op.v128store()]),
+      locals: [
+        [2, I32],
+        [5 * ACT_LANES, V128],
+      ],
+      code: [
+        ...get(n),
+        ...i32(4),
+        ...op.mul,
+        ...set(end),
+        ...smooth(ACT_CODE.tanh, false),
+        ...smooth(ACT_CODE.sigmoid, true),
+        ...get(kind),
+        ...i32(ACT_CODE.relu),
+        ...op.eq,
+        ...op.if,
+        ...lanesLoop(n, off, [
+          ...get(p),
+          ...get(off),
+          ...op.add,
+          ...get(p),
+          ...get(off),
+          ...op.add,
+          ...op.v128load(),
+          ...op.f32x4const(0),
+          ...op.f32x4max,
+          ...op.v128store(),
+        ]),
+        ...op.end,
+      ],
     };
   })();
 
@@ -737,7 +743,7 @@ export function kernelWasmBytes(fma: boolean): Uint8Array<ArrayBuffer> {
     };
   })();
 
-  return assemble([tanh4, act4, gemm, act, dact, axpy, colsum, curv]);
+  return assemble([gemm, act, dact, axpy, colsum, curv]);
 }
 
 /** Process-global (see the file comment): compiled once per realm, null where SIMD is unavailable. */
@@ -807,7 +813,7 @@ function actScalar(kind: number, z: number): number {
 export function jsKernels(view: () => Float32Array): KernelFunctions {
   return {
     gemm(pA, pB, pC, pBias, M, K, N, aRow, aRed, ldb, ldc, flags) {
-      // (pScratch, the wasm kernel's room for Aᵀ, is not needed here.)
+      // (pScratch, the wasm kernel's room for its packed panels, is not needed here.)
       const f = view();
       const a0 = pA >> 2,
         b0 = pB >> 2,
