@@ -111,6 +111,17 @@ describe('createWorkspace32', () => {
       const back = new Float32Array(15);
       ws.addTo(T, back, 0, true);
       expect(Array.from(back)).toEqual(Array.from(Float32Array.from(values)));
+      // From and into float32 with whole blocks of four (the kernels' copies): the same floats as
+      // the element-wise definition, bit for bit, whatever the offset into the flat vectors.
+      const flat = Float32Array.from({ length: 3 + 8 * 12 }, (_, i) => Math.sin(i * 0.7) * 3);
+      const W = ws.matrix(12, 8);
+      ws.load(W, flat, 3, true);
+      for (let i = 0; i < 12; i++) for (let j = 0; j < 8; j++) expect(W.data[i * W.stride + j]).toBe(flat[3 + j * 12 + i]);
+      const acc = Float32Array.from({ length: 5 + 12 * 8 }, (_, i) => Math.cos(i * 0.3));
+      const want = acc.slice();
+      for (let i = 0; i < 12; i++) for (let j = 0; j < 8; j++) want[5 + i * 8 + j] = Math.fround(want[5 + i * 8 + j]! + W.data[i * W.stride + j]!);
+      ws.addTo(W, acc, 5);
+      expect(Array.from(acc)).toEqual(Array.from(want));
       const before = X.data[7];
       const big = ws.matrix(1000, 100); // grows the memory
       expect(big.data.length).toBe(1000 * 100);

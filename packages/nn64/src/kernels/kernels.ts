@@ -67,6 +67,7 @@ export interface KernelFunctions {
   dact(pG: number, pY: number, n: number, kind: number): void;
   axpy(pX: number, pY: number, n: number, alpha: number): void;
   colsum(pG: number, pOut: number, rows: number, n: number): void;
+  transpose(pSrc: number, pDst: number, rows: number, cols: number, ldd: number): void;
   curv(pOut: number, pA: number, pB: number, pY: number, n: number, kind: number): void;
 }
 
@@ -96,7 +97,7 @@ export function gemmScratchFloats(N: number): number {
 }
 
 /**
- * @internal The module's bytes (exports gemm, act, dact, axpy, colsum, curv; imports memory
+ * @internal The module's bytes (exports gemm, act, dact, axpy, colsum, curv, transpose; imports memory
  * m.m): with `fma`, every multiply–add of gemm and of tanh's polynomials is relaxed SIMD's
  * f32x4.relaxed_madd, else f32x4.mul then f32x4.add.
  */
@@ -743,7 +744,98 @@ export function kernelWasmBytes(fma: boolean): Uint8Array<ArrayBuffer> {
     };
   })();
 
-  return assemble([gemm, act, dact, axpy, colsum, curv]);
+  // 6: transpose(pSrc, pDst, rows, cols, ldd): dst[i, j] = src[j, i] for i < rows, j < cols (both
+  // multiples of 4), src dense (rows floats a row), dst ldd bytes a row; by 4 × 4 blocks.
+  const transpose: WasmFunction = (() => {
+    const [pSrc, pDst, rows, cols, ldd, i, j, ps, pd] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+    const rv = [9, 10, 11, 12],
+      tv = [13, 14, 15, 16];
+    const loopTo = (l: number, bound: number, body: number[]): number[] => [
+      ...i32(0),
+      ...set(l),
+      ...op.block,
+      ...op.loop,
+      ...get(l),
+      ...get(bound),
+      ...op.geU,
+      ...op.brIf(1),
+      ...body,
+      ...get(l),
+      ...i32(4),
+      ...op.add,
+      ...set(l),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+    ];
+    return {
+      name: 'transpose',
+      params: [I32, I32, I32, I32, I32],
+      results: [],
+      locals: [
+        [4, I32],
+        [8, V128],
+      ],
+      code: loopTo(
+        j,
+        cols,
+        loopTo(i, rows, [
+          // ps = pSrc + (j·rows + i)·4, pd = pDst + i·ldd + 4j
+          ...get(pSrc),
+          ...get(j),
+          ...get(rows),
+          ...op.mul,
+          ...get(i),
+          ...op.add,
+          ...i32(4),
+          ...op.mul,
+          ...op.add,
+          ...set(ps),
+          ...get(pDst),
+          ...get(i),
+          ...get(ldd),
+          ...op.mul,
+          ...op.add,
+          ...get(j),
+          ...i32(4),
+          ...op.mul,
+          ...op.add,
+          ...set(pd),
+          ...[0, 1, 2, 3].flatMap((r) => [
+            ...get(ps),
+            ...(r === 0 ? [] : [...get(rows), ...i32(4 * r), ...op.mul, ...op.add]),
+            ...op.v128load(),
+            ...set(rv[r]!),
+          ]),
+          ...(
+            [
+              [0, 1, [0, 4, 1, 5]],
+              [0, 1, [2, 6, 3, 7]],
+              [2, 3, [0, 4, 1, 5]],
+              [2, 3, [2, 6, 3, 7]],
+            ] as const
+          ).flatMap(([x, y, lanes], k) => [...get(rv[x]!), ...get(rv[y]!), ...op.shuffle32(lanes), ...set(tv[k]!)]),
+          ...(
+            [
+              [0, 2, [0, 1, 4, 5]],
+              [0, 2, [2, 3, 6, 7]],
+              [1, 3, [0, 1, 4, 5]],
+              [1, 3, [2, 3, 6, 7]],
+            ] as const
+          ).flatMap(([x, y, lanes], c) => [
+            ...get(pd),
+            ...(c === 0 ? [] : [...get(ldd), ...i32(c), ...op.mul, ...op.add]),
+            ...get(tv[x]!),
+            ...get(tv[y]!),
+            ...op.shuffle32(lanes),
+            ...op.v128store(),
+          ]),
+        ]),
+      ),
+    };
+  })();
+
+  return assemble([gemm, act, dact, axpy, colsum, curv, transpose]);
 }
 
 /** Process-global (see the file comment): compiled once per realm, null where SIMD is unavailable. */
@@ -787,6 +879,7 @@ export function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memo
     dact: e['dact'] as KernelFunctions['dact'],
     axpy: e['axpy'] as KernelFunctions['axpy'],
     colsum: e['colsum'] as KernelFunctions['colsum'],
+    transpose: e['transpose'] as KernelFunctions['transpose'],
     curv: e['curv'] as KernelFunctions['curv'],
   };
 }
@@ -900,6 +993,13 @@ export function jsKernels(view: () => Float32Array): KernelFunctions {
         const c = kind === ACT_CODE.tanh ? -2 * f[y + i]! : kind === ACT_CODE.sigmoid ? 1 - 2 * f[y + i]! : 0;
         f[o + i] = f[a + i]! * f[b + i]! * c;
       }
+    },
+    transpose(pSrc, pDst, rows, cols, ldd) {
+      const f = view();
+      const src = pSrc >> 2,
+        dst = pDst >> 2,
+        ld = ldd >> 2;
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) f[dst + i * ld + j] = f[src + j * rows + i]!;
     },
     colsum(pG, pOut, rows, n) {
       const f = view();
