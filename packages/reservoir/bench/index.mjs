@@ -221,6 +221,26 @@ for (const seed of quick ? [0] : [0, 1, 2]) {
     speedRounds.push(row);
   }
 }
+// The build in a fresh process (the first one a user's script pays: the JIT has not yet
+// optimised the eigen-solver, whose first calls run largely unoptimised) and after the rounds
+// above (the steady state of a process that builds many reservoirs, e.g. a hyper-parameter search).
+const buildCost = { cold: {}, warm: {} };
+for (const units of speedUnits) {
+  const script = `import { createReservoir } from '@phaseflow/reservoir';
+const t = performance.now();
+createReservoir({ units: ${units}, inputDim: 1, spectralRadius: 1.25, leakRate: 0.3, inputScaling: 1, connectivity: 0.1, inputConnectivity: 0.1, seed: 0 });
+console.log((performance.now() - t) / 1000);`;
+  const cold = [0, 1, 2].map(() => Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: here, encoding: 'utf8' }).trim()));
+  const warm = [];
+  for (let seed = 10; seed < 15; seed++) {
+    collect();
+    const t = now();
+    createReservoir({ units, inputDim: 1, spectralRadius: 1.25, leakRate: 0.3, inputScaling: 1, connectivity: 0.1, inputConnectivity: 0.1, seed });
+    warm.push(now() - t);
+  }
+  buildCost.cold[units] = r4(median(cold));
+  buildCost.warm[units] = r4(median(warm));
+}
 const ratioTable = (units) => {
   const rows = speedRounds.filter((r) => r.units === units);
   const out = { rounds: rows.length, loadavg1: rows.map((r) => [r.loadavg1Before, r.loadavg1After]) };
@@ -230,6 +250,8 @@ const ratioTable = (units) => {
   ]) {
     out[who] = Object.fromEntries(['build', 'fit', 'run'].map((ph) => [ph, r4(median(rows.map((r) => r[key][`${ph}Seconds`])))]));
   }
+  out.oursBuildColdSeconds = buildCost.cold[units];
+  out.oursBuildWarmSeconds = buildCost.warm[units];
   if (!rpyAvailable) return out;
   for (const [who, key] of [
     ['reservoirpy1Thread', 'reservoirpy1Thread'],
@@ -241,6 +263,12 @@ const ratioTable = (units) => {
     );
   }
   out.nrmse = { ours: rows.map((r) => r4(r.ours.nrmse)), reservoirpy: rows.map((r) => r4(r.reservoirpy1Thread.nrmse)) };
+  const rpyBuild = median(rows.map((r) => r.reservoirpy1Thread.buildSeconds));
+  out.build = {
+    note: 'oursBuildColdSeconds: the first build in a fresh process (median of 3 processes); oursBuildWarmSeconds: the steady state after the rounds (median of 5 builds); over ReservoirPy’s rounds’ median build (1 BLAS thread)',
+    coldOverReservoirpy: r4(buildCost.cold[units] / rpyBuild),
+    warmOverReservoirpy: r4(buildCost.warm[units] / rpyBuild),
+  };
   return out;
 };
 const reservoirpy = rpyAvailable
