@@ -82,6 +82,10 @@ export const op = {
   f32x4div: simd(0xe7),
   f32x4min: simd(0xe8),
   f32x4max: simd(0xe9),
+  /** Pseudo-minimum b < a ? b : a (one minps on x64; min's NaN and ±0 rules cost several). */
+  f32x4pmin: simd(0xea),
+  /** Pseudo-maximum a < b ? b : a. */
+  f32x4pmax: simd(0xeb),
   /** i8x16.shuffle picking four 32-bit lanes (0–3 of the first operand, 4–7 of the second). */
   shuffle32: (lanes: readonly [number, number, number, number]) => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])),
   /** Relaxed SIMD's f32x4.relaxed_madd (a·b + c, fused where the hardware has FMA). */

@@ -124,11 +124,13 @@ export function kernelWasmBytes(fma: boolean): Uint8Array<ArrayBuffer> {
         ),
     ];
     return [
+      // The clamp with pmax/pmin (v first: the same floats as max/min for every input, NaN and
+      // ±0 included, as single instructions on x64).
       ...get(v),
       ...op.f32x4const(-TANH_CLAMP),
-      ...op.f32x4max,
+      ...op.f32x4pmax,
       ...op.f32x4const(TANH_CLAMP),
-      ...op.f32x4min,
+      ...op.f32x4pmin,
       ...tee(x),
       ...get(x),
       ...op.f32x4mul,
