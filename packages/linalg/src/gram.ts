@@ -20,7 +20,7 @@
  * cache holds only the validated bytes' compilation; nothing in it depends on the caller.
  */
 import { checkAllocation, checkInteger, checkOneOf, checkOptions } from '@phaseflow/core';
-import { name, section, sleb, uleb, vec } from './wasm-asm.js';
+import { I32, V128, get, i32, set, simd, uleb, vec, wasmModule } from './wasm-asm.js';
 
 /** A Gram accumulator's storage and kernel, from {@link createGramKernel}. */
 export interface GramKernel {
@@ -226,20 +226,14 @@ function wasmKernel(stride: number, nq: number, block: number): GramKernel | und
  * `gram(pP, pS, pC, nq, rowBytes, panelBytes, countBytes)` (byte offsets and sizes).
  */
 export function gramWasmBytes(sharedMaxPages = 0): Uint8Array<ArrayBuffer> {
-  const I32 = 0x7f,
-    V128 = 0x7b;
   // Locals: params 0–6; i32 7–12; v128 13–27.
   const [pP, pS, pC, nq, rowBytes, panelBytes, countBytes] = [0, 1, 2, 3, 4, 5, 6];
   const [I, J, a, b, end, g] = [7, 8, 9, 10, 11, 12];
   const acc = [13, 14, 15, 16, 17, 18, 19, 20];
   const [b01, b23, x, sv, cv, y, t] = [21, 22, 23, 24, 25, 26, 27];
-  const get = (i: number) => [0x20, ...uleb(i)];
-  const set = (i: number) => [0x21, ...uleb(i)];
-  const i32 = (v: number) => [0x41, ...sleb(v)];
   const ADD = 0x6a,
     MUL = 0x6c,
     GE_U = 0x4f;
-  const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
   const v128load = (off: number) => simd(0x00, 4, ...uleb(off));
   const v128store = (off: number) => simd(0x0b, 4, ...uleb(off));
   const load64splat = (off: number) => simd(0x0a, 3, ...uleb(off));
@@ -400,22 +394,6 @@ export function gramWasmBytes(sharedMaxPages = 0): Uint8Array<ArrayBuffer> {
       [15, V128],
     ].map(([c, ty]) => [...uleb(c!), ty!]),
   );
-  const body = [...locals, ...code];
-  const bytes = [
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, vec([[0x60, ...vec(new Array<number[]>(7).fill([I32])), 0x00]])), // type: (i32 ×7) → ()
-    // import memory m.m (min 0; or shared, min 1, max sharedMaxPages, for the worker pipeline)
-    ...section(2, vec([[...name('m'), ...name('m'), 0x02, ...(sharedMaxPages > 0 ? [0x03, ...uleb(1), ...uleb(sharedMaxPages)] : [0x00, 0x00])]])),
-    ...section(3, vec([[0x00]])), // function 0 has type 0
-    ...section(7, vec([[...name('gram'), 0x00, 0x00]])), // export func 0
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ];
-  return Uint8Array.from(bytes);
+  // (i32 ×7) → (); memory m.m: min 0, or shared (min 1, max sharedMaxPages) for the worker pipeline.
+  return wasmModule([{ name: 'gram', params: new Array<number>(7).fill(I32), body: [...locals, ...code] }], { minPages: 0, sharedMaxPages });
 }

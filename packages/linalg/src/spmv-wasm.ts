@@ -18,7 +18,7 @@ function checkRowRange(r0: unknown, r1: unknown, rows: number): void {
   checkInteger('r0', r0, { min: 0, max: rows });
   checkInteger('r1', r1, { min: r0 as number, max: rows });
 }
-import { name, section, sleb, uleb, vec } from './wasm-asm.js';
+import { F64, I32, get, i32, set, tee, uleb, vec, wasmModule } from './wasm-asm.js';
 import { leakyTanhJs, tanhInPlaceJs, tanhKernel } from './tanh-wasm.js';
 
 /** A CSR matrix copied into a kernel's memory, with the vectors x and y = A·x beside it. */
@@ -329,8 +329,6 @@ function spmvRange(rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array,
  * exports `spmv(rowPtr, colIdx, values, x, y, r0, r1)` (byte offsets; rows r0…r1).
  */
 function spmvWasmBytes(shared: boolean, maxPages: number): Uint8Array<ArrayBuffer> {
-  const I32 = 0x7f,
-    F64 = 0x7c;
   // params 0–6
   const [RP, CI, VA, X, Y, R0, R1] = [0, 1, 2, 3, 4, 5, 6];
   // i32 locals 7–19, f64 locals 20–23
@@ -342,10 +340,6 @@ function spmvWasmBytes(shared: boolean, maxPages: number): Uint8Array<ArrayBuffe
     STOP = 21,
     T = 22;
   const S = [23, 24, 25, 26];
-  const get = (i: number) => [0x20, ...uleb(i)];
-  const set = (i: number) => [0x21, ...uleb(i)];
-  const tee = (i: number) => [0x22, ...uleb(i)];
-  const i32 = (v: number) => [0x41, ...sleb(v)];
   const ADD = 0x6a,
     SUB = 0x6b,
     SHL = 0x74,
@@ -502,22 +496,8 @@ function spmvWasmBytes(shared: boolean, maxPages: number): Uint8Array<ArrayBuffe
       [4, F64],
     ].map(([c, ty]) => [...uleb(c!), ty!]),
   );
-  const body = [...locals, ...code];
-  const memLimits = shared ? [0x03, ...uleb(1), ...uleb(maxPages)] : [0x00, 0x00];
-  const bytes = [
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, vec([[0x60, ...vec(new Array<number[]>(7).fill([I32])), 0x00]])),
-    ...section(2, vec([[...name('m'), ...name('m'), 0x02, ...memLimits]])),
-    ...section(3, vec([[0x00]])),
-    ...section(7, vec([[...name('spmv'), 0x00, 0x00]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ];
-  return Uint8Array.from(bytes);
+  return wasmModule([{ name: 'spmv', params: new Array<number>(7).fill(I32), body: [...locals, ...code] }], {
+    minPages: 0,
+    sharedMaxPages: shared ? maxPages : 0,
+  });
 }

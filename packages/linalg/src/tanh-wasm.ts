@@ -17,7 +17,7 @@
  * {@link tanh64} is the same sequence of IEEE operations in JavaScript (no fused multiply–add
  * on either side), so the kernel and the fallback give the same bits (tested).
  */
-import { name, section, uleb, vec } from './wasm-asm.js';
+import { F64, I32, V128, get, set, simd, uleb, vec, wasmModule } from './wasm-asm.js';
 
 const P0 = -9.64399179425052238628e-1,
   P1 = -9.92877231001918586564e1,
@@ -135,12 +135,6 @@ export function tanhKernel(memory: WebAssembly.Memory, shared: boolean): TanhKer
 
 /** The module's bytes: exports `tanh(y, n)` and `leaky(x, y, n, keep, rate)` (byte offsets). */
 export function tanhWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const I32 = 0x7f,
-    F64 = 0x7c,
-    V128 = 0x7b;
-  const get = (i: number) => [0x20, ...uleb(i)];
-  const set = (i: number) => [0x21, ...uleb(i)];
-  const simd = (code: number, ...imm: number[]) => [0xfd, ...uleb(code), ...imm];
   const f64Bytes = (v: number) => Array.from(new Uint8Array(Float64Array.of(v).buffer));
   const splat = (v: number) => simd(0x0c, ...f64Bytes(v), ...f64Bytes(v)); // v128.const
   const i64splat = (lo: number, hi: number) => {
@@ -347,58 +341,59 @@ export function tanhWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
     I32SHL = 0x74,
     I32GE_U = 0x4f;
 
-  // tanh(y, n): params Y 0, N 1; i32 local E 2; v128 locals V 3, T 4, scratch 5–11.
+  // The loop both functions share: E = y + 8·(n & ~1); pairs while y < E (y and `also` += 16);
+  // the odd last element with the one-lane forms.
+  const loop = (Y: number, N: number, E: number, also: readonly number[], main: number[], tail: number[]): number[] => [
+    ...get(N),
+    ...i32c(1),
+    0x41,
+    0x7f, // i32.const -1
+    0x73, // i32.xor → ~1
+    I32AND,
+    ...i32c(3),
+    I32SHL,
+    ...get(Y),
+    I32ADD,
+    ...set(E),
+    ...BLOCK,
+    ...LOOP,
+    ...get(Y),
+    ...get(E),
+    I32GE_U,
+    ...brIf(1),
+    ...main,
+    ...[...also, Y].flatMap((p) => [...get(p), ...i32c(16), I32ADD, ...set(p)]),
+    ...br(0),
+    END,
+    END,
+    ...get(N),
+    ...i32c(1),
+    I32AND,
+    ...IF,
+    ...tail,
+    END,
+    END,
+  ];
+
+  // tanh(y, n): params Y 0, N 1; i32 local E 2; v128 locals V 3, T 4, scratch 5–11, constants from 12.
   const tanhCode = (() => {
     const [Y, N, E, V, T] = [0, 1, 2, 3, 4];
     const L = { A: 5, Z: 6, Y: 7, K: 8, R: 9, R2: 10, R4: 11 };
     const k = constants(12);
     const step = (lane: boolean) => [...get(Y), ...get(Y), ...load(lane), ...set(V), ...body(V, T, L, k), ...get(T), ...store(lane)];
-    const main = step(false),
-      tail = step(true);
+    const code = loop(Y, N, E, [], step(false), step(true));
     return [
       ...vec([
         [...uleb(1), I32],
         [...uleb(9 + k.count), V128],
       ]),
       ...k.prologue(),
-      // E = y + 8·(n & ~1)
-      ...get(N),
-      ...i32c(1),
-      0x41,
-      0x7f, // i32.const -1
-      0x73, // i32.xor → ~1
-      I32AND,
-      ...i32c(3),
-      I32SHL,
-      ...get(Y),
-      I32ADD,
-      ...set(E),
-      ...BLOCK,
-      ...LOOP,
-      ...get(Y),
-      ...get(E),
-      I32GE_U,
-      ...brIf(1),
-      ...main,
-      ...get(Y),
-      ...i32c(16),
-      I32ADD,
-      ...set(Y),
-      ...br(0),
-      END,
-      END,
-      ...get(N),
-      ...i32c(1),
-      I32AND,
-      ...IF,
-      ...tail,
-      END,
-      END,
+      ...code,
     ];
   })();
 
   // leaky(x, y, n, keep, rate): params X 0, Y 1, N 2, KEEP 3 (f64), RATE 4 (f64); i32 E 5;
-  // v128 V 6, T 7, KEEPV 8, RATEV 9, scratch 10–16.
+  // v128 V 6, T 7, KEEPV 8, RATEV 9, scratch 10–16, constants from 17.
   const leakyCode = (() => {
     const [X, Y, N, KEEP, RATE, E, V, T, KV, RV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
     const L = { A: 10, Z: 11, Y: 12, K: 13, R: 14, R2: 15, R4: 16 };
@@ -421,8 +416,7 @@ export function tanhWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
       ...ADD,
       ...store(lane),
     ];
-    const main = step(false),
-      tail = step(true);
+    const code = loop(Y, N, E, [X], step(false), step(true));
     return [
       ...vec([
         [...uleb(1), I32],
@@ -435,78 +429,15 @@ export function tanhWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
       ...get(RATE),
       ...F64X2_SPLAT,
       ...set(RV),
-      ...get(N),
-      ...i32c(1),
-      0x41,
-      0x7f,
-      0x73,
-      I32AND,
-      ...i32c(3),
-      I32SHL,
-      ...get(Y),
-      I32ADD,
-      ...set(E),
-      ...BLOCK,
-      ...LOOP,
-      ...get(Y),
-      ...get(E),
-      I32GE_U,
-      ...brIf(1),
-      ...main,
-      ...get(X),
-      ...i32c(16),
-      I32ADD,
-      ...set(X),
-      ...get(Y),
-      ...i32c(16),
-      I32ADD,
-      ...set(Y),
-      ...br(0),
-      END,
-      END,
-      ...get(N),
-      ...i32c(1),
-      I32AND,
-      ...IF,
-      ...tail,
-      END,
-      END,
+      ...code,
     ];
   })();
 
-  const memLimits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, 0x01];
-  const bytes = [
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(
-      1,
-      vec([
-        [0x60, ...vec([[I32], [I32]]), 0x00],
-        [0x60, ...vec([[I32], [I32], [I32], [F64], [F64]]), 0x00],
-      ]),
-    ),
-    ...section(2, vec([[...name('m'), ...name('m'), 0x02, ...memLimits]])),
-    ...section(3, vec([[0x00], [0x01]])),
-    ...section(
-      7,
-      vec([
-        [...name('tanh'), 0x00, 0x00],
-        [...name('leaky'), 0x00, 0x01],
-      ]),
-    ),
-    ...section(
-      10,
-      vec([
-        [...uleb(tanhCode.length), ...tanhCode],
-        [...uleb(leakyCode.length), ...leakyCode],
-      ]),
-    ),
-  ];
-  return Uint8Array.from(bytes);
+  return wasmModule(
+    [
+      { name: 'tanh', params: [I32, I32], body: tanhCode },
+      { name: 'leaky', params: [I32, I32, I32, F64, F64], body: leakyCode },
+    ],
+    { minPages: 1, sharedMaxPages: shared ? 65536 : 0 },
+  );
 }

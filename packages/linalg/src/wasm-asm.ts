@@ -24,3 +24,50 @@ export const sleb = (v: number): number[] => {
 export const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 export const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 export const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+/** Value types. */
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+
+/** local.get / local.set / local.tee, i32.const, and a SIMD (0xfd-prefixed) instruction. */
+export const get = (i: number): number[] => [0x20, ...uleb(i)];
+export const set = (i: number): number[] => [0x21, ...uleb(i)];
+export const tee = (i: number): number[] => [0x22, ...uleb(i)];
+export const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+export const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
+
+/** A function of a module: its export name, parameter types, and body (locals, then code ending in `end`). */
+export interface WasmFunction {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly body: readonly number[];
+}
+
+/**
+ * A module importing its memory as `m.m` — private with minimum `minPages` when `sharedMaxPages`
+ * is 0, else shared with minimum 1 and that maximum — and exporting each function (no results)
+ * under its name, in the order given.
+ */
+export function wasmModule(
+  functions: readonly WasmFunction[],
+  memory: { readonly minPages: number; readonly sharedMaxPages: number },
+): Uint8Array<ArrayBuffer> {
+  const limits = memory.sharedMaxPages > 0 ? [0x03, ...uleb(1), ...uleb(memory.sharedMaxPages)] : [0x00, ...uleb(memory.minPages)];
+  const bytes = [
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, vec(functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), 0x00]))),
+    ...section(2, vec([[...name('m'), ...name('m'), 0x02, ...limits]])),
+    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...section(10, vec(functions.map((f) => [...uleb(f.body.length), ...f.body]))),
+  ];
+  return Uint8Array.from(bytes);
+}
