@@ -208,18 +208,23 @@ export interface TracedField {
   join(q: Float64Array, p: Float64Array): Float64Array;
 }
 
+/** @internal One MLP of a field as both engines trace it: forward with its trace (`keep`: a trace that outlives the next evaluation), and the pullback of a trace. */
+export interface FieldMlp<T> {
+  readonly size: number;
+  forward(x: Float64Array, rows: number, keep: boolean): { y: Float64Array; trace: T };
+  /** ∂L/∂x from ∂L/∂y, adding ∂L/∂θ into gTheta (this network's slice). */
+  pullback(trace: T, gy: Float64Array, gTheta: Float64Array): Float64Array;
+}
+
 /**
- * @internal The Float64 twin of the field over `rows` samples of width D (row-major), reading
- * its parameters θ (the layer's weights in order, one or two MLPs) in place. Every evaluation
- * keeps its trace for the pullback (one forward pass per evaluation, also in a vjp).
+ * @internal The field f(t, y) over `rows` samples of width D (row-major) from its MLPs — one
+ * (`general`) or two (`partitioned`: q′ = v(p), p′ = F(q)) — whatever engine they run on:
+ * the time column and the cube features around each MLP, the split into (q, p), and each
+ * evaluation's pullback. The Float64 field and the float32 engine's field are this structure
+ * over their own MLPs.
  */
-function float64Field(spec: FieldSpec, theta: Float64Array, rows: number, ev?: () => void) {
-  const widths = fieldWidths(spec);
-  const P = theta.length;
+export function structuredField<T>(spec: FieldSpec, mlps: readonly FieldMlp<T>[], rows: number, ev?: () => void) {
   const general = spec.structure === 'general';
-  const mlps: TracedMlp[] = general
-    ? [createTracedMlp(widths[0]!, spec.activation, theta)]
-    : [createTracedMlp(widths[0]!, spec.activation, theta.subarray(0, P / 2)), createTracedMlp(widths[1]!, spec.activation, theta.subarray(P / 2))];
   const PQ = mlps[0]!.size;
   const td = spec.timeDependent ? 1 : 0;
   /** Input rows [x_r (or x_r³), t] from x of width w. */
@@ -244,10 +249,10 @@ function float64Field(spec: FieldSpec, theta: Float64Array, rows: number, ev?: (
     return g;
   };
   /** One MLP m on x (width w): its value and pullback (θ offset `off` in the full layout). */
-  const pass = (m: number, t: number, x: Float64Array, w: number): Pass => {
+  const pass = (m: number, t: number, x: Float64Array, w: number, keep: boolean): Pass => {
     ev?.();
     const mlp = mlps[m]!;
-    const { y, trace } = mlp.forward(input(x, w, t), rows);
+    const { y, trace } = mlp.forward(input(x, w, t), rows, keep);
     const off = m === 0 ? 0 : PQ;
     return { y, pull: (g, gTheta) => dropTime(mlp.pullback(trace, g, gTheta.subarray(off, off + mlp.size)), w, x) };
   };
@@ -269,14 +274,14 @@ function float64Field(spec: FieldSpec, theta: Float64Array, rows: number, ev?: (
     }
     return y;
   };
-  const velocity = (t: number, p: Float64Array) => pass(0, t, p, h);
-  const force = (t: number, q: Float64Array) => pass(1, t, q, h);
+  const velocity = (t: number, p: Float64Array, keep: boolean) => pass(0, t, p, h, keep);
+  const force = (t: number, q: Float64Array, keep: boolean) => pass(1, t, q, h, keep);
   /** f at (t, y) with its pullback: ∂L/∂y from ∂L/∂f. */
-  const f = (t: number, y: Float64Array): Pass => {
-    if (general) return pass(0, t, y, spec.D);
+  const f = (t: number, y: Float64Array, keep: boolean): Pass => {
+    if (general) return pass(0, t, y, spec.D, keep);
     const [q, p] = split(y);
-    const v = velocity(t, p);
-    const F = force(t, q);
+    const v = velocity(t, p, keep);
+    const F = force(t, q, keep);
     return {
       y: join(v.y, F.y),
       // f = (v(p), F(q)): ∂/∂q gets F's pullback of a_p, ∂/∂p gets v's pullback of a_q.
@@ -287,9 +292,41 @@ function float64Field(spec: FieldSpec, theta: Float64Array, rows: number, ev?: (
       },
     };
   };
+  return { P: mlps.reduce((n, m) => n + m.size, 0), f, velocity, force, split, join };
+}
+
+/** @internal The field with `keep` fixed: what the traced problems evaluate. */
+export function boundField(field: ReturnType<typeof structuredField>, keep: boolean): TracedField {
+  return {
+    f: (t, y) => field.f(t, y, keep),
+    velocity: (t, p) => field.velocity(t, p, keep),
+    force: (t, q) => field.force(t, q, keep),
+    split: field.split,
+    join: field.join,
+  };
+}
+
+/**
+ * @internal The Float64 twin of the field over `rows` samples of width D (row-major), reading
+ * its parameters θ (the layer's weights in order, one or two MLPs) in place. Every evaluation
+ * keeps its trace for the pullback (one forward pass per evaluation, also in a vjp).
+ */
+function float64Field(spec: FieldSpec, theta: Float64Array, rows: number, ev?: () => void) {
+  const widths = fieldWidths(spec);
+  const P = theta.length;
+  const mlps: TracedMlp[] =
+    spec.structure === 'general'
+      ? [createTracedMlp(widths[0]!, spec.activation, theta)]
+      : [createTracedMlp(widths[0]!, spec.activation, theta.subarray(0, P / 2)), createTracedMlp(widths[1]!, spec.activation, theta.subarray(P / 2))];
+  const field = structuredField(
+    spec,
+    mlps.map((m) => ({ size: m.size, forward: (x: Float64Array, r: number) => m.forward(x, r), pullback: m.pullback.bind(m) })),
+    rows,
+    ev,
+  );
   /** Bytes one evaluation keeps on a tape: the traces and the value (and its gradient). */
   const evaluationBytes = mlps.reduce((n, m) => n + m.traceBytes(rows), 0) + 8 * rows * spec.D * (spec.cube ? 4 : 3);
-  return { P, f, velocity, force, split, join, evaluationBytes };
+  return { ...boundField(field, true), P: field.P, evaluationBytes };
 }
 
 /** @internal Problems over traced Float64 values on `tape`, accumulating ∂L/∂θ into `gTheta` (both engines). */

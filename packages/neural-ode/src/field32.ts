@@ -10,7 +10,7 @@
 import { integrate, type AnyIntegrator } from '@phaseflow/core';
 import { createTape, type FieldBackend, type Tape, type Traced } from '@phaseflow/adjoint';
 import { activations, createWorkspace32, type KernelActivation, type KernelKind, type Matrix32, type Workspace32 } from '@phaseflow/nn64';
-import { fieldWidths, tracedProblems, usesPartitioned, type FieldSpec, type Pass, type TracedField } from './field.js';
+import { boundField, fieldWidths, structuredField, tracedProblems, usesPartitioned, type FieldSpec } from './field.js';
 
 /** An integrator seen only through `step` (the problem kind was checked when the layer was built). */
 interface LooseIntegrator {
@@ -196,86 +196,9 @@ export function createEngine32(spec: FieldSpec, capacity: number): Engine32 {
   };
 }
 
-/** The field over `rows` rows of width D on the engine's tracers (the Float64 field's structure, float32 MLPs). */
-function field32(spec: FieldSpec, engine: Engine32, rows: number, ev?: () => void) {
-  const general = spec.structure === 'general';
-  const mlps = engine.tracers;
-  const P = mlps.reduce((n, m) => n + m.size, 0);
-  const PQ = mlps[0]!.size;
-  const td = spec.timeDependent ? 1 : 0;
-  const input = (x0: Float64Array, w: number, t: number) => {
-    const x = spec.cube ? x0.map((v) => v * v * v) : x0;
-    if (!td) return x;
-    const out = new Float64Array(rows * (w + 1));
-    for (let r = 0; r < rows; r++) {
-      out.set(x.subarray(r * w, (r + 1) * w), r * (w + 1));
-      out[r * (w + 1) + w] = t;
-    }
-    return out;
-  };
-  const dropTime = (g0: Float64Array, w: number, x: Float64Array) => {
-    let g = g0;
-    if (td) {
-      g = new Float64Array(rows * w);
-      for (let r = 0; r < rows; r++) g.set(g0.subarray(r * (w + 1), r * (w + 1) + w), r * w);
-    }
-    if (spec.cube) for (let k = 0; k < g.length; k++) g[k] *= 3 * x[k]! * x[k]!;
-    return g;
-  };
-  const pass = (m: number, t: number, x: Float64Array, w: number, keep: boolean): Pass => {
-    ev?.();
-    const mlp = mlps[m]!;
-    const { y, trace } = mlp.forward(input(x, w, t), rows, keep);
-    const off = m === 0 ? 0 : PQ;
-    return { y, pull: (g, gTheta) => dropTime(mlp.pullback(trace, g, gTheta.subarray(off, off + mlp.size)), w, x) };
-  };
-  const h = spec.D / 2;
-  const split = (y: Float64Array): [Float64Array, Float64Array] => {
-    const q = new Float64Array(rows * h),
-      p = new Float64Array(rows * h);
-    for (let r = 0; r < rows; r++) {
-      q.set(y.subarray(r * spec.D, r * spec.D + h), r * h);
-      p.set(y.subarray(r * spec.D + h, (r + 1) * spec.D), r * h);
-    }
-    return [q, p];
-  };
-  const join = (q: Float64Array, p: Float64Array) => {
-    const y = new Float64Array(rows * spec.D);
-    for (let r = 0; r < rows; r++) {
-      y.set(q.subarray(r * h, (r + 1) * h), r * spec.D);
-      y.set(p.subarray(r * h, (r + 1) * h), r * spec.D + h);
-    }
-    return y;
-  };
-  const velocity = (t: number, p: Float64Array, keep: boolean) => pass(0, t, p, h, keep);
-  const force = (t: number, q: Float64Array, keep: boolean) => pass(1, t, q, h, keep);
-  const f = (t: number, y: Float64Array, keep: boolean): Pass => {
-    if (general) return pass(0, t, y, spec.D, keep);
-    const [q, p] = split(y);
-    const v = velocity(t, p, keep);
-    const F = force(t, q, keep);
-    return {
-      y: join(v.y, F.y),
-      pull: (g, gTheta) => {
-        const [aq, ap] = split(g);
-        const gp = v.pull(aq, gTheta);
-        return join(F.pull(ap, gTheta), gp);
-      },
-    };
-  };
-  return { P, f, velocity, force, split, join };
-}
-
 /** Problems over traced values on `tape`; `keep`: every evaluation keeps its trace for the tape's backward pass. */
-function tracedProblems32(field: ReturnType<typeof field32>, tape: Tape, gTheta: Float64Array, keep: boolean) {
-  const bound: TracedField = {
-    f: (t, y) => field.f(t, y, keep),
-    velocity: (t, p) => field.velocity(t, p, keep),
-    force: (t, q) => field.force(t, q, keep),
-    split: field.split,
-    join: field.join,
-  };
-  return tracedProblems(bound, tape, gTheta);
+function tracedProblems32(field: ReturnType<typeof structuredField>, tape: Tape, gTheta: Float64Array, keep: boolean) {
+  return tracedProblems(boundField(field, keep), tape, gTheta);
 }
 
 /**
@@ -296,7 +219,7 @@ export function float32Backend(
   tapeTheta: Float64Array,
   onEvaluate?: () => void,
 ): FieldBackend<Traced> {
-  const field = field32(spec, engine, rows, onEvaluate);
+  const field = structuredField(spec, engine.tracers, rows, onEvaluate);
   const partitioned = usesPartitioned(spec, integrator);
   const integ = integrator as unknown as LooseIntegrator;
   const stepOn = (pr: ReturnType<typeof tracedProblems32>, t: number, y: Traced, h: number): Traced =>
