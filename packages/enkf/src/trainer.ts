@@ -30,6 +30,7 @@ import './events.js';
 import { classificationAccuracy } from './accuracy.js';
 import type { Batch, EnKFData, EnKFXYData } from './batch.js';
 import { choleskyFactor, choleskySolve } from '@phaseflow/linalg';
+import type { MemberPool } from './pool.js';
 
 /**
  * `eki`: ensemble Kalman inversion with perturbed observations (Kovachki & Stuart 2019);
@@ -105,6 +106,15 @@ export interface EnKFTrainerOptions<I = Batch, O = unknown> {
   readonly input?: (batch: Batch) => I;
   /** Read a model output as numbers (default: array-likes as is; tensors via dataSync + dispose). */
   readonly output?: (output: O) => ArrayLike<number>;
+  /**
+   * Evaluate the members on worker threads ({@link createMemberPool}): each iteration the J
+   * rows of θ and the minibatch go to the pool, whose workers run the module's model; the
+   * outputs come back in member order, so the run is the sequential one, bit for bit. The
+   * model given to `fit` still supplies the initial weights, the validation passes and receives
+   * the final mean. Not with `input` or `output` (the workers feed their model the {@link Batch}
+   * and read its outputs themselves). The pool stays open after `fit`: close it when done.
+   */
+  readonly pool?: MemberPool;
 }
 
 /** Per-run options of {@link EnKFTrainer.fit}. */
@@ -162,6 +172,7 @@ const KNOWN = [
   'seed',
   'input',
   'output',
+  'pool',
 ];
 const FIT_KNOWN = ['observers', 'signal', 'validation', 'validateEvery'];
 
@@ -280,6 +291,16 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
   const seed = checkInteger('options.seed', orDefault(o.seed, 0), { min: 0, max: 2 ** 32 - 1 });
   const toInput = (o.input === undefined ? (b: Batch) => b as unknown as I : checkFunction('options.input', o.input)) as (b: Batch) => I;
   const readOutput = (o.output === undefined ? defaultOutput : checkFunction('options.output', o.output)) as (out: O) => ArrayLike<number>;
+  const pool = o.pool;
+  if (pool !== undefined) {
+    const p = pool as unknown as { name?: unknown; evaluate?: unknown } | null;
+    if (p === null || typeof p !== 'object' || p.name !== 'member-pool' || typeof p.evaluate !== 'function') {
+      invalid('options.pool', 'a member pool from createMemberPool (or leave it out)', pool);
+    }
+    if (o.input !== undefined || o.output !== undefined) {
+      invalid('options.pool', 'no pool together with options.input or options.output (the workers feed their model the Batch and read its outputs)', pool);
+    }
+  }
   if (init.mean !== undefined && init.mean !== 'model' && typeof init.mean !== 'number') {
     checkFiniteArray('options.init.mean', init.mean);
     if (init.mean.length === 0) invalid('options.init.mean', "'model', a number or a non-empty vector (one number per parameter)", init.mean);
@@ -430,7 +451,22 @@ export function createEnKFTrainer<I = Batch, O = unknown>(options: EnKFTrainerOp
     const evaluateMembers = async (thetas: Float64Array, input: I, rows: number): Promise<(ArrayLike<number> | undefined)[]> => {
       const expected = rows * d.outputs;
       const outs: ArrayLike<number>[] = [];
-      for (let j0 = 0; j0 < J;) {
+      if (pool !== undefined) {
+        // The pool hands the members over in runs and checks the signal before each one; its
+        // errors are already coded (CALLBACK_FAILED naming the module's model, SHAPE_MISMATCH).
+        const batch = input as unknown as Batch;
+        const flat = await run.guard('options.pool', () =>
+          pool.evaluate({
+            thetas,
+            members: J,
+            batch,
+            outputs: expected,
+            between: (handed) => run.checkAbort(`training aborted in iteration ${iteration}, after ${handed} of ${J} members were handed to the pool`),
+          }),
+        );
+        for (let j = 0; j < J; j++) outs.push(flat.subarray(j * expected, (j + 1) * expected));
+      }
+      for (let j0 = pool === undefined ? 0 : J; j0 < J;) {
         const k = Math.min(group, J - j0);
         const started = performance.now();
         if (typeof view.forwardEnsemble === 'function') {

@@ -6,10 +6,11 @@
  */
 import * as enkf from '@phaseflow/enkf';
 import { createMlp64 } from '@phaseflow/nn64';
-import { formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
+import { eachOption, formatBadInputCounts, formatBadInputFindings, probeBadInputs } from '@phaseflow/testkit';
 import { describe, expect, it } from 'vitest';
 
-const { createEnKFTrainer } = enkf;
+const { createEnKFTrainer, createMemberPool } = enkf;
+const memberModule = new URL('./fixtures/member-model.mjs', import.meta.url);
 const mlp = () => createMlp64({ sizes: [2, 3, 1], seed: 1 });
 const data = { inputs: Float64Array.of(0, 0, 0, 1, 1, 0, 1, 1), targets: Float64Array.of(0, 1, 1, 0), samples: 4 };
 const small = { ensembleSize: 3, epochs: 1, seed: 1 };
@@ -35,6 +36,7 @@ const trainerOptions = [
   'seed',
   'input',
   'output',
+  'pool',
 ] as const;
 /** One function per option of createEnKFTrainer, and per field of its nested init and stop options. */
 const created = {
@@ -52,6 +54,24 @@ const fitted = {
     ]),
   ),
 };
+
+// The member pool: its factory's options, and evaluate's job field by field (on the calling
+// thread, the fixture's 27-parameter model, outputs of 1 row × 2).
+const pool = createMemberPool({ module: memberModule, workers: 0 });
+const job = { thetas: new Float64Array(2 * 27), members: 2, batch: { x: new Float64Array(2), rows: 1, cols: 2 }, outputs: 2 };
+const pooled = await probeBadInputs(
+  {
+    pool,
+    createMemberPool: eachOption(['module', 'export', 'workers'], (k, v) => createMemberPool({ module: memberModule, workers: 0, [k]: v } as never)),
+    evaluate: eachOption(['thetas', 'members', 'batch', 'outputs', 'between'], (k, v) => pool.evaluate({ ...job, [k]: v } as never)),
+  },
+  {
+    accepts: {
+      'createMemberPool.export': 'any non-empty string names an export (ES modules may export any string name); it is looked up when the pool first evaluates',
+      'evaluate.between': "a function is a valid between (the probe's `() => 0`)",
+    },
+  },
+);
 
 const main = await probeBadInputs(enkf as unknown as Record<string, unknown>, {
   valid: { classificationAccuracy: [Float64Array.of(0.9, 0.1), Float64Array.of(1, 0)] },
@@ -75,6 +95,11 @@ describe('bad input gets a coded error naming the argument', () => {
   });
   it(`the trainer's fit(model, data, options): ${formatBadInputCounts(trainer)}`, () => {
     expect(formatBadInputFindings(trainer), formatBadInputCounts(trainer)).toBe('');
+  });
+  it(`the member pool, its options and evaluate's job: ${formatBadInputCounts(pooled)}`, () => {
+    expect(formatBadInputFindings(pooled), formatBadInputCounts(pooled)).toBe('');
+    // createMemberPool.export accepts four strings ('not-a-valid-value' and three sampled ones), evaluate.between one function.
+    expect(pooled.acceptedAllowed).toBe(5);
   });
   it(`each option of createEnKFTrainer, fit and the data: ${formatBadInputCounts(perOption)}`, () => {
     expect(formatBadInputFindings(perOption), formatBadInputCounts(perOption)).toBe('');
