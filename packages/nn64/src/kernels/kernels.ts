@@ -381,7 +381,18 @@ export function kernelWasmBytes(fma: boolean): Uint8Array<ArrayBuffer> {
       ...op.mul,
       ...op.add,
       ...set(end),
-      ...whileLoop([...get(pa), ...get(end), ...op.ltU], [...step(nv), ...inc(pa, i32(16)), ...inc(pb, i32(16 * nv))]),
+      // (kc ≥ 1: the test at the bottom, one branch a term)
+      ...op.loop,
+      ...step(nv),
+      ...inc(pb, i32(16 * nv)),
+      ...get(pa),
+      ...i32(16),
+      ...op.add,
+      ...tee(pa),
+      ...get(end),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
       ...rows.flatMap((r) => lanesOf(nv).flatMap((v) => [...get(pc[r]!), ...get(accOf(r, v)), ...op.v128store(16 * v)])),
     ];
 
