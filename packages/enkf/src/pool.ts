@@ -357,7 +357,19 @@ export function createMemberPool(options: MemberPoolOptions): MemberPool {
   }
 
   // Each thread: its worker, the promise of its model's size, the handler of its current hand-over.
-  const threads: { w: WorkerLike; ready: Promise<number>; handle?: (m: Record<string, unknown>) => void; generation: number }[] = [];
+  const threads: {
+    w: WorkerLike;
+    ready: Promise<number>;
+    rejectReady: (e: PhaseflowError) => void;
+    handle?: (m: Record<string, unknown>) => void;
+    generation: number;
+  }[] = [];
+  const closedMidway = (): PhaseflowError =>
+    new PhaseflowError('INVALID_STATE', 'member pool: closed during an evaluation', {
+      argument: 'pool',
+      expected: 'an open pool',
+      received: 'a pool closed mid-evaluation',
+    });
   let failure: PhaseflowError | undefined;
   let onFailure: ((e: PhaseflowError) => void) | undefined;
   const fail = (e: PhaseflowError): void => {
@@ -375,8 +387,9 @@ export function createMemberPool(options: MemberPoolOptions): MemberPool {
   for (let k = 0; k < workers; k++) {
     const w = new Worker!(WORKER_SOURCE, { eval: true, workerData: { url, exportName, worker: k } });
     w.unref();
-    const thread: (typeof threads)[number] = { w, ready: Promise.resolve(0), generation: -1 };
+    const thread: (typeof threads)[number] = { w, ready: Promise.resolve(0), rejectReady: () => undefined, generation: -1 };
     thread.ready = new Promise<number>((resolve, reject) => {
+      thread.rejectReady = reject;
       w.on('message', (raw) => {
         const m = raw as Record<string, unknown>;
         if (m['ready'] === true) resolve(m['size'] as number);
@@ -425,6 +438,7 @@ export function createMemberPool(options: MemberPoolOptions): MemberPool {
       try {
         if (failure) throw failure;
         const sizes = await Promise.all(threads.map((t) => t.ready));
+        if (closed) throw closedMidway();
         if (sizes[0] !== P) throw sizeMismatch(sizes[0]!, P);
         shared = { theta: grow(shared?.theta, J * P), x: grow(shared?.x, batch.x.length), out: grow(shared?.out, J * M) };
         shared.theta.set(thetas);
@@ -492,6 +506,10 @@ export function createMemberPool(options: MemberPoolOptions): MemberPool {
     },
     async close() {
       closed = true;
+      // An evaluation in flight would wait forever for workers that are gone: end it first.
+      const e = closedMidway();
+      for (const t of threads) t.rejectReady(e);
+      onFailure?.(e);
       await Promise.all(threads.map((t) => t.w.terminate()));
     },
   };

@@ -172,5 +172,23 @@ describe('member pool (ensemble members on worker threads)', () => {
     await pool.close();
     await expect(pool.evaluate(job)).rejects.toMatchObject({ code: 'INVALID_STATE' });
     await pool.close();
+    // Closing mid-evaluation ends the evaluation (INVALID_STATE) instead of leaving it waiting:
+    // while the workers load, and once runs of members are in flight.
+    const loading = createMemberPool({ module, workers: 2 });
+    const early = expect(loading.evaluate(job)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await loading.close();
+    await early;
+    const slow = createMemberPool({ module, export: 'slow', workers: 2 });
+    let closing: Promise<void> | undefined;
+    const pending = slow.evaluate({
+      ...job,
+      thetas: new Float64Array(400 * 27),
+      members: 400,
+      between: (handed) => {
+        if (handed > 0) closing ??= Promise.resolve().then(() => slow.close());
+      },
+    });
+    await expect(pending).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await closing;
   });
 });
