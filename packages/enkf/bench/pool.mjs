@@ -144,7 +144,7 @@ console.log(
       speedupPerPair: pairs.map((p) => Number((p.seq.secondsPerIteration / p.par.secondsPerIteration).toFixed(2))),
       forwardShareOfIteration: Number((forward / seq).toFixed(2)),
       projection: {
-        note: `per iteration on K slots: T = ceil(J/K)·(t + o) + u with one task per member, or ceil(J/K)·t + o + u with one task per slot holding ceil(J/K) members; t = ${t.toExponential(2)} s the measured forward pass of one member on the batch here, u = ${u.toFixed(4)} s the rest of the measured sequential iteration (the Kalman update, which stays on the driver), o = 0.05 s per task ASSUMED (scheduling plus shipping θ rows and the batch; typical of Ray tasks or a Redis-backed job queue, not measured here)`,
+        note: `per iteration on K slots: T = ceil(J/K)·(t + o) + u with one task per member, or ceil(J/K)·t + o + u with one task per slot holding ceil(J/K) members; t = ${t.toExponential(2)} s the measured forward pass of one member on the batch here, u = ${u.toFixed(4)} s the rest of the measured sequential iteration (the Kalman update and, for hlr, the draws of the fresh ensemble: they stay on the driver), o = 0.05 s per task ASSUMED (scheduling plus shipping θ rows and the batch; typical of Ray tasks or a Redis-backed job queue, not measured here)`,
         sequentialHere: Number(seq.toFixed(3)),
         'one task per member, K=16': perMemberTask(16),
         'one task per member, K=64': perMemberTask(64),

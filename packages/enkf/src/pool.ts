@@ -233,9 +233,10 @@ export function createMemberPool(options: MemberPoolOptions): MemberPool {
   const Worker = requested > 0 ? workerConstructor() : undefined;
   const workers = Worker === undefined ? 0 : requested;
   const modelName = `${url}#${exportName}`;
-  const notLoaded = (message: string, received: unknown): PhaseflowError =>
+  // A missing export is options.export's fault; a module that does not load or builds no model, options.module's.
+  const notLoaded = (argument: 'options.module' | 'options.export', message: string, received: unknown): PhaseflowError =>
     new PhaseflowError('INVALID_ARGUMENT', `member pool: could not build the model from ${modelName}: ${message}`, {
-      argument: message.includes('no function export') ? 'options.export' : 'options.module',
+      argument,
       expected: 'an ES module importable by Node whose export returns a parametric Layer',
       received: describeValue(received),
     });
@@ -280,7 +281,7 @@ export function createMemberPool(options: MemberPoolOptions): MemberPool {
       (built ??= import(/* @vite-ignore */ url).then(
         async (mod: Record<string, unknown>) => {
           const f = mod[exportName];
-          if (typeof f !== 'function') throw notLoaded(`the module has no function export ${JSON.stringify(exportName)}`, exportName);
+          if (typeof f !== 'function') throw notLoaded('options.export', `the module has no function export ${JSON.stringify(exportName)}`, exportName);
           let m: unknown;
           try {
             m = await (f as MemberModelFactory)({ worker: -1 });
@@ -295,12 +296,12 @@ export function createMemberPool(options: MemberPoolOptions): MemberPool {
             (v.size as number) < 1 ||
             typeof v.set !== 'function'
           ) {
-            throw notLoaded('the export did not return a parametric Layer (forward, and parameters with size, get, set)', m);
+            throw notLoaded('options.module', 'the export did not return a parametric Layer (forward, and parameters with size, get, set)', m);
           }
           return m as ParametricModel;
         },
         (e: unknown) => {
-          throw e instanceof PhaseflowError ? e : notLoaded(e instanceof Error ? e.message : String(e), e);
+          throw e instanceof PhaseflowError ? e : notLoaded('options.module', e instanceof Error ? e.message : String(e), e);
         },
       ));
     const yielder = createYielder();
@@ -398,6 +399,7 @@ export function createMemberPool(options: MemberPoolOptions): MemberPool {
             m['fatal'] === 'factory'
               ? callbackFailed(modelName, causeOf(m['error'], k))
               : notLoaded(
+                  m['fatal'] === 'export' ? 'options.export' : 'options.module',
                   typeof m['message'] === 'string' ? m['message'] : causeOf(m['error'], k).message,
                   m['message'] ?? (m['error'] as { message?: unknown })?.message,
                 );
