@@ -68,21 +68,24 @@ function hashLabel(label: string | number): number {
 }
 
 function fromWords(seed: number, a: number, b: number, c: number, d: number): Random {
-  let s0 = a >>> 0,
-    s1 = b >>> 0,
-    s2 = c >>> 0,
-    s3 = d >>> 0;
+  // The state words are kept as signed 32-bit integers (the same bits): an unsigned word of 2³¹
+  // or more is not a small integer to the engine, so every write of one allocated a number.
+  let s0 = a | 0,
+    s1 = b | 0,
+    s2 = c | 0,
+    s3 = d | 0;
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
   let spare = NaN;
+  const words = new Uint32Array(4);
   const uint32 = (): number => {
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-    const t = (s1 << 9) >>> 0;
+    const t = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;
     s1 ^= s2;
     s0 ^= s3;
     s2 ^= t;
-    s3 = rotl(s3, 11);
+    s3 = (s3 << 11) | (s3 >>> 21);
     return result;
   };
   const uniform = () => ((uint32() >>> 5) * 67108864 + (uint32() >>> 6)) / 9007199254740992;
@@ -126,7 +129,44 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
       checkOut(out);
       checkFinite('mean', mean);
       checkNonNegative('std', std);
-      for (let i = 0; i < out.length; i++) out[i] = mean + std * normal();
+      // The numbers of `normal()` called out.length times (the spare first, then whole polar
+      // pairs from the same uniforms), with the generator's words in locals for the loop.
+      const n = out.length;
+      let i = 0;
+      if (n > 0 && !Number.isNaN(spare)) {
+        out[i++] = mean + std * spare;
+        spare = NaN;
+      }
+      let a = s0,
+        b = s1,
+        c = s2,
+        d = s3;
+      while (i < n) {
+        let u: number, v: number, q: number;
+        do {
+          for (let k = 0; k < 4; k++) {
+            words[k] = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+            const t = b << 9;
+            c ^= a;
+            d ^= b;
+            b ^= c;
+            a ^= d;
+            c ^= t;
+            d = (d << 11) | (d >>> 21);
+          }
+          u = 2 * (((words[0]! >>> 5) * 67108864 + (words[1]! >>> 6)) / 9007199254740992) - 1;
+          v = 2 * (((words[2]! >>> 5) * 67108864 + (words[3]! >>> 6)) / 9007199254740992) - 1;
+          q = u * u + v * v;
+        } while (q >= 1 || q === 0);
+        const m = Math.sqrt((-2 * Math.log(q)) / q);
+        out[i++] = mean + std * (u * m);
+        if (i < n) out[i++] = mean + std * (v * m);
+        else spare = v * m;
+      }
+      s0 = a;
+      s1 = b;
+      s2 = c;
+      s3 = d;
       return out;
     },
     fillUniform(out, lo = 0, hi = 1) {
@@ -162,7 +202,7 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
     getState: () => ({ seed, words: [s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0], spareNormal: Number.isNaN(spare) ? null : spare }),
     setState(state) {
       const st = checkRandomState('state', state);
-      [s0, s1, s2, s3] = st.words;
+      [s0, s1, s2, s3] = st.words.map((w) => w | 0) as [number, number, number, number];
       spare = st.spareNormal ?? NaN;
     },
   };
