@@ -198,6 +198,8 @@ export function tanhWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
       i64splat = k.i64;
     // c + d·r, left on the stack
     const pair = (c: number, d: number) => [...splat(c), ...splat(d), ...get(R), ...MUL, ...ADD];
+    // p ↦ (…(p·z + c₀)·z + c₁…): Horner's steps in z on the value on the stack
+    const horner = (cs: readonly number[]) => cs.flatMap((c) => [...get(Z), ...MUL, ...splat(c), ...ADD]);
     return [
       ...get(V),
       ...ABS,
@@ -286,14 +288,7 @@ export function tanhWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
       ...get(Z),
       ...MUL,
       ...splat(P0),
-      ...get(Z),
-      ...MUL,
-      ...splat(P1),
-      ...ADD,
-      ...get(Z),
-      ...MUL,
-      ...splat(P2),
-      ...ADD,
+      ...horner([P1, P2]),
       ...MUL,
       ...splat(2),
       ...get(K),
@@ -301,14 +296,7 @@ export function tanhWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
       ...get(Z),
       ...splat(Q0),
       ...ADD,
-      ...get(Z),
-      ...MUL,
-      ...splat(Q1),
-      ...ADD,
-      ...get(Z),
-      ...MUL,
-      ...splat(Q2),
-      ...ADD,
+      ...horner([Q1, Q2]),
       ...get(Y),
       ...get(K),
       ...BITSELECT,
