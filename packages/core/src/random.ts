@@ -89,21 +89,54 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
     return result;
   };
   const uniform = () => ((uint32() >>> 5) * 67108864 + (uint32() >>> 6)) / 9007199254740992;
+  /**
+   * out[from…to) ← standard normals from Marsaglia polar pairs (two 53-bit uniforms u, v in
+   * (−1, 1) from four xoshiro128** outputs, s = u² + v² in (0, 1), u·m and v·m with
+   * m = √(−2 ln s / s)); an odd count leaves the pair's v·m as the spare. The generator's words
+   * are held in locals for the loop and written back once.
+   */
+  const polarInto = (out: Float64Array, from: number, to: number): void => {
+    let a = s0,
+      b = s1,
+      c = s2,
+      d = s3;
+    let i = from;
+    while (i < to) {
+      let u: number, v: number, q: number;
+      do {
+        for (let k = 0; k < 4; k++) {
+          words[k] = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+          const t = b << 9;
+          c ^= a;
+          d ^= b;
+          b ^= c;
+          a ^= d;
+          c ^= t;
+          d = (d << 11) | (d >>> 21);
+        }
+        u = 2 * (((words[0]! >>> 5) * 67108864 + (words[1]! >>> 6)) / 9007199254740992) - 1;
+        v = 2 * (((words[2]! >>> 5) * 67108864 + (words[3]! >>> 6)) / 9007199254740992) - 1;
+        q = u * u + v * v;
+      } while (q >= 1 || q === 0);
+      const m = Math.sqrt((-2 * Math.log(q)) / q);
+      out[i++] = u * m;
+      if (i < to) out[i++] = v * m;
+      else spare = v * m;
+    }
+    s0 = a;
+    s1 = b;
+    s2 = c;
+    s3 = d;
+  };
+  const one = new Float64Array(1);
   const normal = () => {
     if (!Number.isNaN(spare)) {
       const v = spare;
       spare = NaN;
       return v;
     }
-    let u: number, v: number, s: number;
-    do {
-      u = 2 * uniform() - 1;
-      v = 2 * uniform() - 1;
-      s = u * u + v * v;
-    } while (s >= 1 || s === 0);
-    const m = Math.sqrt((-2 * Math.log(s)) / s);
-    spare = v * m;
-    return u * m;
+    polarInto(one, 0, 1);
+    return one[0]!;
   };
   const int = (n: number) => {
     checkInteger('n', n, { min: 1, max: 2 ** 32 });
@@ -129,44 +162,15 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
       checkOut(out);
       checkFinite('mean', mean);
       checkNonNegative('std', std);
-      // The numbers of `normal()` called out.length times (the spare first, then whole polar
-      // pairs from the same uniforms), with the generator's words in locals for the loop.
+      // The numbers of `normal()` called out.length times: the spare first, then whole pairs.
       const n = out.length;
       let i = 0;
       if (n > 0 && !Number.isNaN(spare)) {
-        out[i++] = mean + std * spare;
+        out[i++] = spare;
         spare = NaN;
       }
-      let a = s0,
-        b = s1,
-        c = s2,
-        d = s3;
-      while (i < n) {
-        let u: number, v: number, q: number;
-        do {
-          for (let k = 0; k < 4; k++) {
-            words[k] = Math.imul(rotl(Math.imul(b, 5), 7), 9);
-            const t = b << 9;
-            c ^= a;
-            d ^= b;
-            b ^= c;
-            a ^= d;
-            c ^= t;
-            d = (d << 11) | (d >>> 21);
-          }
-          u = 2 * (((words[0]! >>> 5) * 67108864 + (words[1]! >>> 6)) / 9007199254740992) - 1;
-          v = 2 * (((words[2]! >>> 5) * 67108864 + (words[3]! >>> 6)) / 9007199254740992) - 1;
-          q = u * u + v * v;
-        } while (q >= 1 || q === 0);
-        const m = Math.sqrt((-2 * Math.log(q)) / q);
-        out[i++] = mean + std * (u * m);
-        if (i < n) out[i++] = mean + std * (v * m);
-        else spare = v * m;
-      }
-      s0 = a;
-      s1 = b;
-      s2 = c;
-      s3 = d;
+      polarInto(out, i, n);
+      for (let j = 0; j < n; j++) out[j] = mean + std * out[j]!;
       return out;
     },
     fillUniform(out, lo = 0, hi = 1) {
