@@ -108,7 +108,7 @@ const cache: Record<'private' | 'shared', WebAssembly.Module | null | undefined>
  * The compiled module importing memory `m.m` (shared when `shared`: declared with the largest
  * maximum, so it instantiates over any shared memory), or null where WebAssembly SIMD is missing.
  */
-export function tanhModule(shared: boolean): WebAssembly.Module | null {
+function tanhModule(shared: boolean): WebAssembly.Module | null {
   const key = shared ? 'shared' : 'private';
   if (cache[key] !== undefined) return cache[key];
   cache[key] = null;
@@ -134,7 +134,7 @@ export function tanhKernel(memory: WebAssembly.Memory, shared: boolean): TanhKer
 }
 
 /** The module's bytes: exports `tanh(y, n)` and `leaky(x, y, n, keep, rate)` (byte offsets). */
-export function tanhWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+function tanhWasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const f64Bytes = (v: number) => Array.from(new Uint8Array(Float64Array.of(v).buffer));
   const splat = (v: number) => simd(0x0c, ...f64Bytes(v), ...f64Bytes(v)); // v128.const
   const i64splat = (lo: number, hi: number) => {

@@ -12,7 +12,7 @@ export const uleb = (v: number): number[] => {
   } while (v !== 0);
   return out;
 };
-export const sleb = (v: number): number[] => {
+const sleb = (v: number): number[] => {
   const out: number[] = [];
   for (;;) {
     const b = v & 0x7f;
@@ -21,9 +21,9 @@ export const sleb = (v: number): number[] => {
     out.push(b | 0x80);
   }
 };
-export const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 export const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-export const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 /** Value types. */
 export const I32 = 0x7f;
