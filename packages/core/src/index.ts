@@ -9,6 +9,7 @@ export {
   checkInRange,
   checkInteger,
   checkLength,
+  checkModuleUrl,
   checkNonNegative,
   checkOneOf,
   checkOptions,

@@ -339,3 +339,38 @@ export function checkTimes(argument: string, value: unknown, t0: number, tEnd: n
   }
   return times;
 }
+
+/** The URL schemes Node imports an ES module from. */
+const MODULE_SCHEMES = ['file:', 'data:', 'node:'];
+
+/**
+ * An ES module a worker thread can import by itself — a `URL` or a string that is a file, data
+ * or node URL, or an absolute path (POSIX or Windows) — as the URL string to `import()`; a
+ * relative path, another scheme or anything else is INVALID_ARGUMENT naming `argument`. For the
+ * worker pools whose jobs are a module's export (a worker cannot receive a function).
+ *
+ * @example
+ * ```ts
+ * checkModuleUrl('options.module', '/srv/trial.mjs'); // 'file:///srv/trial.mjs'
+ * ```
+ */
+export function checkModuleUrl(argument: string, module: unknown): string {
+  named(argument);
+  const scheme = (url: URL): string => {
+    if (!MODULE_SCHEMES.includes(url.protocol)) invalid(argument, `a module URL Node imports (${MODULE_SCHEMES.join(', ')}) or an absolute path`, url.href);
+    return url.href;
+  };
+  if (module instanceof URL) return scheme(module);
+  if (typeof module !== 'string' || module.length === 0) return invalid(argument, 'a file URL or an absolute path of an ES module', module);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) {
+    let url: URL;
+    try {
+      url = new URL(module);
+    } catch {
+      return invalid(argument, 'a file URL or an absolute path of an ES module', module);
+    }
+    return scheme(url);
+  }
+  if (!module.startsWith('/') && !/^[a-z]:[\\/]/i.test(module)) invalid(argument, 'a file URL or an absolute path', module);
+  return new URL(`file://${module.startsWith('/') ? '' : '/'}${module.replace(/\\/g, '/')}`).href;
+}

@@ -12,7 +12,17 @@
  * imported statically), so the pool works the same from sources and from a build; where there
  * are no worker threads (a browser), `workers` is 0 and the members run on the calling thread.
  */
-import { PhaseflowError, callbackFailed, checkFunction, checkInteger, checkOptions, createYielder, describeValue, invalid } from '@phaseflow/core';
+import {
+  PhaseflowError,
+  callbackFailed,
+  checkFunction,
+  checkInteger,
+  checkModuleUrl,
+  checkOptions,
+  createYielder,
+  describeValue,
+  invalid,
+} from '@phaseflow/core';
 import type { Batch } from './batch.js';
 
 /** What a member-pool module exports (under `export`, default `model`): a function building the model, once per worker. */
@@ -134,29 +144,6 @@ import(workerData.url).then(async (mod) => {
 }).catch((e) => parentPort.postMessage({ fatal: 'import', error: describe(e) }));
 `;
 
-/** The URL schemes Node imports an ES module from. */
-const SCHEMES = ['file:', 'data:', 'node:'];
-
-function moduleUrl(module: string | URL): string {
-  const scheme = (url: URL): string => {
-    if (!SCHEMES.includes(url.protocol)) invalid('options.module', `a module URL Node imports (${SCHEMES.join(', ')}) or an absolute path`, url.href);
-    return url.href;
-  };
-  if (module instanceof URL) return scheme(module);
-  if (typeof module !== 'string' || module.length === 0) return invalid('options.module', 'a file URL or an absolute path of an ES module', module);
-  if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) {
-    let url: URL;
-    try {
-      url = new URL(module);
-    } catch {
-      return invalid('options.module', 'a file URL or an absolute path of an ES module', module);
-    }
-    return scheme(url);
-  }
-  if (!module.startsWith('/') && !/^[a-z]:[\\/]/i.test(module)) invalid('options.module', 'a file URL or an absolute path', module);
-  return new URL(`file://${module.startsWith('/') ? '' : '/'}${module.replace(/\\/g, '/')}`).href;
-}
-
 interface CheckedJob {
   readonly thetas: Float64Array;
   readonly J: number;
@@ -226,7 +213,7 @@ const HANDOVER_MS = 20;
 export function createMemberPool(options: MemberPoolOptions): MemberPool {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) invalid('options', 'the pool options { module, export?, workers? }', options);
   const o = checkOptions('options', options, ['module', 'export', 'workers']);
-  const url = moduleUrl(o.module);
+  const url = checkModuleUrl('options.module', o.module);
   const exportName = o.export === undefined ? 'model' : o.export;
   if (typeof exportName !== 'string' || exportName.length === 0) invalid('options.export', 'the name of the export that builds the model', exportName);
   const requested = o.workers === undefined ? 2 : checkInteger('options.workers', o.workers, { min: 0, max: 256 });

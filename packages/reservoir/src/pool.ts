@@ -11,7 +11,7 @@
  * sources and from a build; where there are no worker threads (a browser), `workers` is 0 and
  * the trials run on the calling thread.
  */
-import { PhaseflowError, checkInteger, checkOptions, invalid } from '@phaseflow/core';
+import { PhaseflowError, checkInteger, checkModuleUrl, checkOptions, invalid } from '@phaseflow/core';
 import type { TrialParams } from './search.js';
 
 /** What a trial module exports (under `export`, default `trial`). */
@@ -93,29 +93,6 @@ import(workerData.url).then((mod) => {
 }).catch((e) => parentPort.postMessage({ fatal: String((e && e.message) || e) }));
 `;
 
-/** The URL schemes Node imports an ES module from. */
-const SCHEMES = ['file:', 'data:', 'node:'];
-
-function moduleUrl(module: string | URL): string {
-  const scheme = (url: URL): string => {
-    if (!SCHEMES.includes(url.protocol)) invalid('options.module', `a module URL Node imports (${SCHEMES.join(', ')}) or an absolute path`, url.href);
-    return url.href;
-  };
-  if (module instanceof URL) return scheme(module);
-  if (typeof module !== 'string' || module.length === 0) return invalid('options.module', 'a file URL or an absolute path of an ES module', module);
-  if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) {
-    let url: URL;
-    try {
-      url = new URL(module);
-    } catch {
-      return invalid('options.module', 'a file URL or an absolute path of an ES module', module);
-    }
-    return scheme(url);
-  }
-  if (!module.startsWith('/') && !/^[a-z]:[\\/]/i.test(module)) invalid('options.module', 'a file URL or an absolute path', module);
-  return new URL(`file://${module.startsWith('/') ? '' : '/'}${module.replace(/\\/g, '/')}`).href;
-}
-
 /** Validate the jobs of {@link TrialPool.run}: an array of `{ index, params, seed }`. */
 function checkJobs(jobs: unknown): readonly TrialJob[] {
   if (!Array.isArray(jobs)) invalid('jobs', 'an array of trial jobs { index, params, seed }', jobs);
@@ -143,7 +120,7 @@ function checkJobs(jobs: unknown): readonly TrialJob[] {
  */
 export function createTrialPool(options: TrialPoolOptions): TrialPool {
   const o = checkOptions('options', options, ['module', 'export', 'workers']);
-  const url = moduleUrl(o.module);
+  const url = checkModuleUrl('options.module', o.module);
   const exportName = o.export === undefined ? 'trial' : o.export;
   if (typeof exportName !== 'string' || exportName.length === 0) invalid('options.export', 'the name of the trial export', exportName);
   const requested = o.workers === undefined ? 2 : checkInteger('options.workers', o.workers, { min: 0, max: 256 });

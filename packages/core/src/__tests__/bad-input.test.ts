@@ -135,6 +135,7 @@ function probeMain() {
       checkInRange: ['x', 0.5, 0],
       checkInteger: ['x', 3],
       checkLength: ['x', [1, 2]],
+      checkModuleUrl: ['options.module'],
       checkNonNegative: ['x'],
       checkOneOf: ['x', 'a'],
       checkOptions: ['options', {}],
