@@ -54,7 +54,7 @@ export interface SpmvKernel {
   readonly threaded: boolean;
   /**
    * y ← tanh(y), elementwise, with the kernels' tanh (WebAssembly SIMD, two lanes at a time;
-   * within 1.8·ε·|tanh y| of the correctly rounded value, the same bits as the JavaScript
+   * within 1.8·ε·|tanh y| of `Math.tanh`, the same bits as the JavaScript
    * fallback): a reservoir's activation after `apply()`.
    */
   tanh(): void;

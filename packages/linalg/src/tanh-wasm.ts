@@ -61,8 +61,8 @@ const CAP = 20;
 const POW2 = Float64Array.from({ length: 64 }, (_, k) => 2 ** k);
 
 /**
- * tanh(x) as the WebAssembly kernel computes it (same bits): within 1.8 ε·|tanh x| of the
- * correctly rounded value.
+ * tanh(x) as the WebAssembly kernel computes it (same bits): within 1.8 ε·|tanh x| of
+ * `Math.tanh` (measured over 4·10⁶ samples).
  */
 export function tanh64(x: number): number {
   const a = Math.abs(x);

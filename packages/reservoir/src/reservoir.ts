@@ -331,7 +331,7 @@ export function buildReservoir(p: {
 
   // Arithmetic order (kept bit for bit): pre = W·x (the kernel); s = pre + b; s += Win·u (entry order);
   // s += Wfb·y; x ← (1 − lr)·x + lr·(tanh(s) + ξ). tanh is the kernel's (WebAssembly SIMD, within
-  // 1.8 ε of the correctly rounded value: a quarter of Math.tanh's time here, which was most of a
+  // 1.8 ε of Math.tanh: a quarter of Math.tanh's time here, which was most of a
   // 500-unit step once W·x ran in WebAssembly).
   const advance = (u: Float64Array, uOff: number, y: Float64Array | undefined, yOff: number): void => {
     kernel.apply();
