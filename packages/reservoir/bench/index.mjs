@@ -241,6 +241,41 @@ console.log((performance.now() - t) / 1000);`;
   buildCost.cold[units] = r4(median(cold));
   buildCost.warm[units] = r4(median(warm));
 }
+// The build sweep: one build per seed for many seeds, ours in this warm process, ReservoirPy in
+// one process after its import (both thread settings). The spectral radius's restarts vary
+// with the matrix (8–30 for ours at 500 units, ARPACK's matrix–vector products 400–3000 for
+// ReservoirPy), and the two sides draw different matrices from the same seed, so a build
+// compared seed by seed over three rounds is mostly the draw: the medians over the sweep are
+// the figure.
+const sweepSeeds = { 500: 21, 2000: 7 };
+const buildSweep = {};
+for (const units of speedUnits) {
+  const seeds = Array.from({ length: sweepSeeds[units] ?? 7 }, (_, i) => i);
+  const ours = seeds.map((seed) => {
+    collect();
+    const t = now();
+    createReservoir({ units, inputDim: 1, spectralRadius: 1.25, leakRate: 0.3, inputScaling: 1, connectivity: 0.1, inputConnectivity: 0.1, seed });
+    return now() - t;
+  });
+  const entry = { seeds: seeds.length, oursSeconds: { median: r4(median(ours)), min: r4(Math.min(...ours)), max: r4(Math.max(...ours)) } };
+  if (rpyAvailable) {
+    for (const [who, env] of [
+      ['reservoirpy1Thread', { ...defaultEnv, ...oneThread }],
+      ['reservoirpyDefaultThreads', defaultEnv],
+    ]) {
+      const rows = JSON.parse(
+        execFileSync(rpyPython, [path.join(here, 'reservoirpy_bench.py'), shared, String(units), '--build-only', ...seeds.map(String)], {
+          encoding: 'utf8',
+          timeout: 900_000,
+          env,
+        }),
+      ).rows.map((r) => r.buildSeconds);
+      entry[`${who}Seconds`] = { median: r4(median(rows)), min: r4(Math.min(...rows)), max: r4(Math.max(...rows)) };
+      entry[`oursOver_${who}`] = r4(median(ours) / median(rows));
+    }
+  }
+  buildSweep[units] = entry;
+}
 const ratioTable = (units) => {
   const rows = speedRounds.filter((r) => r.units === units);
   const out = { rounds: rows.length, loadavg1: rows.map((r) => [r.loadavg1Before, r.loadavg1After]) };
@@ -252,6 +287,7 @@ const ratioTable = (units) => {
   }
   out.oursBuildColdSeconds = buildCost.cold[units];
   out.oursBuildWarmSeconds = buildCost.warm[units];
+  out.buildSweep = buildSweep[units];
   if (!rpyAvailable) return out;
   for (const [who, key] of [
     ['reservoirpy1Thread', 'reservoirpy1Thread'],
