@@ -112,8 +112,8 @@ if (run('speed')) {
     return s / f.length;
   };
   /** nn64: the HNN layer's twin (nn64's gradient field), in-place Adam. */
-  const nn64Steps = () => {
-    const field = createGradientField32({ sizes, symplectic: true, theta: theta0.slice() });
+  const nn64Steps = (threads = 1) => {
+    const field = createGradientField32({ sizes, symplectic: true, theta: theta0.slice(), threads });
     const adam = createAdam({ size: field.theta.length, learningRate: lr, weightDecay });
     const grad = new Float32Array(field.theta.length),
       gy = new Float32Array(y.length);
@@ -131,7 +131,8 @@ if (run('speed')) {
       ms.push(performance.now() - t0);
       cpu.push(cpuMs() - c0);
     }
-    return { ms, cpu, first, kernel: field.kernel };
+    field.forwardTape(x, 4); // (a smaller tape: the helper thread of the big one stops now, not at GC)
+    return { ms, cpu, first, kernel: field.kernel, threads: field.threads };
   };
   /** tfjs: the HNN layer's own call under tf.train.adam, as the tfjs path trains it. */
   const tfjsSteps = () => {
@@ -165,14 +166,16 @@ if (run('speed')) {
   };
   const job = { kind: 'hnn', sizes, theta: Array.from(theta0), x: Array.from(x), y: Array.from(y), steps, lr, weightDecay };
   nn64Steps(); // warm-up
+  nn64Steps(2);
   tfjsSteps();
-  const times = { nn64: [], tfjs: [], torch1: [], torch2: [] };
+  const times = { nn64: [], nn64x2: [], tfjs: [], torch1: [], torch2: [] };
   const cpuTimes = { nn64: [], tfjs: [], torch1: [] };
-  const ratios = { torch1: [], torch2: [], tfjs: [], torch1Cpu: [], tfjsCpu: [] };
+  const ratios = { torch1: [], torch2: [], tfjs: [], torch1Cpu: [], tfjsCpu: [], nn64x2VsTorch2: [] };
   let check;
   let kernel;
+  let x2Threads;
   for (let rep = 0; rep < 3; rep++) {
-    const order = ['nn64', 'torch1', 'tfjs', 'torch2'];
+    const order = ['nn64', 'torch1', 'tfjs', 'torch2', 'nn64x2'];
     for (let i = 0; i < rep; i++) order.push(order.shift());
     const got = {},
       gotCpu = {};
@@ -183,6 +186,10 @@ if (run('speed')) {
         gotCpu.nn64 = median(r.cpu.slice(2));
         kernel = r.kernel;
         if (rep === 0) check = r.first;
+      } else if (side === 'nn64x2') {
+        const r = nn64Steps(2);
+        got.nn64x2 = median(r.ms.slice(2));
+        x2Threads = r.threads;
       } else if (side === 'tfjs') {
         const r = tfjsSteps();
         got.tfjs = median(r.ms.slice(2));
@@ -205,6 +212,7 @@ if (run('speed')) {
     for (const [k, v] of Object.entries(got)) times[k].push(v);
     for (const [k, v] of Object.entries(gotCpu)) cpuTimes[k].push(v);
     for (const k of ['torch1', 'torch2', 'tfjs']) if (got[k] !== undefined) ratios[k].push(got.nn64 / got[k]);
+    if (got.torch2 !== undefined) ratios.nn64x2VsTorch2.push(got.nn64x2 / got.torch2);
     for (const k of ['torch1', 'tfjs']) if (gotCpu[k] !== undefined) ratios[`${k}Cpu`].push(gotCpu.nn64 / gotCpu[k]);
   }
   Object.values(peers).forEach((p) => p.close());
@@ -212,6 +220,7 @@ if (run('speed')) {
     workload: 'HNN 200-200 tanh training step: full batch of 750 mass-spring samples, J∇H_θ vs observed derivatives (MSE), Adam lr 1e-3, weight decay 1e-4',
     peer: info ? { torch: info.torch, threads: [1, 2] } : { note: 'PyTorch not installed (python3 -c "import torch" failed): nn64 and tfjs only' },
     kernel,
+    nn64x2Threads: x2Threads,
     tfjsBackend: backend.name,
     iteration1: out.speedCheck,
     stepMs: Object.fromEntries(
@@ -227,7 +236,7 @@ if (run('speed')) {
     ratio: Object.fromEntries(
       Object.entries(ratios)
         .filter(([, v]) => v.length)
-        .map(([k, v]) => [`nn64Vs${k[0].toUpperCase()}${k.slice(1)}`, round(median(v))]),
+        .map(([k, v]) => [k.startsWith('nn64') ? k : `nn64Vs${k[0].toUpperCase()}${k.slice(1)}`, round(median(v))]),
     ),
     ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, v.map((r) => round(r))])),
   };

@@ -6,7 +6,8 @@
 // same data and the same per-epoch permutations; loss and gradient of the first minibatch are
 // compared before anything is timed. Wall and CPU time are both recorded: on a shared machine
 // the 1-thread ratio is read on CPU time (the work each side did), the 2-thread one on wall
-// time (what a second thread buys). Then the same epochs with the plain-loop kernels
+// time (what a second thread buys); the engine's two-thread gemm (`threads: 2`, a helper worker
+// on shared memory) is a fourth side, read against PyTorch on 2 threads on wall time. Then the same epochs with the plain-loop kernels
 // (kernel: 'js') against the WebAssembly SIMD ones, which is what decides where SIMD runs.
 // Run after a build: `npx nx bench @phaseflow/nn64` (or `node bench/index.mjs [mlp] [kernels]`); on
 // Node ≥ 22 the gemm fuses its multiply–adds (relaxed SIMD), on Node 20 it cannot (`nn64.fma`).
@@ -30,9 +31,10 @@ const out = {
   cpus: os.cpus().length,
   cpu: os.cpus()[0]?.model,
   loadAverageStart: os.loadavg().map((v) => round(v, 2)),
-  // nn64 runs on one thread; fma: the gemm's multiply–adds are relaxed SIMD's f32x4.relaxed_madd
-  // (Node ≥ 22), else f32x4.mul + f32x4.add (Node 20).
-  nn64: { threads: 1, kernel: createWorkspace32().kind, fma: createWorkspace32().fma },
+  // nn64 runs on one thread, and on two as the side nn64x2 (threads: 2, where the engine can); fma:
+  // the gemm's multiply–adds are relaxed SIMD's f32x4.relaxed_madd (Node ≥ 22), else f32x4.mul +
+  // f32x4.add (Node 20).
+  nn64: { threads: [1, createMlp32({ sizes: [2, 2], threads: 2 }).threads], kernel: createWorkspace32().kind, fma: createWorkspace32().fma },
 };
 
 // ---- the PyTorch peers (one process per thread count, started once) ----
@@ -116,8 +118,8 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-async function ours(task, theta, kernel = 'auto') {
-  const net = createMlp32({ sizes: task.sizes, output: 'softmax', theta: theta.slice(), kernel });
+async function ours(task, theta, kernel = 'auto', threads = 1) {
+  const net = createMlp32({ sizes: task.sizes, output: 'softmax', theta: theta.slice(), kernel, threads });
   const epochCpuMs = [];
   let c0 = 0;
   const clock = { name: 'cpu-clock', on: { 'run:start': () => void (c0 = cpuMs()), 'epoch:end': () => void (epochCpuMs.push(cpuMs() - c0), (c0 = cpuMs())) } };
@@ -126,7 +128,7 @@ async function ours(task, theta, kernel = 'auto') {
     { inputs: task.inputs, targets: task.targets },
     { observers: [clock] },
   );
-  return { epochMs: h.epochMs, epochCpuMs, backend: h.backend, accuracy: h.metrics.accuracy.at(-1) };
+  return { epochMs: h.epochMs, epochCpuMs, backend: h.backend, threads: h.threads, accuracy: h.metrics.accuracy.at(-1) };
 }
 
 if (run('mlp')) {
@@ -147,13 +149,14 @@ if (run('mlp')) {
     };
     const row = { model: `mlp ${task.sizes.join('-')} tanh/softmax, adam lr ${task.lr}, batch ${task.batch}, 1000 samples`, epochs: task.epochs };
     await ours(task, theta); // warm-up (JIT, wasm compilation)
+    await ours(task, theta, 'auto', 2);
     const reps = 3;
-    const times = { nn64: [], torch1: [], torch2: [] };
+    const times = { nn64: [], nn64x2: [], torch1: [], torch2: [] };
     const cpu = { nn64: [], torch1: [] };
-    const ratios = { torch1: [], torch2: [], torch1Cpu: [] };
+    const ratios = { torch1: [], torch2: [], torch1Cpu: [], x2Torch2: [] };
     for (let rep = 0; rep < reps; rep++) {
       // Alternated, the order rotated each repetition so load hits every side alike.
-      const order = [['nn64'], ['torch1'], ['torch2']].map(([s]) => s);
+      const order = ['nn64', 'nn64x2', 'torch1', 'torch2'];
       for (let i = 0; i < rep; i++) order.push(order.shift());
       const got = {};
       const gotCpu = {};
@@ -162,6 +165,10 @@ if (run('mlp')) {
           const r = await ours(task, theta);
           got.nn64 = median(r.epochMs.slice(1));
           gotCpu.nn64 = median(r.epochCpuMs.slice(1));
+        } else if (side === 'nn64x2') {
+          const r = await ours(task, theta, 'auto', 2);
+          row.nn64x2Threads = r.threads;
+          got.nn64x2 = median(r.epochMs.slice(1));
         } else if (peers[side === 'torch1' ? 1 : 2]) {
           const r = await peers[side === 'torch1' ? 1 : 2].ask(job);
           got[side] = median(r.epochMs.slice(1));
@@ -175,6 +182,7 @@ if (run('mlp')) {
       for (const side of Object.keys(got)) times[side].push(got[side]);
       for (const side of Object.keys(gotCpu)) cpu[side].push(gotCpu[side]);
       for (const side of ['torch1', 'torch2']) if (got[side] !== undefined) ratios[side].push(got.nn64 / got[side]);
+      if (got.torch2 !== undefined) ratios.x2Torch2.push(got.nn64x2 / got.torch2);
       if (gotCpu.torch1 !== undefined) ratios.torch1Cpu.push(gotCpu.nn64 / gotCpu.torch1);
     }
     row.epochMs = Object.fromEntries(
@@ -192,6 +200,7 @@ if (run('mlp')) {
         vsTorch1ThreadCpu: round(median(ratios.torch1Cpu)),
         vsTorch1ThreadWall: round(median(ratios.torch1)),
         vsTorch2ThreadsWall: round(median(ratios.torch2)),
+        twoThreadsVsTorch2ThreadsWall: round(median(ratios.x2Torch2)),
       };
     row.ratios = Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, v.map((r) => round(r))]));
     out.mlp[name] = row;

@@ -20,7 +20,7 @@ import {
 } from './dense32.js';
 import type { GlorotDistribution } from './init.js';
 import type { Trainable32 } from './trainable.js';
-import { createWorkspace32, kernelKind, type Matrix32, type Workspace32 } from './workspace.js';
+import { checkThreads, createWorkspace32, kernelKind, threadCount, type Matrix32, type Workspace32 } from './workspace.js';
 
 /** Activations with a second derivative, as the field of a potential needs. */
 export type SmoothActivation32 = 'tanh' | 'sigmoid' | 'softplus' | 'linear';
@@ -41,6 +41,13 @@ export interface GradientField32Options {
   readonly theta?: Float32Array;
   /** `auto` (default): WebAssembly SIMD kernels where available; `js`: typed-array loops. */
   readonly kernel?: 'auto' | 'js';
+  /**
+   * Threads of the large products (default 1): 2 splits every product of the field and
+   * its reverse pass of at least 2¹⁸ multiply–adds between this thread and a helper worker on
+   * shared memory, bit for bit the one-thread result (see createWorkspace32); `threads` says
+   * what runs.
+   */
+  readonly threads?: 1 | 2;
 }
 
 /** The field of a scalar float32 MLP; see {@link createGradientField32}. */
@@ -57,7 +64,7 @@ export interface GradientField32 extends Trainable32 {
 }
 
 const SMOOTH: readonly SmoothActivation32[] = ['tanh', 'sigmoid', 'softplus', 'linear'];
-const KEYS = ['sizes', 'activation', 'symplectic', 'seed', 'distribution', 'gain', 'theta', 'kernel'];
+const KEYS = ['sizes', 'activation', 'symplectic', 'seed', 'distribution', 'gain', 'theta', 'kernel', 'threads'];
 
 /** d/dh of σ′ written as a function of h = σ(z): tanh −2h, sigmoid 1 − 2h, softplus e^{−h}, linear 0. */
 function curvature(a: SmoothActivation32, h: number): number {
@@ -121,6 +128,7 @@ export function createGradientField32(options: GradientField32Options): Gradient
   const n = sizes[0]!;
   if (symplectic && n % 2 !== 0) invalid('options.sizes[0]', 'an even state width 2d (q then p) for a symplectic field', n, 'SHAPE_MISMATCH');
   const kernelChoice = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
+  const threads = threadCount(kernelChoice, checkThreads(o.threads));
   const { weights, biases, size } = layout(sizes);
   let theta: Float32Array;
   if (o.theta !== undefined) {
@@ -141,7 +149,8 @@ export function createGradientField32(options: GradientField32Options): Gradient
   let tape: Tape | undefined;
   const tapeFor = (rows: number): Tape => {
     if (tape !== undefined && tape.capacity >= rows) return tape;
-    const ws = createWorkspace32({ kernel: kernelChoice });
+    tape?.ws.close();
+    const ws = createWorkspace32({ kernel: kernelChoice, threads });
     const each = (): Matrix32[] => sizes.slice(0, L).map((w) => ws.matrix(rows, w));
     const W: Matrix32[] = [];
     const WT: Matrix32[] = [];
@@ -265,6 +274,7 @@ export function createGradientField32(options: GradientField32Options): Gradient
     inputs: n,
     outputs: n,
     kernel: kernelKind(kernelChoice),
+    threads,
     forward(batch) {
       checkBatch32('batch', batch, n);
       const t = fieldRows(batch.x, batch.rows);

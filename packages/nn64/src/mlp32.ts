@@ -22,7 +22,7 @@ import {
 } from './dense32.js';
 import type { GlorotDistribution } from './init.js';
 import type { Trainable32 } from './trainable.js';
-import { createWorkspace32, kernelKind, type Matrix32, type Workspace32 } from './workspace.js';
+import { checkThreads, createWorkspace32, kernelKind, threadCount, type Matrix32, type Workspace32 } from './workspace.js';
 
 export type { InputBatch32 } from './dense32.js';
 
@@ -44,6 +44,13 @@ export interface Mlp32Options {
   readonly theta?: Float32Array;
   /** `auto` (default): WebAssembly SIMD kernels where available; `js`: typed-array loops. */
   readonly kernel?: 'auto' | 'js';
+  /**
+   * Threads of the large products (default 1): 2 splits every product of the forward and
+   * backward passes of at least 2¹⁸ multiply–adds between this thread and a helper worker on
+   * shared memory, bit for bit the one-thread result (see createWorkspace32); `threads` says
+   * what runs.
+   */
+  readonly threads?: 1 | 2;
 }
 
 /** A float32 MLP: a parametric Layer on {@link InputBatch32}s and a {@link Trainable32}. */
@@ -59,8 +66,8 @@ export interface Mlp32 extends ParametricLayer<InputBatch32, Float32Array>, Trai
   inputGradient(batch: InputBatch32): Float32Array;
 }
 
-const KEYS = ['sizes', 'activation', 'output', 'seed', 'distribution', 'gain', 'theta', 'kernel'];
-const DENSE_KEYS = ['inputs', 'units', 'activation', 'seed', 'distribution', 'gain', 'theta', 'kernel'];
+const KEYS = ['sizes', 'activation', 'output', 'seed', 'distribution', 'gain', 'theta', 'kernel', 'threads'];
+const DENSE_KEYS = ['inputs', 'units', 'activation', 'seed', 'distribution', 'gain', 'theta', 'kernel', 'threads'];
 
 /** Options of {@link createDense32}. */
 export interface Dense32Options {
@@ -78,6 +85,8 @@ export interface Dense32Options {
   readonly theta?: Float32Array;
   /** `auto` (default) or `js`. */
   readonly kernel?: 'auto' | 'js';
+  /** 1 (default) or 2: see {@link Mlp32Options.threads}. */
+  readonly threads?: 1 | 2;
 }
 
 /** Buffers for up to `capacity` rows. */
@@ -133,6 +142,7 @@ function buildMlp32(
     readonly distribution?: GlorotDistribution;
     readonly gain?: number;
     readonly kernel?: 'auto' | 'js';
+    readonly threads?: 1 | 2;
   },
   sizes: readonly number[],
   activation: Activation,
@@ -141,6 +151,7 @@ function buildMlp32(
   name: string,
 ): Mlp32 {
   const kernelChoice = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
+  const threads = threadCount(kernelChoice, checkThreads(o.threads));
   const L = sizes.length - 1;
   const { weights, biases, size } = layout(sizes);
   let theta: Float32Array;
@@ -163,7 +174,8 @@ function buildMlp32(
   let tape: Tape | undefined;
   const tapeFor = (rows: number): Tape => {
     if (tape !== undefined && tape.capacity >= rows) return tape;
-    const ws = createWorkspace32({ kernel: kernelChoice });
+    tape?.ws.close();
+    const ws = createWorkspace32({ kernel: kernelChoice, threads });
     const H = sizes.map((w) => ws.matrix(rows, w));
     const G = sizes.map((w) => ws.matrix(rows, w));
     const W: Matrix32[] = [];
@@ -245,6 +257,7 @@ function buildMlp32(
     inputs: inSize,
     outputs: outSize,
     kernel: kernelKind(kernelChoice),
+    threads,
     forward(batch) {
       checkBatch32('batch', batch, inSize);
       return trainable.forwardTape(batch.x, batch.rows).slice();

@@ -34,6 +34,8 @@ export interface Trainable32 {
   readonly theta: Float32Array;
   /** Which kernels run (recorded in the training history). */
   readonly kernel: KernelKind | 'js';
+  /** Threads its products run on (recorded in the training history; 1 when left out). */
+  readonly threads?: number;
   /**
    * y = f_θ(x) for `rows` rows of `x`; returns a view of rows × outputs numbers that stays
    * valid until the next call. Records what {@link Trainable32.backwardTape} needs.

@@ -87,6 +87,8 @@ export interface GradientHistory32 extends TrainingHistory {
   readonly engine: 'nn64';
   /** The kernels that ran: `wasm-simd` or `js`. */
   readonly backend: string;
+  /** Threads the model's products ran on (its `threads`, 1 where it has none). */
+  readonly threads: number;
 }
 
 const TRAINER_KEYS = [
@@ -364,6 +366,7 @@ export function createGradientTrainer32(options?: GradientTrainer32Options): Tra
       epochMs,
       engine: 'nn64',
       backend: net.kernel,
+      threads: net.threads ?? 1,
     });
     const run = createRunLifecycle<GradientHistory32>({
       run: 'training',

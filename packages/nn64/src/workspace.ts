@@ -14,10 +14,12 @@ import {
   jsKernels,
   kernelBuild,
   kernelModule,
+  SHARED_MAX_PAGES,
   wasmKernels,
   type KernelActivation,
   type KernelFunctions,
 } from './kernels/kernels.js';
+import { startGemmHelper, threadsAvailable, type GemmArgs, type GemmHelper } from './gemm-thread.js';
 
 export type { KernelActivation } from './kernels/kernels.js';
 
@@ -62,7 +64,22 @@ export interface GemmOptions {
 export interface Workspace32Options {
   /** `auto` (default): WebAssembly SIMD where the engine validates it, else JavaScript; `js`: always JavaScript. */
   readonly kernel?: 'auto' | 'js';
+  /**
+   * Threads that run the products (default 1). With 2, the memory is a shared WebAssembly
+   * memory and a helper worker thread runs the lower half of C's rows of every product of at
+   * least 2¹⁸ multiply–adds (M·K·N) while the caller runs the upper half: the same sums in
+   * the same order, so C is bit for bit what one thread computes. Where worker threads or shared
+   * memories are unavailable (browsers without cross-origin isolation, the `js` kernels) the
+   * workspace runs on one thread and says so in {@link Workspace32.threads}.
+   */
+  readonly threads?: 1 | 2;
 }
+
+/**
+ * @internal The smallest product (M·K·N multiply–adds) a two-thread workspace splits: about 10 µs of
+ * work on one thread, against a hand-over of 1–3 µs each way.
+ */
+export const SPLIT_MACS = 1 << 18;
 
 /** Matrices and kernels in one memory; see {@link createWorkspace32}. */
 export interface Workspace32 {
@@ -74,6 +91,8 @@ export interface Workspace32 {
    * engine validates it: Node ≥ 22, current browsers), else f32x4.mul then f32x4.add; false for `js`.
    */
   readonly fma: boolean;
+  /** Threads that run the large products: 2 where `threads: 2` was asked for and a helper thread can run, else 1. */
+  readonly threads: 1 | 2;
   /** Bytes reserved so far. */
   readonly bytes: number;
   /** A new rows × cols matrix, zero-filled (grows the memory when needed). */
@@ -105,6 +124,12 @@ export interface Workspace32 {
   addTo(m: Matrix32, out: Float32Array | Float64Array, offset?: number, transpose?: boolean): void;
   /** out[offset + j] += Σ_r m(r, j) over the first `rows` rows. */
   columnSums(m: Matrix32, out: Float32Array | Float64Array, offset?: number, rows?: number): void;
+  /**
+   * Stop the helper thread of a two-thread workspace (idempotent; the workspace runs on one
+   * thread afterwards). A workspace that is garbage collected stops it too, and the thread never
+   * keeps a process alive.
+   */
+  close(): void;
 }
 
 const PAGE = 65536;
@@ -115,6 +140,19 @@ const ceil4 = (n: number): number => (n + 3) & ~3;
 export function kernelKind(choice: 'auto' | 'js'): KernelKind {
   return choice === 'js' || kernelModule() === null ? 'js' : 'wasm-simd';
 }
+
+/** @internal Threads a workspace made with these choices runs its products on (see {@link Workspace32Options.threads}). */
+export function threadCount(kernel: 'auto' | 'js', threads: 1 | 2): 1 | 2 {
+  return threads === 2 && kernel === 'auto' && threadsAvailable() && kernelBuild(true) !== null ? 2 : 1;
+}
+
+/** @internal `options.threads` checked: undefined (1), 1 or 2. */
+export function checkThreads(value: unknown): 1 | 2 {
+  return value === undefined ? 1 : checkOneOf('options.threads', value, [1, 2] as const);
+}
+
+/** Stops the helper of a workspace nobody holds any more. */
+const helpers = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<GemmHelper>((h) => h.close()) : undefined;
 
 function checkMatrix(argument: string, m: unknown, ws: object): Matrix32 {
   if (m === null || typeof m !== 'object' || (m as { workspace?: unknown }).workspace !== ws) invalid(argument, 'a Matrix32 of this workspace', m);
@@ -155,17 +193,20 @@ function mismatch(argument: string, expected: string, received: string): never {
  * ```
  */
 export function createWorkspace32(options?: Workspace32Options): Workspace32 {
-  const o = checkOptions('options', options, ['kernel']);
+  const o = checkOptions('options', options, ['kernel', 'threads']);
   // Only a left-out option takes the default: null is refused like any other bad value.
   const choice = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
-  const build = choice === 'js' ? null : kernelBuild();
+  const threads = threadCount(choice, checkThreads(o.threads));
+  const build = choice === 'js' ? null : kernelBuild(threads === 2);
   const module = build?.module ?? null;
   let memory: WebAssembly.Memory | undefined;
-  let buffer: ArrayBuffer;
+  let buffer: ArrayBufferLike;
   let f32: Float32Array;
   let k: KernelFunctions;
+  let helper: GemmHelper | undefined;
   if (module !== null) {
-    memory = new WebAssembly.Memory({ initial: 1 });
+    memory = threads === 2 ? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 1 });
+    if (threads === 2) helper = startGemmHelper(module, memory);
     buffer = memory.buffer;
     f32 = new Float32Array(buffer);
     k = wasmKernels(module, memory);
@@ -178,6 +219,8 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
   let scratch: Matrix32 | undefined;
   /** The wasm gemm's room for its packed panels (gemmScratchFloats of C's stride), grown when a product needs more. */
   let gemmScratch: Matrix32 | undefined;
+  /** The helper thread's scratch (two-thread workspaces). */
+  let helperScratch: Matrix32 | undefined;
   /** Room in the memory for load's and addTo's float32 copies, grown when one needs more. */
   let stage: Matrix32 | undefined;
   /** The staging matrix with at least `floats` floats (a multiple of 4), the memory refreshed. */
@@ -228,6 +271,9 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
     name: 'workspace32',
     kind: module !== null ? 'wasm-simd' : 'js',
     fma: build?.fma ?? false,
+    get threads() {
+      return helper !== undefined && helper.alive ? 2 : 1;
+    },
     get bytes() {
       return used;
     },
@@ -239,8 +285,8 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
       const byteOffset = used;
       used += floats * 4;
       grow(used);
-      let viewBuffer: ArrayBuffer | undefined;
-      let view = new Float32Array(0);
+      let viewBuffer: ArrayBufferLike | undefined;
+      let view: Float32Array = new Float32Array(0);
       const m = {
         workspace: ws,
         rows,
@@ -284,17 +330,50 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
         if (b.rows !== a.cols) mismatch('b.rows', `${a.cols} (a.cols)`, String(b.rows));
         if (c.rows < rows) mismatch('c.rows', `at least ${rows} rows`, String(c.rows));
       }
+      const split = helper !== undefined && helper.alive;
       let pScratch = 0;
       if (module !== null) {
         const floats = gemmScratchFloats(c.stride);
-        if (gemmScratch === undefined || gemmScratch.rows * 4 < floats) gemmScratch = ws.matrix(floats / 4, 4);
+        if (gemmScratch === undefined || gemmScratch.rows * 4 < floats) {
+          gemmScratch = ws.matrix(floats / 4, 4);
+          // The helper packs its own panels: a second scratch beside the caller's.
+          if (split) helperScratch = ws.matrix(floats / 4, 4);
+        }
         pScratch = gemmScratch.byteOffset;
       }
       refresh();
       const flags = init | (act << 2);
-      if (g.transposeA === true)
-        k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, a.stride, rows, c.stride, 4, a.stride * 4, b.stride * 4, c.stride * 4, flags, pScratch);
-      else k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, ceil4(rows), a.cols, c.stride, a.stride * 4, 4, b.stride * 4, c.stride * 4, flags, pScratch);
+      const ldb = b.stride * 4,
+        ldc = c.stride * 4;
+      // C's rows M, the reduction K, and the byte step through A per row of C.
+      const [M, K, aRow, aRed] = g.transposeA === true ? [a.stride, rows, 4, a.stride * 4] : [ceil4(rows), a.cols, a.stride * 4, 4];
+      if (split && M >= 8 && M * K * c.stride >= SPLIT_MACS) {
+        // Rows [0, top) here, [top, M) on the helper; top a multiple of 4 (the tiles' height),
+        // so every entry of C is summed by the same tile code in the same order as on one thread.
+        const top = ceil4(M >> 1);
+        const lower: GemmArgs = [
+          a.byteOffset + top * aRow,
+          b.byteOffset,
+          c.byteOffset + top * ldc,
+          pBias,
+          M - top,
+          K,
+          c.stride,
+          aRow,
+          aRed,
+          ldb,
+          ldc,
+          flags,
+          helperScratch!.byteOffset,
+        ];
+        if (helper!.post(lower)) {
+          k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, top, K, c.stride, aRow, aRed, ldb, ldc, flags, pScratch);
+          // The helper was gone before it began (no row of C written): its rows run here.
+          if (!helper!.finish()) k.gemm(lower[0], lower[1], lower[2], pBias, M - top, K, c.stride, aRow, aRed, ldb, ldc, flags, pScratch);
+          return;
+        }
+      }
+      k.gemm(a.byteOffset, b.byteOffset, c.byteOffset, pBias, M, K, c.stride, aRow, aRed, ldb, ldc, flags, pScratch);
     },
     activate(mArg, activation, rowsArg) {
       const m = checkMatrix('m', mArg, ws);
@@ -410,6 +489,10 @@ export function createWorkspace32(options?: Workspace32Options): Workspace32 {
       const d = scratch.data;
       for (let j = 0; j < m.cols; j++) out[offset + j] += d[j]!;
     },
+    close() {
+      helper?.close();
+    },
   };
+  if (helper !== undefined) helpers?.register(ws, helper, helper);
   return ws;
 }

@@ -144,6 +144,6 @@ describe('createWorkspace32', () => {
     expectPhaseflowError(() => ws.load(A, [1, 2]), 'SHAPE_MISMATCH');
     expectPhaseflowError(() => ws.matrix(0, 2), 'INVALID_ARGUMENT');
     expectPhaseflowError(() => createWorkspace32({ kernel: 'gpu' as never }), 'INVALID_ARGUMENT');
-    expectPhaseflowError(() => createWorkspace32({ threads: 2 } as never), 'UNKNOWN_OPTION');
+    expectPhaseflowError(() => createWorkspace32({ workers: 2 } as never), 'UNKNOWN_OPTION');
   });
 });

@@ -103,9 +103,11 @@ export interface WasmFunction {
 
 /**
  * A module that imports its memory as `m.m` and holds `functions` (function i is index i;
- * named ones are exported).
+ * named ones are exported). With `sharedMaximum` the import is a shared memory of at most that
+ * many pages (threads proposal: shared memories declare a maximum), which worker threads can
+ * instantiate the same module on.
  */
-export function assemble(functions: readonly WasmFunction[]): Uint8Array<ArrayBuffer> {
+export function assemble(functions: readonly WasmFunction[], sharedMaximum?: number): Uint8Array<ArrayBuffer> {
   const types = functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
   const bodies = functions.map((f) => {
     const body = [...vec(f.locals.map(([count, type]) => [...uleb(count), type])), ...f.code, 0x0b];
@@ -122,7 +124,8 @@ export function assemble(functions: readonly WasmFunction[]): Uint8Array<ArrayBu
     0x00,
     0x00,
     ...section(1, vec(types)),
-    ...section(2, vec([[...utf8('m'), ...utf8('m'), 0x02, 0x00, 0x00]])),
+    // memory import: limits 0x00 (min 0), or 0x03 (shared, min 0, max)
+    ...section(2, vec([[...utf8('m'), ...utf8('m'), 0x02, ...(sharedMaximum === undefined ? [0x00, 0x00] : [0x03, 0x00, ...uleb(sharedMaximum)])]])),
     ...section(3, vec(functions.map((_, i) => uleb(i)))),
     ...section(7, vec(exports)),
     ...section(10, vec(bodies)),

@@ -99,9 +99,11 @@ export function gemmScratchFloats(N: number): number {
 /**
  * @internal The module's bytes (exports gemm, act, dact, axpy, colsum, curv, transpose; imports memory
  * m.m): with `fma`, every multiply–add of gemm and of tanh's polynomials is relaxed SIMD's
- * f32x4.relaxed_madd, else f32x4.mul then f32x4.add.
+ * f32x4.relaxed_madd, else f32x4.mul then f32x4.add. With `shared`, the memory import is a
+ * shared memory of at most {@link SHARED_MAX_PAGES} pages (the same code: a worker thread
+ * instantiates it on the workspace's memory).
  */
-export function kernelWasmBytes(fma: boolean): Uint8Array<ArrayBuffer> {
+export function kernelWasmBytes(fma: boolean, shared = false): Uint8Array<ArrayBuffer> {
   const maxVectors = MAX_VECTORS;
   const { get, set, tee, i32, call } = op;
   const F32 = 0x7d;
@@ -848,19 +850,44 @@ export function kernelWasmBytes(fma: boolean): Uint8Array<ArrayBuffer> {
     };
   })();
 
-  return assemble([gemm, act, dact, axpy, colsum, curv, transpose]);
+  return assemble([gemm, act, dact, axpy, colsum, curv, transpose], shared ? SHARED_MAX_PAGES : undefined);
 }
 
+/**
+ * @internal The maximum, in 64 KiB pages, of the shared memory of a two-thread workspace: all
+ * of wasm32's 4 GiB (a shared memory cannot move, so it declares its bound up front; engines
+ * reserve address space for it, not memory).
+ */
+export const SHARED_MAX_PAGES = 65536;
+
+type Build = { readonly module: WebAssembly.Module; readonly fma: boolean } | null;
 /** Process-global (see the file comment): compiled once per realm, null where SIMD is unavailable. */
-let cached: { readonly module: WebAssembly.Module; readonly fma: boolean } | null | undefined;
+let cached: Build | undefined;
+let cachedShared: Build | undefined;
 
 /**
  * @internal The compiled kernel module and whether it multiplies–adds with relaxed SIMD's
  * `f32x4.relaxed_madd` (the build with it where the engine validates it: Node 22+, current
  * browsers, Node 20 with --experimental-wasm-relaxed-simd; else the build with f32x4.mul and
- * f32x4.add), or null where WebAssembly SIMD is unavailable.
+ * f32x4.add), or null where WebAssembly SIMD is unavailable. With `shared`, the build that
+ * imports a shared memory, with the same `fma` as the private one (so a product split over two
+ * threads rounds as on one), or null where the engine lacks shared memories.
  */
-export function kernelBuild(): { readonly module: WebAssembly.Module; readonly fma: boolean } | null {
+export function kernelBuild(shared = false): Build {
+  if (shared) {
+    if (cachedShared !== undefined) return cachedShared;
+    const plain = kernelBuild();
+    cachedShared = null;
+    if (plain !== null && typeof SharedArrayBuffer === 'function') {
+      try {
+        const bytes = kernelWasmBytes(plain.fma, true);
+        if (WebAssembly.validate(bytes)) cachedShared = { module: new WebAssembly.Module(bytes), fma: plain.fma };
+      } catch {
+        // no shared memories here
+      }
+    }
+    return cachedShared;
+  }
   if (cached !== undefined) return cached;
   cached = null;
   if (typeof WebAssembly !== 'object') return cached;
