@@ -60,6 +60,6 @@ export type {
 export { isParametric, requireParametric } from './layer.js';
 export type { Layer, ParametricLayer, ParametricView } from './layer.js';
 export type { FitOptions, LabelledData, Trainer, TrainingHistory } from './trainer.js';
-export { createRandom, restoreRandom } from './random.js';
-export type { Random, RandomState } from './random.js';
+export { createRandom, randomDraws, restoreRandom } from './random.js';
+export type { Random, RandomDraws, RandomState } from './random.js';
 export type { Demo, DemoContext, DemoFigure, DemoResult } from './demo.js';

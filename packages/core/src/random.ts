@@ -67,17 +67,64 @@ function hashLabel(label: string | number): number {
   return h;
 }
 
-function fromWords(seed: number, a: number, b: number, c: number, d: number): Random {
-  // The state words are kept as signed 32-bit integers (the same bits): an unsigned word of 2³¹
-  // or more is not a small integer to the engine, so every write of one allocated a number.
-  let s0 = a | 0,
-    s1 = b | 0,
-    s2 = c | 0,
-    s3 = d | 0;
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-  let spare = NaN;
-  const words = new Uint32Array(4);
-  const uint32 = (): number => {
+/**
+ * The draws of a {@link Random} that a hot loop makes (see {@link randomDraws}): the same
+ * generator, so they and the source's own methods advance one stream.
+ */
+export interface RandomDraws {
+  /** A uniform integer in [0, 2³²), as `Random.uint32`. */
+  uint32(): number;
+  /** A uniform double in [0, 1) with 53 random bits, as `Random.uniform`. */
+  uniform(): number;
+  /** A standard normal N(0, 1), as `Random.normal`. */
+  normal(): number;
+}
+
+/**
+ * The generator behind every Random this module makes: xoshiro128**'s four state words and
+ * the normal deviate the polar method holds back. Its methods are on the prototype, one
+ * function for every source; a Random's own methods (closures, so that they can be called
+ * detached) only forward to them. Optimised code of the draws therefore belongs to
+ * functions that live as long as the module. Code the engine compiles for a source's own
+ * closures is kept only while one of them is alive, and a caller's code that has one of them
+ * (with its context) built in as a constant is thrown away when a full collection finds the
+ * source dead: with the draws in closures, every source made after a collection drew its
+ * first thousands of numbers in the interpreter.
+ */
+class Xoshiro128 implements RandomDraws {
+  // The state words are kept as signed 32-bit integers (the same bits): an unsigned word of
+  // 2³¹ or more is not a small integer to the engine, so every write of one allocated a number.
+  s0: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  /** The second deviate of the last polar pair, NaN when none is held. */
+  spare = NaN;
+  /** Four outputs of the generator, for a polar pair's two uniforms. */
+  readonly words = new Uint32Array(4);
+  /** normal()'s one-entry buffer for polarInto. */
+  readonly one = new Float64Array(1);
+  /**
+   * One generator that lives as long as the module, so that the shape every generator ends in
+   * does too: the engine holds the shapes an object passes through from the class's first one
+   * only while an object has them, and optimised code that checks for a shape that is gone is
+   * thrown away, as code holding a dead source's closures was.
+   */
+  static readonly shape = new Xoshiro128(1, 0, 0, 0);
+
+  constructor(a: number, b: number, c: number, d: number) {
+    this.s0 = a | 0;
+    this.s1 = b | 0;
+    this.s2 = c | 0;
+    this.s3 = d | 0;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  uint32(): number {
+    let s0 = this.s0,
+      s1 = this.s1,
+      s2 = this.s2,
+      s3 = this.s3;
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
     s2 ^= s0;
@@ -86,20 +133,40 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
     s0 ^= s3;
     s2 ^= t;
     s3 = (s3 << 11) | (s3 >>> 21);
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
     return result;
-  };
-  const uniform = () => ((uint32() >>> 5) * 67108864 + (uint32() >>> 6)) / 9007199254740992;
+  }
+
+  uniform(): number {
+    return ((this.uint32() >>> 5) * 67108864 + (this.uint32() >>> 6)) / 9007199254740992;
+  }
+
+  normal(): number {
+    const spare = this.spare;
+    if (!Number.isNaN(spare)) {
+      this.spare = NaN;
+      return spare;
+    }
+    const one = this.one;
+    this.polarInto(one, 0, 1);
+    return one[0]!;
+  }
+
   /**
    * out[from…to) ← standard normals from Marsaglia polar pairs (two 53-bit uniforms u, v in
    * (−1, 1) from four xoshiro128** outputs, s = u² + v² in (0, 1), u·m and v·m with
    * m = √(−2 ln s / s)); an odd count leaves the pair's v·m as the spare. The generator's words
    * are held in locals for the loop and written back once.
    */
-  const polarInto = (out: Float64Array, from: number, to: number): void => {
-    let a = s0,
-      b = s1,
-      c = s2,
-      d = s3;
+  polarInto(out: Float64Array, from: number, to: number): void {
+    const words = this.words;
+    let a = this.s0,
+      b = this.s1,
+      c = this.s2,
+      d = this.s3;
     let i = from;
     while (i < to) {
       let u: number, v: number, q: number;
@@ -121,29 +188,28 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
       const m = Math.sqrt((-2 * Math.log(q)) / q);
       out[i++] = u * m;
       if (i < to) out[i++] = v * m;
-      else spare = v * m;
+      else this.spare = v * m;
     }
-    s0 = a;
-    s1 = b;
-    s2 = c;
-    s3 = d;
-  };
-  const one = new Float64Array(1);
-  const normal = () => {
-    if (!Number.isNaN(spare)) {
-      const v = spare;
-      spare = NaN;
-      return v;
-    }
-    polarInto(one, 0, 1);
-    return one[0]!;
-  };
+    this.s0 = a;
+    this.s1 = b;
+    this.s2 = c;
+    this.s3 = d;
+  }
+}
+
+/** The generator of each Random this module made (see {@link randomDraws}). */
+const generators = new WeakMap<object, Xoshiro128>();
+
+function fromWords(seed: number, a: number, b: number, c: number, d: number): Random {
+  const g = new Xoshiro128(a, b, c, d);
+  const uint32 = () => g.uint32();
+  const uniform = () => g.uniform();
   const int = (n: number) => {
     checkInteger('n', n, { min: 1, max: 2 ** 32 });
     // Rejection sampling removes modulo bias.
     const limit = 2 ** 32 - (2 ** 32 % n);
     let x: number;
-    do x = uint32();
+    do x = g.uint32();
     while (x >= limit);
     return x % n;
   };
@@ -154,9 +220,9 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
     uniformIn(lo, hi) {
       checkFinite('a', lo);
       checkFinite('b', hi);
-      return lo + (hi - lo) * uniform();
+      return lo + (hi - lo) * g.uniform();
     },
-    normal,
+    normal: () => g.normal(),
     int,
     fillNormal(out, mean = 0, std = 1) {
       checkOut(out);
@@ -165,11 +231,11 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
       // The numbers of `normal()` called out.length times: the spare first, then whole pairs.
       const n = out.length;
       let i = 0;
-      if (n > 0 && !Number.isNaN(spare)) {
-        out[i++] = spare;
-        spare = NaN;
+      if (n > 0 && !Number.isNaN(g.spare)) {
+        out[i++] = g.spare;
+        g.spare = NaN;
       }
-      polarInto(out, i, n);
+      g.polarInto(out, i, n);
       for (let j = 0; j < n; j++) out[j] = mean + std * out[j]!;
       return out;
     },
@@ -177,7 +243,7 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
       checkOut(out);
       checkFinite('a', lo);
       checkFinite('b', hi);
-      for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * uniform();
+      for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * g.uniform();
       return out;
     },
     shuffle(a) {
@@ -200,17 +266,44 @@ function fromWords(seed: number, a: number, b: number, c: number, d: number): Ra
       if (!(typeof label === 'string' && label !== '') && !(typeof label === 'number' && Number.isFinite(label))) {
         invalid('label', 'a non-empty string or a finite number naming the fork', label);
       }
-      const mix = splitmix32((uint32() ^ hashLabel(label)) >>> 0);
+      const mix = splitmix32((g.uint32() ^ hashLabel(label)) >>> 0);
       return fromWords(seed, mix(), mix(), mix(), mix());
     },
-    getState: () => ({ seed, words: [s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0], spareNormal: Number.isNaN(spare) ? null : spare }),
+    getState: () => ({ seed, words: [g.s0 >>> 0, g.s1 >>> 0, g.s2 >>> 0, g.s3 >>> 0], spareNormal: Number.isNaN(g.spare) ? null : g.spare }),
     setState(state) {
       const st = checkRandomState('state', state);
-      [s0, s1, s2, s3] = st.words.map((w) => w | 0) as [number, number, number, number];
-      spare = st.spareNormal ?? NaN;
+      const [w0, w1, w2, w3] = st.words;
+      g.s0 = w0 | 0;
+      g.s1 = w1 | 0;
+      g.s2 = w2 | 0;
+      g.s3 = w3 | 0;
+      g.spare = st.spareNormal ?? NaN;
     },
   };
+  generators.set(rng, g);
   return rng;
+}
+
+/**
+ * `uint32`, `uniform` and `normal` of a Random for a hot loop. For a source made by
+ * {@link createRandom}, {@link restoreRandom} or `fork`: its generator, whose methods are the
+ * same functions for every source (the source's own are closures made for it), so an engine's
+ * optimised loop holds nothing that dies with the source, and is not thrown away (to run in
+ * the interpreter again) at the next full collection after the source is gone. Any other
+ * object — a Random of the caller's own — is returned as it is. Either way the draws are the
+ * source's: the same numbers, advancing its stream, interleaved with its other methods as
+ * called.
+ *
+ * @example
+ * ```ts
+ * const rng = createRandom(3);
+ * const draws = randomDraws(rng);
+ * draws.normal(); // what rng.normal() would have given
+ * ```
+ */
+export function randomDraws(rng: Random): RandomDraws {
+  if (rng === null || typeof rng !== 'object') invalid('rng', 'a Random (createRandom(seed))', rng);
+  return generators.get(rng) ?? rng;
 }
 
 function checkRandomState(argument: string, state: unknown): RandomState {

@@ -3,7 +3,19 @@
  * `connectivity` (geometric skipping, O(non-zeros)) and drawn from a normal, uniform or
  * bernoulli (±1) law times `scale` — ReservoirPy's `normal`, `uniform` and `bernoulli`.
  */
-import { checkAllocation, checkInRange, checkInteger, checkOneOf, checkOptions, checkFinite, createRandom, invalid, type Random } from '@phaseflow/core';
+import {
+  checkAllocation,
+  checkInRange,
+  checkInteger,
+  checkOneOf,
+  checkOptions,
+  checkFinite,
+  createRandom,
+  invalid,
+  randomDraws,
+  type Random,
+  type RandomDraws,
+} from '@phaseflow/core';
 import type { CsrMatrix } from '@phaseflow/linalg';
 
 /** The laws an initialiser draws entries from. */
@@ -42,7 +54,10 @@ export function randomSparse(options: RandomSparseOptions): CsrMatrix {
   const dist =
     o.distribution === undefined ? 'normal' : checkOneOf<WeightDistribution>('options.distribution', o.distribution, ['normal', 'uniform', 'bernoulli']);
   const scale = o.scale === undefined ? 1 : checkFinite('options.scale', o.scale);
-  const rng = toRandom('options.seed', o.seed);
+  // The draws through the generator's shared methods: a source's own methods are closures made
+  // for it, and this loop's optimised code, holding the ones it called, would be thrown away at
+  // the first full collection after the source died (every build runs on fresh forks).
+  const rng = randomDraws(toRandom('options.seed', o.seed));
   const total = rows * cols;
   checkAllocation('options.rows', rows + 1, 4);
   const cap = Math.max(16, Math.ceil(total * p * 1.05 + 64));
@@ -81,7 +96,7 @@ export function randomSparse(options: RandomSparseOptions): CsrMatrix {
   return { rows, cols, rowPtr, colIdx: colIdx.slice(0, nnz), values: values.slice(0, nnz) };
 }
 
-function draw(rng: Random, dist: WeightDistribution): number {
+function draw(rng: RandomDraws, dist: WeightDistribution): number {
   if (dist === 'normal') return rng.normal();
   if (dist === 'uniform') return 2 * rng.uniform() - 1;
   return rng.uniform() < 0.5 ? -1 : 1;

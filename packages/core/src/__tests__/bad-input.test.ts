@@ -122,6 +122,7 @@ function probeMain() {
       createEmitter: '[] is a valid (empty) list of observers',
       odeProblem: "the probe's own `() => 0` is a function: a valid vector field (its results are checked where a run calls it)",
       withScope: "the probe's own `() => 0` is a valid scoped function (it returns 0)",
+      randomDraws: "any object that is not one of core's sources is returned as it is (a Random of the caller's own; what it lacks shows where it is called)",
     },
     valid: {
       integrate: [euler, decay, y0()],

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '@phaseflow/core';
+import { createRandom, randomDraws, restoreRandom, type Random } from '@phaseflow/core';
 
 describe('Random streams', () => {
   it('keeps the published stream of seed 7 (xoshiro128** words, polar normals): a change of representation must not move it', () => {
@@ -33,6 +33,40 @@ describe('Random streams', () => {
         },
       ),
       { seed: 5, numRuns: 200 },
+    );
+  });
+
+  it("randomDraws draws the source's own stream, interleaved with its methods, for sources made, forked and restored", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.array(fc.constantFrom('uint32', 'uniform', 'normal', 'fillNormal', 'int'), { maxLength: 30 }),
+        fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
+        (seed, calls, through) => {
+          const make = (): Random[] => [createRandom(seed), createRandom((seed ^ 1) >>> 0).fork('x'), restoreRandom(createRandom((seed ^ 2) >>> 0).getState())];
+          const sources = make(),
+            references = make();
+          sources.forEach((rng, s) => {
+            const draws = randomDraws(rng);
+            const want = references[s]!;
+            calls.forEach((c, k) => {
+              if (c === 'fillNormal') expect(Array.from(rng.fillNormal(new Float64Array(3)))).toEqual(Array.from(want.fillNormal(new Float64Array(3))));
+              else if (c === 'int') expect(rng.int(7)).toBe(want.int(7));
+              else expect(through[k] ? draws[c]() : rng[c]()).toBe(want[c]());
+            });
+            expect(rng.getState()).toEqual(want.getState());
+          });
+        },
+      ),
+      { seed: 11, numRuns: 100 },
+    );
+  });
+
+  it("randomDraws hands a Random of the caller's own back as it is, and refuses what is not an object", () => {
+    const own = { ...createRandom(1) };
+    expect(randomDraws(own)).toBe(own);
+    expect(() => randomDraws(null as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'rng' }) }),
     );
   });
 });
