@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkFiniteArray, checkInteger, checkOneOf, checkOptions, invalid } from '@phaseflow/core';
-import { ENGINE_CHOICES, createGradientField32, createMlp64, type EngineChoice, type GradientField32, type Mlp64 } from '@phaseflow/nn64';
+import { ENGINE_CHOICES, createGradientField32, createMlp64, type EngineChoice, type GradientField32, type Mlp64, type Twin32Options } from '@phaseflow/nn64';
 import {
   PhaseflowLayer,
   SMOOTH_ACTIVATIONS,
@@ -224,17 +224,26 @@ export class HamiltonianNN extends PhaseflowLayer {
    * The layer on the float32 engine of @phaseflow/nn64 (weights copied): nn64's
    * `createGradientField32` of H_θ with `symplectic: true`, x ↦ J∇H_θ(x) with its θ-gradient
    * written out (double backprop), θ in the order of `trainableWeights`. What
-   * @phaseflow/nn64/tfjs's `createEngineTrainer` trains.
+   * @phaseflow/nn64/tfjs's `createEngineTrainer` trains. `options.threads: 2` splits the field's
+   * large products with a helper thread (bit for bit the one-thread field; see nn64's
+   * createWorkspace32), as `createEngineTrainer({ threads: 2 })` asks.
    *
    * @example
    * ```ts
    * const field = hnn.toTrainable32(); field.forward({ x: Float32Array.of(1, 0), rows: 1, cols: 2 });
    * ```
    */
-  toTrainable32(): GradientField32 {
+  toTrainable32(options?: Twin32Options): GradientField32 {
+    const o = checkOptions('options', options, ['threads']);
     if (!this.built) invalid('layer', 'a built layer (call or fit it first)', 'an unbuilt HamiltonianNN', 'INVALID_STATE');
     const theta = Float32Array.from(this.toMlp64().theta);
-    return createGradientField32({ sizes: [this.dim, ...this.hidden, 1], activation: this.activationName, symplectic: true, theta });
+    return createGradientField32({
+      sizes: [this.dim, ...this.hidden, 1],
+      activation: this.activationName,
+      symplectic: true,
+      theta,
+      ...(o.threads !== undefined && { threads: o.threads }),
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkFiniteArray, checkInteger, checkOneOf, checkOptions, createRandom, invalid } from '@phaseflow/core';
-import { ENGINE_CHOICES, activations, type EngineChoice, type Trainable32 } from '@phaseflow/nn64';
+import { ENGINE_CHOICES, activations, type EngineChoice, type Trainable32, type Twin32Options } from '@phaseflow/nn64';
 import {
   PhaseflowLayer,
   SMOOTH_ACTIVATIONS,
@@ -272,14 +272,17 @@ export class SympNet extends PhaseflowLayer {
    * The same map on the float32 engine of @phaseflow/nn64 (weights copied, θ in the order of
    * `trainableWeights`): the shears with their reverse pass written out, as a `Trainable32`,
    * in plain typed-array loops (the states have 2d numbers). What @phaseflow/nn64/tfjs's
-   * `createEngineTrainer` trains.
+   * `createEngineTrainer` trains. `options.threads` is accepted and checked (1 or 2); the shears'
+   * products are too small for a second thread, so the twin runs on one (`threads: 1`).
    *
    * @example
    * ```ts
    * const twin = net.toTrainable32(); twin.forwardTape(Float32Array.of(0.3, -0.2), 1);
    * ```
    */
-  toTrainable32(): Trainable32 {
+  toTrainable32(options?: Twin32Options): Trainable32 {
+    const o = checkOptions('options', options, ['threads']);
+    if (o.threads !== undefined) checkOneOf('options.threads', o.threads, [1, 2] as const);
     if (!this.built) invalid('layer', 'a built layer (call or fit it first)', 'an unbuilt SympNet', 'INVALID_STATE');
     const theta = new Float32Array(this.ws.reduce((n, w) => n + w.read().size, 0));
     let off = 0;

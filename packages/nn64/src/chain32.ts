@@ -58,12 +58,14 @@ export function chainTrainable32(parts: readonly Trainable32[]): Trainable32 {
   let between: Float32Array[] = [];
   let rowsRecorded = 0;
   const kernel = parts.every((p) => p.kernel === 'wasm-simd') ? 'wasm-simd' : 'js';
+  const threads = Math.max(...parts.map((p) => p.threads ?? 1));
   return {
     name: `chain32(${parts.map((p) => p.name).join(', ')})`,
     inputs: parts[0]!.inputs,
     outputs: parts[last]!.outputs,
     theta,
     kernel,
+    threads,
     forwardTape(x, rows) {
       let y = x;
       for (let k = 0; k <= last; k++) {

@@ -9,7 +9,7 @@ export { createGradientField32 } from './gradient-field32.js';
 export type { GradientField32, GradientField32Options, SmoothActivation32 } from './gradient-field32.js';
 export { createWorkspace32 } from './workspace.js';
 export type { GemmOptions, KernelActivation, KernelKind, Matrix32, Workspace32, Workspace32Options } from './workspace.js';
-export type { Trainable32 } from './trainable.js';
+export type { Trainable32, Twin32Options } from './trainable.js';
 export { createAdam } from './adam.js';
 export type { Adam, AdamOptions } from './adam.js';
 export { createGradientTrainer32 } from './trainer32.js';

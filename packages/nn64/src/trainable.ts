@@ -6,6 +6,15 @@
 import type { KernelKind } from './workspace.js';
 
 /**
+ * Options of a layer's float32 twin (`toTrainable32(options)` of the layers with one, and
+ * @phaseflow/nn64/tfjs's `toTrainable32(model, options)`): the threads of its large products,
+ * 1 (default) or 2 (see createWorkspace32; a twin without large products runs on one).
+ */
+export interface Twin32Options {
+  readonly threads?: 1 | 2;
+}
+
+/**
  * A differentiable float32 map y = f_θ(x), row by row, over a flat parameter vector θ: what
  * {@link createGradientTrainer32} fits. Implementations keep their buffers between calls
  * (sized for the largest batch seen), so a training step allocates nothing.

@@ -76,10 +76,10 @@ export interface Workspace32Options {
 }
 
 /**
- * @internal The smallest product (M·K·N multiply–adds) a two-thread workspace splits: about 10 µs of
+ * The smallest product (M·K·N multiply–adds) a two-thread workspace splits: about 10 µs of
  * work on one thread, against a hand-over of 1–3 µs each way.
  */
-export const SPLIT_MACS = 1 << 18;
+const SPLIT_MACS = 1 << 18;
 
 /** Matrices and kernels in one memory; see {@link createWorkspace32}. */
 export interface Workspace32 {

@@ -109,4 +109,43 @@ describe('Hamiltonian networks on the float32 engine', () => {
     model.dispose();
     copy.dispose();
   });
+
+  it('toTrainable32({ threads: 2 }): the HNN field on two threads, bit for bit; createEngineTrainer({ threads: 2 }) records it; SympNet checks it and runs on one', async () => {
+    const rng = createRandom(7);
+    const rows = 64,
+      n = 4;
+    const x = Float32Array.from(rng.fillNormal(new Float64Array(rows * n)));
+    const gy = Float32Array.from(rng.fillNormal(new Float64Array(rows * n)));
+    const hnn = new HamiltonianNN({ hidden: [128, 128], seed: 2 });
+    tf.tidy(() => {
+      hnn.apply(tf.zeros([1, n]));
+    });
+    const got = [1, 2].map((threads) => {
+      const twin = hnn.toTrainable32({ threads: threads as 1 | 2 });
+      expect(twin.threads).toBe(threads);
+      const y = twin.forwardTape(x, rows).slice();
+      const g = new Float32Array(twin.theta.length);
+      twin.backwardTape(gy, g);
+      return [new Uint32Array(y.buffer), new Uint32Array(g.buffer)];
+    });
+    expect(got[1]).toEqual(got[0]);
+    const before = tf.memory().numTensors;
+    const inputs = tf.tensor2d(x, [rows, n]),
+      targets = tf.tensor2d(gy, [rows, n]);
+    const h = await createEngineTrainer({ loss: 'mse', epochs: 2, batchSize: 64, threads: 2 }).fit(hnn, { inputs, targets });
+    tf.dispose([inputs, targets]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(h.engine).toBe('nn64');
+    expect(h.threads).toBe(2);
+    expectPhaseflowError(() => hnn.toTrainable32({ threads: 3 as never }), 'INVALID_ARGUMENT', 'options.threads');
+    const sym = new SympNet({ kind: 'G', layers: 2, width: 4, seed: 1 });
+    tf.tidy(() => {
+      sym.apply(tf.zeros([1, 2]));
+    });
+    expect(sym.toTrainable32({ threads: 2 }).threads ?? 1).toBe(1);
+    expectPhaseflowError(() => sym.toTrainable32({ threads: 0 as never }), 'INVALID_ARGUMENT', 'options.threads');
+    expectPhaseflowError(() => sym.toTrainable32({ workers: 2 } as never), 'UNKNOWN_OPTION');
+    hnn.dispose();
+    sym.dispose();
+  });
 });

@@ -82,6 +82,30 @@ describe('@phaseflow/nn64/tfjs', () => {
     model.dispose();
   });
 
+  it('createEngineTrainer({ threads: 2 }) trains the twin on two threads to the same weights, and says so', async () => {
+    const weights = [];
+    for (const threads of [1, 2] as const) {
+      const model = createMlp({ inputs: 2, hidden: [96, 96], outputs: 2, seed: 1 });
+      const before = tf.memory().numTensors;
+      const h = await createEngineTrainer({ learningRate: 0.01, epochs: 2, batchSize: 64, seed: 1, threads }).fit(model, data(256, 2));
+      expect(h.engine).toBe('nn64');
+      expect(h.threads).toBe(threads);
+      expect(toTrainable32(model, { threads }).threads).toBe(threads);
+      weights.push(readWeights(model.trainableWeights));
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+    }
+    expect(weights[1]).toEqual(weights[0]);
+    for (const threads of [0, 3, '2', null]) {
+      expectPhaseflowError(() => createEngineTrainer({ threads: threads as never }), 'INVALID_ARGUMENT', 'options.threads');
+    }
+    const model = createMlp({ inputs: 2, hidden: [4], outputs: 2, seed: 1 });
+    tf.tidy(() => model.predict(tf.zeros([1, 2])));
+    expectPhaseflowError(() => toTrainable32(model, { threads: 4 as never }), 'INVALID_ARGUMENT', 'options.threads');
+    expectPhaseflowError(() => toTrainable32(model, { workers: 2 } as never), 'UNKNOWN_OPTION');
+    model.dispose();
+  });
+
   it('chooseEngine: auto is nn64 up to the documented limit; nn64 with an unsupported model is NOT_AVAILABLE; layers without a twin are named', () => {
     expect(chooseEngine('auto', AUTO_ENGINE_MAX_PARAMETERS).engine).toBe('nn64');
     expect(chooseEngine('auto', AUTO_ENGINE_MAX_PARAMETERS + 1).engine).toBe('tfjs');

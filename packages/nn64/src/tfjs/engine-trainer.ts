@@ -22,7 +22,8 @@ import {
 import { chainTrainable32 } from '../chain32.js';
 import { ENGINE_CHOICES, chooseEngine, type EngineChoice } from '../engine.js';
 import { createDense32 } from '../mlp32.js';
-import type { Trainable32 } from '../trainable.js';
+import { checkThreads } from '../workspace.js';
+import type { Trainable32, Twin32Options } from '../trainable.js';
 import { createGradientTrainer32, type Data32, type GradientTrainer32Options } from '../trainer32.js';
 
 /**
@@ -33,7 +34,18 @@ import { createGradientTrainer32, type Data32, type GradientTrainer32Options } f
  */
 export interface Nn64Layer {
   readonly engine?: EngineChoice;
-  toTrainable32(): Trainable32;
+  /** The twin; `options.threads` as the engine's networks take it (a layer may ignore it and run on one). */
+  toTrainable32(options?: Twin32Options): Trainable32;
+}
+
+/** Options of {@link createEngineTrainer}: @phaseflow/tfjs's gradient Trainer options, and the engine's `threads`. */
+export interface EngineTrainerOptions extends GradientTrainerOptions {
+  /**
+   * Threads of the twin's large products when the model trains on nn64 (1 default, 2: a helper
+   * worker thread, bit for bit the one-thread result; the history's `threads` says what ran).
+   * The tfjs engine ignores it.
+   */
+  readonly threads?: 1 | 2;
 }
 
 /** What {@link createEngineTrainer}'s `fit` returns: @phaseflow/tfjs's history, the engine that ran and why. */
@@ -42,6 +54,8 @@ export interface EngineHistory extends GradientHistory {
   readonly engine: 'nn64' | 'tfjs';
   /** Why that engine: `engine: nn64`, `auto: 40601 parameters ≤ 1000000`, `auto: IntegratorBlock has no nn64 twin`, … */
   readonly engineReason: string;
+  /** On nn64, the threads the twin's products ran on (createEngineTrainer's `threads`, where a helper could run). */
+  readonly threads?: number;
 }
 
 const hasTwin = (v: unknown): v is Nn64Layer => v !== null && typeof v === 'object' && typeof (v as Nn64Layer).toTrainable32 === 'function';
@@ -76,8 +90,8 @@ function notAvailable(what: string): never {
 }
 
 /** One layer's twin. */
-function layerTwin(layer: tf.layers.Layer): Trainable32 {
-  if (hasTwin(layer)) return layer.toTrainable32();
+function layerTwin(layer: tf.layers.Layer, threads: 1 | 2): Trainable32 {
+  if (hasTwin(layer)) return layer.toTrainable32(threads === 1 ? undefined : { threads });
   const cls = layer.getClassName();
   if (cls === 'PhaseflowDense' || cls === 'Dense') {
     // @phaseflow/tfjs's PhaseflowDense and tf.layers.dense: kernel [in, units], then bias.
@@ -92,6 +106,7 @@ function layerTwin(layer: tf.layers.Layer): Trainable32 {
       units: kernel.shape[1]!,
       activation: activation as (typeof DENSE_ACTIVATIONS)[number],
       theta: Float32Array.from(readWeights(layer.trainableWeights)),
+      threads,
     });
   }
   return notAvailable(`layer ${layer.name} (${layer.getClassName()})`);
@@ -112,12 +127,14 @@ function layerTwin(layer: tf.layers.Layer): Trainable32 {
  * twin.forwardTape(x, rows);              // = model.predict(x), to float32 rounding
  * ```
  */
-export function toTrainable32(model: TrainableModel): Trainable32 {
+export function toTrainable32(model: TrainableModel, options?: Twin32Options): Trainable32 {
   if (!(model instanceof tf.LayersModel) && !(model instanceof tf.layers.Layer)) invalid('model', 'a tf.LayersModel or tf.layers.Layer', model);
+  const threads = checkThreads(checkOptions('options', options, ['threads']).threads);
   if (model instanceof tf.layers.Layer && !model.built) invalid('model', 'a built layer (call or fit it first)', 'an unbuilt layer', 'INVALID_STATE');
-  if (model instanceof tf.Sequential) return model.layers.length === 1 ? layerTwin(model.layers[0]!) : chainTrainable32(model.layers.map(layerTwin));
+  if (model instanceof tf.Sequential)
+    return model.layers.length === 1 ? layerTwin(model.layers[0]!, threads) : chainTrainable32(model.layers.map((l) => layerTwin(l, threads)));
   if (model instanceof tf.LayersModel) return notAvailable('a functional tf.LayersModel (only tf.Sequential chains)');
-  return layerTwin(model);
+  return layerTwin(model, threads);
 }
 
 const TRAINER_KEYS = [
@@ -134,6 +151,7 @@ const TRAINER_KEYS = [
   'clipNorm',
   'clipValue',
   'validationSplit',
+  'threads',
 ];
 
 function targetKind(loss: unknown): TargetKind {
@@ -172,8 +190,9 @@ function toData32(data: TensorData, kind: TargetKind, width: number, argument: s
  * h.engine; // 'nn64'
  * ```
  */
-export function createEngineTrainer(options?: GradientTrainerOptions): Trainer<TrainableModel, TensorData, GradientFitOptions, EngineHistory> {
-  const given = checkOptions('options', options, TRAINER_KEYS);
+export function createEngineTrainer(options?: EngineTrainerOptions): Trainer<TrainableModel, TensorData, GradientFitOptions, EngineHistory> {
+  const { threads: threadsArg, ...given } = checkOptions('options', options, TRAINER_KEYS);
+  const threads = checkThreads(threadsArg);
   const userLoss = given.loss;
   // A loss function must return a tensor: said here, naming the option, before tfjs's gradient
   // tape fails on a number deep inside the step.
@@ -235,7 +254,7 @@ export function createEngineTrainer(options?: GradientTrainerOptions): Trainer<T
     }
     if (reason === undefined && choice !== 'tfjs') {
       try {
-        twin = toTrainable32(model);
+        twin = toTrainable32(model, { threads });
       } catch (e) {
         if (isPhaseflowError(e, 'NOT_AVAILABLE')) reason = e.details.received ?? e.message;
         else throw e;

@@ -4,4 +4,4 @@
  * `@phaseflow/tfjs` and `@tensorflow/tfjs`; the main entry never loads them.
  */
 export { createEngineTrainer, engineOf, toTrainable32 } from './engine-trainer.js';
-export type { EngineHistory, Nn64Layer } from './engine-trainer.js';
+export type { EngineHistory, EngineTrainerOptions, Nn64Layer } from './engine-trainer.js';

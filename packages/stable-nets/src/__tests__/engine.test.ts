@@ -132,4 +132,37 @@ describe('stable networks on the float32 engine', () => {
     result.model.dispose();
     expectPhaseflowError(() => createStableNetwork({ inputs: 2, block: 'resnet', width: 2, depth: 2, engine: 'gpu' as never }), 'INVALID_ARGUMENT');
   });
+
+  it('toTrainable32({ threads: 2 }): every block with a twin on two threads, bit for bit; createEngineTrainer({ threads: 2 }) records it', async () => {
+    const rows = 256,
+      w = 32;
+    const rng = createRandom(4);
+    const x = Float32Array.from(rng.fillNormal(new Float64Array(rows * w)));
+    const gy = Float32Array.from(rng.fillNormal(new Float64Array(rows * w)));
+    const probe = tf.zeros([1, 2]);
+    for (const block of ['resnet', 'antisymmetric', 'hamiltonian', 'leapfrog', 'parabolic'] as const) {
+      const model = createStableNetwork({ inputs: 2, classes: 3, block, width: w, depth: 3, finalTime: 1, seed: 3 });
+      tf.tidy(() => model.predict(probe));
+      const got = [1, 2].map((threads) => {
+        const twin = findBlock(model).toTrainable32({ threads: threads as 1 | 2 });
+        const y = twin.forwardTape(x, rows).slice();
+        expect(twin.threads, block).toBe(threads);
+        const g = new Float32Array(twin.theta.length);
+        const gx = new Float32Array(rows * w);
+        twin.backwardTape(gy, g, gx);
+        return [y, g, gx].map((a) => new Uint32Array(a.buffer));
+      });
+      expect(got[1], block).toEqual(got[0]);
+      expectPhaseflowError(() => findBlock(model).toTrainable32({ threads: 3 as never }), 'INVALID_ARGUMENT', 'options.threads');
+      model.dispose();
+    }
+    probe.dispose();
+    const model = createStableNetwork({ inputs: 2, classes: 3, block: 'hamiltonian', width: 16, depth: 2, finalTime: 1, seed: 3 });
+    const before = tf.memory().numTensors;
+    const h = await createEngineTrainer({ epochs: 1, batchSize: 32, seed: 1, threads: 2 }).fit(model, points(64, 2));
+    expect(h.engine).toBe('nn64');
+    expect(h.threads).toBe(2);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
 });

@@ -22,6 +22,8 @@ export interface BlockSpec32 {
   readonly gamma: number;
   /** θ = (K [m, w, w], b [m, w]) row-major, m = depth or 1. */
   readonly theta: Float32Array;
+  /** Threads of the workspace's large products (createWorkspace32's `threads`). */
+  readonly threads: 1 | 2;
 }
 
 interface Tape {
@@ -70,6 +72,7 @@ const copy = (dst: Matrix32, src: Matrix32): void => dst.data.set(src.data);
  */
 export function createBlockEngine32(spec: BlockSpec32): Trainable32 {
   const { kind, depth: N, h, width: w, activation, shared, gamma, theta } = spec;
+  const threads = spec.threads;
   const m = shared ? 1 : N;
   const size = m * w * w + m * w;
   if (theta.length !== size) invalid('theta', `${size} block parameters`, theta.length, 'SHAPE_MISMATCH');
@@ -82,7 +85,8 @@ export function createBlockEngine32(spec: BlockSpec32): Trainable32 {
   let tape: Tape | undefined;
   const tapeFor = (rows: number): Tape => {
     if (tape !== undefined && tape.capacity >= rows) return tape;
-    const ws = createWorkspace32();
+    tape?.ws.close();
+    const ws = createWorkspace32({ threads });
     const many = (count: number): Matrix32[] => Array.from({ length: count }, () => ws.matrix(rows, w));
     const hamiltonian = kind === 'hamiltonian';
     tape = {
@@ -279,6 +283,10 @@ export function createBlockEngine32(spec: BlockSpec32): Trainable32 {
     outputs: w,
     theta,
     kernel: createWorkspace32Kind(),
+    /** What runs: the workspace's threads once there is one (1 where a helper cannot start), the asked-for count before. */
+    get threads() {
+      return tape?.ws.threads ?? threads;
+    },
     forwardTape(x, rows) {
       if (!(x instanceof Float32Array) || x.length < rows * w) invalid('x', `a Float32Array of at least ${rows * w} numbers`, x, 'SHAPE_MISMATCH');
       const t = forward(x, rows);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PhaseflowError, checkInteger, checkNonNegative, checkOneOf, checkOptions, checkPositive, createRandom, invalid } from '@phaseflow/core';
-import { ENGINE_CHOICES, type EngineChoice, type Trainable32 } from '@phaseflow/nn64';
+import { ENGINE_CHOICES, type EngineChoice, type Trainable32, type Twin32Options } from '@phaseflow/nn64';
 import {
   ACTIVATIONS,
   PhaseflowLayer,
@@ -320,14 +320,18 @@ export abstract class StableBlock extends PhaseflowLayer {
    * reverse pass written out, as a `Trainable32` on rows of w features. What
    * @phaseflow/nn64/tfjs's `createEngineTrainer` trains. NOT_AVAILABLE for blocks without one
    * (IntegratorBlock, instance normalisation) and activations the kernels lack (elu, selu,
-   * softplus, swish: tanh, relu, sigmoid and linear run there).
+   * softplus, swish: tanh, relu, sigmoid and linear run there). `options.threads: 2` splits the
+   * steps' large products with a helper thread (bit for bit the one-thread twin; see nn64's
+   * createWorkspace32), as `createEngineTrainer({ threads: 2 })` asks.
    *
    * @example
    * ```ts
    * const twin = block.toTrainable32(); twin.forwardTape(Float32Array.from(x.dataSync()), rows);
    * ```
    */
-  toTrainable32(): Trainable32 {
+  toTrainable32(options?: Twin32Options): Trainable32 {
+    const o = checkOptions('options', options, ['threads']);
+    const threads = o.threads === undefined ? 1 : checkOneOf('options.threads', o.threads, [1, 2] as const);
     if (!this.built) invalid('block', 'a built block (call or fit it first)', 'an unbuilt block', 'INVALID_STATE');
     const kind = this.twinKind();
     const what = `${this.getClassName()} ${JSON.stringify(this.name)}`;
@@ -350,6 +354,7 @@ export abstract class StableBlock extends PhaseflowLayer {
       shared: this.sharedWeights,
       gamma: (this as unknown as { gamma?: number }).gamma ?? 0,
       theta: Float32Array.from(readWeights(this.trainableWeights)),
+      threads,
     });
   }
 
