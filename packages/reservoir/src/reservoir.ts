@@ -20,6 +20,7 @@ import {
   checkFiniteArray,
   checkLength,
   invalid,
+  randomDraws,
   type Layer,
   type Random,
   type RandomState,
@@ -307,6 +308,9 @@ export function buildReservoir(p: {
   threads?: 'auto' | 1 | 2;
 }): Reservoir {
   const { units, inputDim, feedbackDim, leakRate, noise, W, Win, Wfb, bias, rng } = p;
+  // The noise draws through the generator itself (core's randomDraws): the step's optimised loop
+  // then holds no closure of this source, so a full collection does not discard it.
+  const draws = randomDraws(rng);
   const threads = p.threads ?? 'auto';
   // W·x runs in a WebAssembly kernel (same bits as the JavaScript loop, ~2.5× faster: no
   // bounds checks on the gathered loads); the state x and the product live in its memory.
@@ -356,7 +360,7 @@ export function buildReservoir(p: {
     }
     if (noise > 0) {
       kernel.tanh();
-      for (let i = 0; i < units; i++) x[i] = keepOld * x[i]! + leakRate * (pre[i]! + noise * rng.normal());
+      for (let i = 0; i < units; i++) x[i] = keepOld * x[i]! + leakRate * (pre[i]! + noise * draws.normal());
     } else {
       kernel.leakyTanh(keepOld, leakRate);
     }
