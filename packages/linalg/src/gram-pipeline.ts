@@ -4,10 +4,14 @@
  * WebAssembly SIMD kernel as {@link createGramKernel}, over one shared memory
  * (`WebAssembly.Memory({ shared: true })`, a SharedArrayBuffer). Two panel buffers alternate;
  * the threads hand them over with `Atomics.wait`/`Atomics.notify` once per block (128–256
- * samples), never per sample, so a busy machine costs waiting time, not correctness.
+ * samples), never per sample, so a busy machine costs waiting time, not correctness. Where the
+ * caller would wait for the worker (its next panel still being summed), it takes tile rows of
+ * that block itself: the rows of the upper triangle are claimed one by one from a shared counter,
+ * so the two threads share a block's work in whatever ratio their speeds give. Each tile row is
+ * summed by one thread with the same kernel over the same samples, and a block's rows are taken
+ * only after the block before it is complete, so every tile is summed block by block in order.
  *
- * The worker runs the same kernel on the same blocks in the same order, so the sums are the
- * sequential kernel's bits (tested). Where worker threads, shared memory or WebAssembly SIMD
+ * So the sums are the sequential kernel's bits (tested). Where worker threads, shared memory or WebAssembly SIMD
  * are missing (a browser page without cross-origin isolation, an old engine), or `threads` is
  * 1, the blocks are summed on the calling thread by {@link createGramKernel}: same bits again.
  *
@@ -44,7 +48,11 @@ export interface GramPipeline {
   finish(): Float64Array;
   /** Stop the worker (if any). The pipeline cannot be used afterwards. */
   close(): void;
-  /** Blocks the worker thread has summed so far (the others were summed by the caller: before the worker ran, or all of them without one). */
+  /**
+   * Blocks handed to the worker thread so far (their tile rows shared between it and the caller,
+   * who takes rows whenever it would wait); the others were summed whole by the caller: before
+   * the worker ran, or all of them without one.
+   */
   readonly blocksOnWorker: number;
   /**
    * Blocks posted but not yet summed (always 0 without a worker). While it is not 0, the
@@ -54,7 +62,10 @@ export interface GramPipeline {
   readonly pending: number;
   /** Block the caller until the worker runs (true) or `ms` milliseconds have passed (false); false at once without a worker. */
   waitForWorker(ms: number): boolean;
-  /** Block the caller until {@link GramPipeline.pending} is 0 (true) or `ms` milliseconds have passed (false); true at once without a worker. */
+  /**
+   * Block the caller until {@link GramPipeline.pending} is 0 (true) or `ms` milliseconds have
+   * passed (false), summing tile rows of the block in flight meanwhile; true at once without a worker.
+   */
   waitIdle(ms: number): boolean;
 }
 
@@ -77,35 +88,68 @@ function workerConstructor(): WorkerCtor | undefined {
   }
 }
 
-// The worker: instantiate the Gram module over the shared memory, then sum each posted block.
-// ctrl: [0] blocks posted, [1] blocks summed, [2] state (1 running, −1 failed), [3] stop, [4 + b] samples in buffer b.
+// The control block (Int32): [0] blocks posted, [1] blocks complete, [2] state (1 running, −1
+// failed), [3] stop, [4 + b] samples in buffer b, [6 + b] tile rows of buffer b's block summed.
+// The tile rows of block k are the tickets k·nq … k·nq + nq − 1 of one 64-bit counter, which both
+// threads advance by compare-and-swap: each row is summed by exactly one thread, with the same
+// kernel on the same samples, so a tile's sums do not depend on who summed it. A block's rows are
+// taken only once the block before it is complete (the Kahan sums of a tile go block by block).
+const POSTED = 0,
+  DONE = 1,
+  STATE = 2,
+  STOP = 3,
+  COUNT = 4,
+  ROWS = 6,
+  CTRL_INTS = 8;
+
+// The worker: instantiate the Gram module over the shared memory, then take tile rows of each
+// posted block once the block before it is complete.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrlBuffer, a } = workerData;
+const { module, memory, ctrlBuffer, tickBuffer, a } = workerData;
 const ctrl = new Int32Array(ctrlBuffer);
+const tick = new BigInt64Array(tickBuffer);
+const NQ = BigInt(a.nq);
 try {
   const gram = new WebAssembly.Instance(module, { m: { m: memory } }).exports.gram;
-  Atomics.store(ctrl, 2, 1);
-  Atomics.notify(ctrl, 2);
-  for (;;) {
-    // posted before done: the caller stores done before posted when it sums a block itself.
-    let posted = Atomics.load(ctrl, 0);
-    let done = Atomics.load(ctrl, 1);
-    while (posted <= done && Atomics.load(ctrl, 3) === 0) {
-      Atomics.wait(ctrl, 0, posted, 1000);
-      posted = Atomics.load(ctrl, 0);
-      done = Atomics.load(ctrl, 1);
+  let seen = Atomics.load(ctrl, ${DONE});
+  Atomics.store(ctrl, ${STATE}, 1);
+  Atomics.notify(ctrl, ${STATE});
+  outer: for (;;) {
+    for (;;) {
+      if (Atomics.load(ctrl, ${STOP}) !== 0) break outer;
+      const posted = Atomics.load(ctrl, ${POSTED});
+      if (posted <= seen) {
+        Atomics.wait(ctrl, ${POSTED}, posted, 1000);
+        continue;
+      }
+      const done = Atomics.load(ctrl, ${DONE});
+      if (done < seen) {
+        Atomics.wait(ctrl, ${DONE}, done, 1000);
+        continue;
+      }
+      break;
     }
-    if (posted <= done) break;
-    const b = done & 1;
-    const count = Atomics.load(ctrl, 4 + b);
-    if (count > 0) gram(a.panel[b], a.sums, a.comp, a.nq, a.rowBytes, a.panelBytes, count * 32);
-    Atomics.store(ctrl, 1, done + 1);
-    Atomics.notify(ctrl, 1);
+    const b = seen & 1;
+    const count = Atomics.load(ctrl, ${COUNT} + b);
+    const lo = BigInt(seen) * NQ,
+      hi = lo + NQ;
+    for (;;) {
+      const t = Atomics.load(tick, 0);
+      if (t < lo || t >= hi) break;
+      if (Atomics.compareExchange(tick, 0, t, t + 1n) !== t) continue;
+      const I = Number(t - lo);
+      if (count > 0) gram(a.panel[b], a.sums, a.comp, a.nq, a.rowBytes, a.panelBytes, count * 32, I, I + 1);
+      if (Atomics.add(ctrl, ${ROWS} + b, 1) === a.nq - 1) {
+        Atomics.store(ctrl, ${DONE}, seen + 1);
+        Atomics.notify(ctrl, ${DONE});
+      }
+    }
+    seen++;
   }
 } catch (e) {
-  Atomics.store(ctrl, 2, -1);
-  Atomics.notify(ctrl, 1);
+  Atomics.store(ctrl, ${STATE}, -1);
+  Atomics.notify(ctrl, ${DONE});
 }
 `;
 
@@ -178,23 +222,28 @@ function startThreaded(Worker: WorkerCtor, n: number, block: number): GramPipeli
   } catch {
     return undefined;
   }
-  const ctrlBuffer = new SharedArrayBuffer(8 * 4);
+  const ctrlBuffer = new SharedArrayBuffer(CTRL_INTS * 4);
   const ctrl = new Int32Array(ctrlBuffer);
+  const tickBuffer = new SharedArrayBuffer(8);
+  const tick = new BigInt64Array(tickBuffer);
+  const NQ = BigInt(nq);
   const a = { panel: [0, pBytes], sums: 2 * pBytes, comp: 2 * pBytes + sBytes, nq, rowBytes: stride * 8, panelBytes: block * 32 };
   let worker: WorkerLike;
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrlBuffer, a } });
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrlBuffer, tickBuffer, a } });
   } catch {
     return undefined;
   }
   worker.unref();
-  worker.on('error', () => Atomics.store(ctrl, 2, -1));
+  worker.on('error', () => Atomics.store(ctrl, STATE, -1));
   // Until the worker runs (starting one takes tens of milliseconds, more on a busy machine),
   // this thread sums the blocks itself with its own instance over the same memory: the blocks
-  // still reach the sums one after the other, in order.
-  let here: (pP: number, pS: number, pC: number, nq: number, rowBytes: number, panelBytes: number, countBytes: number) => void;
+  // still reach the sums one after the other, in order. Once it runs, this thread takes tile rows
+  // of the block in flight whenever it would otherwise wait for the worker.
+  type Gram = (pP: number, pS: number, pC: number, nq: number, rowBytes: number, panelBytes: number, countBytes: number, i0: number, i1: number) => void;
+  let here: Gram;
   try {
-    here = new WebAssembly.Instance(module, { m: { m: memory } }).exports['gram'] as typeof here;
+    here = new WebAssembly.Instance(module, { m: { m: memory } }).exports['gram'] as Gram;
   } catch {
     void worker.terminate();
     return undefined;
@@ -203,22 +252,40 @@ function startThreaded(Worker: WorkerCtor, n: number, block: number): GramPipeli
   const panelViews = [new Float64Array(buf, 0, stride * block), new Float64Array(buf, pBytes, stride * block)];
   const sums = new Float64Array(buf, 2 * pBytes, stride * stride);
   let posted = 0;
-  let here_ = 0; // blocks summed on this thread
+  let here_ = 0; // blocks summed whole on this thread
   let closed = false;
-  // Wait until the worker has summed `target` blocks (seconds without progress → an error, not a hang).
+  // Take tile rows of block k (its predecessor complete) until none is left or `until` (ms) passes.
+  const help = (k: number, until = Infinity): void => {
+    const b = k & 1;
+    const count = Atomics.load(ctrl, COUNT + b);
+    const lo = BigInt(k) * NQ,
+      hi = lo + NQ;
+    while (performance.now() < until) {
+      const t = Atomics.load(tick, 0);
+      if (t < lo || t >= hi) return;
+      if (Atomics.compareExchange(tick, 0, t, t + 1n) !== t) continue;
+      const I = Number(t - lo);
+      if (count > 0) here(a.panel[b]!, a.sums, a.comp, nq, a.rowBytes, a.panelBytes, count * 32, I, I + 1);
+      if (Atomics.add(ctrl, ROWS + b, 1) === nq - 1) {
+        Atomics.store(ctrl, DONE, k + 1);
+        Atomics.notify(ctrl, DONE);
+      }
+    }
+  };
+  // Wait until `target` blocks are complete (seconds without progress → an error, not a hang).
   const waitFor = (target: number): void => {
-    let last = Atomics.load(ctrl, 1);
+    let last = Atomics.load(ctrl, DONE);
     let stalled = 0;
     while (last < target) {
-      if (Atomics.load(ctrl, 2) === -1) {
+      if (Atomics.load(ctrl, STATE) === -1) {
         throw new PhaseflowError('INVALID_STATE', 'gram pipeline: the worker thread failed', {
           argument: 'pipeline',
           expected: 'a running worker',
           received: 'a failed worker',
         });
       }
-      const r = Atomics.wait(ctrl, 1, last, 100);
-      const now = Atomics.load(ctrl, 1);
+      const r = Atomics.wait(ctrl, DONE, last, 100);
+      const now = Atomics.load(ctrl, DONE);
       stalled = now === last && r === 'timed-out' ? stalled + 100 : 0;
       if (stalled >= 120_000) {
         throw new PhaseflowError('INVALID_STATE', 'gram pipeline: the worker thread made no progress for 120 s', {
@@ -239,54 +306,64 @@ function startThreaded(Worker: WorkerCtor, n: number, block: number): GramPipeli
     post(count) {
       if (closed) closedError();
       checkInteger('count', count, { min: 0, max: block });
-      const b = posted & 1;
-      if (Atomics.load(ctrl, 2) !== 1 && Atomics.load(ctrl, 1) === posted) {
-        // The worker is not running yet and has nothing outstanding: sum here. The done count
-        // moves before the posted count, so the worker never sees this block as its own.
-        if (count > 0) here(a.panel[b]!, a.sums, a.comp, nq, a.rowBytes, a.panelBytes, count * 32);
+      const k = posted;
+      const b = k & 1;
+      if (Atomics.load(ctrl, STATE) !== 1 && Atomics.load(ctrl, DONE) === posted) {
+        // The worker is not running (yet) and has nothing outstanding: sum here. The block's
+        // tickets and the done count move before the posted count, so the worker never takes
+        // a row of this block.
+        if (count > 0) here(a.panel[b]!, a.sums, a.comp, nq, a.rowBytes, a.panelBytes, count * 32, 0, nq);
+        Atomics.add(tick, 0, NQ);
         here_++;
         posted++;
-        Atomics.store(ctrl, 1, posted);
-        Atomics.store(ctrl, 0, posted);
+        Atomics.store(ctrl, DONE, posted);
+        Atomics.store(ctrl, POSTED, posted);
         return;
       }
-      Atomics.store(ctrl, 4 + b, count);
+      // Buffer b's last block (k − 2) is complete: no thread counts its rows any more.
+      Atomics.store(ctrl, ROWS + b, 0);
+      Atomics.store(ctrl, COUNT + b, count);
       posted++;
-      Atomics.store(ctrl, 0, posted);
-      Atomics.notify(ctrl, 0);
-      // The next panel to fill is the one of block posted − 2: wait until the worker is done with it.
-      waitFor(posted - 1);
+      Atomics.store(ctrl, POSTED, posted);
+      Atomics.notify(ctrl, POSTED);
+      // The next panel to fill is block k − 1's: share its remaining rows, then wait for the last.
+      if (k >= 1) help(k - 1);
+      waitFor(k);
     },
     finish() {
       if (closed) closedError();
+      if (posted > Atomics.load(ctrl, DONE)) help(posted - 1);
       waitFor(posted);
       return sums;
     },
     get pending() {
-      return posted - Atomics.load(ctrl, 1);
+      return posted - Atomics.load(ctrl, DONE);
     },
     get blocksOnWorker() {
-      return Atomics.load(ctrl, 1) - here_;
+      return posted - here_;
     },
     waitIdle(ms) {
       const until = performance.now() + ms;
-      for (let done = Atomics.load(ctrl, 1); done < posted && Atomics.load(ctrl, 2) !== -1; done = Atomics.load(ctrl, 1)) {
+      // The block in flight (its predecessor complete once post returned): take rows of it first.
+      if (posted > Atomics.load(ctrl, DONE)) help(posted - 1, until);
+      for (let done = Atomics.load(ctrl, DONE); done < posted && Atomics.load(ctrl, STATE) !== -1; done = Atomics.load(ctrl, DONE)) {
         const left = until - performance.now();
         if (left <= 0) return false;
-        Atomics.wait(ctrl, 1, done, left);
+        Atomics.wait(ctrl, DONE, done, left);
       }
-      return Atomics.load(ctrl, 1) >= posted;
+      return Atomics.load(ctrl, DONE) >= posted;
     },
     waitForWorker(ms) {
       const until = performance.now() + ms;
-      while (Atomics.load(ctrl, 2) === 0 && performance.now() < until) Atomics.wait(ctrl, 2, 0, Math.max(1, Math.min(50, until - performance.now())));
-      return Atomics.load(ctrl, 2) === 1;
+      while (Atomics.load(ctrl, STATE) === 0 && performance.now() < until) Atomics.wait(ctrl, STATE, 0, Math.max(1, Math.min(50, until - performance.now())));
+      return Atomics.load(ctrl, STATE) === 1;
     },
     close() {
       if (closed) return;
       closed = true;
-      Atomics.store(ctrl, 3, 1);
-      Atomics.notify(ctrl, 0);
+      Atomics.store(ctrl, STOP, 1);
+      Atomics.notify(ctrl, POSTED);
+      Atomics.notify(ctrl, DONE);
       void worker.terminate();
     },
   };

@@ -197,7 +197,7 @@ function wasmKernel(stride: number, nq: number, block: number): GramKernel | und
   const pages = Math.ceil(total / 65536);
   if (pages > 65536) return undefined; // beyond 4 GiB: the JavaScript kernel
   let memory: WebAssembly.Memory;
-  let gram: (pP: number, pS: number, pC: number, nq: number, rowBytes: number, panelBytes: number, countBytes: number) => void;
+  let gram: (pP: number, pS: number, pC: number, nq: number, rowBytes: number, panelBytes: number, countBytes: number, i0: number, i1: number) => void;
   try {
     memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const instance = new WebAssembly.Instance(module, { m: { m: memory } });
@@ -216,21 +216,23 @@ function wasmKernel(stride: number, nq: number, block: number): GramKernel | und
     panels,
     sums,
     accumulate: (count) => {
-      if (checkInteger('count', count, { min: 0, max: block }) > 0) gram(0, pBytes, pBytes + sBytes, nq, stride * 8, block * 32, count * 32);
+      if (checkInteger('count', count, { min: 0, max: block }) > 0) gram(0, pBytes, pBytes + sBytes, nq, stride * 8, block * 32, count * 32, 0, nq);
     },
   };
 }
 
 /**
  * @internal The module: imports memory `m.m` (a shared one of `sharedMaxPages` pages when > 0), exports
- * `gram(pP, pS, pC, nq, rowBytes, panelBytes, countBytes)` (byte offsets and sizes).
+ * `gram(pP, pS, pC, nq, rowBytes, panelBytes, countBytes, i0, i1)` (byte offsets and sizes; the
+ * tile rows i0 ≤ I < i1 of the upper triangle, each tile I ≤ J < nq: a row range sums the same
+ * tiles, sample by sample, as the whole triangle does, so rows can be shared out between threads).
  */
 export function gramWasmBytes(sharedMaxPages = 0): Uint8Array<ArrayBuffer> {
-  // Locals: params 0–6; i32 7–12; v128 13–27.
-  const [pP, pS, pC, nq, rowBytes, panelBytes, countBytes] = [0, 1, 2, 3, 4, 5, 6];
-  const [I, J, a, b, end, g] = [7, 8, 9, 10, 11, 12];
-  const acc = [13, 14, 15, 16, 17, 18, 19, 20];
-  const [b01, b23, x, sv, cv, y, t] = [21, 22, 23, 24, 25, 26, 27];
+  // Locals: params 0–8; i32 9–14; v128 15–29.
+  const [pP, pS, pC, nq, rowBytes, panelBytes, countBytes, i0, i1] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [I, J, a, b, end, g] = [9, 10, 11, 12, 13, 14];
+  const acc = [15, 16, 17, 18, 19, 20, 21, 22];
+  const [b01, b23, x, sv, cv, y, t] = [23, 24, 25, 26, 27, 28, 29];
   const ADD = 0x6a,
     MUL = 0x6c,
     GE_U = 0x4f;
@@ -300,12 +302,12 @@ export function gramWasmBytes(sharedMaxPages = 0): Uint8Array<ArrayBuffer> {
     ...set(acc[2 * r + 1]!),
   ];
   const code: number[] = [
-    ...i32(0),
+    ...get(i0),
     ...set(I),
     ...BLOCK,
     ...LOOP, // I loop
     ...get(I),
-    ...get(nq),
+    ...get(i1),
     GE_U,
     ...brIf(1),
     ...get(I),
@@ -394,6 +396,6 @@ export function gramWasmBytes(sharedMaxPages = 0): Uint8Array<ArrayBuffer> {
       [15, V128],
     ].map(([c, ty]) => [...uleb(c!), ty!]),
   );
-  // (i32 ×7) → (); memory m.m: min 0, or shared (min 1, max sharedMaxPages) for the worker pipeline.
-  return wasmModule([{ name: 'gram', params: new Array<number>(7).fill(I32), body: [...locals, ...code] }], { minPages: 0, sharedMaxPages });
+  // (i32 ×9) → (); memory m.m: min 0, or shared (min 1, max sharedMaxPages) for the worker pipeline.
+  return wasmModule([{ name: 'gram', params: new Array<number>(9).fill(I32), body: [...locals, ...code] }], { minPages: 0, sharedMaxPages });
 }

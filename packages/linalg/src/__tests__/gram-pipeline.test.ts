@@ -41,6 +41,34 @@ describe('createGramPipeline (the Gram on a worker thread)', () => {
     }
   });
 
+  it('shares the rows of a block between the threads when the caller would wait, and still gives the one-thread bits', () => {
+    // Blocks posted back to back (no work between posts): the caller takes rows of every block
+    // the worker is summing, so both threads sum rows of most blocks.
+    const rng = createRandom(9);
+    const n = 150,
+      block = 32;
+    const blocks = Array.from({ length: 40 }, (_, b) => Array.from({ length: b === 39 ? 7 : block }, () => rng.fillNormal(new Float64Array(n))));
+    const ref = createGramKernel({ features: n, block });
+    for (const rows of blocks) {
+      fill(ref.panels, rows, n, block);
+      ref.accumulate(rows.length);
+    }
+    const g = createGramPipeline({ features: n, block, threads: 2 });
+    expect(g.waitForWorker(20_000)).toBe(true);
+    for (const [i, rows] of blocks.entries()) {
+      fill(g.panels(), rows, n, block);
+      g.post(rows.length);
+      // Now and then the asynchronous caller's wait, which takes rows too.
+      if (i % 7 === 3) expect(g.waitIdle(20_000)).toBe(true);
+    }
+    const S = g.finish();
+    expect(g.blocksOnWorker).toBe(blocks.length);
+    let differing = 0;
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (!Object.is(S[i * g.stride + j], ref.sums[i * g.stride + j])) differing++;
+    expect(differing).toBe(0);
+    g.close();
+  });
+
   it('the documented example', () => {
     const g = createGramPipeline({ features: 2, block: 4 });
     g.panels().set([1, 2, 0, 0, 3, 4, 0, 0]);
