@@ -4,8 +4,9 @@
  * readouts of `@phaseflow/reservoir` (normal equations, many right-hand sides) and the J × J
  * systems of `@phaseflow/enkf` (one right-hand side per member) both call it.
  */
-import { PhaseflowError, checkInteger, checkOptions } from '@phaseflow/core';
+import { PhaseflowError, checkInteger, checkOneOf, checkOptions } from '@phaseflow/core';
 import './errors.js';
+import { choleskyUpdateKernel, type CholeskyUpdateKernel } from './cholesky-wasm.js';
 
 function checkLengths(fn: string, n: number, a: Float64Array, argument: string, length: number): void {
   checkInteger('n', n, { min: 1 });
@@ -141,6 +142,11 @@ export function choleskySolve(l: Float64Array, n: number, b: Float64Array, colum
 export interface CholeskyBlockedOptions {
   /** Columns per block (≥ 4). Default 64: the block's rows of L stay in the L2 cache while every row below is updated by them. */
   readonly block?: number;
+  /**
+   * `'auto'` (default): from 128 columns the whole tiles of the trailing updates run in
+   * WebAssembly SIMD where the engine validates it; `'js'`: always JavaScript. The same bits.
+   */
+  readonly kernel?: 'auto' | 'js';
 }
 
 /**
@@ -164,11 +170,32 @@ export interface CholeskyBlockedOptions {
  */
 export function choleskyFactorBlocked(a: Float64Array, n: number, options: CholeskyBlockedOptions = {}): Float64Array {
   checkLengths('choleskyFactorBlocked', n, a, 'a', n * n);
-  const o = checkOptions('options', options, ['block']);
+  const o = checkOptions('options', options, ['block', 'kernel']);
   const nb = o.block === undefined ? 64 : checkInteger('options.block', o.block, { min: 4 });
+  const choice = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
+  // From 128 columns the trailing updates' whole tiles run in WebAssembly SIMD on a copy of the
+  // matrix in the kernel's memory (the same bits as the JavaScript tiles); copied back at the end,
+  // also when a pivot fails.
+  const kernel = choice === 'auto' && n >= 128 ? choleskyUpdateKernel(n, nb) : undefined;
+  if (kernel === undefined) return factorBlocked(a, n, nb, undefined);
+  const w = kernel.a;
+  w.set(a.subarray(0, n * n));
+  try {
+    factorBlocked(w, n, nb, kernel);
+  } finally {
+    a.set(w);
+  }
+  return a;
+}
+
+/** The blocked factorisation of {@link choleskyFactorBlocked} on `a`, the whole inner tiles of each update by `kernel` when given (then `a` is its matrix). */
+function factorBlocked(a: Float64Array, n: number, nb: number, kernel: CholeskyUpdateKernel | undefined): Float64Array {
   for (let j0 = 0; j0 < n; j0 += nb) {
     const j1 = Math.min(n, j0 + nb);
-    if (j0 > 0) updateBlockColumn(a, n, j0, j1);
+    if (j0 > 0) {
+      kernel?.update(j0, j1);
+      updateBlockColumn(a, n, j0, j1, kernel !== undefined);
+    }
     for (let j = j0; j < j1; j++) {
       const rj = j * n;
       let d = a[rj + j]!;
@@ -218,12 +245,17 @@ export function choleskyFactorBlocked(a: Float64Array, n: number, options: Chole
   return a;
 }
 
-/** A_ij −= Σ_{k<j0} L_ik L_jk for rows i ≥ j0 and columns j0 ≤ j < j1, j ≤ i: 4 × 4 tiles where whole, dot products elsewhere. */
-function updateBlockColumn(a: Float64Array, n: number, j0: number, j1: number): void {
+/**
+ * A_ij −= Σ_{k<j0} L_ik L_jk for rows i ≥ j0 and columns j0 ≤ j < j1, j ≤ i: 4 × 4 tiles where
+ * whole, dot products elsewhere; with `innerDone`, the whole tiles strictly inside the lower
+ * triangle (j + 3 ≤ i) were updated by the WebAssembly kernel and are skipped.
+ */
+function updateBlockColumn(a: Float64Array, n: number, j0: number, j1: number, innerDone: boolean): void {
   for (let i = j0; i < n; i += 4) {
     const full = i + 3 < n;
     for (let j = j0; j < j1 && j <= i + 3; j += 4) {
       if (full && j + 3 < j1) {
+        if (innerDone && j + 3 <= i) continue;
         const r0 = i * n,
           r1 = r0 + n,
           r2 = r1 + n,

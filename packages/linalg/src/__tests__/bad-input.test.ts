@@ -96,7 +96,7 @@ async function probeOptions() {
     logdet: eachOption(['method', 'work', 'pivots'], (k, v) => linalg.logdet(spd(), n, { [k]: v } as never)),
     luFactor: eachOption(['out'], (k, v) => linalg.luFactor(spd(), n, { [k]: v } as never)),
     luSolve: eachOption(['columns', 'out'], (k, v) => linalg.luSolve(lu(), new Float64Array(n), { [k]: v } as never)),
-    choleskyFactorBlocked: eachOption(['block'], (k, v) => linalg.choleskyFactorBlocked(spd(), n, { [k]: v } as never)),
+    choleskyFactorBlocked: eachOption(['block', 'kernel'], (k, v) => linalg.choleskyFactorBlocked(spd(), n, { [k]: v } as never)),
     generalEigen: eachOption(['maxIterations'], (k, v) => linalg.generalEigen(spd(), n, { [k]: v } as never)),
     svd: eachOption(['maxSweeps'], (k, v) => linalg.svd(m23(), { [k]: v } as never)),
     symmetricEigen: eachOption(['maxSweeps', 'symmetryTolerance'], (k, v) => linalg.symmetricEigen(spd(), n, { [k]: v } as never)),

@@ -88,6 +88,41 @@ describe('choleskyFactorBlocked', () => {
     expect(Array.from(choleskyFactorBlocked(Float64Array.of(4, 2, 2, 3), 2))).toEqual([2, 0, 1, Math.SQRT2]);
   });
 
+  it("the WebAssembly trailing update gives the JavaScript tiles' bits (n ≥ 128, ragged sizes and blocks), and a failed pivot still names it", () => {
+    const r = createRandom(12);
+    for (const [n, block] of [
+      [128, 64],
+      [131, 16],
+      [203, 36],
+      [257, 64],
+    ] as const) {
+      const B = r.fillNormal(new Float64Array(n * n));
+      const S = new Float64Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j <= i; j++) {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += B[i * n + k]! * B[j * n + k]!;
+          S[i * n + j] = S[j * n + i] = s;
+        }
+      for (let i = 0; i < n; i++) S[i * n + i] += 0.1;
+      const js = choleskyFactorBlocked(S.slice(), n, { block, kernel: 'js' });
+      const auto = choleskyFactorBlocked(S.slice(), n, { block });
+      let differing = 0;
+      for (let i = 0; i < n * n; i++) if (!Object.is(js[i], auto[i])) differing++;
+      expect(differing, `n ${n}, block ${block}`).toBe(0);
+    }
+    const a = new Float64Array(200 * 200);
+    for (let i = 0; i < 200; i++) a[i * 200 + i] = i === 150 ? -1 : 4;
+    expect(() => choleskyFactorBlocked(a, 200, { block: 32 })).toThrow(
+      expect.objectContaining({ code: 'NOT_POSITIVE_DEFINITE', details: expect.objectContaining({ pivot: 150 }) }),
+    );
+    // The work done before the failed pivot is in a (the factor's first columns: √4 = 2).
+    expect(a[0]).toBe(2);
+    expect(() => choleskyFactorBlocked(Float64Array.of(4, 2, 2, 3), 2, { kernel: 'gpu' as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+  });
+
   it('refuses a matrix that is not positive definite, naming the pivot', () => {
     const a = new Float64Array(100 * 100);
     for (let i = 0; i < 100; i++) a[i * 100 + i] = i === 70 ? -1 : 1;
