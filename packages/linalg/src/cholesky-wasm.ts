@@ -23,7 +23,7 @@ import { I32, V128, get, i32, set, simd, uleb, vec, wasmModule } from './wasm-as
  * columns j = j0, j0 + 4, … with j + 3 < j1 and j + 3 ≤ i, A[i…, j…] −= Σ_k A[i + r, k]·B, the
  * panel of tile column (j − j0)/4 at pB + ((j − j0)/4)·4·kBytes holding L[j…j+3, k] at 32·k.
  */
-export function choleskyUpdateWasmBytes(): Uint8Array<ArrayBuffer> {
+function choleskyUpdateWasmBytes(): Uint8Array<ArrayBuffer> {
   const [pA, pB, rowBytes, i0, n, j0, j1, kBytes] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [I, J, a, b, end, row] = [8, 9, 10, 11, 12, 13];
   const acc = [14, 15, 16, 17, 18, 19, 20, 21];
