@@ -15,7 +15,33 @@
  * Process-global state: the compiled module (or the finding that SIMD is unavailable), once per
  * realm, as the Gram kernel's.
  */
-import { I32, V128, get, i32, set, simd, uleb, vec, wasmModule } from './wasm-asm.js';
+import {
+  BLOCK,
+  END,
+  F64X2_ADD as fadd,
+  F64X2_MUL as fmul,
+  F64X2_SUB as fsub,
+  I32,
+  I32_ADD as ADD,
+  I32_GE_U as GE_U,
+  I32_GT_U as GT_U,
+  I32_MUL as MUL,
+  I32_SUB as SUB,
+  LOOP,
+  V128,
+  V128_ZERO as zero,
+  br,
+  brIf,
+  get,
+  i32,
+  load64splat,
+  set,
+  uleb,
+  v128load,
+  v128store,
+  vec,
+  wasmModule,
+} from './wasm-asm.js';
 
 /**
  * The module: imports memory `m.m`, exports
@@ -28,28 +54,11 @@ function choleskyUpdateWasmBytes(): Uint8Array<ArrayBuffer> {
   const [I, J, a, b, end, row] = [8, 9, 10, 11, 12, 13];
   const acc = [14, 15, 16, 17, 18, 19, 20, 21];
   const [b01, b23, x] = [22, 23, 24];
-  const ADD = 0x6a,
-    SUB = 0x6b,
-    MUL = 0x6c,
-    GE_U = 0x4f,
-    GT_U = 0x4b;
-  const v128load = (off: number) => simd(0x00, 4, ...uleb(off));
-  const v128store = (off: number) => simd(0x0b, 4, ...uleb(off));
-  const load64splat = () => simd(0x0a, 3, 0);
-  const fadd = simd(0xf0),
-    fsub = simd(0xf1),
-    fmul = simd(0xf2);
-  const zero = simd(0x0c, ...new Array<number>(16).fill(0));
-  const BLOCK = [0x02, 0x40],
-    LOOP = [0x03, 0x40],
-    END = 0x0b;
-  const br = (d: number) => [0x0c, d],
-    brIf = (d: number) => [0x0d, d];
   // One row r of a term: x = splat(A[i + r, k]) at a + r·rowBytes; acc_r += x·b01, x·b23.
   const term = (r: number): number[] => [
     ...get(a),
     ...(r === 0 ? [] : [...get(rowBytes), ...i32(r), MUL, ADD]),
-    ...load64splat(),
+    ...load64splat(0),
     ...set(x),
     ...get(acc[2 * r]!),
     ...get(x),

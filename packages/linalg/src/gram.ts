@@ -20,7 +20,31 @@
  * cache holds only the validated bytes' compilation; nothing in it depends on the caller.
  */
 import { checkAllocation, checkInteger, checkOneOf, checkOptions } from '@phaseflow/core';
-import { I32, V128, get, i32, set, simd, uleb, vec, wasmModule } from './wasm-asm.js';
+import {
+  BLOCK,
+  END,
+  F64X2_ADD as fadd,
+  F64X2_MUL as fmul,
+  F64X2_SUB as fsub,
+  I32,
+  I32_ADD as ADD,
+  I32_GE_U as GE_U,
+  I32_MUL as MUL,
+  LOOP,
+  V128,
+  V128_ZERO as zero,
+  br,
+  brIf,
+  get,
+  i32,
+  load64splat,
+  set,
+  uleb,
+  v128load,
+  v128store,
+  vec,
+  wasmModule,
+} from './wasm-asm.js';
 
 /** A Gram accumulator's storage and kernel, from {@link createGramKernel}. */
 export interface GramKernel {
@@ -233,21 +257,6 @@ export function gramWasmBytes(sharedMaxPages = 0): Uint8Array<ArrayBuffer> {
   const [I, J, a, b, end, g] = [9, 10, 11, 12, 13, 14];
   const acc = [15, 16, 17, 18, 19, 20, 21, 22];
   const [b01, b23, x, sv, cv, y, t] = [23, 24, 25, 26, 27, 28, 29];
-  const ADD = 0x6a,
-    MUL = 0x6c,
-    GE_U = 0x4f;
-  const v128load = (off: number) => simd(0x00, 4, ...uleb(off));
-  const v128store = (off: number) => simd(0x0b, 4, ...uleb(off));
-  const load64splat = (off: number) => simd(0x0a, 3, ...uleb(off));
-  const fadd = simd(0xf0),
-    fsub = simd(0xf1),
-    fmul = simd(0xf2);
-  const zero = simd(0x0c, ...new Array<number>(16).fill(0));
-  const BLOCK = [0x02, 0x40],
-    LOOP = [0x03, 0x40],
-    END = 0x0b;
-  const br = (d: number) => [0x0c, d],
-    brIf = (d: number) => [0x0d, d];
 
   // Kahan update of S[g + off…+16) by accumulator `v` (C at the same offset from pC).
   const kahan = (v: number, off: number): number[] => [

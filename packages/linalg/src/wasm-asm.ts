@@ -71,3 +71,28 @@ export function wasmModule(
   ];
   return Uint8Array.from(bytes);
 }
+
+/** i32 arithmetic and unsigned comparisons. */
+export const I32_ADD = 0x6a;
+export const I32_SUB = 0x6b;
+export const I32_MUL = 0x6c;
+export const I32_GT_U = 0x4b;
+export const I32_GE_U = 0x4f;
+
+/** Structured control: block, loop (no result), end, br d, br_if d. */
+export const BLOCK = [0x02, 0x40];
+export const LOOP = [0x03, 0x40];
+export const END = 0x0b;
+export const br = (d: number): number[] => [0x0c, d];
+export const brIf = (d: number): number[] => [0x0d, d];
+
+/** v128 memory access at a static byte offset (16-byte alignment hint), and an f64 load splatted to both lanes. */
+export const v128load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
+export const v128store = (off: number): number[] => simd(0x0b, 4, ...uleb(off));
+export const load64splat = (off: number): number[] => simd(0x0a, 3, ...uleb(off));
+
+/** f64x2 add, sub, mul (IEEE binary64 lane by lane, no contraction) and the zero vector. */
+export const F64X2_ADD = simd(0xf0);
+export const F64X2_SUB = simd(0xf1);
+export const F64X2_MUL = simd(0xf2);
+export const V128_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
