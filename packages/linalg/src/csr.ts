@@ -275,10 +275,22 @@ export function checkCsr(argument: string, A: unknown, rows?: number, cols?: num
   for (let i = 0; i < m.rows; i++) {
     if (m.rowPtr[i + 1]! < m.rowPtr[i]!) invalid(`${argument}.rowPtr[${i + 1}]`, 'non-decreasing offsets', m.rowPtr[i + 1]);
   }
-  for (let k = 0; k < m.colIdx.length; k++) {
+  // The values are scanned by the engine's own search (no number is read into this function,
+  // so none is boxed while it runs unoptimised, as it does in a fresh process), the columns by
+  // a loop over small integers; only a bad matrix takes the loop that names its first bad entry
+  // in entry order.
+  const v = m.values;
+  let bad = v.includes(Number.NaN) || v.includes(Number.POSITIVE_INFINITY) || v.includes(Number.NEGATIVE_INFINITY);
+  for (let k = 0; k < m.colIdx.length && !bad; k++) {
     const c = m.colIdx[k]!;
-    if (c < 0 || c >= m.cols) invalid(`${argument}.colIdx[${k}]`, `a column in [0, ${m.cols - 1}]`, c);
-    if (!Number.isFinite(m.values[k]!)) invalid(`${argument}.values[${k}]`, 'a finite number', m.values[k], 'NON_FINITE_INPUT');
+    bad = c < 0 || c >= m.cols;
+  }
+  if (bad) {
+    for (let k = 0; k < m.colIdx.length; k++) {
+      const c = m.colIdx[k]!;
+      if (c < 0 || c >= m.cols) invalid(`${argument}.colIdx[${k}]`, `a column in [0, ${m.cols - 1}]`, c);
+      if (!Number.isFinite(m.values[k]!)) invalid(`${argument}.values[${k}]`, 'a finite number', m.values[k], 'NON_FINITE_INPUT');
+    }
   }
   return m;
 }

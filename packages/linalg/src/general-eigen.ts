@@ -9,9 +9,15 @@
  * Krylov dimension (≈ 40), at every restart; on flat typed arrays that costs about a tenth of
  * what a general matrix library's object-based decomposition does, which was most of a
  * 500-unit reservoir's weight build.
+ *
+ * The same routines run as a WebAssembly module (./dense-wasm.ts, from AssemblyScript): the
+ * engine compiles it before its first call, where this file's functions run unoptimised for
+ * the first few solves of a process; the two give the same bits (tested), and these stay the
+ * fallback where WebAssembly cannot run and the reference the module is checked against.
  */
-import { PhaseflowError, checkInteger, checkOptions } from '@phaseflow/core';
+import { PhaseflowError, checkInteger, checkOneOf, checkOptions } from '@phaseflow/core';
 import { checkSquare } from './check.js';
+import { denseInstance, type DenseExports } from './dense-wasm.js';
 
 /** What {@link generalEigen} returns: A·V = V·D in the real form of EISPACK/LAPACK. */
 export interface GeneralEigen {
@@ -34,6 +40,12 @@ export interface GeneralEigen {
 export interface GeneralEigenOptions {
   /** QR iterations before giving up with `CONVERGENCE_FAILURE`. Default 30·n (2–4 per eigenvalue is typical). */
   readonly maxIterations?: number;
+  /**
+   * `'auto'` (default): the WebAssembly kernel where WebAssembly runs, else JavaScript; `'js'`:
+   * JavaScript. Both give the same bits; the kernel runs at full speed from its first call
+   * (about 4× the JavaScript in a fresh process, 1.9× once that is optimised, at n = 40).
+   */
+  readonly kernel?: 'auto' | 'js';
 }
 
 const EPS = 2 ** -52;
@@ -54,16 +66,54 @@ const EPS = 2 ** -52;
  * ```
  */
 export function generalEigen(a: Float64Array, n: number, options?: GeneralEigenOptions): GeneralEigen {
-  const o = checkOptions('options', options, ['maxIterations']);
+  const o = checkOptions('options', options, ['maxIterations', 'kernel']);
   checkSquare('a', a, n); // also refuses non-finite entries
   const maxIterations = o.maxIterations === undefined ? 30 * n : checkInteger('options.maxIterations', o.maxIterations, { min: 1 });
-  const H = a.slice(0, n * n);
-  const V = new Float64Array(n * n);
-  const re = new Float64Array(n);
-  const im = new Float64Array(n);
-  orthes(H, V, n);
-  const iterations = hqr2(H, V, re, im, n, maxIterations);
-  return { re, im, vectors: V, iterations };
+  const kernel = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
+  const nn = n * n;
+  const wasm = kernel === 'auto' ? denseInstance(2 * nn + 4 * n) : null;
+  const heap = wasm?.heap ?? new Float64Array(2 * nn + 4 * n);
+  const H = heap.subarray(0, nn);
+  H.set(a.subarray(0, nn));
+  const V = heap.subarray(nn, 2 * nn);
+  const re = heap.subarray(2 * nn, 2 * nn + n);
+  const im = heap.subarray(2 * nn + n, 2 * nn + 2 * n);
+  const iterations = eigenInto(H, V, re, im, heap.subarray(2 * nn + 2 * n, 2 * nn + 4 * n), n, maxIterations, wasm?.exports ?? null);
+  return { re: re.slice(), im: im.slice(), vectors: V.slice(), iterations };
+}
+
+/**
+ * @internal generalEigen in place: H (n × n, overwritten) to the eigenvectors in V, the
+ * eigenvalues in re and im, with 2n doubles of scratch; returns the QR iterations. With
+ * `wasm`, every array is a view of that instance's memory and its kernel runs.
+ */
+export function eigenInto(
+  H: Float64Array,
+  V: Float64Array,
+  re: Float64Array,
+  im: Float64Array,
+  scratch: Float64Array,
+  n: number,
+  maxIterations: number,
+  wasm: DenseExports | null,
+): number {
+  if (wasm === null) {
+    orthes(H, V, n);
+    return hqr2(H, V, re, im, n, maxIterations);
+  }
+  const iterations = wasm.eigen(H.byteOffset, V.byteOffset, re.byteOffset, im.byteOffset, scratch.byteOffset, scratch.byteOffset + 8 * n, n, maxIterations);
+  if (iterations < 0) throw convergenceFailure(maxIterations, wasm.eigenUnfound(), n, re, im);
+  return iterations;
+}
+
+/** The QR iteration's failure after `maxIterations` with eigenvalues n + 1 … nn − 1 found. */
+function convergenceFailure(maxIterations: number, n: number, nn: number, d: Float64Array, e: Float64Array): PhaseflowError {
+  return new PhaseflowError(
+    'CONVERGENCE_FAILURE',
+    `generalEigen: the QR iteration did not converge in ${maxIterations} iterations (${nn - 1 - n} of ${nn} eigenvalues found); raise options.maxIterations`,
+    { argument: 'a', iterations: maxIterations, found: nn - 1 - n },
+    { partial: { re: d.slice(n + 1), im: e.slice(n + 1) } },
+  );
 }
 
 /** H := (I − u·uᵀ/h)·H on rows m … high, columns m … n − 1 (u = ort[m … high]); the sums run from the bottom, as EISPACK's. */
@@ -216,6 +266,213 @@ function reflectColumns(
   }
 }
 
+/** The start l ≤ n of the active block: the lowest row above n whose sub-diagonal element is negligible (low if none). */
+function deflationIndex(H: Float64Array, nn: number, n: number, low: number, norm: number): number {
+  let l = n;
+  while (l > low) {
+    let s = Math.abs(H[(l - 1) * nn + l - 1]!) + Math.abs(H[l * nn + l]!);
+    if (s === 0) s = norm;
+    if (Math.abs(H[l * nn + l - 1]!) <= EPS * s) break; // ≤: an exact zero deflates even when s is 0
+    l--;
+  }
+  return l;
+}
+
+/** The rotation (p, q) that makes the real 2 × 2 block at rows n − 1, n upper triangular: on H's rows and columns and V's columns. */
+function rotatePair(H: Float64Array, V: Float64Array, nn: number, n: number, low: number, high: number, p: number, q: number): void {
+  for (let j = n - 1; j < nn; j++) {
+    const z = H[(n - 1) * nn + j]!;
+    H[(n - 1) * nn + j] = q * z + p * H[n * nn + j]!;
+    H[n * nn + j] = q * H[n * nn + j]! - p * z;
+  }
+  for (let i = 0; i <= n; i++) {
+    const z = H[i * nn + n - 1]!;
+    H[i * nn + n - 1] = q * z + p * H[i * nn + n]!;
+    H[i * nn + n] = q * H[i * nn + n]! - p * z;
+  }
+  for (let i = low; i <= high; i++) {
+    const z = V[i * nn + n - 1]!;
+    V[i * nn + n - 1] = q * z + p * V[i * nn + n]!;
+    V[i * nn + n] = q * V[i * nn + n]! - p * z;
+  }
+}
+
+/**
+ * Where the double-shift step on rows l … n starts (two consecutive small sub-diagonal
+ * elements), for the shift (x, y, w); the first column (p, q, r) of the shifted product goes into pqr.
+ */
+function shiftStart(H: Float64Array, nn: number, l: number, n: number, x: number, y: number, w: number, pqr: Float64Array): number {
+  let m = n - 2;
+  let p = 0,
+    q = 0,
+    r = 0;
+  while (m >= l) {
+    const z = H[m * nn + m]!;
+    r = x - z;
+    let s = y - z;
+    p = (r * s - w) / H[(m + 1) * nn + m]! + H[m * nn + m + 1]!;
+    q = H[(m + 1) * nn + m + 1]! - z - r - s;
+    r = H[(m + 2) * nn + m + 1]!;
+    s = Math.abs(p) + Math.abs(q) + Math.abs(r);
+    p /= s;
+    q /= s;
+    r /= s;
+    if (m === l) break;
+    if (
+      Math.abs(H[m * nn + m - 1]!) * (Math.abs(q) + Math.abs(r)) <
+      EPS * (Math.abs(p) * (Math.abs(H[(m - 1) * nn + m - 1]!) + Math.abs(z) + Math.abs(H[(m + 1) * nn + m + 1]!)))
+    ) {
+      break;
+    }
+    m--;
+  }
+  pqr[0] = p;
+  pqr[1] = q;
+  pqr[2] = r;
+  return m;
+}
+
+/** The double QR step on rows l … n and columns m … n from the shifted first column (p, q, r); the transformations into V's rows low … high. */
+function doubleQrStep(
+  H: Float64Array,
+  V: Float64Array,
+  nn: number,
+  l: number,
+  m: number,
+  n: number,
+  low: number,
+  high: number,
+  p: number,
+  q: number,
+  r: number,
+): void {
+  for (let i = m + 2; i <= n; i++) {
+    H[i * nn + i - 2] = 0;
+    if (i > m + 2) H[i * nn + i - 3] = 0;
+  }
+  let x = 0;
+  for (let k = m; k <= n - 1; k++) {
+    const notlast = k !== n - 1;
+    if (k !== m) {
+      p = H[k * nn + k - 1]!;
+      q = H[(k + 1) * nn + k - 1]!;
+      r = notlast ? H[(k + 2) * nn + k - 1]! : 0;
+      x = Math.abs(p) + Math.abs(q) + Math.abs(r);
+      if (x === 0) continue;
+      p /= x;
+      q /= x;
+      r /= x;
+    }
+    let s = Math.sqrt(p * p + q * q + r * r);
+    if (p < 0) s = -s;
+    if (s === 0) continue;
+    if (k !== m) H[k * nn + k - 1] = -s * x;
+    else if (l !== m) H[k * nn + k - 1] = -H[k * nn + k - 1]!;
+    p += s;
+    const u = p / s,
+      v = q / s,
+      z = r / s;
+    q /= p;
+    r /= p;
+    reflectRows(H, nn, k, k, u, v, z, q, r, notlast);
+    reflectColumns(H, nn, k, 0, Math.min(n, k + 3), u, v, z, q, r, notlast);
+    reflectColumns(V, nn, k, low, high, u, v, z, q, r, notlast);
+  }
+}
+
+/** The eigenvector of the real eigenvalue d[n] of the quasi-triangular Schur factor in H, by back substitution into H's column n. */
+function realVector(H: Float64Array, d: Float64Array, e: Float64Array, nn: number, n: number, norm: number): void {
+  const p = d[n]!;
+  let l = n;
+  // (z, s: the diagonal and the sum of the row below, kept from the second row of a 2 × 2 block for its first)
+  let z = 0,
+    s = 0;
+  H[n * nn + n] = 1;
+  for (let i = n - 1; i >= 0; i--) {
+    const w = H[i * nn + i]! - p;
+    const r = rowColumnDot(H, nn, i, n, l, n);
+    if (e[i]! < 0) {
+      z = w;
+      s = r;
+    } else {
+      l = i;
+      if (e[i] === 0) {
+        H[i * nn + n] = w !== 0 ? -r / w : -r / (EPS * norm);
+      } else {
+        const x = H[i * nn + i + 1]!;
+        const y = H[(i + 1) * nn + i]!;
+        const q = (d[i]! - p) * (d[i]! - p) + e[i]! * e[i]!;
+        const t = (x * s - z * r) / q;
+        H[i * nn + n] = t;
+        H[(i + 1) * nn + n] = Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z;
+      }
+      const t = Math.abs(H[i * nn + n]!);
+      if (EPS * t * t > 1) for (let j = i; j <= n; j++) H[j * nn + n]! /= t;
+    }
+  }
+}
+
+/** The eigenvector of the pair d[n] ± i·e[n] (e[n] < 0: the second of the pair), by back substitution into H's columns n − 1 and n. */
+function complexVector(H: Float64Array, d: Float64Array, e: Float64Array, nn: number, n: number, norm: number, c: Float64Array): void {
+  const p = d[n]!;
+  const q = e[n]!;
+  let l = n - 1;
+  if (Math.abs(H[n * nn + n - 1]!) > Math.abs(H[(n - 1) * nn + n]!)) {
+    H[(n - 1) * nn + n - 1] = q / H[n * nn + n - 1]!;
+    H[(n - 1) * nn + n] = -(H[n * nn + n]! - p) / H[n * nn + n - 1]!;
+  } else {
+    cdiv(0, -H[(n - 1) * nn + n]!, H[(n - 1) * nn + n - 1]! - p, q, c);
+    H[(n - 1) * nn + n - 1] = c[0]!;
+    H[(n - 1) * nn + n] = c[1]!;
+  }
+  H[n * nn + n - 1] = 0;
+  H[n * nn + n] = 1;
+  let z = 0,
+    r = 0,
+    s = 0;
+  for (let i = n - 2; i >= 0; i--) {
+    const ra = rowColumnDot(H, nn, i, n - 1, l, n);
+    const sa = rowColumnDot(H, nn, i, n, l, n);
+    const w = H[i * nn + i]! - p;
+    if (e[i]! < 0) {
+      z = w;
+      r = ra;
+      s = sa;
+    } else {
+      l = i;
+      if (e[i] === 0) {
+        cdiv(-ra, -sa, w, q, c);
+        H[i * nn + n - 1] = c[0]!;
+        H[i * nn + n] = c[1]!;
+      } else {
+        const x = H[i * nn + i + 1]!;
+        const y = H[(i + 1) * nn + i]!;
+        let vr = (d[i]! - p) * (d[i]! - p) + e[i]! * e[i]! - q * q;
+        const vi = (d[i]! - p) * 2 * q;
+        if (vr === 0 && vi === 0) vr = EPS * norm * (Math.abs(w) + Math.abs(q) + Math.abs(x) + Math.abs(y) + Math.abs(z));
+        cdiv(x * r - z * ra + q * sa, x * s - z * sa - q * ra, vr, vi, c);
+        H[i * nn + n - 1] = c[0]!;
+        H[i * nn + n] = c[1]!;
+        if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
+          H[(i + 1) * nn + n - 1] = (-ra - w * H[i * nn + n - 1]! + q * H[i * nn + n]!) / x;
+          H[(i + 1) * nn + n] = (-sa - w * H[i * nn + n]! - q * H[i * nn + n - 1]!) / x;
+        } else {
+          cdiv(-r - y * H[i * nn + n - 1]!, -s - y * H[i * nn + n]!, z, q, c);
+          H[(i + 1) * nn + n - 1] = c[0]!;
+          H[(i + 1) * nn + n] = c[1]!;
+        }
+      }
+      const t = Math.max(Math.abs(H[i * nn + n - 1]!), Math.abs(H[i * nn + n]!));
+      if (EPS * t * t > 1) {
+        for (let j = i; j <= n; j++) {
+          H[j * nn + n - 1]! /= t;
+          H[j * nn + n]! /= t;
+        }
+      }
+    }
+  }
+}
+
 /**
  * Francis double-shift QR on the Hessenberg H to real Schur form (transformations into V),
  * then the eigenvectors by back substitution and V := V·(vectors of the Schur form).
@@ -226,28 +483,13 @@ function hqr2(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array
   const high = nn - 1;
   let n = nn - 1;
   let exshift = 0;
-  let p = 0,
-    q = 0,
-    r = 0,
-    s = 0,
-    z = 0,
-    t: number,
-    w: number,
-    x: number,
-    y: number;
   let norm = 0;
   for (let i = 0; i < nn; i++) for (let j = Math.max(i - 1, 0); j < nn; j++) norm += Math.abs(H[i * nn + j]!);
   let iter = 0;
   let total = 0;
+  const pqr = new Float64Array(3);
   while (n >= low) {
-    // A single small sub-diagonal element.
-    let l = n;
-    while (l > low) {
-      s = Math.abs(H[(l - 1) * nn + l - 1]!) + Math.abs(H[l * nn + l]!);
-      if (s === 0) s = norm;
-      if (Math.abs(H[l * nn + l - 1]!) <= EPS * s) break; // ≤: an exact zero deflates even when s is 0
-      l--;
-    }
+    const l = deflationIndex(H, nn, n, low, norm);
     if (l === n) {
       // One root.
       H[n * nn + n]! += exshift;
@@ -257,13 +499,13 @@ function hqr2(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array
       iter = 0;
     } else if (l === n - 1) {
       // Two roots.
-      w = H[n * nn + n - 1]! * H[(n - 1) * nn + n]!;
-      p = (H[(n - 1) * nn + n - 1]! - H[n * nn + n]!) / 2;
-      q = p * p + w;
-      z = Math.sqrt(Math.abs(q));
+      const w = H[n * nn + n - 1]! * H[(n - 1) * nn + n]!;
+      let p = (H[(n - 1) * nn + n - 1]! - H[n * nn + n]!) / 2;
+      let q = p * p + w;
+      let z = Math.sqrt(Math.abs(q));
       H[n * nn + n]! += exshift;
       H[(n - 1) * nn + n - 1]! += exshift;
-      x = H[n * nn + n]!;
+      let x = H[n * nn + n]!;
       if (q >= 0) {
         // A real pair.
         z = p >= 0 ? p + z : p - z;
@@ -272,27 +514,13 @@ function hqr2(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array
         e[n - 1] = 0;
         e[n] = 0;
         x = H[n * nn + n - 1]!;
-        s = Math.abs(x) + Math.abs(z);
+        const s = Math.abs(x) + Math.abs(z);
         p = x / s;
         q = z / s;
-        r = Math.sqrt(p * p + q * q);
+        const r = Math.sqrt(p * p + q * q);
         p /= r;
         q /= r;
-        for (let j = n - 1; j < nn; j++) {
-          z = H[(n - 1) * nn + j]!;
-          H[(n - 1) * nn + j] = q * z + p * H[n * nn + j]!;
-          H[n * nn + j] = q * H[n * nn + j]! - p * z;
-        }
-        for (let i = 0; i <= n; i++) {
-          z = H[i * nn + n - 1]!;
-          H[i * nn + n - 1] = q * z + p * H[i * nn + n]!;
-          H[i * nn + n] = q * H[i * nn + n]! - p * z;
-        }
-        for (let i = low; i <= high; i++) {
-          z = V[i * nn + n - 1]!;
-          V[i * nn + n - 1] = q * z + p * V[i * nn + n]!;
-          V[i * nn + n] = q * V[i * nn + n]! - p * z;
-        }
+        rotatePair(H, V, nn, n, low, high, p, q);
       } else {
         // A complex pair.
         d[n - 1] = x + p;
@@ -303,18 +531,11 @@ function hqr2(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array
       n -= 2;
       iter = 0;
     } else {
-      if (total >= maxIterations) {
-        throw new PhaseflowError(
-          'CONVERGENCE_FAILURE',
-          `generalEigen: the QR iteration did not converge in ${maxIterations} iterations (${nn - 1 - n} of ${nn} eigenvalues found); raise options.maxIterations`,
-          { argument: 'a', iterations: total, found: nn - 1 - n },
-          { partial: { re: d.slice(n + 1), im: e.slice(n + 1) } },
-        );
-      }
+      if (total >= maxIterations) throw convergenceFailure(maxIterations, n, nn, d, e);
       // The shift.
-      x = H[n * nn + n]!;
-      y = 0;
-      w = 0;
+      let x = H[n * nn + n]!;
+      let y = 0;
+      let w = 0;
       if (l < n) {
         y = H[(n - 1) * nn + n - 1]!;
         w = H[n * nn + n - 1]! * H[(n - 1) * nn + n]!;
@@ -323,13 +544,13 @@ function hqr2(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array
         // Wilkinson's exceptional shift.
         exshift += x;
         for (let i = low; i <= n; i++) H[i * nn + i]! -= x;
-        s = Math.abs(H[n * nn + n - 1]!) + Math.abs(H[(n - 1) * nn + n - 2]!);
+        const s = Math.abs(H[n * nn + n - 1]!) + Math.abs(H[(n - 1) * nn + n - 2]!);
         x = y = 0.75 * s;
         w = -0.4375 * s * s;
       }
       if (iter === 30) {
         // MATLAB's exceptional shift.
-        s = (y - x) / 2;
+        let s = (y - x) / 2;
         s = s * s + w;
         if (s > 0) {
           s = Math.sqrt(s);
@@ -342,149 +563,16 @@ function hqr2(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array
       }
       iter++;
       total++;
-      // Two consecutive small sub-diagonal elements.
-      let m = n - 2;
-      while (m >= l) {
-        z = H[m * nn + m]!;
-        r = x - z;
-        s = y - z;
-        p = (r * s - w) / H[(m + 1) * nn + m]! + H[m * nn + m + 1]!;
-        q = H[(m + 1) * nn + m + 1]! - z - r - s;
-        r = H[(m + 2) * nn + m + 1]!;
-        s = Math.abs(p) + Math.abs(q) + Math.abs(r);
-        p /= s;
-        q /= s;
-        r /= s;
-        if (m === l) break;
-        if (
-          Math.abs(H[m * nn + m - 1]!) * (Math.abs(q) + Math.abs(r)) <
-          EPS * (Math.abs(p) * (Math.abs(H[(m - 1) * nn + m - 1]!) + Math.abs(z) + Math.abs(H[(m + 1) * nn + m + 1]!)))
-        ) {
-          break;
-        }
-        m--;
-      }
-      for (let i = m + 2; i <= n; i++) {
-        H[i * nn + i - 2] = 0;
-        if (i > m + 2) H[i * nn + i - 3] = 0;
-      }
-      // The double QR step on rows l…n and columns m…n.
-      for (let k = m; k <= n - 1; k++) {
-        const notlast = k !== n - 1;
-        if (k !== m) {
-          p = H[k * nn + k - 1]!;
-          q = H[(k + 1) * nn + k - 1]!;
-          r = notlast ? H[(k + 2) * nn + k - 1]! : 0;
-          x = Math.abs(p) + Math.abs(q) + Math.abs(r);
-          if (x === 0) continue;
-          p /= x;
-          q /= x;
-          r /= x;
-        }
-        s = Math.sqrt(p * p + q * q + r * r);
-        if (p < 0) s = -s;
-        if (s === 0) continue;
-        if (k !== m) H[k * nn + k - 1] = -s * x;
-        else if (l !== m) H[k * nn + k - 1] = -H[k * nn + k - 1]!;
-        p += s;
-        x = p / s;
-        y = q / s;
-        z = r / s;
-        q /= p;
-        r /= p;
-        reflectRows(H, nn, k, k, x, y, z, q, r, notlast);
-        reflectColumns(H, nn, k, 0, Math.min(n, k + 3), x, y, z, q, r, notlast);
-        reflectColumns(V, nn, k, low, high, x, y, z, q, r, notlast);
-      }
+      const m = shiftStart(H, nn, l, n, x, y, w, pqr);
+      doubleQrStep(H, V, nn, l, m, n, low, high, pqr[0]!, pqr[1]!, pqr[2]!);
     }
   }
   if (norm === 0) return total;
   // Back substitution: the eigenvectors of the quasi-triangular Schur factor, in H's columns.
   const c = new Float64Array(2);
   for (n = nn - 1; n >= 0; n--) {
-    p = d[n]!;
-    q = e[n]!;
-    if (q === 0) {
-      // A real vector.
-      let l = n;
-      H[n * nn + n] = 1;
-      for (let i = n - 1; i >= 0; i--) {
-        w = H[i * nn + i]! - p;
-        r = rowColumnDot(H, nn, i, n, l, n);
-        if (e[i]! < 0) {
-          z = w;
-          s = r;
-        } else {
-          l = i;
-          if (e[i] === 0) {
-            H[i * nn + n] = w !== 0 ? -r / w : -r / (EPS * norm);
-          } else {
-            x = H[i * nn + i + 1]!;
-            y = H[(i + 1) * nn + i]!;
-            q = (d[i]! - p) * (d[i]! - p) + e[i]! * e[i]!;
-            t = (x * s - z * r) / q;
-            H[i * nn + n] = t;
-            H[(i + 1) * nn + n] = Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z;
-          }
-          t = Math.abs(H[i * nn + n]!);
-          if (EPS * t * t > 1) for (let j = i; j <= n; j++) H[j * nn + n]! /= t;
-        }
-      }
-    } else if (q < 0) {
-      // A complex vector (the second of a pair: columns n − 1 and n).
-      let l = n - 1;
-      if (Math.abs(H[n * nn + n - 1]!) > Math.abs(H[(n - 1) * nn + n]!)) {
-        H[(n - 1) * nn + n - 1] = q / H[n * nn + n - 1]!;
-        H[(n - 1) * nn + n] = -(H[n * nn + n]! - p) / H[n * nn + n - 1]!;
-      } else {
-        cdiv(0, -H[(n - 1) * nn + n]!, H[(n - 1) * nn + n - 1]! - p, q, c);
-        H[(n - 1) * nn + n - 1] = c[0]!;
-        H[(n - 1) * nn + n] = c[1]!;
-      }
-      H[n * nn + n - 1] = 0;
-      H[n * nn + n] = 1;
-      for (let i = n - 2; i >= 0; i--) {
-        const ra = rowColumnDot(H, nn, i, n - 1, l, n);
-        const sa = rowColumnDot(H, nn, i, n, l, n);
-        w = H[i * nn + i]! - p;
-        if (e[i]! < 0) {
-          z = w;
-          r = ra;
-          s = sa;
-        } else {
-          l = i;
-          if (e[i] === 0) {
-            cdiv(-ra, -sa, w, q, c);
-            H[i * nn + n - 1] = c[0]!;
-            H[i * nn + n] = c[1]!;
-          } else {
-            x = H[i * nn + i + 1]!;
-            y = H[(i + 1) * nn + i]!;
-            let vr = (d[i]! - p) * (d[i]! - p) + e[i]! * e[i]! - q * q;
-            const vi = (d[i]! - p) * 2 * q;
-            if (vr === 0 && vi === 0) vr = EPS * norm * (Math.abs(w) + Math.abs(q) + Math.abs(x) + Math.abs(y) + Math.abs(z));
-            cdiv(x * r - z * ra + q * sa, x * s - z * sa - q * ra, vr, vi, c);
-            H[i * nn + n - 1] = c[0]!;
-            H[i * nn + n] = c[1]!;
-            if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
-              H[(i + 1) * nn + n - 1] = (-ra - w * H[i * nn + n - 1]! + q * H[i * nn + n]!) / x;
-              H[(i + 1) * nn + n] = (-sa - w * H[i * nn + n]! - q * H[i * nn + n - 1]!) / x;
-            } else {
-              cdiv(-r - y * H[i * nn + n - 1]!, -s - y * H[i * nn + n]!, z, q, c);
-              H[(i + 1) * nn + n - 1] = c[0]!;
-              H[(i + 1) * nn + n] = c[1]!;
-            }
-          }
-          t = Math.max(Math.abs(H[i * nn + n - 1]!), Math.abs(H[i * nn + n]!));
-          if (EPS * t * t > 1) {
-            for (let j = i; j <= n; j++) {
-              H[j * nn + n - 1]! /= t;
-              H[j * nn + n]! /= t;
-            }
-          }
-        }
-      }
-    }
+    if (e[n] === 0) realVector(H, d, e, nn, n, norm);
+    else if (e[n]! < 0) complexVector(H, d, e, nn, n, norm, c);
   }
   // Back transformation: V := V·(the Schur factor's eigenvectors, upper triangular in H).
   backTransform(V, H, nn, low, high);

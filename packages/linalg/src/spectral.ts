@@ -10,10 +10,11 @@
  * Hessenberg reduction and Francis double-shift QR on flat arrays), and the iteration restarts from the leading Ritz vectors until the Ritz
  * residual ‖W y − λ y‖ = h_{m+1,m}·|e_mᵀ s| is below `tol·|λ|`.
  */
-import { PhaseflowError, checkAllocation, checkInteger, checkOptions, checkPositive, checkFinite, createRandom } from '@phaseflow/core';
+import { PhaseflowError, checkAllocation, checkInteger, checkOneOf, checkOptions, checkPositive, checkFinite, createRandom } from '@phaseflow/core';
 import { checkCsr, csrScale, type CsrMatrix } from './csr.js';
 import { createSpmvKernel } from './spmv-wasm.js';
-import { generalEigen } from './general-eigen.js';
+import { eigenInto } from './general-eigen.js';
+import { denseInstance } from './dense-wasm.js';
 
 /** Options of {@link spectralRadius}. */
 export interface SpectralRadiusOptions {
@@ -25,6 +26,11 @@ export interface SpectralRadiusOptions {
   readonly maxRestarts?: number;
   /** Seed of the start vector (integer in [0, 2³²)). Default 0. */
   readonly seed?: number;
+  /**
+   * `'auto'` (default): the products with A and the dense work of each restart in WebAssembly
+   * kernels where WebAssembly runs, else JavaScript; `'js'`: all in JavaScript. The same bits.
+   */
+  readonly kernel?: 'auto' | 'js';
 }
 
 /**
@@ -48,11 +54,12 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       received: `${A.rows} × ${A.cols}`,
     });
   }
-  const o = checkOptions('options', options, ['krylov', 'tol', 'maxRestarts', 'seed']);
+  const o = checkOptions('options', options, ['krylov', 'tol', 'maxRestarts', 'seed', 'kernel']);
   const n = A.rows;
   const m = o.krylov === undefined ? (n <= 60 ? n : 40) : checkInteger('options.krylov', o.krylov, { min: 1, max: n });
   const tol = o.tol === undefined ? 1e-6 : checkPositive('options.tol', o.tol);
   const maxRestarts = o.maxRestarts === undefined ? 300 : checkInteger('options.maxRestarts', o.maxRestarts, { min: 0 });
+  const kernelChoice = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
   if (A.values.length === 0) return 0;
   const rng = createRandom(o.seed === undefined ? 0 : checkInteger('options.seed', o.seed, { min: 0, max: 2 ** 32 - 1 }));
   // Krylov–Schur (Stewart 2001) keeping the Ritz basis of the wanted eigenvalues at each
@@ -62,17 +69,37 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
   // wanted eigenvectors of H_k) is again such a relation with H_p = QᵀH_kQ and the border
   // row β·e_kᵀQ: no product with A is recomputed and no A·V is stored.
   checkAllocation('options.krylov', (m + 1) * n, 8);
-  const V = new Float64Array((m + 1) * n);
-  const H = new Float64Array((m + 1) * m); // row-major, (m + 1) × m, H[i·m + j]
-  const w = new Float64Array(n);
-  const h = new Float64Array(m + 1);
-  const c = new Float64Array(m + 1);
-  const scratch = new Float64Array(m * n);
+  // Every array is a view of one heap: the dense kernels' WebAssembly memory where it runs (the
+  // kernels run there from the first restart of a fresh process, where these functions would
+  // run unoptimised), else plain doubles for the JavaScript twins. The same bits either way.
+  const total = (2 * m + 1) * n + (m + 1) * m + n + 2 * (m + 1) + 4 * m * m + 5 * m;
+  const dense = kernelChoice === 'js' ? null : denseInstance(total);
+  const x = dense?.exports ?? null;
+  const heap = dense?.heap ?? new Float64Array(total);
+  let at = 0;
+  const take = (length: number): Float64Array => heap.subarray(at, (at += length));
+  const V = take((m + 1) * n);
+  const H = take((m + 1) * m); // row-major, (m + 1) × m, H[i·m + j]
+  const w = take(n);
+  const h = take(m + 1);
+  const c = take(m + 1);
+  const scratch = take(m * n);
+  const Hk = take(m * m);
+  const S = take(m * m);
+  const Q = take(m * m);
+  const HQ = take(m * m);
+  const re = take(m);
+  const im = take(m);
+  const col = take(m);
+  const eigenScratch = take(2 * m);
+  const wNorm = (): number => (x === null ? norm(w, 0, n) : x.norm(w.byteOffset, 0, n));
+  const gramSchmidt = (rows: number): void =>
+    x === null ? gramSchmidtPass(V, rows, n, w, h, c) : x.gramSchmidtPass(V.byteOffset, rows, n, w.byteOffset, h.byteOffset, c.byteOffset);
+  const wInto = (row: number, d: number): void => (x === null ? divideInto(V, row * n, w, d, n) : x.divideInto(V.byteOffset, row * n, w.byteOffset, d, n));
   // A·v in the WebAssembly kernel (same bits as csr.ts's loop): v copied in, A·v read out.
-  const kernel = createSpmvKernel(A);
+  const kernel = createSpmvKernel(A, { kernel: kernelChoice });
   rng.fillNormal(w);
-  const w0 = norm(w, 0, n);
-  for (let r = 0; r < n; r++) V[r] = w[r]! / w0;
+  wInto(0, wNorm());
   let p = 0; // columns of H already filled (the kept block after a restart)
   let best = NaN;
   let bestResidual = Infinity;
@@ -83,16 +110,25 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       kernel.x.set(V.subarray(j * n, (j + 1) * n));
       kernel.apply();
       w.set(kernel.y);
-      const before = norm(w, 0, n);
+      const before = wNorm();
+      if (!Number.isFinite(before)) {
+        // ‖A·v‖ past the largest double (A's entries beyond about 1e150): the iteration would
+        // take the overflow for an invariant subspace and return a wrong radius.
+        throw new PhaseflowError(
+          'NON_FINITE_STATE',
+          `spectralRadius: ‖A·v‖ overflowed at restart ${restart}, Krylov step ${j} (A's entries are too large for the iteration; scale A, e.g. by 1/max|a_ij|, and the radius with it)`,
+          { argument: 'A', expected: 'a matrix whose products with unit vectors have a finite norm', received: `‖A·v‖ = ${before}` },
+        );
+      }
       // Classical Gram–Schmidt against v_0…v_j, repeated when the DGKS criterion says the
       // pass cancelled too much (Daniel, Gragg, Kaufman & Stewart 1976: ‖w′‖ < ‖w‖/√2, as in
       // ARPACK's dgetv0/dnaitr); twice is enough (Giraud et al. 2005).
       h.fill(0, 0, j + 1);
-      gramSchmidtPass(V, j + 1, n, w, h, c);
-      if (norm(w, 0, n) < Math.SQRT1_2 * before) gramSchmidtPass(V, j + 1, n, w, h, c);
+      gramSchmidt(j + 1);
+      if (wNorm() < Math.SQRT1_2 * before) gramSchmidt(j + 1);
       for (let i = 0; i <= j; i++) H[i * m + j] = h[i]!;
       for (let i = j + 2; i <= m; i++) H[i * m + j] = 0;
-      beta = norm(w, 0, n);
+      beta = wNorm();
       H[(j + 1) * m + j] = beta;
       if (!(beta > 1e-12 * before)) {
         // An invariant subspace: its Ritz values are eigenvalues of A.
@@ -100,12 +136,12 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
         beta = 0;
         break;
       }
-      const off = (j + 1) * n;
-      for (let r = 0; r < n; r++) V[off + r] = w[r]! / beta;
+      wInto(j + 1, beta);
     }
-    const Hk = new Float64Array(k * k);
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) Hk[i * k + j] = H[i * m + j]!;
-    const { re, im, vectors: S } = generalEigen(Hk, k);
+    const block = Hk.subarray(0, k * k);
+    if (x === null) leadingBlock(H, m, k, block);
+    else x.leadingBlock(H.byteOffset, m, k, block.byteOffset);
+    eigenInto(block, S.subarray(0, k * k), re.subarray(0, k), im.subarray(0, k), eigenScratch, k, 30 * k, x);
     const modulus = Array.from({ length: k }, (_, i) => Math.hypot(re[i]!, im[i]!));
     const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => modulus[b]! - modulus[a]!);
     const rho = modulus[idx[0]!]!;
@@ -137,19 +173,19 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
       if (!cols.includes(a)) cols.push(a);
       if (b >= 0 && !cols.includes(b)) cols.push(b);
     }
-    const Q = new Float64Array(cols.length * k);
-    const col = new Float64Array(k);
     let q = 0;
     for (const cc of cols) {
       for (let j = 0; j < k; j++) col[j] = S[j * k + cc]!;
-      if (orthonormalInto(Q, q, col, k)) q++;
+      if (x === null ? orthonormalInto(Q, q, col, k) : x.orthonormalInto(Q.byteOffset, q, col.byteOffset, k) !== 0) q++;
     }
     // V_p = V_k·Q (through scratch); the continuation vector v_k becomes v_p.
-    combineRows(scratch, Q, V, q, k, n);
+    if (x === null) combineRows(scratch, Q, V, q, k, n);
+    else x.combineRows(scratch.byteOffset, Q.byteOffset, V.byteOffset, q, k, n);
     V.copyWithin(q * n, k * n, (k + 1) * n);
     V.set(scratch.subarray(0, q * n));
     // H_p = QᵀH_kQ and the border row β·e_kᵀQ; below it, zeros.
-    projectHessenberg(H, m, Q, k, q);
+    if (x === null) projectHessenberg(H, m, Q, k, q, HQ);
+    else x.projectHessenberg(H.byteOffset, m, Q.byteOffset, k, q, HQ.byteOffset);
     for (let t = 0; t < q; t++) H[q * m + t] = beta * Q[t * k + k - 1]!;
     for (let i = q + 1; i <= m; i++) for (let t = 0; t < q; t++) H[i * m + t] = 0;
     p = q;
@@ -162,9 +198,9 @@ export function spectralRadius(A: CsrMatrix, options: SpectralRadiusOptions = {}
   );
 }
 
-// The restart's loops are small functions of their own (as gramSchmidtPass and linalg's
-// generalEigen kernels): the engine optimises them within the first build of a process, where
-// the body of spectralRadius, run once, would stay in the interpreter.
+// The restart's loops are small functions of their own, each with its twin in the dense
+// WebAssembly module (assembly/dense.ts, the same operations in the same order): the module
+// runs them by default, these where WebAssembly cannot (and as the reference of the tests).
 
 /**
  * out[t·n …] = Σ_j Q[t·k + j]·V[j·n …] for t < q: the kept Ritz vectors V_k·Q, row by row.
@@ -215,9 +251,18 @@ function axpy(out: Float64Array, o: number, a: number, x: Float64Array, xo: numb
   for (let r = 0; r < n; r++) out[o + r]! += a * x[xo + r]!;
 }
 
-/** H[0…q, 0…q) (row stride m) = Q·H_k·Qᵀ for the k × k block H_k of H and Q (q rows of k). */
-function projectHessenberg(H: Float64Array, m: number, Q: Float64Array, k: number, q: number): void {
-  const HQ = new Float64Array(k * q);
+/** out[o + r] = x[r]/d for r < n. */
+function divideInto(out: Float64Array, o: number, x: Float64Array, d: number, n: number): void {
+  for (let r = 0; r < n; r++) out[o + r] = x[r]! / d;
+}
+
+/** out = the leading k × k block of H (row stride m), k × k row-major. */
+function leadingBlock(H: Float64Array, m: number, k: number, out: Float64Array): void {
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) out[i * k + j] = H[i * m + j]!;
+}
+
+/** H[0…q, 0…q) (row stride m) = Q·H_k·Qᵀ for the k × k block H_k of H and Q (q rows of k), through HQ (k·q doubles). */
+function projectHessenberg(H: Float64Array, m: number, Q: Float64Array, k: number, q: number, HQ: Float64Array): void {
   timesTransposed(H, m, Q, k, q, HQ);
   transposedTimes(Q, k, HQ, q, H, m);
 }

@@ -97,10 +97,10 @@ async function probeOptions() {
     luFactor: eachOption(['out'], (k, v) => linalg.luFactor(spd(), n, { [k]: v } as never)),
     luSolve: eachOption(['columns', 'out'], (k, v) => linalg.luSolve(lu(), new Float64Array(n), { [k]: v } as never)),
     choleskyFactorBlocked: eachOption(['block', 'kernel'], (k, v) => linalg.choleskyFactorBlocked(spd(), n, { [k]: v } as never)),
-    generalEigen: eachOption(['maxIterations'], (k, v) => linalg.generalEigen(spd(), n, { [k]: v } as never)),
+    generalEigen: eachOption(['maxIterations', 'kernel'], (k, v) => linalg.generalEigen(spd(), n, { [k]: v } as never)),
     svd: eachOption(['maxSweeps'], (k, v) => linalg.svd(m23(), { [k]: v } as never)),
     symmetricEigen: eachOption(['maxSweeps', 'symmetryTolerance'], (k, v) => linalg.symmetricEigen(spd(), n, { [k]: v } as never)),
-    spectralRadius: eachOption(['krylov', 'tol', 'maxRestarts', 'seed'], (k, v) => linalg.spectralRadius(csr(), { [k]: v } as never)),
+    spectralRadius: eachOption(['krylov', 'tol', 'maxRestarts', 'seed', 'kernel'], (k, v) => linalg.spectralRadius(csr(), { [k]: v } as never)),
   };
   const accepts = {
     'createSpmvKernel.shared': 'true is a valid boolean',

@@ -74,4 +74,29 @@ describe('CSR construction', () => {
     expect(() => csrFromTriplets(2, 2, [0], [0], [NaN])).toThrow(expect.objectContaining({ code: 'NON_FINITE_INPUT' }));
     expect(() => csrMatVec(A, new Float64Array(3), new Float64Array(2))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
   });
+
+  it('names the first bad entry in entry order, whichever its kind', () => {
+    const A = csrFromDense(3, 3, [1, 2, 0, 0, 3, 4, 5, 0, 6]); // 6 entries
+    const at = (colIdx: number[], values: number[]) => () => checkCsr('W', { ...A, colIdx: Int32Array.from(colIdx), values: Float64Array.from(values) });
+    const cols = Array.from(A.colIdx),
+      vals = Array.from(A.values);
+    const withCol = (k: number, c: number) => cols.map((x, i) => (i === k ? c : x));
+    const withVal = (k: number, v: number) => vals.map((x, i) => (i === k ? v : x));
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      expect(at(cols, withVal(4, bad))).toThrow(
+        expect.objectContaining({ code: 'NON_FINITE_INPUT', details: expect.objectContaining({ argument: 'W.values[4]' }) }),
+      );
+      // a bad column after the bad value, and before it
+      expect(at(withCol(5, 3), withVal(2, bad))).toThrow(
+        expect.objectContaining({ code: 'NON_FINITE_INPUT', details: expect.objectContaining({ argument: 'W.values[2]' }) }),
+      );
+      expect(at(withCol(1, -1), withVal(2, bad))).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'W.colIdx[1]' }) }),
+      );
+    }
+    expect(at(withCol(3, 3), vals)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ argument: 'W.colIdx[3]' }) }),
+    );
+    expect(checkCsr('W', { ...A, values: Float64Array.from(withVal(0, -Number.MAX_VALUE)) }).values[0]).toBe(-Number.MAX_VALUE);
+  });
 });
