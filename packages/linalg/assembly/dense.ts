@@ -1,5 +1,6 @@
 // The dense kernels of generalEigen and spectralRadius, in AssemblyScript, compiled to the
-// WebAssembly module of src/dense-wasm-bytes.ts (`npm run build:wasm -w @phaseflow/linalg`).
+// WebAssembly module of src/dense-wasm-bytes.ts (`npx nx build:wasm @phaseflow/linalg`, which runs
+// tools/build-wasm.mjs).
 //
 // Each function is its TypeScript twin in src/general-eigen.ts or src/spectral.ts line for
 // line: the same operations on the same values in the same order (WebAssembly's f64 add, mul,

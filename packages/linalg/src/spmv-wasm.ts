@@ -156,9 +156,19 @@ export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}):
   const x = new Float64Array(buffer, xo, cols);
   const y = new Float64Array(buffer, yo, rows);
   const offsets = { rowPtr: rp, colIdx: ci, values: va, x: xo, y: yo, end };
-  // The activation kernels over the same memory (the JavaScript forms give the same bits).
-  const tk = memory !== undefined ? tanhKernel(memory, shared) : undefined;
-  const tanh = tk !== undefined ? () => tk.tanh(yo, rows) : () => tanhInPlaceJs(y, rows);
+  // The activation kernels over the same memory (the JavaScript forms give the same bits), made
+  // at their first call: a kernel that only multiplies (spectralRadius's) never assembles and
+  // compiles their module, which was half of a process's first createSpmvKernel.
+  let tk: ReturnType<typeof tanhKernel> | null = null;
+  const activation = (): ReturnType<typeof tanhKernel> => {
+    if (tk === null) tk = memory !== undefined ? tanhKernel(memory, shared) : undefined;
+    return tk;
+  };
+  const tanh = (): void => {
+    const k = activation();
+    if (k !== undefined) k.tanh(yo, rows);
+    else tanhInPlaceJs(y, rows);
+  };
   const leakyTanh = (keep: number, rate: number): void => {
     checkFinite('keep', keep);
     checkFinite('rate', rate);
@@ -169,7 +179,8 @@ export function createSpmvKernel(A: CsrMatrix, options: SpmvKernelOptions = {}):
         received: `${rows} × ${cols}`,
       });
     }
-    if (tk !== undefined) tk.leaky(xo, yo, rows, keep, rate);
+    const k = activation();
+    if (k !== undefined) k.leaky(xo, yo, rows, keep, rate);
     else leakyTanhJs(x, y, rows, keep, rate);
   };
   if (fn !== undefined) {

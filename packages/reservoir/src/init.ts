@@ -17,6 +17,7 @@ import {
   type RandomDraws,
 } from '@phaseflow/core';
 import type { CsrMatrix } from '@phaseflow/linalg';
+import { drawSparseWasm } from './draws-wasm.js';
 
 /** The laws an initialiser draws entries from. */
 export type WeightDistribution = 'normal' | 'uniform' | 'bernoulli';
@@ -33,9 +34,15 @@ export interface RandomSparseOptions {
   readonly scale?: number;
   /** Seed (integer in [0, 2³²)) or a Random source. Default 0. */
   readonly seed?: number | Random;
+  /**
+   * `'auto'` (default): the draw loop in WebAssembly where it runs and the source is one of
+   * core's (`createRandom`, `restoreRandom`, `fork`), else JavaScript; `'js'`: JavaScript. The
+   * same matrix, and the source left at the same position, either way.
+   */
+  readonly kernel?: 'auto' | 'js';
 }
 
-const KNOWN = ['rows', 'cols', 'connectivity', 'distribution', 'scale', 'seed'] as const;
+const KNOWN = ['rows', 'cols', 'connectivity', 'distribution', 'scale', 'seed', 'kernel'] as const;
 
 /**
  * A seeded random sparse matrix: `A_ij = scale·ξ_ij·[η_ij < connectivity]`, ξ from the
@@ -54,21 +61,27 @@ export function randomSparse(options: RandomSparseOptions): CsrMatrix {
   const dist =
     o.distribution === undefined ? 'normal' : checkOneOf<WeightDistribution>('options.distribution', o.distribution, ['normal', 'uniform', 'bernoulli']);
   const scale = o.scale === undefined ? 1 : checkFinite('options.scale', o.scale);
-  // The draws through the generator's shared methods: a source's own methods are closures made
-  // for it, and this loop's optimised code, holding the ones it called, would be thrown away at
-  // the first full collection after the source died (every build runs on fresh forks).
-  const rng = randomDraws(toRandom('options.seed', o.seed));
+  const kernel = o.kernel === undefined ? 'auto' : checkOneOf('options.kernel', o.kernel, ['auto', 'js'] as const);
+  const random = toRandom('options.seed', o.seed);
   const total = rows * cols;
   checkAllocation('options.rows', rows + 1, 4);
   const cap = Math.max(16, Math.ceil(total * p * 1.05 + 64));
   // The expected non-zeros (12 bytes each in CSR), and no more than int32 column offsets hold.
   checkAllocation('options.connectivity', Math.min(cap, total), 12);
   if (total * p > 2 ** 31 - 1) checkAllocation('options.connectivity', Infinity, 12);
+  const logq = p < 1 ? Math.log1p(-p) : 0;
+  // The same loop in WebAssembly where it runs (the same matrix, the generator left where this
+  // loop leaves it), else here.
+  const drawn = kernel === 'js' ? null : drawSparseWasm(random, rows, cols, p, logq, dist, scale, Math.min(cap, total));
+  if (drawn !== null) return drawn;
+  // (The draws through the generator's shared methods: a source's own methods are closures
+  // made for it, and this loop's optimised code, holding the ones it called, would be thrown
+  // away at the first full collection after the source died: every build runs on fresh forks.)
+  const rng = randomDraws(random);
   const rowPtr = new Int32Array(rows + 1);
   let colIdx = new Int32Array(Math.min(cap, total));
   let values = new Float64Array(colIdx.length);
   let nnz = 0;
-  const logq = p < 1 ? Math.log1p(-p) : 0;
   let pos = -1;
   for (;;) {
     if (p >= 1) pos += 1;

@@ -159,7 +159,7 @@ async function probeOptions() {
   ];
   const module = {
     createReservoir: eachOption(RESERVOIR, (k, v) => createReservoir({ units: 5, inputDim: 1, ...(k === 'Wfb' && { feedbackDim: 1 }), [k]: v } as never)),
-    randomSparse: eachOption(['rows', 'cols', 'connectivity', 'distribution', 'scale', 'seed'], (k, v) =>
+    randomSparse: eachOption(['rows', 'cols', 'connectivity', 'distribution', 'scale', 'seed', 'kernel'], (k, v) =>
       reservoir.randomSparse({ rows: 3, cols: 3, [k]: v } as never),
     ),
     randomVector: eachOption(['distribution', 'scale', 'connectivity', 'seed'], (k, v) => reservoir.randomVector(3, { [k]: v } as never)),
